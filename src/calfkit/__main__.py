@@ -1,0 +1,5 @@
+"""Lets ``python -m calfkit`` run the command line."""
+
+from calfkit.cli import main
+
+main()

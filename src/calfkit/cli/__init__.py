@@ -1,0 +1,71 @@
+"""The ``calfkit`` command line: a thin click layer over the library.
+
+Each command lives in its own module and is imported only when it runs (or when help
+lists it by name), so ``calfkit --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from typing import Any
+
+import click
+
+from calfkit import __version__
+
+# name -> (module, one-line help shown by `calfkit --help` without importing the module)
+COMMANDS: dict[str, tuple[str, str]] = {
+    "list": ("calfkit.cli.list_cmd", "List every routine found, built-in and your own."),
+    "show": ("calfkit.cli.show_cmd", "Show a routine as a tree of steps with their times."),
+    "play": ("calfkit.cli.play_cmd", "Play a routine with cues, countdowns and sounds."),
+    "validate": ("calfkit.cli.validate_cmd", "Check routine files and report every problem."),
+    "schema": ("calfkit.cli.schema_cmd", "Print the JSON Schema of the routine format."),
+    "export": ("calfkit.cli.export_cmd", "Render a routine's whole sound track to a WAV file."),
+    "history": ("calfkit.cli.history_cmd", "Show past sessions, this week's totals and your streak."),
+    "doctor": ("calfkit.cli.doctor_cmd", "Check which sound and speech back ends work here."),
+    "new": ("calfkit.cli.new_cmd", "Write a starter routine into your routines folder."),
+}
+
+
+class LazyGroup(click.Group):
+    """A group whose commands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS:
+            return None
+        module = importlib.import_module(COMMANDS[cmd_name][0])
+        command: click.Command = module.command
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, help_text) for name, (_, help_text) in COMMANDS.items()]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="calfkit", message="%(prog)s %(version)s")
+def cli() -> None:
+    """Guided lower-leg recovery routines in your terminal: calf release, stretches,
+    foam rolling and self-massage, carried by sound so you can follow them from the floor.
+
+    \b
+    Try:  calfkit list
+          calfkit play calf-release
+    """
+
+
+def main(argv: list[str] | None = None) -> Any:
+    """Entry point: runs the CLI and ends quietly when the reader of stdout goes away."""
+    try:
+        return cli.main(args=argv, prog_name="calfkit")
+    except BrokenPipeError:
+        # `calfkit list | head -1`: the reader left; say nothing and let the shell see success.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(0)
