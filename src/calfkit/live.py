@@ -1,0 +1,403 @@
+"""The live view: a full-screen rich display of the step in progress, redrawn on each event.
+
+It is a sink like any other. It never runs a timer of its own: the engine sends a TICK once a
+second, and every event redraws the screen once, so a quiet hold costs almost no CPU. It draws
+on the terminal's alternate screen, so a resize never leaves half-drawn lines behind and the
+scrollback is left as it was; the summary is printed on the normal screen when it closes.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from calfkit.events import Event, EventKind
+from calfkit.timeline import SegmentKind
+
+if TYPE_CHECKING:
+    from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
+    from rich.live import Live
+    from rich.measure import Measurement
+
+    from calfkit.timeline import Segment, Timeline
+
+KEY_HELP = "space pause · n next · b back · + 10 s · m mute · q quit"
+KEY_HELP_MUTED = "space pause · n next · b back · + 10 s · m unmute · q quit"
+
+_KIND_LABEL = {
+    SegmentKind.PREPARE: "Get ready",
+    SegmentKind.DO: "Do",
+    SegmentKind.HOLD: "Hold",
+    SegmentKind.COUNT: "Count",
+    SegmentKind.BREATHE: "Breathe",
+    SegmentKind.REST: "Rest",
+    SegmentKind.SWITCH: "Switch sides",
+}
+
+
+def clock_text(seconds: float) -> str:
+    """Whole seconds left as ``m:ss`` (``h:mm:ss`` from an hour), rounded up so 0:00 means done."""
+    whole = max(0, math.ceil(seconds - 1e-6))
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours}:{minutes:02d}:{secs:02d}"
+    return f"{minutes:02d}:{secs:02d}"
+
+
+@dataclass
+class Summary:
+    """What the view prints when playback ends."""
+
+    title: str
+    finished: bool
+    played: float  # seconds from start to end, pauses included
+    paused: float
+    steps_done: int
+    steps_total: int
+    skipped: int
+    reason: str | None = None  # why it stopped early
+
+    def lines(self) -> list[str]:
+        if self.finished:
+            head = f"Finished {self.title}."
+        else:
+            why = f" ({self.reason})" if self.reason else ""
+            head = f"Stopped {self.title}{why}."
+        body = (
+            f"Time {clock_text(self.played)} · steps done {self.steps_done} of "
+            f"{self.steps_total} · skipped {self.skipped} · paused {clock_text(self.paused)}"
+        )
+        return [head, body]
+
+
+class Bar:
+    """A progress bar whose done and to-do parts differ in shape, not only in colour (NO_COLOR)."""
+
+    def __init__(self, fraction: float) -> None:
+        self.fraction = min(1.0, max(0.0, fraction))
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        from rich.segment import Segment as Cell
+        from rich.style import Style
+
+        width = max(1, options.max_width)
+        filled = int(self.fraction * width + 1e-9)
+        yield Cell("━" * filled, Style(bold=True))
+        yield Cell("─" * (width - filled), Style(dim=True))
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        from rich.measure import Measurement
+
+        return Measurement(1, options.max_width)
+
+
+class LiveView:
+    """A sink that shows the routine on the terminal while it plays.
+
+    ``keys`` says whether key help is shown (keys are read only when stdin is a terminal).
+    ``screen`` draws on the alternate screen; tests turn it off to read the frames back.
+    """
+
+    def __init__(
+        self,
+        console: Console | None = None,
+        *,
+        keys: bool = True,
+        screen: bool = True,
+    ) -> None:
+        if console is None:
+            from rich.console import Console
+
+            # A normally created Console honours NO_COLOR and TERM=dumb by itself.
+            console = Console(highlight=False)
+        self.console = console
+        self.keys = keys
+        self.screen = screen
+        self._live: Live | None = None
+        self._closed = False
+
+        self.timeline: Timeline | None = None
+        self.title = ""
+        self.caution: str | None = None
+        self.equipment: tuple[str, ...] = ()
+        self.segment: Segment | None = None
+        self.position = -1  # index of ``segment`` in the timeline
+        self.step_left: float | None = None
+        self.counter: str | None = None
+        self.lead_in: int | None = None
+        self.waiting = False
+        self.paused = False
+        self.muted = False
+        self.routine_left: float | None = None
+        self.notices: list[str] = []
+
+        self._start_actual: float | None = None
+        self._end_actual: float | None = None
+        self._pause_began: float | None = None
+        self._paused_total = 0.0
+        self._done: set[int] = set()
+        self._skipped = 0
+        self._leaving_by_key = False  # the step in progress ends by a skip or back, not by time
+        self.ended: EventKind | None = None
+        self.stop_reason: str | None = None
+
+    # -- the sink ---------------------------------------------------------------------------
+
+    def handle(self, event: Event) -> None:
+        if self._closed:
+            return
+        self._update(event)
+        if event.kind in (EventKind.FINISH, EventKind.STOP):
+            self.close()
+            return
+        self.refresh()
+
+    def close(self) -> None:
+        """Leave the screen as it was and print the summary; safe to call more than once."""
+        if self._closed:
+            return
+        self._closed = True
+        self._stop_live()
+        summary = self.summary()
+        if summary is not None:
+            for line in summary.lines():
+                self.console.print(line, markup=False, highlight=False, soft_wrap=False)
+
+    def notice(self, text: str) -> None:
+        """Show a one-line message (e.g. a sound back end that failed) under the view."""
+        self.notices.append(text)
+        if self._live is not None:
+            self.refresh()
+
+    def refresh(self) -> None:
+        """Draw the current state once (also called when the terminal is resized)."""
+        if self._closed:
+            return
+        if self._live is None:
+            from rich.live import Live
+
+            self._live = Live(
+                self.render(),
+                console=self.console,
+                auto_refresh=False,
+                screen=self.screen,
+                transient=True,
+                redirect_stdout=False,
+                redirect_stderr=False,
+            )
+            self._live.start(refresh=True)
+        else:
+            self._live.update(self.render(), refresh=True)
+
+    def _stop_live(self) -> None:
+        live, self._live = self._live, None
+        if live is not None:
+            live.stop()
+
+    # -- state ------------------------------------------------------------------------------
+
+    def _update(self, event: Event) -> None:
+        kind = event.kind
+        if event.ends_at is not None:
+            self.routine_left = max(0.0, event.ends_at - event.scheduled)
+        if event.step_ends_at is not None:
+            self.step_left = max(0.0, event.step_ends_at - event.scheduled)
+
+        if kind is EventKind.START:
+            self._start_actual = event.actual
+            if event.timeline is not None:
+                self.timeline = event.timeline
+                routine = event.timeline.routine
+                self.title = routine.title
+                self.caution = routine.caution
+                self.equipment = routine.equipment
+                if self.routine_left is None:
+                    self.routine_left = event.timeline.total
+        elif kind is EventKind.LEAD_IN:
+            self.lead_in = event.number
+        elif kind in (EventKind.STEP, EventKind.SWITCH):
+            self._enter(event)
+        elif kind in (EventKind.TICK, EventKind.COUNTDOWN):
+            if event.number is not None:
+                self.step_left = float(event.number)
+        elif kind is EventKind.COUNT:
+            self.counter = f"{event.number} / {event.of}"
+        elif kind is EventKind.BREATH:
+            self.counter = f"breath {event.number} of {event.of} · {event.phase}"
+        elif kind is EventKind.WAITING:
+            self.waiting = True
+        elif kind is EventKind.READY:
+            self.waiting = False
+        elif kind is EventKind.PAUSE:
+            self.paused = True
+            self._pause_began = event.actual
+        elif kind is EventKind.RESUME:
+            self.paused = False
+            if self._pause_began is not None:
+                self._paused_total += event.actual - self._pause_began
+                self._pause_began = None
+        elif kind is EventKind.SKIP:
+            self._skipped += 1
+            self._leaving_by_key = True
+        elif kind is EventKind.BACK:
+            self._leaving_by_key = True
+        elif kind is EventKind.MUTE:
+            self.muted = True
+        elif kind is EventKind.UNMUTE:
+            self.muted = False
+        elif kind in (EventKind.FINISH, EventKind.STOP):
+            self.ended = kind
+            self._end_actual = event.actual
+            if self._pause_began is not None:
+                self._paused_total += event.actual - self._pause_began
+                self._pause_began = None
+            if kind is EventKind.FINISH and self.segment is not None:
+                self._done.add(self.segment.index)
+            if kind is EventKind.STOP:
+                self.stop_reason = event.text
+
+    def _enter(self, event: Event) -> None:
+        previous = self.segment
+        if previous is not None and not self._leaving_by_key:
+            self._done.add(previous.index)
+        self._leaving_by_key = False
+        self.segment = event.segment
+        self.lead_in = None
+        self.counter = None
+        self.waiting = False
+        if self.segment is not None:
+            if event.step_ends_at is None:
+                self.step_left = self.segment.duration
+            self.position = self._find(self.segment)
+
+    def _find(self, segment: Segment) -> int:
+        if self.timeline is None:
+            return -1
+        segments = self.timeline.segments
+        guess = segment.index - 1
+        if 0 <= guess < len(segments) and segments[guess].index == segment.index:
+            return guess
+        for i, candidate in enumerate(segments):
+            if candidate.index == segment.index:
+                return i
+        return -1
+
+    def summary(self) -> Summary | None:
+        """The end-of-session figures, once playback has finished or stopped."""
+        if self.ended is None or self._start_actual is None or self._end_actual is None:
+            return None
+        total = len(self.timeline.segments) if self.timeline is not None else 0
+        return Summary(
+            title=self.title or "the routine",
+            finished=self.ended is EventKind.FINISH,
+            played=self._end_actual - self._start_actual,
+            paused=self._paused_total,
+            steps_done=len(self._done),
+            steps_total=total,
+            skipped=self._skipped,
+            reason=self.stop_reason,
+        )
+
+    # -- drawing ----------------------------------------------------------------------------
+
+    def render(self) -> RenderableType:
+        """The whole view for the current state, as one rich renderable."""
+        from rich.console import Group
+        from rich.padding import Padding
+        from rich.panel import Panel
+        from rich.text import Text
+
+        parts: list[RenderableType] = []
+        if self.paused:
+            parts.append(
+                Text(" PAUSED · press space to resume ", style="bold reverse", justify="center")
+            )
+        segment = self.segment
+        if segment is None:
+            parts.append(self._render_before_start())
+        else:
+            body = Text()
+            body.append(segment.text, style="bold")
+            if segment.note:
+                body.append("\n\n")
+                body.append(segment.note, style="italic")
+            parts.append(
+                Panel(
+                    Padding(body, (1, 1)),
+                    title=_KIND_LABEL.get(segment.kind, segment.kind.value.title()),
+                    title_align="left",
+                    border_style="bold",
+                )
+            )
+            parts.append(Text(self._progress_in_step(), style="bold", justify="center"))
+            if segment.where:
+                parts.append(Text(" · ".join(segment.where), justify="center"))
+            parts.append(Text(self._next_text(), style="dim"))
+        parts.append(self._render_progress())
+        for notice in self.notices[-2:]:
+            parts.append(Text(notice, style="yellow"))
+        if self.keys:
+            parts.append(Text(KEY_HELP_MUTED if self.muted else KEY_HELP, style="dim"))
+        elif self.muted:
+            parts.append(Text("muted", style="dim"))
+        return Group(*parts)
+
+    def _render_before_start(self) -> RenderableType:
+        from rich.panel import Panel
+        from rich.text import Text
+
+        body = Text()
+        body.append(self.title or "Getting ready", style="bold")
+        if self.equipment:
+            body.append("\nYou need: " + ", ".join(self.equipment))
+        if self.caution:
+            body.append("\n\n")
+            body.append(" Caution ", style="bold reverse")
+            body.append(" " + self.caution)
+        if self.lead_in is not None:
+            body.append(f"\n\nStarting in {self.lead_in}…", style="bold")
+        return Panel(body, border_style="bold")
+
+    def _progress_in_step(self) -> str:
+        segment = self.segment
+        if segment is None:
+            return ""
+        if self.waiting:
+            return "Press Enter when you are ready"
+        if self.counter is not None and segment.kind in (SegmentKind.COUNT, SegmentKind.BREATHE):
+            return self.counter
+        left = segment.duration if self.step_left is None else self.step_left
+        return clock_text(left)
+
+    def _next_text(self) -> str:
+        if self.timeline is None or self.position < 0:
+            return ""
+        following = self.timeline.segments[self.position + 1 : self.position + 2]
+        if not following:
+            return "Next: finish"
+        return f"Next: {following[0].text}"
+
+    def _render_progress(self) -> RenderableType:
+        from rich.table import Table
+
+        timeline = self.timeline
+        total = timeline.total if timeline is not None else 0.0
+        done = 0.0
+        segment = self.segment
+        if segment is not None:
+            into = segment.duration - (
+                segment.duration if self.step_left is None else self.step_left
+            )
+            done = segment.start + min(segment.duration, max(0.0, into))
+        left = self.routine_left if self.routine_left is not None else total - done
+        percent = 0 if total <= 0 else min(100, int(100 * done / total))
+        grid = Table.grid(expand=True, padding=(0, 1))
+        grid.add_column(ratio=1)
+        grid.add_column(no_wrap=True, justify="right")
+        grid.add_row(
+            Bar(0.0 if total <= 0 else done / total),
+            f"{percent:3d}% · {clock_text(left)} left",
+        )
+        return grid
