@@ -6,10 +6,24 @@ Compiling is pure and total: the same routine always gives the same timeline, an
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
 from enum import Enum
 
-from calfkit.model import Routine, Side
+from calfkit.model import (
+    Breathe,
+    Count,
+    Do,
+    Hold,
+    Include,
+    Prepare,
+    Repeat,
+    Rest,
+    Routine,
+    Side,
+    Sides,
+    Step,
+)
 
 
 class SegmentKind(str, Enum):
@@ -73,6 +87,173 @@ class Timeline:
         return self.segments[-1].end if self.segments else 0.0
 
 
+SIDE_LABELS = {Side.RIGHT: "Right side", Side.LEFT: "Left side"}
+REST_BETWEEN_CUE = "Rest"
+BREATHE_CUE = "Breathe"
+
+
 def compile_routine(routine: Routine) -> Timeline:
-    """Flatten a routine into its timeline."""
-    raise NotImplementedError("written by the player issue")
+    """Flatten a routine into its timeline.
+
+    Segments are numbered 1.. in playing order (``index``); ``top`` is the top-level step a
+    segment comes from. A segment's ``name`` is its own step's name, else that of the nearest
+    enclosing ``repeat``/``sides``/``routine`` step that has one.
+    """
+    pieces: list[Segment] = []
+    for top, step in enumerate(routine.steps, start=1):
+        pieces.extend(_expand(step, _Context(top=top)))
+    segments: list[Segment] = []
+    start = 0.0
+    for index, piece in enumerate(pieces, start=1):
+        segments.append(replace(piece, index=index, start=start))
+        start += piece.duration
+    return Timeline(routine=routine, segments=tuple(segments))
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What the enclosing blocks say about the steps inside them."""
+
+    top: int
+    where: tuple[str, ...] = ()
+    side: Side | None = None
+    other_side: Side | None = None
+    name: str | None = None
+
+    def inside(self, label: str, name: str | None) -> _Context:
+        return replace(self, where=(*self.where, label), name=name or self.name)
+
+    def fill(self, text: str) -> str:
+        # Plain replacement, not str.format: cue text may hold other braces.
+        if self.side is not None:
+            text = text.replace("{side}", self.side.value)
+        if self.other_side is not None:
+            text = text.replace("{other_side}", self.other_side.value)
+        return text
+
+
+def _other(side: Side) -> Side:
+    # "The other side" is the body's other side, whichever the block lists.
+    return Side.LEFT if side is Side.RIGHT else Side.RIGHT
+
+
+def _count_text(count: int) -> str:
+    return f"Count to {count}"
+
+
+def _expand(step: Step, ctx: _Context) -> Iterator[Segment]:
+    if isinstance(step, Repeat):
+        for round_ in range(1, step.rounds + 1):
+            inner = ctx.inside(f"Round {round_} of {step.rounds}", step.name)
+            for child in step.steps:
+                yield from _expand(child, inner)
+            if step.rest_between and round_ < step.rounds:
+                yield _segment(
+                    ctx.inside(f"Round {round_} of {step.rounds}", step.name),
+                    SegmentKind.REST,
+                    REST_BETWEEN_CUE,
+                    step.rest_between,
+                )
+    elif isinstance(step, Sides):
+        for number, side in enumerate(step.sides):
+            if number > 0 and step.switch > 0:
+                yield _segment(
+                    replace(ctx, name=step.name or ctx.name),
+                    SegmentKind.SWITCH,
+                    f"Switch to your {side.value} side",
+                    step.switch,
+                    side=side,
+                )
+            inner = replace(
+                ctx.inside(SIDE_LABELS[side], step.name),
+                side=side,
+                other_side=_other(side),
+            )
+            for child in step.steps:
+                yield from _expand(child, inner)
+    elif isinstance(step, Include):
+        inner = ctx.inside(step.routine.title, step.name)
+        for child in step.routine.steps:
+            yield from _expand(child, inner)
+    else:
+        yield _leaf(step, ctx)
+
+
+def _leaf(step: Prepare | Do | Hold | Count | Breathe | Rest, ctx: _Context) -> Segment:
+    note = ctx.fill(step.note) if step.note is not None else None
+    name = step.name or ctx.name
+    if isinstance(step, Prepare | Do):
+        kind = SegmentKind.PREPARE if isinstance(step, Prepare) else SegmentKind.DO
+        return _segment(
+            ctx,
+            kind,
+            ctx.fill(step.text),
+            step.duration,
+            note=note,
+            name=name,
+            until_ready=step.until_ready,
+        )
+    if isinstance(step, Hold):
+        ticks = tuple(
+            Tick(step.duration - k, TickKind.COUNTDOWN, k, step.countdown)
+            for k in range(step.countdown, 0, -1)
+            if step.duration - k >= 0
+        )
+        return _segment(
+            ctx, SegmentKind.HOLD, ctx.fill(step.text), step.duration, ticks, note, name
+        )
+    if isinstance(step, Count):
+        text = ctx.fill(step.cue) if step.cue is not None else _count_text(step.count)
+        ticks = tuple(
+            Tick((i - 1) * step.every, TickKind.COUNT, i, step.count)
+            for i in range(1, step.count + 1)
+        )
+        return _segment(ctx, SegmentKind.COUNT, text, step.count * step.every, ticks, note, name)
+    if isinstance(step, Breathe):
+        text = ctx.fill(step.cue) if step.cue is not None else BREATHE_CUE
+        breath = step.inhale + step.exhale
+        breath_ticks: list[Tick] = []
+        for i in range(1, step.breaths + 1):
+            breath_ticks.append(Tick((i - 1) * breath, TickKind.INHALE, i, step.breaths))
+            breath_ticks.append(
+                Tick((i - 1) * breath + step.inhale, TickKind.EXHALE, i, step.breaths)
+            )
+        return _segment(
+            ctx,
+            SegmentKind.BREATHE,
+            text,
+            step.breaths * breath,
+            tuple(breath_ticks),
+            note,
+            name,
+        )
+    return _segment(ctx, SegmentKind.REST, ctx.fill(step.cue), step.duration, (), note, name)
+
+
+def _segment(
+    ctx: _Context,
+    kind: SegmentKind,
+    text: str,
+    duration: float,
+    ticks: tuple[Tick, ...] = (),
+    note: str | None = None,
+    name: str | None = None,
+    *,
+    until_ready: bool = False,
+    side: Side | None = None,
+) -> Segment:
+    # index and start are filled in once the whole routine is flat.
+    return Segment(
+        index=0,
+        top=ctx.top,
+        kind=kind,
+        text=text,
+        start=0.0,
+        duration=float(duration),
+        ticks=ticks,
+        note=note,
+        name=name if name is not None else ctx.name,
+        until_ready=until_ready,
+        side=side if side is not None else ctx.side,
+        where=ctx.where,
+    )
