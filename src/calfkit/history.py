@@ -1,0 +1,678 @@
+"""The practice log: one SQLite row per session, and the questions people ask of it.
+
+:class:`HistorySink` writes a row when a session starts (marked *interrupted*, so a killed
+process still leaves an honest record) and completes it when the session ends.
+:class:`History` answers the questions: recent sessions, this week's totals, the current
+streak of days with a finished session, when each routine was last done.
+
+The log must never get in the way of a routine: a file that is not a database, is read-only
+or is locked gives one warning and the session plays without it. ``sqlite3`` is imported only
+when the log is used, so commands that never touch it start fast.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from calfkit.errors import CalfkitError
+from calfkit.events import Event, EventKind
+
+if TYPE_CHECKING:
+    import sqlite3
+    from types import TracebackType
+
+ENV_VAR = "CALFKIT_HISTORY"
+FILE_NAME = "history.sqlite3"
+
+# "calf" in ASCII: marks the file as calfkit's, so another program's database is never migrated.
+APPLICATION_ID = 0x63616C66
+
+# How long a write waits for another calfkit's write to finish. Writes take well under a
+# millisecond, so this is generous for two sessions at once yet never stalls a routine.
+BUSY_TIMEOUT_SECONDS = 0.25
+
+# MIGRATIONS[i] takes the schema from version i to i + 1 (``PRAGMA user_version``). Append new
+# steps; never edit one that has shipped. Each runs in one transaction with the version bump.
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    (
+        f"PRAGMA application_id = {APPLICATION_ID}",
+        """
+        CREATE TABLE sessions (
+            id INTEGER PRIMARY KEY,
+            started_at TEXT NOT NULL,          -- UTC, ISO 8601 to the second
+            ended_at TEXT,                     -- UTC; NULL until the session ends cleanly
+            routine TEXT NOT NULL,             -- the routine's name (slug)
+            title TEXT NOT NULL,
+            content_hash TEXT,
+            planned_seconds REAL NOT NULL,
+            played_seconds REAL NOT NULL DEFAULT 0,
+            paused_seconds REAL NOT NULL DEFAULT 0,
+            ended TEXT NOT NULL DEFAULT 'interrupted'
+                CHECK (ended IN ('finished', 'stopped', 'interrupted')),
+            end_step INTEGER NOT NULL DEFAULT 0,
+            steps_total INTEGER NOT NULL DEFAULT 0,
+            sound TEXT NOT NULL,
+            voice INTEGER NOT NULL
+        )
+        """,
+        "CREATE INDEX sessions_by_start ON sessions (started_at)",
+        "CREATE INDEX sessions_by_routine ON sessions (routine, started_at)",
+    ),
+)
+
+_COLUMNS = (
+    "id, started_at, ended_at, routine, title, content_hash, planned_seconds, played_seconds,"
+    " paused_seconds, ended, end_step, steps_total, sound, voice"
+)
+
+
+def schema_version() -> int:
+    """The schema version this calfkit writes."""
+    return len(MIGRATIONS)
+
+
+class HistoryError(CalfkitError):
+    """The history file cannot be read or written (not a database, read-only, locked, newer)."""
+
+
+class Ending(str, Enum):
+    """How a session ended."""
+
+    FINISHED = "finished"  # played to the end
+    STOPPED = "stopped"  # the person stopped it (``q``)
+    INTERRUPTED = "interrupted"  # Ctrl-C, SIGTERM, an error, or the process was killed
+
+
+def history_path() -> Path:
+    """Where the log lives: ``$CALFKIT_HISTORY``, else the platform's user data folder."""
+    override = os.environ.get(ENV_VAR)
+    if override:
+        return Path(override).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("calfkit", appauthor=False)) / FILE_NAME
+
+
+def utc_now() -> datetime:
+    """The current time, timezone-aware in UTC (the one place the log reads the wall clock)."""
+    return datetime.now(timezone.utc)
+
+
+def _stamp(moment: datetime) -> str:
+    """A moment as stored: UTC, ISO 8601 to the second, so text order is time order."""
+    return moment.astimezone(timezone.utc).isoformat(timespec="seconds")
+
+
+def _parse_stamp(text: str) -> datetime:
+    return datetime.fromisoformat(text).astimezone(timezone.utc)
+
+
+def _reason(error: BaseException) -> str:
+    """Say in a few words why the file could not be used."""
+    text = str(error)
+    lowered = text.lower()
+    if "not a database" in lowered:
+        return "is not a SQLite database"
+    if "readonly" in lowered or "read-only" in lowered:
+        return "is read-only"
+    if "locked" in lowered or "busy" in lowered:
+        return "is locked by another program (another calfkit?)"
+    if "unable to open" in lowered:
+        return "cannot be opened"
+    if isinstance(error, HistoryError):
+        return text
+    return f"cannot be used ({text or type(error).__name__})"
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    import sqlite3
+
+    # Autocommit (isolation_level=None): every write is its own short transaction unless we
+    # open one, so rows land on disk at once and no lock is held between events.
+    connection = sqlite3.connect(
+        str(path), timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None, check_same_thread=False
+    )
+    return connection
+
+
+def _check_owner(connection: sqlite3.Connection) -> int:
+    """Return the file's schema version, refusing files that are not calfkit's or are newer."""
+    app_id = int(connection.execute("PRAGMA application_id").fetchone()[0])
+    version = int(connection.execute("PRAGMA user_version").fetchone()[0])
+    if app_id not in (0, APPLICATION_ID):
+        raise HistoryError("is another program's database, not calfkit's history")
+    if app_id == 0:
+        tables = connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        if tables:
+            raise HistoryError("is a SQLite database, but not calfkit's history")
+    if version > schema_version():
+        raise HistoryError(
+            f"was written by a newer calfkit (history schema {version}; "
+            f"this one knows {schema_version()})"
+        )
+    return version
+
+
+def _migrate(connection: sqlite3.Connection) -> None:
+    """Bring the schema up to date, safely against another calfkit doing the same."""
+    if _check_owner(connection) == schema_version():
+        return
+    # IMMEDIATE takes the write lock first, so two processes opening a fresh file cannot
+    # both create the table; the loser re-reads the version inside the lock.
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        version = _check_owner(connection)
+        for target, steps in enumerate(MIGRATIONS[version:], start=version + 1):
+            for statement in steps:
+                connection.execute(statement)
+            connection.execute(f"PRAGMA user_version = {target}")
+        connection.execute("COMMIT")
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+
+
+def open_for_writing(path: Path) -> sqlite3.Connection:
+    """Open (creating if need be) the log in WAL mode with an up-to-date schema."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    connection = _connect(path)
+    try:
+        # WAL: a writer never blocks readers, and a process killed mid-write leaves the
+        # database intact (the unfinished transaction is simply not in it).
+        connection.execute("PRAGMA journal_mode = WAL")
+        connection.execute("PRAGMA synchronous = NORMAL")
+        _migrate(connection)
+    except BaseException:
+        connection.close()
+        raise
+    return connection
+
+
+def ordinal(number: int) -> str:
+    """1 -> "1st", 2 -> "2nd", 11 -> "11th", 23 -> "23rd"."""
+    if 10 <= number % 100 <= 20:
+        suffix = "th"
+    else:
+        suffix = {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{suffix}"
+
+
+def format_duration(seconds: float) -> str:
+    """Whole seconds as "m:ss", or "h:mm:ss" from an hour up."""
+    total = max(0, round(seconds))
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours}:{minutes:02d}:{secs:02d}"
+    return f"{minutes}:{secs:02d}"
+
+
+@dataclass(frozen=True)
+class Session:
+    """One row of the log."""
+
+    id: int
+    started_at: datetime  # aware, UTC
+    ended_at: datetime | None
+    routine: str
+    title: str
+    content_hash: str | None
+    planned_seconds: float
+    played_seconds: float
+    paused_seconds: float
+    ended: Ending
+    end_step: int
+    steps_total: int
+    sound: str
+    voice: bool
+
+    def outcome(self) -> str:
+        """How it ended, in words: "finished", "stopped at step 4 of 12"."""
+        if self.ended is Ending.FINISHED:
+            return "finished"
+        if self.end_step <= 0:
+            return f"{self.ended.value} before the first step"
+        return f"{self.ended.value} at step {self.end_step} of {self.steps_total}"
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "started_at": _stamp(self.started_at),
+            "ended_at": None if self.ended_at is None else _stamp(self.ended_at),
+            "routine": self.routine,
+            "title": self.title,
+            "content_hash": self.content_hash,
+            "planned_seconds": self.planned_seconds,
+            "played_seconds": self.played_seconds,
+            "paused_seconds": self.paused_seconds,
+            "ended": self.ended.value,
+            "end_step": self.end_step,
+            "steps_total": self.steps_total,
+            "sound": self.sound,
+            "voice": self.voice,
+        }
+
+    @classmethod
+    def from_row(cls, row: tuple[object, ...]) -> Session:
+        (
+            id_,
+            started_at,
+            ended_at,
+            routine,
+            title,
+            content_hash,
+            planned,
+            played,
+            paused,
+            ended,
+            end_step,
+            steps_total,
+            sound,
+            voice,
+        ) = row
+        return cls(
+            id=int(str(id_)),
+            started_at=_parse_stamp(str(started_at)),
+            ended_at=None if ended_at is None else _parse_stamp(str(ended_at)),
+            routine=str(routine),
+            title=str(title),
+            content_hash=None if content_hash is None else str(content_hash),
+            planned_seconds=float(str(planned)),
+            played_seconds=float(str(played)),
+            paused_seconds=float(str(paused)),
+            ended=Ending(str(ended)),
+            end_step=int(str(end_step)),
+            steps_total=int(str(steps_total)),
+            sound=str(sound),
+            voice=bool(voice),
+        )
+
+
+@dataclass(frozen=True)
+class WeekTotals:
+    """Sessions in the local calendar week (Monday to Sunday) that holds a moment."""
+
+    start: date  # the Monday
+    sessions: int
+    finished: int
+    played_seconds: float
+
+
+class History:
+    """Read access to the log. A missing file is an empty history, and is not created.
+
+    ``tz`` is the zone whose calendar days count for weeks and streaks (default: this
+    machine's local zone); tests pass one.
+    """
+
+    def __init__(self, path: str | os.PathLike[str] | None = None, *, tz: tzinfo | None = None):
+        self.path = history_path() if path is None else Path(path)
+        self._tz = tz
+        self._connection: sqlite3.Connection | None = None
+        if self.path.exists():
+            import sqlite3
+
+            try:
+                connection = _connect(self.path)
+            except sqlite3.Error as error:
+                raise HistoryError(f"cannot read history: {self.path} {_reason(error)}") from None
+            try:
+                _migrate(connection)
+            except (sqlite3.Error, HistoryError) as error:
+                connection.close()
+                raise HistoryError(f"cannot read history: {self.path} {_reason(error)}") from None
+            self._connection = connection
+
+    def __enter__(self) -> History:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+
+    def _query(self, sql: str, parameters: Iterable[object] = ()) -> Iterator[tuple[object, ...]]:
+        if self._connection is None:
+            return iter(())
+        import sqlite3
+
+        try:
+            rows: list[tuple[object, ...]] = self._connection.execute(
+                sql, tuple(parameters)
+            ).fetchall()
+        except sqlite3.Error as error:
+            raise HistoryError(f"cannot read history: {self.path} {_reason(error)}") from None
+        return iter(rows)
+
+    # -- dates ---------------------------------------------------------------------------
+
+    def local(self, moment: datetime) -> datetime:
+        """A moment in the history's time zone."""
+        return moment.astimezone(self._tz) if self._tz is not None else moment.astimezone()
+
+    def _midnight(self, day: date) -> datetime:
+        """The first moment of a local calendar day (DST-safe)."""
+        if self._tz is not None:
+            return datetime.combine(day, time(), tzinfo=self._tz)
+        return datetime.combine(day, time()).astimezone()
+
+    def today(self, now: datetime | None = None) -> date:
+        return self.local(utc_now() if now is None else now).date()
+
+    # -- questions -----------------------------------------------------------------------
+
+    def sessions(self, limit: int | None = 20, routine: str | None = None) -> list[Session]:
+        """The most recent sessions, newest first; only ``routine``'s if given."""
+        sql = f"SELECT {_COLUMNS} FROM sessions"
+        parameters: list[object] = []
+        if routine is not None:
+            sql += " WHERE routine = ?"
+            parameters.append(routine)
+        sql += " ORDER BY started_at DESC, id DESC"
+        if limit is not None:
+            sql += " LIMIT ?"
+            parameters.append(limit)
+        return [Session.from_row(row) for row in self._query(sql, parameters)]
+
+    def week_totals(self, now: datetime | None = None) -> WeekTotals:
+        """Totals for the local week (Monday first) that holds ``now``."""
+        today = self.today(now)
+        monday = today - timedelta(days=today.weekday())
+        start = self._midnight(monday)
+        end = self._midnight(monday + timedelta(days=7))
+        rows = list(
+            self._query(
+                "SELECT count(*), coalesce(sum(ended = 'finished'), 0),"
+                " coalesce(sum(played_seconds), 0)"
+                " FROM sessions WHERE started_at >= ? AND started_at < ?",
+                (_stamp(start), _stamp(end)),
+            )
+        )
+        count, finished, played = rows[0] if rows else (0, 0, 0.0)
+        return WeekTotals(
+            start=monday,
+            sessions=int(str(count)),
+            finished=int(str(finished)),
+            played_seconds=float(str(played)),
+        )
+
+    def streak(self, today: date | None = None) -> int:
+        """Consecutive local days, up to today, each with at least one finished session.
+
+        A day not yet practised does not break the streak: if today has no finished
+        session, the streak that ran up to yesterday still stands.
+        """
+        today = self.today() if today is None else today
+        end = _stamp(self._midnight(today + timedelta(days=1)))
+        rows = self._query(
+            "SELECT started_at FROM sessions WHERE ended = 'finished' AND started_at < ?"
+            " ORDER BY started_at DESC",
+            (end,),
+        )
+        expected = today
+        streak = 0
+        for (started_at,) in rows:
+            day = self.local(_parse_stamp(str(started_at))).date()
+            if day > expected:
+                continue  # a second session on a day already counted
+            if day == expected:
+                streak += 1
+                expected = day - timedelta(days=1)
+            elif streak == 0 and day == today - timedelta(days=1):
+                streak = 1
+                expected = day - timedelta(days=1)
+            else:
+                break
+        return streak
+
+    def last_done(self, names: Iterable[str]) -> dict[str, datetime]:
+        """When each routine was last finished (aware, UTC); names never finished are absent."""
+        wanted = list(dict.fromkeys(names))
+        found: dict[str, datetime] = {}
+        # Chunks keep the statement under SQLite's limit on bound parameters.
+        for first in range(0, len(wanted), 500):
+            chunk = wanted[first : first + 500]
+            marks = ", ".join("?" * len(chunk))
+            for name, started_at in self._query(
+                f"SELECT routine, max(started_at) FROM sessions"
+                f" WHERE ended = 'finished' AND routine IN ({marks}) GROUP BY routine",
+                chunk,
+            ):
+                found[str(name)] = _parse_stamp(str(started_at))
+        return found
+
+    def summary_line(self, now: datetime | None = None) -> str | None:
+        """How the latest session compares: "3rd session this week · 5-day streak"."""
+        now = utc_now() if now is None else now
+        week = self.week_totals(now)
+        if week.sessions == 0:
+            return None
+        parts = [f"{ordinal(week.sessions)} session this week"]
+        streak = self.streak(self.today(now))
+        if streak >= 2:
+            parts.append(f"{streak}-day streak")
+        return " · ".join(parts)
+
+
+def last_done(
+    names: Iterable[str],
+    *,
+    path: str | os.PathLike[str] | None = None,
+) -> dict[str, datetime]:
+    """When each routine was last finished, for ``calfkit list``; ``{}`` if the log is
+    missing or unreadable (a listing must never fail because of the history)."""
+    try:
+        with History(path) as history:
+            return history.last_done(names)
+    except (HistoryError, OSError):
+        return {}
+
+
+def describe_when(moment: datetime, today: date, tz: tzinfo | None = None) -> str:
+    """A past moment as a person says it: "today", "yesterday", "3 days ago", "2024-05-01"."""
+    local = moment.astimezone(tz) if tz is not None else moment.astimezone()
+    days = (today - local.date()).days
+    if days <= 0:
+        return "today"
+    if days == 1:
+        return "yesterday"
+    if days < 14:
+        return f"{days} days ago"
+    return local.date().isoformat()
+
+
+class HistorySink:
+    """Records the session being played (an events.Sink).
+
+    On START a row goes in marked *interrupted*; each new step updates where it stands and
+    the time played, and FINISH or STOP completes it. Any problem with the file gives one
+    warning through ``warn`` and turns the sink off; the routine plays on.
+    """
+
+    def __init__(
+        self,
+        sound: str,
+        voice: bool,
+        warn: Callable[[str], None],
+        path: str | os.PathLike[str] | None = None,
+        now: Callable[[], datetime] | None = None,
+        tz: tzinfo | None = None,
+    ) -> None:
+        self.sound = sound
+        self.voice = voice
+        self._warn = warn
+        self.path = history_path() if path is None else Path(path)
+        self._now = utc_now if now is None else now
+        self._tz = tz
+        self._connection: sqlite3.Connection | None = None
+        self.session_id: int | None = None
+        self.off = False
+        self.ended: Ending | None = None
+        # Time accounting, in seconds on the player's clock (Event.actual).
+        self._planned = 0.0
+        self._steps_total = 0
+        self._step = 0
+        self._begun = False  # the first step has started (the lead-in is not played time)
+        self._playing_since: float | None = None
+        self._played = 0.0
+        self._paused_since: float | None = None
+        self._paused = 0.0
+
+    # -- Sink ----------------------------------------------------------------------------
+
+    def handle(self, event: Event) -> None:
+        if self.off or self.ended is not None:
+            return
+        import sqlite3
+
+        try:
+            self._handle(event)
+        except (sqlite3.Error, OSError, HistoryError) as error:
+            self._turn_off(error)
+
+    def close(self) -> None:
+        if self._connection is not None:
+            try:
+                self._connection.close()
+            finally:
+                self._connection = None
+
+    # -- the end summary -----------------------------------------------------------------
+
+    def summary_line(self, now: datetime | None = None) -> str | None:
+        """ "3rd session this week · 5-day streak", or None when this session was not recorded."""
+        if self.off or self.session_id is None:
+            return None
+        try:
+            with History(self.path, tz=self._tz) as history:
+                return history.summary_line(self._now() if now is None else now)
+        except (HistoryError, OSError):
+            return None
+
+    # -- inside --------------------------------------------------------------------------
+
+    def _turn_off(self, error: BaseException) -> None:
+        self.off = True
+        self.close()
+        self._warn(f"history: not recording this session: {self.path} {_reason(error)}")
+
+    def _handle(self, event: Event) -> None:
+        kind = event.kind
+        if kind is EventKind.START:
+            self._start(event)
+        elif self._connection is None:
+            return
+        elif kind in (EventKind.STEP, EventKind.SWITCH):
+            self._new_step(event)
+        elif kind is EventKind.PAUSE:
+            self._pause(event.actual)
+        elif kind is EventKind.RESUME:
+            self._resume(event.actual)
+        elif kind is EventKind.FINISH:
+            self._finish(event, Ending.FINISHED, self._steps_total)
+        elif kind is EventKind.STOP:
+            ending = Ending.STOPPED if event.text == "quit" else Ending.INTERRUPTED
+            self._finish(event, ending, event.step or self._step)
+
+    def _start(self, event: Event) -> None:
+        timeline = event.timeline
+        if timeline is not None:
+            routine = timeline.routine
+            name, title, content_hash = routine.name, routine.title, routine.content_hash
+            self._planned = timeline.total
+            self._steps_total = len(timeline.segments)
+        else:
+            name, title, content_hash = "?", "?", None
+        self._connection = open_for_writing(self.path)
+        cursor = self._connection.execute(
+            "INSERT INTO sessions (started_at, routine, title, content_hash, planned_seconds,"
+            " steps_total, sound, voice) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                _stamp(self._now()),
+                name,
+                title,
+                content_hash,
+                self._planned,
+                self._steps_total,
+                self.sound,
+                int(self.voice),
+            ),
+        )
+        self.session_id = cursor.lastrowid
+
+    def _new_step(self, event: Event) -> None:
+        if not self._begun:
+            self._begun = True
+            # Started part-way (``play --from``): what was planned is what lies ahead.
+            if event.segment is not None and event.segment.start > 0:
+                self._planned = max(0.0, self._planned - event.segment.start)
+            if self._paused_since is None:
+                self._playing_since = event.actual
+        self._step = event.step
+        self._write_progress(event.actual)
+
+    def _pause(self, at: float) -> None:
+        if self._paused_since is not None:
+            return
+        self._settle_played(at)
+        self._playing_since = None
+        self._paused_since = at
+
+    def _resume(self, at: float) -> None:
+        if self._paused_since is None:
+            return
+        self._paused += max(0.0, at - self._paused_since)
+        self._paused_since = None
+        if self._begun:
+            self._playing_since = at
+
+    def _settle_played(self, at: float) -> None:
+        if self._playing_since is not None:
+            self._played += max(0.0, at - self._playing_since)
+            self._playing_since = at
+
+    def _write_progress(self, at: float) -> None:
+        assert self._connection is not None
+        self._settle_played(at)
+        self._connection.execute(
+            "UPDATE sessions SET played_seconds = ?, paused_seconds = ?, end_step = ?,"
+            " planned_seconds = ? WHERE id = ?",
+            (self._played, self._paused, self._step, self._planned, self.session_id),
+        )
+
+    def _finish(self, event: Event, ending: Ending, step: int) -> None:
+        assert self._connection is not None
+        if self._paused_since is not None:
+            self._resume(event.actual)
+            self._playing_since = None
+        self._settle_played(event.actual)
+        self._step = step
+        self._connection.execute(
+            "UPDATE sessions SET ended_at = ?, played_seconds = ?, paused_seconds = ?,"
+            " ended = ?, end_step = ?, planned_seconds = ? WHERE id = ?",
+            (
+                _stamp(self._now()),
+                self._played,
+                self._paused,
+                ending.value,
+                step,
+                self._planned,
+                self.session_id,
+            ),
+        )
+        self.ended = ending
+        self.close()
