@@ -5,6 +5,7 @@ routine, weeks and streaks on injected dates, schema migrations, and real proces
 from __future__ import annotations
 
 import os
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -16,7 +17,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from calfkit import history as history_module
-from calfkit.events import Event, EventKind
+from calfkit.engine import Status
+from calfkit.events import Command, Event, EventKind
 from calfkit.history import (
     APPLICATION_ID,
     Ending,
@@ -29,8 +31,9 @@ from calfkit.history import (
     last_done,
     ordinal,
 )
-from calfkit.model import Do, Routine
-from calfkit.timeline import Segment, SegmentKind, Timeline
+from calfkit.model import Do, Hold, Prepare, Repeat, Routine
+from calfkit.testing import play_fast
+from calfkit.timeline import Segment, SegmentKind, Timeline, compile_routine
 
 UTC = timezone.utc
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -336,10 +339,12 @@ def test_a_log_locked_by_another_calfkit_gives_one_warning_without_stalling(
 
 READ_ONLY_SCRIPT = """
 import sys
-from calfkit.events import Event, EventKind
+from calfkit.engine import Status
+from calfkit.events import Command, Event, EventKind
 from calfkit.history import HistorySink
-from calfkit.model import Do, Routine
-from calfkit.timeline import Segment, SegmentKind, Timeline
+from calfkit.model import Do, Hold, Prepare, Repeat, Routine
+from calfkit.testing import play_fast
+from calfkit.timeline import Segment, SegmentKind, Timeline, compile_routine
 
 routine = Routine(name="r", title="R", steps=(Do(text="x", duration=5.0),))
 timeline = Timeline(routine, (Segment(1, 1, SegmentKind.DO, "x", 0.0, 5.0),))
@@ -627,3 +632,180 @@ def test_ordinal(number: int, text: str) -> None:
 )
 def test_format_duration(seconds: float, text: str) -> None:
     assert format_duration(seconds) == text
+
+
+# -- driven by the real engine on a fake clock -------------------------------------------
+
+
+def engine_routine() -> Routine:
+    return Routine(
+        name="wall-release",
+        title="Wall Release",
+        steps=(
+            Prepare(text="Face the wall.", duration=10.0),
+            Repeat(
+                rounds=3,
+                steps=(
+                    Do(text="Rise onto the balls of your feet.", duration=4.0),
+                    Hold(text="Stay up.", duration=6.0),
+                ),
+                rest_between=5.0,
+            ),
+        ),
+        content_hash="abc123",
+    )
+
+
+def test_a_session_played_to_the_end_by_the_engine_is_recorded_finished(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"
+    timeline = compile_routine(engine_routine())
+    sink = HistorySink("bell", True, Warnings(), path=path)
+    played = play_fast(
+        timeline, sinks=[sink], lead_in=3.0, keys=[(20.0, Command.PAUSE), (50.0, Command.PAUSE)]
+    )
+    assert played.outcome.status is Status.FINISHED
+    with History(path) as history:
+        (session,) = history.sessions()
+    assert session.ended is Ending.FINISHED
+    assert (session.routine, session.title, session.content_hash) == (
+        "wall-release",
+        "Wall Release",
+        "abc123",
+    )
+    assert session.planned_seconds == timeline.total == 10 + 3 * 10 + 2 * 5
+    assert session.steps_total == len(timeline.segments) == session.end_step
+    assert session.paused_seconds == played.outcome.paused_seconds == 30.0
+    # the engine's played time includes the lead-in; the log counts the routine's steps only
+    assert session.played_seconds == played.outcome.played_seconds - 3.0 == timeline.total
+    assert (session.sound, session.voice) == ("bell", True)
+    assert session.outcome() == "finished"
+
+
+def test_a_session_quit_by_the_engine_is_recorded_stopped_where_it_was(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"
+    timeline = compile_routine(engine_routine())
+    sink = HistorySink("off", False, Warnings(), path=path)
+    played = play_fast(timeline, sinks=[sink], keys=[(12.0, Command.NEXT), (25.0, Command.QUIT)])
+    assert played.outcome.status is Status.STOPPED
+    with History(path) as history:
+        (session,) = history.sessions()
+    assert session.ended is Ending.STOPPED
+    assert session.end_step == played.outcome.step
+    assert session.played_seconds == 25.0
+    assert session.outcome() == f"stopped at step {played.outcome.step} of {len(timeline.segments)}"
+
+
+def test_a_session_interrupted_by_ctrl_c_is_recorded_interrupted(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"
+    timeline = compile_routine(engine_routine())
+
+    class CtrlC:
+        def handle(self, event: Event) -> None:
+            if event.kind is EventKind.STEP and event.step == 3:
+                raise KeyboardInterrupt
+
+        def close(self) -> None:
+            pass
+
+    sink = HistorySink("bell", False, Warnings(), path=path)
+    with pytest.raises(KeyboardInterrupt):
+        play_fast(timeline, sinks=[sink, CtrlC()])
+    with History(path) as history:
+        (session,) = history.sessions()
+    assert (session.ended, session.end_step) == (Ending.INTERRUPTED, 3)
+    assert session.ended_at is not None
+
+
+# -- real processes ----------------------------------------------------------------------
+
+SESSION_SCRIPT = """
+import os, sys, time
+from pathlib import Path
+from calfkit.clock import MonotonicClock
+from calfkit.engine import Player
+from calfkit.events import EventKind
+from calfkit.history import HistorySink
+from calfkit.model import Do, Routine
+from calfkit.timeline import compile_routine
+
+path, seconds, mine, other = sys.argv[1], float(sys.argv[2]), sys.argv[3], sys.argv[4]
+
+class Barrier:
+    # After its row is in, each session waits until the other's is too: both are open at once.
+    def handle(self, event):
+        if event.kind is EventKind.START:
+            Path(mine).touch()
+            deadline = time.monotonic() + 30
+            while other != "-" and not Path(other).exists() and time.monotonic() < deadline:
+                time.sleep(0.01)
+        if event.kind is EventKind.STEP:
+            print("step", event.step, flush=True)
+    def close(self):
+        pass
+
+routine = Routine(
+    name="proc-" + os.path.basename(mine),
+    title="Process",
+    steps=tuple(Do(text=f"Move {i}", duration=seconds) for i in range(1, 7)),
+)
+sink = HistorySink("off", False, lambda line: print("WARN", line, flush=True), path=path)
+Player(compile_routine(routine), clock=MonotonicClock(), sinks=[sink, Barrier()], lead_in=0).run()
+print("done", flush=True)
+"""
+
+
+def start_session(
+    path: Path, seconds: float, mine: Path, other: Path | str
+) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-c", SESSION_SCRIPT, str(path), str(seconds), str(mine), str(other)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def integrity(path: Path) -> str:
+    connection = sqlite3.connect(path)
+    try:
+        return str(connection.execute("PRAGMA integrity_check").fetchone()[0])
+    finally:
+        connection.close()
+
+
+def test_a_session_killed_with_sigkill_leaves_a_sound_log_with_an_interrupted_row(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "h.sqlite3"
+    record(path, datetime(2026, 1, 1, tzinfo=UTC))  # an earlier session that must survive
+    process = start_session(path, 30.0, tmp_path / "a", "-")
+    try:
+        assert process.stdout is not None
+        first_line = process.stdout.readline()
+    finally:
+        process.send_signal(signal.SIGKILL)
+        _, err = process.communicate(timeout=30)
+    assert first_line == "step 1\n", err
+    assert process.returncode == -signal.SIGKILL
+    assert integrity(path) == "ok"
+    with History(path) as history:
+        killed, earlier = history.sessions()
+    assert (killed.ended, killed.end_step, killed.ended_at) == (Ending.INTERRUPTED, 1, None)
+    assert killed.outcome() == "interrupted at step 1 of 6"
+    assert earlier.ended is Ending.FINISHED
+
+
+def test_two_sessions_at_once_are_both_recorded(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"  # not there yet: both processes race to create it
+    first = start_session(path, 0.05, tmp_path / "a", tmp_path / "b")
+    second = start_session(path, 0.05, tmp_path / "b", tmp_path / "a")
+    outputs = [p.communicate(timeout=60) for p in (first, second)]
+    for process, (out, err) in zip((first, second), outputs, strict=True):
+        assert process.returncode == 0, err
+        assert "WARN" not in out
+        assert out.endswith("done\n")
+    assert integrity(path) == "ok"
+    with History(path) as history:
+        sessions = history.sessions()
+    assert sorted(s.routine for s in sessions) == ["proc-a", "proc-b"]
+    assert all(s.ended is Ending.FINISHED and s.end_step == 6 for s in sessions)
