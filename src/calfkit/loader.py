@@ -1,0 +1,576 @@
+"""Loading routine files: YAML nodes checked against the format spec, turned into the model.
+
+Every problem in a file (and in the files it includes) is collected, each at the key or value
+it is about, with what was expected and what was found. :func:`load` raises them all as one
+:class:`~calfkit.errors.RoutineError`; :func:`check` returns them and never raises for bad
+input. Includes are resolved here, recursively, with cycles named; the expanded limits are
+checked with :mod:`calfkit.measure`'s arithmetic.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import math
+import os
+from pathlib import Path
+from typing import Any
+
+from calfkit import measure, spec
+from calfkit.errors import CalfkitError, Position, Problem, RoutineError
+from calfkit.model import (
+    DEFAULT_PREPARE_SECONDS,
+    MAX_EVENTS,
+    MAX_NESTING,
+    MAX_STEP_SECONDS,
+    MAX_TOTAL_SECONDS,
+    READY_FALLBACK_SECONDS,
+    Breathe,
+    Count,
+    Do,
+    Hold,
+    Include,
+    Prepare,
+    Repeat,
+    Rest,
+    Routine,
+    Side,
+    Sides,
+)
+from calfkit.source import MapNode, Node, ScalarNode, SeqNode, describe, read_source
+
+
+def load(path: str | os.PathLike[str]) -> Routine:
+    """Read, check and build a routine and its includes; raise RoutineError with every problem."""
+    loader = _Loader()
+    routine = loader.load_file(str(path))
+    if routine is None or loader.problems:
+        raise RoutineError(_unique(loader.problems))
+    return routine
+
+
+def check(path: str | os.PathLike[str]) -> list[Problem]:
+    """Every problem in a routine file and the files it includes, in file order; [] when valid."""
+    loader = _Loader()
+    loader.load_file(str(path))
+    return sorted(_unique(loader.problems), key=lambda problem: problem.position)
+
+
+def _unique(problems: list[Problem]) -> list[Problem]:
+    return list(dict.fromkeys(problems))
+
+
+class _Invalid:
+    """Marks a value that could not be read; its problem is already recorded."""
+
+
+INVALID: Any = _Invalid()
+
+
+class _Loader:
+    """One load: the problems so far, the files being loaded (for cycles), the files done."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+        self.loading: list[tuple[Path, str]] = []  # (resolved, as shown), outermost first
+        self.done: dict[Path, Routine | None] = {}
+
+    def load_file(self, shown: str) -> Routine | None:
+        source = read_source(shown)
+        self.problems.extend(source.problems)
+        if source.root is None:
+            return None
+        try:
+            resolved = Path(shown).resolve()
+        except (OSError, RuntimeError):
+            resolved = Path(os.path.abspath(shown))
+        self.loading.append((resolved, shown))
+        try:
+            builder = _RoutineBuilder(self, shown)
+            routine = builder.routine(source.root, source.data)
+        finally:
+            self.loading.pop()
+        failed = bool(source.problems) or builder.failed
+        return None if failed else routine
+
+    def include(self, ref: str, node: ScalarNode, including: str) -> Routine | None:
+        """The routine a ``routine:`` step names; None (with a problem recorded) if unusable."""
+        if spec.SLUG_RE.match(ref) and not ref.endswith((".yaml", ".yml")):
+            found = self._find_by_name(ref, node, including)
+            if found is None:
+                return None
+            target = found
+            shown = str(found)
+        else:
+            target = Path(including).parent / ref
+            shown = os.path.normpath(str(target))
+            if not target.is_file():
+                what = "is not a file" if target.exists() else "does not exist"
+                self.problems.append(
+                    Problem(node.position, f"included routine {ref!r} not found: {shown} {what}")
+                )
+                return None
+        try:
+            resolved = target.resolve()
+        except (OSError, RuntimeError):
+            resolved = Path(os.path.abspath(target))
+        for index, (open_path, _) in enumerate(self.loading):
+            if open_path == resolved:
+                chain = [name for _, name in self.loading[index:]] + [shown]
+                self.problems.append(Problem(node.position, "include cycle: " + " -> ".join(chain)))
+                return None
+        if resolved not in self.done:
+            self.done[resolved] = self.load_file(shown)
+        return self.done[resolved]
+
+    def _find_by_name(self, name: str, node: ScalarNode, including: str) -> Path | None:
+        try:
+            # Imported here: the library imports this module to load what it finds.
+            from calfkit import library
+
+            found: Path = library.find(name, relative_to=Path(including).parent)
+        except CalfkitError as error:
+            detail = f": {error}" if str(error) else ""
+            self.problems.append(
+                Problem(node.position, f"included routine {name!r} not found{detail}")
+            )
+            return None
+        except ImportError:
+            self.problems.append(
+                Problem(
+                    node.position,
+                    f"cannot look up the routine {name!r}: the routine library is missing",
+                )
+            )
+            return None
+        return found
+
+
+class _RoutineBuilder:
+    """Checks one file's node tree against the spec and builds its Routine."""
+
+    def __init__(self, loader: _Loader, path: str) -> None:
+        self.loader = loader
+        self.path = path
+        self.failed = False
+
+    def problem(self, position: Position, message: str) -> Any:
+        self.failed = True
+        self.loader.problems.append(Problem(position, message))
+        return INVALID
+
+    # ---- the routine ---------------------------------------------------------------------
+
+    def routine(self, root: MapNode, data: bytes) -> Routine | None:
+        values = self.mapping(root, spec.TOP_KEYS, "", "the top level", in_sides=False, depth=0)
+        if self.failed:
+            return None
+        name = values.get("name") or Path(self.path).stem
+        routine = Routine(
+            name=name,
+            title=values["title"],
+            steps=values["steps"],
+            description=values.get("description"),
+            tags=tuple(values.get("tags", ())),
+            equipment=tuple(values.get("equipment", ())),
+            caution=values.get("caution"),
+            path=self.path,
+            content_hash=hashlib.sha256(data).hexdigest(),
+        )
+        steps_pair = root.get("steps")
+        assert steps_pair is not None
+        self.check_limits(routine, steps_pair[0].position)
+        return None if self.failed else routine
+
+    def check_limits(self, routine: Routine, where: Position) -> None:
+        total = measure.seconds(routine.steps)
+        if total > MAX_TOTAL_SECONDS:
+            self.problem(
+                where,
+                f"the routine lasts {_long_time(total)} when expanded; "
+                "a routine may last at most 24 hours",
+            )
+        events = measure.event_count(routine.steps)
+        if events > MAX_EVENTS:
+            self.problem(
+                where,
+                f"the routine has {events:,} timed events when expanded "
+                f"(steps, counts, breaths and countdown beeps); at most {MAX_EVENTS:,} are allowed",
+            )
+
+    # ---- mappings ------------------------------------------------------------------------
+
+    def mapping(
+        self,
+        node: MapNode,
+        keys: tuple[spec.Key, ...],
+        context: str,
+        what: str,
+        *,
+        in_sides: bool,
+        depth: int,
+        skip: tuple[str, ...] = (),
+        anchor: Position | None = None,
+        steps_in_sides: bool | None = None,
+    ) -> dict[str, Any]:
+        """Check a mapping's keys and convert its values; missing optional keys are absent."""
+        by_name = {key.name: key for key in keys}
+        values: dict[str, Any] = {}
+        for key_node, value_node in node.pairs:
+            key_name = key_node.value if isinstance(key_node.value, str) else None
+            if key_name in skip:
+                continue
+            key = by_name.get(key_name) if key_name is not None else None
+            if key is None:
+                self.unknown_key(key_node, list(by_name), context, what)
+                continue
+            sided = in_sides
+            if isinstance(key.type, spec.Steps) and steps_in_sides is not None:
+                sided = steps_in_sides
+            values[key.name] = self.value(key, value_node, context, in_sides=sided, depth=depth)
+        for key in keys:
+            if key.required and key.name not in values and node.get(key.name) is None:
+                self.problem(
+                    anchor or node.position,
+                    f"{context}missing '{key.name}' ({key.type.expected})",
+                )
+        return values
+
+    def unknown_key(
+        self, key_node: ScalarNode, allowed: list[str], context: str, what: str
+    ) -> None:
+        shown = key_node.text
+        close = difflib.get_close_matches(shown.lower(), allowed, n=1, cutoff=0.6)
+        hint = f"did you mean '{close[0]}'?" if close else f"{what} takes: {', '.join(allowed)}"
+        self.problem(key_node.position, f"{context}unknown key '{shown}'; {hint}")
+
+    # ---- values --------------------------------------------------------------------------
+
+    def value(self, key: spec.Key, node: Node, context: str, *, in_sides: bool, depth: int) -> Any:
+        if node.broken:
+            self.failed = True
+            return INVALID
+        kind = key.type
+        label = f"{context}'{key.name}'"
+        if isinstance(kind, spec.Text):
+            return self.text(kind, node, label, in_sides=in_sides)
+        if isinstance(kind, spec.Slug):
+            return self.slug(kind, node, label)
+        if isinstance(kind, spec.Duration):
+            return self.duration(kind, node, label)
+        if isinstance(kind, spec.WholeNumber):
+            return self.whole_number(kind, node, label)
+        if isinstance(kind, spec.Version):
+            return self.version(kind, node, label)
+        if isinstance(kind, spec.ListOf):
+            return self.list_of(kind, node, label, in_sides=in_sides)
+        if isinstance(kind, spec.SideList):
+            return self.side_list(kind, node, label)
+        if isinstance(kind, spec.Steps):
+            return self.steps(node, label, in_sides=in_sides, depth=depth)
+        if isinstance(kind, spec.RoutineRef):
+            return self.routine_ref(kind, node, label)
+        raise AssertionError(f"unhandled value type {kind!r}")
+
+    def wrong(self, node: Node, label: str, expected: str) -> Any:
+        found = describe(node)
+        quotable = isinstance(node, ScalarNode) and node.plain and not isinstance(node.value, str)
+        if quotable and expected.startswith(("text", "a list of text")):
+            found += " (put it in quotes to use it as text)"
+        return self.problem(node.position, f"{label} must be {expected}; found {found}")
+
+    def text(self, kind: spec.Text, node: Node, label: str, *, in_sides: bool) -> Any:
+        if not isinstance(node, ScalarNode) or not isinstance(node.value, str):
+            return self.wrong(node, label, kind.expected)
+        value = node.value
+        if not value.strip():
+            return self.problem(node.position, f"{label} must be {kind.expected}; found empty text")
+        if kind.max_length is not None and len(value) > kind.max_length:
+            return self.problem(
+                node.position,
+                f"{label} must be {kind.expected}; found {len(value)} characters",
+            )
+        if not in_sides:
+            for variable in spec.SIDE_VARIABLES:
+                if variable in value:
+                    return self.problem(
+                        node.position,
+                        f"{label} uses {variable}, which only works inside a sides step",
+                    )
+        return value
+
+    def slug(self, kind: spec.Slug, node: Node, label: str) -> Any:
+        if not isinstance(node, ScalarNode) or node.value is None or isinstance(node.value, bool):
+            return self.wrong(node, label, kind.expected)
+        text = node.text if node.plain else str(node.value)
+        if not spec.SLUG_RE.match(text):
+            return self.wrong(node, label, kind.expected)
+        if kind.max_length is not None and len(text) > kind.max_length:
+            return self.problem(
+                node.position, f"{label} must be {kind.expected}; found {len(text)} characters"
+            )
+        return text
+
+    def duration(self, kind: spec.Duration, node: Node, label: str) -> Any:
+        if not isinstance(node, ScalarNode):
+            return self.wrong(node, label, kind.expected)
+        value = node.value
+        if isinstance(value, str):
+            if value == spec.READY:
+                if kind.ready:
+                    return spec.READY
+                return self.problem(
+                    node.position,
+                    f"{label} must be {kind.expected}; found 'ready' "
+                    "(only prepare and do steps can wait until ready)",
+                )
+            seconds = spec.parse_duration_text(value)
+            if seconds is None:
+                if value.startswith("-") and spec.parse_duration_text(value[1:]) is not None:
+                    return self.problem(
+                        node.position, f"{label} must be more than 0 seconds; found {value!r}"
+                    )
+                return self.wrong(node, label, kind.expected)
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            if math.isnan(value):
+                return self.wrong(node, label, kind.expected)
+            seconds = float(value)
+        else:
+            return self.wrong(node, label, kind.expected)
+        if seconds == 0 and kind.zero:
+            return 0.0
+        if seconds <= 0:
+            expected = "0 or more" if kind.zero else "more than 0 seconds"
+            return self.problem(node.position, f"{label} must be {expected}; found {node.text}")
+        if seconds > MAX_STEP_SECONDS:
+            return self.problem(
+                node.position,
+                f"{label} must be at most 2 hours (7200 seconds); found {_shown_text(node)}",
+            )
+        return seconds
+
+    def whole_number(self, kind: spec.WholeNumber, node: Node, label: str) -> Any:
+        number = _whole(node)
+        if number is None:
+            return self.wrong(node, label, kind.expected)
+        too_big = kind.maximum is not None and number > kind.maximum
+        if number < kind.minimum or too_big:
+            return self.wrong(node, label, kind.expected)
+        return number
+
+    def version(self, kind: spec.Version, node: Node, label: str) -> Any:
+        if _whole(node) != kind.value:
+            return self.problem(
+                node.position,
+                f"{label} is the format version and must be {kind.value}; found {describe(node)}",
+            )
+        return kind.value
+
+    def list_of(self, kind: spec.ListOf, node: Node, label: str, *, in_sides: bool) -> Any:
+        if not isinstance(node, SeqNode):
+            return self.wrong(node, label, kind.expected)
+        items = []
+        for index, item in enumerate(node.items, start=1):
+            item_label = f"{label} item {index}"
+            if item.broken:
+                self.failed = True
+                continue
+            if isinstance(kind.item, spec.Slug):
+                items.append(self.slug(kind.item, item, item_label))
+            else:
+                items.append(self.text(kind.item, item, item_label, in_sides=in_sides))
+        return tuple(items)
+
+    def side_list(self, kind: spec.SideList, node: Node, label: str) -> Any:
+        if not isinstance(node, SeqNode):
+            return self.wrong(node, label, kind.expected)
+        if not node.items:
+            return self.problem(
+                node.position, f"{label} is an empty list; list right, left or both"
+            )
+        sides: list[Side] = []
+        failed = False
+        for item in node.items:
+            if item.broken:
+                failed = True
+                continue
+            value = item.value if isinstance(item, ScalarNode) else None
+            if not isinstance(value, str) or value not in spec.SIDES:
+                self.problem(
+                    item.position,
+                    f"{label} lists {describe(item)}, which is not a side; use right or left",
+                )
+                failed = True
+                continue
+            side = Side(value)
+            if side in sides:
+                self.problem(item.position, f"{label} lists '{value}' twice")
+                failed = True
+                continue
+            sides.append(side)
+        return INVALID if failed else tuple(sides)
+
+    def routine_ref(self, kind: spec.RoutineRef, node: Node, label: str) -> Any:
+        if not isinstance(node, ScalarNode) or not isinstance(node.value, str):
+            return self.wrong(node, label, kind.expected)
+        ref = node.value
+        if not (spec.SLUG_RE.match(ref) or ref.endswith((".yaml", ".yml"))):
+            return self.wrong(node, label, kind.expected)
+        return ref
+
+    # ---- steps ---------------------------------------------------------------------------
+
+    def steps(self, node: Node, label: str, *, in_sides: bool, depth: int) -> Any:
+        if not isinstance(node, SeqNode):
+            return self.wrong(node, label, "a non-empty list of steps")
+        if not node.items:
+            return self.problem(
+                node.position, f"{label} is an empty list; a list of steps needs at least one step"
+            )
+        steps = [self.step(item, in_sides=in_sides, depth=depth) for item in node.items]
+        if any(step is INVALID for step in steps):
+            return INVALID
+        return tuple(steps)
+
+    def step(self, node: Node, *, in_sides: bool, depth: int) -> Any:
+        if node.broken:
+            self.failed = True
+            return INVALID
+        if not isinstance(node, MapNode):
+            return self.problem(
+                node.position,
+                "a step must be a mapping with one kind key (prepare, do, hold, count, breathe, "
+                f"rest, repeat, sides or routine); found {describe(node)}",
+            )
+        kind_pairs = [
+            (key, value)
+            for key, value in node.pairs
+            if isinstance(key.value, str) and key.value in spec.KINDS
+        ]
+        if not kind_pairs:
+            return self.kindless_step(node)
+        kind_key, kind_value = kind_pairs[0]
+        kind = spec.KINDS[str(kind_key.value)]
+        for extra, _ in kind_pairs[1:]:
+            self.problem(
+                extra.position,
+                f"a step has exactly one kind key; this one has '{kind.key}' and '{extra.value}'",
+            )
+        context = f"{kind.key} step: "
+        level = depth + 1 if kind.nests else depth
+        if level > MAX_NESTING:
+            return self.problem(
+                kind_key.position,
+                f"{context}nested {level} levels deep; repeat, sides and routine steps "
+                f"nest at most {MAX_NESTING} levels",
+            )
+        inner_sides = in_sides or kind.key == "sides"
+        head = spec.Key(kind.key, kind.value, kind.description, required=True)
+        first = self.value(head, kind_value, context, in_sides=in_sides, depth=level)
+        values = self.mapping(
+            node,
+            kind.all_keys(),
+            context,
+            f"a {kind.key} step",
+            in_sides=in_sides,
+            steps_in_sides=inner_sides,
+            depth=level,
+            skip=tuple(str(key.value) for key, _ in kind_pairs),
+            anchor=kind_key.position,
+        )
+        if first is INVALID or any(value is INVALID for value in values.values()):
+            return INVALID
+        common: dict[str, Any] = {
+            "name": values.get("name"),
+            "note": values.get("note"),
+            "position": node.position,
+        }
+        if kind.key in ("prepare", "do"):
+            duration = values.get("duration", DEFAULT_PREPARE_SECONDS)
+            ready = duration == spec.READY
+            seconds = READY_FALLBACK_SECONDS if ready else float(duration)
+            if kind.key == "prepare":
+                return Prepare(text=first, duration=seconds, until_ready=ready, **common)
+            return Do(text=first, duration=seconds, until_ready=ready, **common)
+        if kind.key == "hold":
+            countdown = _present(values, "countdown")
+            return Hold(text=first, duration=values["duration"], **countdown, **common)
+        if kind.key == "count":
+            return Count(count=first, **_present(values, "every", "cue"), **common)
+        if kind.key == "breathe":
+            return Breathe(breaths=first, **_present(values, "inhale", "exhale", "cue"), **common)
+        if kind.key == "rest":
+            return Rest(duration=first, **_present(values, "cue"), **common)
+        if kind.key == "repeat":
+            return Repeat(
+                rounds=first,
+                steps=values["steps"],
+                rest_between=values.get("rest_between"),
+                **common,
+            )
+        if kind.key == "sides":
+            switch = _present(values, "switch")
+            return Sides(sides=first, steps=values["steps"], **switch, **common)
+        return self.include_step(first, kind_value, level, common)
+
+    def kindless_step(self, node: MapNode) -> Any:
+        """A step without a kind key: a misspelt kind gets a did-you-mean, else say so."""
+        suggested_kind = False
+        allowed = list(spec.ALL_STEP_KEYS)
+        for key_node, _ in node.pairs:
+            if isinstance(key_node.value, str) and key_node.value in allowed:
+                continue
+            close = difflib.get_close_matches(key_node.text.lower(), allowed, n=1, cutoff=0.6)
+            if close:
+                suggested_kind = suggested_kind or close[0] in spec.KINDS
+                self.unknown_key(key_node, allowed, "", "a step")
+        if not suggested_kind:
+            keys = ", ".join(f"'{key.text}'" for key, _ in node.pairs)
+            self.problem(
+                node.position,
+                "this step has no kind key (prepare, do, hold, count, breathe, rest, repeat, "
+                f"sides or routine); found only {keys}",
+            )
+        return INVALID
+
+    def include_step(self, ref: str, node: Node, level: int, common: dict[str, Any]) -> Any:
+        assert isinstance(node, ScalarNode)
+        included = self.loader.include(ref, node, self.path)
+        if included is None:
+            self.failed = True
+            return INVALID
+        inner = measure.nesting(included.steps)
+        if level + inner > MAX_NESTING:
+            return self.problem(
+                node.position,
+                f"routine step: with the steps of {ref!r} this nests {level + inner} levels deep; "
+                f"repeat, sides and routine steps nest at most {MAX_NESTING} levels",
+            )
+        return Include(ref=ref, routine=included, **common)
+
+
+def _present(values: dict[str, Any], *names: str) -> dict[str, Any]:
+    """The given keys that the file set, so the model's own defaults apply to the rest."""
+    return {name: values[name] for name in names if name in values}
+
+
+def _whole(node: Node) -> int | None:
+    if not isinstance(node, ScalarNode):
+        return None
+    value = node.value
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
+        return int(value)
+    return None
+
+
+def _shown_text(node: ScalarNode) -> str:
+    return repr(node.text) if isinstance(node.value, str) else node.text
+
+
+def _long_time(total: float) -> str:
+    hours, rest = divmod(int(total), 3600)
+    return f"{hours}h {rest // 60:02d}m"
