@@ -1,0 +1,448 @@
+"""Where routines come from: looking a name up, and listing every routine that can be found.
+
+A routine name is looked up, first match wins, in the user's routines folder, then each folder
+in ``CALFKIT_PATH``, then the built-in routines; anything that is not a name is a path. Listing
+summarises each routine (title, total time, step count) and remembers the summaries in a small
+cache keyed on the content of every file a routine reads, so an edit is always seen.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from calfkit.errors import CalfkitError, RoutineNotFound
+
+if TYPE_CHECKING:
+    from calfkit.model import Routine, Step
+
+NAME_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
+MAX_NAME_LENGTH = 64
+SUFFIXES = (".yaml", ".yml")  # in order of preference when a folder holds both
+
+CONFIG_DIR_ENV = "CALFKIT_CONFIG_DIR"
+CACHE_DIR_ENV = "CALFKIT_CACHE_DIR"
+SEARCH_PATH_ENV = "CALFKIT_PATH"
+
+_PACKAGE_DIR = Path(__file__).resolve().parent
+_CACHE_FORMAT = 1
+
+
+class Source(str, Enum):
+    """Where a routine was found, as ``calfkit list`` names it."""
+
+    USER = "user"
+    PATH = "CALFKIT_PATH"
+    BUILTIN = "built-in"
+
+
+@dataclass(frozen=True)
+class Place:
+    """A folder that is searched for routines, and which kind of folder it is."""
+
+    source: Source
+    folder: Path
+
+
+@dataclass(frozen=True)
+class Shadowed:
+    """A routine of the same name further down the search path, hidden by the one found first."""
+
+    source: Source
+    path: Path
+
+
+@dataclass(frozen=True)
+class Found:
+    """One routine that a name finds, summarised for ``calfkit list``.
+
+    ``error`` is set (and the summary fields are empty) when the file does not load; listing
+    never fails because one routine is broken.
+    """
+
+    name: str
+    source: Source
+    path: Path
+    title: str | None = None
+    total_seconds: float | None = None
+    step_count: int | None = None
+    tags: tuple[str, ...] = ()
+    shadows: tuple[Shadowed, ...] = ()
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "title": self.title,
+            "total_seconds": self.total_seconds,
+            "step_count": self.step_count,
+            "tags": list(self.tags),
+            "source": self.source.value,
+            "path": str(self.path),
+            "shadows": [{"source": s.source.value, "path": str(s.path)} for s in self.shadows],
+            "error": self.error,
+        }
+
+
+def is_name(ref: str) -> bool:
+    """Whether ``ref`` is a routine name (a slug) rather than a path."""
+    return len(ref) <= MAX_NAME_LENGTH and NAME_PATTERN.match(ref) is not None
+
+
+def user_config_dir() -> Path:
+    """calfkit's config folder: ``$CALFKIT_CONFIG_DIR`` if set, else the platform's."""
+    override = os.environ.get(CONFIG_DIR_ENV)
+    if override:
+        return Path(override).expanduser()
+    import platformdirs  # only when needed: it is a few milliseconds of start-up
+
+    return Path(platformdirs.user_config_dir("calfkit", appauthor=False))
+
+
+def user_routines_dir() -> Path:
+    """The user's own routines folder (it may not exist yet)."""
+    return user_config_dir() / "routines"
+
+
+def builtin_routines_dir() -> Path:
+    """The built-in routines: package data in a wheel, the top-level folder in a checkout."""
+    packaged = _PACKAGE_DIR / "routines"
+    if packaged.is_dir():
+        return packaged
+    # An editable install or a source checkout: src/calfkit/ -> the repository's routines/.
+    return _PACKAGE_DIR.parent.parent / "routines"
+
+
+def search_path() -> tuple[Place, ...]:
+    """Every folder searched for a name, in order; a folder named twice is searched once."""
+    places = [Place(Source.USER, user_routines_dir())]
+    for entry in os.environ.get(SEARCH_PATH_ENV, "").split(os.pathsep):
+        if entry.strip():
+            places.append(Place(Source.PATH, Path(entry).expanduser()))
+    places.append(Place(Source.BUILTIN, builtin_routines_dir()))
+    seen: set[str] = set()
+    unique = []
+    for place in places:
+        key = os.path.normcase(os.path.realpath(place.folder))
+        if key not in seen:
+            seen.add(key)
+            unique.append(place)
+    return tuple(unique)
+
+
+def in_folder(folder: Path, name: str) -> Path | None:
+    """The routine file called ``name`` in one folder, if there is one."""
+    for suffix in SUFFIXES:
+        candidate = folder / f"{name}{suffix}"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def find(ref: str, *, relative_to: Path | None = None) -> Path:
+    """The file a routine reference means.
+
+    A name is looked up along :func:`search_path`; anything else is a path, read relative to
+    the folder ``relative_to`` if it is relative and one is given (an including file may be
+    passed too: its folder is used). Raises :class:`RoutineNotFound`.
+    """
+    if is_name(ref):
+        places = search_path()
+        for place in places:
+            found = in_folder(place.folder, ref)
+            if found is not None:
+                return found
+        raise RoutineNotFound(_not_found_message(ref, places))
+    path = Path(ref).expanduser()
+    if not path.is_absolute() and relative_to is not None:
+        base = Path(relative_to)
+        if base.is_file():
+            base = base.parent
+        path = base / path
+    if path.is_dir():
+        raise RoutineNotFound(f"{ref}: is a folder, not a routine file")
+    if not path.is_file():
+        raise RoutineNotFound(f"{ref}: no such file")
+    return path
+
+
+def _not_found_message(name: str, places: Sequence[Place]) -> str:
+    import difflib
+
+    known = sorted({entry_name for entry_name, _ in _entries(places)})
+    message = f"no routine named {name!r}"
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    if close:
+        message += f" (did you mean {close[0]!r}?)"
+    folders = ", ".join(str(place.folder) for place in places)
+    return f"{message}; looked in {folders}. Try `calfkit list`."
+
+
+def load_ref(ref: str, *, relative_to: Path | None = None) -> Routine:
+    """Find and load a routine by name or path; raises RoutineNotFound or RoutineError."""
+    from calfkit import loader
+
+    return loader.load(find(ref, relative_to=relative_to))
+
+
+def _entries(places: Iterable[Place]) -> Iterator[tuple[str, tuple[Place, Path]]]:
+    """(name, (place, path)) for every routine file in the folders, in search order."""
+    for place in places:
+        try:
+            with os.scandir(place.folder) as scan:
+                files = sorted(entry.name for entry in scan if entry.is_file())
+        except OSError:  # a missing or unreadable folder holds no routines
+            continue
+        names: dict[str, Path] = {}
+        for suffix in reversed(SUFFIXES):  # so that .yaml wins over .yml in one folder
+            for file_name in files:
+                stem = file_name[: -len(suffix)]
+                if file_name.endswith(suffix) and is_name(stem):
+                    names[stem] = place.folder / file_name
+        for name in sorted(names):
+            yield name, (place, names[name])
+
+
+def names() -> list[str]:
+    """Every routine name that can be found, sorted; cheap (nothing is loaded): for completion."""
+    return sorted({name for name, _ in _entries(search_path())})
+
+
+def available() -> list[Found]:
+    """Every routine a name finds, sorted by name, each summarised (or marked invalid)."""
+    by_name: dict[str, list[tuple[Place, Path]]] = {}
+    for name, hit in _entries(search_path()):
+        by_name.setdefault(name, []).append(hit)
+    cache = _SummaryCache.open()
+    found = []
+    for name in sorted(by_name):
+        (place, path), *hidden = by_name[name]
+        shadows = tuple(Shadowed(other.source, other_path) for other, other_path in hidden)
+        try:
+            summary = cache.summary(path)
+        except CalfkitError as error:
+            found.append(Found(name, place.source, path, shadows=shadows, error=_short(error)))
+            continue
+        found.append(
+            Found(
+                name,
+                place.source,
+                path,
+                title=summary.title,
+                total_seconds=summary.total_seconds,
+                step_count=summary.step_count,
+                tags=summary.tags,
+                shadows=shadows,
+            )
+        )
+    cache.save()
+    return found
+
+
+def _short(error: CalfkitError) -> str:
+    """One line saying what is wrong with a routine, for a listing."""
+    from calfkit.errors import RoutineError
+
+    if isinstance(error, RoutineError) and error.problems:
+        first = error.problems[0]
+        more = len(error.problems) - 1
+        extra = f" (and {more} more)" if more else ""
+        return f"line {first.position.line}: {first.message}{extra}"
+    return str(error)
+
+
+def step_count(steps: Sequence[Step]) -> int:
+    """How many timed steps a person goes through: the timeline's segments, without expanding."""
+    from calfkit import model
+
+    total = 0
+    for step in steps:
+        if isinstance(step, model.Repeat):
+            between = (step.rounds - 1) if step.rest_between else 0
+            total += step.rounds * step_count(step.steps) + between
+        elif isinstance(step, model.Sides):
+            switches = (len(step.sides) - 1) if step.switch > 0 else 0
+            total += len(step.sides) * step_count(step.steps) + switches
+        elif isinstance(step, model.Include):
+            total += step_count(step.routine.steps)
+        else:
+            total += 1
+    return total
+
+
+def format_seconds(seconds: float) -> str:
+    """A duration for people: ``45s``, ``1.5s``, ``2m``, ``4m 30s``, ``1h 5m``."""
+    if seconds < 60:
+        text = f"{seconds:.1f}".rstrip("0").rstrip(".")
+        return f"{text}s"
+    whole = round(seconds)
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours}h {minutes}m" if minutes else f"{hours}h"
+    return f"{minutes}m {secs}s" if secs else f"{minutes}m"
+
+
+# --- the summary cache ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Summary:
+    title: str
+    total_seconds: float
+    step_count: int
+    tags: tuple[str, ...]
+
+
+def cache_dir() -> Path:
+    """Where summaries are cached: ``$CALFKIT_CACHE_DIR``, or beside a relocated config
+    (``$CALFKIT_CONFIG_DIR/cache``), else the platform's cache folder."""
+    override = os.environ.get(CACHE_DIR_ENV)
+    if override:
+        return Path(override).expanduser()
+    config = os.environ.get(CONFIG_DIR_ENV)
+    if config:
+        return Path(config).expanduser() / "cache"
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("calfkit", appauthor=False))
+
+
+def _code_stamp() -> str:
+    """Changes whenever the code that turns a file into a summary may have changed."""
+    from calfkit import __version__
+
+    parts = [__version__, str(_CACHE_FORMAT)]
+    for module in ("library", "loader", "source", "spec", "measure", "model"):
+        try:
+            stat = (_PACKAGE_DIR / f"{module}.py").stat()
+            parts.append(f"{module}:{stat.st_mtime_ns}:{stat.st_size}")
+        except OSError:
+            parts.append(f"{module}:-")
+    return "|".join(parts)
+
+
+def _digest(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _dependencies(routine: Routine) -> tuple[list[list[str]], list[list[str]]]:
+    """Every file a routine read (path, digest) and every include (ref, folder, path) it
+    resolved, so a later edit anywhere, or a new file that changes what a name finds, is seen."""
+    from calfkit import model
+
+    files: list[list[str]] = []
+    refs: list[list[str]] = []
+
+    def visit(current: Routine) -> None:
+        if current.path is None:
+            raise OSError("a routine without a path cannot be cached")
+        here = Path(current.path)
+        files.append([str(here), _digest(here)])
+        for include in _includes(current.steps, model):
+            if include.routine.path is None:
+                raise OSError("an included routine without a path cannot be cached")
+            refs.append([include.ref, str(here.parent), str(include.routine.path)])
+            visit(include.routine)
+
+    visit(routine)
+    return files, refs
+
+
+def _includes(steps: Sequence[Step], model: Any) -> Iterator[Any]:
+    for step in steps:
+        if isinstance(step, model.Include):
+            yield step
+        elif isinstance(step, (model.Repeat, model.Sides)):
+            yield from _includes(step.steps, model)
+
+
+class _SummaryCache:
+    """Summaries of routine files, trusted only while every file they read is unchanged."""
+
+    def __init__(self, file: Path, stamp: str, entries: dict[str, Any]) -> None:
+        self.file = file
+        self.stamp = stamp
+        self.entries = entries
+        self.dirty = False
+
+    @classmethod
+    def open(cls) -> _SummaryCache:
+        file = cache_dir() / "summaries.json"
+        stamp = _code_stamp()
+        entries: dict[str, Any] = {}
+        try:
+            import json
+
+            data = json.loads(file.read_text(encoding="utf-8"))
+            if isinstance(data, dict) and data.get("stamp") == stamp:
+                stored = data.get("entries")
+                entries = stored if isinstance(stored, dict) else {}
+        except (OSError, ValueError):
+            pass  # no cache, or a damaged one: start afresh
+        return cls(file, stamp, entries)
+
+    def summary(self, path: Path) -> Summary:
+        key = str(path)
+        entry = self.entries.get(key)
+        if entry is not None and self._still_valid(entry):
+            return Summary(
+                entry["title"], entry["total_seconds"], entry["step_count"], tuple(entry["tags"])
+            )
+        from calfkit import loader, measure
+
+        routine = loader.load(path)
+        summary = Summary(
+            routine.title, measure.seconds(routine.steps), step_count(routine.steps), routine.tags
+        )
+        try:
+            files, refs = _dependencies(routine)
+        except OSError:
+            self.entries.pop(key, None)
+            return summary
+        self.entries[key] = {
+            "files": files,
+            "refs": refs,
+            "title": summary.title,
+            "total_seconds": summary.total_seconds,
+            "step_count": summary.step_count,
+            "tags": list(summary.tags),
+        }
+        self.dirty = True
+        return summary
+
+    @staticmethod
+    def _still_valid(entry: Any) -> bool:
+        try:
+            for ref, folder, resolved in entry["refs"]:
+                if str(find(ref, relative_to=Path(folder))) != resolved:
+                    return False
+            return all(_digest(Path(file)) == digest for file, digest in entry["files"])
+        except (CalfkitError, OSError, KeyError, TypeError, ValueError):
+            return False
+
+    def save(self) -> None:
+        if not self.dirty:
+            return
+        import json
+
+        try:
+            self.file.parent.mkdir(parents=True, exist_ok=True)
+            temporary = self.file.with_name(f"{self.file.name}.{os.getpid()}.tmp")
+            temporary.write_text(
+                json.dumps({"stamp": self.stamp, "entries": self.entries}), encoding="utf-8"
+            )
+            os.replace(temporary, self.file)
+        except OSError:
+            pass  # a read-only home still lists routines, only more slowly
