@@ -426,7 +426,8 @@ class _SummaryCache:
     def _still_valid(entry: Any) -> bool:
         try:
             for ref, folder, resolved in entry["refs"]:
-                if str(find(ref, relative_to=Path(folder))) != resolved:
+                now = find(ref, relative_to=Path(folder))
+                if os.path.normpath(now) != os.path.normpath(resolved):
                     return False
             return all(_digest(Path(file)) == digest for file, digest in entry["files"])
         except (CalfkitError, OSError, KeyError, TypeError, ValueError):

@@ -1,0 +1,47 @@
+"""The ROUTINE argument: a routine name or a path, with tab completion of names.
+
+Conversion leaves the text as it is; the command looks it up inside ``errors_to_exit()`` so
+that a name that matches nothing is reported like any other calfkit error (exit 1).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import click
+from click.shell_completion import CompletionItem
+
+if TYPE_CHECKING:
+    _ParamType = click.ParamType[str]
+else:  # click before 8.2 has no type parameter here
+    _ParamType = click.ParamType
+
+
+class RoutineName(_ParamType):
+    """A routine name (completed from every routine that can be found) or a path to a file."""
+
+    name = "routine"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        text = str(value)
+        if not text.strip():
+            self.fail("a routine name or path cannot be empty", param, ctx)
+        return text
+
+    def shell_complete(
+        self, ctx: click.Context, param: click.Parameter, incomplete: str
+    ) -> list[CompletionItem]:
+        from calfkit import library
+
+        if any(mark in incomplete for mark in ("/", ".", "~", "\\")):
+            # The start of a path: let the shell complete file names.
+            return [CompletionItem(incomplete, type="file")]
+        try:
+            names = library.names()
+        except OSError:
+            names = []
+        matches = [CompletionItem(name) for name in names if name.startswith(incomplete)]
+        return matches or [CompletionItem(incomplete, type="file")]
+
+
+ROUTINE = RoutineName()

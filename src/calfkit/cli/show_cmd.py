@@ -1,0 +1,221 @@
+"""``calfkit show ROUTINE``: a routine as a tree of steps with each step's time and the total."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from calfkit.cli.common import errors_to_exit
+from calfkit.cli.routine_arg import ROUTINE
+
+if TYPE_CHECKING:
+    from rich.tree import Tree
+
+    from calfkit.model import Routine, Step
+
+
+@click.command(name="show")
+@click.argument("routine", type=ROUTINE)
+@click.option("--json", "as_json", is_flag=True, help="Print the routine as a JSON object.")
+def command(routine: str, as_json: bool) -> None:
+    """Show ROUTINE (a name or a path to a .yaml file) as a tree of steps, each with its
+    time, and the total. Steps that wait for Enter are counted as 10 seconds.
+
+    \b
+    Examples:  calfkit show calf-release
+               calfkit show ./my-routine.yaml --json
+    """
+    from calfkit import library
+
+    with errors_to_exit():
+        loaded = library.load_ref(routine)
+    if as_json:
+        import json
+
+        click.echo(json.dumps(routine_to_json(loaded), indent=2, ensure_ascii=False))
+    else:
+        _print_tree(loaded)
+
+
+# --- JSON ------------------------------------------------------------------------------------
+
+
+def routine_to_json(routine: Routine) -> dict[str, Any]:
+    """The routine as plain data: its fields, its total and every step with its time."""
+    from calfkit import library, measure
+
+    return {
+        "name": routine.name,
+        "title": routine.title,
+        "description": routine.description,
+        "tags": list(routine.tags),
+        "equipment": list(routine.equipment),
+        "caution": routine.caution,
+        "path": routine.path,
+        "total_seconds": measure.seconds(routine.steps),
+        "step_count": library.step_count(routine.steps),
+        "steps": [step_to_json(step) for step in routine.steps],
+    }
+
+
+def step_to_json(step: Step) -> dict[str, Any]:
+    from calfkit import measure, model
+
+    data: dict[str, Any] = {"kind": _kind(step), "seconds": measure.step_seconds(step)}
+    if step.name is not None:
+        data["name"] = step.name
+    if isinstance(step, (model.Prepare, model.Do)):
+        data.update(text=step.text, until_ready=step.until_ready)
+    elif isinstance(step, model.Hold):
+        data.update(text=step.text, countdown=step.countdown)
+    elif isinstance(step, model.Count):
+        data.update(count=step.count, every=step.every, cue=step.cue)
+    elif isinstance(step, model.Breathe):
+        data.update(breaths=step.breaths, inhale=step.inhale, exhale=step.exhale, cue=step.cue)
+    elif isinstance(step, model.Rest):
+        data.update(cue=step.cue)
+    elif isinstance(step, model.Repeat):
+        data.update(rounds=step.rounds, rest_between=step.rest_between)
+        data["steps"] = [step_to_json(inner) for inner in step.steps]
+    elif isinstance(step, model.Sides):
+        data.update(sides=[side.value for side in step.sides], switch=step.switch)
+        data["steps"] = [step_to_json(inner) for inner in step.steps]
+    elif isinstance(step, model.Include):
+        data.update(routine=step.ref, title=step.routine.title)
+        data["steps"] = [step_to_json(inner) for inner in step.routine.steps]
+    if step.note is not None:
+        data["note"] = step.note
+    return data
+
+
+def _kind(step: Step) -> str:
+    from calfkit import model
+
+    kinds: dict[type, str] = {
+        model.Prepare: "prepare",
+        model.Do: "do",
+        model.Hold: "hold",
+        model.Count: "count",
+        model.Breathe: "breathe",
+        model.Rest: "rest",
+        model.Repeat: "repeat",
+        model.Sides: "sides",
+        model.Include: "routine",
+    }
+    return kinds[type(step)]
+
+
+# --- the tree --------------------------------------------------------------------------------
+
+
+def _seconds(value: float) -> str:
+    from calfkit import library
+
+    return library.format_seconds(value)
+
+
+def _label(step: Step) -> tuple[str, str]:
+    """What a step is (kind and settings) and what it says (its cue), for one tree line."""
+    from calfkit import model
+
+    if isinstance(step, (model.Prepare, model.Do)):
+        return step.__class__.__name__, step.text
+    if isinstance(step, model.Hold):
+        countdown = f", beeps for the last {step.countdown}s" if step.countdown else ""
+        return f"Hold{countdown}", step.text
+    if isinstance(step, model.Count):
+        return f"Count {step.count}, every {_seconds(step.every)}", step.cue or ""
+    if isinstance(step, model.Breathe):
+        breaths = "breath" if step.breaths == 1 else "breaths"
+        return (
+            f"Breathe {step.breaths} {breaths} "
+            f"({_seconds(step.inhale)} in, {_seconds(step.exhale)} out)",
+            step.cue or "",
+        )
+    if isinstance(step, model.Rest):
+        return "Rest", step.cue
+    if isinstance(step, model.Repeat):
+        between = f", {_seconds(step.rest_between)} rest between" if step.rest_between else ""
+        return f"Repeat {step.rounds} rounds{between}", ""
+    if isinstance(step, model.Sides):
+        sides = " then ".join(side.value for side in step.sides)
+        switch = f", {_seconds(step.switch)} to switch" if step.switch > 0 else ""
+        return f"Sides: {sides}{switch}", ""
+    if isinstance(step, model.Include):
+        return f"Routine {step.ref}", step.routine.title
+    raise TypeError(f"not a step: {step!r}")
+
+
+def _time(step: Step) -> str:
+    from calfkit import measure, model
+
+    if isinstance(step, (model.Prepare, model.Do)) and step.until_ready:
+        return f"until ready ({_seconds(step.duration)})"
+    return _seconds(measure.step_seconds(step))
+
+
+def _add_steps(tree: Tree, steps: tuple[Step, ...]) -> None:
+    from rich.text import Text
+
+    from calfkit import model
+
+    for step in steps:
+        kind, cue = _label(step)
+        label = Text()
+        label.append(_time(step), style="bold green")
+        label.append("  ")
+        label.append(kind, style="bold")
+        if step.name:
+            label.append(f" [{step.name}]", style="cyan")
+        if cue:
+            label.append(f": {cue}")
+        if step.note:
+            label.append(f"\n{step.note}", style="dim")
+        branch = tree.add(label)
+        if isinstance(step, (model.Repeat, model.Sides)):
+            _add_steps(branch, step.steps)
+        elif isinstance(step, model.Include):
+            _add_steps(branch, step.routine.steps)
+
+
+def _print_tree(routine: Routine) -> None:
+    from rich.console import Console
+    from rich.text import Text
+    from rich.tree import Tree
+
+    from calfkit import library, measure
+
+    total = measure.seconds(routine.steps)
+    heading = Text()
+    heading.append(routine.title, style="bold")
+    heading.append(f" ({routine.name})", style="cyan")
+    tree = Tree(Text("Steps", style="bold"), guide_style="dim")
+    _add_steps(tree, routine.steps)
+
+    console = Console(highlight=False)
+    console.print(heading)
+    if routine.description:
+        console.print(Text(routine.description))
+    if routine.equipment:
+        console.print(Text("Equipment: ", style="bold") + Text(", ".join(routine.equipment)))
+    if routine.caution:
+        console.print(Text("Caution: ", style="bold yellow") + Text(routine.caution))
+    console.print(tree)
+    summary = f"{_seconds(total)}, {library.step_count(routine.steps)} timed steps"
+    if _waits_for_enter(routine.steps):
+        summary += " (steps that wait for Enter counted as 10s)"
+    console.print(Text("Total: ", style="bold") + Text(summary))
+
+
+def _waits_for_enter(steps: tuple[Step, ...]) -> bool:
+    from calfkit import model
+
+    for step in steps:
+        if isinstance(step, (model.Prepare, model.Do)) and step.until_ready:
+            return True
+        if isinstance(step, (model.Repeat, model.Sides)) and _waits_for_enter(step.steps):
+            return True
+        if isinstance(step, model.Include) and _waits_for_enter(step.routine.steps):
+            return True
+    return False
