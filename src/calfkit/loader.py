@@ -56,6 +56,15 @@ def check(path: str | os.PathLike[str]) -> list[Problem]:
     return sorted(_unique(loader.problems), key=lambda problem: problem.position)
 
 
+def check_safely(path: str | os.PathLike[str]) -> list[Problem]:
+    """Like :func:`check`, but a bug in calfkit also comes back as a problem, not a traceback."""
+    try:
+        return check(path)
+    except Exception as error:  # the command line must never show a traceback
+        message = f"calfkit could not check this file ({type(error).__name__}: {error})"
+        return [Problem(Position(str(path), 1, 1), message)]
+
+
 def _unique(problems: list[Problem]) -> list[Problem]:
     return list(dict.fromkeys(problems))
 
@@ -275,7 +284,7 @@ class _RoutineBuilder:
     def wrong(self, node: Node, label: str, expected: str) -> Any:
         found = describe(node)
         quotable = isinstance(node, ScalarNode) and node.plain and not isinstance(node.value, str)
-        if quotable and expected.startswith(("text", "a list of text")):
+        if quotable and expected.startswith(("text", "a slug")):
             found += " (put it in quotes to use it as text)"
         return self.problem(node.position, f"{label} must be {expected}; found {found}")
 
@@ -300,9 +309,9 @@ class _RoutineBuilder:
         return value
 
     def slug(self, kind: spec.Slug, node: Node, label: str) -> Any:
-        if not isinstance(node, ScalarNode) or node.value is None or isinstance(node.value, bool):
+        if not isinstance(node, ScalarNode) or not isinstance(node.value, str):
             return self.wrong(node, label, kind.expected)
-        text = node.text if node.plain else str(node.value)
+        text = node.value
         if not spec.SLUG_RE.match(text):
             return self.wrong(node, label, kind.expected)
         if kind.max_length is not None and len(text) > kind.max_length:

@@ -1,0 +1,111 @@
+"""The JSON Schema (Draft 7) of the routine format, generated from :mod:`calfkit.spec`.
+
+Editors that speak yaml-language-server use it for completion, hover help and squiggles.
+It checks what a schema can (keys, types, patterns, ranges); what it cannot (the 2-hour
+cap on durations written as text, includes, the expanded limits) only ``calfkit validate``
+checks.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from calfkit import spec
+from calfkit.model import MAX_STEP_SECONDS
+
+
+def json_schema() -> dict[str, Any]:
+    """The routine format as a Draft-7 JSON Schema."""
+    step_defs = {f"{kind.key}_step": _step_schema(kind) for kind in spec.STEP_KINDS}
+    definitions: dict[str, Any] = {
+        "step": {
+            "description": "One step: a mapping with exactly one kind key "
+            "(" + ", ".join(kind.key for kind in spec.STEP_KINDS) + ").",
+            "oneOf": [{"$ref": f"#/definitions/{name}"} for name in step_defs],
+        },
+        **step_defs,
+    }
+    return {
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "title": "calfkit routine",
+        "description": "A calfkit routine (format version 1): timed steps with cues and sounds.",
+        "type": "object",
+        "properties": {key.name: _key_schema(key) for key in spec.TOP_KEYS},
+        "required": [key.name for key in spec.TOP_KEYS if key.required],
+        "additionalProperties": False,
+        "definitions": definitions,
+    }
+
+
+def _step_schema(kind: spec.StepKind) -> dict[str, Any]:
+    head = spec.Key(kind.key, kind.value, kind.description, required=True)
+    keys = (head, *kind.all_keys())
+    return {
+        "description": f"A {kind.key} step. {kind.description}",
+        "type": "object",
+        "properties": {key.name: _key_schema(key) for key in keys},
+        "required": [key.name for key in keys if key.required],
+        "additionalProperties": False,
+    }
+
+
+def _key_schema(key: spec.Key) -> dict[str, Any]:
+    schema = _type_schema(key.type)
+    description = key.description
+    if key.default is not None:
+        description += f" Default: {_show_default(key.default)}."
+        schema["default"] = key.default
+    return {"description": description, **schema}
+
+
+def _show_default(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return f"{int(value)} s"
+    if isinstance(value, float):
+        return f"{value} s"
+    return str(value)
+
+
+def _type_schema(kind: spec.ValueType) -> dict[str, Any]:
+    if isinstance(kind, spec.Text):
+        text: dict[str, Any] = {"type": "string", "minLength": 1, "pattern": r"\S"}
+        if kind.max_length is not None:
+            text["maxLength"] = kind.max_length
+        return text
+    if isinstance(kind, spec.Slug):
+        slug: dict[str, Any] = {"type": "string", "pattern": spec.SLUG_PATTERN}
+        if kind.max_length is not None:
+            slug["maxLength"] = kind.max_length
+        return slug
+    if isinstance(kind, spec.Duration):
+        # Inline rather than a $ref, so the key's description stays beside it for hover help.
+        choices: list[dict[str, Any]] = [
+            {"type": "number", "exclusiveMinimum": 0, "maximum": MAX_STEP_SECONDS},
+            {"type": "string", "pattern": spec.DURATION_PATTERN},
+        ]
+        if kind.ready:
+            choices.append({"const": spec.READY})
+        if kind.zero:
+            choices.append({"const": 0})
+        return {"anyOf": choices}
+    if isinstance(kind, spec.WholeNumber):
+        number: dict[str, Any] = {"type": "integer", "minimum": kind.minimum}
+        if kind.maximum is not None:
+            number["maximum"] = kind.maximum
+        return number
+    if isinstance(kind, spec.Version):
+        return {"const": kind.value}
+    if isinstance(kind, spec.ListOf):
+        return {"type": "array", "items": _type_schema(kind.item)}
+    if isinstance(kind, spec.SideList):
+        return {
+            "type": "array",
+            "items": {"enum": list(spec.SIDES)},
+            "minItems": 1,
+            "uniqueItems": True,
+        }
+    if isinstance(kind, spec.Steps):
+        return {"type": "array", "minItems": 1, "items": {"$ref": "#/definitions/step"}}
+    if isinstance(kind, spec.RoutineRef):
+        return {"type": "string", "pattern": spec.INCLUDE_PATTERN}
+    raise AssertionError(f"unhandled value type {kind!r}")
