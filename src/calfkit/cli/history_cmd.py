@@ -1,0 +1,109 @@
+"""``calfkit history``: recent sessions, this week's totals and the current streak."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+import click
+
+if TYPE_CHECKING:
+    from calfkit.history import History, Session
+
+
+@click.command(name="history")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list of sessions instead.")
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=20,
+    show_default=True,
+    metavar="N",
+    help="Show at most N sessions, newest first.",
+)
+@click.option("--routine", metavar="NAME", help="Only sessions of this routine.")
+def command(as_json: bool, limit: int, routine: str | None) -> None:
+    """Show past sessions: when, which routine, how long, and whether it was finished
+    or where it stopped; then this week's totals and your current streak of days with a
+    finished session.
+
+    The log lives in your user data folder (CALFKIT_HISTORY names another file);
+    `calfkit play --no-history` plays without writing to it.
+
+    \b
+    Examples:  calfkit history
+               calfkit history --routine calf-release --limit 5
+               calfkit history --json
+    """
+    from calfkit import history as log
+
+    with _history_errors(), log.History() as history:
+        sessions = history.sessions(limit=limit, routine=routine)
+        if as_json:
+            import json
+
+            click.echo(json.dumps([session.to_json() for session in sessions], indent=2))
+            return
+        now = log.utc_now()
+        if not sessions:
+            if routine is None:
+                click.echo(
+                    "No sessions recorded yet. Play a routine (calfkit play NAME) "
+                    "and it will show up here."
+                )
+            else:
+                click.echo(f"No sessions of {routine!r} recorded yet.")
+            if routine is None:
+                return
+        else:
+            _print_table(history, sessions)
+            click.echo()
+        week = history.week_totals(now)
+        streak = history.streak(history.today(now))
+    sessions_word = "session" if week.sessions == 1 else "sessions"
+    click.echo(
+        f"This week: {week.sessions} {sessions_word}, {week.finished} finished, "
+        f"{log.format_duration(week.played_seconds)} played"
+    )
+    click.echo(f"Current streak: {streak} day{'' if streak == 1 else 's'}")
+
+
+@contextmanager
+def _history_errors() -> Iterator[None]:
+    """A history file that cannot be read: one line saying so and what to do, exit 1."""
+    from calfkit.history import ENV_VAR, HistoryError
+
+    try:
+        yield
+    except HistoryError as error:
+        click.echo(
+            f"calfkit: error: {error} (move it aside, or set {ENV_VAR} to use another file)",
+            err=True,
+        )
+        sys.exit(1)
+
+
+def _print_table(history: History, sessions: list[Session]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    from calfkit.history import Ending, format_duration
+
+    table = Table(box=None, pad_edge=False, header_style="bold")
+    table.add_column("When", no_wrap=True)
+    table.add_column("Routine", style="bold cyan")
+    table.add_column("Played", justify="right", no_wrap=True)
+    table.add_column("How it ended")
+    styles = {Ending.FINISHED: "green", Ending.STOPPED: "yellow", Ending.INTERRUPTED: "red"}
+    for session in sessions:
+        when = history.local(session.started_at).strftime("%a %Y-%m-%d %H:%M")
+        table.add_row(
+            when,
+            Text(session.routine),
+            format_duration(session.played_seconds),
+            Text(session.outcome(), style=styles[session.ended]),
+        )
+    Console().print(table)
