@@ -155,6 +155,7 @@ def test_history_json_is_a_list_of_session_objects(log: Path) -> None:
             "steps_total": 12,
             "sound": "bell",
             "voice": False,
+            "speed": 1.0,
         },
         {
             "id": 4,
@@ -171,6 +172,7 @@ def test_history_json_is_a_list_of_session_objects(log: Path) -> None:
             "steps_total": 12,
             "sound": "bell",
             "voice": False,
+            "speed": 1.0,
         },
     ]
 

@@ -99,10 +99,11 @@ def record(
     routine: str = "calf-release",
     ending: Ending = Ending.FINISHED,
     played: float = 120.0,
+    speed: float = 1.0,
 ) -> None:
     """One whole session, driven through the sink, started at ``at``."""
     timeline = make_timeline(routine, steps=4, seconds=played / 4)
-    sink = HistorySink("bell", False, Warnings(), path=path, now=lambda: at)
+    sink = HistorySink("bell", False, Warnings(), path=path, now=lambda: at, speed=speed)
     sink.handle(ev(EventKind.START, 0.0, timeline=timeline))
     for event in step_events(timeline, upto=2):
         sink.handle(event)
@@ -142,6 +143,7 @@ def test_start_writes_an_interrupted_row_that_finish_completes(tmp_path: Path) -
         "steps_total": 4,
         "sound": "simpleaudio",
         "voice": 1,
+        "speed": 1.0,
     }
 
     for event in step_events(timeline, lead_in=3.0):
@@ -595,6 +597,29 @@ def test_last_done_gives_each_routines_latest_finished_session(tmp_path: Path) -
     }
     many = [f"r{i}" for i in range(1200)] + ["foam-roll"]
     assert last_done(many, path=path) == {"foam-roll": datetime(2026, 5, 2, 9, tzinfo=UTC)}
+
+
+def test_previews_are_kept_but_count_for_no_total_streak_or_last_done(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"
+    record(path, datetime(2026, 5, 5, 9, tzinfo=BERLIN))
+    record(path, datetime(2026, 5, 6, 9, tzinfo=BERLIN), speed=20.0)
+    record(path, datetime(2026, 5, 6, 10, tzinfo=BERLIN), routine="slow", speed=0.5)
+    now = datetime(2026, 5, 6, 12, tzinfo=BERLIN)
+    with History(path, tz=BERLIN) as history:
+        preview = history.sessions(routine="calf-release")[0]
+        assert preview.preview
+        assert preview.outcome() == "finished (preview at 20x)"
+        week = history.week_totals(now)
+        assert (week.sessions, week.finished) == (2, 2)
+        assert history.streak(now.date()) == 2  # the slow session on the 6th counts
+        assert history.last_done(["calf-release", "slow"]) == {
+            "calf-release": datetime(2026, 5, 5, 7, tzinfo=UTC),
+            "slow": datetime(2026, 5, 6, 8, tzinfo=UTC),
+        }
+    sink = HistorySink("bell", False, Warnings(), path=path, now=lambda: now, speed=8.0)
+    play_through(sink, make_timeline())
+    assert sink.session_id is not None
+    assert sink.summary_line() is None
 
 
 def test_last_done_is_empty_when_the_log_is_missing_or_broken(tmp_path: Path) -> None:

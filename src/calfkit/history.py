@@ -58,7 +58,8 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             end_step INTEGER NOT NULL DEFAULT 0,
             steps_total INTEGER NOT NULL DEFAULT 0,
             sound TEXT NOT NULL,
-            voice INTEGER NOT NULL
+            voice INTEGER NOT NULL,
+            speed REAL NOT NULL DEFAULT 1      -- playback speed; above 1 is a preview
         )
         """,
         "CREATE INDEX sessions_by_start ON sessions (started_at)",
@@ -68,7 +69,7 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
 
 _COLUMNS = (
     "id, started_at, ended_at, routine, title, content_hash, planned_seconds, played_seconds,"
-    " paused_seconds, ended, end_step, steps_total, sound, voice"
+    " paused_seconds, ended, end_step, steps_total, sound, voice, speed"
 )
 
 
@@ -231,14 +232,25 @@ class Session:
     steps_total: int
     sound: str
     voice: bool
+    speed: float = 1.0
+
+    @property
+    def preview(self) -> bool:
+        """Played faster than real time (``play --speed``): not practice, so it counts for no
+        week total, streak or "last done"."""
+        return self.speed > 1.0
 
     def outcome(self) -> str:
         """How it ended, in words: "finished", "stopped at step 4 of 12"."""
         if self.ended is Ending.FINISHED:
-            return "finished"
-        if self.end_step <= 0:
-            return f"{self.ended.value} before the first step"
-        return f"{self.ended.value} at step {self.end_step} of {self.steps_total}"
+            text = "finished"
+        elif self.end_step <= 0:
+            text = f"{self.ended.value} before the first step"
+        else:
+            text = f"{self.ended.value} at step {self.end_step} of {self.steps_total}"
+        if self.preview:
+            text += f" (preview at {self.speed:g}x)"
+        return text
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -256,6 +268,7 @@ class Session:
             "steps_total": self.steps_total,
             "sound": self.sound,
             "voice": self.voice,
+            "speed": self.speed,
         }
 
     @classmethod
@@ -275,6 +288,7 @@ class Session:
             steps_total,
             sound,
             voice,
+            speed,
         ) = row
         return cls(
             id=int(str(id_)),
@@ -291,12 +305,14 @@ class Session:
             steps_total=int(str(steps_total)),
             sound=str(sound),
             voice=bool(voice),
+            speed=float(str(speed)),
         )
 
 
 @dataclass(frozen=True)
 class WeekTotals:
-    """Sessions in the local calendar week (Monday to Sunday) that holds a moment."""
+    """Sessions in the local calendar week (Monday to Sunday) that holds a moment,
+    previews left out."""
 
     start: date  # the Monday
     sessions: int
@@ -398,7 +414,7 @@ class History:
             self._query(
                 "SELECT count(*), coalesce(sum(ended = 'finished'), 0),"
                 " coalesce(sum(played_seconds), 0)"
-                " FROM sessions WHERE started_at >= ? AND started_at < ?",
+                " FROM sessions WHERE started_at >= ? AND started_at < ? AND speed <= 1",
                 (_stamp(start), _stamp(end)),
             )
         )
@@ -419,7 +435,8 @@ class History:
         today = self.today() if today is None else today
         end = _stamp(self._midnight(today + timedelta(days=1)))
         rows = self._query(
-            "SELECT started_at FROM sessions WHERE ended = 'finished' AND started_at < ?"
+            "SELECT started_at FROM sessions"
+            " WHERE ended = 'finished' AND speed <= 1 AND started_at < ?"
             " ORDER BY started_at DESC",
             (end,),
         )
@@ -449,7 +466,8 @@ class History:
             marks = ", ".join("?" * len(chunk))
             for name, started_at in self._query(
                 f"SELECT routine, max(started_at) FROM sessions"
-                f" WHERE ended = 'finished' AND routine IN ({marks}) GROUP BY routine",
+                f" WHERE ended = 'finished' AND speed <= 1 AND routine IN ({marks})"
+                " GROUP BY routine",
                 chunk,
             ):
                 found[str(name)] = _parse_stamp(str(started_at))
@@ -501,6 +519,10 @@ class HistorySink:
     On START a row goes in marked *interrupted*; each new step updates where it stands and
     the time played, and FINISH or STOP completes it. Any problem with the file gives one
     warning through ``warn`` and turns the sink off; the routine plays on.
+
+    ``sound`` is the sound back end in use and ``voice`` whether cues are spoken; ``speed``
+    is the playback speed (a session played faster than real time is kept as a preview).
+    Times recorded are seconds on the player's clock, so real time even at another speed.
     """
 
     def __init__(
@@ -511,9 +533,12 @@ class HistorySink:
         path: str | os.PathLike[str] | None = None,
         now: Callable[[], datetime] | None = None,
         tz: tzinfo | None = None,
+        *,
+        speed: float = 1.0,
     ) -> None:
         self.sound = sound
         self.voice = voice
+        self.speed = speed
         self._warn = warn
         self.path = history_path() if path is None else Path(path)
         self._now = utc_now if now is None else now
@@ -546,16 +571,21 @@ class HistorySink:
 
     def close(self) -> None:
         if self._connection is not None:
+            import sqlite3
+
             try:
                 self._connection.close()
+            except sqlite3.Error:
+                pass  # everything worth keeping was committed when it happened
             finally:
                 self._connection = None
 
     # -- the end summary -----------------------------------------------------------------
 
     def summary_line(self, now: datetime | None = None) -> str | None:
-        """ "3rd session this week · 5-day streak", or None when this session was not recorded."""
-        if self.off or self.session_id is None:
+        """The end summary, e.g. "3rd session this week · 5-day streak"; None when this
+        session was not recorded or was a preview (played faster than real time)."""
+        if self.off or self.session_id is None or self.speed > 1.0:
             return None
         try:
             with History(self.path, tz=self._tz) as history:
@@ -600,7 +630,7 @@ class HistorySink:
         self._connection = open_for_writing(self.path)
         cursor = self._connection.execute(
             "INSERT INTO sessions (started_at, routine, title, content_hash, planned_seconds,"
-            " steps_total, sound, voice) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            " steps_total, sound, voice, speed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 _stamp(self._now()),
                 name,
@@ -610,6 +640,7 @@ class HistorySink:
                 self._steps_total,
                 self.sound,
                 int(self.voice),
+                self.speed,
             ),
         )
         self.session_id = cursor.lastrowid
