@@ -2,10 +2,49 @@
 
 from __future__ import annotations
 
+import os
+import sys
+from typing import TYPE_CHECKING, NoReturn
+
 import click
 
 from calfkit import library
 from calfkit.cli.common import errors_to_exit
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+
+def end_quietly() -> NoReturn:
+    """The reader of stdout went away (``calfkit list | head -1``): stop, silently, with success.
+
+    click and rich would each exit with status 1 here; a listing cut short by its reader is
+    not a failure. stdout is pointed at the null device so the final flush cannot fail again.
+    """
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    sys.exit(0)
+
+
+def echo(text: str) -> None:
+    """``click.echo`` to stdout, ending quietly if the reader has gone."""
+    try:
+        click.echo(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        end_quietly()
+
+
+def stdout_console(**options: object) -> Console:
+    """A rich console on stdout that ends quietly, not with status 1, if the reader has gone."""
+    from rich.console import Console
+
+    class QuietOnClosedPipe(Console):
+        def on_broken_pipe(self) -> None:
+            self.quiet = True
+            end_quietly()
+
+    return QuietOnClosedPipe(**options)  # type: ignore[arg-type]
 
 
 @click.command(name="list")
@@ -35,7 +74,7 @@ def command(as_json: bool, tag: str | None) -> None:
     if as_json:
         import json
 
-        click.echo(json.dumps([entry.to_json() for entry in found], indent=2))
+        echo(json.dumps([entry.to_json() for entry in found], indent=2))
         return
     if not found:
         click.echo(f"No routines with the tag {tag!r}." if tag else "No routines found.", err=True)
@@ -52,7 +91,6 @@ def _source_text(entry: library.Found) -> str:
 
 
 def _print_table(found: list[library.Found]) -> None:
-    from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
@@ -71,4 +109,4 @@ def _print_table(found: list[library.Found]) -> None:
             title = Text(f"invalid: {entry.error}", style="red")
             time = steps = "-"
         table.add_row(Text(entry.name), title, time, steps, Text(_source_text(entry)))
-    Console().print(table)
+    stdout_console().print(table)

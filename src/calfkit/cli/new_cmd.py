@@ -76,6 +76,9 @@ def command(name: str) -> None:
         hidden = [f for f in library.search_path()[1:] if library.in_folder(f.folder, name)]
         try:
             folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise CalfkitError(f"could not create {folder}: {error.strerror}") from None
+        try:
             with open(path, "x", encoding="utf-8") as file:
                 file.write(STARTER.format(path=path, name=name, title=title))
         except FileExistsError:

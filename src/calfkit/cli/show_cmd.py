@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from calfkit.cli.common import errors_to_exit
+from calfkit.cli.list_cmd import echo, stdout_console
 from calfkit.cli.routine_arg import ROUTINE
 
 if TYPE_CHECKING:
@@ -33,7 +34,7 @@ def command(routine: str, as_json: bool) -> None:
     if as_json:
         import json
 
-        click.echo(json.dumps(routine_to_json(loaded), indent=2, ensure_ascii=False))
+        echo(json.dumps(routine_to_json(loaded), indent=2, ensure_ascii=False))
     else:
         _print_tree(loaded)
 
@@ -180,7 +181,6 @@ def _add_steps(tree: Tree, steps: tuple[Step, ...]) -> None:
 
 
 def _print_tree(routine: Routine) -> None:
-    from rich.console import Console
     from rich.text import Text
     from rich.tree import Tree
 
@@ -193,7 +193,7 @@ def _print_tree(routine: Routine) -> None:
     tree = Tree(Text("Steps", style="bold"), guide_style="dim")
     _add_steps(tree, routine.steps)
 
-    console = Console(highlight=False)
+    console = stdout_console(highlight=False)
     console.print(heading)
     if routine.description:
         console.print(Text(routine.description))
