@@ -5,14 +5,17 @@ from __future__ import annotations
 import io
 import re
 import threading
+from pathlib import Path
 
 import pytest
 from rich.console import Console
 
-from calfkit.events import Event, EventKind
+from calfkit.events import Command, Event, EventKind
 from calfkit.live import LiveView, Summary, clock_text
+from calfkit.loader import load
 from calfkit.model import Hold, Routine
-from calfkit.timeline import Segment, SegmentKind, Tick, TickKind, Timeline
+from calfkit.testing import play_fast
+from calfkit.timeline import Segment, SegmentKind, Tick, TickKind, Timeline, compile_routine
 
 HOLD = Segment(
     index=1,
@@ -274,7 +277,7 @@ def test_summary_counts_time_done_skipped_and_paused() -> None:
     assert view.summary() == Summary(
         title="Wall Release",
         finished=True,
-        played=pytest.approx(95.0),
+        played=pytest.approx(80.0),
         paused=pytest.approx(15.0),
         steps_done=2,
         steps_total=3,
@@ -282,7 +285,7 @@ def test_summary_counts_time_done_skipped_and_paused() -> None:
     )
     out = view.console.file.getvalue()  # type: ignore[attr-defined]
     assert out.endswith(
-        "Finished Wall Release.\nTime 01:35 · steps done 2 of 3 · skipped 1 · paused 00:15\n"
+        "Finished Wall Release.\nTime 01:20 · steps done 2 of 3 · skipped 1 · paused 00:15\n"
     )
 
 
@@ -370,3 +373,94 @@ def test_a_notice_shows_under_the_view() -> None:
     start(view)
     view.notice("sound: no player found, using the terminal bell")
     assert "sound: no player found, using the terminal bell" in screen_text(view, 80)
+
+
+SMALL_ROUTINE = """\
+title: Every kind, briefly
+caution: Ease off if anything hurts.
+steps:
+  - prepare: Set up the roller.
+    duration: ready
+  - do: Roll towards the knee.
+    duration: 90s
+  - hold: Stay on the tight spot.
+    duration: 8
+  - count: 4
+    cue: Flex and point.
+  - breathe: 2
+    inhale: 2
+    exhale: 3
+  - rest: 5s
+  - repeat: 2
+    rest_between: 3s
+    steps:
+      - sides: [right, left]
+        switch: 2s
+        steps:
+          - hold: Press the {side} heel away.
+            duration: 6s
+"""
+
+
+@pytest.fixture
+def small_timeline(tmp_path: Path) -> Timeline:
+    path = tmp_path / "small.yaml"
+    path.write_text(SMALL_ROUTINE, encoding="utf-8")
+    return compile_routine(load(path))
+
+
+@pytest.mark.parametrize("speed", [1.0, 4.0])
+def test_played_by_the_real_engine_the_summary_agrees_with_the_outcome(
+    speed: float, small_timeline: Timeline
+) -> None:
+    timeline = small_timeline
+    buffer = io.StringIO()
+    view = LiveView(Console(file=buffer, width=60, height=20, force_terminal=True), speed=speed)
+    keys = [
+        (1.0, Command.ENTER),
+        (5.0, Command.PAUSE),
+        (35.0, Command.PAUSE),
+        (40.0, Command.NEXT),
+        (41.0, Command.EXTEND),
+        (50.0, Command.BACK),
+        (60.0, Command.NEXT),
+        (61.0, Command.NEXT),
+    ]
+    played = play_fast(
+        timeline,
+        keys=[(at / speed, command) for at, command in keys],  # the same moments of the routine
+        sinks=[view],
+        speed=speed,
+        keys_interactive=True,
+    )
+    outcome = played.outcome
+    summary = view.summary()
+    assert summary is not None
+    assert summary.finished
+    assert summary.skipped == 3  # the roll, the hold (after going back to it) and the count
+    assert summary.paused == pytest.approx(30.0 / speed)  # clock seconds
+    assert (summary.steps_done, summary.steps_total, summary.skipped) == (
+        outcome.steps_done,
+        outcome.steps_total,
+        outcome.steps_skipped,
+    )
+    assert summary.played == pytest.approx(outcome.played_seconds)
+    assert summary.paused == pytest.approx(outcome.paused_seconds)
+    assert buffer.getvalue().endswith("\n".join(summary.lines()) + "\n")
+
+
+def test_the_countdown_shows_routine_seconds_at_any_speed(small_timeline: Timeline) -> None:
+    timeline = small_timeline
+    seen: list[str] = []
+
+    class Peek:
+        def handle(self, event: Event) -> None:
+            if event.kind is EventKind.TICK and event.step == 2:
+                seen.append(view._progress_in_step())
+
+        def close(self) -> None:
+            pass
+
+    view = quiet_view(speed=5.0)
+    play_fast(timeline, sinks=[view, Peek()], speed=5.0)
+    assert seen[:3] == ["01:29", "01:28", "01:27"]

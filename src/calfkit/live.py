@@ -52,7 +52,7 @@ class Summary:
 
     title: str
     finished: bool
-    played: float  # seconds from start to end, pauses included
+    played: float  # seconds from start to end, pauses left out (as the player counts them)
     paused: float
     steps_done: int
     steps_total: int
@@ -98,6 +98,7 @@ class LiveView:
 
     ``keys`` says whether key help is shown (keys are read only when stdin is a terminal).
     ``screen`` draws on the alternate screen; tests turn it off to read the frames back.
+    ``speed`` is the player's speed: events carry clock seconds, the view shows routine ones.
     """
 
     def __init__(
@@ -106,6 +107,7 @@ class LiveView:
         *,
         keys: bool = True,
         screen: bool = True,
+        speed: float = 1.0,
     ) -> None:
         if console is None:
             from rich.console import Console
@@ -115,6 +117,7 @@ class LiveView:
         self.console = console
         self.keys = keys
         self.screen = screen
+        self.speed = speed
         self._live: Live | None = None
         self._closed = False
 
@@ -138,7 +141,7 @@ class LiveView:
         self._pause_began: float | None = None
         self._paused_total = 0.0
         self._done: set[int] = set()
-        self._skipped = 0
+        self._skipped: set[int] = set()
         self._leaving_by_key = False  # the step in progress ends by a skip or back, not by time
         self.ended: EventKind | None = None
         self.stop_reason: str | None = None
@@ -201,9 +204,9 @@ class LiveView:
     def _update(self, event: Event) -> None:
         kind = event.kind
         if event.ends_at is not None:
-            self.routine_left = max(0.0, event.ends_at - event.scheduled)
+            self.routine_left = max(0.0, event.ends_at - event.scheduled) * self.speed
         if event.step_ends_at is not None:
-            self.step_left = max(0.0, event.step_ends_at - event.scheduled)
+            self.step_left = max(0.0, event.step_ends_at - event.scheduled) * self.speed
 
         if kind is EventKind.START:
             self._start_actual = event.actual
@@ -230,6 +233,8 @@ class LiveView:
             self.waiting = True
         elif kind is EventKind.READY:
             self.waiting = False
+            if self.segment is not None:
+                self._done.add(self.segment.index)
         elif kind is EventKind.PAUSE:
             self.paused = True
             self._pause_began = event.actual
@@ -239,7 +244,8 @@ class LiveView:
                 self._paused_total += event.actual - self._pause_began
                 self._pause_began = None
         elif kind is EventKind.SKIP:
-            self._skipped += 1
+            if self.segment is not None:
+                self._skipped.add(self.segment.index)
             self._leaving_by_key = True
         elif kind is EventKind.BACK:
             self._leaving_by_key = True
@@ -292,11 +298,11 @@ class LiveView:
         return Summary(
             title=self.title or "the routine",
             finished=self.ended is EventKind.FINISH,
-            played=self._end_actual - self._start_actual,
+            played=self._end_actual - self._start_actual - self._paused_total,
             paused=self._paused_total,
             steps_done=len(self._done),
             steps_total=total,
-            skipped=self._skipped,
+            skipped=len(self._skipped - self._done),
             reason=self.stop_reason,
         )
 

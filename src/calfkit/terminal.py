@@ -51,9 +51,15 @@ KEYS: dict[bytes, Command] = {
 ARROWS: dict[int, Command] = {ord("C"): Command.NEXT, ord("D"): Command.BACK}
 
 
-class Terminated(BaseException):
-    """SIGTERM arrived. A BaseException like KeyboardInterrupt, so that only code meant to
-    end playback catches it, and every ``finally`` on the way out still runs."""
+TERMINATED_EXIT = 128 + 15
+
+
+class Terminated(SystemExit):
+    """SIGTERM arrived: a SystemExit with code 143, so every ``finally`` on the way out still
+    runs, the player reports the session as terminated, and the process exits 143."""
+
+    def __init__(self) -> None:
+        super().__init__(TERMINATED_EXIT)
 
 
 def decode_keys(data: bytes) -> tuple[list[Command], bytes]:
