@@ -1,0 +1,42 @@
+"""The event log (``play --log-events FILE``): JSON Lines, one object per event as it fires.
+
+Each line is flushed as it is written, so another program can follow a session live. The
+objects are :meth:`calfkit.events.Event.to_json` (``event``, ``step``, ``text``,
+``scheduled``, ``actual``, ``wall``, and ``number``/``of``/``phase`` where they apply);
+``start`` also names the routine and gives its step count and total seconds.
+
+TICK events (redraw prompts, one a second) are left out unless ``ticks=True``: they say
+nothing a reader of the log needs, and would outnumber everything else.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+from calfkit.events import Event, EventKind
+
+
+class EventLogSink:
+    """Appends each event to the file at ``path`` (created or truncated on opening)."""
+
+    def __init__(self, path: str | os.PathLike[str], *, ticks: bool = False) -> None:
+        self.path = path
+        self.ticks = ticks
+        self._file = open(path, "w", encoding="utf-8")  # noqa: SIM115 - closed in close()
+
+    def handle(self, event: Event) -> None:
+        if event.kind is EventKind.TICK and not self.ticks:
+            return
+        record = event.to_json()
+        if event.kind is EventKind.START and event.timeline is not None:
+            routine = event.timeline.routine
+            record["routine"] = routine.name
+            record["title"] = routine.title
+            record["steps"] = len(event.timeline.segments)
+            record["total"] = event.timeline.total
+        self._file.write(json.dumps(record, ensure_ascii=False) + "\n")
+        self._file.flush()
+
+    def close(self) -> None:
+        self._file.close()
