@@ -213,3 +213,26 @@ def test_a_bad_limit_is_a_usage_error(log: Path) -> None:
     code, _, err = run("--limit", "0")
     assert code == 2
     assert "Invalid value for '--limit'" in err
+
+
+def test_a_read_only_log_in_a_read_only_folder_can_still_be_read(log: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    record(log, NOW - timedelta(hours=1), "calf-release", "finish")
+    folder = log.parent
+    log.chmod(0o444)
+    folder.chmod(0o555)
+    command = [sys.executable, "-m", "calfkit", "history", "--json"]
+    if os.geteuid() == 0:
+        # root reads and writes through file modes; without these capabilities it cannot.
+        caps = "-dac_override,-dac_read_search,-fowner"
+        command = ["setpriv", f"--bounding-set={caps}", f"--inh-caps={caps}", *command]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    finally:
+        folder.chmod(0o755)
+    assert (done.returncode, done.stderr) == (0, "")
+    assert [s["routine"] for s in json.loads(done.stdout)] == ["calf-release"]
+    assert sorted(p.name for p in folder.iterdir()) == ["history.sqlite3"]

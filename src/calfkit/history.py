@@ -335,15 +335,38 @@ class History:
             import sqlite3
 
             try:
-                connection = _connect(self.path)
+                self._connection = self._open()
             except sqlite3.Error as error:
-                raise HistoryError(f"cannot read history: {self.path} {_reason(error)}") from None
-            try:
-                _migrate(connection)
-            except (sqlite3.Error, HistoryError) as error:
-                connection.close()
-                raise HistoryError(f"cannot read history: {self.path} {_reason(error)}") from None
-            self._connection = connection
+                if _reason(error) not in ("is read-only", "cannot be opened"):
+                    raise HistoryError(
+                        f"cannot read history: {self.path} {_reason(error)}"
+                    ) from None
+                # A log in a folder we cannot write to: SQLite cannot make its lock files
+                # there, so read the file as it stands (nobody can be writing to it either).
+                try:
+                    self._connection = self._open(read_only=True)
+                except sqlite3.Error:
+                    raise HistoryError(
+                        f"cannot read history: {self.path} {_reason(error)}"
+                    ) from None
+
+    def _open(self, *, read_only: bool = False) -> sqlite3.Connection:
+        import sqlite3
+
+        if read_only:
+            uri = self.path.resolve().as_uri() + "?mode=ro&immutable=1"
+            connection = sqlite3.connect(uri, uri=True, check_same_thread=False)
+        else:
+            connection = _connect(self.path)
+        try:
+            _migrate(connection)
+        except HistoryError as error:
+            connection.close()
+            raise HistoryError(f"cannot read history: {self.path} {error}") from None
+        except BaseException:
+            connection.close()
+            raise
+        return connection
 
     def __enter__(self) -> History:
         return self
