@@ -69,6 +69,11 @@ def _unique(problems: list[Problem]) -> list[Problem]:
     return list(dict.fromkeys(problems))
 
 
+# How alike a misspelt key must be to a real one for a did-you-mean ('hodl' -> 'hold' is 0.75;
+# 'author' -> 'caution', 0.62, is not a helpful guess).
+_CLOSE_ENOUGH = 0.7
+
+
 class _Invalid:
     """Marks a value that could not be read; its problem is already recorded."""
 
@@ -249,7 +254,7 @@ class _RoutineBuilder:
         self, key_node: ScalarNode, allowed: list[str], context: str, what: str
     ) -> None:
         shown = key_node.text
-        close = difflib.get_close_matches(shown.lower(), allowed, n=1, cutoff=0.6)
+        close = difflib.get_close_matches(shown.lower(), allowed, n=1, cutoff=_CLOSE_ENOUGH)
         hint = f"did you mean '{close[0]}'?" if close else f"{what} takes: {', '.join(allowed)}"
         self.problem(key_node.position, f"{context}unknown key '{shown}'; {hint}")
 
@@ -283,7 +288,11 @@ class _RoutineBuilder:
 
     def wrong(self, node: Node, label: str, expected: str) -> Any:
         found = describe(node)
-        quotable = isinstance(node, ScalarNode) and node.plain and not isinstance(node.value, str)
+        quotable = (
+            isinstance(node, ScalarNode)
+            and node.plain
+            and isinstance(node.value, (bool, int, float))
+        )
         if quotable and expected.startswith(("text", "a slug")):
             found += " (put it in quotes to use it as text)"
         return self.problem(node.position, f"{label} must be {expected}; found {found}")
@@ -350,7 +359,9 @@ class _RoutineBuilder:
             return 0.0
         if seconds <= 0:
             expected = "0 or more" if kind.zero else "more than 0 seconds"
-            return self.problem(node.position, f"{label} must be {expected}; found {node.text}")
+            return self.problem(
+                node.position, f"{label} must be {expected}; found {_shown_text(node)}"
+            )
         if seconds > MAX_STEP_SECONDS:
             return self.problem(
                 node.position,
@@ -489,6 +500,8 @@ class _RoutineBuilder:
         )
         if first is INVALID or any(value is INVALID for value in values.values()):
             return INVALID
+        if any(key.required and key.name not in values for key in kind.keys):
+            return INVALID
         common: dict[str, Any] = {
             "name": values.get("name"),
             "note": values.get("note"),
@@ -529,17 +542,18 @@ class _RoutineBuilder:
         for key_node, _ in node.pairs:
             if isinstance(key_node.value, str) and key_node.value in allowed:
                 continue
-            close = difflib.get_close_matches(key_node.text.lower(), allowed, n=1, cutoff=0.6)
+            close = difflib.get_close_matches(
+                key_node.text.lower(), allowed, n=1, cutoff=_CLOSE_ENOUGH
+            )
             if close:
                 suggested_kind = suggested_kind or close[0] in spec.KINDS
                 self.unknown_key(key_node, allowed, "", "a step")
-        if not suggested_kind:
+        kinds = "prepare, do, hold, count, breathe, rest, repeat, sides or routine"
+        if not node.pairs:
+            self.problem(node.position, f"this step is empty; give it a kind key ({kinds})")
+        elif not suggested_kind:
             keys = ", ".join(f"'{key.text}'" for key, _ in node.pairs)
-            self.problem(
-                node.position,
-                "this step has no kind key (prepare, do, hold, count, breathe, rest, repeat, "
-                f"sides or routine); found only {keys}",
-            )
+            self.problem(node.position, f"this step has no kind key ({kinds}); found only {keys}")
         return INVALID
 
     def include_step(self, ref: str, node: Node, level: int, common: dict[str, Any]) -> Any:
@@ -581,5 +595,9 @@ def _shown_text(node: ScalarNode) -> str:
 
 
 def _long_time(total: float) -> str:
-    hours, rest = divmod(int(total), 3600)
-    return f"{hours}h {rest // 60:02d}m"
+    """Like 24h 0m 1.2s: exact enough that a total just past the limit shows that it is."""
+    if math.isinf(total):
+        return "forever"
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{int(hours)}h {int(minutes)}m {round(secs, 3):g}s"

@@ -314,11 +314,9 @@ def parse_text(
         return None, problems
 
     if documents == 0:
-        problems.append(
-            Problem(
-                root_position, "the file is empty; a routine needs at least 'title' and 'steps'"
-            )
-        )
+        what = "is empty" if not text.strip() else "has only comments"
+        needs = "a routine needs at least 'title' and 'steps'"
+        problems.append(Problem(root_position, f"the file {what}; {needs}"))
         return None, problems
     if not isinstance(root, MapNode):
         assert root is not None
@@ -390,3 +388,16 @@ def describe_scalar(node: ScalarNode) -> str:
         return node.text
     text = value if len(value) <= 40 else value[:37] + "..."
     return repr(text)
+
+
+def plain_data(node: Node) -> Any:
+    """The node tree as plain Python data (dicts, lists, scalars), read the YAML 1.2 way.
+
+    For tools that want data rather than positions, such as checking a file against the
+    JSON Schema. Recursion is safe: the tree is at most MAX_DEPTH deep.
+    """
+    if isinstance(node, MapNode):
+        return {key.value: plain_data(value) for key, value in node.pairs}
+    if isinstance(node, SeqNode):
+        return [plain_data(item) for item in node.items]
+    return node.value
