@@ -1,0 +1,122 @@
+"""How close to its schedule does calfkit fire each event, at real speed?
+
+Writes a 35-second routine dense with events (prepare, holds, quick counts, breaths, rest,
+both sides), plays it with ``calfkit play FILE --plain --lead-in 0 --no-history --sound off
+--log-events LOG`` and prints p50, p99 and max of |actual - scheduled| over every logged event.
+Target: p99 <= 5 ms, max <= 20 ms.
+
+``--engine`` plays the same file in-process (loader -> timeline -> Player on the monotonic
+clock -> event log only), which isolates the engine from the CLI and its sinks; that is also
+what runs when ``calfkit play`` is not installed.
+
+    python bench/timing.py [--engine] [--runs N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import math
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROUTINE = """\
+calfkit: 1
+title: Timing bench
+steps:
+  - prepare: Settle in.
+    duration: 2s
+  - hold: Hold the stretch.
+    duration: 6s
+    countdown: 5
+  - count: 24
+    every: 0.25s
+  - breathe: 4
+    inhale: 1s
+    exhale: 1s
+  - rest: 2s
+  - sides: [right, left]
+    switch: 1s
+    steps:
+      - count: 10
+        every: 0.3s
+        cue: Roll the {side} calf.
+      - hold: Press the {side} heel down.
+        duration: 2s
+"""
+
+
+def play_cli(routine: Path, log: Path) -> None:
+    command = [
+        sys.executable, "-m", "calfkit", "play", str(routine),
+        "--plain", "--lead-in", "0", "--no-history", "--sound", "off",
+        "--log-events", str(log),
+    ]  # fmt: skip
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+
+
+def play_engine(routine: Path, log: Path) -> None:
+    from calfkit.clock import MonotonicClock
+    from calfkit.controls import NoControls
+    from calfkit.engine import Player
+    from calfkit.loader import load
+    from calfkit.sinks.eventlog import EventLogSink
+    from calfkit.timeline import compile_routine
+
+    timeline = compile_routine(load(routine))
+    Player(
+        timeline,
+        clock=MonotonicClock(),
+        controls=NoControls(),
+        sinks=[EventLogSink(log)],
+        lead_in=0,
+    ).run()
+
+
+def percentile(sorted_values: list[float], fraction: float) -> float:
+    """Nearest-rank percentile of already sorted values."""
+    rank = max(1, math.ceil(fraction * len(sorted_values)))
+    return sorted_values[rank - 1]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--engine", action="store_true", help="play in-process, not via the CLI")
+    parser.add_argument("--runs", type=int, default=1, help="sessions to play (default 1)")
+    args = parser.parse_args()
+
+    use_cli = not args.engine and importlib.util.find_spec("calfkit.cli.play_cmd") is not None
+    errors_ms: list[float] = []
+    with tempfile.TemporaryDirectory(prefix="calfkit-timing-") as tmp:
+        routine = Path(tmp) / "timing-bench.yaml"
+        routine.write_text(ROUTINE, encoding="utf-8")
+        for run in range(args.runs):
+            log = Path(tmp) / f"events-{run}.jsonl"
+            began = time.monotonic()
+            (play_cli if use_cli else play_engine)(routine, log)
+            took = time.monotonic() - began
+            records = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
+            errors_ms.extend(abs(r["actual"] - r["scheduled"]) * 1000 for r in records)
+            last = records[-1]
+            print(
+                f"run {run + 1}: {len(records)} events, routine ended at "
+                f"{last['scheduled']:.3f} s (last event {last['event']}), wall {took:.2f} s"
+            )
+    errors_ms.sort()
+    how = "calfkit play (CLI)" if use_cli else "engine in-process"
+    print(f"played via: {how}")
+    print(f"events: {len(errors_ms)}")
+    print(f"|actual - scheduled|  p50 {percentile(errors_ms, 0.50):.3f} ms")
+    print(f"|actual - scheduled|  p99 {percentile(errors_ms, 0.99):.3f} ms  (target <= 5 ms)")
+    print(f"|actual - scheduled|  max {errors_ms[-1]:.3f} ms  (target <= 20 ms)")
+    ok = percentile(errors_ms, 0.99) <= 5 and errors_ms[-1] <= 20
+    print("within target" if ok else "OUTSIDE TARGET")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
