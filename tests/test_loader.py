@@ -341,3 +341,34 @@ def test_check_safely_turns_an_unexpected_failure_into_a_problem(
     assert [p.format() for p in loader.check_safely("x.yaml")] == [
         "x.yaml:1:1: error: calfkit could not check this file (RuntimeError: boom)"
     ]
+
+
+def test_a_mebibyte_of_mistakes_stops_listing_after_a_hundred_and_stays_fast(
+    tmp_path: Path,
+) -> None:
+    head = "title: Many mistakes\nsteps: [{rest: 1}]\ntags: ["
+    count = (1024 * 1024 - len(head) - 10) // 3
+    path = tmp_path / "tags.yaml"
+    path.write_text(head + "A, " * count + "a]\n", encoding="utf-8")
+    started = time.perf_counter()
+    problems = loader.check(path)
+    assert time.perf_counter() - started < 1.0
+    assert len(problems) == 101
+    assert problems[0].format() == (
+        f"{path}:3:8: error: 'tags' item 1 must be a slug: lowercase letters, digits and "
+        "dashes, starting with a letter or digit (like calf-release); found 'A'"
+    )
+    assert problems[-1].format() == (
+        f"{path}:3:305: error: more problems not shown (only the first 100 are); fix these first"
+    )
+
+
+def test_a_one_mebibyte_valid_routine_loads_in_well_under_a_second(tmp_path: Path) -> None:
+    step = "  - do: Rise onto the balls of your feet, then lower your heels.\n    duration: 0.5\n"
+    head = "title: Big\nsteps:\n"
+    path = tmp_path / "big.yaml"
+    path.write_text(head + step * ((1024 * 1024 - len(head)) // len(step)), encoding="utf-8")
+    started = time.perf_counter()
+    routine = loader.load(path)
+    assert time.perf_counter() - started < 1.0
+    assert len(routine.steps) == (1024 * 1024 - len(head)) // len(step)

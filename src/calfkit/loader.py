@@ -37,7 +37,15 @@ from calfkit.model import (
     Side,
     Sides,
 )
-from calfkit.source import MapNode, Node, ScalarNode, SeqNode, describe, read_source
+from calfkit.source import (
+    MapNode,
+    Node,
+    ProblemList,
+    ScalarNode,
+    SeqNode,
+    describe,
+    read_source,
+)
 
 
 def load(path: str | os.PathLike[str]) -> Routine:
@@ -45,7 +53,7 @@ def load(path: str | os.PathLike[str]) -> Routine:
     loader = _Loader()
     routine = loader.load_file(str(path))
     if routine is None or loader.problems:
-        raise RoutineError(_unique(loader.problems))
+        raise RoutineError(loader.problems.final())
     return routine
 
 
@@ -53,7 +61,7 @@ def check(path: str | os.PathLike[str]) -> list[Problem]:
     """Every problem in a routine file and the files it includes, in file order; [] when valid."""
     loader = _Loader()
     loader.load_file(str(path))
-    return sorted(_unique(loader.problems), key=lambda problem: problem.position)
+    return loader.problems.final()
 
 
 def check_safely(path: str | os.PathLike[str]) -> list[Problem]:
@@ -63,10 +71,6 @@ def check_safely(path: str | os.PathLike[str]) -> list[Problem]:
     except Exception as error:  # the command line must never show a traceback
         message = f"calfkit could not check this file ({type(error).__name__}: {error})"
         return [Problem(Position(str(path), 1, 1), message)]
-
-
-def _unique(problems: list[Problem]) -> list[Problem]:
-    return list(dict.fromkeys(problems))
 
 
 # How alike a misspelt key must be to a real one for a did-you-mean ('hodl' -> 'hold' is 0.75;
@@ -85,7 +89,7 @@ class _Loader:
     """One load: the problems so far, the files being loaded (for cycles), the files done."""
 
     def __init__(self) -> None:
-        self.problems: list[Problem] = []
+        self.problems = ProblemList()
         self.loading: list[tuple[Path, str]] = []  # (resolved, as shown), outermost first
         self.done: dict[Path, Routine | None] = {}
 
@@ -171,6 +175,15 @@ class _RoutineBuilder:
     def problem(self, position: Position, message: str) -> Any:
         self.failed = True
         self.loader.problems.append(Problem(position, message))
+        return INVALID
+
+    def problem_at(self, node: Node, message: str) -> Any:
+        """Like problem(), at a node; past the cap the Position is never even built."""
+        self.failed = True
+        if self.loader.problems.full:
+            self.loader.problems.dropped += 1
+        else:
+            self.loader.problems.append(Problem(node.position, message))
         return INVALID
 
     # ---- the routine ---------------------------------------------------------------------
@@ -295,7 +308,7 @@ class _RoutineBuilder:
         )
         if quotable and expected.startswith(("text", "a slug")):
             found += " (put it in quotes to use it as text)"
-        return self.problem(node.position, f"{label} must be {expected}; found {found}")
+        return self.problem_at(node, f"{label} must be {expected}; found {found}")
 
     def text(self, kind: spec.Text, node: Node, label: str, *, in_sides: bool) -> Any:
         if not isinstance(node, ScalarNode) or not isinstance(node.value, str):
@@ -391,10 +404,14 @@ class _RoutineBuilder:
             return self.wrong(node, label, kind.expected)
         items = []
         for index, item in enumerate(node.items, start=1):
-            item_label = f"{label} item {index}"
+            if self.loader.problems.full:
+                # Enough said: a list of 300,000 bad tags must not take seconds to refuse.
+                self.loader.problems.dropped += 1
+                return INVALID
             if item.broken:
                 self.failed = True
                 continue
+            item_label = f"{label} item {index}"
             if isinstance(kind.item, spec.Slug):
                 items.append(self.slug(kind.item, item, item_label))
             else:

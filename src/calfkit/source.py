@@ -10,8 +10,10 @@ text, ``1:30`` is text and ``010`` is ten.
 
 from __future__ import annotations
 
+import gc
 import math
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -26,43 +28,106 @@ MAX_FILE_BYTES = 1024 * 1024
 # hostile file long before anything recursive could notice it.
 MAX_DEPTH = 64
 
+# Past this many problems in one load, the rest are only counted: a file with a mistake on
+# every one of its 300,000 lines must still be reported in well under a second.
+MAX_PROBLEMS = 100
+
 Scalar = str | int | float | bool | None
 
 
-class ScalarNode:
-    """A scalar as read: its resolved value, its text as written, and whether it was quoted."""
+class ProblemList:
+    """Problems found so far, kept up to MAX_PROBLEMS and counted beyond."""
 
-    __slots__ = ("broken", "plain", "position", "text", "value")
+    def __init__(self) -> None:
+        self.items: list[Problem] = []
+        self.dropped = 0
 
-    def __init__(self, value: Scalar, text: str, plain: bool, position: Position) -> None:
-        self.value = value
-        self.text = text
-        self.plain = plain
-        self.position = position
+    def append(self, problem: Problem) -> None:
+        if len(self.items) < MAX_PROBLEMS:
+            self.items.append(problem)
+        else:
+            self.dropped += 1
+
+    def extend(self, other: ProblemList) -> None:
+        for problem in other.items:
+            self.append(problem)
+        self.dropped += other.dropped
+
+    @property
+    def full(self) -> bool:
+        return len(self.items) >= MAX_PROBLEMS
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+    def __iter__(self) -> Iterator[Problem]:
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items) + self.dropped
+
+    def final(self) -> list[Problem]:
+        """Every problem kept, in file order, then a line saying how many more were found."""
+        kept = sorted(dict.fromkeys(self.items), key=lambda problem: problem.position)
+        if self.dropped:
+            more = f"more problems not shown (only the first {MAX_PROBLEMS} are); fix these first"
+            kept.append(Problem(kept[-1].position, more))
+        return kept
+
+
+class _Located:
+    """Where a node starts. The Position is built only when asked for: most nodes never are."""
+
+    __slots__ = ("broken", "column", "line", "path")
+
+    def __init__(self, path: str, line: int, column: int) -> None:
+        self.path = path
+        self.line = line
+        self.column = column
         # True when a problem was already reported here (a tag, an alias): checks skip it.
         self.broken = False
 
+    @property
+    def position(self) -> Position:
+        return Position(self.path, self.line, self.column)
 
-class SeqNode:
+
+class ScalarNode(_Located):
+    """A scalar as read: its resolved value, its text as written, and whether it was plain."""
+
+    __slots__ = ("plain", "text", "value")
+
+    def __init__(
+        self, value: Scalar, text: str, plain: bool, path: str, line: int, column: int
+    ) -> None:
+        # Not super().__init__(): this runs once per scalar in the file, and the call costs.
+        self.path = path
+        self.line = line
+        self.column = column
+        self.broken = False
+        self.value = value
+        self.text = text
+        self.plain = plain
+
+
+class SeqNode(_Located):
     """A YAML list."""
 
-    __slots__ = ("broken", "items", "position")
+    __slots__ = ("items",)
 
-    def __init__(self, position: Position) -> None:
+    def __init__(self, path: str, line: int, column: int) -> None:
+        super().__init__(path, line, column)
         self.items: list[Node] = []
-        self.position = position
-        self.broken = False
 
 
-class MapNode:
+class MapNode(_Located):
     """A YAML mapping: (key, value) pairs in file order, duplicates already removed."""
 
-    __slots__ = ("broken", "pairs", "position")
+    __slots__ = ("pairs",)
 
-    def __init__(self, position: Position) -> None:
+    def __init__(self, path: str, line: int, column: int) -> None:
+        super().__init__(path, line, column)
         self.pairs: list[tuple[ScalarNode, Node]] = []
-        self.position = position
-        self.broken = False
 
     def get(self, key: str) -> tuple[ScalarNode, Node] | None:
         for pair in self.pairs:
@@ -81,7 +146,7 @@ class Source:
     path: str
     data: bytes
     root: MapNode | None
-    problems: list[Problem] = field(default_factory=list)
+    problems: ProblemList = field(default_factory=ProblemList)
 
 
 # YAML 1.2 core schema (https://yaml.org/spec/1.2.2/#1032-tag-resolution).
@@ -94,6 +159,10 @@ _INT16 = re.compile(r"0x[0-9a-fA-F]+\Z")
 _FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z")
 _INF = re.compile(r"[-+]?\.(?:inf|Inf|INF)\Z")
 _NAN = re.compile(r"\.(?:nan|NaN|NAN)\Z")
+
+
+# First characters of every plain scalar that resolves to something other than text.
+_MAYBE_NOT_TEXT = frozenset("0123456789+-.~nNtTfF")
 
 
 def resolve_plain(text: str) -> Scalar:
@@ -129,20 +198,28 @@ def read_source(path: str | os.PathLike[str]) -> Source:
         with open(path, "rb") as file:
             data = file.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
-        return Source(shown, b"", None, [Problem(start, "no such file")])
+        return Source(shown, b"", None, _only(Problem(start, "no such file")))
     except IsADirectoryError:
-        return Source(shown, b"", None, [Problem(start, "is a directory, not a routine file")])
+        return Source(shown, b"", None, _only(Problem(start, "is a directory, not a routine file")))
     except PermissionError:
-        return Source(shown, b"", None, [Problem(start, "cannot read the file: permission denied")])
+        return Source(
+            shown, b"", None, _only(Problem(start, "cannot read the file: permission denied"))
+        )
     except OSError as error:
         reason = error.strerror or str(error)
-        return Source(shown, b"", None, [Problem(start, f"cannot read the file: {reason}")])
+        return Source(shown, b"", None, _only(Problem(start, f"cannot read the file: {reason}")))
     if len(data) > MAX_FILE_BYTES:
         message = (
             f"the file is larger than 1 MiB ({MAX_FILE_BYTES} bytes); routine files must be smaller"
         )
-        return Source(shown, b"", None, [Problem(start, message)])
+        return Source(shown, b"", None, _only(Problem(start, message)))
     return parse_bytes(data, shown)
+
+
+def _only(problem: Problem) -> ProblemList:
+    problems = ProblemList()
+    problems.append(problem)
+    return problems
 
 
 def parse_bytes(data: bytes, path: str) -> Source:
@@ -153,7 +230,7 @@ def parse_bytes(data: bytes, path: str) -> Source:
         line, column = _byte_offset_to_line_col(data, error.start)
         bad = data[error.start]
         message = f"the file is not UTF-8 text: byte 0x{bad:02x} cannot be decoded"
-        return Source(path, data, None, [Problem(Position(path, line, column), message)])
+        return Source(path, data, None, _only(Problem(Position(path, line, column), message)))
     root, problems = parse_text(text, path, data)
     return Source(path, data, root, problems)
 
@@ -176,7 +253,7 @@ class _Stop(Exception):
 
 def parse_text(
     text: str, path: str, data: bytes | None = None
-) -> tuple[MapNode | None, list[Problem]]:
+) -> tuple[MapNode | None, ProblemList]:
     """Parse YAML text into a node tree whose top level must be a mapping.
 
     ``data`` is the text's UTF-8 bytes, used to place libyaml's reader errors (which count
@@ -186,137 +263,45 @@ def parse_text(
     import yaml
 
     loader_class: Any = getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader
-    uses_libyaml = loader_class is not yaml.SafeLoader
-    problems: list[Problem] = []
-
-    def at(mark: Any) -> Position:
-        return Position(path, mark.line + 1, mark.column + 1)
-
-    root: Node | None = None
-    # Open containers, innermost last; for a mapping, the key waiting for its value.
-    stack: list[Node] = []
-    pending_keys: list[ScalarNode | None] = []
-    seen_keys: list[dict[tuple[str, Scalar], ScalarNode]] = []
-    documents = 0
-    root_position = Position(path, 1, 1)
-
-    def add(node: Node) -> None:
-        nonlocal root
-        if not stack:
-            root = node
-            return
-        parent = stack[-1]
-        if isinstance(parent, SeqNode):
-            parent.items.append(node)
-            return
-        assert isinstance(parent, MapNode)
-        key = pending_keys[-1]
-        if key is None:
-            if isinstance(node, ScalarNode):
-                pending_keys[-1] = node
-            else:
-                kind = "list" if isinstance(node, SeqNode) else "mapping"
-                problems.append(Problem(node.position, f"a key must be plain text, not a {kind}"))
-                pending_keys[-1] = _UNUSABLE_KEY
-            return
-        pending_keys[-1] = None
-        if key is _UNUSABLE_KEY:
-            return
-        identity = (type(key.value).__name__, key.value)
-        first = seen_keys[-1].get(identity)
-        if first is not None:
-            where = f"line {first.position.line}, column {first.position.column}"
-            problems.append(
-                Problem(key.position, f"duplicate key {_show_key(key)} (first given at {where})")
-            )
-            return
-        seen_keys[-1][identity] = key
-        parent.pairs.append((key, node))
-
+    reader = _TreeReader(path)
     parser = loader_class(text)
+    # Hundreds of thousands of small nodes, none of them garbage: the cyclic collector would
+    # rescan them again and again for nothing (a fifth of the time for a 1 MiB file).
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         try:
-            while parser.check_event():
-                event = parser.get_event()
-                if isinstance(event, yaml.ScalarEvent):
-                    position = at(event.start_mark)
-                    plain = event.style in (None, "")
-                    value: Scalar = resolve_plain(event.value) if plain else event.value
-                    scalar = ScalarNode(value, event.value, plain, position)
-                    _refuse_anchor_and_tag(event, scalar, problems)
-                    add(scalar)
-                elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-                    position = at(event.start_mark)
-                    if len(stack) >= MAX_DEPTH:
-                        problems.append(
-                            Problem(
-                                position,
-                                f"lists and mappings are nested more than {MAX_DEPTH} levels deep",
-                            )
-                        )
-                        raise _Stop
-                    container: Node
-                    if isinstance(event, yaml.MappingStartEvent):
-                        container = MapNode(position)
-                    else:
-                        container = SeqNode(position)
-                    _refuse_anchor_and_tag(event, container, problems)
-                    stack.append(container)
-                    pending_keys.append(None)
-                    seen_keys.append({})
-                elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-                    done = stack.pop()
-                    pending_keys.pop()
-                    seen_keys.pop()
-                    add(done)
-                elif isinstance(event, yaml.AliasEvent):
-                    position = at(event.start_mark)
-                    problems.append(
-                        Problem(
-                            position,
-                            f"aliases (*{event.anchor}) are not supported; write the value out",
-                        )
-                    )
-                    alias = ScalarNode(None, "*" + str(event.anchor), False, position)
-                    alias.broken = True
-                    add(alias)
-                elif isinstance(event, yaml.DocumentStartEvent):
-                    documents += 1
-                    if documents == 1:
-                        root_position = at(event.start_mark)
-                    else:
-                        problems.append(
-                            Problem(
-                                at(event.start_mark),
-                                "a routine file holds one YAML document; found a second one",
-                            )
-                        )
-                        raise _Stop
+            reader.read(parser)
         finally:
             parser.dispose()
+            if collecting:
+                gc.enable()
     except _Stop:
-        return (root if isinstance(root, MapNode) else None), problems
+        root = reader.root
+        return (root if isinstance(root, MapNode) else None), reader.problems
     except yaml.MarkedYAMLError as error:
-        problems.append(_yaml_error_problem(error, path))
-        return None, problems
+        reader.problems.append(_yaml_error_problem(error, path))
+        return None, reader.problems
     except yaml.reader.ReaderError as error:
-        if uses_libyaml:
+        if loader_class is not yaml.SafeLoader:  # libyaml counts bytes, PyYAML characters
             raw = data if data is not None else text.encode("utf-8")
             line, column = _byte_offset_to_line_col(raw, error.position)
         else:
             line, column = _char_offset_to_line_col(text, error.position)
         character = chr(error.character) if isinstance(error.character, int) else error.character
         message = f"invalid YAML: character {character!r} is not allowed in a YAML file"
-        problems.append(Problem(Position(path, line, column), message))
-        return None, problems
+        reader.problems.append(Problem(Position(path, line, column), message))
+        return None, reader.problems
     except yaml.YAMLError as error:
-        problems.append(Problem(Position(path, 1, 1), f"invalid YAML: {error}"))
-        return None, problems
+        reader.problems.append(Problem(Position(path, 1, 1), f"invalid YAML: {error}"))
+        return None, reader.problems
 
-    if documents == 0:
+    problems = reader.problems
+    root = reader.root
+    if reader.documents == 0:
         what = "is empty" if not text.strip() else "has only comments"
         needs = "a routine needs at least 'title' and 'steps'"
-        problems.append(Problem(root_position, f"the file {what}; {needs}"))
+        problems.append(Problem(Position(path, 1, 1), f"the file {what}; {needs}"))
         return None, problems
     if not isinstance(root, MapNode):
         assert root is not None
@@ -326,29 +311,145 @@ def parse_text(
     return root, problems
 
 
-_UNUSABLE_KEY = ScalarNode(None, "", False, Position("", 0, 0))
+class _TreeReader:
+    """Builds the node tree from parser events in one loop; no recursion, bounded depth.
+
+    The loop is the hot path for a 1 MiB file (hundreds of thousands of events), so it
+    tests event classes by identity and builds positions only for problems.
+    """
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.problems = ProblemList()
+        self.root: Node | None = None
+        self.documents = 0
+        # Open containers, innermost last; for each, the mapping key waiting for its value
+        # and the keys seen so far (for duplicates).
+        self.stack: list[SeqNode | MapNode] = []
+        self.pending_keys: list[ScalarNode | None] = []
+        self.seen_keys: list[dict[tuple[str, Scalar], ScalarNode]] = []
+
+    def read(self, parser: Any) -> None:
+        import yaml
+
+        scalar_event = yaml.ScalarEvent
+        mapping_start = yaml.MappingStartEvent
+        sequence_start = yaml.SequenceStartEvent
+        ends = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+        path = self.path
+        stack = self.stack
+        stream_end = yaml.StreamEndEvent
+        get_event = parser.get_event
+        while True:
+            event = get_event()
+            kind = type(event)
+            if kind is scalar_event:
+                mark = event.start_mark
+                raw = event.value
+                plain = not event.style
+                value: Scalar = raw
+                if plain and (not raw or raw[0] in _MAYBE_NOT_TEXT):
+                    value = resolve_plain(raw)
+                node: Node = ScalarNode(value, raw, plain, path, mark.line + 1, mark.column + 1)
+                if event.anchor is not None or event.tag is not None:
+                    self.refuse_anchor_and_tag(event, node)
+                if stack and type(stack[-1]) is SeqNode:
+                    stack[-1].items.append(node)  # the common case, kept short
+                else:
+                    self.add(node)
+            elif kind is mapping_start or kind is sequence_start:
+                mark = event.start_mark
+                if len(stack) >= MAX_DEPTH:
+                    message = f"lists and mappings are nested more than {MAX_DEPTH} levels deep"
+                    self.problems.append(
+                        Problem(Position(path, mark.line + 1, mark.column + 1), message)
+                    )
+                    raise _Stop
+                container: SeqNode | MapNode
+                if kind is mapping_start:
+                    container = MapNode(path, mark.line + 1, mark.column + 1)
+                else:
+                    container = SeqNode(path, mark.line + 1, mark.column + 1)
+                if event.anchor is not None or event.tag is not None:
+                    self.refuse_anchor_and_tag(event, container)
+                stack.append(container)
+                self.pending_keys.append(None)
+                self.seen_keys.append({})
+            elif kind in ends:
+                done = stack.pop()
+                self.pending_keys.pop()
+                self.seen_keys.pop()
+                self.add(done)
+            elif kind is yaml.AliasEvent:
+                mark = event.start_mark
+                alias = ScalarNode(
+                    None, "*" + str(event.anchor), False, path, mark.line + 1, mark.column + 1
+                )
+                alias.broken = True
+                message = f"aliases (*{event.anchor}) are not supported; write the value out"
+                self.problems.append(Problem(alias.position, message))
+                self.add(alias)
+            elif kind is stream_end:
+                return
+            elif kind is yaml.DocumentStartEvent:
+                self.documents += 1
+                if self.documents > 1:
+                    mark = event.start_mark
+                    message = "a routine file holds one YAML document; found a second one"
+                    self.problems.append(
+                        Problem(Position(path, mark.line + 1, mark.column + 1), message)
+                    )
+                    raise _Stop
+
+    def add(self, node: Node) -> None:
+        """Put a finished node into its parent: a list item, a mapping key, or its value."""
+        if not self.stack:
+            self.root = node
+            return
+        parent = self.stack[-1]
+        if isinstance(parent, SeqNode):
+            parent.items.append(node)
+            return
+        key = self.pending_keys[-1]
+        if key is None:
+            if isinstance(node, ScalarNode):
+                self.pending_keys[-1] = node
+            else:
+                kind = "list" if isinstance(node, SeqNode) else "mapping"
+                self.problems.append(
+                    Problem(node.position, f"a key must be plain text, not a {kind}")
+                )
+                self.pending_keys[-1] = _UNUSABLE_KEY
+            return
+        self.pending_keys[-1] = None
+        if key is _UNUSABLE_KEY:
+            return
+        identity = (type(key.value).__name__, key.value)
+        first = self.seen_keys[-1].get(identity)
+        if first is not None:
+            where = f"line {first.line}, column {first.column}"
+            self.problems.append(
+                Problem(key.position, f"duplicate key {_show_key(key)} (first given at {where})")
+            )
+            return
+        self.seen_keys[-1][identity] = key
+        parent.pairs.append((key, node))
+
+    def refuse_anchor_and_tag(self, event: Any, node: Node) -> None:
+        if event.anchor is not None:
+            message = f"anchors (&{event.anchor}) are not supported; write each value out in full"
+            self.problems.append(Problem(node.position, message))
+        if event.tag is not None:
+            message = f"YAML tags ({_show_tag(event.tag)}) are not supported; remove the tag"
+            self.problems.append(Problem(node.position, message))
+            node.broken = True
+
+
+_UNUSABLE_KEY = ScalarNode(None, "", False, "", 0, 0)
 
 
 def _show_key(key: ScalarNode) -> str:
     return repr(key.text) if isinstance(key.value, str) else key.text
-
-
-def _refuse_anchor_and_tag(event: Any, node: Node, problems: list[Problem]) -> None:
-    position = Position(node.position.path, event.start_mark.line + 1, event.start_mark.column + 1)
-    if event.anchor is not None:
-        problems.append(
-            Problem(
-                position,
-                f"anchors (&{event.anchor}) are not supported; write each value out in full",
-            )
-        )
-    if event.tag is not None:
-        problems.append(
-            Problem(
-                position, f"YAML tags ({_show_tag(event.tag)}) are not supported; remove the tag"
-            )
-        )
-        node.broken = True
 
 
 def _show_tag(tag: str) -> str:
