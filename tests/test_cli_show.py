@@ -197,3 +197,19 @@ def test_bash_completion_of_a_routine_name_through_the_real_entry_point(home: Pa
         [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60
     )
     assert (done.returncode, done.stdout, done.stderr) == (0, "plain,hip-to-heel-press\n", "")
+
+
+def test_the_readme_example_routine_is_valid_and_shows(home: Path) -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    example = readme.split("```yaml\n", 1)[1].split("```", 1)[0]
+    assert example.startswith("# yaml-language-server: $schema=../calfkit.schema.json\n")
+    folder = home / "config" / "routines"
+    folder.mkdir(parents=True)
+    (folder / "evening-calves.yaml").write_text(example, encoding="utf-8")
+    code, out, err = run("show", "evening-calves")
+    assert (code, err) == (0, "")
+    assert out.startswith("Evening Calves (evening-calves)\n")
+    assert "├── 2m 55s  Routine calf-release-walk: Calf Release Walk\n" in out
+    assert out.endswith(
+        "Total: 7m 17s, 25 timed steps (steps that wait for Enter counted as 10s)\n"
+    )

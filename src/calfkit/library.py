@@ -331,10 +331,19 @@ def _code_stamp() -> str:
     return "|".join(parts)
 
 
-def _digest(path: Path) -> str:
-    import hashlib
+_VERBATIM_LIMIT = 64 * 1024
 
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+def _digest(path: Path) -> str:
+    """What a file held, to compare with later: the text itself for a routine-sized file (so
+    any edit is seen), else its size and CRC-32. Avoids hashlib, whose OpenSSL load alone
+    costs more start-up than the whole lookup."""
+    data = path.read_bytes()
+    if len(data) <= _VERBATIM_LIMIT:
+        return "=" + data.decode("utf-8", "surrogateescape")
+    import zlib
+
+    return f"{len(data)}:{zlib.crc32(data):08x}"
 
 
 def _dependencies(routine: Routine) -> tuple[list[list[str]], list[list[str]]]:

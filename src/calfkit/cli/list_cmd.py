@@ -109,4 +109,4 @@ def _print_table(found: list[library.Found]) -> None:
             title = Text(f"invalid: {entry.error}", style="red")
             time = steps = "-"
         table.add_row(Text(entry.name), title, time, steps, Text(_source_text(entry)))
-    stdout_console().print(table)
+    stdout_console(markup=False, emoji=False, highlight=False).print(table)
