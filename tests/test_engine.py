@@ -5,10 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from calfkit.clock import MonotonicClock
 from calfkit.controls import NoControls
-from calfkit.engine import Outcome, Player, Status
+from calfkit.engine import EXTEND_SECONDS, Outcome, Player, Status
 from calfkit.events import Command, Event, EventKind
 from calfkit.loader import load
 from calfkit.model import (
@@ -648,3 +650,74 @@ def test_the_real_clock_plays_on_time() -> None:
     # Generous bounds: the machine is shared, but lateness must not accumulate.
     assert max(e.actual - e.scheduled for e in sink.events) < 0.05
     assert all(e.actual >= e.scheduled for e in sink.events)
+
+
+LEAVES = st.one_of(
+    st.builds(lambda d: Do(text="do", duration=d), st.integers(1, 20).map(float)),
+    st.builds(
+        lambda d, c: Hold(text="hold", duration=d, countdown=c),
+        st.sampled_from([0.5, 1.0, 2.5, 4.0, 30.0]),
+        st.integers(0, 5),
+    ),
+    st.builds(
+        lambda n, e: Count(count=n, every=e), st.integers(1, 12), st.sampled_from([0.25, 1.0, 1.5])
+    ),
+    st.builds(
+        lambda n, i, x: Breathe(breaths=n, inhale=i, exhale=x),
+        st.integers(1, 4),
+        st.sampled_from([1.0, 4.0]),
+        st.sampled_from([0.5, 6.0]),
+    ),
+    st.builds(lambda d: Rest(duration=d), st.sampled_from([1.0, 5.0, 7.5])),
+)
+STEPS = st.recursive(
+    LEAVES,
+    lambda inner: st.one_of(
+        st.builds(
+            lambda r, s, b: Repeat(rounds=r, steps=tuple(s), rest_between=b),
+            st.integers(1, 3),
+            st.lists(inner, min_size=1, max_size=3),
+            st.sampled_from([None, 2.0]),
+        ),
+        st.builds(
+            lambda s, w: Sides(sides=(Side.RIGHT, Side.LEFT), steps=tuple(s), switch=w),
+            st.lists(inner, min_size=1, max_size=2),
+            st.sampled_from([0.0, 5.0]),
+        ),
+    ),
+    max_leaves=6,
+)
+KEYS = st.lists(
+    st.tuples(
+        st.floats(0, 200, allow_nan=False).map(lambda t: round(t * 4) / 4),
+        st.sampled_from([P, X, N, B, M, P]),
+    ),
+    max_size=8,
+).map(lambda keys: [*sorted(keys), (10_000.0, Q)])  # a last resort for an unresumed pause
+
+
+@settings(max_examples=60, deadline=None)
+@given(steps=st.lists(STEPS, min_size=1, max_size=4), keys=KEYS)
+def test_any_session_keeps_its_books_exactly(
+    steps: list[Step], keys: list[tuple[float, Command]]
+) -> None:
+    tl = timeline(*steps)
+    only_time = [(t, c) for t, c in keys if c in (P, X, M, Q)]
+    played = play_fast(tl, keys=only_time)
+    ends = played.events[-1]
+    if ends.kind is K.FINISH:
+        extends = len(played.sink.of(K.EXTEND))
+        assert ends.scheduled == pytest.approx(
+            tl.total + EXTEND_SECONDS * extends + played.outcome.paused_seconds, abs=1e-9
+        )
+    else:
+        assert played.player.outcome is not None
+    # With every key, time never runs backwards and every wait is for a scheduled event.
+    played = play_fast(tl, keys=keys)
+    times = [e.scheduled for e in played.events]
+    assert times == sorted(times)
+    assert all(e.actual == e.scheduled for e in played.events)
+    assert set(played.clock.sleeps) <= set(times) | {t for t, _ in keys}
+    assert played.events[-1].kind in (K.FINISH, K.STOP)
+    assert played.sink.closed
+    assert played.outcome.steps_done + played.outcome.steps_skipped <= len(tl.segments)

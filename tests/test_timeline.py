@@ -266,3 +266,62 @@ def test_builtin_totals_and_event_counts_agree_with_measure(path: Path) -> None:
 
 def test_there_are_builtin_routines_to_check() -> None:
     assert len(BUILTINS) >= 3
+
+
+def test_an_included_file_compiles_in_place_with_its_sides_filled(tmp_path: Path) -> None:
+    (tmp_path / "parts").mkdir()
+    (tmp_path / "parts" / "press.yaml").write_text(
+        "title: Heel press\n"
+        "steps:\n"
+        "  - sides: [left, right]\n"
+        "    switch: 3s\n"
+        "    steps:\n"
+        "      - hold: Press the {side} heel into the roller\n"
+        "        duration: 20s\n",
+        encoding="utf-8",
+    )
+    main = tmp_path / "main.yaml"
+    main.write_text(
+        "title: Session\n"
+        "steps:\n"
+        "  - prepare: Lie on your back\n"
+        "  - repeat: 2\n"
+        "    steps:\n"
+        "      - routine: parts/press.yaml\n",
+        encoding="utf-8",
+    )
+    timeline = compile_routine(load(main))
+    assert [(s.top, s.kind, s.text, s.start, s.where) for s in timeline.segments] == [
+        (1, SegmentKind.PREPARE, "Lie on your back", 0.0, ()),
+        (
+            2,
+            SegmentKind.HOLD,
+            "Press the left heel into the roller",
+            10.0,
+            ("Round 1 of 2", "Heel press", "Left side"),
+        ),
+        (2, SegmentKind.SWITCH, "Switch to your right side", 30.0, ("Round 1 of 2", "Heel press")),
+        (
+            2,
+            SegmentKind.HOLD,
+            "Press the right heel into the roller",
+            33.0,
+            ("Round 1 of 2", "Heel press", "Right side"),
+        ),
+        (
+            2,
+            SegmentKind.HOLD,
+            "Press the left heel into the roller",
+            53.0,
+            ("Round 2 of 2", "Heel press", "Left side"),
+        ),
+        (2, SegmentKind.SWITCH, "Switch to your right side", 73.0, ("Round 2 of 2", "Heel press")),
+        (
+            2,
+            SegmentKind.HOLD,
+            "Press the right heel into the roller",
+            76.0,
+            ("Round 2 of 2", "Heel press", "Right side"),
+        ),
+    ]
+    assert timeline.total == 96.0 == measure.seconds(load(main).steps)
