@@ -73,7 +73,7 @@ _STOP_REASONS = {
 }
 
 
-def plan_segment(segment: Segment, extra: float = 0.0) -> list[_Planned]:
+def _plan_segment(segment: Segment, extra: float = 0.0) -> list[_Planned]:
     """The events inside ``segment`` (lengthened by ``extra`` seconds), in firing order.
 
     A hold's countdown stays on its last seconds when the hold is lengthened; counts and
@@ -102,6 +102,15 @@ class Player:
     1-based top-level step to begin at (``play --from``); ``lead_in`` is a get-ready
     countdown in routine seconds; ``keys_interactive`` says whether a person can press
     Enter, so that ``duration: ready`` steps wait for it (otherwise they last their 10 s).
+
+    Commands: PAUSE toggles; while paused nothing fires, and resuming shifts every remaining
+    deadline by the paused time. NEXT leaves the step in progress (or the lead-in) and starts
+    the next one now; after the last, the session finishes. BACK starts the step in progress
+    again now, or the one before when the step began less than 2 s ago (clock seconds, pauses
+    excluded). EXTEND adds 10 routine seconds to the step in progress (a hold's countdown moves
+    to its new end). ENTER ends a ready step that is waiting. NEXT, BACK and ENTER resume a
+    paused session first; EXTEND and MUTE do not. A key that arrives at the same instant as a
+    deadline acts after that deadline's events.
     """
 
     def __init__(
@@ -231,7 +240,7 @@ class Player:
         self._pos = index
         self._extra = 0.0
         self._waiting = segment.until_ready and self.keys_interactive
-        self._plan = [] if self._waiting else plan_segment(segment)
+        self._plan = [] if self._waiting else _plan_segment(segment)
         self._cursor = 0
         self._end_at = segment.end
         kind = EventKind.SWITCH if segment.kind is SegmentKind.SWITCH else EventKind.STEP
@@ -343,7 +352,7 @@ class Player:
         if self._pos < 0 or self._waiting:
             return
         self._extra += EXTEND_SECONDS
-        self._plan = plan_segment(self._segments[self._pos], self._extra)
+        self._plan = _plan_segment(self._segments[self._pos], self._extra)
         # What lies before "now" (the moment of pausing, if paused) has had its turn.
         reference = self._paused_clock if self._paused_clock is not None else now
         self._cursor = 0
@@ -438,17 +447,7 @@ class Player:
 
     def _abort(self, status: Status) -> None:
         """Tell every sink the session stopped, whatever they do about it."""
-        now = self.clock.now()
-        try:
-            event = self._event(EventKind.STOP, now, text=_STOP_REASONS[status])
-        except Exception:
-            event = Event(
-                EventKind.STOP,
-                now - self._origin,
-                now - self._origin,
-                time.time(),
-                text=_STOP_REASONS[status],
-            )
+        event = self._event(EventKind.STOP, self.clock.now(), text=_STOP_REASONS[status])
         for sink in self.sinks:
             try:
                 sink.handle(event)
