@@ -49,8 +49,9 @@ class Event:
     number: int | None = None
     of: int | None = None
     phase: str | None = None
-    step_ends_at: float | None = None  # when the step in progress will end; None while paused/waiting
-    ends_at: float | None = None  # when the routine will end at this rate; None while paused/waiting
+    # When the step in progress and the whole routine will end; None while paused or waiting.
+    step_ends_at: float | None = None
+    ends_at: float | None = None
     timeline: Timeline | None = None  # set on START
 
     def to_json(self) -> dict[str, object]:
