@@ -1,0 +1,294 @@
+"""``calfkit play`` in a real pseudo-terminal: what the screen shows, what the keys do, the exit
+code and the event log, and the terminal's own state after every way of ending."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import termios
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pty_session import Player, Session
+
+pytestmark = pytest.mark.pty
+
+WALL_WORK = """\
+title: Wall work
+caution: Keep the pull gentle.
+steps:
+  - repeat: 2
+    steps:
+      - sides: [right]
+        switch: 0
+        steps:
+          - hold: Lean into the wall
+            duration: 20
+            note: Back heel stays down.
+  - count: 10
+    cue: Lower your heels
+  - breathe: 3
+    inhale: 2
+    exhale: 2
+"""
+
+
+FAST_PLAIN = ["--speed", "20", "--lead-in", "0", "--sound", "off", "--no-history"]
+
+
+@pytest.fixture
+def player(tmp_path: Path) -> Iterator[Player]:
+    made = Player(tmp_path)
+    yield made
+    for session in made.sessions:
+        if session.child.isalive():
+            session.child.terminate(force=True)
+
+
+def rows(session: Session) -> list[str]:
+    return [line.strip(" │") for line in session.screen.text.splitlines()]
+
+
+def row_of(session: Session, text: str) -> int:
+    for index, line in enumerate(session.screen.display):
+        if text in line:
+            return index
+    raise AssertionError(f"{text!r} is not on the screen:\n{session.screen.text}")
+
+
+def test_the_live_view_shows_caution_then_cue_countdown_where_next_progress_and_keys(
+    player: Player,
+) -> None:
+    session = player.start(player.routine(WALL_WORK), "--lead-in", "2")
+    before = session.wait_for("Starting in")
+    assert "Wall work" in before
+    assert "Keep the pull gentle." in before
+
+    session.wait_for("00:19")
+    order = [
+        row_of(session, "Lean into the wall"),
+        row_of(session, "Back heel stays down."),
+        row_of(session, "00:19"),
+        row_of(session, "Round 1 of 2 · Right side"),
+        row_of(session, "Next: Lean into the wall"),
+        row_of(session, "left"),
+        row_of(session, "space pause · n next · b back · + 10 s · m mute · q quit"),
+    ]
+    assert order == sorted(order)
+    assert "01:01 left" in session.screen.display[order[5]]  # 62 s of routine, 1 s gone
+
+    # Keys are read without echo or line mode, and Ctrl-C would still be a signal.
+    flags = session.current_lflag()
+    assert not flags & termios.ECHO
+    assert not flags & termios.ICANON
+    assert flags & termios.ISIG
+    session.press("xyz")
+    session.pump(0.3)
+    assert "xyz" not in session.screen.text
+
+    session.press("q")
+    assert session.finish() == 0
+    session.assert_terminal_restored()
+    lines = session.screen.text.strip().splitlines()
+    assert len(lines) == 3
+    assert lines[0] == "Stopped Wall work (quit)."
+    assert re.fullmatch(r"Time 00:0[3-5] · steps done 0 of 4 · skipped 0 · paused 00:00", lines[1])
+    assert lines[2] == "stopped at step 1 of 4"
+    assert player.kinds() == ["start", "lead_in", "lead_in", "step", "stop"]
+    assert player.events()[-1]["text"] == "quit"
+
+
+def test_counts_and_breaths_show_and_a_finished_routine_leaves_only_the_summary(
+    player: Player,
+) -> None:
+    session = player.start(
+        player.routine(WALL_WORK), "--from", "2", "--speed", "4", "--lead-in", "0"
+    )
+    counting = session.wait_for("7 / 10")
+    assert "Lower your heels" in counting
+    assert "Next: Breathe" in counting
+    session.wait_for("breath 2 of 3 · inhale")
+    assert "Next: finish" in session.screen.text
+    assert session.finish() == 0
+    session.assert_terminal_restored()
+    lines = session.screen.text.strip().splitlines()
+    assert lines[0] == "Finished Wall work."
+    assert lines[1].endswith("· steps done 2 of 4 · skipped 0 · paused 00:00")
+    assert len(lines) == 2
+    kinds = player.kinds()
+    assert kinds[:2] == ["start", "step"] and kinds[-1] == "finish"
+    assert kinds.count("count") == 10
+    assert kinds.count("breath") == 6
+
+
+def test_space_pauses_with_a_reverse_video_banner_and_the_countdown_stops(
+    player: Player,
+) -> None:
+    session = player.start(player.routine(WALL_WORK), "--lead-in", "0")
+    session.wait_for("00:19")
+    session.press(" ")
+    session.wait_for("PAUSED")
+    banner = row_of(session, "PAUSED")
+    column = session.screen.display[banner].index("PAUSED")
+    assert session.screen.buffer[banner][column].reverse
+    frozen = session.screen.text
+    session.pump(1.3)
+    assert session.screen.text == frozen  # nothing moves while paused
+    session.press(" ")
+    session.wait_for(lambda text: "PAUSED" not in text)
+    session.press("q")
+    assert session.finish() == 0
+    session.assert_terminal_restored()
+    events = player.events()
+    assert [e["event"] for e in events] == ["start", "step", "pause", "resume", "stop"]
+    assert events[3]["actual"] - events[2]["actual"] >= 1.2
+
+
+def test_next_back_extend_and_the_arrow_keys_and_esc(player: Player) -> None:
+    session = player.start(player.routine(WALL_WORK), "--lead-in", "0")
+    session.wait_for("00:19")
+    session.press("+")
+    session.wait_for("00:29")  # ten seconds more for the step in progress
+    session.press("n")
+    session.wait_for("Round 2 of 2")
+    session.press("b")  # at once: back to the step before
+    session.wait_for("Round 1 of 2")
+    session.press("\x1b[C")  # right arrow
+    session.wait_for("Round 2 of 2")
+    session.press("\x1b[D")  # left arrow
+    session.wait_for("Round 1 of 2")
+    session.press("\x1b")  # a lone Esc
+    assert session.finish() == 0
+    session.assert_terminal_restored()
+    assert "stopped at step 1 of 4" in session.screen.text
+    assert player.kinds() == [
+        "start", "step", "extend", "skip", "step", "back", "step",
+        "skip", "step", "back", "step", "stop",
+    ]  # fmt: skip
+    steps = [e["step"] for e in player.events() if e["event"] == "step"]
+    assert steps == [1, 2, 1, 2, 1]
+
+
+def test_a_ready_step_waits_for_enter(player: Player) -> None:
+    routine = player.routine(
+        "title: Setup\nsteps:\n  - prepare: Set up the roller\n    duration: ready\n"
+        "  - hold: Roll slowly\n    duration: 30\n"
+    )
+    session = player.start(routine, "--lead-in", "0")
+    session.wait_for("Press Enter when you are ready")
+    session.pump(1.2)
+    assert "Press Enter when you are ready" in session.screen.text  # no 10 s fallback here
+    session.press("\r")
+    session.wait_for("Roll slowly")
+    session.press("q")
+    assert session.finish() == 0
+    session.assert_terminal_restored()
+    assert player.kinds() == ["start", "step", "waiting", "ready", "step", "stop"]
+
+
+def test_ctrl_c_exits_130_and_puts_the_terminal_back(player: Player) -> None:
+    session = player.start(player.routine(WALL_WORK), "--lead-in", "0")
+    session.wait_for("00:19")
+    session.child.sendintr()
+    assert session.finish() == 130
+    session.assert_terminal_restored()
+    assert "Stopped Wall work (interrupted)." in session.screen.text
+    assert player.kinds()[-1] == "stop"
+    assert player.events()[-1]["text"] == "interrupted"
+
+
+def test_sigterm_exits_143_and_puts_the_terminal_back(player: Player) -> None:
+    session = player.start(player.routine(WALL_WORK), "--lead-in", "0")
+    session.wait_for("00:19")
+    session.child.kill(signal.SIGTERM)
+    assert session.finish() == 143
+    session.assert_terminal_restored()
+    assert "Stopped Wall work (terminated)." in session.screen.text
+    assert player.events()[-1]["text"] == "terminated"
+
+
+def test_a_failing_sink_still_puts_the_terminal_back(player: Player) -> None:
+    # The event log is a pipe whose reader goes away mid-routine: the next write fails inside
+    # the sink (BrokenPipeError), as a full disk or a vanished log reader would.
+    fifo = player.tmp_path / "events.fifo"
+    os.mkfifo(fifo)
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+    routine = player.routine(WALL_WORK.replace("duration: 20", "duration: 4"))
+    session = player.start(routine, "--lead-in", "0", "--log-events", str(fifo), log=False)
+    session.wait_for("Lean into the wall")
+    received = b""
+    deadline = time.monotonic() + 5
+    while b'"event": "step"' not in received and time.monotonic() < deadline:
+        try:
+            received += os.read(reader, 4096)
+        except BlockingIOError:
+            time.sleep(0.02)
+    os.close(reader)
+    assert session.finish() == 1
+    session.assert_terminal_restored()
+    screen = session.screen.text
+    assert "Stopped Wall work (error)." in screen
+    assert "calfkit: error: playback failed: BrokenPipeError" in screen
+
+
+def test_a_resize_to_forty_columns_redraws_at_once_even_while_paused(player: Player) -> None:
+    session = player.start(player.routine(WALL_WORK), "--lead-in", "0")
+    session.wait_for("00:19")
+    session.press(" ")
+    session.wait_for("PAUSED")
+    session.child.setwinsize(24, 40)
+    session.screen.resize(24, 40)
+    session.wait_for(lambda text: re.fullmatch("╭─ Hold ─+╮", text.splitlines()[1]) is not None)
+    text = session.screen.text
+    assert "space pause · n next · b back · + 10 s ·" in text  # key help wraps
+    assert "m mute · q quit" in text
+    for line in rows(session):
+        assert len(line) <= 40
+    phrases = ["Lean into the wall", "Back heel stays down.", "00:19", "01:01 left"]
+    phrases += ["Round 1 of 2 · Right side", "Next: Lean into the wall"]
+    for phrase in phrases:
+        assert phrase in text
+    session.press("q")
+    assert session.finish() == 0
+    session.assert_terminal_restored()
+
+
+def test_a_forty_column_terminal_wraps_long_text(player: Player) -> None:
+    routine = player.routine(
+        "title: Narrow\nsteps:\n  - hold: Lean into the wall with the back knee straight and the"
+        " heel heavy on the floor\n    duration: 20\n    note: If the pull turns sharp, ease off"
+        " until it is only a gentle stretch.\n"
+    )
+    session = player.start(routine, "--lead-in", "0", columns=40)
+    text = session.wait_for("00:19")
+    joined = " ".join(rows(session))
+    assert "Lean into the wall with the back" in joined
+    assert "heel heavy on the floor" in joined
+    assert "only a gentle stretch." in joined
+    assert "Next: finish" in text
+    session.press("q")
+    assert session.finish() == 0
+    session.assert_terminal_restored()
+
+
+def test_plain_output_through_a_pipe_has_no_escape_codes(player: Player) -> None:
+    routine = player.routine(WALL_WORK)
+    done = subprocess.run(
+        [sys.executable, "-m", "calfkit", "play", routine, *FAST_PLAIN],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        env=player.env,
+        timeout=30,
+        check=False,
+    )
+    assert done.returncode == 0
+    assert b"\x1b" not in done.stdout + done.stderr
+    lines = done.stdout.decode().splitlines()
+    assert lines[0] == "[00:00] Wall work: 4 steps, 1 min 2 s"
+    assert lines[-1].endswith("] Finished")
+    assert all(line.startswith("[00:0") for line in lines)

@@ -1,0 +1,177 @@
+"""``calfkit play`` through click's CliRunner: options, exit codes, plain output, the event log."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from calfkit.cli import cli
+
+ROUTINE = """\
+title: Quick wall work
+caution: Keep it gentle.
+steps:
+  - prepare: Face the wall
+    duration: ready
+  - hold: Lean in
+    duration: 3
+    countdown: 2
+  - count: 2
+    cue: Lower your heels
+"""
+
+
+@pytest.fixture
+def routine(tmp_path: Path) -> str:
+    path = tmp_path / "quick.yaml"
+    path.write_text(ROUTINE, encoding="utf-8")
+    return str(path)
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CALFKIT_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("CALFKIT_HISTORY", str(tmp_path / "history.sqlite"))
+    monkeypatch.delenv("CALFKIT_PATH", raising=False)
+
+
+def play(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, ["play", *args], catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+FAST = ("--speed", "1000", "--lead-in", "0", "--sound", "off", "--no-history")
+
+
+def test_plain_lines_when_stdout_is_not_a_terminal(routine: str) -> None:
+    code, out, err = play(routine, *FAST)
+    assert code == 0
+    assert err == ""
+    assert out.splitlines() == [
+        "[00:00] Quick wall work: 3 steps, 15 s",
+        "[00:00] Caution: Keep it gentle.",
+        "[00:00] step 1/3  Face the wall (10 s)",  # no keys to press Enter with: 10 s
+        "[00:00] step 2/3  Lean in (3 s)",
+        "[00:00] 2",
+        "[00:00] 1",
+        "[00:00] step 3/3  Lower your heels (2 s)",
+        "[00:00] 1 of 2",
+        "[00:00] 2 of 2",
+        "[00:00] Finished",
+    ]
+
+
+def test_log_events_writes_one_json_object_per_event(routine: str, tmp_path: Path) -> None:
+    log = tmp_path / "events.jsonl"
+    code, _, _ = play(routine, *FAST, "--lead-in", "1", "--log-events", str(log))
+    assert code == 0
+    events = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
+    assert [e["event"] for e in events] == [
+        "start", "lead_in", "step", "step", "countdown", "countdown", "step", "count", "count",
+        "finish",
+    ]  # fmt: skip
+    for event in events:
+        assert {"event", "step", "scheduled", "actual", "wall"} <= set(event)
+    assert events[3]["text"] == "Lean in"
+    assert events[3]["scheduled"] == pytest.approx((1 + 10) / 1000)
+
+
+def test_from_starts_at_that_top_level_step(routine: str) -> None:
+    code, out, _ = play(routine, *FAST, "--from", "3")
+    assert code == 0
+    assert "step 3/3  Lower your heels (2 s)" in out
+    assert "Lean in" not in out
+
+
+@pytest.mark.parametrize("start", ["0", "4", "-1"])
+def test_from_out_of_range_is_a_usage_error(routine: str, start: str) -> None:
+    code, _, err = play(routine, *FAST, "--from", start)
+    assert code == 2
+    assert (
+        f"Invalid value for '--from': {start} is not a step of 'Quick wall work', "
+        "which has 3 top-level steps (1 to 3)"
+    ) in err
+
+
+@pytest.mark.parametrize("speed", ["0", "-2", "nan", "inf", "fast"])
+def test_speed_must_be_a_positive_number(routine: str, speed: str) -> None:
+    code, _, err = play(routine, "--speed", speed)
+    assert code == 2
+    assert "Invalid value for '--speed'" in err
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [("--lead-in", "-1"), ("--lead-in", "nan"), ("--sound", "loud"), ("--from", "two")],
+)
+def test_bad_option_values_are_usage_errors(routine: str, option: str, value: str) -> None:
+    code, _, err = play(routine, option, value)
+    assert code == 2
+    assert f"Invalid value for '{option}'" in err
+
+
+def test_a_routine_that_is_not_found_exits_1(tmp_path: Path) -> None:
+    code, out, err = play("no-such-routine", *FAST)
+    assert code == 1
+    assert out == ""
+    assert err.startswith("calfkit: error: no routine named 'no-such-routine'")
+
+
+def test_a_missing_file_exits_1(tmp_path: Path) -> None:
+    code, _, err = play(str(tmp_path / "missing.yaml"), *FAST)
+    assert code == 1
+    assert err == f"calfkit: error: {tmp_path / 'missing.yaml'}: no such file\n"
+
+
+def test_an_invalid_routine_exits_1_with_positioned_errors(tmp_path: Path) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text("title: Bad\nsteps:\n  - hold: Lean in\n", encoding="utf-8")
+    code, out, err = play(str(path), *FAST)
+    assert code == 1
+    assert out == ""
+    lines = err.splitlines()
+    assert lines
+    assert all(line.startswith(f"{path}:") and ": error: " in line for line in lines)
+
+
+def test_a_log_file_that_cannot_be_written_is_a_usage_error(routine: str, tmp_path: Path) -> None:
+    code, _, err = play(routine, *FAST, "--log-events", str(tmp_path / "nowhere" / "log.jsonl"))
+    assert code == 2
+    assert "Invalid value for '--log-events'" in err
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+def test_a_sink_that_fails_while_playing_exits_1_with_a_message(routine: str) -> None:
+    code, out, err = play(routine, *FAST, "--log-events", "/dev/full")
+    assert code == 1
+    assert err.startswith("calfkit: error: playback failed: OSError")
+    assert "Stopped before the first step (error)" in out
+
+
+def test_the_session_goes_into_history_unless_no_history(routine: str, tmp_path: Path) -> None:
+    history = tmp_path / "history.sqlite"
+    code, _, _ = play(routine, "--speed", "1000", "--lead-in", "0", "--sound", "off")
+    assert code == 0
+    assert history.exists()
+    from calfkit.history import History
+
+    with History(history) as log:
+        sessions = log.sessions()
+    assert [(s.routine, s.ended.value, s.sound) for s in sessions] == [("quick", "finished", "off")]
+    code, _, _ = play(routine, *FAST)
+    assert code == 0
+    with History(history) as log:
+        assert len(log.sessions()) == 1
+
+
+def test_help_lists_every_option() -> None:
+    code, out, _ = play("--help")
+    assert code == 0
+    for option in ("--speed X", "--from N", "--sound", "auto|simpleaudio|miniaudio|system|bell|off",
+                   "--voice / --no-voice", "--plain", "--lead-in SECONDS", "--log-events FILE",
+                   "--no-history"):  # fmt: skip
+        assert option in out
