@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from enum import Enum
 from pathlib import Path
+from time import monotonic, sleep
 from typing import TYPE_CHECKING
 
 from calfkit.errors import CalfkitError
@@ -160,9 +161,19 @@ def _check_owner(connection: sqlite3.Connection) -> int:
     return version
 
 
+def _current_version(connection: sqlite3.Connection) -> int:
+    # One read transaction, so the checks see one state of a file another calfkit may be
+    # creating at this very moment.
+    connection.execute("BEGIN")
+    try:
+        return _check_owner(connection)
+    finally:
+        connection.execute("COMMIT")
+
+
 def _migrate(connection: sqlite3.Connection) -> None:
     """Bring the schema up to date, safely against another calfkit doing the same."""
-    if _check_owner(connection) == schema_version():
+    if _current_version(connection) == schema_version():
         return
     # IMMEDIATE takes the write lock first, so two processes opening a fresh file cannot
     # both create the table; the loser re-reads the version inside the lock.
@@ -179,20 +190,35 @@ def _migrate(connection: sqlite3.Connection) -> None:
         raise
 
 
+def _prepare(connection: sqlite3.Connection) -> None:
+    # WAL: a writer never blocks readers, and a process killed mid-write leaves the
+    # database intact (the unfinished transaction is simply not in it).
+    connection.execute("PRAGMA journal_mode = WAL")
+    connection.execute("PRAGMA synchronous = NORMAL")
+    _migrate(connection)
+
+
 def open_for_writing(path: Path) -> sqlite3.Connection:
     """Open (creating if need be) the log in WAL mode with an up-to-date schema."""
+    import sqlite3
+
     path.parent.mkdir(parents=True, exist_ok=True)
     connection = _connect(path)
+    # Switching a new file to WAL, or reading one another process is switching, can report
+    # "locked" at once, without SQLite's busy wait; so wait here, as briefly.
+    deadline = monotonic() + BUSY_TIMEOUT_SECONDS
     try:
-        # WAL: a writer never blocks readers, and a process killed mid-write leaves the
-        # database intact (the unfinished transaction is simply not in it).
-        connection.execute("PRAGMA journal_mode = WAL")
-        connection.execute("PRAGMA synchronous = NORMAL")
-        _migrate(connection)
+        while True:
+            try:
+                _prepare(connection)
+                return connection
+            except sqlite3.OperationalError as error:
+                if "locked" not in str(error) or monotonic() >= deadline:
+                    raise
+                sleep(0.005)
     except BaseException:
         connection.close()
         raise
-    return connection
 
 
 def ordinal(number: int) -> str:
