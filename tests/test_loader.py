@@ -372,3 +372,15 @@ def test_a_one_mebibyte_valid_routine_loads_in_well_under_a_second(tmp_path: Pat
     routine = loader.load(path)
     assert time.perf_counter() - started < 1.0
     assert len(routine.steps) == (1024 * 1024 - len(head)) // len(step)
+
+
+def test_the_format_guide_example_is_valid_and_lasts_what_it_says(tmp_path: Path) -> None:
+    import re
+
+    from calfkit import measure
+
+    guide = (Path(__file__).parent.parent / "docs" / "format.md").read_text(encoding="utf-8")
+    example = re.findall(r"```yaml\n(.*?)```", guide, re.S)[0]
+    routine = loader.load(write(tmp_path / "example.yaml", example))
+    assert measure.seconds(routine.steps) == 4 * 60 + 50
+    assert "4 min 50 s." in guide

@@ -45,6 +45,7 @@ from calfkit.source import (
     SeqNode,
     describe,
     read_source,
+    resolve_plain,
 )
 
 
@@ -360,6 +361,12 @@ class _RoutineBuilder:
                 if value.startswith("-") and spec.parse_duration_text(value[1:]) is not None:
                     return self.problem(
                         node.position, f"{label} must be more than 0 seconds; found {value!r}"
+                    )
+                if not node.plain and isinstance(resolve_plain(value), (int, float)):
+                    return self.problem(
+                        node.position,
+                        f"{label} must be {kind.expected}; found {value!r}, a number in quotes "
+                        f"(write {value} or {value}s)",
                     )
                 return self.wrong(node, label, kind.expected)
         elif isinstance(value, (int, float)) and not isinstance(value, bool):
