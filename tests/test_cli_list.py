@@ -54,7 +54,7 @@ def run(*args: str) -> tuple[int, str, str]:
 
 def test_list_prints_a_table_of_the_builtin_routines(home: Path) -> None:
     code, out, err = run("list")
-    header = "Name                Title                        Time  Steps  Source  \n"
+    header = "Name                Title                        Time  Steps  Source\n"
     assert (code, out, err) == (0, header + BUILTIN_ROWS, "")
 
 
@@ -138,6 +138,34 @@ def test_an_invalid_user_routine_is_listed_as_invalid_with_a_warning(home: Path)
     code, out, _ = run("list", "--json")
     entry = next(e for e in json.loads(out) if e["name"] == "broken")
     assert entry["title"] is None and entry["error"].startswith("line 4: ")
+
+
+def test_list_in_a_narrow_terminal_shortens_titles_with_an_ellipsis(home: Path) -> None:
+    result = CliRunner().invoke(cli, ["list"], env={"COLUMNS": "60"})
+    lines = result.stdout.splitlines()
+    assert lines[0] == "Name                Title              Time  Steps  Source"
+    assert lines[1] == "calf-care           Calf Care Ses…  22m 30s    111  built-in"
+    assert lines[2] == "calf-release        Calf Release…    4m 36s     39  built-in"
+    assert max(len(line) for line in lines) <= 60
+
+
+def test_list_colours_the_table_only_when_asked_or_on_a_terminal(home: Path) -> None:
+    coloured = CliRunner().invoke(cli, ["list"], env={"COLUMNS": "100", "FORCE_COLOR": "1"})
+    lines = coloured.stdout.splitlines()
+    assert lines[0].startswith("\x1b[1mName\x1b[0m                \x1b[1mTitle\x1b[0m")
+    assert lines[1].startswith("\x1b[1;36mcalf-care\x1b[0m           Calf Care Session")
+    plain = CliRunner().invoke(
+        cli, ["list"], env={"COLUMNS": "100", "FORCE_COLOR": "1", "NO_COLOR": "1"}
+    )
+    assert "\x1b" not in plain.stdout
+
+
+def test_list_aligns_wide_characters_by_their_width_on_screen(home: Path) -> None:
+    user_routine(home, "zen", MINE.format(title="ふくらはぎ release"))
+    lines = run("list")[1].splitlines()
+    zen = next(line for line in lines if line.startswith("zen"))
+    # Each kana takes two columns, so the title gets 6 columns of padding, not 11.
+    assert zen == "zen" + " " * 17 + "ふくらはぎ release" + " " * 6 + "   1m 30s      1  user"
 
 
 def test_list_help_explains_the_options(home: Path) -> None:

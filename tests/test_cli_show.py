@@ -213,3 +213,24 @@ def test_the_readme_example_routine_is_valid_and_shows(home: Path) -> None:
     assert out.endswith(
         "Total: 7m 17s, 25 timed steps (steps that wait for Enter counted as 10s)\n"
     )
+
+
+@pytest.mark.parametrize("extra", [[], ["--json"]])
+def test_show_into_a_closed_pipe_ends_quietly_with_success(home: Path, extra: list[str]) -> None:
+    import os
+    import subprocess
+    import sys
+
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "calfkit", "show", "calf-care", *extra],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+        )
+    finally:
+        os.close(write_end)
+    assert (done.returncode, done.stderr) == (0, "")

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import TYPE_CHECKING, NoReturn
+from typing import NoReturn
 
 import click
 
 from calfkit import library
 from calfkit.cli.common import errors_to_exit
-
-if TYPE_CHECKING:
-    from rich.console import Console
 
 
 def end_quietly() -> NoReturn:
@@ -26,25 +23,13 @@ def end_quietly() -> NoReturn:
     sys.exit(0)
 
 
-def echo(text: str) -> None:
+def echo(text: str, *, colour: bool | None = None) -> None:
     """``click.echo`` to stdout, ending quietly if the reader has gone."""
     try:
-        click.echo(text)
+        click.echo(text, color=colour)
         sys.stdout.flush()
     except BrokenPipeError:
         end_quietly()
-
-
-def stdout_console(**options: object) -> Console:
-    """A rich console on stdout that ends quietly, not with status 1, if the reader has gone."""
-    from rich.console import Console
-
-    class QuietOnClosedPipe(Console):
-        def on_broken_pipe(self) -> None:
-            self.quiet = True
-            end_quietly()
-
-    return QuietOnClosedPipe(**options)  # type: ignore[arg-type]
 
 
 @click.command(name="list")
@@ -90,23 +75,97 @@ def _source_text(entry: library.Found) -> str:
     return text
 
 
-def _print_table(found: list[library.Found]) -> None:
-    from rich.table import Table
-    from rich.text import Text
+_ANSI = {"bold": "\x1b[1m", "name": "\x1b[1;36m", "invalid": "\x1b[31m"}
+_RESET = "\x1b[0m"
+_GAP = "  "
+_MIN_TITLE = 12
 
-    table = Table(box=None, pad_edge=False, header_style="bold")
-    table.add_column("Name", style="bold cyan", no_wrap=True)
-    table.add_column("Title")
-    table.add_column("Time", justify="right", no_wrap=True)
-    table.add_column("Steps", justify="right", no_wrap=True)
-    table.add_column("Source")
+
+def _print_table(found: list[library.Found]) -> None:
+    """The routines as an aligned table, styled like rich's box-less tables.
+
+    Drawn by hand: importing rich costs more start-up than everything else ``list`` does
+    (see bench/startup.py), and a table of five short columns needs none of it.
+    """
+    header = ("Name", "Title", "Time", "Steps", "Source")
+    rows: list[tuple[str, ...]] = []
+    styles: list[str | None] = []
     for entry in found:
         if entry.ok and entry.total_seconds is not None:
-            title = Text(entry.title or "")
+            title = entry.title or ""
             time = library.format_seconds(entry.total_seconds)
             steps = str(entry.step_count)
+            styles.append(None)
         else:
-            title = Text(f"invalid: {entry.error}", style="red")
-            time = steps = "-"
-        table.add_row(Text(entry.name), title, time, steps, Text(_source_text(entry)))
-    stdout_console(markup=False, emoji=False, highlight=False).print(table)
+            title, time, steps = f"invalid: {entry.error}", "-", "-"
+            styles.append("invalid")
+        rows.append((entry.name, title, time, steps, _source_text(entry)))
+
+    widths = [max(_cells(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    spare = _terminal_width() - (sum(widths) + len(_GAP) * (len(widths) - 1))
+    if spare < 0:  # narrow terminal: shorten titles, the one column that can lose its end
+        widths[1] = max(_MIN_TITLE, widths[1] + spare)
+    colour = _use_colour()
+
+    def line(cells: tuple[str, ...], name: str | None, title: str | None, head: bool) -> str:
+        out = []
+        for index, (text, width) in enumerate(zip(cells, widths, strict=True)):
+            text = _fit(text, width)
+            style = "bold" if head else name if index == 0 else title if index == 1 else None
+            shown = f"{_ANSI[style]}{text}{_RESET}" if colour and style else text
+            pad = " " * (width - _cells(text))
+            out.append(pad + shown if index in (2, 3) else shown + pad)
+        return _GAP.join(out).rstrip()
+
+    lines = [line(header, None, None, head=True)]
+    lines += [line(row, "name", style, head=False) for row, style in zip(rows, styles, strict=True)]
+    echo("\n".join(lines), colour=colour)
+
+
+def _use_colour() -> bool:
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    if os.environ.get("TERM") == "dumb":
+        return False
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _terminal_width() -> int:
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    try:
+        if sys.stdout.isatty():
+            return os.get_terminal_size(sys.stdout.fileno()).columns
+    except (AttributeError, ValueError, OSError):
+        pass
+    return 80
+
+
+def _cells(text: str) -> int:
+    """How many terminal columns ``text`` takes (wide East Asian characters take two)."""
+    if text.isascii():
+        return len(text)
+    import unicodedata
+
+    return sum(
+        0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1
+        for c in text
+    )
+
+
+def _fit(text: str, width: int) -> str:
+    """``text`` cut to ``width`` columns, ending in an ellipsis if anything was cut."""
+    if _cells(text) <= width:
+        return text
+    kept = ""
+    for char in text:
+        if _cells(kept + char) > width - 1:
+            break
+        kept += char
+    return kept.rstrip() + "…"

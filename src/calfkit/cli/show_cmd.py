@@ -7,10 +7,11 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from calfkit.cli.common import errors_to_exit
-from calfkit.cli.list_cmd import echo, stdout_console
+from calfkit.cli.list_cmd import echo, end_quietly
 from calfkit.cli.routine_arg import ROUTINE
 
 if TYPE_CHECKING:
+    from rich.console import Console
     from rich.tree import Tree
 
     from calfkit.model import Routine, Step
@@ -37,6 +38,18 @@ def command(routine: str, as_json: bool) -> None:
         echo(json.dumps(routine_to_json(loaded), indent=2, ensure_ascii=False))
     else:
         _print_tree(loaded)
+
+
+def stdout_console(**options: object) -> Console:
+    """A rich console on stdout that ends quietly, not with status 1, if the reader has gone."""
+    from rich.console import Console
+
+    class QuietOnClosedPipe(Console):
+        def on_broken_pipe(self) -> None:
+            self.quiet = True
+            end_quietly()
+
+    return QuietOnClosedPipe(**options)  # type: ignore[arg-type]
 
 
 # --- JSON ------------------------------------------------------------------------------------
