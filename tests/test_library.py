@@ -337,3 +337,19 @@ def test_a_valid_cache_entry_is_used_without_loading_again(
 
     monkeypatch.setattr("calfkit.loader.load", no_loading)
     assert library.available() == first
+
+
+GOOD_FILES = sorted((Path(__file__).parent / "routines" / "good").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", GOOD_FILES, ids=lambda p: p.stem)
+def test_step_count_is_the_number_of_timeline_segments(path: Path, home: Path) -> None:
+    from calfkit import loader, measure
+    from calfkit.timeline import compile_routine
+
+    routine = loader.load(path)
+    if measure.event_count(routine.steps) > 20_000:
+        # Arithmetic only: compiling a routine at the event limit is the timeline's test.
+        assert library.step_count(routine.steps) <= measure.event_count(routine.steps)
+        return
+    assert library.step_count(routine.steps) == len(compile_routine(routine).segments)
