@@ -202,7 +202,7 @@ def test_bash_completion_of_a_routine_name_through_the_real_entry_point(home: Pa
 def test_the_readme_example_routine_is_valid_and_shows(home: Path) -> None:
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     example = readme.split("```yaml\n", 1)[1].split("```", 1)[0]
-    assert example.startswith("# yaml-language-server: $schema=../calfkit.schema.json\n")
+    assert example.startswith("# yaml-language-server: $schema=./calfkit.schema.json\n")
     folder = home / "config" / "routines"
     folder.mkdir(parents=True)
     (folder / "evening-calves.yaml").write_text(example, encoding="utf-8")

@@ -14,7 +14,7 @@ STARTER = """\
 # Every step kind and option is described in the calfkit README and docs/format.md.
 # For checking and completion in editors that use yaml-language-server, run once
 #   calfkit schema > {schema}
-# and make this the file's first line:  # yaml-language-server: $schema=../calfkit.schema.json
+# and make this the file's first line:  # yaml-language-server: $schema=./calfkit.schema.json
 calfkit: 1
 title: {title}
 description: What this routine is for, in a sentence or two.
@@ -83,7 +83,7 @@ def command(name: str) -> None:
             raise CalfkitError(f"could not create {folder}: {error.strerror}") from None
         try:
             with open(path, "x", encoding="utf-8") as file:
-                schema = folder.parent / "calfkit.schema.json"
+                schema = folder / "calfkit.schema.json"
                 file.write(STARTER.format(path=path, name=name, title=title, schema=schema))
         except FileExistsError:
             raise CalfkitError(f"{path} already exists; edit it, or choose another name") from None
