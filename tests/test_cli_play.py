@@ -175,3 +175,22 @@ def test_help_lists_every_option() -> None:
                    "--voice / --no-voice", "--plain", "--lead-in SECONDS", "--log-events FILE",
                    "--no-history"):  # fmt: skip
         assert option in out
+
+
+def test_a_built_in_routine_plays_by_name() -> None:
+    code, out, err = play("rolled-mat-stretch", *FAST, "--speed", "5000")
+    assert code == 0
+    assert err == ""
+    assert out.splitlines()[-1] == "[00:00] Finished"
+
+
+def test_term_dumb_gets_plain_lines_even_on_a_terminal(
+    routine: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import calfkit.cli.play_cmd as play_cmd
+
+    monkeypatch.setenv("TERM", "dumb")
+    monkeypatch.setattr(play_cmd, "_isatty", lambda stream: True)
+    code, out, _ = play(routine, *FAST)
+    assert code == 0
+    assert out.splitlines()[-1] == "[00:00] Finished"

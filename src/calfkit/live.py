@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
     from rich.live import Live
     from rich.measure import Measurement
+    from rich.segment import Segment as Cell
 
     from calfkit.timeline import Segment, Timeline
 
@@ -73,24 +74,58 @@ class Summary:
 
 
 class Bar:
-    """A progress bar whose done and to-do parts differ in shape, not only in colour (NO_COLOR)."""
+    """A progress bar filling the line, then ``label``. The done and to-do parts differ in
+    shape, not only in colour, so the bar still reads under NO_COLOR."""
 
-    def __init__(self, fraction: float) -> None:
+    def __init__(self, fraction: float, label: str) -> None:
         self.fraction = min(1.0, max(0.0, fraction))
+        self.label = label
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         from rich.segment import Segment as Cell
         from rich.style import Style
 
-        width = max(1, options.max_width)
-        filled = int(self.fraction * width + 1e-9)
-        yield Cell("━" * filled, Style(bold=True))
-        yield Cell("─" * (width - filled), Style(dim=True))
+        width = options.max_width - len(self.label) - 1
+        if width >= 4:
+            filled = int(self.fraction * width + 1e-9)
+            yield Cell("━" * filled, Style(bold=True))
+            yield Cell("─" * (width - filled) + " ", Style(dim=True))
+        yield Cell(self.label[: options.max_width])
+        yield Cell.line()
 
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
         from rich.measure import Measurement
 
         return Measurement(1, options.max_width)
+
+
+class Frozen:
+    """A renderable laid out once per width and then reused as it is.
+
+    The cue panel stays the same for a whole step while the countdown under it changes every
+    second; wrapping its text again on each redraw would be most of the view's CPU time.
+    """
+
+    def __init__(self, renderable: RenderableType) -> None:
+        self.renderable = renderable
+        self._lines: dict[int, list[list[Cell]]] = {}
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        from rich.segment import Segment as Cell
+
+        lines = self._lines.get(options.max_width)
+        if lines is None:
+            lines = console.render_lines(self.renderable, options.update(height=None))
+            self._lines = {options.max_width: lines}
+        new_line = Cell.line()
+        for line in lines:
+            yield from line
+            yield new_line
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        from rich.measure import Measurement
+
+        return Measurement.get(console, options, self.renderable)
 
 
 class LiveView:
@@ -120,6 +155,8 @@ class LiveView:
         self.speed = speed
         self._live: Live | None = None
         self._closed = False
+        self._panel: Frozen | None = None  # the step's cue panel, laid out once per width
+        self._panel_for: Segment | None = None
 
         self.timeline: Timeline | None = None
         self.title = ""
@@ -329,14 +366,17 @@ class LiveView:
             if segment.note:
                 body.append("\n\n")
                 body.append(segment.note, style="italic")
-            parts.append(
-                Panel(
-                    Padding(body, (1, 1)),
-                    title=_KIND_LABEL.get(segment.kind, segment.kind.value.title()),
-                    title_align="left",
-                    border_style="bold",
+            if self._panel is None or self._panel_for is not segment:
+                self._panel_for = segment
+                self._panel = Frozen(
+                    Panel(
+                        Padding(body, (1, 1)),
+                        title=_KIND_LABEL.get(segment.kind, segment.kind.value.title()),
+                        title_align="left",
+                        border_style="bold",
+                    )
                 )
-            )
+            parts.append(self._panel)
             parts.append(Text(self._progress_in_step(), style="bold", justify="center"))
             if segment.where:
                 parts.append(Text(" · ".join(segment.where), justify="center"))
@@ -386,8 +426,6 @@ class LiveView:
         return f"Next: {following[0].text}"
 
     def _render_progress(self) -> RenderableType:
-        from rich.table import Table
-
         timeline = self.timeline
         total = timeline.total if timeline is not None else 0.0
         done = 0.0
@@ -399,11 +437,5 @@ class LiveView:
             done = segment.start + min(segment.duration, max(0.0, into))
         left = self.routine_left if self.routine_left is not None else total - done
         percent = 0 if total <= 0 else min(100, int(100 * done / total))
-        grid = Table.grid(expand=True, padding=(0, 1))
-        grid.add_column(ratio=1)
-        grid.add_column(no_wrap=True, justify="right")
-        grid.add_row(
-            Bar(0.0 if total <= 0 else done / total),
-            f"{percent:3d}% · {clock_text(left)} left",
-        )
-        return grid
+        label = f"{percent:3d}% · {clock_text(left)} left"
+        return Bar(0.0 if total <= 0 else done / total, label)

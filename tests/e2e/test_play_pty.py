@@ -292,3 +292,30 @@ def test_plain_output_through_a_pipe_has_no_escape_codes(player: Player) -> None
     assert lines[0] == "[00:00] Wall work: 4 steps, 1 min 2 s"
     assert lines[-1].endswith("] Finished")
     assert all(line.startswith("[00:0") for line in lines)
+
+
+@pytest.mark.parametrize(
+    ("sig", "status", "why"),
+    [(signal.SIGINT, 130, "interrupted"), (signal.SIGTERM, 143, "terminated")],
+)
+def test_plain_mode_in_a_pipe_ends_on_a_signal_with_its_exit_code(
+    player: Player, sig: signal.Signals, status: int, why: str
+) -> None:
+    command = [sys.executable, "-m", "calfkit", "play", player.routine(WALL_WORK)]
+    process = subprocess.Popen(
+        [*command, "--lead-in", "0", "--sound", "off", "--no-history"],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=player.env,
+    )
+    assert process.stdout is not None
+    first = process.stdout.readline()
+    assert first == b"[00:00] Wall work: 4 steps, 1 min 2 s\n"
+    while b"step 1/4" not in process.stdout.readline():
+        pass
+    process.send_signal(sig)
+    out, err = process.communicate(timeout=10)
+    assert process.returncode == status
+    assert out.decode().splitlines()[-1].endswith(f"Stopped at step 1/4 ({why})")
+    assert b"Traceback" not in err

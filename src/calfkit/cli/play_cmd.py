@@ -8,6 +8,7 @@ terminal is put back as it was found on every way out, including Ctrl-C (130) an
 from __future__ import annotations
 
 import math
+import os
 import sys
 from contextlib import ExitStack
 from typing import TYPE_CHECKING, Any
@@ -107,6 +108,24 @@ def command(
     Examples:  calfkit play calf-release
                calfkit play ./my-routine.yaml --from 3 --sound bell
     """
+    try:
+        _command(routine, speed, start, sound, voice, plain, lead_in, log_events, no_history)
+    except KeyboardInterrupt:
+        # Ctrl-C before or after playback (while loading, say) is still an interruption.
+        sys.exit(INTERRUPTED_EXIT)
+
+
+def _command(
+    routine: str,
+    speed: float,
+    start: int,
+    sound: str,
+    voice: bool,
+    plain: bool,
+    lead_in: float,
+    log_events: str | None,
+    no_history: bool,
+) -> None:
     from calfkit import library
     from calfkit.timeline import compile_routine
 
@@ -127,7 +146,7 @@ def command(
         start=start,
         sound=sound,
         voice=voice,
-        plain=plain or not _isatty(sys.stdout),
+        plain=plain or not _isatty(sys.stdout) or os.environ.get("TERM") == "dumb",
         lead_in=lead_in,
         log_events=log_events,
         history=not no_history,
