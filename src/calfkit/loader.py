@@ -44,6 +44,7 @@ from calfkit.source import (
     ScalarNode,
     SeqNode,
     describe,
+    quoted,
     read_source,
     resolve_plain,
 )
@@ -270,7 +271,7 @@ class _RoutineBuilder:
         shown = key_node.text
         close = difflib.get_close_matches(shown.lower(), allowed, n=1, cutoff=_CLOSE_ENOUGH)
         hint = f"did you mean '{close[0]}'?" if close else f"{what} takes: {', '.join(allowed)}"
-        self.problem(key_node.position, f"{context}unknown key '{shown}'; {hint}")
+        self.problem(key_node.position, f"{context}unknown key {quoted(shown)}; {hint}")
 
     # ---- values --------------------------------------------------------------------------
 
@@ -576,7 +577,7 @@ class _RoutineBuilder:
         if not node.pairs:
             self.problem(node.position, f"this step is empty; give it a kind key ({kinds})")
         elif not suggested_kind:
-            keys = ", ".join(f"'{key.text}'" for key, _ in node.pairs)
+            keys = ", ".join(quoted(key.text) for key, _ in node.pairs)
             self.problem(node.position, f"this step has no kind key ({kinds}); found only {keys}")
         return INVALID
 

@@ -43,10 +43,13 @@ class ProblemList:
         self.dropped = 0
 
     def append(self, problem: Problem) -> None:
-        if len(self.items) < MAX_PROBLEMS:
-            self.items.append(problem)
-        else:
+        if len(self.items) >= MAX_PROBLEMS:
             self.dropped += 1
+            return
+        if not problem.message.isprintable():
+            # One problem, one line: a key or path with a newline in it must not break that.
+            problem = Problem(problem.position, printable(problem.message), problem.severity)
+        self.items.append(problem)
 
     def extend(self, other: ProblemList) -> None:
         for problem in other.items:
@@ -449,7 +452,19 @@ _UNUSABLE_KEY = ScalarNode(None, "", False, "", 0, 0)
 
 
 def _show_key(key: ScalarNode) -> str:
-    return repr(key.text) if isinstance(key.value, str) else key.text
+    return quoted(key.text)
+
+
+def quoted(text: str, limit: int = 40) -> str:
+    """Text from the file as a message shows it: quoted, escaped, and cut if long."""
+    if len(text) > limit:
+        text = text[: limit - 3] + "..."
+    return repr(text)
+
+
+def printable(text: str) -> str:
+    """Text with control characters (newlines, tabs...) written as escapes."""
+    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
 
 
 def _show_tag(tag: str) -> str:
@@ -487,8 +502,7 @@ def describe_scalar(node: ScalarNode) -> str:
         return node.text
     if isinstance(value, (int, float)):
         return node.text
-    text = value if len(value) <= 40 else value[:37] + "..."
-    return repr(text)
+    return quoted(value)
 
 
 def plain_data(node: Node) -> Any:
