@@ -8,7 +8,7 @@ from typing import Any
 
 import jsonschema
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from calfkit import loader, spec
@@ -191,7 +191,12 @@ def leaf_steps(draw: st.DrawFn) -> dict[str, Any]:
     return step
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=300,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+    phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink],
+)
 @given(step=leaf_steps())
 def test_the_validator_and_the_schema_agree_on_leaf_steps(
     step: dict[str, Any], tmp_path_factory: pytest.TempPathFactory
