@@ -236,3 +236,16 @@ def test_a_read_only_log_in_a_read_only_folder_can_still_be_read(log: Path) -> N
     assert (done.returncode, done.stderr) == (0, "")
     assert [s["routine"] for s in json.loads(done.stdout)] == ["calf-release"]
     assert sorted(p.name for p in folder.iterdir()) == ["history.sqlite3"]
+
+
+def test_history_into_a_pipe_keeps_one_line_per_session(
+    log: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    long_name = "a-rather-long-routine-name-for-the-evening-calf-and-heel-release"
+    record(log, NOW - timedelta(hours=1), long_name, "quit", step=11)
+    monkeypatch.setenv("COLUMNS", "60")
+    code, out, _ = run()
+    assert code == 0
+    assert out.splitlines()[1].rstrip() == (
+        f"Sat 2026-11-21 17:30  {long_name}   10:30  stopped at step 11 of 12"
+    )

@@ -608,7 +608,7 @@ def test_previews_are_kept_but_count_for_no_total_streak_or_last_done(tmp_path: 
     with History(path, tz=BERLIN) as history:
         preview = history.sessions(routine="calf-release")[0]
         assert preview.preview
-        assert preview.outcome() == "finished (preview at 20x)"
+        assert preview.outcome() == "finished (20x preview)"
         week = history.week_totals(now)
         assert (week.sessions, week.finished) == (2, 2)
         assert history.streak(now.date()) == 2  # the slow session on the 6th counts
@@ -802,25 +802,59 @@ def integrity(path: Path) -> str:
         connection.close()
 
 
-def test_a_session_killed_with_sigkill_leaves_a_sound_log_with_an_interrupted_row(
+KILL_ME = """\
+calfkit: 1
+title: Kill Me
+steps:
+  - do: First move.
+    duration: 1s
+  - do: Second move.
+    duration: 60s
+  - rest: 5s
+"""
+
+
+def test_a_play_process_killed_with_sigkill_leaves_a_sound_log_with_an_interrupted_row(
     tmp_path: Path,
 ) -> None:
     path = tmp_path / "h.sqlite3"
     record(path, datetime(2026, 1, 1, tzinfo=UTC))  # an earlier session that must survive
-    process = start_session(path, 30.0, tmp_path / "a", "-")
+    routine = tmp_path / "kill-me.yaml"
+    routine.write_text(KILL_ME)
+    play = ["play", str(routine), "--plain", "--speed", "2", "--lead-in", "0", "--sound", "off"]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "calfkit", *play],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "CALFKIT_HISTORY": str(path)},
+    )
+    seen: list[str] = []
     try:
         assert process.stdout is not None
-        first_line = process.stdout.readline()
+        for line in process.stdout:
+            seen.append(line)
+            if "Second move." in line:
+                break
+        # The plain lines and the log are separate sinks: wait for the log to catch up.
+        deadline = time_module.monotonic() + 10
+        while time_module.monotonic() < deadline:
+            if [r["end_step"] for r in rows(path)][-1] == 2:
+                break
+            time_module.sleep(0.02)
     finally:
         process.send_signal(signal.SIGKILL)
         _, err = process.communicate(timeout=30)
-    assert first_line == "step 1\n", err
+    assert any("Second move." in line for line in seen), (seen, err)
     assert process.returncode == -signal.SIGKILL
     assert integrity(path) == "ok"
     with History(path) as history:
         killed, earlier = history.sessions()
-    assert (killed.ended, killed.end_step, killed.ended_at) == (Ending.INTERRUPTED, 1, None)
-    assert killed.outcome() == "interrupted at step 1 of 6"
+    assert (killed.routine, killed.title) == ("kill-me", "Kill Me")
+    assert (killed.ended, killed.end_step, killed.ended_at) == (Ending.INTERRUPTED, 2, None)
+    assert killed.outcome() == "interrupted at step 2 of 3 (2x preview)"
+    assert (killed.sound, killed.speed) == ("off", 2.0)
+    assert 0.0 < killed.played_seconds < 30.0
     assert earlier.ended is Ending.FINISHED
 
 

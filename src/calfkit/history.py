@@ -275,7 +275,7 @@ class Session:
         else:
             text = f"{self.ended.value} at step {self.end_step} of {self.steps_total}"
         if self.preview:
-            text += f" (preview at {self.speed:g}x)"
+            text += f" ({self.speed:g}x preview)"
         return text
 
     def to_json(self) -> dict[str, object]:

@@ -106,4 +106,9 @@ def _print_table(history: History, sessions: list[Session]) -> None:
             format_duration(session.played_seconds),
             Text(session.outcome(), style=styles[session.ended]),
         )
-    Console().print(table)
+    console = Console()
+    if not console.is_terminal:
+        # Into a pipe or a file: one line per session, however long, for grep and friends.
+        wide = console.options.update_width(10_000)
+        console.width = max(console.width, console.measure(table, options=wide).maximum)
+    console.print(table)
