@@ -910,3 +910,64 @@ def test_sessions_starting_at_the_same_instant_on_a_new_log_are_all_recorded(
             out, err = process.communicate(timeout=60)
             assert (process.returncode, out, err) == (0, "", "")
         assert [r["ended"] for r in rows(path)] == ["finished", "finished"]
+
+
+SHORT = """\
+calfkit: 1
+title: Short
+steps:
+  - do: Only move.
+    duration: 2s
+"""
+
+
+@pytest.mark.parametrize("problem", ["not a database", "read-only", "locked"])
+def test_calfkit_play_with_an_unusable_log_warns_once_and_plays_to_the_end(
+    tmp_path: Path, problem: str
+) -> None:
+    folder = tmp_path / "log"
+    folder.mkdir()
+    path = folder / "h.sqlite3"
+    routine = tmp_path / "short.yaml"
+    routine.write_text(SHORT)
+    command = [sys.executable, "-m", "calfkit", "play", str(routine), "--plain"]
+    command += ["--speed", "4", "--lead-in", "0", "--sound", "off"]
+    holder: sqlite3.Connection | None = None
+    if problem == "not a database":
+        path.write_text("my notes\n" * 100)
+    else:
+        record(path, datetime(2026, 1, 1, tzinfo=UTC))
+    if problem == "read-only":
+        path.chmod(0o444)
+        folder.chmod(0o555)
+        if os.geteuid() == 0:
+            caps = "-dac_override,-dac_read_search,-fowner"
+            command = ["setpriv", f"--bounding-set={caps}", f"--inh-caps={caps}", *command]
+    if problem == "locked":
+        holder = sqlite3.connect(path, isolation_level=None)
+        holder.execute("BEGIN EXCLUSIVE")
+    before = path.read_bytes()
+    try:
+        done = subprocess.run(
+            command,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env={**os.environ, "CALFKIT_HISTORY": str(path)},
+        )
+    finally:
+        folder.chmod(0o755)
+        if holder is not None:
+            holder.execute("ROLLBACK")
+            holder.close()
+    reason = {
+        "not a database": "is not a SQLite database",
+        "read-only": "is read-only",
+        "locked": "is locked by another program (another calfkit?)",
+    }[problem]
+    assert (done.returncode, done.stderr) == (
+        0,
+        f"history: not recording this session: {path} {reason}\n",
+    )
+    assert done.stdout.splitlines()[-1].endswith("Finished")
+    assert path.read_bytes() == before
