@@ -9,8 +9,6 @@ checked with :mod:`calfkit.measure`'s arithmetic.
 
 from __future__ import annotations
 
-import difflib
-import hashlib
 import math
 import os
 from pathlib import Path
@@ -204,7 +202,7 @@ class _RoutineBuilder:
             equipment=tuple(values.get("equipment", ())),
             caution=values.get("caution"),
             path=self.path,
-            content_hash=hashlib.sha256(data).hexdigest(),
+            content_hash=_sha256(data),
         )
         steps_pair = root.get("steps")
         assert steps_pair is not None
@@ -269,8 +267,8 @@ class _RoutineBuilder:
         self, key_node: ScalarNode, allowed: list[str], context: str, what: str
     ) -> None:
         shown = key_node.text
-        close = difflib.get_close_matches(shown.lower(), allowed, n=1, cutoff=_CLOSE_ENOUGH)
-        hint = f"did you mean '{close[0]}'?" if close else f"{what} takes: {', '.join(allowed)}"
+        close = _close_match(shown, allowed)
+        hint = f"did you mean '{close}'?" if close else f"{what} takes: {', '.join(allowed)}"
         self.problem(key_node.position, f"{context}unknown key {quoted(shown)}; {hint}")
 
     # ---- values --------------------------------------------------------------------------
@@ -567,11 +565,9 @@ class _RoutineBuilder:
         for key_node, _ in node.pairs:
             if isinstance(key_node.value, str) and key_node.value in allowed:
                 continue
-            close = difflib.get_close_matches(
-                key_node.text.lower(), allowed, n=1, cutoff=_CLOSE_ENOUGH
-            )
+            close = _close_match(key_node.text, allowed)
             if close:
-                suggested_kind = suggested_kind or close[0] in spec.KINDS
+                suggested_kind = suggested_kind or close in spec.KINDS
                 self.unknown_key(key_node, allowed, "", "a step")
         kinds = "prepare, do, hold, count, breathe, rest, repeat, sides or routine"
         if not node.pairs:
@@ -595,6 +591,20 @@ class _RoutineBuilder:
                 f"repeat, sides and routine steps nest at most {MAX_NESTING} levels",
             )
         return Include(ref=ref, routine=included, **common)
+
+
+def _sha256(data: bytes) -> str:
+    import hashlib  # here, not at the top: a few milliseconds of start-up for `calfkit list`
+
+    return hashlib.sha256(data).hexdigest()
+
+
+def _close_match(word: str, allowed: list[str]) -> str | None:
+    """The allowed key a misspelt one most likely meant, if any is close enough."""
+    import difflib  # only needed when there is a mistake
+
+    close = difflib.get_close_matches(word.lower(), allowed, n=1, cutoff=_CLOSE_ENOUGH)
+    return close[0] if close else None
 
 
 def _present(values: dict[str, Any], *names: str) -> dict[str, Any]:

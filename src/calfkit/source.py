@@ -14,7 +14,6 @@ import gc
 import math
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from calfkit.errors import Position, Problem
@@ -142,14 +141,16 @@ class MapNode(_Located):
 Node = ScalarNode | SeqNode | MapNode
 
 
-@dataclass
 class Source:
     """A routine file as read: its bytes, its node tree (if it could be read) and the problems."""
 
-    path: str
-    data: bytes
-    root: MapNode | None
-    problems: ProblemList = field(default_factory=ProblemList)
+    __slots__ = ("data", "path", "problems", "root")
+
+    def __init__(self, path: str, data: bytes, root: MapNode | None, problems: ProblemList) -> None:
+        self.path = path
+        self.data = data
+        self.root = root
+        self.problems = problems
 
 
 # YAML 1.2 core schema (https://yaml.org/spec/1.2.2/#1032-tag-resolution).
