@@ -210,6 +210,13 @@ def test_a_forbidden_character_is_placed_by_character_not_byte() -> None:
     ]
 
 
+def test_a_parser_context_at_the_same_place_is_not_repeated() -> None:
+    assert messages("a: [") == [
+        "r.yaml:2:1: error: invalid YAML: did not find expected node content "
+        "(while parsing a flow node)"
+    ]
+
+
 def test_malformed_yaml_gives_the_parsers_message_and_place() -> None:
     (problem,) = parse("a: [1, 2\nb: 3\n").problems.final()
     assert problem.message.startswith("invalid YAML: ")

@@ -479,9 +479,9 @@ def _yaml_error_problem(error: Any, path: str) -> Problem:
     message = f"invalid YAML: {error.problem or 'cannot be read'}"
     if error.context:
         context = str(error.context)
-        if error.context_mark is not None and error.context_mark is not mark:
-            cm = error.context_mark
-            context += f" at line {cm.line + 1}, column {cm.column + 1}"
+        where = error.context_mark
+        if where is not None and (where.line, where.column) != (mark.line, mark.column):
+            context += f" at line {where.line + 1}, column {where.column + 1}"
         message += f" ({context})"
     return Problem(position, message)
 
