@@ -1,0 +1,137 @@
+"""Hearing what calfkit plays without a sound card: for tests and the latency benchmark.
+
+:class:`FakeCard` writes an ALSA configuration whose default device is ALSA's ``file``
+plugin: each stream opened runs a tiny recorder that notes the wall time it started and keeps
+the raw samples. The analysis helpers find the sounds in samples (where each begins and
+ends) and name them by length and pitch (zero crossings per note), against :data:`NOTES`.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import sys
+from array import array
+from dataclasses import dataclass
+from pathlib import Path
+
+from calfkit.sound.tones import NOTES, SAMPLE_RATE, Sound, seconds
+
+_RECORDER = """#!/bin/sh
+# Run by ALSA's file plugin once per opened stream, with the samples on stdin.
+stamp=$(date +%s.%N)
+exec cat > "{folder}/$stamp.$$.raw"
+"""
+
+_CONFIG = """pcm.!default {{
+    type file
+    slave.pcm "null"
+    format "raw"
+    file "|{recorder}"
+}}
+"""
+
+
+@dataclass(frozen=True)
+class Stream:
+    """One stream ALSA opened: when (Unix time, as the recorder started) and what it got."""
+
+    opened: float
+    samples: array[int]
+
+
+class FakeCard:
+    """An ALSA default device that records every stream into ``folder``."""
+
+    def __init__(self, folder: str | os.PathLike[str]) -> None:
+        self.folder = Path(folder)
+        self.captures = self.folder / "streams"
+        self.captures.mkdir(parents=True, exist_ok=True)
+        self.recorder = self.folder / "record.sh"
+        self.recorder.write_text(_RECORDER.format(folder=self.captures))
+        self.recorder.chmod(0o755)
+        self.config = self.folder / "asound.conf"
+        self.config.write_text(_CONFIG.format(recorder=self.recorder))
+
+    def env(self, base: dict[str, str] | None = None) -> dict[str, str]:
+        """``base`` (default: this process's environment) with ALSA pointed at the fake card."""
+        env = dict(os.environ if base is None else base)
+        env["ALSA_CONFIG_PATH"] = f"/usr/share/alsa/alsa.conf:{self.config}"
+        return env
+
+    def streams(self) -> list[Stream]:
+        """Every stream recorded so far, in the order they were opened."""
+        found = []
+        for path in self.captures.glob("*.raw"):
+            stamp = ".".join(path.name.split(".")[:2])
+            samples = array("h")
+            samples.frombytes(path.read_bytes()[: path.stat().st_size // 2 * 2])
+            if sys.byteorder == "big":
+                samples.byteswap()
+            found.append(Stream(float(stamp), samples))
+        return sorted(found, key=lambda stream: stream.opened)
+
+
+@dataclass(frozen=True)
+class Burst:
+    """A stretch of sound: samples ``start`` to ``end`` (exclusive) of a recording."""
+
+    start: int
+    end: int
+
+    def seconds(self, rate: int = SAMPLE_RATE) -> float:
+        return (self.end - self.start) / rate
+
+
+def bursts(
+    samples: array[int],
+    rate: int = SAMPLE_RATE,
+    *,
+    threshold: int = 200,
+    min_gap: float = 0.02,
+) -> list[Burst]:
+    """The sounds in ``samples``: runs above ``threshold``, joined across gaps under ``min_gap``."""
+    found: list[Burst] = []
+    gap = round(min_gap * rate)
+    start = last = -1
+    for i, value in enumerate(samples):
+        if value > threshold or value < -threshold:
+            if start < 0:
+                start = i
+            elif i - last > gap:
+                found.append(Burst(start, last + 1))
+                start = i
+            last = i
+    if start >= 0:
+        found.append(Burst(start, last + 1))
+    return found
+
+
+def zero_crossing_hz(samples: array[int], rate: int = SAMPLE_RATE) -> float:
+    """The frequency of a steady tone from how often it crosses zero."""
+    crossings = sum(1 for a, b in itertools.pairwise(samples) if (a < 0 <= b) or (b < 0 <= a))
+    return crossings * rate / (2 * max(1, len(samples) - 1))
+
+
+def identify(
+    samples: array[int], rate: int = SAMPLE_RATE, *, length_tolerance: float = 0.02
+) -> Sound | None:
+    """Which sound ``samples`` (one burst) is, by its length and each note's pitch."""
+    length = len(samples) / rate
+    for sound in Sound:
+        if abs(seconds(sound) - length) > length_tolerance:
+            continue
+        at = 0.0
+        matches = True
+        for note in NOTES[sound]:
+            # The middle half of a note: clear of its fades and of timing slop at the edges.
+            lo = round((at + note.seconds * 0.25) * rate)
+            hi = round((at + note.seconds * 0.75) * rate)
+            expected = (note.start_hz + note.final_hz) / 2
+            if abs(zero_crossing_hz(samples[lo:hi], rate) - expected) > 0.06 * expected:
+                matches = False
+                break
+            at += note.seconds
+        if matches:
+            return sound
+    return None

@@ -1,0 +1,105 @@
+"""The sound sink: turns the player's events into sounds without ever holding the player up.
+
+``handle()`` only looks the sound up and puts it on a queue; a worker thread hands it to the
+back end. When the back end fails, the worker moves to the next one that works (once), says
+so in one line, and replays the sound that failed; the routine goes on either way.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import queue
+import threading
+from array import array
+from collections.abc import Callable, Sequence
+
+from calfkit.events import Event, EventKind
+from calfkit.sound.backends import Backend, BackendFailed, OffBackend, open_first
+from calfkit.sound.cues import SoundCues
+from calfkit.sound.tones import Sound, render
+
+
+class SoundSink:
+    """Plays a sound for each event that has one (see :func:`calfkit.sound.cues.sound_for`).
+
+    ``fallbacks``: back end names to try, in order, if ``backend`` fails while playing.
+    ``speak_counts``: voice is on, so counts that leave room are left to the speech sink.
+    """
+
+    def __init__(
+        self,
+        backend: Backend,
+        *,
+        fallbacks: Sequence[str] = (),
+        warn: Callable[[str], None],
+        speak_counts: bool = False,
+    ) -> None:
+        self.backend = backend
+        self._fallbacks = list(fallbacks)
+        self._fell_back = False
+        self._warn = warn
+        self._cues = SoundCues(speak_counts=speak_counts)
+        self._muted = False
+        self._queue: queue.SimpleQueue[array[int] | None] = queue.SimpleQueue()
+        self._worker = threading.Thread(target=self._run, name="calfkit-sound", daemon=True)
+        self._worker.start()
+
+    @property
+    def muted(self) -> bool:
+        return self._muted
+
+    def handle(self, event: Event) -> None:
+        if event.kind is EventKind.MUTE:
+            self._muted = True
+        elif event.kind is EventKind.UNMUTE:
+            self._muted = False
+        else:
+            sound = self._cues.sound_for(event)
+            if sound is not None:
+                self.play(sound)
+
+    def play(self, sound: Sound) -> None:
+        """Queue ``sound`` (unless muted); returns at once."""
+        if not self._muted:
+            self._queue.put(render(sound))
+
+    def play_samples(self, samples: array[int]) -> None:
+        """Queue any samples at the sounds' rate (unless muted); returns at once."""
+        if not self._muted:
+            self._queue.put(samples)
+
+    def close(self) -> None:
+        """Play what is queued, let the last sound finish, and release the back end."""
+        self._queue.put(None)
+        self._worker.join()
+        self.backend.close()
+
+    def _run(self) -> None:
+        while True:
+            samples = self._queue.get()
+            if samples is None:
+                return
+            try:
+                self.backend.play(samples)
+            except BackendFailed as failure:
+                self._fall_back(str(failure), samples)
+
+    def _fall_back(self, why: str, samples: array[int]) -> None:
+        failed = self.backend
+        # It already failed; closing it is a courtesy that must not stop the fallback.
+        with contextlib.suppress(Exception):
+            failed.close()
+        if self._fell_back:
+            self.backend = OffBackend()
+            self._warn(f"sound: {failed.label} failed too ({why}); sound is off")
+            return
+        self._fell_back = True
+        self.backend, _ = open_first(self._fallbacks, by_name=False)
+        if isinstance(self.backend, OffBackend):
+            self._warn(f"sound: {failed.label} failed ({why}); sound is off")
+            return
+        self._warn(f"sound: {failed.label} failed ({why}); using {self.backend.label} instead")
+        try:
+            self.backend.play(samples)
+        except BackendFailed as failure:
+            self._fall_back(str(failure), samples)

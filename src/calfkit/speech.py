@@ -1,0 +1,308 @@
+"""Spoken cues: a sink that says each new step's cue and what comes next.
+
+Speech goes through ``espeak-ng`` (Linux) or ``say`` (macOS), one utterance at a time from a
+queue: a phrase is never cut off by a beep or by the next phrase, and a cue that has waited
+too long (or been overtaken by a newer step) is dropped rather than piled up. Counts are
+spoken when they are far enough apart and speech is free; otherwise they are beeped.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from array import array
+from collections import deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from enum import Enum
+
+from calfkit.events import Event, EventKind
+from calfkit.sound.cues import count_sound, counts_spoken
+from calfkit.sound.tones import Sound
+from calfkit.timeline import Segment, SegmentKind, Timeline
+
+CUE_STALE_SECONDS = 3.0
+"""A cue still waiting this long after its moment is dropped: it would only mislead."""
+
+COUNT_STALE_SECONDS = 0.3
+"""A count not begun this soon after its moment is dropped (and was beeped instead)."""
+
+SPEECH_RATE_WPM = 170
+"""Words per minute for espeak-ng and say: calm, but quick enough to fit between counts."""
+
+CLOSE_WAIT_SECONDS = 6.0
+"""How long ``close()`` lets the last phrase (the end of the routine) be heard."""
+
+NEXT_WORDS = 8
+"""The "next: ..." preview is cut at its first clause and at most this many words."""
+
+END_PHRASE = "That is the end of the routine. Well done."
+
+
+class UtteranceKind(str, Enum):
+    CUE = "cue"  # a step's cue, a side switch, the end; a newer cue supersedes it
+    COUNT = "count"  # a number; spoken only if speech is free, else beeped
+
+
+@dataclass(frozen=True)
+class Utterance:
+    text: str
+    kind: UtteranceKind
+    beep: Sound | None = None  # what to play instead when it cannot be spoken
+
+
+def short_preview(segment: Segment) -> str:
+    """A few words naming ``segment``: its name, or the first clause of its cue."""
+    if segment.name:
+        return segment.name
+    clause = re.split(r"[.,;:!?]", segment.text, maxsplit=1)[0].strip() or segment.text
+    words = clause.split()
+    return " ".join(words[:NEXT_WORDS])
+
+
+class Announcer:
+    """Decides what is said for each event; the live sink and the WAV export share it."""
+
+    def __init__(self) -> None:
+        self._timeline: Timeline | None = None
+
+    def utterance(self, event: Event) -> Utterance | None:
+        if event.kind is EventKind.START:
+            self._timeline = event.timeline
+            return None
+        if event.kind in (EventKind.STEP, EventKind.SWITCH) and event.segment is not None:
+            text = event.segment.text.strip()
+            if text and text[-1] not in ".!?":
+                text += "."
+            following = self._following(event.segment)
+            if following is not None:
+                text += f" Next: {short_preview(following)}."
+            return Utterance(text, UtteranceKind.CUE)
+        if event.kind is EventKind.FINISH:
+            return Utterance(END_PHRASE, UtteranceKind.CUE)
+        if (
+            event.kind is EventKind.COUNT
+            and event.number is not None
+            and counts_spoken(event.segment)
+            and event.number > 1  # the first count falls on the step's own start
+        ):
+            return Utterance(str(event.number), UtteranceKind.COUNT, beep=count_sound(event))
+        return None
+
+    def _following(self, segment: Segment) -> Segment | None:
+        if self._timeline is None:
+            return None
+        segments = self._timeline.segments
+        # Segment.index is 1-based and segments are in order, so the next one is at [index].
+        for candidate in segments[segment.index :]:
+            if candidate.kind is not SegmentKind.SWITCH:
+                return candidate
+        return None
+
+
+class SpeechQueue:
+    """What to say next, one phrase at a time, with stale phrases dropped (no clock inside)."""
+
+    def __init__(
+        self, *, cue_stale: float = CUE_STALE_SECONDS, count_stale: float = COUNT_STALE_SECONDS
+    ) -> None:
+        self._pending: deque[tuple[Utterance, float]] = deque()
+        self._cue_stale = cue_stale
+        self._count_stale = count_stale
+        self.speaking = False
+        self.dropped: list[Utterance] = []
+
+    @property
+    def idle(self) -> bool:
+        return not self.speaking and not self._pending
+
+    def offer(self, utterance: Utterance, now: float) -> bool:
+        """Queue ``utterance``; False when it is a count and speech is not free for it."""
+        if utterance.kind is UtteranceKind.COUNT:
+            if not self.idle:
+                return False
+        else:
+            # A newer cue makes any cue not yet begun out of date.
+            self.dropped.extend(u for u, _ in self._pending)
+            self._pending.clear()
+        self._pending.append((utterance, now))
+        return True
+
+    def take(self, now: float) -> Utterance | None:
+        """The phrase to begin at ``now`` (marks speech busy), or None if nothing fresh waits."""
+        while self._pending:
+            utterance, since = self._pending.popleft()
+            limit = self._count_stale if utterance.kind is UtteranceKind.COUNT else self._cue_stale
+            if now - since <= limit:
+                self.speaking = True
+                return utterance
+            self.dropped.append(utterance)
+        return None
+
+    def finished(self) -> None:
+        self.speaking = False
+
+    def clear(self) -> None:
+        self.dropped.extend(u for u, _ in self._pending)
+        self._pending.clear()
+
+
+class CommandSpeaker:
+    """Speaks by running a command with the text as its last argument, waiting for it."""
+
+    def __init__(self, argv: Sequence[str], name: str) -> None:
+        self.argv = list(argv)
+        self.name = name
+        self._process: subprocess.Popen[bytes] | None = None
+
+    def speak(self, text: str) -> None:
+        """Say ``text`` and return when it has been said; raise OSError if the command failed."""
+        process = subprocess.Popen(
+            [*self.argv, text],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        self._process = process
+        _, err = process.communicate()
+        self._process = None
+        if process.returncode != 0:
+            lines = err.decode(errors="replace").strip().splitlines()
+            detail = lines[-1].strip() if lines else f"exit status {process.returncode}"
+            raise OSError(f"{self.name} failed: {detail}")
+
+    def stop(self) -> None:
+        process = self._process
+        if process is not None and process.poll() is None:
+            process.kill()
+
+
+def find_speaker() -> CommandSpeaker | None:
+    """The speech engine here: espeak-ng, or macOS's say; None if neither is installed."""
+    espeak = shutil.which("espeak-ng")
+    if espeak is not None:
+        return CommandSpeaker([espeak, "-s", str(SPEECH_RATE_WPM)], "espeak-ng")
+    say = shutil.which("say")
+    if say is not None and sys.platform == "darwin":
+        return CommandSpeaker([say, "-r", str(SPEECH_RATE_WPM)], "say")
+    return None
+
+
+def install_hint() -> str:
+    """One line saying what to install for spoken cues on this system."""
+    if sys.platform == "darwin":
+        return "voice: macOS's `say` was not found; spoken cues are off"
+    if sys.platform == "win32":
+        return (
+            "voice: no speech engine found; install espeak-ng "
+            "(https://github.com/espeak-ng/espeak-ng/releases) and put it on PATH for spoken cues"
+        )
+    return (
+        "voice: no speech engine found; install espeak-ng "
+        "(e.g. `sudo apt install espeak-ng`) for spoken cues"
+    )
+
+
+def espeak_samples(text: str, rate: int) -> array[int] | None:
+    """``text`` spoken by ``espeak-ng --stdout``, resampled to ``rate``; None without espeak-ng."""
+    from calfkit.sound.wav import read_wav, resample
+
+    espeak = shutil.which("espeak-ng")
+    if espeak is None:
+        return None
+    result = subprocess.run(
+        [espeak, "--stdout", "-s", str(SPEECH_RATE_WPM), text],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        check=False,
+    )
+    if result.returncode != 0 or not result.stdout:
+        return None
+    samples, source_rate = read_wav(result.stdout)
+    return resample(samples, source_rate, rate)
+
+
+class SpeechSink:
+    """Speaks cues as the player reaches them, from its own thread.
+
+    ``beep``: plays a sound instead of a count that cannot be spoken in time.
+    ``warn``: one line if the speech engine stops working (voice then goes quiet).
+    """
+
+    def __init__(
+        self,
+        speaker: CommandSpeaker,
+        *,
+        beep: Callable[[Sound], None] | None = None,
+        warn: Callable[[str], None] | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        queue: SpeechQueue | None = None,
+    ) -> None:
+        self.speaker = speaker
+        self.queue = queue or SpeechQueue()
+        self._announcer = Announcer()
+        self._beep = beep
+        self._warn = warn
+        self._clock = clock
+        self._muted = False
+        self._broken = False
+        self._closed = False
+        self._condition = threading.Condition()
+        self._worker = threading.Thread(target=self._run, name="calfkit-speech", daemon=True)
+        self._worker.start()
+
+    def handle(self, event: Event) -> None:
+        kind = event.kind
+        if kind is EventKind.MUTE:
+            self._muted = True
+        elif kind is EventKind.UNMUTE:
+            self._muted = False
+        if kind in (EventKind.MUTE, EventKind.STOP):
+            with self._condition:
+                self.queue.clear()
+        utterance = self._announcer.utterance(event)
+        if utterance is None or self._muted:
+            return
+        if self._broken:
+            accepted = False
+        else:
+            with self._condition:
+                accepted = self.queue.offer(utterance, self._clock())
+                self._condition.notify()
+        if not accepted and utterance.beep is not None and self._beep is not None:
+            self._beep(utterance.beep)
+
+    def close(self) -> None:
+        """Let the phrase in progress and any fresh one waiting be said, then stop."""
+        with self._condition:
+            self._closed = True
+            self._condition.notify()
+        self._worker.join(CLOSE_WAIT_SECONDS)
+        if self._worker.is_alive():
+            self.speaker.stop()
+            self._worker.join()
+
+    def _run(self) -> None:
+        while True:
+            with self._condition:
+                while self.queue.idle and not self._closed:
+                    self._condition.wait()
+                utterance = self.queue.take(self._clock())
+                if utterance is None:
+                    if self._closed:
+                        return
+                    continue
+            try:
+                if not self._broken:
+                    self.speaker.speak(utterance.text)
+            except OSError as error:
+                self._broken = True
+                if self._warn is not None:
+                    self._warn(f"voice: {error}; spoken cues are off")
+            finally:
+                with self._condition:
+                    self.queue.finished()

@@ -1,0 +1,251 @@
+"""Sounds: synthesis, which event gets which sound, and the sink that plays them."""
+
+from __future__ import annotations
+
+import itertools
+import threading
+import time
+from array import array
+from pathlib import Path
+
+import pytest
+
+from calfkit.events import Event
+from calfkit.loader import load
+from calfkit.sound import pick_backend
+from calfkit.sound.backends import BackendFailed, OffBackend
+from calfkit.sound.capture import bursts, identify
+from calfkit.sound.cues import SoundCues
+from calfkit.sound.sink import SoundSink
+from calfkit.sound.tones import FADE_SECONDS, NOTES, PEAK, SAMPLE_RATE, Sound, render, seconds
+from calfkit.testing import play_fast
+from calfkit.timeline import compile_routine
+
+ROUTINES = Path(__file__).parent / "audio" / "routines"
+
+
+def sound_check_timeline():  # type: ignore[no-untyped-def]
+    return compile_routine(load(ROUTINES / "sound-check.yaml"))
+
+
+@pytest.mark.parametrize("sound", list(Sound))
+def test_every_sound_has_its_table_length_and_starts_and_ends_silent(sound: Sound) -> None:
+    samples = render(sound)
+    assert len(samples) == sum(round(n.seconds * SAMPLE_RATE) for n in NOTES[sound])
+    assert abs(samples[0]) <= 1 and abs(samples[-1]) <= 400
+    assert max(abs(v) for v in samples) <= PEAK * 32767
+
+
+@pytest.mark.parametrize("sound", list(Sound))
+def test_no_sound_clicks_between_or_at_the_edges_of_its_notes(sound: Sound) -> None:
+    samples = render(sound)
+    # A click is a jump far bigger than the steepest slope of the highest note in the sound.
+    top_hz = max(max(n.start_hz, n.final_hz) for n in NOTES[sound])
+    steepest = 2 * 3.1416 * top_hz / SAMPLE_RATE * PEAK * 32767
+    jumps = [abs(b - a) for a, b in itertools.pairwise(samples)]
+    assert max(jumps) <= steepest * 1.05
+    # ... and each note fades in: its first FADE_SECONDS stay well under full level.
+    fade = round(FADE_SECONDS * SAMPLE_RATE)
+    assert max(abs(v) for v in samples[: fade // 4]) < 0.2 * PEAK * 32767
+
+
+def test_every_sound_is_told_apart_by_length_and_pitch() -> None:
+    assert [identify(render(sound)) for sound in Sound] == list(Sound)
+    lengths = {(round(seconds(s), 2), NOTES[s][0].start_hz) for s in Sound}
+    assert len(lengths) == len(Sound)
+
+
+def test_the_last_count_sounds_different_from_the_others() -> None:
+    assert NOTES[Sound.LAST_COUNT] != NOTES[Sound.COUNT]
+    assert seconds(Sound.LAST_COUNT) > seconds(Sound.COUNT)
+
+
+def sounds_of(timeline, **options):  # type: ignore[no-untyped-def]
+    cues = SoundCues(**options)
+    played = play_fast(timeline, lead_in=3.0)
+    return [
+        (event.scheduled, sound)
+        for event in played.events
+        if (sound := cues.sound_for(event)) is not None
+    ]
+
+
+def test_a_routine_maps_to_one_sound_per_moment_with_ticks_on_a_step_start_left_to_the_step() -> (
+    None
+):
+    assert sounds_of(sound_check_timeline()) == [
+        (0.0, Sound.LEAD_IN),
+        (1.0, Sound.LEAD_IN),
+        (2.0, Sound.LEAD_IN),
+        (3.0, Sound.STEP),  # prepare
+        (5.0, Sound.STEP),  # count: its first count is this sound
+        (6.0, Sound.COUNT),
+        (7.0, Sound.LAST_COUNT),
+        (8.0, Sound.STEP),  # hold
+        (9.0, Sound.COUNTDOWN),
+        (10.0, Sound.COUNTDOWN),
+        (11.0, Sound.STEP),  # right side
+        (12.0, Sound.SWITCH),
+        (14.0, Sound.STEP),  # left side
+        (15.0, Sound.STEP),  # breathe: the first inhale is this sound
+        (16.0, Sound.EXHALE),
+        (18.0, Sound.REST),
+        (19.0, Sound.END),
+    ]
+
+
+def test_with_voice_counts_far_enough_apart_are_left_to_speech() -> None:
+    timeline = compile_routine(load(ROUTINES / "spoken-counts.yaml"))
+    counts = [Sound.COUNT, Sound.LAST_COUNT]
+    beeped = [s for _, s in sounds_of(timeline) if s in counts]
+    assert beeped == [Sound.COUNT, Sound.COUNT, Sound.LAST_COUNT] * 2
+    voiced = [s for _, s in sounds_of(timeline, speak_counts=True) if s in counts]
+    assert voiced == [Sound.COUNT, Sound.COUNT, Sound.LAST_COUNT]  # only the 1 s counts
+
+
+def test_a_lengthened_hold_keeps_its_countdown_off_the_step_start() -> None:
+    from calfkit.events import Command
+
+    timeline = sound_check_timeline()
+    cues = SoundCues()
+    played = play_fast(timeline, keys=[(5.5, Command.EXTEND)])
+    countdowns = [e.scheduled for e in played.events if cues.sound_for(e) is Sound.COUNTDOWN]
+    assert countdowns == [16.0, 17.0]
+
+
+class SlowBackend:
+    """Takes its time over every sound, as a busy audio system might."""
+
+    label = "slow"
+
+    def __init__(self, delay: float = 0.05) -> None:
+        self.delay = delay
+        self.played: list[int] = []
+        self.closed = False
+
+    def play(self, samples: array[int]) -> None:
+        time.sleep(self.delay)
+        self.played.append(len(samples))
+
+    def close(self) -> None:
+        self.closed = True
+
+
+class FailingBackend:
+    label = "broken"
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def play(self, samples: array[int]) -> None:
+        self.calls += 1
+        raise BackendFailed("device went away")
+
+    def close(self) -> None:
+        pass
+
+
+class Timed:
+    """Passes events on to a sink and keeps the longest time one ``handle`` took."""
+
+    def __init__(self, sink: SoundSink) -> None:
+        self.sink = sink
+        self.longest = 0.0
+
+    def handle(self, event: Event) -> None:
+        began = time.perf_counter()
+        self.sink.handle(event)
+        self.longest = max(self.longest, time.perf_counter() - began)
+
+    def close(self) -> None:
+        self.sink.close()
+
+
+def test_the_sink_never_holds_the_player_up_and_plays_everything_in_order() -> None:
+    backend = SlowBackend()
+    timed = Timed(SoundSink(backend, warn=pytest.fail))
+    played = play_fast(sound_check_timeline(), sinks=[timed], lead_in=3.0)
+    assert timed.longest < 0.01  # each sound takes the back end 50 ms
+    assert backend.played == [len(render(s)) for _, s in sounds_of(sound_check_timeline())]
+    assert backend.closed
+    assert played.outcome.status.value == "finished"
+
+
+def test_handle_only_enqueues_even_when_the_back_end_is_stuck() -> None:
+    gate = threading.Event()
+
+    class Stuck(SlowBackend):
+        def play(self, samples: array[int]) -> None:
+            gate.wait(5)
+            super().play(samples)
+
+    backend = Stuck(delay=0.0)
+    sink = SoundSink(backend, warn=pytest.fail)
+    events = play_fast(sound_check_timeline(), lead_in=3.0).events
+    began = time.perf_counter()
+    for event in events:
+        sink.handle(event)
+    assert time.perf_counter() - began < 0.05
+    assert backend.played == []
+    gate.set()
+    sink.close()
+    assert len(backend.played) == 17
+
+
+def test_a_failing_back_end_falls_back_once_with_one_warning_and_replays_the_sound() -> None:
+    warnings: list[str] = []
+    sink = SoundSink(FailingBackend(), fallbacks=["off"], warn=warnings.append)
+    play_fast(sound_check_timeline(), sinks=[sink])
+    assert warnings == ["sound: broken failed (device went away); sound is off"]
+    assert isinstance(sink.backend, OffBackend)
+
+
+def test_a_fallback_that_fails_too_turns_sound_off_with_a_second_line() -> None:
+    import calfkit.sound.sink as sink_module
+
+    warnings: list[str] = []
+    second = FailingBackend()
+    original = sink_module.open_first
+    sink_module.open_first = lambda names, by_name: (second, [])  # type: ignore[assignment]
+    try:
+        sink = SoundSink(FailingBackend(), fallbacks=["bell"], warn=warnings.append)
+        play_fast(sound_check_timeline(), sinks=[sink])
+    finally:
+        sink_module.open_first = original
+    assert warnings == [
+        "sound: broken failed (device went away); using broken instead",
+        "sound: broken failed too (device went away); sound is off",
+    ]
+    assert second.calls == 1
+
+
+def test_mute_silences_sounds_until_unmute() -> None:
+    from calfkit.events import Command
+
+    backend = SlowBackend(delay=0.0)
+    sink = SoundSink(backend, warn=pytest.fail)
+    play_fast(
+        sound_check_timeline(),
+        sinks=[sink],
+        keys=[(4.5, Command.MUTE), (12.5, Command.MUTE)],
+        lead_in=3.0,
+    )
+    expected = [s for at, s in sounds_of(sound_check_timeline()) if not 4.5 <= at <= 12.5]
+    assert backend.played == [len(render(s)) for s in expected]
+
+
+def test_off_is_silence_with_nothing_to_fall_back_to() -> None:
+    backend, fallbacks = pick_backend("off", pytest.fail)
+    assert isinstance(backend, OffBackend) and fallbacks == []
+
+
+def test_bursts_split_sounds_apart_and_find_their_edges() -> None:
+    track = array("h", bytes(2 * SAMPLE_RATE))
+    step = render(Sound.STEP)
+    track[1000 : 1000 + len(step)] = step
+    count = render(Sound.COUNT)
+    track[30000 : 30000 + len(count)] = count
+    found = bursts(track)
+    assert len(found) == 2
+    assert [identify(track[b.start : b.end]) for b in found] == [Sound.STEP, Sound.COUNT]
+    assert abs(found[0].start - 1000) < 60 and abs(found[1].end - (30000 + len(count))) < 60
