@@ -971,3 +971,61 @@ def test_calfkit_play_with_an_unusable_log_warns_once_and_plays_to_the_end(
     )
     assert done.stdout.splitlines()[-1].endswith("Finished")
     assert path.read_bytes() == before
+
+
+def test_a_log_locked_for_a_moment_mid_session_costs_no_warning(tmp_path: Path) -> None:
+    import threading
+
+    path = tmp_path / "h.sqlite3"
+    timeline = make_timeline(steps=4, seconds=30)
+    warnings = Warnings()
+    sink = HistorySink("bell", False, warnings, path=path)
+    sink.handle(ev(EventKind.START, 0.0, timeline=timeline))
+    steps = step_events(timeline)
+    sink.handle(steps[0])
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN EXCLUSIVE")
+    sink.handle(steps[1])  # cannot be written now; skipped without a word
+    sink.handle(steps[2])
+    assert warnings.lines == []
+    assert not sink.off
+    # The end waits a little for the other calfkit to let go.
+    release = threading.Timer(0.4, lambda: holder.execute("ROLLBACK"))
+    release.start()
+    sink.handle(steps[3])
+    sink.handle(ev(EventKind.FINISH, 120.0, step=4))
+    release.join()
+    holder.close()
+    sink.close()
+    assert warnings.lines == []
+    (row,) = rows(path)
+    assert (row["ended"], row["end_step"], row["played_seconds"]) == ("finished", 4, 120.0)
+
+
+def test_a_log_locked_through_the_end_leaves_the_row_interrupted_with_one_warning(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "h.sqlite3"
+    timeline = make_timeline(steps=2, seconds=30)
+    warnings = Warnings()
+    sink = HistorySink("bell", False, warnings, path=path)
+    sink.handle(ev(EventKind.START, 0.0, timeline=timeline))
+    for event in step_events(timeline):
+        sink.handle(event)
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        began = time_module.monotonic()
+        sink.handle(ev(EventKind.FINISH, 60.0, step=2))
+        waited = time_module.monotonic() - began
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    sink.close()
+    assert warnings.lines == [
+        f"history: stopped recording this session: {path} is locked by another program"
+        " (another calfkit?)"
+    ]
+    assert 1.0 <= waited < 3.0
+    (row,) = rows(path)
+    assert (row["ended"], row["end_step"]) == ("interrupted", 2)

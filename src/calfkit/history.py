@@ -37,6 +37,7 @@ APPLICATION_ID = 0x63616C66
 # How long a write waits for another calfkit's write to finish. Writes take well under a
 # millisecond, so this is generous for two sessions at once yet never stalls a routine.
 BUSY_TIMEOUT_SECONDS = 0.25
+FINAL_WRITE_PATIENCE_SECONDS = 1.0
 
 # MIGRATIONS[i] takes the schema from version i to i + 1 (``PRAGMA user_version``). Append new
 # steps; never edit one that has shipped. Each runs in one transaction with the version bump.
@@ -198,27 +199,38 @@ def _prepare(connection: sqlite3.Connection) -> None:
     _migrate(connection)
 
 
-def open_for_writing(path: Path) -> sqlite3.Connection:
-    """Open (creating if need be) the log in WAL mode with an up-to-date schema."""
+def _is_lock(error: BaseException) -> bool:
+    text = str(error).lower()
+    return "locked" in text or "busy" in text
+
+
+def _patiently(write: Callable[[], object], patience: float) -> None:
+    """Run ``write``, trying again for up to ``patience`` seconds while the log is locked."""
     import sqlite3
 
+    deadline = monotonic() + patience
+    while True:
+        try:
+            write()
+            return
+        except sqlite3.OperationalError as error:
+            if not _is_lock(error) or monotonic() >= deadline:
+                raise
+            sleep(0.01)
+
+
+def open_for_writing(path: Path) -> sqlite3.Connection:
+    """Open (creating if need be) the log in WAL mode with an up-to-date schema."""
     path.parent.mkdir(parents=True, exist_ok=True)
     connection = _connect(path)
     # Switching a new file to WAL, or reading one another process is switching, can report
     # "locked" at once, without SQLite's busy wait; so wait here, as briefly.
-    deadline = monotonic() + BUSY_TIMEOUT_SECONDS
     try:
-        while True:
-            try:
-                _prepare(connection)
-                return connection
-            except sqlite3.OperationalError as error:
-                if "locked" not in str(error) or monotonic() >= deadline:
-                    raise
-                sleep(0.005)
+        _patiently(lambda: _prepare(connection), BUSY_TIMEOUT_SECONDS)
     except BaseException:
         connection.close()
         raise
+    return connection
 
 
 def ordinal(number: int) -> str:
@@ -647,7 +659,8 @@ class HistorySink:
     def _turn_off(self, error: BaseException) -> None:
         self.off = True
         self.close()
-        self._warn(f"history: not recording this session: {self.path} {_reason(error)}")
+        doing = "not recording" if self.session_id is None else "stopped recording"
+        self._warn(f"history: {doing} this session: {self.path} {_reason(error)}")
 
     def _handle(self, event: Event) -> None:
         kind = event.kind
@@ -726,13 +739,21 @@ class HistorySink:
             self._playing_since = at
 
     def _write_progress(self, at: float) -> None:
+        import sqlite3
+
         assert self._connection is not None
         self._settle_played(at)
-        self._connection.execute(
-            "UPDATE sessions SET played_seconds = ?, paused_seconds = ?, end_step = ?,"
-            " planned_seconds = ? WHERE id = ?",
-            (self._played, self._paused, self._step, self._planned, self.session_id),
-        )
+        try:
+            self._connection.execute(
+                "UPDATE sessions SET played_seconds = ?, paused_seconds = ?, end_step = ?,"
+                " planned_seconds = ? WHERE id = ?",
+                (self._played, self._paused, self._step, self._planned, self.session_id),
+            )
+        except sqlite3.OperationalError as error:
+            if not _is_lock(error):
+                raise
+            # Another calfkit holds the log this instant: the next step or the end writes
+            # the same figures, so this one is not worth a warning or a wait.
 
     def _finish(self, event: Event, ending: Ending, step: int) -> None:
         assert self._connection is not None
@@ -741,18 +762,25 @@ class HistorySink:
             self._playing_since = None
         self._settle_played(event.actual)
         self._step = step
-        self._connection.execute(
-            "UPDATE sessions SET ended_at = ?, played_seconds = ?, paused_seconds = ?,"
-            " ended = ?, end_step = ?, planned_seconds = ? WHERE id = ?",
-            (
-                _stamp(self._now()),
-                self._played,
-                self._paused,
-                ending.value,
-                step,
-                self._planned,
-                self.session_id,
+        connection = self._connection
+        parameters = (
+            _stamp(self._now()),
+            self._played,
+            self._paused,
+            ending.value,
+            step,
+            self._planned,
+            self.session_id,
+        )
+        # The routine is over, so the last write may wait a little longer than the others
+        # for another calfkit to let go: it is the one that says how the session ended.
+        _patiently(
+            lambda: connection.execute(
+                "UPDATE sessions SET ended_at = ?, played_seconds = ?, paused_seconds = ?,"
+                " ended = ?, end_step = ?, planned_seconds = ? WHERE id = ?",
+                parameters,
             ),
+            FINAL_WRITE_PATIENCE_SECONDS,
         )
         self.ended = ending
         self.close()
