@@ -48,7 +48,7 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         CREATE TABLE sessions (
             id INTEGER PRIMARY KEY,
             started_at TEXT NOT NULL,          -- UTC, ISO 8601 to the second
-            ended_at TEXT,                     -- UTC; NULL until the session ends cleanly
+            ended_at TEXT,                     -- UTC; stays NULL if the process was killed
             routine TEXT NOT NULL,             -- the routine's name (slug)
             title TEXT NOT NULL,
             content_hash TEXT,
