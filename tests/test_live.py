@@ -123,6 +123,7 @@ def test_a_hold_shows_cue_first_then_note_countdown_where_next_progress_and_keys
         "00:38",
         "Round 2 of 3 · Right side",
         "Next: Lower your heels",
+        "Caution  Keep the pull very mild.",  # the first step still shows the caution
         "━" * 5 + "─" * 57 + "   8% · 01:18 left",  # 7 s of 85 s done
         "space pause · n next · b back · + 10 s · m mute · q quit",
     ]
@@ -464,3 +465,12 @@ def test_the_countdown_shows_routine_seconds_at_any_speed(small_timeline: Timeli
     view = quiet_view(speed=5.0)
     play_fast(timeline, sinks=[view, Peek()], speed=5.0)
     assert seen[:3] == ["01:29", "01:28", "01:27"]
+
+
+def test_the_caution_stays_for_the_first_step_only() -> None:
+    view = quiet_view()
+    start(view)
+    view.handle(step(HOLD, 0.0, 85.0))
+    assert "Caution  Keep the pull very mild." in screen_text(view, 80)
+    view.handle(step(COUNT, 45.0, 85.0))
+    assert "Caution" not in screen_text(view, 80)

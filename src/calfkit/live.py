@@ -179,6 +179,7 @@ class LiveView:
         self._paused_total = 0.0
         self._done: set[int] = set()
         self._skipped: set[int] = set()
+        self._steps_entered = 0
         self._leaving_by_key = False  # the step in progress ends by a skip or back, not by time
         self.ended: EventKind | None = None
         self.stop_reason: str | None = None
@@ -302,6 +303,7 @@ class LiveView:
                 self.stop_reason = event.text
 
     def _enter(self, event: Event) -> None:
+        self._steps_entered += 1
         previous = self.segment
         if previous is not None and not self._leaving_by_key:
             self._done.add(previous.index)
@@ -381,6 +383,12 @@ class LiveView:
             if segment.where:
                 parts.append(Text(" · ".join(segment.where), justify="center"))
             parts.append(Text(self._next_text(), style="dim"))
+            if self.caution and self._steps_entered == 1:
+                # Without a lead-in the caution would never be seen: keep it for the first step.
+                caution = Text()
+                caution.append(" Caution ", style="bold reverse")
+                caution.append(" " + self.caution)
+                parts.append(caution)
         parts.append(self._render_progress())
         for notice in self.notices[-2:]:
             parts.append(Text(notice, style="yellow"))
