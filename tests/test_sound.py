@@ -90,7 +90,7 @@ def test_a_routine_maps_to_one_sound_per_moment_with_ticks_on_a_step_start_left_
         (15.0, Sound.STEP),  # breathe: the first inhale is this sound
         (16.0, Sound.EXHALE),
         (18.0, Sound.REST),
-        (19.0, Sound.END),
+        (20.0, Sound.END),
     ]
 
 

@@ -1,0 +1,235 @@
+"""Sounds through the real ALSA path, with ALSA's ``file`` plugin standing in for a card.
+
+Each test runs ``calfkit play`` (or the player in-process, for miniaudio's own NULL device)
+and checks what reached the device: how many sounds, in what order, how long, at what pitch,
+and when, against the timeline.
+"""
+
+from __future__ import annotations
+
+import ctypes.util
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from array import array
+from pathlib import Path
+
+import pytest
+
+from calfkit.clock import MonotonicClock
+from calfkit.engine import Player
+from calfkit.events import Event, EventKind
+from calfkit.loader import load
+from calfkit.sound.backends import MiniaudioBackend
+from calfkit.sound.capture import FakeCard, bursts, identify
+from calfkit.sound.cues import SoundCues
+from calfkit.sound.sink import SoundSink
+from calfkit.sound.tones import SAMPLE_RATE, Sound, render
+from calfkit.testing import play_fast
+from calfkit.timeline import Timeline, compile_routine
+
+pytestmark = pytest.mark.audio
+
+ROUTINE = Path(__file__).parent / "audio" / "routines" / "sound-check.yaml"
+SPEED = 3.0
+LEAD_IN = 3.0  # the player's default
+ALSA_LINE = "ALSA lib"
+
+
+def _alsa_missing() -> str | None:
+    if not sys.platform.startswith("linux"):
+        return "ALSA's file plugin needs Linux"
+    if ctypes.util.find_library("asound") is None:
+        return "libasound is not installed"
+    if not Path("/usr/share/alsa/alsa.conf").exists():
+        return "ALSA's configuration (/usr/share/alsa/alsa.conf) is not installed"
+    return None
+
+
+needs_alsa = pytest.mark.skipif(_alsa_missing() is not None, reason=str(_alsa_missing()))
+
+
+def timeline() -> Timeline:
+    return compile_routine(load(ROUTINE))
+
+
+def expected_sounds() -> list[tuple[float, Sound]]:
+    """(seconds after playback began at SPEED, sound) for every sound the routine makes."""
+    cues = SoundCues()
+    played = play_fast(timeline(), lead_in=LEAD_IN)
+    return [
+        (event.scheduled / SPEED, sound)
+        for event in played.events
+        if (sound := cues.sound_for(event)) is not None
+    ]
+
+
+def play(card: FakeCard, tmp_path: Path, *options: str, env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
+    log = tmp_path / "events.jsonl"
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "calfkit",
+            "play",
+            str(ROUTINE),
+            "--speed",
+            str(SPEED),
+            "--plain",
+            "--no-history",
+            "--log-events",
+            str(log),
+            *options,
+        ],
+        env=card.env(env),
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    events = [json.loads(line) for line in log.read_text().splitlines()]
+    began = events[0]["wall"] - events[0]["actual"]
+    return result, began
+
+
+def assert_heard_as_scheduled(card: FakeCard, began: float) -> None:
+    # An ALSA client may open a stream only to check the device; those carry no samples.
+    streams = [s for s in card.streams() if any(s.samples)]
+    expected = expected_sounds()
+    assert [identify(s.samples[b.start : b.end]) for s in streams for b in bursts(s.samples)] == [
+        sound for _, sound in expected
+    ]
+    for stream, (at, sound) in zip(streams, expected, strict=True):
+        # The whole sound reached the device, nothing cut and nothing added but silence.
+        assert stream.samples[: len(render(sound))] == render(sound)
+        assert not any(stream.samples[len(render(sound)) :])
+        late = stream.opened - (began + at)
+        assert -0.005 < late < 0.1, f"{sound.value} at {at:.3f} s opened {late * 1000:.1f} ms late"
+
+
+@needs_alsa
+def test_simpleaudio_plays_each_sound_in_order_whole_and_on_time(tmp_path: Path) -> None:
+    card = FakeCard(tmp_path / "card")
+    result, began = play(card, tmp_path, "--sound", "simpleaudio")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    assert result.stdout.splitlines()[-1].endswith("Finished")
+    assert_heard_as_scheduled(card, began)
+
+
+@needs_alsa
+@pytest.mark.skipif(shutil.which("aplay") is None, reason="aplay (alsa-utils) is not installed")
+def test_the_system_player_aplay_plays_each_sound_in_order_whole_and_on_time(
+    tmp_path: Path,
+) -> None:
+    card = FakeCard(tmp_path / "card")
+    # Only aplay (and what the recorder runs) on PATH, so a desktop's pw-play is not chosen.
+    tools = tmp_path / "bin"
+    tools.mkdir()
+    for tool in ("aplay", "sh", "date", "cat"):
+        found = shutil.which(tool)
+        assert found is not None
+        (tools / tool).symlink_to(found)
+    env = dict(os.environ, PATH=str(tools))
+    result, began = play(card, tmp_path, "--sound", "system", env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    assert_heard_as_scheduled(card, began)
+
+
+class Origin:
+    """Notes the monotonic time at which playback began."""
+
+    def __init__(self) -> None:
+        self.at = 0.0
+
+    def handle(self, event: Event) -> None:
+        if event.kind is EventKind.START:
+            self.at = time.monotonic() - event.actual
+
+    def close(self) -> None:
+        pass
+
+
+def test_miniaudio_mixes_each_sound_into_its_stream_in_order_and_on_time() -> None:
+    import miniaudio
+
+    pulls: list[tuple[float, array[int]]] = []
+    # miniaudio's NULL device pulls samples in real time, like a card, but plays nothing.
+    backend = MiniaudioBackend(
+        backends=[miniaudio.Backend.NULL], on_pull=lambda s: pulls.append((time.monotonic(), s))
+    )
+    origin = Origin()
+    player = Player(
+        timeline(),
+        clock=MonotonicClock(),
+        sinks=[origin, SoundSink(backend, warn=pytest.fail)],
+        speed=SPEED,
+        lead_in=LEAD_IN,
+    )
+    assert player.run().status.value == "finished"
+    stream = array("h")
+    starts = []
+    for pulled_at, samples in pulls:
+        starts.append(pulled_at - len(stream) / SAMPLE_RATE)
+        stream.extend(samples)
+    # Where sample 0 sits on the monotonic clock (pulls run a little late, never early).
+    zero = sorted(starts)[len(starts) // 10]
+    found = bursts(stream)
+    expected = expected_sounds()
+    assert [identify(stream[b.start : b.end]) for b in found] == [s for _, s in expected]
+    for burst, (at, sound) in zip(found, expected, strict=True):
+        assert burst.seconds() == pytest.approx(len(render(sound)) / SAMPLE_RATE, abs=0.002)
+        late = zero + burst.start / SAMPLE_RATE - (origin.at + at)
+        assert -0.005 < late < 0.06, f"{sound.value} at {at:.3f} s began {late * 1000:.1f} ms late"
+
+
+def _has_sound_device() -> bool:
+    from calfkit.sound import alsa
+
+    env_config = os.environ.pop("ALSA_CONFIG_PATH", None)
+    try:
+        return alsa.default_device_problem() is None
+    finally:
+        if env_config is not None:
+            os.environ["ALSA_CONFIG_PATH"] = env_config
+
+
+@needs_alsa
+@pytest.mark.parametrize("choice", ["auto", "simpleaudio", "miniaudio", "system"])
+def test_without_a_sound_card_the_routine_plays_to_the_end_with_one_warning_and_no_alsa_lines(
+    choice: str,
+) -> None:
+    if _has_sound_device():
+        pytest.skip("this machine has a sound device, so ALSA's default is not missing")
+    env = {k: v for k, v in os.environ.items() if k != "ALSA_CONFIG_PATH"}
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "calfkit",
+            "play",
+            str(ROUTINE),
+            "--speed",
+            "50",
+            "--plain",
+            "--no-history",
+            "--sound",
+            choice,
+        ],
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        start_new_session=True,  # no controlling terminal: no bell to fall back to either
+    )
+    assert result.returncode == 0
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("sound: "), result.stderr
+    assert lines[0].endswith(("playing silently (see `calfkit doctor`)", "sound is off"))
+    assert ALSA_LINE not in result.stderr + result.stdout
+    assert result.stdout.splitlines()[-1].endswith("Finished")
