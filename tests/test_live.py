@@ -474,3 +474,36 @@ def test_the_caution_stays_for_the_first_step_only() -> None:
     assert "Caution  Keep the pull very mild." in screen_text(view, 80)
     view.handle(step(COUNT, 45.0, 85.0))
     assert "Caution" not in screen_text(view, 80)
+
+
+def test_a_view_that_fails_to_draw_still_leaves_the_alternate_screen() -> None:
+    buffer = io.StringIO()
+    view = LiveView(Console(file=buffer, width=80, height=24, force_terminal=True))
+    start(view)
+
+    def broken() -> object:
+        raise RuntimeError("cannot draw")
+
+    view.render = broken  # type: ignore[method-assign]
+    with pytest.raises(RuntimeError):
+        view.handle(step(HOLD, 3.0, 88.0))
+    view.close()
+    out = buffer.getvalue()
+    assert out.rindex("\x1b[?1049l") > out.rindex("\x1b[?1049h")
+    assert out.rindex("\x1b[?25h") > out.rindex("\x1b[?25l")
+
+
+def test_if_stopping_the_live_display_fails_the_alternate_screen_is_still_left() -> None:
+    buffer = io.StringIO()
+    view = LiveView(Console(file=buffer, width=80, height=24, force_terminal=True))
+    start(view)
+    assert view._live is not None
+
+    def failing_stop() -> None:
+        raise OSError("write failed")
+
+    view._live.stop = failing_stop  # type: ignore[method-assign]
+    with pytest.raises(OSError):
+        view.close()
+    out = buffer.getvalue()
+    assert out.endswith("\x1b[?1049l\x1b[?25h")

@@ -234,8 +234,17 @@ class LiveView:
 
     def _stop_live(self) -> None:
         live, self._live = self._live, None
-        if live is not None:
+        if live is None:
+            return
+        try:
             live.stop()
+        except BaseException:
+            # Stopping failed half-way: still never leave the terminal on the alternate
+            # screen or without a cursor.
+            if self.console.is_alt_screen:
+                self.console.set_alt_screen(False)
+            self.console.show_cursor(True)
+            raise
 
     # -- state ------------------------------------------------------------------------------
 
