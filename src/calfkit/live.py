@@ -26,6 +26,17 @@ if TYPE_CHECKING:
 KEY_HELP = "space pause · n next · b back · + 10 s · m mute · q quit"
 KEY_HELP_MUTED = "space pause · n next · b back · + 10 s · m unmute · q quit"
 
+# Colour only ever repeats what the words and shapes already say (NO_COLOR drops it).
+_KIND_COLOUR = {
+    SegmentKind.PREPARE: "bold blue",
+    SegmentKind.DO: "bold cyan",
+    SegmentKind.HOLD: "bold cyan",
+    SegmentKind.COUNT: "bold cyan",
+    SegmentKind.BREATHE: "bold cyan",
+    SegmentKind.REST: "bold green",
+    SegmentKind.SWITCH: "bold magenta",
+}
+
 _KIND_LABEL = {
     SegmentKind.PREPARE: "Get ready",
     SegmentKind.DO: "Do",
@@ -88,7 +99,7 @@ class Bar:
         width = options.max_width - len(self.label) - 1
         if width >= 4:
             filled = int(self.fraction * width + 1e-9)
-            yield Cell("━" * filled, Style(bold=True))
+            yield Cell("━" * filled, Style(bold=True, color="green"))
             yield Cell("─" * (width - filled) + " ", Style(dim=True))
         yield Cell(self.label[: options.max_width])
         yield Cell.line()
@@ -366,7 +377,11 @@ class LiveView:
         parts: list[RenderableType] = []
         if self.paused:
             parts.append(
-                Text(" PAUSED · press space to resume ", style="bold reverse", justify="center")
+                Text(
+                    " PAUSED · press space to resume ",
+                    style="bold reverse yellow",
+                    justify="center",
+                )
             )
         segment = self.segment
         if segment is None:
@@ -384,18 +399,18 @@ class LiveView:
                         Padding(body, (1, 1)),
                         title=_KIND_LABEL.get(segment.kind, segment.kind.value.title()),
                         title_align="left",
-                        border_style="bold",
+                        border_style=_KIND_COLOUR.get(segment.kind, "bold"),
                     )
                 )
             parts.append(self._panel)
-            parts.append(Text(self._progress_in_step(), style="bold", justify="center"))
+            parts.append(Text(self._progress_in_step(), style="bold cyan", justify="center"))
             if segment.where:
                 parts.append(Text(" · ".join(segment.where), justify="center"))
             parts.append(Text(self._next_text(), style="dim"))
             if self.caution and self._steps_entered == 1:
                 # Without a lead-in the caution would never be seen: keep it for the first step.
                 caution = Text()
-                caution.append(" Caution ", style="bold reverse")
+                caution.append(" Caution ", style="bold reverse yellow")
                 caution.append(" " + self.caution)
                 parts.append(caution)
         parts.append(self._render_progress())
@@ -417,7 +432,7 @@ class LiveView:
             body.append("\nYou need: " + ", ".join(self.equipment))
         if self.caution:
             body.append("\n\n")
-            body.append(" Caution ", style="bold reverse")
+            body.append(" Caution ", style="bold reverse yellow")
             body.append(" " + self.caution)
         if self.lead_in is not None:
             body.append(f"\n\nStarting in {self.lead_in}…", style="bold")

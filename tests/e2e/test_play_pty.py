@@ -91,6 +91,7 @@ def test_the_live_view_shows_caution_then_cue_countdown_where_next_progress_and_
     session.pump(0.3)
     assert "xyz" not in session.screen.text
 
+    assert re.search(rb"\x1b\[[0-9;]*3[0-7]m", session.raw)  # in colour, without NO_COLOR
     session.press("q")
     assert session.finish() == 0
     session.assert_terminal_restored()
@@ -319,3 +320,17 @@ def test_plain_mode_in_a_pipe_ends_on_a_signal_with_its_exit_code(
     assert process.returncode == status
     assert out.decode().splitlines()[-1].endswith(f"Stopped at step 1/4 ({why})")
     assert b"Traceback" not in err
+
+
+def test_no_color_leaves_out_every_colour_but_keeps_bold_and_reverse(player: Player) -> None:
+    session = player.start(player.routine(WALL_WORK), "--lead-in", "0", NO_COLOR="1")
+    session.wait_for("00:19")
+    session.press(" ")
+    session.wait_for("PAUSED")
+    session.press("q")
+    assert session.finish() == 0
+    session.assert_terminal_restored()
+    codes = re.findall(rb"\x1b\[([0-9;]*)m", session.raw)
+    params = {param for code in codes for param in code.split(b";")}
+    assert {b"1", b"7"} <= params  # bold, reverse video
+    assert not {p for p in params if len(p) == 2 and p[:1] in b"349"}  # no colours at all
