@@ -1,9 +1,10 @@
 """Spoken cues: a sink that says each new step's cue and what comes next.
 
-Speech goes through ``espeak-ng`` (Linux) or ``say`` (macOS), one utterance at a time from a
-queue: a phrase is never cut off by a beep or by the next phrase, and a cue that has waited
-too long (or been overtaken by a newer step) is dropped rather than piled up. Counts are
-spoken when they are far enough apart and speech is free; otherwise they are beeped.
+Speech is rendered by ``espeak-ng`` and played through calfkit's sound back end (or spoken
+by ``say`` on macOS), one phrase at a time from a queue: a phrase is never cut off by a beep
+or by the next phrase, and a cue that has waited too long (or been overtaken by a newer step)
+is dropped rather than piled up. Counts are spoken when they are far enough apart and speech
+is free; otherwise they are beeped.
 """
 
 from __future__ import annotations
@@ -19,10 +20,11 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import Enum
+from typing import Protocol
 
 from calfkit.events import Event, EventKind
 from calfkit.sound.cues import count_sound, counts_spoken
-from calfkit.sound.tones import Sound
+from calfkit.sound.tones import SAMPLE_RATE, Sound
 from calfkit.timeline import Segment, SegmentKind, Timeline
 
 CUE_STALE_SECONDS = 3.0
@@ -151,6 +153,18 @@ class SpeechQueue:
         self._pending.clear()
 
 
+class Speaker(Protocol):
+    """Says one phrase at a time."""
+
+    name: str
+
+    def speak(self, text: str) -> None:
+        """Say ``text``, returning once it has been heard; OSError if it cannot be said."""
+
+    def stop(self) -> None:
+        """Cut a phrase short (only when closing takes too long)."""
+
+
 class CommandSpeaker:
     """Speaks by running a command with the text as its last argument, waiting for it."""
 
@@ -160,7 +174,6 @@ class CommandSpeaker:
         self._process: subprocess.Popen[bytes] | None = None
 
     def speak(self, text: str) -> None:
-        """Say ``text`` and return when it has been said; raise OSError if the command failed."""
         process = subprocess.Popen(
             [*self.argv, text],
             stdin=subprocess.DEVNULL,
@@ -181,15 +194,43 @@ class CommandSpeaker:
             process.kill()
 
 
-def find_speaker() -> CommandSpeaker | None:
-    """The speech engine here: espeak-ng, or macOS's say; None if neither is installed."""
-    espeak = shutil.which("espeak-ng")
-    if espeak is not None:
-        return CommandSpeaker([espeak, "-s", str(SPEECH_RATE_WPM)], "espeak-ng")
+class EspeakSpeaker:
+    """Renders a phrase with ``espeak-ng --stdout`` and plays it through calfkit's own sound
+    back end (so speech shares its device, its fallback and mute), then waits out its length."""
+
+    name = "espeak-ng"
+
+    def __init__(self, output: Callable[[array[int]], None], *, rate: int = SAMPLE_RATE) -> None:
+        self._output = output
+        self._rate = rate
+        self._stopped = threading.Event()
+
+    def speak(self, text: str) -> None:
+        samples = espeak_samples(text, self._rate)
+        if samples is None:
+            raise OSError("espeak-ng could not render speech")
+        self._output(samples)
+        self._stopped.wait(len(samples) / self._rate)
+
+    def stop(self) -> None:
+        self._stopped.set()
+
+
+def find_speaker(output: Callable[[array[int]], None]) -> Speaker | None:
+    """The speech engine here: espeak-ng (played through ``output``), or macOS's say."""
+    if shutil.which("espeak-ng") is not None:
+        return EspeakSpeaker(output)
     say = shutil.which("say")
     if say is not None and sys.platform == "darwin":
         return CommandSpeaker([say, "-r", str(SPEECH_RATE_WPM)], "say")
     return None
+
+
+def speech_available() -> bool:
+    """Whether a speech engine is installed here."""
+    return shutil.which("espeak-ng") is not None or (
+        sys.platform == "darwin" and shutil.which("say") is not None
+    )
 
 
 def install_hint() -> str:
@@ -235,7 +276,7 @@ class SpeechSink:
 
     def __init__(
         self,
-        speaker: CommandSpeaker,
+        speaker: Speaker,
         *,
         beep: Callable[[Sound], None] | None = None,
         warn: Callable[[str], None] | None = None,

@@ -49,24 +49,26 @@ def pick_backend(choice: str, warn: Callable[[str], None]) -> tuple[Backend, lis
 
 
 def build_sinks(choice: str, voice: bool, warn: Callable[[str], None]) -> list[Sink]:
-    """The sinks for ``--sound CHOICE`` and ``--voice``: sounds, then speech.
+    """The sinks for ``--sound CHOICE`` and ``--voice``: speech (if any), then sounds.
 
     ``warn`` gets at most one line per problem (a back end missing or failing, no speech
     engine); the routine always plays on.
     """
-    from calfkit.sound.backends import OffBackend
     from calfkit.sound.sink import SoundSink
-    from calfkit.speech import SpeechSink, find_speaker, install_hint
+    from calfkit.speech import SpeechSink, find_speaker, install_hint, speech_available
 
-    sinks: list[Sink] = []
-    speaker = find_speaker() if voice else None
-    if voice and speaker is None:
+    if voice and not speech_available():
         warn(install_hint())
-    sound: SoundSink | None = None
-    backend, fallbacks = pick_backend(choice, warn)
-    if not isinstance(backend, OffBackend) or fallbacks:
-        sound = SoundSink(backend, fallbacks=fallbacks, warn=warn, speak_counts=speaker is not None)
-        sinks.append(sound)
-    if speaker is not None:
-        sinks.append(SpeechSink(speaker, beep=sound.play if sound else None, warn=warn))
-    return sinks
+        voice = False
+    if choice == "off" and not voice:
+        return []
+    # Speech plays through the sound back end, so --sound off --voice still opens one.
+    backend, fallbacks = pick_backend("auto" if choice == "off" else choice, warn)
+    sound = SoundSink(backend, fallbacks=fallbacks, warn=warn, beeps=choice != "off")
+    speaker = find_speaker(sound.play_samples) if voice else None
+    if speaker is None:
+        return [sound]
+    sound.speak_counts = True
+    speech = SpeechSink(speaker, beep=sound.play if sound.beeps else None, warn=warn)
+    # Speech first: closing it lets the last phrase reach the sound sink before that closes.
+    return [speech, sound]

@@ -24,6 +24,7 @@ class SoundSink:
 
     ``fallbacks``: back end names to try, in order, if ``backend`` fails while playing.
     ``speak_counts``: voice is on, so counts that leave room are left to the speech sink.
+    ``beeps``: False with ``--sound off --voice``: only speech (:meth:`play_samples`) is heard.
     """
 
     def __init__(
@@ -33,6 +34,7 @@ class SoundSink:
         fallbacks: Sequence[str] = (),
         warn: Callable[[str], None],
         speak_counts: bool = False,
+        beeps: bool = True,
     ) -> None:
         self.backend = backend
         self._fallbacks = list(fallbacks)
@@ -40,6 +42,7 @@ class SoundSink:
         self._warn = warn
         self._cues = SoundCues(speak_counts=speak_counts)
         self._muted = False
+        self.beeps = beeps
         self._queue: queue.SimpleQueue[array[int] | None] = queue.SimpleQueue()
         self._worker = threading.Thread(target=self._run, name="calfkit-sound", daemon=True)
         self._worker.start()
@@ -48,6 +51,14 @@ class SoundSink:
     def muted(self) -> bool:
         return self._muted
 
+    @property
+    def speak_counts(self) -> bool:
+        return self._cues.speak_counts
+
+    @speak_counts.setter
+    def speak_counts(self, value: bool) -> None:
+        self._cues.speak_counts = value
+
     def handle(self, event: Event) -> None:
         if event.kind is EventKind.MUTE:
             self._muted = True
@@ -55,7 +66,7 @@ class SoundSink:
             self._muted = False
         else:
             sound = self._cues.sound_for(event)
-            if sound is not None:
+            if sound is not None and self.beeps:
                 self.play(sound)
 
     def play(self, sound: Sound) -> None:
