@@ -344,6 +344,8 @@ class SpeechSink:
                 self._broken = True
                 if self._warn is not None:
                     self._warn(f"voice: {error}; spoken cues are off")
+                if utterance.beep is not None and self._beep is not None:
+                    self._beep(utterance.beep)
             finally:
                 with self._condition:
                     self.queue.finished()

@@ -61,6 +61,19 @@ def resample(samples: array[int], rate: int, target: int) -> array[int]:
     """``samples`` at ``rate`` converted to ``target`` by linear interpolation (speech only)."""
     if rate == target or not samples:
         return array("h", samples)
+    if target % rate == 0:
+        # A whole multiple (espeak-ng's 22050 Hz to 44100 Hz): fill each in-between slot by
+        # slicing, which is several times faster than one sample at a time.
+        factor = target // rate
+        out = array("h", bytes(2 * len(samples) * factor))
+        following = samples[1:] + samples[-1:]
+        out[0::factor] = samples
+        for j in range(1, factor):
+            frac = j / factor
+            out[j::factor] = array(
+                "h", [int(a + (b - a) * frac) for a, b in zip(samples, following, strict=True)]
+            )
+        return out
     count = int(len(samples) * target / rate)
     step = rate / target
     last = len(samples) - 1

@@ -1,0 +1,158 @@
+"""``calfkit export``: the session's sound track as a WAV file, every sound at its sample."""
+
+from __future__ import annotations
+
+import itertools
+import shutil
+import wave
+from array import array
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from calfkit.cli import cli
+from calfkit.export import place_sounds, session_events
+from calfkit.loader import load
+from calfkit.sound.capture import bursts, identify
+from calfkit.sound.cues import SoundCues
+from calfkit.sound.tones import SAMPLE_RATE, Sound, render
+from calfkit.speech import END_PHRASE, espeak_samples
+from calfkit.timeline import compile_routine
+
+ROUTINES = Path(__file__).parent / "audio" / "routines"
+SOUND_CHECK = ROUTINES / "sound-check.yaml"
+LEAD_IN = 3.0
+
+
+def read(path: Path) -> tuple[array[int], wave._wave_params]:
+    with wave.open(str(path), "rb") as wav:
+        params = wav.getparams()
+        samples = array("h")
+        samples.frombytes(wav.readframes(params.nframes))
+    return samples, params
+
+
+def export(*args: str) -> object:
+    return CliRunner().invoke(cli, ["export", *args])
+
+
+def first_loud(sound: Sound) -> int:
+    return bursts(render(sound))[0].start
+
+
+def test_export_writes_a_standard_wav_with_every_sound_at_its_scheduled_sample(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "session.wav"
+    result = export(str(SOUND_CHECK), "--wav", str(out))
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    assert result.output == f"Wrote {out} (0:21, 17 sounds)\n"  # type: ignore[attr-defined]
+    samples, params = read(out)
+    assert (params.nchannels, params.sampwidth, params.framerate) == (1, 2, SAMPLE_RATE)
+    # The routine's 17 s after the 3 s lead-in, then a second for the end chime to ring out.
+    assert params.nframes == round((LEAD_IN + 17.0 + 1.0) * SAMPLE_RATE)
+    cues = SoundCues()
+    expected = [
+        (round(e.scheduled * SAMPLE_RATE), s)
+        for e in session_events(compile_routine(load(SOUND_CHECK)))
+        if (s := cues.sound_for(e)) is not None
+    ]
+    found = bursts(samples)
+    assert [identify(samples[b.start : b.end]) for b in found] == [s for _, s in expected]
+    for burst, (at, sound) in zip(found, expected, strict=True):
+        assert abs(burst.start - (at + first_loud(sound))) <= 2, sound
+    assert expected[0] == (0, Sound.LEAD_IN) and expected[3] == (3 * SAMPLE_RATE, Sound.STEP)
+
+
+def test_a_ready_step_lasts_ten_seconds_in_the_file(tmp_path: Path) -> None:
+    routine = tmp_path / "ready.yaml"
+    routine.write_text(
+        "title: Ready\nsteps:\n  - prepare: Set up the roller.\n    duration: ready\n"
+        "  - do: Roll.\n    duration: 2s\n"
+    )
+    out = tmp_path / "ready.wav"
+    assert export(str(routine), "--wav", str(out)).exit_code == 0  # type: ignore[attr-defined]
+    samples, params = read(out)
+    steps = [b for b in bursts(samples) if identify(samples[b.start : b.end]) is Sound.STEP]
+    starts = [b.start - first_loud(Sound.STEP) for b in steps]
+    assert starts == [3 * SAMPLE_RATE, 13 * SAMPLE_RATE]
+    assert params.nframes == 16 * SAMPLE_RATE
+
+
+def test_a_bad_routine_is_reported_with_its_position_and_exit_1(tmp_path: Path) -> None:
+    routine = tmp_path / "bad.yaml"
+    routine.write_text("title: Bad\nsteps:\n  - hold: Hold.\n")
+    result = export(str(routine), "--wav", str(tmp_path / "x.wav"))
+    assert result.exit_code == 1  # type: ignore[attr-defined]
+    assert result.output.startswith(f"{routine}:3:")  # type: ignore[attr-defined]
+    assert "Traceback" not in result.output  # type: ignore[attr-defined]
+    assert not (tmp_path / "x.wav").exists()
+
+
+def test_an_unwritable_path_is_a_clear_error_and_exit_1(tmp_path: Path) -> None:
+    target = tmp_path / "no-such-folder" / "x.wav"
+    result = export(str(SOUND_CHECK), "--wav", str(target))
+    assert result.exit_code == 1  # type: ignore[attr-defined]
+    assert result.output == (  # type: ignore[attr-defined]
+        f"calfkit: error: cannot write {target}: No such file or directory\n"
+    )
+
+
+def fake_speak(text: str, rate: int) -> array[int]:
+    """A phrase lasting 0.1 s per character, at a pitch no beep uses."""
+    return array("h", [3000, -3000] * round(0.05 * len(text) * rate))
+
+
+def test_exported_speech_follows_the_live_rules_one_phrase_at_a_time() -> None:
+    events = session_events(compile_routine(load(ROUTINES / "spoken-counts.yaml")))
+    placed = place_sounds(events, speak=fake_speak)
+    phrases = [p for p in placed if p.what.startswith("speech: ")]
+    for before, after in itertools.pairwise(phrases):
+        assert after.at >= before.end
+    at = {p.what.removeprefix("speech: "): p.at / SAMPLE_RATE for p in phrases}
+    # "Sit tall. Next: Slow heel raises." (33 chars, 3.3 s) runs from 3 s to 6.3 s; step 2's
+    # cue waits for it and follows at once, to 10 s; count 2 (8 s) falls while that is said
+    # and is beeped; counts 3 and 4 (10 s, 12 s) find speech free.
+    assert at == {
+        "Sit tall. Next: Slow heel raises.": 3.0,
+        "Slow heel raises. Next: Quick pulses.": pytest.approx(6.3),
+        "3": pytest.approx(10.0),
+        "4": 12.0,
+        "Quick pulses.": 14.0,
+        END_PHRASE: 18.0,
+    }
+    beeps = [(p.at / SAMPLE_RATE, p.what) for p in placed if p.what in ("count", "last_count")]
+    # The 2 s counts: only count 2 beeped; then the 1 s counts, all beeped (too close to say).
+    assert beeps == [(8.0, "count"), (15.0, "count"), (16.0, "count"), (17.0, "last_count")]
+
+
+def test_speech_that_cannot_be_rendered_leaves_the_beeps_and_counts_beeped() -> None:
+    events = session_events(compile_routine(load(ROUTINES / "spoken-counts.yaml")))
+    placed = place_sounds(events, speak=lambda text, rate: None)
+    assert [(p.at, p.what) for p in placed] == [(p.at, p.what) for p in place_sounds(events)]
+
+
+@pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng not installed")
+def test_export_with_voice_puts_real_espeak_ng_speech_between_the_beeps(tmp_path: Path) -> None:
+    out = tmp_path / "voice.wav"
+    result = export(str(ROUTINES / "short-voice.yaml"), "--wav", str(out), "--voice")
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    assert result.output.endswith("6 sounds, 4 spoken phrases)\n")  # type: ignore[attr-defined]
+    samples, _ = read(out)
+    events = session_events(compile_routine(load(ROUTINES / "short-voice.yaml")))
+    placed = place_sounds(events, speak=espeak_samples)
+    phrases = [p for p in placed if p.what.startswith("speech: ")]
+    assert [p.what for p in phrases] == [
+        "speech: Sit tall. Next: Raise your heels.",
+        "speech: Raise your heels.",
+        "speech: 2",
+        f"speech: {END_PHRASE}",
+    ]
+    # Where a phrase overlaps no beep, the file holds exactly it, from its scheduled sample on.
+    alone = [
+        p for p in phrases if not any(q is not p and q.at < p.end and p.at < q.end for q in placed)
+    ]
+    assert len(alone) >= 2
+    for phrase in alone:
+        assert samples[phrase.at : phrase.end] == phrase.samples
