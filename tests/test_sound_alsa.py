@@ -24,7 +24,7 @@ from calfkit.engine import Player
 from calfkit.events import Event, EventKind
 from calfkit.loader import load
 from calfkit.sound.backends import MiniaudioBackend
-from calfkit.sound.capture import FakeCard, bursts, identify
+from calfkit.sound.capture import FakeCard, bursts, default_device_opens, identify
 from calfkit.sound.cues import SoundCues
 from calfkit.sound.sink import SoundSink
 from calfkit.sound.tones import SAMPLE_RATE, Sound, render
@@ -187,25 +187,14 @@ def test_miniaudio_mixes_each_sound_into_its_stream_in_order_and_on_time() -> No
         assert -0.005 < late < 0.06, f"{sound.value} at {at:.3f} s began {late * 1000:.1f} ms late"
 
 
-def _has_sound_device() -> bool:
-    from calfkit.sound import alsa
-
-    env_config = os.environ.pop("ALSA_CONFIG_PATH", None)
-    try:
-        return alsa.default_device_problem() is None
-    finally:
-        if env_config is not None:
-            os.environ["ALSA_CONFIG_PATH"] = env_config
-
-
 @needs_alsa
 @pytest.mark.parametrize("choice", ["auto", "simpleaudio", "miniaudio", "system"])
 def test_without_a_sound_card_the_routine_plays_to_the_end_with_one_warning_and_no_alsa_lines(
     choice: str,
 ) -> None:
-    if _has_sound_device():
-        pytest.skip("this machine has a sound device, so ALSA's default is not missing")
     env = {k: v for k, v in os.environ.items() if k != "ALSA_CONFIG_PATH"}
+    if default_device_opens(env):
+        pytest.skip("this machine has a sound device, so ALSA's default is not missing")
     result = subprocess.run(
         [
             sys.executable,

@@ -122,7 +122,7 @@ class MiniaudioBackend:
                 app_name="calfkit",
             )
         except Exception as error:
-            raise Unavailable(f"no audio device ({error})") from None
+            raise Unavailable(f"no audio device ({_describe(error)})") from None
         self.label = f"miniaudio ({self._device.backend})"
         self._lock = threading.Lock()
         self._incoming: list[array[int]] = []
@@ -135,7 +135,7 @@ class MiniaudioBackend:
             self._device.start(generator)
         except Exception as error:
             self._device.close()
-            raise Unavailable(f"the audio device would not start ({error})") from None
+            raise Unavailable(f"the audio device would not start ({_describe(error)})") from None
 
     def _mixer(self) -> Generator[array[int], int, None]:
         active: list[tuple[array[int], int]] = []
@@ -265,6 +265,13 @@ class SystemPlayerBackend:
                 process.wait()
         self._reap()
         shutil.rmtree(self._folder, ignore_errors=True)
+
+
+def _describe(error: Exception) -> str:
+    """miniaudio's errors carry (message, code); say them as words."""
+    if len(error.args) == 2 and isinstance(error.args[1], int):
+        return f"{error.args[0]}, error {error.args[1]}"
+    return str(error)
 
 
 def _remove(path: str) -> None:

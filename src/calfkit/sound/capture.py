@@ -135,3 +135,15 @@ def identify(
         if matches:
             return sound
     return None
+
+
+def default_device_opens(env: dict[str, str]) -> bool:
+    """Whether ALSA's default device opens for a process started with ``env`` (checked in a
+    fresh process, since ALSA reads its configuration once per process)."""
+    import subprocess
+
+    probe = (
+        "from calfkit.sound import alsa\n"
+        "raise SystemExit(alsa.default_device_problem() is not None)"
+    )
+    return subprocess.run([sys.executable, "-c", probe], env=env, check=False).returncode == 0

@@ -1,0 +1,94 @@
+"""What ``calfkit doctor`` reports: each back end's check, the one auto picks, a test beep."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from dataclasses import dataclass
+
+from calfkit.sound import alsa
+from calfkit.sound.backends import ORDER, Unavailable, open_backend
+from calfkit.sound.tones import Sound, render
+
+
+@dataclass(frozen=True)
+class Check:
+    """One back end or engine: ``works`` here or not, and ``why`` (or what it is)."""
+
+    name: str
+    works: bool
+    why: str
+    auto: bool = False  # the one ``--sound auto`` picks
+
+    @property
+    def verdict(self) -> str:
+        mark = "works" if self.works else "no"
+        text = f"{mark}: {self.why}" if self.why else mark
+        return f"{text}  <- auto" if self.auto else text
+
+
+def check_sound() -> list[Check]:
+    """Open each sound back end in turn (making no sound) and note whether it could play."""
+    alsa.silence_errors()
+    checks: list[Check] = []
+    picked = False
+    for name in ORDER:
+        try:
+            backend = open_backend(name, by_name=True)
+        except Unavailable as problem:
+            checks.append(Check(name, False, str(problem)))
+            continue
+        label = backend.label
+        backend.close()
+        why = "" if label == name else label
+        auto = not picked
+        if name == "simpleaudio":
+            try:
+                open_backend(name, by_name=False).close()
+            except Unavailable as skipped:
+                why = f"if asked for by name; auto skips it: {skipped}"
+                auto = False
+        if name == "off":
+            why = "silence"
+        picked = picked or auto
+        checks.append(Check(name, True, why, auto))
+    return checks
+
+
+def check_speech() -> list[Check]:
+    """Whether espeak-ng can render speech here, and whether macOS's say is there."""
+    from calfkit.speech import espeak_samples
+
+    checks = []
+    espeak = shutil.which("espeak-ng")
+    if espeak is None:
+        checks.append(
+            Check("espeak-ng", False, "not installed (e.g. `sudo apt install espeak-ng`)")
+        )
+    elif espeak_samples("calfkit", 22_050):
+        checks.append(Check("espeak-ng", True, espeak))
+    else:
+        checks.append(Check("espeak-ng", False, f"{espeak} produced no speech"))
+    if sys.platform == "darwin":
+        say = shutil.which("say")
+        checks.append(Check("say", say is not None, say or "not found"))
+    else:
+        checks.append(Check("say", False, "macOS only"))
+    return checks
+
+
+def test_beep() -> str:
+    """Play the step sound through the back end auto picks; say what happened."""
+    from calfkit.sound import pick_backend
+
+    problems: list[str] = []
+    backend, _ = pick_backend("auto", problems.append)
+    if problems:
+        return "not played: no sound back end works here"
+    try:
+        backend.play(render(Sound.STEP))
+    except Exception as error:  # a back end failing here is what doctor is for
+        return f"{backend.label} failed: {error}"
+    finally:
+        backend.close()
+    return f"played through {backend.label} (a rising two-note chime)"
