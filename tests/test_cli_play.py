@@ -194,3 +194,17 @@ def test_term_dumb_gets_plain_lines_even_on_a_terminal(
     code, out, _ = play(routine, *FAST)
     assert code == 0
     assert out.splitlines()[-1] == "[00:00] Finished"
+
+
+def test_the_end_says_how_this_session_compares_with_the_week(tmp_path: Path) -> None:
+    path = tmp_path / "short.yaml"
+    path.write_text("title: Short\nsteps:\n  - hold: Still\n    duration: 0.2\n", encoding="utf-8")
+    args = (str(path), "--lead-in", "0", "--sound", "off")
+    first = play(*args)
+    second = play(*args)
+    assert (first[0], first[1].splitlines()[-1]) == (0, "1st session this week")
+    assert (second[0], second[1].splitlines()[-1]) == (0, "2nd session this week")
+    # A sped-up preview is not a session of practice, and --no-history records nothing.
+    for extra in (("--speed", "10"), ("--no-history",)):
+        code, out, _ = play(*args, *extra)
+        assert code == 0 and "session this week" not in out

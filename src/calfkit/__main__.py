@@ -1,5 +1,7 @@
 """Lets ``python -m calfkit`` run the command line."""
 
+import sys
+
 from calfkit.cli import main
 
-main()
+sys.exit(main())

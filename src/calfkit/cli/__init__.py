@@ -6,9 +6,11 @@ lists it by name), so ``calfkit --help`` stays fast.
 
 from __future__ import annotations
 
+import errno
 import importlib
-import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import click
@@ -23,10 +25,26 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "validate": ("calfkit.cli.validate_cmd", "Check routine files and report every problem."),
     "schema": ("calfkit.cli.schema_cmd", "Print the JSON Schema of the routine format."),
     "export": ("calfkit.cli.export_cmd", "Render a routine's whole sound track to a WAV file."),
-    "history": ("calfkit.cli.history_cmd", "Show past sessions, this week's totals and your streak."),
+    "history": ("calfkit.cli.history_cmd", "Show past sessions, weekly totals and your streak."),
     "doctor": ("calfkit.cli.doctor_cmd", "Check which sound and speech back ends work here."),
     "new": ("calfkit.cli.new_cmd", "Write a starter routine into your routines folder."),
 }
+
+
+@contextmanager
+def _quiet_ends() -> Iterator[None]:
+    try:
+        yield
+    except KeyboardInterrupt:
+        from calfkit.cli.common import INTERRUPTED_EXIT
+
+        sys.exit(INTERRUPTED_EXIT)
+    except OSError as error:
+        if error.errno != errno.EPIPE:
+            raise
+        from calfkit.cli.common import end_quietly
+
+        end_quietly()
 
 
 class LazyGroup(click.Group):
@@ -41,6 +59,23 @@ class LazyGroup(click.Group):
         module = importlib.import_module(COMMANDS[cmd_name][0])
         command: click.Command = module.command
         return command
+
+    # click turns a closed stdout into exit status 1 and Ctrl-C into "Aborted!" with status 1;
+    # calfkit's contract is a quiet 0 for the first (`calfkit list | head -1`) and 130 for the
+    # second, so both are caught here, before click's own handlers see them.
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        with _quiet_ends():
+            return super().make_context(info_name, args, parent, **extra)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        with _quiet_ends():
+            return super().invoke(ctx)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = [(name, help_text) for name, (_, help_text) in COMMANDS.items()]
@@ -61,11 +96,5 @@ def cli() -> None:
 
 
 def main(argv: list[str] | None = None) -> Any:
-    """Entry point: runs the CLI and ends quietly when the reader of stdout goes away."""
-    try:
-        return cli.main(args=argv, prog_name="calfkit")
-    except BrokenPipeError:
-        # `calfkit list | head -1`: the reader left; say nothing and let the shell see success.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        sys.exit(0)
+    """Entry point for the console script and ``python -m calfkit``."""
+    return cli.main(args=argv, prog_name="calfkit")

@@ -4,32 +4,12 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import NoReturn
+from datetime import date, datetime
 
 import click
 
 from calfkit import library
-from calfkit.cli.common import errors_to_exit
-
-
-def end_quietly() -> NoReturn:
-    """The reader of stdout went away (``calfkit list | head -1``): stop, silently, with success.
-
-    click and rich would each exit with status 1 here; a listing cut short by its reader is
-    not a failure. stdout is pointed at the null device so the final flush cannot fail again.
-    """
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
-    sys.exit(0)
-
-
-def echo(text: str, *, colour: bool | None = None) -> None:
-    """``click.echo`` to stdout, ending quietly if the reader has gone."""
-    try:
-        click.echo(text, color=colour)
-        sys.stdout.flush()
-    except BrokenPipeError:
-        end_quietly()
+from calfkit.cli.common import echo, errors_to_exit
 
 
 @click.command(name="list")
@@ -56,15 +36,31 @@ def command(as_json: bool, tag: str | None) -> None:
         )
     if tag is not None:
         found = [entry for entry in found if tag in entry.tags]
+    from calfkit.history import last_done
+
+    done = last_done(entry.name for entry in found)
     if as_json:
         import json
 
-        echo(json.dumps([entry.to_json() for entry in found], indent=2))
+        listing = [{**entry.to_json(), "last_done": _iso(done.get(entry.name))} for entry in found]
+        echo(json.dumps(listing, indent=2))
         return
     if not found:
         click.echo(f"No routines with the tag {tag!r}." if tag else "No routines found.", err=True)
         return
-    _print_table(found)
+    _print_table(found, done)
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.isoformat()
+
+
+def _last_done_text(moment: datetime | None) -> str:
+    if moment is None:
+        return "never"
+    from calfkit.history import describe_when
+
+    return describe_when(moment, date.today())
 
 
 def _source_text(entry: library.Found) -> str:
@@ -81,13 +77,13 @@ _GAP = "  "
 _MIN_TITLE = 12
 
 
-def _print_table(found: list[library.Found]) -> None:
+def _print_table(found: list[library.Found], done: dict[str, datetime]) -> None:
     """The routines as an aligned table, styled like rich's box-less tables.
 
     Drawn by hand: importing rich costs more start-up than everything else ``list`` does
     (see bench/startup.py), and a table of five short columns needs none of it.
     """
-    header = ("Name", "Title", "Time", "Steps", "Source")
+    header = ("Name", "Title", "Time", "Steps", "Source", "Last done")
     rows: list[tuple[str, ...]] = []
     styles: list[str | None] = []
     for entry in found:
@@ -99,7 +95,8 @@ def _print_table(found: list[library.Found]) -> None:
         else:
             title, time, steps = f"invalid: {entry.error}", "-", "-"
             styles.append("invalid")
-        rows.append((entry.name, title, time, steps, _source_text(entry)))
+        last = _last_done_text(done.get(entry.name))
+        rows.append((entry.name, title, time, steps, _source_text(entry), last))
 
     widths = [max(_cells(row[i]) for row in [header, *rows]) for i in range(len(header))]
     spare = _terminal_width() - (sum(widths) + len(_GAP) * (len(widths) - 1))

@@ -15,15 +15,15 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from calfkit.cli.common import errors_to_exit
+from calfkit.cli.common import INTERRUPTED_EXIT, errors_to_exit
 from calfkit.cli.routine_arg import ROUTINE
 
 if TYPE_CHECKING:
     from calfkit.events import Controls, Sink
+    from calfkit.history import HistorySink
     from calfkit.live import LiveView
 
 SOUND_CHOICES = ("auto", "simpleaudio", "miniaudio", "system", "bell", "off")
-INTERRUPTED_EXIT = 130
 
 
 def _positive_speed(ctx: click.Context, param: click.Parameter, value: float) -> float:
@@ -201,6 +201,7 @@ def _play(
     keys = stdin_is_terminal(sys.stdin)
     warn = _Warnings()
     outcome = None
+    history_sink: HistorySink | None = None
     with ExitStack() as stack:
         # SIGTERM raises from here on, so every cleanup below runs for it as for Ctrl-C.
         stack.enter_context(terminate_raises())
@@ -225,7 +226,8 @@ def _play(
                 warn.view = view
                 sinks.append(view)
             if history:
-                sinks.append(_history_sink(sound, voice, warn, speed, sinks))
+                history_sink = _history_sink(sound, voice, warn, speed, sinks)
+                sinks.append(history_sink)
             controls: Controls
             if keys:
                 key_controls = stack.enter_context(KeyMode(sys.stdin.fileno(), sys.stdout))
@@ -258,6 +260,9 @@ def _play(
             sys.exit(1)
     if outcome is not None and outcome.status is Status.STOPPED:
         click.echo(f"stopped at step {outcome.step} of {outcome.steps_total}")
+    comparison = history_sink.summary_line() if history_sink is not None else None
+    if comparison is not None:
+        click.echo(comparison)
 
 
 def _describe(error: BaseException) -> str:
@@ -295,7 +300,7 @@ def _event_log(path: str) -> Sink:
 
 def _history_sink(
     choice: str, voice: bool, warn: _Warnings, speed: float, sinks: list[Sink]
-) -> Sink:
+) -> HistorySink:
     from calfkit.history import HistorySink
 
     label = "off"

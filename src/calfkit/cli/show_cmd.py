@@ -6,8 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from calfkit.cli.common import errors_to_exit
-from calfkit.cli.list_cmd import echo, end_quietly
+from calfkit.cli.common import echo, end_quietly, errors_to_exit
 from calfkit.cli.routine_arg import ROUTINE
 
 if TYPE_CHECKING:
