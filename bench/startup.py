@@ -42,6 +42,19 @@ def wall(command: list[str], env: dict[str, str]) -> float:
     return time.perf_counter() - start
 
 
+def practise(env: dict[str, str]) -> None:
+    """Play a short routine a few times at real speed, so the practice log has sessions."""
+    routine = Path(env["XDG_CONFIG_HOME"]) / "practice.yaml"
+    routine.parent.mkdir(parents=True, exist_ok=True)
+    routine.write_text("title: Practice\nsteps:\n  - hold: Still\n    duration: 0.1\n")
+    for _ in range(3):
+        subprocess.run(
+            [sys.executable, "-m", "calfkit", "play", str(routine), "--lead-in", "0",
+             "--sound", "off", "--plain"],
+            env=env, stdout=subprocess.DEVNULL, check=True,
+        )  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=30, help="rounds (default 30)")
@@ -54,10 +67,13 @@ def main() -> None:
         **os.environ,
         "XDG_CONFIG_HOME": str(work / "config"),
         "XDG_CACHE_HOME": str(work / "cache"),
+        "XDG_DATA_HOME": str(work / "data"),
         "COLUMNS": "100",
     }
-    for variable in ("CALFKIT_PATH", "CALFKIT_CONFIG_DIR", "CALFKIT_CACHE_DIR"):
+    for variable in ("CALFKIT_PATH", "CALFKIT_CONFIG_DIR", "CALFKIT_CACHE_DIR", "CALFKIT_HISTORY"):
         env.pop(variable, None)
+    # A user who runs `list` has practised before: its "last done" column reads a real log.
+    practise(env)
     # An installed package has its bytecode compiled; a checkout gets it on the first run,
     # unless the environment forbids writing it (then every run would compile calfkit anew).
     env.pop("PYTHONDONTWRITEBYTECODE", None)
