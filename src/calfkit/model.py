@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Union
 
 from calfkit.errors import Position
 
@@ -106,7 +105,7 @@ class Include(StepBase):
     routine: Routine
 
 
-Step = Union[Prepare, Do, Hold, Count, Breathe, Rest, Repeat, Sides, Include]
+Step = Prepare | Do | Hold | Count | Breathe | Rest | Repeat | Sides | Include
 
 
 @dataclass(frozen=True, kw_only=True)

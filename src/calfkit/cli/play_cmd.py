@@ -108,24 +108,6 @@ def command(
     Examples:  calfkit play calf-release
                calfkit play ./my-routine.yaml --from 3 --sound bell
     """
-    try:
-        _command(routine, speed, start, sound, voice, plain, lead_in, log_events, no_history)
-    except KeyboardInterrupt:
-        # Ctrl-C before or after playback (while loading, say) is still an interruption.
-        sys.exit(INTERRUPTED_EXIT)
-
-
-def _command(
-    routine: str,
-    speed: float,
-    start: int,
-    sound: str,
-    voice: bool,
-    plain: bool,
-    lead_in: float,
-    log_events: str | None,
-    no_history: bool,
-) -> None:
     from calfkit import library
     from calfkit.timeline import compile_routine
 
