@@ -7,8 +7,8 @@ and when, against the timeline.
 
 from __future__ import annotations
 
+import bisect
 import ctypes.util
-import json
 import os
 import shutil
 import subprocess
@@ -24,7 +24,7 @@ from calfkit.engine import Player
 from calfkit.events import Event, EventKind
 from calfkit.loader import load
 from calfkit.sound.backends import MiniaudioBackend
-from calfkit.sound.capture import FakeCard, bursts, default_device_opens, identify
+from calfkit.sound.capture import FakeCard, bursts, default_device_opens, due_sounds, identify
 from calfkit.sound.cues import SoundCues
 from calfkit.sound.sink import SoundSink
 from calfkit.sound.tones import SAMPLE_RATE, Sound, render
@@ -67,57 +67,47 @@ def expected_sounds() -> list[tuple[float, Sound]]:
     ]
 
 
-def play(card: FakeCard, tmp_path: Path, *options: str, env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
+def play(
+    card: FakeCard, tmp_path: Path, *options: str, env: dict[str, str] | None = None
+) -> tuple[subprocess.CompletedProcess[str], list[tuple[float, Sound]]]:
+    """Run ``calfkit play`` on the fake card; its result, and when each sound was due."""
     log = tmp_path / "events.jsonl"
     result = subprocess.run(
         [
-            sys.executable,
-            "-m",
-            "calfkit",
-            "play",
-            str(ROUTINE),
-            "--speed",
-            str(SPEED),
-            "--plain",
-            "--no-history",
-            "--log-events",
-            str(log),
-            *options,
+            sys.executable, "-m", "calfkit", "play", str(ROUTINE), "--speed", str(SPEED),
+            "--plain", "--no-history", "--log-events", str(log), *options,
         ],
         env=card.env(env),
         stdin=subprocess.DEVNULL,
         capture_output=True,
         text=True,
         timeout=60,
-    )
-    events = [json.loads(line) for line in log.read_text().splitlines()]
-    began = events[0]["wall"] - events[0]["actual"]
-    return result, began
+    )  # fmt: skip
+    return result, due_sounds(log, timeline(), lead_in=LEAD_IN)
 
 
-def assert_heard_as_scheduled(card: FakeCard, began: float) -> None:
+def assert_heard_as_scheduled(card: FakeCard, due: list[tuple[float, Sound]]) -> None:
     # An ALSA client may open a stream only to check the device; those carry no samples.
     streams = [s for s in card.streams() if any(s.samples)]
-    expected = expected_sounds()
-    assert [identify(s.samples[b.start : b.end]) for s in streams for b in bursts(s.samples)] == [
-        sound for _, sound in expected
-    ]
-    for stream, (at, sound) in zip(streams, expected, strict=True):
+    heard = [identify(s.samples[b.start : b.end]) for s in streams for b in bursts(s.samples)]
+    assert heard == [sound for _, sound in expected_sounds()]
+    assert [sound for _, sound in due] == heard
+    for stream, (at, sound) in zip(streams, due, strict=True):
         # The whole sound reached the device, nothing cut and nothing added but silence.
         assert stream.samples[: len(render(sound))] == render(sound)
         assert not any(stream.samples[len(render(sound)) :])
-        late = stream.opened - (began + at)
-        assert -0.005 < late < 0.1, f"{sound.value} at {at:.3f} s opened {late * 1000:.1f} ms late"
+        late = stream.opened - at
+        assert -0.001 < late < 0.05, f"{sound.value} reached ALSA {late * 1000:.1f} ms late"
 
 
 @needs_alsa
 def test_simpleaudio_plays_each_sound_in_order_whole_and_on_time(tmp_path: Path) -> None:
     card = FakeCard(tmp_path / "card")
-    result, began = play(card, tmp_path, "--sound", "simpleaudio")
+    result, due = play(card, tmp_path, "--sound", "simpleaudio")
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
     assert result.stdout.splitlines()[-1].endswith("Finished")
-    assert_heard_as_scheduled(card, began)
+    assert_heard_as_scheduled(card, due)
 
 
 @needs_alsa
@@ -134,10 +124,10 @@ def test_the_system_player_aplay_plays_each_sound_in_order_whole_and_on_time(
         assert found is not None
         (tools / tool).symlink_to(found)
     env = dict(os.environ, PATH=str(tools))
-    result, began = play(card, tmp_path, "--sound", "system", env=env)
+    result, due = play(card, tmp_path, "--sound", "system", env=env)
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
-    assert_heard_as_scheduled(card, began)
+    assert_heard_as_scheduled(card, due)
 
 
 class Origin:
@@ -172,19 +162,20 @@ def test_miniaudio_mixes_each_sound_into_its_stream_in_order_and_on_time() -> No
     )
     assert player.run().status.value == "finished"
     stream = array("h")
-    starts = []
-    for pulled_at, samples in pulls:
-        starts.append(pulled_at - len(stream) / SAMPLE_RATE)
+    offsets = []  # where each pull begins in the stream
+    for _, samples in pulls:
+        offsets.append(len(stream))
         stream.extend(samples)
-    # Where sample 0 sits on the monotonic clock (pulls run a little late, never early).
-    zero = sorted(starts)[len(starts) // 10]
     found = bursts(stream)
     expected = expected_sounds()
     assert [identify(stream[b.start : b.end]) for b in found] == [s for _, s in expected]
     for burst, (at, sound) in zip(found, expected, strict=True):
         assert burst.seconds() == pytest.approx(len(render(sound)) / SAMPLE_RATE, abs=0.002)
-        late = zero + burst.start / SAMPLE_RATE - (origin.at + at)
-        assert -0.005 < late < 0.06, f"{sound.value} at {at:.3f} s began {late * 1000:.1f} ms late"
+        # The sound reached the device with the pull that holds its first sample: never
+        # before its event, and within about one 10 ms period after it.
+        pulled_at = pulls[bisect.bisect_right(offsets, burst.start) - 1][0]
+        late = pulled_at - (origin.at + at)
+        assert 0 <= late < 0.04, f"{sound.value} at {at:.3f} s pulled {late * 1000:.1f} ms late"
 
 
 @needs_alsa
@@ -196,26 +187,15 @@ def test_without_a_sound_card_the_routine_plays_to_the_end_with_one_warning_and_
     if default_device_opens(env):
         pytest.skip("this machine has a sound device, so ALSA's default is not missing")
     result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "calfkit",
-            "play",
-            str(ROUTINE),
-            "--speed",
-            "50",
-            "--plain",
-            "--no-history",
-            "--sound",
-            choice,
-        ],
+        [sys.executable, "-m", "calfkit", "play", str(ROUTINE), "--speed", "50", "--plain",
+         "--no-history", "--sound", choice],
         env=env,
         stdin=subprocess.DEVNULL,
         capture_output=True,
         text=True,
         timeout=60,
         start_new_session=True,  # no controlling terminal: no bell to fall back to either
-    )
+    )  # fmt: skip
     assert result.returncode == 0
     lines = result.stderr.splitlines()
     assert len(lines) == 1 and lines[0].startswith("sound: "), result.stderr

@@ -9,6 +9,7 @@ ends) and name them by length and pitch (zero crossings per note), against :data
 from __future__ import annotations
 
 import itertools
+import json
 import os
 import sys
 from array import array
@@ -16,12 +17,34 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from calfkit.sound.tones import NOTES, SAMPLE_RATE, Sound, seconds
+from calfkit.timeline import Timeline
 
-_RECORDER = """#!/bin/sh
-# Run by ALSA's file plugin once per opened stream, with the samples on stdin.
+# Run by ALSA's file plugin once per opened stream, with the samples on stdin. bash reads the
+# time without starting another process ($EPOCHREALTIME, bash 5), so the stamp is close to
+# the moment ALSA opened the stream; plain sh asks date(1).
+_RECORDER_BASH = """#!{shell}
+stamp=$EPOCHREALTIME
+exec cat > "{folder}/$stamp.$$.raw"
+"""
+_RECORDER_SH = """#!/bin/sh
 stamp=$(date +%s.%N)
 exec cat > "{folder}/$stamp.$$.raw"
 """
+
+
+def _recorder(folder: Path) -> str:
+    import shutil
+    import subprocess
+
+    bash = shutil.which("bash")
+    if bash is not None:
+        check = subprocess.run(
+            [bash, "-c", 'test -n "$EPOCHREALTIME"'], capture_output=True, check=False
+        )
+        if check.returncode == 0:
+            return _RECORDER_BASH.format(shell=bash, folder=folder)
+    return _RECORDER_SH.format(folder=folder)
+
 
 _CONFIG = """pcm.!default {{
     type file
@@ -48,7 +71,7 @@ class FakeCard:
         self.captures = self.folder / "streams"
         self.captures.mkdir(parents=True, exist_ok=True)
         self.recorder = self.folder / "record.sh"
-        self.recorder.write_text(_RECORDER.format(folder=self.captures))
+        self.recorder.write_text(_recorder(self.captures))
         self.recorder.chmod(0o755)
         self.config = self.folder / "asound.conf"
         self.config.write_text(_CONFIG.format(recorder=self.recorder))
@@ -147,3 +170,34 @@ def default_device_opens(env: dict[str, str]) -> bool:
         "raise SystemExit(alsa.default_device_problem() is not None)"
     )
     return subprocess.run([sys.executable, "-c", probe], env=env, check=False).returncode == 0
+
+
+def due_sounds(
+    log: str | os.PathLike[str], timeline: Timeline, *, lead_in: float
+) -> list[tuple[float, Sound]]:
+    """When each sound of a session was due (Unix time) and which, from its ``--log-events``.
+
+    Each time comes from its own logged event (its wall time less how late it fired), so the
+    wall clock's slow drift against the monotonic one over a session does not creep in.
+    """
+    from calfkit.events import EventKind
+    from calfkit.sound.cues import SoundCues
+    from calfkit.testing import play_fast
+
+    logged = [json.loads(line) for line in Path(log).read_text().splitlines()]
+    # The same session on a fake clock gives the events with their segments; the log has
+    # every event but the TICKs, in the same order.
+    events = [
+        event
+        for event in play_fast(timeline, lead_in=lead_in).events
+        if event.kind is not EventKind.TICK
+    ]
+    if [entry["event"] for entry in logged] != [event.kind.value for event in events]:
+        raise ValueError("the event log is not of a whole, untouched session of this timeline")
+    cues = SoundCues()
+    due = []
+    for entry, event in zip(logged, events, strict=True):
+        sound = cues.sound_for(event)
+        if sound is not None:
+            due.append((entry["wall"] - (entry["actual"] - entry["scheduled"]), sound))
+    return due

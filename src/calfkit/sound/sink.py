@@ -1,14 +1,16 @@
 """The sound sink: turns the player's events into sounds without ever holding the player up.
 
-``handle()`` only looks the sound up and puts it on a queue; a worker thread hands it to the
-back end. When the back end fails, the worker moves to the next one that works (once), says
-so in one line, and replays the sound that failed; the routine goes on either way.
+``handle()`` only looks the sound up and puts it on a queue; a worker thread synthesises it
+(once: sounds are cached) and hands it to the back end. When the back end fails, the worker
+moves to the next one that works (once), says so in one line, and replays the sound that
+failed; the routine goes on either way.
 """
 
 from __future__ import annotations
 
 import contextlib
 import queue
+import sys
 import threading
 from array import array
 from collections.abc import Callable, Sequence
@@ -43,7 +45,15 @@ class SoundSink:
         self._cues = SoundCues(speak_counts=speak_counts)
         self._muted = False
         self.beeps = beeps
-        self._queue: queue.SimpleQueue[array[int] | None] = queue.SimpleQueue()
+        self._queue: queue.SimpleQueue[Sound | array[int] | None] = queue.SimpleQueue()
+        # A session opens with one of these two; the rest are synthesised while the worker idles.
+        render(Sound.LEAD_IN)
+        render(Sound.STEP)
+        self._cold = [sound for sound in Sound if sound not in (Sound.LEAD_IN, Sound.STEP)]
+        # The worker must get the interpreter soon after an event even while the player's
+        # thread runs other sinks (drawing, logging): a 1 ms switch interval (default 5 ms)
+        # bounds that wait, which is most of what a sound can be late by.
+        sys.setswitchinterval(min(sys.getswitchinterval(), 0.001))
         self._worker = threading.Thread(target=self._run, name="calfkit-sound", daemon=True)
         self._worker.start()
 
@@ -72,7 +82,7 @@ class SoundSink:
     def play(self, sound: Sound) -> None:
         """Queue ``sound`` (unless muted); returns at once."""
         if not self._muted:
-            self._queue.put(render(sound))
+            self._queue.put(sound)
 
     def play_samples(self, samples: array[int]) -> None:
         """Queue any samples at the sounds' rate (unless muted); returns at once."""
@@ -87,9 +97,19 @@ class SoundSink:
 
     def _run(self) -> None:
         while True:
-            samples = self._queue.get()
-            if samples is None:
+            if self._cold:
+                # Synthesising a sound takes milliseconds: do it between sounds, never in
+                # handle(), so no event waits for it (the lead-in leaves time for them all).
+                try:
+                    item = self._queue.get_nowait()
+                except queue.Empty:
+                    render(self._cold.pop(0))
+                    continue
+            else:
+                item = self._queue.get()
+            if item is None:
                 return
+            samples = render(item) if isinstance(item, Sound) else item
             try:
                 self.backend.play(samples)
             except BackendFailed as failure:
