@@ -249,3 +249,55 @@ def test_bursts_split_sounds_apart_and_find_their_edges() -> None:
     assert len(found) == 2
     assert [identify(track[b.start : b.end]) for b in found] == [Sound.STEP, Sound.COUNT]
     assert abs(found[0].start - 1000) < 60 and abs(found[1].end - (30000 + len(count))) < 60
+
+
+def test_the_docs_table_lists_every_sound_with_its_pitches_and_length() -> None:
+    docs = (Path(__file__).parent.parent / "docs" / "sound.md").read_text()
+    rows = {}
+    for line in docs.splitlines():
+        if line.startswith("| `"):
+            cells = [cell.strip() for cell in line.strip("|").split("|")]
+            rows[cells[0].strip("`")] = (cells[2], cells[3])
+    expected = {}
+    for sound in Sound:
+        pitches = " → ".join(
+            f"{n.start_hz:.0f}" if n.end_hz is None else f"{n.start_hz:.0f}–{n.end_hz:.0f}"
+            for n in NOTES[sound]
+        )
+        expected[sound.value] = (pitches, f"{seconds(sound):.2f} s")
+    assert rows == expected
+
+
+def test_auto_skips_simpleaudio_on_python_3_12_and_later_but_not_when_asked_by_name(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from calfkit.sound import backends
+
+    monkeypatch.setattr(backends.sys, "version_info", (3, 12, 0))
+    with pytest.raises(backends.Unavailable, match="known to crash"):
+        backends.SimpleaudioBackend(by_name=False)
+    try:
+        backends.SimpleaudioBackend(by_name=True).close()
+    except backends.Unavailable as why:
+        assert "known to crash" not in str(why)  # unavailable here for another reason
+
+
+def test_a_back_end_asked_for_by_name_that_cannot_play_gives_one_line_and_the_next(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from calfkit.sound import backends
+
+    def fake_open(name: str, *, by_name: bool = True) -> backends.Backend:
+        if name in ("miniaudio", "system"):
+            raise backends.Unavailable(f"{name} is missing here")
+        return backends.OffBackend() if name == "off" else SlowBackend()
+
+    monkeypatch.setattr(backends, "open_backend", fake_open)
+    warnings: list[str] = []
+    backend, fallbacks = pick_backend("miniaudio", warnings.append)
+    assert isinstance(backend, SlowBackend) and fallbacks == []  # the bell was next, and last
+    assert warnings == ["sound: miniaudio is not available (miniaudio is missing here); using slow"]
+    warnings.clear()
+    backend, fallbacks = pick_backend("auto", warnings.append)
+    assert isinstance(backend, SlowBackend) and fallbacks == ["miniaudio", "system", "bell"]
+    assert warnings == []

@@ -52,6 +52,23 @@ def _alsa_missing() -> str | None:
 needs_alsa = pytest.mark.skipif(_alsa_missing() is not None, reason=str(_alsa_missing()))
 
 
+def _missing(module: str) -> bool:
+    try:
+        __import__(module)
+    except ImportError:
+        return True
+    return False
+
+
+needs_simpleaudio = pytest.mark.skipif(
+    _missing("simpleaudio"),
+    reason="simpleaudio is not installed (pip install calfkit[simpleaudio])",
+)
+needs_miniaudio = pytest.mark.skipif(
+    _missing("miniaudio"), reason="miniaudio is not installed (pip install calfkit[audio])"
+)
+
+
 def timeline() -> Timeline:
     return compile_routine(load(ROUTINE))
 
@@ -101,6 +118,7 @@ def assert_heard_as_scheduled(card: FakeCard, due: list[tuple[float, Sound]]) ->
 
 
 @needs_alsa
+@needs_simpleaudio
 def test_simpleaudio_plays_each_sound_in_order_whole_and_on_time(tmp_path: Path) -> None:
     card = FakeCard(tmp_path / "card")
     result, due = play(card, tmp_path, "--sound", "simpleaudio")
@@ -144,6 +162,7 @@ class Origin:
         pass
 
 
+@needs_miniaudio
 def test_miniaudio_mixes_each_sound_into_its_stream_in_order_and_on_time() -> None:
     import miniaudio
 

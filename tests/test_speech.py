@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import importlib.util
 import json
 import shutil
 import subprocess
@@ -175,6 +176,9 @@ def test_espeak_ng_renders_speech_at_the_sound_rate() -> None:
 @has_espeak
 @pytest.mark.audio
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="ALSA's file plugin needs Linux")
+@pytest.mark.skipif(
+    importlib.util.find_spec("simpleaudio") is None, reason="simpleaudio is not installed"
+)
 def test_real_espeak_ng_speech_reaches_the_device_whole_between_the_beeps(tmp_path: Path) -> None:
     card = FakeCard(tmp_path / "card")
     routine = ROUTINES / "short-voice.yaml"
