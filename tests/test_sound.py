@@ -122,13 +122,15 @@ class SlowBackend:
         self.delay = delay
         self.played: list[int] = []
         self.closed = False
+        self.waited: bool | None = None
 
     def play(self, samples: array[int]) -> None:
         time.sleep(self.delay)
         self.played.append(len(samples))
 
-    def close(self) -> None:
+    def close(self, *, wait: bool = True) -> None:
         self.closed = True
+        self.waited = wait
 
 
 class FailingBackend:
@@ -141,7 +143,7 @@ class FailingBackend:
         self.calls += 1
         raise BackendFailed("device went away")
 
-    def close(self) -> None:
+    def close(self, *, wait: bool = True) -> None:
         pass
 
 
@@ -301,3 +303,18 @@ def test_a_back_end_asked_for_by_name_that_cannot_play_gives_one_line_and_the_ne
     backend, fallbacks = pick_backend("auto", warnings.append)
     assert isinstance(backend, SlowBackend) and fallbacks == ["miniaudio", "system", "bell"]
     assert warnings == []
+
+
+def test_the_last_sound_rings_out_at_the_end_but_not_after_quitting() -> None:
+    from calfkit.events import Command
+
+    finished = SlowBackend(delay=0.0)
+    play_fast(sound_check_timeline(), sinks=[SoundSink(finished, warn=pytest.fail)])
+    assert finished.waited is True
+    quit_early = SlowBackend(delay=0.0)
+    play_fast(
+        sound_check_timeline(),
+        sinks=[SoundSink(quit_early, warn=pytest.fail)],
+        keys=[(4.0, Command.QUIT)],
+    )
+    assert quit_early.waited is False

@@ -49,7 +49,8 @@ class Backend(Protocol):
 
     def play(self, samples: array[int]) -> None: ...
 
-    def close(self) -> None: ...
+    def close(self, *, wait: bool = True) -> None:
+        """Release the device; ``wait``: let sounds already playing finish first."""
 
 
 class SimpleaudioBackend:
@@ -83,8 +84,8 @@ class SimpleaudioBackend:
         except Exception as error:
             raise BackendFailed(" ".join(str(error).split())) from None
 
-    def close(self) -> None:
-        deadline = time.monotonic() + CLOSE_WAIT_SECONDS
+    def close(self, *, wait: bool = True) -> None:
+        deadline = time.monotonic() + (CLOSE_WAIT_SECONDS if wait else 0.0)
         for playing in self._playing:
             while playing.is_playing() and time.monotonic() < deadline:
                 time.sleep(0.01)
@@ -172,9 +173,9 @@ class MiniaudioBackend:
         with self._lock:
             self._incoming.append(samples)
 
-    def close(self) -> None:
+    def close(self, *, wait: bool = True) -> None:
         # Let what is queued or playing finish.
-        deadline = time.monotonic() + CLOSE_WAIT_SECONDS
+        deadline = time.monotonic() + (CLOSE_WAIT_SECONDS if wait else 0.0)
         # Stopping a device whose stream never ran can hang inside miniaudio (seen with ALSA).
         self._pulled.wait(CLOSE_WAIT_SECONDS)
         while time.monotonic() < deadline:
@@ -255,8 +256,8 @@ class SystemPlayerBackend:
             raise BackendFailed(str(error)) from None
         self._running.append((process, path))
 
-    def close(self) -> None:
-        deadline = time.monotonic() + CLOSE_WAIT_SECONDS
+    def close(self, *, wait: bool = True) -> None:
+        deadline = time.monotonic() + (CLOSE_WAIT_SECONDS if wait else 0.0)
         for process, _ in self._running:
             try:
                 process.wait(timeout=max(0.0, deadline - time.monotonic()))
@@ -299,7 +300,7 @@ class BellBackend:
         except OSError as error:
             raise BackendFailed(str(error)) from None
 
-    def close(self) -> None:
+    def close(self, *, wait: bool = True) -> None:
         self._tty.close()
 
 
@@ -311,7 +312,7 @@ class OffBackend:
     def play(self, samples: array[int]) -> None:
         pass
 
-    def close(self) -> None:
+    def close(self, *, wait: bool = True) -> None:
         pass
 
 

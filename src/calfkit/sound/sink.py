@@ -20,6 +20,9 @@ from calfkit.sound.backends import Backend, BackendFailed, OffBackend, open_firs
 from calfkit.sound.cues import SoundCues
 from calfkit.sound.tones import Sound, render
 
+CLOSE_JOIN_SECONDS = 3.0
+"""The longest ``close()`` waits for queued sounds to be handed to a back end."""
+
 
 class SoundSink:
     """Plays a sound for each event that has one (see :func:`calfkit.sound.cues.sound_for`).
@@ -45,6 +48,7 @@ class SoundSink:
         self._cues = SoundCues(speak_counts=speak_counts)
         self._muted = False
         self.beeps = beeps
+        self._stopped = False
         self._queue: queue.SimpleQueue[Sound | array[int] | None] = queue.SimpleQueue()
         # A session opens with one of these two; the rest are synthesised while the worker idles.
         render(Sound.LEAD_IN)
@@ -70,6 +74,8 @@ class SoundSink:
         self._cues.speak_counts = value
 
     def handle(self, event: Event) -> None:
+        if event.kind is EventKind.STOP:
+            self._stopped = True  # stopped early: closing need not let sounds ring out
         if event.kind is EventKind.MUTE:
             self._muted = True
         elif event.kind is EventKind.UNMUTE:
@@ -90,10 +96,13 @@ class SoundSink:
             self._queue.put(samples)
 
     def close(self) -> None:
-        """Play what is queued, let the last sound finish, and release the back end."""
+        """Play what is queued, let the last sound finish (unless the session was stopped
+        early), and release the back end."""
         self._queue.put(None)
-        self._worker.join()
-        self.backend.close()
+        self._worker.join(CLOSE_JOIN_SECONDS)
+        if self._worker.is_alive():
+            return  # a back end stuck inside play(): leave it to die with the process
+        self.backend.close(wait=not self._stopped)
 
     def _run(self) -> None:
         while True:
@@ -119,7 +128,7 @@ class SoundSink:
         failed = self.backend
         # It already failed; closing it is a courtesy that must not stop the fallback.
         with contextlib.suppress(Exception):
-            failed.close()
+            failed.close(wait=False)
         if self._fell_back:
             self.backend = OffBackend()
             self._warn(f"sound: {failed.label} failed too ({why}); sound is off")
