@@ -221,3 +221,18 @@ def test_real_espeak_ng_speech_reaches_the_device_whole_between_the_beeps(tmp_pa
     assert first_ends <= at[1] < first_ends + 0.15  # ...so the next waits for it, then follows
     assert at[2] == pytest.approx(5.0, abs=0.1) and at[3] == pytest.approx(8.0, abs=0.15)
     assert result.stdout.splitlines()[-1].endswith("Finished")
+
+
+def test_quitting_cuts_the_phrase_in_progress_so_the_exit_is_prompt(tmp_path: Path) -> None:
+    from calfkit.events import Command
+    from calfkit.testing import ScriptedControls
+
+    speaker, log = fake_speaker(tmp_path)
+    sink = SpeechSink(speaker)
+    timeline = compile_routine(load(ROUTINES / "sound-check.yaml"))
+    began = time.monotonic()
+    controls = ScriptedControls([(0.2, Command.QUIT)], origin=began)
+    Player(timeline, clock=MonotonicClock(), sinks=[sink], controls=controls, lead_in=0).run()
+    # The first cue takes the fake engine about a second; quitting does not wait for it.
+    assert time.monotonic() - began < 0.6
+    assert not log.exists()  # the fake engine was stopped before it finished its phrase

@@ -292,6 +292,7 @@ class SpeechSink:
         self._muted = False
         self._broken = False
         self._closed = False
+        self._stopped = False  # ended early (q, Ctrl-C): no phrase is worth waiting for
         self._condition = threading.Condition()
         self._worker = threading.Thread(target=self._run, name="calfkit-speech", daemon=True)
         self._worker.start()
@@ -305,6 +306,8 @@ class SpeechSink:
         if kind in (EventKind.MUTE, EventKind.STOP):
             with self._condition:
                 self.queue.clear()
+        if kind is EventKind.STOP:
+            self._stopped = True
         utterance = self._announcer.utterance(event)
         if utterance is None or self._muted:
             return
@@ -318,10 +321,13 @@ class SpeechSink:
             self._beep(utterance.beep)
 
     def close(self) -> None:
-        """Let the phrase in progress and any fresh one waiting be said, then stop."""
+        """Let the phrase in progress and any fresh one waiting be said, then stop (at once,
+        if the session was stopped early)."""
         with self._condition:
             self._closed = True
             self._condition.notify()
+        if self._stopped:
+            self.speaker.stop()
         self._worker.join(CLOSE_WAIT_SECONDS)
         if self._worker.is_alive():
             self.speaker.stop()
