@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -237,11 +238,17 @@ class _RoutineBuilder:
         in_sides: bool,
         depth: int,
         skip: tuple[str, ...] = (),
-        anchor: Position | None = None,
+        anchor: Node | None = None,
         steps_in_sides: bool | None = None,
+        by_name: dict[str, spec.Key] | None = None,
     ) -> dict[str, Any]:
-        """Check a mapping's keys and convert its values; missing optional keys are absent."""
-        by_name = {key.name: key for key in keys}
+        """Check a mapping's keys and convert its values; missing optional keys are absent.
+
+        ``anchor`` is where a missing key is reported (the node itself if not given);
+        ``by_name`` is ``keys`` by name, when the caller has it already.
+        """
+        if by_name is None:
+            by_name = {key.name: key for key in keys}
         values: dict[str, Any] = {}
         for key_node, value_node in node.pairs:
             key_name = key_node.value if isinstance(key_node.value, str) else None
@@ -258,7 +265,7 @@ class _RoutineBuilder:
         for key in keys:
             if key.required and key.name not in values and node.get(key.name) is None:
                 self.problem(
-                    anchor or node.position,
+                    (anchor or node).position,
                     f"{context}missing '{key.name}' ({key.type.expected})",
                 )
         return values
@@ -518,23 +525,30 @@ class _RoutineBuilder:
                 f"nest at most {MAX_NESTING} levels",
             )
         inner_sides = in_sides or kind.key == "sides"
-        head = spec.Key(kind.key, kind.value, kind.description, required=True)
-        first = self.value(head, kind_value, context, in_sides=in_sides, depth=level)
+        known = _KIND_INFO[kind.key]
+        first = self.value(known.head, kind_value, context, in_sides=in_sides, depth=level)
+        if len(kind_pairs) == 1:
+            skip: tuple[str, ...] = (kind.key,)
+        else:
+            skip = tuple(str(key.value) for key, _ in kind_pairs)
         values = self.mapping(
             node,
-            kind.all_keys(),
+            known.keys,
             context,
-            f"a {kind.key} step",
+            known.what,
             in_sides=in_sides,
             steps_in_sides=inner_sides,
             depth=level,
-            skip=tuple(str(key.value) for key, _ in kind_pairs),
-            anchor=kind_key.position,
+            skip=skip,
+            anchor=kind_key,
+            by_name=known.by_name,
         )
-        if first is INVALID or any(value is INVALID for value in values.values()):
+        # One step of a hundred thousand: checked without generator expressions.
+        if first is INVALID or INVALID in values.values():
             return INVALID
-        if any(key.required and key.name not in values for key in kind.keys):
-            return INVALID
+        for required in known.required:
+            if required not in values:
+                return INVALID
         common: dict[str, Any] = {
             "name": values.get("name"),
             "note": values.get("note"),
@@ -601,6 +615,29 @@ class _RoutineBuilder:
                 f"repeat, sides and routine steps nest at most {MAX_NESTING} levels",
             )
         return Include(ref=ref, routine=included, **common)
+
+
+@dataclass(frozen=True)
+class _KindInfo:
+    """What checking a step of one kind needs, worked out once rather than once per step."""
+
+    head: spec.Key  # the kind key itself, as a required key
+    keys: tuple[spec.Key, ...]  # every other key the step takes
+    by_name: dict[str, spec.Key]
+    required: tuple[str, ...]  # the names of the required ones
+    what: str  # "a hold step", for messages
+
+
+_KIND_INFO = {
+    kind.key: _KindInfo(
+        head=spec.Key(kind.key, kind.value, kind.description, required=True),
+        keys=kind.all_keys(),
+        by_name={key.name: key for key in kind.all_keys()},
+        required=tuple(key.name for key in kind.all_keys() if key.required),
+        what=f"a {kind.key} step",
+    )
+    for kind in spec.STEP_KINDS
+}
 
 
 def _sha256(data: bytes) -> str:

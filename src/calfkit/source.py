@@ -431,6 +431,9 @@ class _TreeReader:
         identity = (type(key.value).__name__, key.value)
         first = self.seen_keys[-1].get(identity)
         if first is not None:
+            if self.problems.full:  # a mapping of 200,000 copies of one key stays quick
+                self.problems.dropped += 1
+                return
             where = f"line {first.line}, column {first.column}"
             self.problems.append(
                 Problem(key.position, f"duplicate key {_show_key(key)} (first given at {where})")
