@@ -119,6 +119,17 @@ def test_start_comes_first_with_the_timeline_and_steps_carry_their_text() -> Non
     assert {e.ends_at for e in steps} == {20.0}
 
 
+def test_start_says_when_the_routine_ends_whatever_the_clock_reads_at_the_start() -> None:
+    # A real clock does not start at 0: START's end time must not come from a stale anchor.
+    sink = RecordingSink()
+    clock = FakeClock(start=5000.0)
+    Player(EVERY_KIND, clock=clock, sinks=[sink], lead_in=3, speed=2).run()
+    start = sink.events[0]
+    assert start.kind is K.START
+    assert start.ends_at == (3 + 20) / 2
+    assert {e.ends_at for e in sink.of(K.LEAD_IN, K.STEP)} == {11.5}
+
+
 def test_the_clock_only_ever_waits_for_a_scheduled_event() -> None:
     played = play_fast(EVERY_KIND)
     scheduled = {e.scheduled for e in played.events}

@@ -194,13 +194,15 @@ class Player:
         return self.outcome
 
     def _play(self) -> Status:
+        if self._first < len(self._segments):
+            # Anchored before START is told, so its ``ends_at`` is already right.
+            self._anchor = self._origin + self.lead_in / self.speed
+            self._anchor_at = self._segments[self._first].start
         self._emit(EventKind.START, self._origin, timeline=self.timeline)
         if self._first >= len(self._segments):
             self._emit(EventKind.FINISH, self._origin)
             return Status.FINISHED
         first = self._segments[self._first]
-        self._anchor = self._origin + self.lead_in / self.speed
-        self._anchor_at = first.start
         if self.lead_in > 0:
             self._begin_lead_in(first)
         else:
