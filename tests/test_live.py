@@ -10,11 +10,12 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
+from calfkit.engine import Player
 from calfkit.events import Command, Event, EventKind
 from calfkit.live import LiveView, Summary, clock_text
 from calfkit.loader import load
 from calfkit.model import Hold, Routine
-from calfkit.testing import play_fast
+from calfkit.testing import FakeClock, RecordingSink, ScriptedControls, play_fast
 from calfkit.timeline import Segment, SegmentKind, Tick, TickKind, Timeline, compile_routine
 
 HOLD = Segment(
@@ -507,3 +508,70 @@ def test_if_stopping_the_live_display_fails_the_alternate_screen_is_still_left()
         view.close()
     out = buffer.getvalue()
     assert out.endswith("\x1b[?1049l\x1b[?25h")
+
+
+def test_time_left_while_a_ready_step_waits_is_the_rest_of_the_plan(
+    small_timeline: Timeline,
+) -> None:
+    # small_timeline: a ready step (10 s as planned) first, then 90 s of rolling and more.
+    seen: list[str] = []
+
+    class Peek:
+        def handle(self, event: Event) -> None:
+            if event.kind is EventKind.WAITING:
+                seen.append(screen_text(view, 80))
+
+        def close(self) -> None:
+            pass
+
+    view = quiet_view()
+    for lead_in in (0.0, 3.0):
+        seen.clear()
+        sink = RecordingSink()
+        Player(
+            small_timeline,
+            clock=FakeClock(start=7000.0),  # a real clock is nowhere near 0
+            controls=ScriptedControls([(lead_in + 30.0, Command.ENTER)], origin=7000.0),
+            sinks=[sink, view, Peek()],
+            lead_in=lead_in,
+            keys_interactive=True,
+        ).run()
+        view = quiet_view()
+        total = clock_text(small_timeline.total)
+        assert len(seen) == 1
+        assert f"0% · {total} left" in seen[0], seen[0]
+
+
+def test_the_progress_bar_never_goes_back_when_a_step_is_extended() -> None:
+    view = quiet_view()
+    start(view)
+    view.handle(step(HOLD, 0.0, 85.0))
+    for at in range(1, 31):
+        view.handle(
+            ev(EventKind.TICK, float(at), step=1, segment=HOLD, number=45 - at, ends_at=85.0)
+        )
+    before = re.search(r"(\d+)% · (\S+) left", screen_text(view, 80))
+    assert before is not None and before.groups() == ("35", "00:55")
+    view.handle(
+        ev(EventKind.EXTEND, 30.0, step=1, segment=HOLD, number=10, step_ends_at=55.0, ends_at=95.0)
+    )
+    after = re.search(r"(\d+)% · (\S+) left", screen_text(view, 80))
+    assert after is not None and after.groups() == ("35", "01:05")
+    assert "00:25" in screen_text(view, 80)
+
+
+def test_where_names_the_block_so_rounds_of_different_repeats_are_told_apart() -> None:
+    named = Segment(
+        index=1,
+        top=1,
+        kind=SegmentKind.COUNT,
+        text="Lower your heels",
+        start=0.0,
+        duration=10.0,
+        name="Legs turned out",
+        where=("Calf Release", "Round 2 of 3"),
+    )
+    view = quiet_view()
+    view.handle(ev(EventKind.START, 0.0, timeline=Timeline(ROUTINE, (named,)), ends_at=10.0))
+    view.handle(step(named, 0.0, 10.0))
+    assert "Legs turned out · Calf Release · Round 2 of 3" in screen_text(view, 80)

@@ -84,6 +84,15 @@ class Summary:
         return [head, body]
 
 
+def _where(segment: Segment) -> str:
+    """Where the step stands: the block's name (which of several repeats this is), then the
+    rounds, sides and included routines it sits in."""
+    parts = [*segment.where]
+    if segment.name and segment.name not in parts:
+        parts.insert(0, segment.name)
+    return " · ".join(parts)
+
+
 class Bar:
     """A progress bar filling the line, then ``label``. The done and to-do parts differ in
     shape, not only in colour, so the bar still reads under NO_COLOR."""
@@ -182,6 +191,8 @@ class LiveView:
         self.paused = False
         self.muted = False
         self.routine_left: float | None = None
+        self._left_at: float | None = None  # when ``routine_left`` was last worked out
+        self._extra = 0.0  # seconds ``+`` added to the step in progress
         self.notices: list[str] = []
 
         self._start_actual: float | None = None
@@ -263,6 +274,17 @@ class LiveView:
         kind = event.kind
         if event.ends_at is not None:
             self.routine_left = max(0.0, event.ends_at - event.scheduled) * self.speed
+            self._left_at = event.scheduled
+        elif (
+            kind in (EventKind.STEP, EventKind.SWITCH)
+            and self.routine_left is not None
+            and self._left_at is not None
+        ):
+            # A ready step that waits for Enter has no planned end; the plan ran on unpaused
+            # from the last event that had one until this step began.
+            gone = (event.scheduled - self._left_at) * self.speed
+            self.routine_left = max(0.0, self.routine_left - gone)
+            self._left_at = event.scheduled
         if event.step_ends_at is not None:
             self.step_left = max(0.0, event.step_ends_at - event.scheduled) * self.speed
 
@@ -307,6 +329,8 @@ class LiveView:
             self._leaving_by_key = True
         elif kind is EventKind.BACK:
             self._leaving_by_key = True
+        elif kind is EventKind.EXTEND:
+            self._extra += float(event.number or 0)
         elif kind is EventKind.MUTE:
             self.muted = True
         elif kind is EventKind.UNMUTE:
@@ -330,6 +354,7 @@ class LiveView:
         self._leaving_by_key = False
         self.segment = event.segment
         self.lead_in = None
+        self._extra = 0.0
         self.counter = None
         self.waiting = False
         if self.segment is not None:
@@ -404,8 +429,9 @@ class LiveView:
                 )
             parts.append(self._panel)
             parts.append(Text(self._progress_in_step(), style="bold cyan", justify="center"))
-            if segment.where:
-                parts.append(Text(" · ".join(segment.where), justify="center"))
+            where = _where(segment)
+            if where:
+                parts.append(Text(where, justify="center"))
             parts.append(Text(self._next_text(), style="dim"))
             if self.caution and self._steps_entered == 1:
                 # Without a lead-in the caution would never be seen: keep it for the first step.
@@ -463,9 +489,8 @@ class LiveView:
         done = 0.0
         segment = self.segment
         if segment is not None:
-            into = segment.duration - (
-                segment.duration if self.step_left is None else self.step_left
-            )
+            length = segment.duration + self._extra
+            into = length - (length if self.step_left is None else self.step_left)
             done = segment.start + min(segment.duration, max(0.0, into))
         left = self.routine_left if self.routine_left is not None else total - done
         percent = 0 if total <= 0 else min(100, int(100 * done / total))
