@@ -110,6 +110,24 @@ def routine_with(step: dict[str, Any]) -> dict[str, Any]:
         {"routine": "calf-release"},
         {"routine": "../parts/x.yml"},
         {"count": 1000, "every": 0.5},
+        {"sides": ["left"], "switch": "0s", "steps": [{"rest": 1}]},
+        {"sides": ["left"], "switch": "0:00", "steps": [{"rest": 1}]},
+        {"do": "x", "duration": "0:01"},
+        {"do": "x", "duration": "0.5s"},
+        {"do": "{sides} and {Side} are only text", "duration": 1},
+        {
+            "sides": ["right", "left"],
+            "steps": [
+                {
+                    "repeat": 2,
+                    "steps": [
+                        {"do": "Your {side} leg", "duration": 3, "note": "{other_side} rests"},
+                        {"count": 3, "cue": "{side}", "name": "{side}"},
+                        {"rest": 2, "cue": "Shake out the {side} leg"},
+                    ],
+                }
+            ],
+        },
     ],
 )
 def test_schema_accepts_valid_steps(
@@ -137,6 +155,14 @@ def test_schema_accepts_valid_steps(
         {"routine": "Not A Name"},
         {"rest": 1, "every": 1},
         {"rest": True},
+        {"do": "x", "duration": "0s"},
+        {"do": "x", "duration": "0:00"},
+        {"hold": "x", "duration": "0m0.0s"},
+        {"rest": "00s"},
+        {"do": "Lift your {side} leg", "duration": 3},
+        {"repeat": 2, "steps": [{"count": 3, "cue": "{other_side}"}]},
+        {"sides": ["left"], "name": "The {side} leg", "steps": [{"rest": 1}]},
+        {"sides": ["left"], "steps": [{"rest": 1}], "note": "then {other_side}"},
     ],
 )
 def test_schema_rejects_invalid_steps(
@@ -171,6 +197,11 @@ values = st.one_of(
             "45s",
             "1:30",
             "1m30s",
+            "0s",
+            "0:00",
+            "0.5s",
+            "{side}",
+            "Lift the {other_side} leg",
             "ready",
             "45",
             "right",
@@ -197,10 +228,11 @@ def leaf_steps(draw: st.DrawFn) -> dict[str, Any]:
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
     phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink],
 )
-@given(step=leaf_steps())
+@given(leaf=leaf_steps(), in_sides=st.booleans())
 def test_the_validator_and_the_schema_agree_on_leaf_steps(
-    step: dict[str, Any], tmp_path_factory: pytest.TempPathFactory
+    leaf: dict[str, Any], in_sides: bool, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
+    step = {"sides": ["right", "left"], "steps": [leaf]} if in_sides else leaf
     schema_says = jsonschema.Draft7Validator(json_schema()).is_valid(routine_with(step))
     path = tmp_path_factory.mktemp("agree") / "step.yaml"
     path.write_text(json.dumps(routine_with(step)), encoding="utf-8")
