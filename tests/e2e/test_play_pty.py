@@ -334,3 +334,28 @@ def test_no_color_leaves_out_every_colour_but_keeps_bold_and_reverse(player: Pla
     params = {param for code in codes for param in code.split(b";")}
     assert {b"1", b"7"} <= params  # bold, reverse video
     assert not {p for p in params if len(p) == 2 and p[:1] in b"349"}  # no colours at all
+
+
+def test_q_during_the_lead_in_says_no_step_had_begun(player: Player) -> None:
+    session = player.start(player.routine(WALL_WORK), "--lead-in", "30", "--from", "2")
+    session.wait_for("Starting in")
+    session.press("q")
+    assert session.finish() == 0
+    session.assert_terminal_restored()
+    lines = session.screen.text.strip().splitlines()
+    assert lines[0] == "Stopped Wall work (quit)."
+    assert lines[-1] == "stopped before step 3 of 4"
+    assert player.kinds()[-1] == "stop"
+
+
+def test_m_mutes_and_unmutes_and_the_key_help_says_which(player: Player) -> None:
+    session = player.start(player.routine(WALL_WORK), "--lead-in", "0")
+    session.wait_for("m mute · q quit")
+    session.press("m")
+    session.wait_for("m unmute · q quit")
+    session.press("m")
+    session.wait_for("m mute · q quit")
+    session.press("q")
+    assert session.finish() == 0
+    session.assert_terminal_restored()
+    assert player.kinds() == ["start", "step", "mute", "unmute", "stop"]

@@ -241,7 +241,12 @@ def _play(
             click.echo(f"calfkit: error: playback failed: {_describe(error)}", err=True)
             sys.exit(1)
     if outcome is not None and outcome.status is Status.STOPPED:
-        click.echo(f"stopped at step {outcome.step} of {outcome.steps_total}")
+        if outcome.step:
+            click.echo(f"stopped at step {outcome.step} of {outcome.steps_total}")
+        else:
+            # Stopped during the lead-in: no step had begun yet.
+            first = next(s.index for s in timeline.segments if s.top >= start)
+            click.echo(f"stopped before step {first} of {outcome.steps_total}")
     comparison = history_sink.summary_line() if history_sink is not None else None
     if comparison is not None:
         click.echo(comparison)
