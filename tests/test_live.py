@@ -575,3 +575,18 @@ def test_where_names_the_block_so_rounds_of_different_repeats_are_told_apart() -
     view.handle(ev(EventKind.START, 0.0, timeline=Timeline(ROUTINE, (named,)), ends_at=10.0))
     view.handle(step(named, 0.0, 10.0))
     assert "Legs turned out · Calf Release · Round 2 of 3" in screen_text(view, 80)
+
+
+def test_a_tick_at_the_same_moment_as_a_countdown_cue_draws_no_second_frame() -> None:
+    buffer = io.StringIO()
+    view = LiveView(Console(file=buffer, width=80, height=24, force_terminal=True))
+    start(view)
+    view.handle(step(HOLD, 0.0, 85.0))
+    at = {"step": 1, "segment": HOLD, "step_ends_at": 45.0, "ends_at": 85.0}
+    frames = buffer.getvalue().count("\x1b[H")
+    view.handle(ev(EventKind.TICK, 42.0, number=3, **at))
+    view.handle(ev(EventKind.COUNTDOWN, 43.0, number=2, **at))
+    view.handle(ev(EventKind.TICK, 43.0, number=2, **at))  # nothing new to show
+    view.handle(ev(EventKind.TICK, 44.0, number=1, **at))
+    assert buffer.getvalue().count("\x1b[H") == frames + 3
+    assert "00:01" in screen_text(view, 80)

@@ -194,6 +194,7 @@ class LiveView:
         self._left_at: float | None = None  # when ``routine_left`` was last worked out
         self._extra = 0.0  # seconds ``+`` added to the step in progress
         self.notices: list[str] = []
+        self._drawn: tuple[object, ...] | None = None  # what the last frame showed
 
         self._start_actual: float | None = None
         self._end_actual: float | None = None
@@ -214,6 +215,9 @@ class LiveView:
         self._update(event)
         if event.kind in (EventKind.FINISH, EventKind.STOP):
             self.close()
+            return
+        if event.kind is EventKind.TICK and self._looks() == self._drawn:
+            # A TICK only asks for a redraw; a cue at the same moment already drew this.
             return
         self.refresh()
 
@@ -238,6 +242,7 @@ class LiveView:
         """Draw the current state once (also called when the terminal is resized)."""
         if self._closed:
             return
+        self._drawn = self._looks()
         if self._live is None:
             from rich.live import Live
 
@@ -253,6 +258,21 @@ class LiveView:
             self._live.start(refresh=True)
         else:
             self._live.update(self.render(), refresh=True)
+
+    def _looks(self) -> tuple[object, ...]:
+        """Everything the view's picture depends on."""
+        return (
+            self.segment,
+            self.step_left,
+            self.routine_left,
+            self.counter,
+            self.lead_in,
+            self.waiting,
+            self.paused,
+            self.muted,
+            self._extra,
+            len(self.notices),
+        )
 
     def _stop_live(self) -> None:
         live, self._live = self._live, None
