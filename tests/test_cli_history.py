@@ -249,3 +249,67 @@ def test_history_into_a_pipe_keeps_one_line_per_session(
     assert out.splitlines()[1].rstrip() == (
         f"Sat 2026-11-21 17:30  {long_name}   10:30  stopped at step 11 of 12"
     )
+
+
+def test_history_into_a_pipe_has_no_trailing_spaces(log: Path) -> None:
+    fill(log)
+    code, out, _ = run()
+    assert code == 0
+    assert out.splitlines()[:3] == [
+        "When                  Routine       Played  How it ended",
+        "Sat 2026-11-21 17:50  hip-to-heel     6:00  interrupted at step 7 of 12",
+        "Fri 2026-11-20 18:30  calf-release   12:00  finished",
+    ]
+
+
+def test_a_log_locked_by_another_program_says_to_try_again_not_to_move_it(log: Path) -> None:
+    import sqlite3
+
+    record(log, NOW, "calf-release", "finish")
+    holder = sqlite3.connect(log, isolation_level=None)
+    holder.execute("PRAGMA locking_mode = EXCLUSIVE")
+    holder.execute("BEGIN EXCLUSIVE")
+    holder.execute("UPDATE sessions SET title = title")
+    try:
+        outcome = run()
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert outcome == (
+        1,
+        "",
+        f"calfkit: error: cannot read history: {log} is locked by another program"
+        " (another calfkit?) (try again when the other program is done with it)\n",
+    )
+
+
+@pytest.mark.parametrize("column", ["started_at", "ended"])
+def test_a_session_edited_by_hand_into_nonsense_is_one_error_line(log: Path, column: str) -> None:
+    import sqlite3
+
+    record(log, NOW, "calf-release", "finish")
+    connection = sqlite3.connect(log)
+    connection.execute("PRAGMA ignore_check_constraints = ON")
+    connection.execute(f"UPDATE sessions SET {column} = 'yesterday'")
+    connection.commit()
+    connection.close()
+    for args in ((), ("--json",)):
+        assert run(*args) == (
+            1,
+            "",
+            f"calfkit: error: cannot read history: {log} has a session (id 1) calfkit cannot read"
+            " (move it aside, or set CALFKIT_HISTORY to use another file)\n",
+        )
+
+
+def test_a_damaged_log_is_one_error_line_saying_so(log: Path) -> None:
+    record(log, NOW, "calf-release", "finish")
+    data = bytearray(log.read_bytes())
+    data[100:4096] = b"\xab" * (4096 - 100)  # the first page after the header
+    log.write_bytes(bytes(data))
+    assert run() == (
+        1,
+        "",
+        f"calfkit: error: cannot read history: {log} is damaged (SQLite: database disk image"
+        " is malformed) (move it aside, or set CALFKIT_HISTORY to use another file)\n",
+    )

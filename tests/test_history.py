@@ -4,7 +4,9 @@ routine, weeks and streaks on injected dates, schema migrations, and real proces
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -384,6 +386,58 @@ def test_a_read_only_log_gives_one_warning_and_the_session_plays(tmp_path: Path)
     assert path.read_bytes() == before
 
 
+def without_root_powers(command: list[str]) -> list[str]:
+    """``command`` run as file modes say: root writes through them unless it drops these."""
+    if os.geteuid() != 0:
+        return command
+    caps = "-dac_override,-dac_read_search,-fowner"
+    return ["setpriv", f"--bounding-set={caps}", f"--inh-caps={caps}", *command]
+
+
+def test_a_read_only_log_in_a_writable_folder_leaves_nothing_behind_to_block_it_later(
+    tmp_path: Path,
+) -> None:
+    # SQLite, given a log it may not write, still creates its WAL companions beside it with
+    # the log's read-only modes; once the person made the log writable again, the read-only
+    # companion kept every later session from being recorded.
+    path = tmp_path / "h.sqlite3"
+    record(path, datetime(2026, 1, 1, tzinfo=UTC))
+    path.chmod(0o444)
+    play = without_root_powers([sys.executable, "-c", READ_ONLY_SCRIPT, str(path)])
+    read = without_root_powers([sys.executable, "-m", "calfkit", "history", "--json"])
+    env = {**os.environ, "CALFKIT_HISTORY": str(path)}
+
+    done = subprocess.run(play, capture_output=True, text=True, timeout=60)
+    assert done.stdout.splitlines() == [
+        f"WARN history: not recording this session: {path} is read-only",
+        "PLAYED True",
+    ]
+    listed = subprocess.run(read, capture_output=True, text=True, timeout=60, env=env)
+    assert (listed.returncode, listed.stderr) == (0, "")
+    assert len(json.loads(listed.stdout)) == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["h.sqlite3"]
+
+    path.chmod(0o644)
+    done = subprocess.run(play, capture_output=True, text=True, timeout=60)
+    assert done.stdout.splitlines() == ["PLAYED False"]
+    assert len(rows(path)) == 2
+
+
+def test_a_read_only_companion_file_is_named_in_the_one_warning(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"
+    record(path, datetime(2026, 1, 1, tzinfo=UTC))
+    shm = tmp_path / "h.sqlite3-shm"
+    shm.write_bytes(b"")
+    shm.chmod(0o444)
+    command = without_root_powers([sys.executable, "-c", READ_ONLY_SCRIPT, str(path)])
+    done = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    assert done.stdout.splitlines() == [
+        f"WARN history: not recording this session: {path} is read-only"
+        " (its companion file h.sqlite3-shm is)",
+        "PLAYED True",
+    ]
+
+
 def test_a_folder_that_cannot_be_created_gives_one_warning(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("in the way")
@@ -576,6 +630,38 @@ def test_the_summary_line_says_how_this_session_compares(tmp_path: Path) -> None
     assert sink.summary_line() == "4th session this week · 4-day streak"
 
 
+def test_sessions_played_at_once_each_say_their_own_place_in_the_week(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"
+    record(path, datetime(2026, 11, 16, 9, tzinfo=BERLIN))  # Monday
+    now = datetime(2026, 11, 18, 9, tzinfo=BERLIN)  # Wednesday: two terminals, one second
+    first, second = (
+        HistorySink("bell", False, Warnings(), path=path, now=lambda: now, tz=BERLIN)
+        for _ in range(2)
+    )
+    timeline = make_timeline()
+    first.handle(ev(EventKind.START, 0.0, timeline=timeline))
+    second.handle(ev(EventKind.START, 0.0, timeline=timeline))
+    for sink in (second, first):  # the later one ends first
+        for event in step_events(timeline):
+            sink.handle(event)
+        sink.handle(ev(EventKind.FINISH, 120.0, step=4))
+    assert first.summary_line() == "2nd session this week"
+    assert second.summary_line() == "3rd session this week"
+
+
+def test_a_session_ending_after_midnight_on_sunday_counts_in_the_week_it_began(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "h.sqlite3"
+    record(path, datetime(2026, 11, 16, 9, tzinfo=BERLIN))  # Monday
+    started = datetime(2026, 11, 22, 23, 50, tzinfo=BERLIN)  # Sunday night
+    ended = datetime(2026, 11, 23, 0, 10, tzinfo=BERLIN)  # Monday of the next week
+    clock = iter([started, ended])
+    sink = HistorySink("bell", False, Warnings(), path=path, now=lambda: next(clock), tz=BERLIN)
+    play_through(sink, make_timeline())
+    assert sink.summary_line(now=ended) == "2nd session this week"
+
+
 def test_the_summary_line_leaves_out_a_streak_of_one_day(tmp_path: Path) -> None:
     path = tmp_path / "h.sqlite3"
     now = datetime(2026, 11, 16, 9, tzinfo=BERLIN)
@@ -629,6 +715,22 @@ def test_last_done_is_empty_when_the_log_is_missing_or_broken(tmp_path: Path) ->
     junk = tmp_path / "junk.sqlite3"
     junk.write_text("not a database " * 100)
     assert last_done(["a"], path=junk) == {}
+
+
+def test_a_start_time_edited_by_hand_into_nonsense_is_a_history_error(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"
+    record(path, datetime(2026, 5, 1, 9, tzinfo=UTC))
+    connection = sqlite3.connect(path)
+    connection.execute("UPDATE sessions SET started_at = '2026-13-45T09:00:00+00:00'")
+    connection.commit()
+    connection.close()
+    damaged = f"cannot read history: {path} has a session start time '2026-13-45T09:00:00+00:00'"
+    with History(path, tz=UTC) as history:
+        with pytest.raises(HistoryError, match="^" + re.escape(damaged)):
+            history.streak(date(2027, 1, 1))
+        with pytest.raises(HistoryError, match="^" + re.escape(damaged)):
+            history.last_done(["calf-release"])
+    assert last_done(["calf-release"], path=path) == {}  # a listing never fails over it
 
 
 def test_describe_when_speaks_like_a_person() -> None:

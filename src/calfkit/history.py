@@ -12,6 +12,7 @@ when the log is used, so commands that never touch it start fast.
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -84,6 +85,10 @@ class HistoryError(CalfkitError):
     """The history file cannot be read or written (not a database, read-only, locked, newer)."""
 
 
+class HistoryBusy(HistoryError):
+    """The history file is locked by another program this moment; trying again later helps."""
+
+
 class Ending(str, Enum):
     """How a session ended."""
 
@@ -119,17 +124,19 @@ def _parse_stamp(text: str) -> datetime:
 def _reason(error: BaseException) -> str:
     """Say in a few words why the file could not be used."""
     text = str(error)
+    if isinstance(error, HistoryError):
+        return text  # already said in calfkit's own words
     lowered = text.lower()
     if "not a database" in lowered:
         return "is not a SQLite database"
+    if "malformed" in lowered:
+        return "is damaged (SQLite: database disk image is malformed)"
     if "readonly" in lowered or "read-only" in lowered:
         return "is read-only"
     if "locked" in lowered or "busy" in lowered:
         return "is locked by another program (another calfkit?)"
     if "unable to open" in lowered:
         return "cannot be opened"
-    if isinstance(error, HistoryError):
-        return text
     return f"cannot be used ({text or type(error).__name__})"
 
 
@@ -219,9 +226,46 @@ def _patiently(write: Callable[[], object], patience: float) -> None:
             sleep(0.01)
 
 
+def _companions(path: Path) -> tuple[Path, ...]:
+    """The log and the files SQLite keeps beside it in WAL mode."""
+    return (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm"))
+
+
+def _read_only_part(path: Path) -> Path | None:
+    """The first of the log's files that exists and cannot be opened for writing, if any.
+
+    Asked before SQLite opens anything: given a file it may not write, SQLite still creates
+    the WAL companions beside it, with the same read-only modes, and they would keep the log
+    unwritable after the person has made the log itself writable again.
+    """
+    for part in _companions(path):
+        try:
+            descriptor = os.open(part, os.O_RDWR | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+        except FileNotFoundError:
+            continue
+        except IsADirectoryError:
+            return None  # not a read-only problem; SQLite says what it is
+        except OSError as error:
+            if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+                return part
+            return None
+        os.close(descriptor)
+    return None
+
+
+def _check_writable(path: Path) -> None:
+    part = _read_only_part(path)
+    if part is None:
+        return
+    if part == path:
+        raise HistoryError("is read-only")
+    raise HistoryError(f"is read-only (its companion file {part.name} is)")
+
+
 def open_for_writing(path: Path) -> sqlite3.Connection:
     """Open (creating if need be) the log in WAL mode with an up-to-date schema."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    _check_writable(path)
     connection = _connect(path)
     # Switching a new file to WAL, or reading one another process is switching, can report
     # "locked" at once, without SQLite's busy wait; so wait here, as briefly.
@@ -372,21 +416,29 @@ class History:
         if self.path.exists():
             import sqlite3
 
+            if _read_only_part(self.path) is not None:
+                # A log we may not write: read it as it stands, without SQLite creating
+                # read-only WAL companions beside it (nobody here can be writing to it).
+                try:
+                    self._connection = self._open(read_only=True)
+                except sqlite3.Error as error:
+                    raise self._unreadable(error) from None
+                return
             try:
                 self._connection = self._open()
             except sqlite3.Error as error:
                 if _reason(error) not in ("is read-only", "cannot be opened"):
-                    raise HistoryError(
-                        f"cannot read history: {self.path} {_reason(error)}"
-                    ) from None
+                    raise self._unreadable(error) from None
                 # A log in a folder we cannot write to: SQLite cannot make its lock files
                 # there, so read the file as it stands (nobody can be writing to it either).
                 try:
                     self._connection = self._open(read_only=True)
                 except sqlite3.Error:
-                    raise HistoryError(
-                        f"cannot read history: {self.path} {_reason(error)}"
-                    ) from None
+                    raise self._unreadable(error) from None
+
+    def _unreadable(self, error: BaseException) -> HistoryError:
+        kind = HistoryBusy if _is_lock(error) else HistoryError
+        return kind(f"cannot read history: {self.path} {_reason(error)}")
 
     def _open(self, *, read_only: bool = False) -> sqlite3.Connection:
         import sqlite3
@@ -432,7 +484,7 @@ class History:
                 sql, tuple(parameters)
             ).fetchall()
         except sqlite3.Error as error:
-            raise HistoryError(f"cannot read history: {self.path} {_reason(error)}") from None
+            raise self._unreadable(error) from None
         return iter(rows)
 
     # -- dates ---------------------------------------------------------------------------
@@ -463,20 +515,33 @@ class History:
         if limit is not None:
             sql += " LIMIT ?"
             parameters.append(limit)
-        return [Session.from_row(row) for row in self._query(sql, parameters)]
+        return [self._session(row) for row in self._query(sql, parameters)]
+
+    def _session(self, row: tuple[object, ...]) -> Session:
+        try:
+            return Session.from_row(row)
+        except (ValueError, TypeError):
+            raise self._damaged(f"session (id {row[0]})") from None
+
+    def _parse(self, stamp: object) -> datetime:
+        try:
+            return _parse_stamp(str(stamp))
+        except ValueError:
+            raise self._damaged(f"session start time {str(stamp)!r}") from None
+
+    def _damaged(self, what: str) -> HistoryError:
+        # A row edited by hand (the log is an ordinary SQLite file) must not crash a command.
+        return HistoryError(f"cannot read history: {self.path} has a {what} calfkit cannot read")
 
     def week_totals(self, now: datetime | None = None) -> WeekTotals:
         """Totals for the local week (Monday first) that holds ``now``."""
-        today = self.today(now)
-        monday = today - timedelta(days=today.weekday())
-        start = self._midnight(monday)
-        end = self._midnight(monday + timedelta(days=7))
+        monday, start, end = self._week_bounds(utc_now() if now is None else now)
         rows = list(
             self._query(
                 "SELECT count(*), coalesce(sum(ended = 'finished'), 0),"
                 " coalesce(sum(played_seconds), 0)"
                 " FROM sessions WHERE started_at >= ? AND started_at < ? AND speed <= 1",
-                (_stamp(start), _stamp(end)),
+                (start, end),
             )
         )
         count, finished, played = rows[0] if rows else (0, 0, 0.0)
@@ -504,7 +569,7 @@ class History:
         expected = today
         streak = 0
         for (started_at,) in rows:
-            day = self.local(_parse_stamp(str(started_at))).date()
+            day = self.local(self._parse(started_at)).date()
             if day > expected:
                 continue  # a second session on a day already counted
             if day == expected:
@@ -531,16 +596,48 @@ class History:
                 " GROUP BY routine",
                 chunk,
             ):
-                found[str(name)] = _parse_stamp(str(started_at))
+                found[str(name)] = self._parse(started_at)
         return found
 
-    def summary_line(self, now: datetime | None = None) -> str | None:
-        """How the latest session compares: "3rd session this week · 5-day streak"."""
+    def _week_bounds(self, moment: datetime) -> tuple[date, str, str]:
+        """The Monday of the local week holding ``moment``, and the week's bounds as stored."""
+        today = self.today(moment)
+        monday = today - timedelta(days=today.weekday())
+        start = self._midnight(monday)
+        end = self._midnight(monday + timedelta(days=7))
+        return monday, _stamp(start), _stamp(end)
+
+    def _place_in_week(self, session: int) -> int:
+        """Which session of its week ``session`` is (1 for the first), by start time, so
+        sessions played at once each get their own place; 0 if it is not in the log."""
+        found = list(self._query("SELECT started_at FROM sessions WHERE id = ?", (session,)))
+        if not found:
+            return 0
+        started_at = str(found[0][0])
+        _, start, end = self._week_bounds(self._parse(started_at))
+        rows = list(
+            self._query(
+                "SELECT count(*) FROM sessions WHERE started_at >= ? AND started_at < ?"
+                " AND speed <= 1 AND (started_at < ? OR (started_at = ? AND id <= ?))",
+                (start, end, started_at, started_at, session),
+            )
+        )
+        return int(str(rows[0][0])) if rows else 0
+
+    def summary_line(
+        self, now: datetime | None = None, *, session: int | None = None
+    ) -> str | None:
+        """How a session compares: "3rd session this week · 5-day streak".
+
+        ``session`` is the row id of the session just played: its place among the sessions
+        of the week it started in. Without it, the latest session of the week holding
+        ``now`` is meant.
+        """
         now = utc_now() if now is None else now
-        week = self.week_totals(now)
-        if week.sessions == 0:
+        place = self.week_totals(now).sessions if session is None else self._place_in_week(session)
+        if place == 0:
             return None
-        parts = [f"{ordinal(week.sessions)} session this week"]
+        parts = [f"{ordinal(place)} session this week"]
         streak = self.streak(self.today(now))
         if streak >= 2:
             parts.append(f"{streak}-day streak")
@@ -650,7 +747,9 @@ class HistorySink:
             return None
         try:
             with History(self.path, tz=self._tz) as history:
-                return history.summary_line(self._now() if now is None else now)
+                return history.summary_line(
+                    self._now() if now is None else now, session=self.session_id
+                )
         except (HistoryError, OSError):
             return None
 

@@ -73,15 +73,17 @@ def command(as_json: bool, limit: int, routine: str | None) -> None:
 @contextmanager
 def _history_errors() -> Iterator[None]:
     """A history file that cannot be read: one line saying so and what to do, exit 1."""
-    from calfkit.history import ENV_VAR, HistoryError
+    from calfkit.history import ENV_VAR, HistoryBusy, HistoryError
 
     try:
         yield
     except HistoryError as error:
-        click.echo(
-            f"calfkit: error: {error} (move it aside, or set {ENV_VAR} to use another file)",
-            err=True,
-        )
+        if isinstance(error, HistoryBusy):
+            # Nothing is wrong with the file: moving it aside would lose the history.
+            hint = "try again when the other program is done with it"
+        else:
+            hint = f"move it aside, or set {ENV_VAR} to use another file"
+        click.echo(f"calfkit: error: {error} ({hint})", err=True)
         sys.exit(1)
 
 
@@ -107,8 +109,13 @@ def _print_table(history: History, sessions: list[Session]) -> None:
             Text(session.outcome(), style=styles[session.ended]),
         )
     console = Console()
-    if not console.is_terminal:
-        # Into a pipe or a file: one line per session, however long, for grep and friends.
-        wide = console.options.update_width(10_000)
-        console.width = max(console.width, console.measure(table, options=wide).maximum)
-    console.print(table)
+    if console.is_terminal:
+        console.print(table)
+        return
+    # Into a pipe or a file: one line per session, however long, for grep and friends, and
+    # without the spaces that pad the last column to its width.
+    wide = console.options.update_width(10_000)
+    console.width = max(console.width, console.measure(table, options=wide).maximum)
+    with console.capture() as captured:
+        console.print(table)
+    click.echo("\n".join(line.rstrip() for line in captured.get().splitlines()))
