@@ -313,3 +313,24 @@ def test_a_damaged_log_is_one_error_line_saying_so(log: Path) -> None:
         f"calfkit: error: cannot read history: {log} is damaged (SQLite: database disk image"
         " is malformed) (move it aside, or set CALFKIT_HISTORY to use another file)\n",
     )
+
+
+def test_list_with_an_unreadable_log_warns_once_and_does_not_claim_never(
+    log: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CALFKIT_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.delenv("CALFKIT_PATH", raising=False)
+    log.write_text("shopping list\n" * 50)
+    warning = (
+        f"calfkit: warning: cannot read history: {log} is not a SQLite database;"
+        " last done is not shown\n"
+    )
+    table = CliRunner().invoke(cli, ["list"])
+    assert (table.exit_code, table.stderr) == (0, warning)
+    lines = table.stdout.splitlines()
+    assert lines[0].endswith("Last done")
+    assert lines[1].startswith("calf-care ") and lines[1].endswith("  built-in  ?")
+    assert all(line.endswith(" ?") for line in lines[1:])
+    listing = CliRunner().invoke(cli, ["list", "--json"])
+    assert (listing.exit_code, listing.stderr) == (0, warning)
+    assert {entry["last_done"] for entry in json.loads(listing.stdout)} == {None}

@@ -648,13 +648,20 @@ def last_done(
     names: Iterable[str],
     *,
     path: str | os.PathLike[str] | None = None,
+    warn: Callable[[str], None] | None = None,
 ) -> dict[str, datetime]:
     """When each routine was last finished, for ``calfkit list``; ``{}`` if the log is
-    missing or unreadable (a listing must never fail because of the history)."""
+    missing or unreadable (a listing must never fail because of the history). An unreadable
+    log is said through ``warn``, so that no one takes its empty answer for "never done"."""
     try:
         with History(path) as history:
             return history.last_done(names)
-    except (HistoryError, OSError):
+    except (HistoryError, OSError) as error:
+        if warn is not None:
+            text = (
+                str(error) if isinstance(error, HistoryError) else f"cannot read history: {error}"
+            )
+            warn(text)
         return {}
 
 

@@ -38,7 +38,10 @@ def command(as_json: bool, tag: str | None) -> None:
         found = [entry for entry in found if tag in entry.tags]
     from calfkit.history import last_done
 
-    done = last_done(entry.name for entry in found)
+    unreadable: list[str] = []
+    done = last_done((entry.name for entry in found), warn=unreadable.append)
+    for message in unreadable:
+        click.echo(f"calfkit: warning: {message}; last done is not shown", err=True)
     if as_json:
         import json
 
@@ -48,14 +51,16 @@ def command(as_json: bool, tag: str | None) -> None:
     if not found:
         click.echo(f"No routines with the tag {tag!r}." if tag else "No routines found.", err=True)
         return
-    _print_table(found, done)
+    _print_table(found, None if unreadable else done)
 
 
 def _iso(moment: datetime | None) -> str | None:
     return None if moment is None else moment.isoformat()
 
 
-def _last_done_text(moment: datetime | None) -> str:
+def _last_done_text(moment: datetime | None, known: bool = True) -> str:
+    if not known:
+        return "?"  # the history could not be read (said in a warning)
     if moment is None:
         return "never"
     from calfkit.history import describe_when
@@ -77,7 +82,7 @@ _GAP = "  "
 _MIN_TITLE = 12
 
 
-def _print_table(found: list[library.Found], done: dict[str, datetime]) -> None:
+def _print_table(found: list[library.Found], done: dict[str, datetime] | None) -> None:
     """The routines as an aligned table, styled like rich's box-less tables.
 
     Drawn by hand: importing rich costs more start-up than everything else ``list`` does
@@ -95,7 +100,7 @@ def _print_table(found: list[library.Found], done: dict[str, datetime]) -> None:
         else:
             title, time, steps = f"invalid: {entry.error}", "-", "-"
             styles.append("invalid")
-        last = _last_done_text(done.get(entry.name))
+        last = _last_done_text(None if done is None else done.get(entry.name), done is not None)
         rows.append((entry.name, title, time, steps, _source_text(entry), last))
 
     widths = [max(_cells(row[i]) for row in [header, *rows]) for i in range(len(header))]
