@@ -250,19 +250,24 @@ class _RoutineBuilder:
         if by_name is None:
             by_name = {key.name: key for key in keys}
         values: dict[str, Any] = {}
+        suggested: set[str] = set()
         for key_node, value_node in node.pairs:
             key_name = key_node.value if isinstance(key_node.value, str) else None
             if key_name in skip:
                 continue
             key = by_name.get(key_name) if key_name is not None else None
             if key is None:
-                self.unknown_key(key_node, list(by_name), context, what)
+                close = self.unknown_key(key_node, list(by_name), context, what)
+                if close is not None:
+                    suggested.add(close)
                 continue
             sided = in_sides
             if isinstance(key.type, spec.Steps) and steps_in_sides is not None:
                 sided = steps_in_sides
             values[key.name] = self.value(key, value_node, context, in_sides=sided, depth=depth)
         for key in keys:
+            if key.name in suggested:
+                continue  # "did you mean 'title'?" already says it; "missing 'title'" is noise
             if key.required and key.name not in values and node.get(key.name) is None:
                 self.problem(
                     (anchor or node).position,
@@ -272,11 +277,13 @@ class _RoutineBuilder:
 
     def unknown_key(
         self, key_node: ScalarNode, allowed: list[str], context: str, what: str
-    ) -> None:
+    ) -> str | None:
+        """Report a key that is not allowed here; return the allowed key it most likely meant."""
         shown = key_node.text
         close = _close_match(shown, allowed)
         hint = f"did you mean '{close}'?" if close else f"{what} takes: {', '.join(allowed)}"
         self.problem(key_node.position, f"{context}unknown key {quoted(shown)}; {hint}")
+        return close
 
     # ---- values --------------------------------------------------------------------------
 
