@@ -240,6 +240,19 @@ def test_an_invalid_routine_is_listed_with_its_first_problem(home: Path) -> None
     assert "stepz" in entry.error and "more)" not in entry.error
 
 
+def test_a_problem_in_an_included_file_is_listed_with_that_files_name(home: Path) -> None:
+    folder = home / "config" / "routines"
+    folder.mkdir(parents=True)
+    (folder / "outer.yaml").write_text("title: Outer\nsteps:\n  - routine: parts/inner.yaml\n")
+    (folder / "parts").mkdir()
+    inner = folder / "parts" / "inner.yaml"
+    inner.write_text("title: Inner\nsteps:\n  - rest: 5s\n  - rest: 0\n")
+    entry = next(e for e in library.available() if e.name == "outer")
+    assert entry.error == (
+        f"{inner} line 4: rest step: 'rest' must be more than 0 seconds; found 0"
+    )
+
+
 def test_the_summary_cache_sees_an_edit(home: Path) -> None:
     path = write(home / "config" / "routines", "mine.yaml", title="Before")
     assert next(e for e in library.available() if e.name == "mine").title == "Before"

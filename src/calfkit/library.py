@@ -230,7 +230,9 @@ def available() -> list[Found]:
         try:
             summary = cache.summary(path)
         except CalfkitError as error:
-            found.append(Found(name, place.source, path, shadows=shadows, error=_short(error)))
+            found.append(
+                Found(name, place.source, path, shadows=shadows, error=_short(error, path))
+            )
             continue
         found.append(
             Found(
@@ -248,15 +250,22 @@ def available() -> list[Found]:
     return found
 
 
-def _short(error: CalfkitError) -> str:
-    """One line saying what is wrong with a routine, for a listing."""
+def _short(error: CalfkitError, path: Path) -> str:
+    """One line saying what is wrong with a routine, for a listing.
+
+    A problem in a file the routine includes names that file: "line 4" alone would send
+    people to the wrong file.
+    """
     from calfkit.errors import RoutineError
 
     if isinstance(error, RoutineError) and error.problems:
         first = error.problems[0]
         more = len(error.problems) - 1
         extra = f" (and {more} more)" if more else ""
-        return f"line {first.position.line}: {first.message}{extra}"
+        where = f"line {first.position.line}"
+        if os.path.normpath(first.position.path) != os.path.normpath(path):
+            where = f"{first.position.path} {where}"
+        return f"{where}: {first.message}{extra}"
     return str(error)
 
 
