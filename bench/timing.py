@@ -9,7 +9,10 @@ Target: p99 <= 5 ms, max <= 20 ms.
 clock -> event log only), which isolates the engine from the CLI and its sinks; that is also
 what runs when ``calfkit play`` is not installed.
 
-    python bench/timing.py [--engine] [--runs N]
+``--live`` plays it with the live view in a pseudo-terminal (needs pexpect), the way a person
+sees it.
+
+    python bench/timing.py [--engine | --live] [--runs N]
 """
 
 from __future__ import annotations
@@ -59,6 +62,21 @@ def play_cli(routine: Path, log: Path) -> None:
     subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
 
 
+def play_live(routine: Path, log: Path) -> None:
+    """The same, with the live view drawing into an 80x24 pseudo-terminal (keys read too)."""
+    import pexpect
+
+    args = [
+        "-m", "calfkit", "play", str(routine),
+        "--lead-in", "0", "--no-history", "--sound", "off", "--log-events", str(log),
+    ]  # fmt: skip
+    child = pexpect.spawn(sys.executable, args, dimensions=(24, 80), timeout=120)
+    child.expect(pexpect.EOF)  # reads (and drops) every frame as it comes
+    child.close()
+    if child.exitstatus != 0:
+        raise SystemExit(f"calfkit play exited {child.exitstatus}")
+
+
 def play_engine(routine: Path, log: Path) -> None:
     from calfkit.clock import MonotonicClock
     from calfkit.controls import NoControls
@@ -86,6 +104,9 @@ def percentile(sorted_values: list[float], fraction: float) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--engine", action="store_true", help="play in-process, not via the CLI")
+    parser.add_argument(
+        "--live", action="store_true", help="with the live view in a pseudo-terminal"
+    )
     parser.add_argument("--runs", type=int, default=1, help="sessions to play (default 1)")
     args = parser.parse_args()
 
@@ -97,10 +118,14 @@ def main() -> int:
         for run in range(args.runs):
             log = Path(tmp) / f"events-{run}.jsonl"
             began = time.monotonic()
-            (play_cli if use_cli else play_engine)(routine, log)
+            (play_live if args.live else play_cli if use_cli else play_engine)(routine, log)
             took = time.monotonic() - began
             records = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
             errors_ms.extend(abs(r["actual"] - r["scheduled"]) * 1000 for r in records)
+            worst = max(records, key=lambda r: abs(r["actual"] - r["scheduled"]))
+            late = abs(worst["actual"] - worst["scheduled"]) * 1000
+            print(f"run {run + 1}: latest event {worst['event']} at {worst['scheduled']:.3f} s, "
+                  f"{late:.3f} ms off")  # fmt: skip
             last = records[-1]
             print(
                 f"run {run + 1}: {len(records)} events, routine ended at "
@@ -108,6 +133,8 @@ def main() -> int:
             )
     errors_ms.sort()
     how = "calfkit play (CLI)" if use_cli else "engine in-process"
+    if args.live:
+        how = "calfkit play with the live view in an 80x24 pseudo-terminal"
     print(f"played via: {how}")
     print(f"events: {len(errors_ms)}")
     print(f"|actual - scheduled|  p50 {percentile(errors_ms, 0.50):.3f} ms")

@@ -590,3 +590,22 @@ def test_a_tick_at_the_same_moment_as_a_countdown_cue_draws_no_second_frame() ->
     view.handle(ev(EventKind.TICK, 44.0, number=1, **at))
     assert buffer.getvalue().count("\x1b[H") == frames + 3
     assert "00:01" in screen_text(view, 80)
+
+
+def test_making_the_view_imports_what_drawing_needs_before_playback_starts() -> None:
+    # Importing them at the first frame made the first cue a few milliseconds late.
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from calfkit.live import LiveView\n"
+        "before = {m for m in ('rich.live', 'rich.panel', 'rich.padding') if m in sys.modules}\n"
+        "LiveView()\n"
+        "after = {m for m in ('rich.live', 'rich.panel', 'rich.padding') if m in sys.modules}\n"
+        "print(sorted(before), sorted(after))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=30
+    )
+    assert done.stdout.strip() == "[] ['rich.live', 'rich.padding', 'rich.panel']"

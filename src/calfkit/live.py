@@ -169,6 +169,13 @@ class LiveView:
 
             # A normally created Console honours NO_COLOR and TERM=dumb by itself.
             console = Console(highlight=False)
+        # What drawing needs is imported now, before playback's clock starts, so that the
+        # first cue is not late by the time these imports take (milliseconds).
+        import rich.live
+        import rich.padding
+        import rich.panel
+        import rich.text  # noqa: F401
+
         self.console = console
         self.keys = keys
         self.screen = screen
