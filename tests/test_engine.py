@@ -732,3 +732,56 @@ def test_any_session_keeps_its_books_exactly(
     assert played.events[-1].kind in (K.FINISH, K.STOP)
     assert played.sink.closed
     assert played.outcome.steps_done + played.outcome.steps_skipped <= len(tl.segments)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    steps=st.lists(STEPS, min_size=1, max_size=4),
+    keys=KEYS,
+    speed=st.sampled_from([1.0, 2.5]),
+    lead_in=st.sampled_from([0.0, 3.0]),
+)
+def test_every_step_lasts_its_time_plus_its_extensions_and_pauses_and_no_more(
+    steps: list[Step], keys: list[tuple[float, Command]], speed: float, lead_in: float
+) -> None:
+    # An oracle for drift: a step left by time (not by n, b or q) lasted exactly its
+    # duration, plus 10 s per +, plus the time paused inside it, whatever came before.
+    tl = timeline(*steps)
+    origin = 86_400.0 * 3  # a clock that has run for days, as time.monotonic() may have
+    sink = RecordingSink()
+    Player(
+        tl,
+        clock=FakeClock(start=origin),
+        controls=ScriptedControls([(t / speed, c) for t, c in keys], origin=origin),
+        sinks=[sink],
+        speed=speed,
+        lead_in=lead_in,
+    ).run()
+    began: float | None = None
+    segment = None
+    extra = paused = 0.0
+    paused_at: float | None = None
+    for e in sink.events:
+        if e.kind is K.PAUSE:
+            paused_at = e.scheduled
+        elif e.kind is K.RESUME:
+            assert paused_at is not None
+            paused += e.scheduled - paused_at
+            paused_at = None
+        elif e.kind is K.EXTEND and segment is not None:
+            extra += EXTEND_SECONDS
+        elif e.kind in (K.SKIP, K.BACK, K.STOP):
+            segment = None  # left by a key: its length says nothing
+        elif e.kind in (K.STEP, K.SWITCH, K.FINISH):
+            if segment is not None and began is not None:
+                lasted = e.scheduled - began
+                planned = (segment.duration + extra) / speed + paused
+                assert lasted == pytest.approx(planned, abs=1e-6)
+            if e.kind is K.FINISH:
+                break
+            segment, began, extra, paused = e.segment, e.scheduled, 0.0, 0.0
+    first = next((e for e in sink.events if e.kind in (K.STEP, K.SWITCH)), None)
+    if first is not None and not any(
+        e.kind in (K.SKIP, K.PAUSE) and e.scheduled <= first.scheduled for e in sink.events
+    ):
+        assert first.scheduled == pytest.approx(lead_in / speed, abs=1e-9)
