@@ -236,3 +236,30 @@ def test_quitting_cuts_the_phrase_in_progress_so_the_exit_is_prompt(tmp_path: Pa
     # The first cue takes the fake engine about a second; quitting does not wait for it.
     assert time.monotonic() - began < 0.6
     assert not log.exists()  # the fake engine was stopped before it finished its phrase
+
+
+@has_espeak
+@pytest.mark.pty
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
+def test_with_only_the_bell_voice_is_off_with_one_line_and_phrases_never_ring_it(
+    tmp_path: Path,
+) -> None:
+    import pexpect
+
+    routine = ROUTINES / "sound-check.yaml"
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "calfkit", "play", str(routine), "--plain", "--no-history", "--speed", "20",
+         "--sound", "bell", "--voice"],
+        encoding="utf-8",
+        timeout=60,
+    )  # fmt: skip
+    output = child.read()
+    child.close()
+    assert child.exitstatus == 0, output
+    voice = [line for line in output.splitlines() if "voice:" in line]
+    assert voice == [
+        "voice: spoken cues are off: they need a sound device, and only the bell works"
+    ]
+    # One ring per sound of the routine (17), none for the cues espeak-ng would have said.
+    assert output.count("\a") == 17

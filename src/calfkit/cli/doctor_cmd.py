@@ -21,7 +21,7 @@ def command(beep: bool) -> None:
     auto = next((check for check in checks if check.auto), None)
     click.echo(f"--sound auto picks: {auto.name if auto else 'off'}")
     click.echo("Speech (--voice):")
-    speech = check_speech()
+    speech = check_speech(auto.name if auto else "off")
     width = max(len(check.name) for check in speech)
     for check in speech:
         click.echo(f"  {check.name:<{width}}  {check.verdict}")

@@ -54,8 +54,15 @@ def build_sinks(choice: str, voice: bool, warn: Callable[[str], None]) -> list[S
     ``warn`` gets at most one line per problem (a back end missing or failing, no speech
     engine); the routine always plays on.
     """
+    from calfkit.sound.backends import BellBackend, plays_speech
     from calfkit.sound.sink import SoundSink
-    from calfkit.speech import SpeechSink, find_speaker, install_hint, speech_available
+    from calfkit.speech import (
+        EspeakSpeaker,
+        SpeechSink,
+        find_speaker,
+        install_hint,
+        speech_available,
+    )
 
     if voice and not speech_available():
         warn(install_hint())
@@ -66,7 +73,17 @@ def build_sinks(choice: str, voice: bool, warn: Callable[[str], None]) -> list[S
     backend, fallbacks = pick_backend("auto" if choice == "off" else choice, warn)
     sound = SoundSink(backend, fallbacks=fallbacks, warn=warn, beeps=choice != "off")
     speaker = find_speaker(sound.play_samples) if voice else None
+    if isinstance(speaker, EspeakSpeaker) and not plays_speech(backend):
+        # espeak-ng's speech is played by the sound back end: the bell would only ring.
+        if isinstance(backend, BellBackend):
+            warn("voice: spoken cues are off: they need a sound device, and only the bell works")
+        else:
+            warn("voice: spoken cues are off too: they need a sound device")
+        speaker = None
     if speaker is None:
+        if choice == "off":
+            sound.close()
+            return []
         return [sound]
     sound.speak_counts = True
     speech = SpeechSink(speaker, beep=sound.play if sound.beeps else None, warn=warn)

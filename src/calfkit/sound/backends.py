@@ -66,9 +66,8 @@ class SimpleaudioBackend:
             )
         try:
             import simpleaudio
-        except ImportError as error:
-            hint = "pip install 'calfkit[simpleaudio]'"
-            raise Unavailable(f"not installed ({error}); {hint}") from None
+        except ImportError:
+            raise Unavailable(simpleaudio_missing()) from None
         if sys.platform.startswith("linux"):
             problem = alsa.default_device_problem()
             if problem is not None:
@@ -93,6 +92,17 @@ class SimpleaudioBackend:
         self._playing = []
 
 
+def simpleaudio_missing() -> str:
+    """Why simpleaudio is not here, and how to get it on this Python."""
+    if sys.version_info >= (3, 12):
+        # The calfkit[simpleaudio] extra installs nothing on these versions (see above).
+        return (
+            "not installed; the calfkit[simpleaudio] extra leaves it out on Python 3.12 and"
+            " later, where it is known to crash (`pip install simpleaudio` to try it anyway)"
+        )
+    return "not installed (pip install 'calfkit[simpleaudio]')"
+
+
 class MiniaudioBackend:
     """miniaudio: one device stream, opened once, whose callback mixes the queued sounds."""
 
@@ -107,8 +117,8 @@ class MiniaudioBackend:
     ) -> None:
         try:
             import miniaudio
-        except ImportError as error:
-            raise Unavailable(f"not installed ({error}); pip install 'calfkit[audio]'") from None
+        except ImportError:
+            raise Unavailable("not installed (pip install 'calfkit[audio]')") from None
         alsa.silence_errors()
         # Without an explicit list miniaudio may settle on its silent NULL back end; that
         # counts as "no device" unless a caller (a test) asks for NULL on purpose.
@@ -314,6 +324,11 @@ class OffBackend:
 
     def close(self, *, wait: bool = True) -> None:
         pass
+
+
+def plays_speech(backend: Backend) -> bool:
+    """Whether ``backend`` can make speech heard (the bell and silence cannot)."""
+    return not isinstance(backend, (BellBackend, OffBackend))
 
 
 def open_backend(name: str, *, by_name: bool = True) -> Backend:

@@ -7,7 +7,7 @@ import sys
 from dataclasses import dataclass
 
 from calfkit.sound import alsa
-from calfkit.sound.backends import ORDER, Unavailable, open_backend
+from calfkit.sound.backends import ORDER, BellBackend, Unavailable, open_backend
 from calfkit.sound.tones import Sound, render
 
 
@@ -55,8 +55,12 @@ def check_sound() -> list[Check]:
     return checks
 
 
-def check_speech() -> list[Check]:
-    """Whether espeak-ng can render speech here, and whether macOS's say is there."""
+def check_speech(sound: str | None = None) -> list[Check]:
+    """Whether espeak-ng can render speech here, and whether macOS's say is there.
+
+    ``sound``: the back end ``--sound auto`` picks; espeak-ng's speech is played through it,
+    so with the bell or silence it renders but cannot be heard.
+    """
     from calfkit.speech import espeak_samples
 
     checks = []
@@ -66,7 +70,11 @@ def check_speech() -> list[Check]:
             Check("espeak-ng", False, "not installed (e.g. `sudo apt install espeak-ng`)")
         )
     elif espeak_samples("calfkit", 22_050):
-        checks.append(Check("espeak-ng", True, espeak))
+        if sound in ("bell", "off"):
+            why = f"{espeak} speaks, but no sound device works here to hear it through"
+            checks.append(Check("espeak-ng", False, why))
+        else:
+            checks.append(Check("espeak-ng", True, espeak))
     else:
         checks.append(Check("espeak-ng", False, f"{espeak} produced no speech"))
     if sys.platform == "darwin":
@@ -91,4 +99,6 @@ def test_beep() -> str:
         return f"{backend.label} failed: {error}"
     finally:
         backend.close()
+    if isinstance(backend, BellBackend):
+        return "rang the terminal bell (the only sound it can make)"
     return f"played through {backend.label} (a rising two-note chime)"

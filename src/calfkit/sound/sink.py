@@ -16,7 +16,7 @@ from array import array
 from collections.abc import Callable, Sequence
 
 from calfkit.events import Event, EventKind
-from calfkit.sound.backends import Backend, BackendFailed, OffBackend, open_first
+from calfkit.sound.backends import Backend, BackendFailed, OffBackend, open_first, plays_speech
 from calfkit.sound.cues import SoundCues
 from calfkit.sound.tones import Sound, render
 
@@ -91,7 +91,9 @@ class SoundSink:
             self._queue.put(sound)
 
     def play_samples(self, samples: array[int]) -> None:
-        """Queue any samples at the sounds' rate (unless muted); returns at once."""
+        """Queue any samples at the sounds' rate (unless muted); returns at once.
+
+        Dropped by a back end that cannot play them (speech would only ring the bell)."""
         if not self._muted:
             self._queue.put(samples)
 
@@ -118,6 +120,8 @@ class SoundSink:
                 item = self._queue.get()
             if item is None:
                 return
+            if not isinstance(item, Sound) and not plays_speech(self.backend):
+                continue  # speech, after a fallback to the bell: ringing it would mislead
             samples = render(item) if isinstance(item, Sound) else item
             try:
                 self.backend.play(samples)
