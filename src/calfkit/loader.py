@@ -43,6 +43,7 @@ from calfkit.source import (
     ScalarNode,
     SeqNode,
     describe,
+    no_gc,
     quoted,
     read_source,
     resolve_plain,
@@ -52,7 +53,8 @@ from calfkit.source import (
 def load(path: str | os.PathLike[str]) -> Routine:
     """Read, check and build a routine and its includes; raise RoutineError with every problem."""
     loader = _Loader()
-    routine = loader.load_file(str(path))
+    with no_gc():
+        routine = loader.load_file(str(path))
     if routine is None or loader.problems:
         raise RoutineError(loader.problems.final())
     return routine
@@ -61,7 +63,8 @@ def load(path: str | os.PathLike[str]) -> Routine:
 def check(path: str | os.PathLike[str]) -> list[Problem]:
     """Every problem in a routine file and the files it includes, in file order; [] when valid."""
     loader = _Loader()
-    loader.load_file(str(path))
+    with no_gc():
+        loader.load_file(str(path))
     return loader.problems.final()
 
 
@@ -293,6 +296,8 @@ class _RoutineBuilder:
             return INVALID
         kind = key.type
         label = f"{context}'{key.name}'"
+        if type(kind) is spec.Duration:
+            return self.duration(kind, node, label)
         if isinstance(kind, spec.Text):
             return self.text(kind, node, label, in_sides=in_sides)
         if isinstance(kind, spec.Slug):
@@ -357,6 +362,11 @@ class _RoutineBuilder:
         return text
 
     def duration(self, kind: spec.Duration, node: Node, label: str) -> Any:
+        if type(node) is ScalarNode:
+            value = node.value
+            # The common case, a plain number in range (NaN fails both comparisons).
+            if (type(value) is int or type(value) is float) and 0 < value <= MAX_STEP_SECONDS:
+                return float(value)
         if not isinstance(node, ScalarNode):
             return self.wrong(node, label, kind.expected)
         value = node.value
@@ -494,99 +504,111 @@ class _RoutineBuilder:
             return self.problem(
                 node.position, f"{label} is an empty list; a list of steps needs at least one step"
             )
-        steps = [self.step(item, in_sides=in_sides, depth=depth) for item in node.items]
-        if any(step is INVALID for step in steps):
+        problems = self.loader.problems
+        steps = []
+        invalid = False
+        check_step = self.step
+        for item in node.items:
+            if problems.dropped:
+                # Past the cap the output is settled (the first problems, then "more not
+                # shown"): checking the other 100,000 steps of a broken file changes nothing.
+                self.failed = True
+                return INVALID
+            step = check_step(item, in_sides=in_sides, depth=depth)
+            if step is INVALID:
+                invalid = True
+            steps.append(step)
+        if invalid:
             return INVALID
         return tuple(steps)
 
     def step(self, node: Node, *, in_sides: bool, depth: int) -> Any:
+        # The hot path: a 1 MiB file holds about 100,000 steps, each checked here once.
         if node.broken:
             self.failed = True
             return INVALID
-        if not isinstance(node, MapNode):
+        if type(node) is not MapNode:
             return self.problem(
                 node.position,
                 "a step must be a mapping with one kind key (prepare, do, hold, count, breathe, "
                 f"rest, repeat, sides or routine); found {describe(node)}",
             )
-        kind_pairs = [
-            (key, value)
-            for key, value in node.pairs
-            if isinstance(key.value, str) and key.value in spec.KINDS
-        ]
-        if not kind_pairs:
+        pairs = node.pairs
+        kind_key: ScalarNode | None = None
+        kind_value: Node | None = None
+        extras: list[ScalarNode] = []
+        for key_node, value_node in pairs:
+            key_value = key_node.value
+            if type(key_value) is str and key_value in _KIND_INFO:
+                if kind_key is None:
+                    kind_key, kind_value = key_node, value_node
+                else:
+                    extras.append(key_node)
+        if kind_key is None or kind_value is None:
             return self.kindless_step(node)
-        kind_key, kind_value = kind_pairs[0]
-        kind = spec.KINDS[str(kind_key.value)]
-        for extra, _ in kind_pairs[1:]:
+        kind_name = kind_key.value
+        assert isinstance(kind_name, str)
+        known = _KIND_INFO[kind_name]
+        for extra in extras:
             self.problem(
                 extra.position,
-                f"a step has exactly one kind key; this one has '{kind.key}' and '{extra.value}'",
+                f"a step has exactly one kind key; this one has '{kind_name}' and '{extra.value}'",
             )
-        context = f"{kind.key} step: "
-        level = depth + 1 if kind.nests else depth
+        context = known.context
+        level = depth + 1 if known.nests else depth
         if level > MAX_NESTING:
             return self.problem(
                 kind_key.position,
                 f"{context}nested {level} levels deep; repeat, sides and routine steps "
                 f"nest at most {MAX_NESTING} levels",
             )
-        inner_sides = in_sides or kind.key == "sides"
-        known = _KIND_INFO[kind.key]
         first = self.value(known.head, kind_value, context, in_sides=in_sides, depth=level)
-        if len(kind_pairs) == 1:
-            skip: tuple[str, ...] = (kind.key,)
+        if len(pairs) == 1 and not known.required:
+            values: dict[str, Any] = {}  # only the kind key: nothing else to check
         else:
-            skip = tuple(str(key.value) for key, _ in kind_pairs)
-        values = self.mapping(
-            node,
-            known.keys,
-            context,
-            known.what,
-            in_sides=in_sides,
-            steps_in_sides=inner_sides,
-            depth=level,
-            skip=skip,
-            anchor=kind_key,
-            by_name=known.by_name,
-        )
-        # One step of a hundred thousand: checked without generator expressions.
-        if first is INVALID or INVALID in values.values():
-            return INVALID
-        for required in known.required:
-            if required not in values:
+            values = self.mapping(
+                node,
+                known.keys,
+                context,
+                known.what,
+                in_sides=in_sides,
+                steps_in_sides=in_sides or kind_name == "sides",
+                depth=level,
+                skip=(kind_name,) if not extras else (kind_name, *(str(k.value) for k in extras)),
+                anchor=kind_key,
+                by_name=known.by_name,
+            )
+            if INVALID in values.values():
                 return INVALID
-        common: dict[str, Any] = {
-            "name": values.get("name"),
-            "note": values.get("note"),
-            "position": node.position,
-        }
-        if kind.key in ("prepare", "do"):
-            duration = values.get("duration", DEFAULT_PREPARE_SECONDS)
+            for required in known.required:
+                if required not in values:
+                    return INVALID
+        if first is INVALID:
+            return INVALID
+        # ``values`` holds only keys the file set, each named as its model field, so the
+        # model's own defaults apply to the rest.
+        position = node.position
+        if kind_name == "rest":
+            return Rest(duration=first, position=position, **values)
+        if kind_name == "hold":
+            return Hold(text=first, position=position, **values)
+        if kind_name in ("prepare", "do"):
+            duration = values.pop("duration", DEFAULT_PREPARE_SECONDS)
             ready = duration == spec.READY
             seconds = READY_FALLBACK_SECONDS if ready else float(duration)
-            if kind.key == "prepare":
-                return Prepare(text=first, duration=seconds, until_ready=ready, **common)
-            return Do(text=first, duration=seconds, until_ready=ready, **common)
-        if kind.key == "hold":
-            countdown = _present(values, "countdown")
-            return Hold(text=first, duration=values["duration"], **countdown, **common)
-        if kind.key == "count":
-            return Count(count=first, **_present(values, "every", "cue"), **common)
-        if kind.key == "breathe":
-            return Breathe(breaths=first, **_present(values, "inhale", "exhale", "cue"), **common)
-        if kind.key == "rest":
-            return Rest(duration=first, **_present(values, "cue"), **common)
-        if kind.key == "repeat":
-            return Repeat(
-                rounds=first,
-                steps=values["steps"],
-                rest_between=values.get("rest_between"),
-                **common,
+            model = Prepare if kind_name == "prepare" else Do
+            return model(
+                text=first, duration=seconds, until_ready=ready, position=position, **values
             )
-        if kind.key == "sides":
-            switch = _present(values, "switch")
-            return Sides(sides=first, steps=values["steps"], **switch, **common)
+        if kind_name == "count":
+            return Count(count=first, position=position, **values)
+        if kind_name == "breathe":
+            return Breathe(breaths=first, position=position, **values)
+        if kind_name == "repeat":
+            return Repeat(rounds=first, position=position, **values)
+        if kind_name == "sides":
+            return Sides(sides=first, position=position, **values)
+        common = {"name": values.get("name"), "note": values.get("note"), "position": position}
         return self.include_step(first, kind_value, level, common)
 
     def kindless_step(self, node: MapNode) -> Any:
@@ -633,6 +655,8 @@ class _KindInfo:
     by_name: dict[str, spec.Key]
     required: tuple[str, ...]  # the names of the required ones
     what: str  # "a hold step", for messages
+    context: str  # "hold step: ", the start of its messages
+    nests: bool  # counts toward the nesting limit
 
 
 _KIND_INFO = {
@@ -642,6 +666,8 @@ _KIND_INFO = {
         by_name={key.name: key for key in kind.all_keys()},
         required=tuple(key.name for key in kind.all_keys() if key.required),
         what=f"a {kind.key} step",
+        context=f"{kind.key} step: ",
+        nests=kind.nests,
     )
     for kind in spec.STEP_KINDS
 }
@@ -659,11 +685,6 @@ def _close_match(word: str, allowed: list[str]) -> str | None:
 
     close = difflib.get_close_matches(word.lower(), allowed, n=1, cutoff=_CLOSE_ENOUGH)
     return close[0] if close else None
-
-
-def _present(values: dict[str, Any], *names: str) -> dict[str, Any]:
-    """The given keys that the file set, so the model's own defaults apply to the rest."""
-    return {name: values[name] for name in names if name in values}
 
 
 def _whole(node: Node) -> int | None:

@@ -10,6 +10,7 @@ text, ``1:30`` is text and ``010`` is ten.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import math
 import re
@@ -118,7 +119,11 @@ class SeqNode(_Located):
     __slots__ = ("items",)
 
     def __init__(self, path: str, line: int, column: int) -> None:
-        super().__init__(path, line, column)
+        # Not super().__init__(): one of these per step in a long list, and the call costs.
+        self.path = path
+        self.line = line
+        self.column = column
+        self.broken = False
         self.items: list[Node] = []
 
 
@@ -128,7 +133,10 @@ class MapNode(_Located):
     __slots__ = ("pairs",)
 
     def __init__(self, path: str, line: int, column: int) -> None:
-        super().__init__(path, line, column)
+        self.path = path
+        self.line = line
+        self.column = column
+        self.broken = False
         self.pairs: list[tuple[ScalarNode, Node]] = []
 
     def get(self, key: str) -> tuple[ScalarNode, Node] | None:
@@ -220,6 +228,23 @@ def read_source(path: str | os.PathLike[str]) -> Source:
     return parse_bytes(data, shown)
 
 
+@contextlib.contextmanager
+def no_gc() -> Iterator[None]:
+    """The cyclic garbage collector off for a while (back on after, if it was on).
+
+    Reading and checking a 1 MiB file makes hundreds of thousands of small objects, none of
+    them garbage: the collector would rescan them again and again for nothing (a third of
+    the time a long file takes to load). Reference counting still frees what is dropped.
+    """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
 def _only(problem: Problem) -> ProblemList:
     problems = ProblemList()
     problems.append(problem)
@@ -271,15 +296,12 @@ def parse_text(
     parser = loader_class(text)
     # Hundreds of thousands of small nodes, none of them garbage: the cyclic collector would
     # rescan them again and again for nothing (a fifth of the time for a 1 MiB file).
-    collecting = gc.isenabled()
-    gc.disable()
     try:
-        try:
-            reader.read(parser)
-        finally:
-            parser.dispose()
-            if collecting:
-                gc.enable()
+        with no_gc():
+            try:
+                reader.read(parser)
+            finally:
+                parser.dispose()
     except _Stop:
         root = reader.root
         return (root if isinstance(root, MapNode) else None), reader.problems
@@ -331,7 +353,7 @@ class _TreeReader:
         # and the keys seen so far (for duplicates).
         self.stack: list[SeqNode | MapNode] = []
         self.pending_keys: list[ScalarNode | None] = []
-        self.seen_keys: list[dict[tuple[str, Scalar], ScalarNode]] = []
+        self.seen_keys: list[dict[object, ScalarNode]] = []
 
     def read(self, parser: Any) -> None:
         import yaml
@@ -339,28 +361,59 @@ class _TreeReader:
         scalar_event = yaml.ScalarEvent
         mapping_start = yaml.MappingStartEvent
         sequence_start = yaml.SequenceStartEvent
-        ends = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+        mapping_end = yaml.MappingEndEvent
+        sequence_end = yaml.SequenceEndEvent
+        stream_end = yaml.StreamEndEvent
         path = self.path
         stack = self.stack
-        stream_end = yaml.StreamEndEvent
+        pending_keys = self.pending_keys
+        seen_keys = self.seen_keys
+        maybe_not_text = _MAYBE_NOT_TEXT
+        scalar_node = ScalarNode
+        seq_node = SeqNode
         get_event = parser.get_event
         while True:
             event = get_event()
             kind = type(event)
+            node: Node
             if kind is scalar_event:
                 mark = event.start_mark
                 raw = event.value
-                plain = not event.style
-                value: Scalar = raw
-                if plain and (not raw or raw[0] in _MAYBE_NOT_TEXT):
+                if event.style:
+                    node = scalar_node(raw, raw, False, path, mark.line + 1, mark.column + 1)
+                elif raw and raw[0] not in maybe_not_text:
+                    node = scalar_node(raw, raw, True, path, mark.line + 1, mark.column + 1)
+                else:
                     value = resolve_plain(raw)
-                node: Node = ScalarNode(value, raw, plain, path, mark.line + 1, mark.column + 1)
+                    node = scalar_node(value, raw, True, path, mark.line + 1, mark.column + 1)
                 if event.anchor is not None or event.tag is not None:
                     self.refuse_anchor_and_tag(event, node)
-                if stack and type(stack[-1]) is SeqNode:
-                    stack[-1].items.append(node)  # the common case, kept short
-                else:
-                    self.add(node)
+                if not stack:
+                    self.root = node
+                    continue
+                parent = stack[-1]
+                if type(parent) is seq_node:
+                    parent.items.append(node)
+                    continue
+                key = pending_keys[-1]
+                if key is None:
+                    pending_keys[-1] = node  # a key: its value comes next
+                    continue
+            elif kind is mapping_end or kind is sequence_end:
+                node = stack.pop()
+                pending_keys.pop()
+                seen_keys.pop()
+                if not stack:
+                    self.root = node
+                    continue
+                parent = stack[-1]
+                if type(parent) is seq_node:
+                    parent.items.append(node)
+                    continue
+                key = pending_keys[-1]
+                if key is None:
+                    self.refuse_key(node)
+                    continue
             elif kind is mapping_start or kind is sequence_start:
                 mark = event.start_mark
                 if len(stack) >= MAX_DEPTH:
@@ -373,37 +426,51 @@ class _TreeReader:
                 if kind is mapping_start:
                     container = MapNode(path, mark.line + 1, mark.column + 1)
                 else:
-                    container = SeqNode(path, mark.line + 1, mark.column + 1)
+                    container = seq_node(path, mark.line + 1, mark.column + 1)
                 if event.anchor is not None or event.tag is not None:
                     self.refuse_anchor_and_tag(event, container)
                 stack.append(container)
-                self.pending_keys.append(None)
-                self.seen_keys.append({})
-            elif kind in ends:
-                done = stack.pop()
-                self.pending_keys.pop()
-                self.seen_keys.pop()
-                self.add(done)
+                pending_keys.append(None)
+                seen_keys.append({})
+                continue
             elif kind is yaml.AliasEvent:
                 mark = event.start_mark
-                alias = ScalarNode(
+                alias = scalar_node(
                     None, "*" + str(event.anchor), False, path, mark.line + 1, mark.column + 1
                 )
                 alias.broken = True
                 message = f"aliases (*{event.anchor}) are not supported; write the value out"
                 self.problems.append(Problem(alias.position, message))
                 self.add(alias)
+                continue
             elif kind is stream_end:
                 return
-            elif kind is yaml.DocumentStartEvent:
-                self.documents += 1
-                if self.documents > 1:
-                    mark = event.start_mark
-                    message = "a routine file holds one YAML document; found a second one"
-                    self.problems.append(
-                        Problem(Position(path, mark.line + 1, mark.column + 1), message)
-                    )
-                    raise _Stop
+            else:
+                if kind is yaml.DocumentStartEvent:
+                    self.documents += 1
+                    if self.documents > 1:
+                        mark = event.start_mark
+                        message = "a routine file holds one YAML document; found a second one"
+                        self.problems.append(
+                            Problem(Position(path, mark.line + 1, mark.column + 1), message)
+                        )
+                        raise _Stop
+                continue
+            # ``node`` is the value of ``key`` in the mapping ``parent``.
+            pending_keys[-1] = None
+            if key is _UNUSABLE_KEY:
+                continue
+            key_value = key.value
+            # 1 and "1" (and True, 1.0) are different keys; text, the usual case, is itself.
+            identity = (
+                key_value if type(key_value) is str else (type(key_value).__name__, key_value)
+            )
+            seen = seen_keys[-1]
+            if identity in seen:
+                self.duplicate(key, seen[identity])
+                continue
+            seen[identity] = key
+            parent.pairs.append((key, node))  # type: ignore[union-attr]
 
     def add(self, node: Node) -> None:
         """Put a finished node into its parent: a list item, a mapping key, or its value."""
@@ -419,28 +486,34 @@ class _TreeReader:
             if isinstance(node, ScalarNode):
                 self.pending_keys[-1] = node
             else:
-                kind = "list" if isinstance(node, SeqNode) else "mapping"
-                self.problems.append(
-                    Problem(node.position, f"a key must be plain text, not a {kind}")
-                )
-                self.pending_keys[-1] = _UNUSABLE_KEY
+                self.refuse_key(node)
             return
         self.pending_keys[-1] = None
         if key is _UNUSABLE_KEY:
             return
-        identity = (type(key.value).__name__, key.value)
+        key_value = key.value
+        identity = key_value if type(key_value) is str else (type(key_value).__name__, key_value)
         first = self.seen_keys[-1].get(identity)
         if first is not None:
-            if self.problems.full:  # a mapping of 200,000 copies of one key stays quick
-                self.problems.dropped += 1
-                return
-            where = f"line {first.line}, column {first.column}"
-            self.problems.append(
-                Problem(key.position, f"duplicate key {_show_key(key)} (first given at {where})")
-            )
+            self.duplicate(key, first)
             return
         self.seen_keys[-1][identity] = key
         parent.pairs.append((key, node))
+
+    def refuse_key(self, node: SeqNode | MapNode) -> None:
+        """A list or mapping where a mapping key should be: report it, skip its value."""
+        kind = "list" if isinstance(node, SeqNode) else "mapping"
+        self.problems.append(Problem(node.position, f"a key must be plain text, not a {kind}"))
+        self.pending_keys[-1] = _UNUSABLE_KEY
+
+    def duplicate(self, key: ScalarNode, first: ScalarNode) -> None:
+        if self.problems.full:  # a mapping of 200,000 copies of one key stays quick
+            self.problems.dropped += 1
+            return
+        where = f"line {first.line}, column {first.column}"
+        self.problems.append(
+            Problem(key.position, f"duplicate key {_show_key(key)} (first given at {where})")
+        )
 
     def refuse_anchor_and_tag(self, event: Any, node: Node) -> None:
         if event.anchor is not None:

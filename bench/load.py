@@ -1,0 +1,106 @@
+"""How long ``calfkit validate`` takes on the worst files within the 1 MiB size limit.
+
+The format promises that loading "stays fast (under a second for any file within the size
+limit)". The slowest files are not the deep or the clever ones but the plain ones: as many
+tiny steps as fit in 1 MiB (about 100,000), valid or each with a mistake. This writes such
+files to a temporary folder, runs ``calfkit validate FILE`` on each several times and prints
+the median wall time (start-up included, as a user sees it). Target: under 1 s, aim ~0.6 s.
+
+    python bench/load.py [--runs 5] [--only NAME] [--keep DIR]
+
+A benchmark that prints figures, not a test: a busy machine makes it slower, not wrong.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+LIMIT = 1024 * 1024
+TARGET = 1.0
+
+
+def _fill(head: str, item: str, tail: str = "") -> str:
+    """``head``, then as many ``item``s as fit in 1 MiB with ``tail``."""
+    count = (LIMIT - len(head.encode()) - len(tail.encode())) // len(item.encode())
+    return head + item * count + tail
+
+
+# name -> file text. Each is at most 1 MiB; what it stresses is in the name.
+CASES: dict[str, str] = {
+    # Valid steps (too many events for a routine, but every step must still be checked).
+    "rest-block": _fill("title: Bench\nsteps:\n", "- rest: 1\n"),
+    "rest-block-indented": _fill("title: Bench\nsteps:\n", "  - rest: 1\n"),
+    "hold-block": _fill("title: Bench\nsteps:\n", "- hold: x\n  duration: 1\n"),
+    "rest-flow": _fill("title: Bench\nsteps: [", "{rest: 1},", "{rest: 1}]\n"),
+    "rest-flow-compact": _fill("title: Bench\nsteps: [", "{rest: 1}, ", "{rest: 1}]\n"),
+    "do-long-text": _fill(
+        "title: Bench\nsteps:\n",
+        "  - do: Rise onto the balls of your feet, then lower your heels.\n    duration: 0.5\n",
+    ),
+    # A mistake in every step.
+    "rest-zero": _fill("title: Bench\nsteps:\n", "- rest: 0\n"),
+    "rest-text": _fill("title: Bench\nsteps:\n", "- rest: x\n"),
+    "rest-flow-text": _fill("title: Bench\nsteps: [", "{rest: x},", "{rest: x}]\n"),
+    "hold-no-duration": _fill("title: Bench\nsteps:\n", "- hold: x\n"),
+    "misspelt-kind": _fill("title: Bench\nsteps:\n", "- hodl: 1\n"),
+    "unknown-kind": _fill("title: Bench\nsteps:\n", "- zz: 1\n"),
+    "unknown-key": _fill("title: Bench\nsteps:\n", "- rest: 1\n  zz: 1\n"),
+    "two-kinds": _fill("title: Bench\nsteps:\n", "- {rest: 1, do: x}\n"),
+    "scalar-steps": _fill("title: Bench\nsteps:\n", "- 1\n"),
+    "empty-steps": _fill("title: Bench\nsteps:\n", "- {}\n"),
+    "side-outside-sides": _fill("title: Bench\nsteps:\n", "- do: '{side}'\n  duration: 1\n"),
+    "duplicate-keys": _fill("title: Bench\nsteps:\n", "- {rest: 1, rest: 1}\n"),
+    "count-too-big": _fill("title: Bench\nsteps:\n", "- count: 9999\n"),
+    "tags-bad": _fill("title: Bench\nsteps: [{rest: 1}]\ntags: [", "A, ", "a]\n"),
+}
+
+
+def calfkit_command() -> list[str]:
+    script = Path(sys.executable).with_name("calfkit")
+    if script.is_file():
+        return [str(script)]
+    return [sys.executable, "-c", "from calfkit.cli import main; main()"]
+
+
+def wall(command: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5, help="runs per file (default 5)")
+    parser.add_argument("--only", action="append", help="only this case (repeatable)")
+    parser.add_argument("--keep", type=Path, help="write the files here and keep them")
+    args = parser.parse_args()
+    names = args.only or list(CASES)
+    command = calfkit_command()
+    with tempfile.TemporaryDirectory() as temporary:
+        folder = args.keep or Path(temporary)
+        folder.mkdir(parents=True, exist_ok=True)
+        wall([*command, "--help"])  # warm the disk cache for the interpreter and modules
+        worst = 0.0
+        print(f"{'file':<22} {'bytes':>8}  median of {args.runs} (s)")
+        for name in names:
+            path = folder / f"{name}.yaml"
+            path.write_text(CASES[name], encoding="utf-8")
+            size = path.stat().st_size
+            assert size <= LIMIT, (name, size)
+            median = statistics.median(
+                wall([*command, "validate", str(path)]) for _ in range(args.runs)
+            )
+            worst = max(worst, median)
+            flag = "" if median < TARGET else "  OVER 1 s"
+            print(f"{name:<22} {size:>8}  {median:.3f}{flag}")
+        print(f"worst: {worst:.3f} s (target under {TARGET:.0f} s)")
+
+
+if __name__ == "__main__":
+    main()
