@@ -562,7 +562,10 @@ class _RoutineBuilder:
                 f"{context}nested {level} levels deep; repeat, sides and routine steps "
                 f"nest at most {MAX_NESTING} levels",
             )
-        first = self.value(known.head, kind_value, context, in_sides=in_sides, depth=level)
+        if known.head_duration is not None and not kind_value.broken:
+            first = self.duration(known.head_duration, kind_value, known.head_label)
+        else:
+            first = self.value(known.head, kind_value, context, in_sides=in_sides, depth=level)
         if len(pairs) == 1 and not known.required:
             values: dict[str, Any] = {}  # only the kind key: nothing else to check
         else:
@@ -587,7 +590,7 @@ class _RoutineBuilder:
             return INVALID
         # ``values`` holds only keys the file set, each named as its model field, so the
         # model's own defaults apply to the rest.
-        position = node.position
+        position = Position(node.path, node.line, node.column)
         if kind_name == "rest":
             return Rest(duration=first, position=position, **values)
         if kind_name == "hold":
@@ -657,6 +660,8 @@ class _KindInfo:
     what: str  # "a hold step", for messages
     context: str  # "hold step: ", the start of its messages
     nests: bool  # counts toward the nesting limit
+    head_label: str  # "rest step: 'rest'", how messages name the kind key's value
+    head_duration: spec.Duration | None  # the kind key's value type when it is a duration
 
 
 _KIND_INFO = {
@@ -668,6 +673,8 @@ _KIND_INFO = {
         what=f"a {kind.key} step",
         context=f"{kind.key} step: ",
         nests=kind.nests,
+        head_label=f"{kind.key} step: '{kind.key}'",
+        head_duration=kind.value if isinstance(kind.value, spec.Duration) else None,
     )
     for kind in spec.STEP_KINDS
 }
