@@ -18,6 +18,7 @@ from calfkit.terminal import (
     ESCAPE_WAIT,
     KeyControls,
     KeyMode,
+    StoppableClock,
     Terminated,
     decode_keys,
     finish_escape,
@@ -233,3 +234,22 @@ def test_sigterm_raises_terminated_inside_and_not_after() -> None:
         os.kill(os.getpid(), signal.SIGTERM)
         time.sleep(1)
     assert signal.getsignal(signal.SIGTERM) == old
+
+
+def test_the_stoppable_clock_leaves_out_the_time_spent_stopped() -> None:
+    clock = StoppableClock()
+    before = clock.now()
+    clock.leave_out(5.0)
+    after = clock.now()
+    assert -5.0 < after - before < -4.9  # five seconds fewer than the monotonic clock
+    clock.sleep_until(after + 0.05)
+    assert clock.now() >= after + 0.05
+
+
+def test_key_mode_handles_ctrl_z_only_while_it_lasts(pty_pair: tuple[int, int]) -> None:
+    _master, slave = pty_pair
+    old = signal.getsignal(signal.SIGTSTP)
+    mode = KeyMode(slave, io.StringIO(), clock=StoppableClock())
+    with mode:
+        assert signal.getsignal(signal.SIGTSTP) == mode._on_tstp
+    assert signal.getsignal(signal.SIGTSTP) == old

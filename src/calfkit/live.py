@@ -239,6 +239,15 @@ class LiveView:
             for line in summary.lines():
                 self.console.print(line, markup=False, highlight=False, soft_wrap=False)
 
+    def suspend(self) -> None:
+        """Leave the screen for now (Ctrl-Z): the shell gets its own screen and cursor back."""
+        if not self._closed:
+            self._stop_live()
+
+    def resume(self) -> None:
+        """Draw again after :meth:`suspend` (``fg``)."""
+        self.refresh()
+
     def notice(self, text: str) -> None:
         """Show a one-line message (e.g. a sound back end that failed) under the view."""
         self.notices.append(text)

@@ -122,6 +122,28 @@ def _seconds_until(clock: Clock, deadline: float) -> float:
     return left / speed if isinstance(speed, (int, float)) and speed > 0 else left
 
 
+class StoppableClock:
+    """The monotonic clock with the time the process spent stopped (Ctrl-Z, then ``fg``) left
+    out, so a suspended session carries on where it was instead of firing every cue it missed
+    at once. :class:`KeyMode` tells it how long each stop lasted."""
+
+    def __init__(self) -> None:
+        self._stopped = 0.0
+
+    def now(self) -> float:
+        return time.monotonic() - self._stopped
+
+    def sleep_until(self, deadline: float) -> None:
+        while True:
+            left = deadline - self.now()
+            if left <= 0:
+                return
+            time.sleep(left)
+
+    def leave_out(self, seconds: float) -> None:
+        self._stopped += max(0.0, seconds)
+
+
 class KeyControls:
     """The :class:`~calfkit.events.Controls` of a POSIX terminal: one ``select`` per wait.
 
@@ -235,11 +257,20 @@ class KeyMode:
     typed but not read, so they do not land in the shell), and shows the cursor.
     """
 
-    def __init__(self, in_fd: int, out: TextIO | None = None) -> None:
+    def __init__(
+        self, in_fd: int, out: TextIO | None = None, *, clock: StoppableClock | None = None
+    ) -> None:
         self.in_fd = in_fd
         self.out = out
+        self.clock = clock  # told how long each Ctrl-Z stop lasted
         self.controls: KeyControls | WindowsKeyControls
+        # Called before the process stops on Ctrl-Z (the view leaves its screen) and after it
+        # is continued (the view draws itself again).
+        self.on_suspend: Callable[[], None] | None = None
+        self.on_continue: Callable[[], None] | None = None
         self._saved: list[Any] | None = None
+        self._keys_attrs: list[Any] | None = None
+        self._old_tstp: object = None
         self._wake_r: int | None = None
         self._wake_w: int | None = None
         self._old_winch: object = None
@@ -259,10 +290,12 @@ class KeyMode:
         cc[termios.VTIME] = 0
         try:
             termios.tcsetattr(self.in_fd, termios.TCSANOW, attrs)
+            self._keys_attrs = attrs
             self._wake_r, self._wake_w = os.pipe()
             os.set_blocking(self._wake_r, False)
             os.set_blocking(self._wake_w, False)
             self._old_winch = signal.signal(signal.SIGWINCH, self._on_winch)
+            self._old_tstp = signal.signal(signal.SIGTSTP, self._on_tstp)
         except BaseException:
             self._restore()
             raise
@@ -274,6 +307,35 @@ class KeyMode:
             with contextlib.suppress(OSError):
                 os.write(self._wake_w, b"w")
 
+    def _on_tstp(self, signum: int, frame: FrameType | None) -> None:
+        """Ctrl-Z: give the shell its terminal back as it was, stop, and on ``fg`` take it
+        up again (key mode, the view redrawn) with the stopped time left off the clock."""
+        import termios
+
+        if self.on_suspend is not None:
+            with contextlib.suppress(Exception):
+                self.on_suspend()
+        if self._saved is not None:
+            with contextlib.suppress(termios.error, OSError):
+                termios.tcsetattr(self.in_fd, termios.TCSANOW, self._saved)
+        show_cursor(self.out)
+        stopped = time.monotonic()
+        signal.signal(signal.SIGTSTP, signal.SIG_DFL)
+        try:
+            # Stops here until continued (unless the process group is orphaned, when the
+            # kernel ignores it and this returns at once).
+            signal.raise_signal(signal.SIGTSTP)
+        finally:
+            signal.signal(signal.SIGTSTP, self._on_tstp)
+        if self.clock is not None:
+            self.clock.leave_out(time.monotonic() - stopped)
+        if self._keys_attrs is not None:
+            with contextlib.suppress(termios.error, OSError):
+                termios.tcsetattr(self.in_fd, termios.TCSANOW, self._keys_attrs)
+        if self.on_continue is not None:
+            with contextlib.suppress(Exception):
+                self.on_continue()
+
     def __exit__(
         self,
         exc_type: type[BaseException] | None,
@@ -283,7 +345,7 @@ class KeyMode:
         self._restore()
 
     def _restore(self) -> None:
-        # Ctrl-C or SIGTERM arriving in the middle of this must not cut it short.
+        # Ctrl-C, SIGTERM or Ctrl-Z arriving in the middle of this must not cut it short.
         blocked = _block_signals()
         try:
             if sys.platform != "win32":
@@ -296,6 +358,10 @@ class KeyMode:
                 if self._old_winch is not None:
                     signal.signal(signal.SIGWINCH, self._old_winch)  # type: ignore[arg-type]
                     self._old_winch = None
+                if self._old_tstp is not None:
+                    signal.signal(signal.SIGTSTP, self._old_tstp)  # type: ignore[arg-type]
+                    self._old_tstp = None
+                self._keys_attrs = None
             for fd in (self._wake_r, self._wake_w):
                 if fd is not None:
                     with contextlib.suppress(OSError):
@@ -320,7 +386,7 @@ def show_cursor(out: TextIO | None = None) -> None:
 def _block_signals() -> set[int | signal.Signals] | None:
     if sys.platform == "win32" or not hasattr(signal, "pthread_sigmask"):  # pragma: no cover
         return None
-    return signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    return signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM, signal.SIGTSTP})
 
 
 def _unblock_signals(previous: set[int | signal.Signals] | None) -> None:

@@ -3,6 +3,7 @@ code and the event log, and the terminal's own state after every way of ending."
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
@@ -13,8 +14,10 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import pexpect
+import pyte
 import pytest
-from pty_session import Player, Session
+from pty_session import Player, Screen, Session
 
 pytestmark = pytest.mark.pty
 
@@ -359,3 +362,59 @@ def test_m_mutes_and_unmutes_and_the_key_help_says_which(player: Player) -> None
     assert session.finish() == 0
     session.assert_terminal_restored()
     assert player.kinds() == ["start", "step", "mute", "unmute", "stop"]
+
+
+def test_ctrl_z_gives_the_shell_its_terminal_and_fg_carries_on_where_it_was(
+    player: Player,
+) -> None:
+    # Job control needs a real interactive shell: calfkit runs as one of its jobs.
+    routine = player.routine(WALL_WORK)
+    env = {**player.env, "PS1": "ready> "}
+    shell = pexpect.spawn(
+        "bash", ["--norc", "--noprofile", "-i"], dimensions=(24, 80), env=env, timeout=10
+    )
+    screen = Screen(80, 24)
+    stream = pyte.ByteStream(screen)
+
+    def wait_for(text: str) -> None:
+        end = time.monotonic() + 10
+        while time.monotonic() < end:
+            with contextlib.suppress(pexpect.TIMEOUT):
+                stream.feed(shell.read_nonblocking(65536, timeout=0.05))
+            if text in screen.text:
+                return
+        raise AssertionError(f"the screen never showed {text!r}:\n{screen.text}")
+
+    try:
+        wait_for("ready>")
+        shell.sendline(
+            f"python -m calfkit play {routine} --lead-in 0 --sound off --no-history "
+            f"--log-events {player.log}"
+        )
+        wait_for("00:19")
+        assert not termios.tcgetattr(shell.child_fd)[3] & termios.ECHO
+        shell.send("\x1a")  # Ctrl-Z
+        wait_for("Stopped")
+        # (bash puts its own terminal modes back for a stopped job; the screen is calfkit's.)
+        assert not screen.in_alt_screen
+        assert not screen.cursor.hidden
+        time.sleep(2.0)  # stopped: the routine must not run on
+        shell.sendline("fg")
+        wait_for("00:1")
+        assert screen.in_alt_screen
+        assert not termios.tcgetattr(shell.child_fd)[3] & termios.ECHO
+        shell.send("q")  # keys work again at once
+        wait_for("stopped at step 1 of 4")
+        shell.sendline("echo status=$?")
+        wait_for("status=0")
+        assert not screen.in_alt_screen
+        assert not screen.cursor.hidden
+        shell.sendline("stty -a | tr ' ' '\\n' | grep -xE -- '-?(echo|icanon)' | sort; echo end")
+        wait_for("\nend")
+        modes = screen.text.split("; echo end")[-1].split()
+        assert modes[:2] == ["echo", "icanon"]
+    finally:
+        shell.close(force=True)
+    stop = player.events()[-1]
+    assert stop["event"] == "stop"
+    assert stop["actual"] < 1.9  # the two seconds stopped are left out of the session

@@ -178,7 +178,13 @@ def _play(
     from calfkit.clock import MonotonicClock
     from calfkit.controls import NoControls
     from calfkit.engine import Player, Status
-    from calfkit.terminal import KeyMode, show_cursor, stdin_is_terminal, terminate_raises
+    from calfkit.terminal import (
+        KeyMode,
+        StoppableClock,
+        show_cursor,
+        stdin_is_terminal,
+        terminate_raises,
+    )
 
     keys = stdin_is_terminal(sys.stdin)
     warn = _Warnings()
@@ -211,16 +217,23 @@ def _play(
                 history_sink = _history_sink(sound, voice, warn, speed, sinks)
                 sinks.append(history_sink)
             controls: Controls
+            # With keys, Ctrl-Z stops the session and ``fg`` takes it up where it was: the
+            # clock leaves the stopped time out.
+            clock: StoppableClock | MonotonicClock = MonotonicClock()
             if keys:
-                key_controls = stack.enter_context(KeyMode(sys.stdin.fileno(), sys.stdout))
+                clock = StoppableClock()
+                mode = KeyMode(sys.stdin.fileno(), sys.stdout, clock=clock)
+                key_controls = stack.enter_context(mode)
                 if view is not None:
                     key_controls.on_resize = view.refresh
+                    mode.on_suspend = view.suspend
+                    mode.on_continue = view.resume
                 controls = key_controls
             else:
                 controls = NoControls()
             player = Player(
                 timeline,
-                clock=MonotonicClock(),
+                clock=clock,
                 sinks=sinks,
                 controls=controls,
                 speed=speed,
