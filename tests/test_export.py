@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from calfkit.cli import cli
-from calfkit.export import place_sounds, session_events
+from calfkit.export import place_sounds, session_events, write_track
 from calfkit.loader import load
 from calfkit.sound.capture import bursts, identify
 from calfkit.sound.cues import SoundCues
@@ -111,20 +111,30 @@ def test_exported_speech_follows_the_live_rules_one_phrase_at_a_time() -> None:
     for before, after in itertools.pairwise(phrases):
         assert after.at >= before.end
     at = {p.what.removeprefix("speech: "): p.at / SAMPLE_RATE for p in phrases}
-    # "Sit tall. Next: Slow heel raises." (33 chars, 3.3 s) runs from 3 s to 6.3 s; step 2's
-    # cue waits for it and follows at once, to 10 s; count 2 (8 s) falls while that is said
-    # and is beeped; counts 3 and 4 (10 s, 12 s) find speech free.
+    # Each cue waits for its chime (0.23 s, then 0.05 s). "Sit tall. Next: Slow heel raises."
+    # (33 chars, 3.3 s) runs from 3.28 s to 6.58 s; step 2's cue waits for it and follows at
+    # once, to 10.28 s; counts 2 and 3 (8 s, 10 s) fall while that is said and are beeped;
+    # count 4 (12 s) finds speech free. The closing phrase follows the end chime (0.72 s).
     assert at == {
-        "Sit tall. Next: Slow heel raises.": 3.0,
-        "Slow heel raises. Next: Quick pulses.": pytest.approx(6.3),
-        "3": pytest.approx(10.0),
+        "Sit tall. Next: Slow heel raises.": pytest.approx(3.28),
+        "Slow heel raises. Next: Quick pulses.": pytest.approx(6.58),
         "4": 12.0,
-        "Quick pulses.": 14.0,
-        END_PHRASE: 18.0,
+        "Quick pulses.": pytest.approx(14.28),
+        END_PHRASE: pytest.approx(18.77),
     }
     beeps = [(p.at / SAMPLE_RATE, p.what) for p in placed if p.what in ("count", "last_count")]
-    # The 2 s counts: only count 2 beeped; then the 1 s counts, all beeped (too close to say).
-    assert beeps == [(8.0, "count"), (15.0, "count"), (16.0, "count"), (17.0, "last_count")]
+    # The 2 s counts: 2 and 3 beeped; then the 1 s counts, all beeped (too close to say).
+    assert beeps == [
+        (8.0, "count"),
+        (10.0, "count"),
+        (15.0, "count"),
+        (16.0, "count"),
+        (17.0, "last_count"),
+    ]
+    # No phrase begins while a chime is sounding.
+    chimes = [p for p in placed if p.what in ("step", "end")]
+    for phrase in phrases:
+        assert not any(c.at <= phrase.at < c.end for c in chimes), phrase.what
 
 
 def test_speech_that_cannot_be_rendered_leaves_the_beeps_and_counts_beeped() -> None:
@@ -156,3 +166,34 @@ def test_export_with_voice_puts_real_espeak_ng_speech_between_the_beeps(tmp_path
     assert len(alone) >= 2
     for phrase in alone:
         assert samples[phrase.at : phrase.end] == phrase.samples
+
+
+def test_speech_and_a_beep_overlapping_are_mixed_without_clipping(tmp_path: Path) -> None:
+    # Loud speech (as espeak-ng's is: peaks near full scale) under the count beeps.
+    def loud_speak(text: str, rate: int) -> array[int]:
+        return array("h", [30000, -30000] * round(0.05 * len(text) * rate))
+
+    events = session_events(compile_routine(load(ROUTINES / "spoken-counts.yaml")))
+    placed = place_sounds(events, speak=loud_speak)
+    overlapping = [
+        p for p in placed if p.what == "count" and any(q.at < p.at < q.end for q in placed)
+    ]
+    assert overlapping  # a beep does fall inside a phrase
+    out = tmp_path / "loud.wav"
+    write_track(out, placed, max(p.end for p in placed))
+    samples, _ = read(out)
+    assert max(samples) < 32767 and min(samples) > -32768
+    beep = overlapping[0]
+    # Where the beep sounds over the phrase, both are still there (bent, not flattened).
+    mixed = samples[beep.at : beep.end]
+    assert len(set(mixed)) > 100
+
+
+def test_the_limiter_keeps_quiet_sums_and_bends_loud_ones_smoothly_below_full_scale() -> None:
+    from calfkit.sound.tones import KNEE, limit
+
+    assert [limit(v) for v in (0, 1000, -1000, KNEE, -KNEE)] == [0, 1000, -1000, KNEE, -KNEE]
+    loud = [limit(v) for v in range(KNEE, 70000, 50)]
+    assert all(b >= a for a, b in itertools.pairwise(loud))  # never folds back
+    assert all(b - a <= 50 for a, b in itertools.pairwise(loud))  # no jump past the knee
+    assert max(loud) < 32767 and limit(-70000) == -max(loud)

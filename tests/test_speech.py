@@ -18,8 +18,9 @@ from calfkit.engine import Player
 from calfkit.loader import load
 from calfkit.sound import build_sinks
 from calfkit.sound.capture import FakeCard, identify
-from calfkit.sound.tones import SAMPLE_RATE, Sound
+from calfkit.sound.tones import SAMPLE_RATE, Sound, seconds
 from calfkit.speech import (
+    AFTER_CHIME_SECONDS,
     END_PHRASE,
     Announcer,
     CommandSpeaker,
@@ -214,12 +215,22 @@ def test_real_espeak_ng_speech_reaches_the_device_whole_between_the_beeps(tmp_pa
     speech = [s for s, kind in zip(streams, heard, strict=True) if kind == "speech"]
     for before, after in itertools.pairwise(speech):
         assert after.opened >= before.opened + len(before.samples) / SAMPLE_RATE - 0.02
+    # No phrase begins while a chime sounds: each cue waits for its chime to end.
+    chimes = [s for s, kind in zip(streams, heard, strict=True) if kind != "speech"]
+    for phrase in speech:
+        for chime in chimes:
+            chime_ends = chime.opened + len(chime.samples) / SAMPLE_RATE
+            assert not chime.opened <= phrase.opened < chime_ends
     began = streams[0].opened
     first_ends = speech[0].opened + len(speech[0].samples) / SAMPLE_RATE - began
     at = [s.opened - began for s in speech]
-    assert at[0] < 0.15 and first_ends > 2.0  # the first cue runs past step 2's start...
+    after_step = seconds(Sound.STEP) + AFTER_CHIME_SECONDS
+    assert after_step <= at[0] < after_step + 0.15  # the step's chime, then its cue
+    assert first_ends > 2.0  # the first cue runs past step 2's start...
     assert first_ends <= at[1] < first_ends + 0.15  # ...so the next waits for it, then follows
-    assert at[2] == pytest.approx(5.0, abs=0.1) and at[3] == pytest.approx(8.0, abs=0.15)
+    assert at[2] == pytest.approx(5.0, abs=0.1)
+    after_end = seconds(Sound.END) + AFTER_CHIME_SECONDS
+    assert at[3] == pytest.approx(8.0 + after_end, abs=0.15)
     assert result.stdout.splitlines()[-1].endswith("Finished")
 
 

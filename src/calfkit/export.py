@@ -24,7 +24,7 @@ from calfkit.engine import Player
 from calfkit.errors import CalfkitError
 from calfkit.events import Event
 from calfkit.sound.cues import SoundCues
-from calfkit.sound.tones import SAMPLE_RATE, render
+from calfkit.sound.tones import SAMPLE_RATE, limit, render
 from calfkit.speech import Announcer, SpeechQueue, espeak_samples
 from calfkit.testing import FakeClock, RecordingSink
 from calfkit.timeline import Timeline
@@ -80,7 +80,7 @@ def place_sounds(
     its moment is beeped.
     """
     cues = SoundCues(speak_counts=speak is not None)
-    announcer = Announcer()
+    announcer = Announcer(chimes=True)
     queue = SpeechQueue()
     placed: list[Placed] = []
     spoken: dict[str, array[int] | None] = {}
@@ -90,13 +90,15 @@ def place_sounds(
         # Speech is free at ``at``: begin the next fresh phrase waiting, if there is one.
         nonlocal free_at
         assert speak is not None
-        while (taken := queue.take(at)) is not None:
+        while (timed := queue.take_timed(at)) is not None:
+            taken, since = timed
             if taken.text not in spoken:
                 spoken[taken.text] = speak(taken.text, rate)
             samples = spoken[taken.text]
             if samples:
-                placed.append(Placed(round(at * rate), samples, f"speech: {taken.text}"))
-                free_at = at + len(samples) / rate
+                begin = max(at, since + taken.after)  # after its chime, as live
+                placed.append(Placed(round(begin * rate), samples, f"speech: {taken.text}"))
+                free_at = begin + len(samples) / rate
                 return
             queue.finished()
             if taken.beep is not None:
@@ -167,8 +169,7 @@ def write_track(
                     samples[lo - start : hi - start] = part  # on silence: no mixing needed
                 else:
                     for i, value in enumerate(part, lo - start):
-                        total = samples[i] + value
-                        samples[i] = 32767 if total > 32767 else max(total, -32768)
+                        samples[i] = limit(samples[i] + value)
                 written = max(written, hi)
             if sys.byteorder == "big":
                 samples.byteswap()

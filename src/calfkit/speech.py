@@ -23,8 +23,8 @@ from enum import Enum
 from typing import Protocol
 
 from calfkit.events import Event, EventKind
-from calfkit.sound.cues import count_sound, counts_spoken
-from calfkit.sound.tones import SAMPLE_RATE, Sound
+from calfkit.sound.cues import SoundCues, count_sound, counts_spoken
+from calfkit.sound.tones import SAMPLE_RATE, Sound, seconds
 from calfkit.timeline import Segment, SegmentKind, Timeline
 
 CUE_STALE_SECONDS = 3.0
@@ -38,6 +38,10 @@ SPEECH_RATE_WPM = 170
 
 CLOSE_WAIT_SECONDS = 6.0
 """How long ``close()`` lets the last phrase (the end of the routine) be heard."""
+
+AFTER_CHIME_SECONDS = 0.05
+"""A cue begins this long after the chime that marks its moment has finished, so the chime
+never covers its first word."""
 
 NEXT_WORDS = 8
 """The "next: ..." preview is cut at its first clause and at most this many words."""
@@ -55,6 +59,7 @@ class Utterance:
     text: str
     kind: UtteranceKind
     beep: Sound | None = None  # what to play instead when it cannot be spoken
+    after: float = 0.0  # seconds after its moment it may begin (its chime's length)
 
 
 def short_preview(segment: Segment) -> str:
@@ -67,10 +72,18 @@ def short_preview(segment: Segment) -> str:
 
 
 class Announcer:
-    """Decides what is said for each event; the live sink and the WAV export share it."""
+    """Decides what is said for each event; the live sink and the WAV export share it.
 
-    def __init__(self) -> None:
+    ``chimes``: the moments are chimed too, so each cue waits for its chime to end.
+    """
+
+    def __init__(self, *, chimes: bool = False) -> None:
         self._timeline: Timeline | None = None
+        self._cues = SoundCues() if chimes else None
+
+    def _after(self, event: Event) -> float:
+        sound = self._cues.sound_for(event) if self._cues is not None else None
+        return 0.0 if sound is None else seconds(sound) + AFTER_CHIME_SECONDS
 
     def utterance(self, event: Event) -> Utterance | None:
         if event.kind is EventKind.START:
@@ -83,9 +96,9 @@ class Announcer:
             following = self._following(event.segment)
             if following is not None:
                 text += f" Next: {short_preview(following)}."
-            return Utterance(text, UtteranceKind.CUE)
+            return Utterance(text, UtteranceKind.CUE, after=self._after(event))
         if event.kind is EventKind.FINISH:
-            return Utterance(END_PHRASE, UtteranceKind.CUE)
+            return Utterance(END_PHRASE, UtteranceKind.CUE, after=self._after(event))
         if (
             event.kind is EventKind.COUNT
             and event.number is not None
@@ -136,12 +149,17 @@ class SpeechQueue:
 
     def take(self, now: float) -> Utterance | None:
         """The phrase to begin at ``now`` (marks speech busy), or None if nothing fresh waits."""
+        taken = self.take_timed(now)
+        return None if taken is None else taken[0]
+
+    def take_timed(self, now: float) -> tuple[Utterance, float] | None:
+        """Like :meth:`take`, with the time the phrase was offered."""
         while self._pending:
             utterance, since = self._pending.popleft()
             limit = self._count_stale if utterance.kind is UtteranceKind.COUNT else self._cue_stale
             if now - since <= limit:
                 self.speaking = True
-                return utterance
+                return utterance, since
             self.dropped.append(utterance)
         return None
 
@@ -272,6 +290,7 @@ class SpeechSink:
 
     ``beep``: plays a sound instead of a count that cannot be spoken in time.
     ``warn``: one line if the speech engine stops working (voice then goes quiet).
+    ``chimes``: the sound sink chimes each step, so its cue waits for the chime to end.
     """
 
     def __init__(
@@ -282,10 +301,12 @@ class SpeechSink:
         warn: Callable[[str], None] | None = None,
         clock: Callable[[], float] = time.monotonic,
         queue: SpeechQueue | None = None,
+        chimes: bool = False,
     ) -> None:
         self.speaker = speaker
         self.queue = queue or SpeechQueue()
-        self._announcer = Announcer()
+        self._announcer = Announcer(chimes=chimes)
+        self._hold = threading.Event()  # set when closing early: stop waiting for a chime
         self._beep = beep
         self._warn = warn
         self._clock = clock
@@ -327,6 +348,7 @@ class SpeechSink:
             self._closed = True
             self._condition.notify()
         if self._stopped:
+            self._hold.set()
             self.speaker.stop()
         self._worker.join(CLOSE_WAIT_SECONDS)
         if self._worker.is_alive():
@@ -338,13 +360,17 @@ class SpeechSink:
             with self._condition:
                 while self.queue.idle and not self._closed:
                     self._condition.wait()
-                utterance = self.queue.take(self._clock())
-                if utterance is None:
+                taken = self.queue.take_timed(self._clock())
+                if taken is None:
                     if self._closed:
                         return
                     continue
+            utterance, since = taken
             try:
-                if not self._broken:
+                wait = since + utterance.after - self._clock()
+                if wait > 0:
+                    self._hold.wait(wait)  # the chime first
+                if not self._broken and not self._hold.is_set():
                     self.speaker.speak(utterance.text)
             except OSError as error:
                 self._broken = True

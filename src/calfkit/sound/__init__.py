@@ -86,6 +86,7 @@ def build_sinks(choice: str, voice: bool, warn: Callable[[str], None]) -> list[S
             return []
         return [sound]
     sound.speak_counts = True
-    speech = SpeechSink(speaker, beep=sound.play if sound.beeps else None, warn=warn)
+    beep = sound.play if sound.beeps else None
+    speech = SpeechSink(speaker, beep=beep, warn=warn, chimes=sound.beeps)
     # Speech first: closing it lets the last phrase reach the sound sink before that closes.
     return [speech, sound]

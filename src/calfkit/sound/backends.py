@@ -21,7 +21,7 @@ from collections.abc import Callable, Generator
 from typing import Any, Protocol
 
 from calfkit.sound import alsa
-from calfkit.sound.tones import SAMPLE_RATE
+from calfkit.sound.tones import SAMPLE_RATE, limit
 from calfkit.sound.wav import wav_bytes
 
 ORDER = ("simpleaudio", "miniaudio", "system", "bell", "off")
@@ -172,7 +172,7 @@ class MiniaudioBackend:
                     if at + frames < len(samples):
                         still.append((samples, at + frames))
                 active = still
-                out = array("h", (max(-32768, min(32767, v)) for v in mixed))
+                out = array("h", (limit(v) for v in mixed))
             if self._on_pull is not None:
                 self._on_pull(out)
             self._sounding = len(active)
