@@ -165,7 +165,8 @@ class Timed:
 
 def test_the_sink_never_holds_the_player_up_and_plays_everything_in_order() -> None:
     backend = SlowBackend()
-    timed = Timed(SoundSink(backend, warn=pytest.fail))
+    # The fake clock puts every event at once; none may count as stale for that.
+    timed = Timed(SoundSink(backend, warn=pytest.fail, sound_stale=float("inf")))
     played = play_fast(sound_check_timeline(), sinks=[timed], lead_in=3.0)
     assert timed.longest < 0.01  # each sound takes the back end 50 ms
     assert backend.played == [len(render(s)) for _, s in sounds_of(sound_check_timeline())]
@@ -182,7 +183,7 @@ def test_handle_only_enqueues_even_when_the_back_end_is_stuck() -> None:
             super().play(samples)
 
     backend = Stuck(delay=0.0)
-    sink = SoundSink(backend, warn=pytest.fail)
+    sink = SoundSink(backend, warn=pytest.fail, sound_stale=float("inf"))
     events = play_fast(sound_check_timeline(), lead_in=3.0).events
     began = time.perf_counter()
     for event in events:
@@ -225,7 +226,7 @@ def test_mute_silences_sounds_until_unmute() -> None:
     from calfkit.events import Command
 
     backend = SlowBackend(delay=0.0)
-    sink = SoundSink(backend, warn=pytest.fail)
+    sink = SoundSink(backend, warn=pytest.fail, sound_stale=float("inf"))
     play_fast(
         sound_check_timeline(),
         sinks=[sink],
@@ -318,3 +319,29 @@ def test_the_last_sound_rings_out_at_the_end_but_not_after_quitting() -> None:
         keys=[(4.0, Command.QUIT)],
     )
     assert quit_early.waited is False
+
+
+def test_sounds_queued_behind_a_back_end_stuck_for_a_while_are_dropped_not_played_late() -> None:
+    from calfkit.sound.sink import SOUND_STALE_SECONDS
+
+    gate = threading.Event()
+
+    class StuckOnce(SlowBackend):
+        def play(self, samples: array[int]) -> None:
+            if not self.played:
+                gate.wait(5)  # the first sound hangs, as a device stalling would
+            super().play(samples)
+
+    backend = StuckOnce(delay=0.0)
+    sink = SoundSink(backend, warn=pytest.fail)
+    sink.play(Sound.STEP)
+    time.sleep(0.05)
+    for _ in range(3):
+        sink.play(Sound.COUNT)  # due now, but the back end is stuck
+    time.sleep(SOUND_STALE_SECONDS + 0.2)
+    gate.set()
+    time.sleep(0.05)
+    sink.play(Sound.LAST_COUNT)  # fresh: plays at once
+    sink.close()
+    assert backend.played == [len(render(Sound.STEP)), len(render(Sound.LAST_COUNT))]
+    assert sink.dropped == 3

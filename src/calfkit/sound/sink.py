@@ -12,6 +12,7 @@ import contextlib
 import queue
 import sys
 import threading
+import time
 from array import array
 from collections.abc import Callable, Sequence
 
@@ -19,6 +20,13 @@ from calfkit.events import Event, EventKind
 from calfkit.sound.backends import Backend, BackendFailed, OffBackend, open_first, plays_speech
 from calfkit.sound.cues import SoundCues
 from calfkit.sound.tones import Sound, render
+
+SOUND_STALE_SECONDS = 0.5
+"""A beep that could not reach the back end this soon after its moment (a back end stuck for
+a while) is dropped: heard late it would mark the wrong moment."""
+
+SPEECH_STALE_SECONDS = 3.0
+"""The same for a rendered phrase, which still makes sense a little late."""
 
 CLOSE_JOIN_SECONDS = 3.0
 """The longest ``close()`` waits for queued sounds to be handed to a back end."""
@@ -30,6 +38,7 @@ class SoundSink:
     ``fallbacks``: back end names to try, in order, if ``backend`` fails while playing.
     ``speak_counts``: voice is on, so counts that leave room are left to the speech sink.
     ``beeps``: False with ``--sound off --voice``: only speech (:meth:`play_samples`) is heard.
+    ``sound_stale``: a beep still queued this long after its moment is dropped.
     """
 
     def __init__(
@@ -40,6 +49,7 @@ class SoundSink:
         warn: Callable[[str], None],
         speak_counts: bool = False,
         beeps: bool = True,
+        sound_stale: float = SOUND_STALE_SECONDS,
     ) -> None:
         self.backend = backend
         self._fallbacks = list(fallbacks)
@@ -49,7 +59,11 @@ class SoundSink:
         self._muted = False
         self.beeps = beeps
         self._stopped = False
-        self._queue: queue.SimpleQueue[Sound | array[int] | None] = queue.SimpleQueue()
+        self._queue: queue.SimpleQueue[tuple[Sound | array[int], float] | None] = (
+            queue.SimpleQueue()
+        )
+        self.dropped = 0  # sounds and phrases too stale to play
+        self._sound_stale = sound_stale
         # A session opens with one of these two; the rest are synthesised while the worker idles.
         render(Sound.LEAD_IN)
         render(Sound.STEP)
@@ -88,14 +102,14 @@ class SoundSink:
     def play(self, sound: Sound) -> None:
         """Queue ``sound`` (unless muted); returns at once."""
         if not self._muted:
-            self._queue.put(sound)
+            self._queue.put((sound, time.monotonic()))
 
     def play_samples(self, samples: array[int]) -> None:
         """Queue any samples at the sounds' rate (unless muted); returns at once.
 
         Dropped by a back end that cannot play them (speech would only ring the bell)."""
         if not self._muted:
-            self._queue.put(samples)
+            self._queue.put((samples, time.monotonic()))
 
     def close(self) -> None:
         """Play what is queued, let the last sound finish (unless the session was stopped
@@ -112,14 +126,19 @@ class SoundSink:
                 # Synthesising a sound takes milliseconds: do it between sounds, never in
                 # handle(), so no event waits for it (the lead-in leaves time for them all).
                 try:
-                    item = self._queue.get_nowait()
+                    entry = self._queue.get_nowait()
                 except queue.Empty:
                     render(self._cold.pop(0))
                     continue
             else:
-                item = self._queue.get()
-            if item is None:
+                entry = self._queue.get()
+            if entry is None:
                 return
+            item, queued = entry
+            stale = self._sound_stale if isinstance(item, Sound) else SPEECH_STALE_SECONDS
+            if time.monotonic() - queued > stale:
+                self.dropped += 1
+                continue
             if not isinstance(item, Sound) and not plays_speech(self.backend):
                 continue  # speech, after a fallback to the bell: ringing it would mislead
             samples = render(item) if isinstance(item, Sound) else item
