@@ -62,6 +62,8 @@ def test_plain_lines_when_stdout_is_not_a_terminal(routine: str) -> None:
         "[00:00] 1 of 2",
         "[00:00] 2 of 2",
         "[00:00] Finished",
+        # The player's own count: real seconds (15 s at speed 1000 rounds up to one).
+        "Time 00:01 · steps done 3 of 3 · skipped 0 · paused 00:00",
     ]
 
 
@@ -181,7 +183,10 @@ def test_a_built_in_routine_plays_by_name() -> None:
     code, out, err = play("rolled-mat-stretch", *FAST, "--speed", "5000")
     assert code == 0
     assert err == ""
-    assert out.splitlines()[-1] == "[00:00] Finished"
+    assert out.splitlines()[-2:] == [
+        "[00:00] Finished",
+        "Time 00:01 · steps done 7 of 7 · skipped 0 · paused 00:00",
+    ]
 
 
 def test_term_dumb_gets_plain_lines_even_on_a_terminal(
@@ -193,7 +198,7 @@ def test_term_dumb_gets_plain_lines_even_on_a_terminal(
     monkeypatch.setattr(play_cmd, "_isatty", lambda stream: True)
     code, out, _ = play(routine, *FAST)
     assert code == 0
-    assert out.splitlines()[-1] == "[00:00] Finished"
+    assert out.splitlines()[-2] == "[00:00] Finished"
 
 
 def test_the_end_says_how_this_session_compares_with_the_week(tmp_path: Path) -> None:
@@ -208,3 +213,4 @@ def test_the_end_says_how_this_session_compares_with_the_week(tmp_path: Path) ->
     for extra in (("--speed", "10"), ("--no-history",)):
         code, out, _ = play(*args, *extra)
         assert code == 0 and "session this week" not in out
+

@@ -100,7 +100,7 @@ def test_keys_are_reported_in_plain_lines() -> None:
         "[00:11] 2",
         "[00:11] Back to step 3",
         "[00:11] step 3/9  Switch to your left side (2 s)",
-        "[00:12] Stopped at step 3/9 (quit)",
+        "[00:12] Stopped at step 3 of 9 (quit)",
     ]
 
 

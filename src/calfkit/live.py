@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from calfkit.engine import Outcome, Status
 from calfkit.events import Event, EventKind
 from calfkit.timeline import SegmentKind
 
@@ -77,11 +78,28 @@ class Summary:
         else:
             why = f" ({self.reason})" if self.reason else ""
             head = f"Stopped {self.title}{why}."
-        body = (
+        return [head, self.figures()]
+
+    def figures(self) -> str:
+        """The session in numbers, one line: time, steps done, skipped, paused."""
+        return (
             f"Time {clock_text(self.played)} · steps done {self.steps_done} of "
             f"{self.steps_total} · skipped {self.skipped} · paused {clock_text(self.paused)}"
         )
-        return [head, body]
+
+    @classmethod
+    def of_outcome(cls, outcome: Outcome, title: str) -> Summary:
+        """The summary of a session as the player counted it."""
+        return cls(
+            title=title,
+            finished=outcome.status is Status.FINISHED,
+            played=outcome.played_seconds,
+            paused=outcome.paused_seconds,
+            steps_done=outcome.steps_done,
+            steps_total=outcome.steps_total,
+            skipped=outcome.steps_skipped,
+            reason=None if outcome.status is Status.FINISHED else outcome.status.value,
+        )
 
 
 def _where(segment: Segment) -> str:

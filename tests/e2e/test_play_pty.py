@@ -294,8 +294,9 @@ def test_plain_output_through_a_pipe_has_no_escape_codes(player: Player) -> None
     assert b"\x1b" not in done.stdout + done.stderr
     lines = done.stdout.decode().splitlines()
     assert lines[0] == "[00:00] Wall work: 4 steps, 1 min 2 s"
-    assert lines[-1].endswith("] Finished")
-    assert all(line.startswith("[00:0") for line in lines)
+    assert lines[-2].endswith("] Finished")
+    assert lines[-1].startswith("Time 00:0") and lines[-1].endswith(" · skipped 0 · paused 00:00")
+    assert all(line.startswith("[00:0") for line in lines[:-1])
 
 
 @pytest.mark.parametrize(
@@ -321,7 +322,7 @@ def test_plain_mode_in_a_pipe_ends_on_a_signal_with_its_exit_code(
     process.send_signal(sig)
     out, err = process.communicate(timeout=10)
     assert process.returncode == status
-    assert out.decode().splitlines()[-1].endswith(f"Stopped at step 1/4 ({why})")
+    assert out.decode().splitlines()[-1].endswith(f"Stopped at step 1 of 4 ({why})")
     assert b"Traceback" not in err
 
 
@@ -418,3 +419,18 @@ def test_ctrl_z_gives_the_shell_its_terminal_and_fg_carries_on_where_it_was(
     stop = player.events()[-1]
     assert stop["event"] == "stop"
     assert stop["actual"] < 1.9  # the two seconds stopped are left out of the session
+
+
+def test_plain_mode_with_keys_says_once_where_q_stopped_it_then_the_figures(
+    player: Player,
+) -> None:
+    session = player.start(player.routine(WALL_WORK), "--plain", "--lead-in", "0")
+    session.wait_for("step 1/4")
+    session.press("q")
+    assert session.finish() == 0
+    session.assert_terminal_restored()
+    lines = [line for line in session.screen.text.splitlines() if line]
+    assert lines[-2].endswith("] Stopped at step 1 of 4 (quit)")
+    assert lines[-1].startswith("Time 00:0")
+    assert lines[-1].endswith(" · steps done 0 of 4 · skipped 0 · paused 00:00")
+    assert "stopped at step" not in session.screen.text

@@ -253,7 +253,12 @@ def _play(
             stack.close()
             click.echo(f"calfkit: error: playback failed: {_describe(error)}", err=True)
             sys.exit(1)
-    if outcome is not None and outcome.status is Status.STOPPED:
+    if outcome is not None and plain:
+        # The plain lines already said how it ended (and where); add the figures.
+        from calfkit.live import Summary
+
+        click.echo(Summary.of_outcome(outcome, timeline.routine.title).figures())
+    elif outcome is not None and outcome.status is Status.STOPPED:
         if outcome.step:
             click.echo(f"stopped at step {outcome.step} of {outcome.steps_total}")
         else:

@@ -86,7 +86,8 @@ class PlainSink:
         if kind is EventKind.EXTEND:
             return [f"{span(float(event.number or 0))} added to step {event.step}"]
         if kind is EventKind.STOP:
-            where = f"step {self._of(event.step)}" if event.step else "the first step"
+            of = f" of {self._steps}" if self._steps is not None else ""
+            where = f"step {event.step}{of}" if event.step else "the first step"
             at = "at" if event.step else "before"
             return [f"Stopped {at} {where} ({event.text})"]
         simple = _SIMPLE.get(kind)
