@@ -213,4 +213,3 @@ def test_the_end_says_how_this_session_compares_with_the_week(tmp_path: Path) ->
     for extra in (("--speed", "10"), ("--no-history",)):
         code, out, _ = play(*args, *extra)
         assert code == 0 and "session this week" not in out
-
