@@ -274,15 +274,54 @@ def test_the_docs_table_lists_every_sound_with_its_pitches_and_length() -> None:
 def test_auto_skips_simpleaudio_on_python_3_12_and_later_but_not_when_asked_by_name(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    import sys
+    import types
+
+    from calfkit.sound import alsa, backends
+
+    # A stand-in simpleaudio and a device that opens, so only the decision is tested.
+    monkeypatch.setitem(sys.modules, "simpleaudio", types.ModuleType("simpleaudio"))
+    monkeypatch.setattr(alsa, "default_device_problem", lambda: None)
+    for version, by_name, skipped in [
+        ((3, 12, 0), False, True),
+        ((3, 13, 1), False, True),
+        ((3, 12, 0), True, False),
+        ((3, 11, 9), False, False),
+        ((3, 10, 0), True, False),
+    ]:
+        monkeypatch.setattr(backends.sys, "version_info", version)
+        if skipped:
+            with pytest.raises(backends.Unavailable, match=r"skipped on Python 3\.12 and later"):
+                backends.SimpleaudioBackend(by_name=by_name)
+        else:
+            backends.SimpleaudioBackend(by_name=by_name).close()
+    # auto, on 3.12, goes on to the next back end without a word.
+    monkeypatch.setattr(backends.sys, "version_info", (3, 12, 0))
+    monkeypatch.setattr(backends, "MiniaudioBackend", lambda: SlowBackend())
+    warnings: list[str] = []
+    backend, fallbacks = pick_backend("auto", warnings.append)
+    assert isinstance(backend, SlowBackend) and warnings == []
+    assert fallbacks == ["system", "bell"]
+
+
+def test_without_simpleaudio_the_hint_fits_the_python_version(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import sys
+
     from calfkit.sound import backends
 
+    monkeypatch.setitem(sys.modules, "simpleaudio", None)  # import fails
+    monkeypatch.setattr(backends.sys, "version_info", (3, 11, 0))
+    with pytest.raises(backends.Unavailable) as old:
+        backends.SimpleaudioBackend(by_name=True)
+    assert str(old.value) == "not installed (pip install 'calfkit[simpleaudio]')"
     monkeypatch.setattr(backends.sys, "version_info", (3, 12, 0))
-    with pytest.raises(backends.Unavailable, match="known to crash"):
-        backends.SimpleaudioBackend(by_name=False)
-    try:
-        backends.SimpleaudioBackend(by_name=True).close()
-    except backends.Unavailable as why:
-        assert "known to crash" not in str(why)  # unavailable here for another reason
+    with pytest.raises(backends.Unavailable) as new:
+        backends.SimpleaudioBackend(by_name=True)
+    # The extra installs nothing on 3.12+, so it is not what to suggest there.
+    assert "pip install simpleaudio" in str(new.value)
+    assert "'calfkit[simpleaudio]')" not in str(new.value)
 
 
 def test_a_back_end_asked_for_by_name_that_cannot_play_gives_one_line_and_the_next(
