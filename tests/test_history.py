@@ -1071,7 +1071,8 @@ def test_calfkit_play_with_an_unusable_log_warns_once_and_plays_to_the_end(
         0,
         f"history: not recording this session: {path} {reason}\n",
     )
-    assert done.stdout.splitlines()[-1].endswith("Finished")
+    assert "] Finished\n" in done.stdout  # played to the end
+    assert done.stdout.splitlines()[-1].endswith(" · steps done 1 of 1 · skipped 0 · paused 00:00")
     assert path.read_bytes() == before
 
 
