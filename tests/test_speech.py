@@ -274,3 +274,25 @@ def test_with_only_the_bell_voice_is_off_with_one_line_and_phrases_never_ring_it
     ]
     # One ring per sound of the routine (17), none for the cues espeak-ng would have said.
     assert output.count("\a") == 17
+
+
+def test_next_previews_the_next_steps_cue_not_the_name_of_its_block() -> None:
+    from calfkit.model import Count, Do, Repeat, Routine
+    from calfkit.speech import Announcer
+    from calfkit.testing import RecordingSink, play_fast
+    from calfkit.timeline import compile_routine
+
+    block = Repeat(
+        rounds=1,
+        name="Feet parallel",
+        steps=(
+            Do(text="Rise onto the balls of your feet, slowly.", duration=4),
+            Count(count=3, cue="Lower your heels"),
+        ),
+    )
+    recorder = RecordingSink()
+    play_fast(compile_routine(Routine(name="r", title="R", steps=(block,))), sinks=[recorder])
+    announcer = Announcer()
+    said = [announcer.utterance(event) for event in recorder.events]
+    texts = [u.text for u in said if u is not None]
+    assert texts[0] == "Rise onto the balls of your feet, slowly. Next: Lower your heels."

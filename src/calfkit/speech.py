@@ -63,9 +63,11 @@ class Utterance:
 
 
 def short_preview(segment: Segment) -> str:
-    """A few words naming ``segment``: its name, or the first clause of its cue."""
-    if segment.name:
-        return segment.name
+    """A few words saying what ``segment`` asks for: the first clause of its cue.
+
+    Not its name: a segment carries the name of the block it sits in ("Feet parallel"), the
+    same for every step of that block, which says nothing about what to do next.
+    """
     clause = re.split(r"[.,;:!?]", segment.text, maxsplit=1)[0].strip() or segment.text
     words = clause.split()
     return " ".join(words[:NEXT_WORDS])
