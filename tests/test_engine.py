@@ -442,6 +442,40 @@ def test_quit_while_paused_counts_the_pause() -> None:
     assert (played.outcome.played_seconds, played.outcome.paused_seconds) == (3.0, 6.0)
 
 
+@pytest.mark.parametrize("keys", [[], [(7.0, Q)], [(3.0, P), (9.0, Q)], [(1.0, N), (2.0, N)]])
+def test_the_final_event_carries_the_outcome_and_no_other_event_does(
+    keys: list[tuple[float, Command]],
+) -> None:
+    played = play_fast(EVERY_KIND, keys=keys, lead_in=2)
+    *before, final = played.events
+    assert final.kind in (K.FINISH, K.STOP)
+    assert final.outcome is played.outcome
+    assert all(e.outcome is None for e in before)
+
+
+def test_the_outcome_tells_the_lead_in_apart_pauses_left_out() -> None:
+    played = play_fast(EVERY_KIND, lead_in=3, keys=[(1.5, P), (4.0, P)])
+    assert (played.outcome.lead_in_seconds, played.outcome.paused_seconds) == (3.0, 2.5)
+    assert played.outcome.played_seconds == 3.0 + EVERY_KIND.total
+
+
+@pytest.mark.parametrize(
+    ("keys", "lead_in_seconds", "played_seconds"),
+    [
+        ([(1.0, Q)], 1.0, 1.0),  # stopped before any step began: all of it was lead-in
+        ([(1.0, N), (4.0, Q)], 1.0, 4.0),  # the lead-in skipped after 1 s
+    ],
+)
+def test_the_lead_in_ends_when_the_first_step_begins(
+    keys: list[tuple[float, Command]], lead_in_seconds: float, played_seconds: float
+) -> None:
+    played = play_fast(EVERY_KIND, lead_in=3, keys=keys)
+    assert (played.outcome.lead_in_seconds, played.outcome.played_seconds) == (
+        lead_in_seconds,
+        played_seconds,
+    )
+
+
 def test_mute_toggles_and_changes_no_time() -> None:
     played = play_fast(EVERY_KIND, keys=[(1.0, M), (2.0, M)])
     assert trace(played.events)[2:5] == [("mute", 1, 1.0), ("step", 2, 2.0), ("unmute", 2, 2.0)]
@@ -584,6 +618,7 @@ def test_a_sink_that_raises_stops_the_session_and_every_sink_is_closed() -> None
     for sink in (before, after):
         assert sink.events[-1].kind is K.STOP
         assert sink.events[-1].text == "error"
+        assert sink.events[-1].outcome is player.outcome
     assert player.outcome is not None
     assert player.outcome.status is Status.ERROR
     assert player.outcome.step == 3
@@ -616,6 +651,7 @@ def test_an_interruption_tells_every_sink_why_and_closes_them(
     assert (sink.events[-1].kind, sink.events[-1].text) == (K.STOP, reason)
     assert player.outcome is not None
     assert player.outcome.status is status
+    assert sink.events[-1].outcome is player.outcome
 
 
 def test_a_sink_whose_close_fails_does_not_keep_the_others_open() -> None:
@@ -730,6 +766,7 @@ def test_any_session_keeps_its_books_exactly(
     assert all(e.actual == e.scheduled for e in played.events)
     assert set(played.clock.sleeps) <= set(times) | {t for t, _ in keys}
     assert played.events[-1].kind in (K.FINISH, K.STOP)
+    assert played.events[-1].outcome is played.outcome
     assert played.sink.closed
     assert played.outcome.steps_done + played.outcome.steps_skipped <= len(tl.segments)
 

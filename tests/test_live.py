@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from calfkit.engine import Player
+from calfkit.engine import Outcome, Player, Status
 from calfkit.events import Command, Event, EventKind
 from calfkit.live import LiveView, Summary, clock_text
 from calfkit.loader import load
@@ -266,7 +266,20 @@ def test_key_help_only_when_keys_are_read_and_mute_is_shown() -> None:
     assert "m unmute" in screen_text(keyed, 80)
 
 
-def test_summary_counts_time_done_skipped_and_paused() -> None:
+def outcome(
+    status: Status = Status.FINISHED,
+    *,
+    step: int = 3,
+    done: int = 0,
+    skipped: int = 0,
+    played: float = 0.0,
+    paused: float = 0.0,
+) -> Outcome:
+    """What the player attaches to the final event of a session of :data:`TIMELINE`."""
+    return Outcome(status, step, len(TIMELINE.segments), done, skipped, played, paused)
+
+
+def test_the_summary_shows_the_figures_the_final_event_carries() -> None:
     view = quiet_view()
     start(view)
     view.handle(step(HOLD, 3.0, 88.0))
@@ -275,12 +288,13 @@ def test_summary_counts_time_done_skipped_and_paused() -> None:
     view.handle(step(COUNT, 63.0, 103.0))
     view.handle(ev(EventKind.SKIP, 65.0, step=2, segment=COUNT))
     view.handle(step(BREATHE, 65.0, 95.0))
-    view.handle(ev(EventKind.FINISH, 95.0, step=3))
+    ended = outcome(done=2, skipped=1, played=80.0, paused=15.0)
+    view.handle(ev(EventKind.FINISH, 95.0, step=3, outcome=ended))
     assert view.summary() == Summary(
         title="Wall Release",
         finished=True,
-        played=pytest.approx(80.0),
-        paused=pytest.approx(15.0),
+        played=80.0,
+        paused=15.0,
         steps_done=2,
         steps_total=3,
         skipped=1,
@@ -291,15 +305,36 @@ def test_summary_counts_time_done_skipped_and_paused() -> None:
     )
 
 
-def test_a_stop_says_why_in_the_summary() -> None:
+@pytest.mark.parametrize(
+    ("status", "why"),
+    [
+        (Status.STOPPED, "quit"),
+        (Status.INTERRUPTED, "interrupted"),
+        (Status.TERMINATED, "terminated"),
+        (Status.ERROR, "error"),
+    ],
+)
+def test_a_stop_says_why_in_the_summary(status: Status, why: str) -> None:
     view = quiet_view()
     start(view)
     view.handle(step(HOLD, 3.0, 88.0))
-    view.handle(ev(EventKind.STOP, 7.0, step=1, segment=HOLD, text="quit"))
+    ended = outcome(status, step=1, played=7.0)
+    view.handle(ev(EventKind.STOP, 7.0, step=1, segment=HOLD, text=why, outcome=ended))
     out = view.console.file.getvalue()  # type: ignore[attr-defined]
     assert out.endswith(
-        "Stopped Wall Release (quit).\nTime 00:07 · steps done 0 of 3 · skipped 0 · paused 00:00\n"
+        f"Stopped Wall Release ({why}).\n"
+        "Time 00:07 · steps done 0 of 3 · skipped 0 · paused 00:00\n"
     )
+
+
+def test_a_final_event_without_figures_ends_the_view_without_a_summary() -> None:
+    view = quiet_view()
+    start(view)
+    view.handle(step(HOLD, 3.0, 88.0))
+    view.handle(ev(EventKind.FINISH, 48.0, step=1))
+    assert view.summary() is None
+    out = view.console.file.getvalue()  # type: ignore[attr-defined]
+    assert "Finished" not in out
 
 
 def test_each_event_draws_one_frame_on_the_alternate_screen_without_a_refresh_thread() -> None:
@@ -327,7 +362,7 @@ def test_each_event_draws_one_frame_on_the_alternate_screen_without_a_refresh_th
     frames = out.split("\x1b[H")[2:]  # after entering the alternate screen
     assert len(frames) == 5  # one frame per event, each drawn from the top-left corner
     assert all("q quit" in frame for frame in frames)
-    view.handle(ev(EventKind.FINISH, 88.0, step=3))
+    view.handle(ev(EventKind.FINISH, 88.0, step=3, outcome=outcome(done=3)))
     out = buffer.getvalue()
     tail = out[out.rindex("\x1b[?25h") :]
     assert tail.startswith("\x1b[?25h\x1b[?1049l")
@@ -412,7 +447,7 @@ def small_timeline(tmp_path: Path) -> Timeline:
 
 
 @pytest.mark.parametrize("speed", [1.0, 4.0])
-def test_played_by_the_real_engine_the_summary_agrees_with_the_outcome(
+def test_played_by_the_real_engine_the_summary_is_the_players_outcome(
     speed: float, small_timeline: Timeline
 ) -> None:
     timeline = small_timeline
@@ -435,19 +470,11 @@ def test_played_by_the_real_engine_the_summary_agrees_with_the_outcome(
         speed=speed,
         keys_interactive=True,
     )
-    outcome = played.outcome
     summary = view.summary()
-    assert summary is not None
+    assert summary == Summary.of_outcome(played.outcome, timeline.routine.title)
     assert summary.finished
     assert summary.skipped == 3  # the roll, the hold (after going back to it) and the count
     assert summary.paused == pytest.approx(30.0 / speed)  # clock seconds
-    assert (summary.steps_done, summary.steps_total, summary.skipped) == (
-        outcome.steps_done,
-        outcome.steps_total,
-        outcome.steps_skipped,
-    )
-    assert summary.played == pytest.approx(outcome.played_seconds)
-    assert summary.paused == pytest.approx(outcome.paused_seconds)
     assert buffer.getvalue().endswith("\n".join(summary.lines()) + "\n")
 
 

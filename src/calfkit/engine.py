@@ -45,6 +45,8 @@ class Outcome:
     steps_skipped: int  # distinct steps left with ``n`` and never played to their end
     played_seconds: float  # playback time, pauses excluded (lead-in included)
     paused_seconds: float
+    # Of ``played_seconds``, the time before the first step began (all of it if none did).
+    lead_in_seconds: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -65,7 +67,8 @@ _TICK_EVENTS = {
     TickKind.EXHALE: (EventKind.BREATH, "exhale"),
 }
 
-_STOP_REASONS = {
+# What a STOP event's ``text`` says for each way of stopping early.
+STOP_REASONS = {
     Status.STOPPED: "quit",
     Status.INTERRUPTED: "interrupted",
     Status.TERMINATED: "terminated",
@@ -160,6 +163,7 @@ class Player:
         self._end_at = 0.0  # routine offset where the current phase ends (before ``extra``)
         self._paused_clock: float | None = None
         self._paused_total = 0.0
+        self._lead_in_played: float | None = None  # set when the first step begins
         self._waiting = False
         self._finished = False
         self._done: set[int] = set()
@@ -177,31 +181,31 @@ class Player:
         self._origin = self.clock.now()
         failed = True
         try:
-            status = self._play()
-            self.outcome = self._outcome(status)
+            self._play()
             failed = False
         except KeyboardInterrupt:
-            self._abort(Status.INTERRUPTED)
+            self._stop(Status.INTERRUPTED, forgiving=True)
             raise
         except SystemExit:
-            self._abort(Status.TERMINATED)
+            self._stop(Status.TERMINATED, forgiving=True)
             raise
         except BaseException:
-            self._abort(Status.ERROR)
+            self._stop(Status.ERROR, forgiving=True)
             raise
         finally:
             self._close_all(reraise=not failed)
+        assert self.outcome is not None  # the FINISH or STOP that ended the session set it
         return self.outcome
 
-    def _play(self) -> Status:
+    def _play(self) -> None:
         if self._first < len(self._segments):
             # Anchored before START is told, so its ``ends_at`` is already right.
             self._anchor = self._origin + self.lead_in / self.speed
             self._anchor_at = self._segments[self._first].start
         self._emit(EventKind.START, self._origin, timeline=self.timeline)
         if self._first >= len(self._segments):
-            self._emit(EventKind.FINISH, self._origin)
-            return Status.FINISHED
+            self._finish(self._origin)
+            return
         first = self._segments[self._first]
         if self.lead_in > 0:
             self._begin_lead_in(first)
@@ -222,8 +226,7 @@ class Player:
                 if self._finished:
                     break
             if command is not None and self._handle(command):
-                return Status.STOPPED
-        return Status.FINISHED
+                return
 
     def _begin_lead_in(self, first: Segment) -> None:
         self._pos = -1
@@ -239,6 +242,8 @@ class Player:
     def _enter(self, index: int, when: float) -> None:
         """Begin segment ``index`` at clock time ``when`` (already on the anchor's plan)."""
         segment = self._segments[index]
+        if self._lead_in_played is None:
+            self._lead_in_played = self._played(self.clock.now())
         self._pos = index
         self._extra = 0.0
         self._waiting = segment.until_ready and self.keys_interactive
@@ -285,10 +290,13 @@ class Player:
     def _advance(self, when: float) -> None:
         """Go on to the segment after the current one, or finish."""
         if self._pos + 1 >= len(self._segments):
-            self._finished = True
-            self._emit(EventKind.FINISH, when)
+            self._finish(when)
         else:
             self._enter(self._pos + 1, when)
+
+    def _finish(self, when: float) -> None:
+        self._finished = True
+        self._emit(EventKind.FINISH, when, outcome=self._conclude(Status.FINISHED))
 
     def _catch_up(self) -> None:
         """Fire everything that fell due while a command was arriving."""
@@ -312,7 +320,7 @@ class Player:
         """Act on a command; True when it stops the session."""
         now = self.clock.now()
         if command is Command.QUIT:
-            self._emit(EventKind.STOP, now, text=_STOP_REASONS[Status.STOPPED])
+            self._stop(Status.STOPPED)
             return True
         if command is Command.MUTE:
             self.muted = not self.muted
@@ -377,8 +385,7 @@ class Player:
 
     def _go_on_now(self) -> None:
         if self._pos + 1 >= len(self._segments):
-            self._finished = True
-            self._emit(EventKind.FINISH, self.clock.now())
+            self._finish(self.clock.now())
         else:
             self._enter_now(self._pos + 1)
 
@@ -394,7 +401,7 @@ class Player:
 
     # -- events and sinks ----------------------------------------------------------------
 
-    def _event(
+    def _emit(
         self,
         kind: EventKind,
         scheduled: float,
@@ -404,7 +411,11 @@ class Player:
         of: int | None = None,
         phase: str | None = None,
         timeline: Timeline | None = None,
-    ) -> Event:
+        outcome: Outcome | None = None,
+        forgiving: bool = False,
+    ) -> None:
+        """Tell every sink; ``forgiving`` goes on past a sink that raises (when stopping
+        because of an error already on its way out, which is the one worth reporting)."""
         now = self.clock.now()
         segment = self._segments[self._pos] if self._pos >= 0 else None
         step_ends_at: float | None = None
@@ -414,7 +425,7 @@ class Player:
             ends_at = self._deadline(total) - self._origin
             if segment is not None:
                 step_ends_at = self._deadline(segment.end + self._extra) - self._origin
-        return Event(
+        event = Event(
             kind=kind,
             scheduled=scheduled - self._origin,
             actual=now - self._origin,
@@ -428,34 +439,27 @@ class Player:
             of=of,
             phase=phase,
             timeline=timeline,
-        )
-
-    def _emit(
-        self,
-        kind: EventKind,
-        scheduled: float,
-        *,
-        text: str | None = None,
-        number: int | None = None,
-        of: int | None = None,
-        phase: str | None = None,
-        timeline: Timeline | None = None,
-    ) -> None:
-        event = self._event(
-            kind, scheduled, text=text, number=number, of=of, phase=phase, timeline=timeline
+            outcome=outcome,
         )
         for sink in self.sinks:
-            sink.handle(event)
-
-    def _abort(self, status: Status) -> None:
-        """Tell every sink the session stopped, whatever they do about it."""
-        event = self._event(EventKind.STOP, self.clock.now(), text=_STOP_REASONS[status])
-        for sink in self.sinks:
+            if not forgiving:
+                sink.handle(event)
+                continue
             try:
                 sink.handle(event)
             except Exception:
-                continue  # the error already on its way out is the one worth reporting
-        self.outcome = self._outcome(status)
+                continue
+
+    def _stop(self, status: Status, *, forgiving: bool = False) -> None:
+        """Tell every sink the session stopped, and why, with what it came to."""
+        outcome = self._conclude(status)
+        self._emit(
+            EventKind.STOP,
+            self.clock.now(),
+            text=STOP_REASONS[status],
+            outcome=outcome,
+            forgiving=forgiving,
+        )
 
     def _close_all(self, *, reraise: bool) -> None:
         first: BaseException | None = None
@@ -467,18 +471,28 @@ class Player:
         if first is not None and reraise:
             raise first
 
-    def _outcome(self, status: Status) -> Outcome:
+    def _paused(self, now: float) -> float:
+        """Clock seconds paused so far, the pause in progress included."""
+        if self._paused_clock is None:
+            return self._paused_total
+        return self._paused_total + (now - self._paused_clock)
+
+    def _played(self, now: float) -> float:
+        return (now - self._origin) - self._paused(now)
+
+    def _conclude(self, status: Status) -> Outcome:
+        """Work out what the session came to (before the event that ends it is told, so
+        the event can carry it) and keep it as :attr:`outcome`."""
         now = self.clock.now()
-        paused = self._paused_total
-        if self._paused_clock is not None:
-            paused += now - self._paused_clock
-        step = self._segments[self._pos].index if self._pos >= 0 else 0
-        return Outcome(
+        played = self._played(now)
+        self.outcome = Outcome(
             status=status,
-            step=step,
+            step=self._segments[self._pos].index if self._pos >= 0 else 0,
             steps_total=len(self._segments),
             steps_done=len(self._done),
             steps_skipped=len(self._skipped),
-            played_seconds=(now - self._origin) - paused,
-            paused_seconds=paused,
+            played_seconds=played,
+            paused_seconds=self._paused(now),
+            lead_in_seconds=played if self._lead_in_played is None else self._lead_in_played,
         )
+        return self.outcome

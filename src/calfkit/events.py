@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from calfkit.clock import Clock
+    from calfkit.engine import Outcome
     from calfkit.timeline import Segment, Timeline
 
 
@@ -53,6 +54,7 @@ class Event:
     step_ends_at: float | None = None
     ends_at: float | None = None
     timeline: Timeline | None = None  # set on START
+    outcome: Outcome | None = None  # set on FINISH and STOP: what the session came to
 
     def to_json(self) -> dict[str, object]:
         """The event-log object (cli.md): always event, step, scheduled, actual, wall."""

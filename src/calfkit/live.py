@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from calfkit.engine import Outcome, Status
+from calfkit.engine import STOP_REASONS, Outcome, Status
 from calfkit.events import Event, EventKind
 from calfkit.timeline import SegmentKind
 
@@ -65,7 +65,7 @@ class Summary:
 
     title: str
     finished: bool
-    played: float  # seconds from start to end, pauses left out (as the player counts them)
+    played: float  # clock seconds from start to end, lead-in in, pauses out (Outcome's count)
     paused: float
     steps_done: int
     steps_total: int
@@ -98,7 +98,7 @@ class Summary:
             steps_done=outcome.steps_done,
             steps_total=outcome.steps_total,
             skipped=outcome.steps_skipped,
-            reason=None if outcome.status is Status.FINISHED else outcome.status.value,
+            reason=STOP_REASONS.get(outcome.status),
         )
 
 
@@ -221,16 +221,8 @@ class LiveView:
         self.notices: list[str] = []
         self._drawn: tuple[object, ...] | None = None  # what the last frame showed
 
-        self._start_actual: float | None = None
-        self._end_actual: float | None = None
-        self._pause_began: float | None = None
-        self._paused_total = 0.0
-        self._done: set[int] = set()
-        self._skipped: set[int] = set()
         self._steps_entered = 0
-        self._leaving_by_key = False  # the step in progress ends by a skip or back, not by time
-        self.ended: EventKind | None = None
-        self.stop_reason: str | None = None
+        self.outcome: Outcome | None = None  # what the FINISH or STOP event said it came to
 
     # -- the sink ---------------------------------------------------------------------------
 
@@ -343,7 +335,6 @@ class LiveView:
             self.step_left = max(0.0, event.step_ends_at - event.scheduled) * self.speed
 
         if kind is EventKind.START:
-            self._start_actual = event.actual
             if event.timeline is not None:
                 self.timeline = event.timeline
                 routine = event.timeline.routine
@@ -367,22 +358,10 @@ class LiveView:
             self.waiting = True
         elif kind is EventKind.READY:
             self.waiting = False
-            if self.segment is not None:
-                self._done.add(self.segment.index)
         elif kind is EventKind.PAUSE:
             self.paused = True
-            self._pause_began = event.actual
         elif kind is EventKind.RESUME:
             self.paused = False
-            if self._pause_began is not None:
-                self._paused_total += event.actual - self._pause_began
-                self._pause_began = None
-        elif kind is EventKind.SKIP:
-            if self.segment is not None:
-                self._skipped.add(self.segment.index)
-            self._leaving_by_key = True
-        elif kind is EventKind.BACK:
-            self._leaving_by_key = True
         elif kind is EventKind.EXTEND:
             self._extra += float(event.number or 0)
         elif kind is EventKind.MUTE:
@@ -390,22 +369,10 @@ class LiveView:
         elif kind is EventKind.UNMUTE:
             self.muted = False
         elif kind in (EventKind.FINISH, EventKind.STOP):
-            self.ended = kind
-            self._end_actual = event.actual
-            if self._pause_began is not None:
-                self._paused_total += event.actual - self._pause_began
-                self._pause_began = None
-            if kind is EventKind.FINISH and self.segment is not None:
-                self._done.add(self.segment.index)
-            if kind is EventKind.STOP:
-                self.stop_reason = event.text
+            self.outcome = event.outcome
 
     def _enter(self, event: Event) -> None:
         self._steps_entered += 1
-        previous = self.segment
-        if previous is not None and not self._leaving_by_key:
-            self._done.add(previous.index)
-        self._leaving_by_key = False
         self.segment = event.segment
         self.lead_in = None
         self._extra = 0.0
@@ -430,19 +397,9 @@ class LiveView:
 
     def summary(self) -> Summary | None:
         """The end-of-session figures, once playback has finished or stopped."""
-        if self.ended is None or self._start_actual is None or self._end_actual is None:
+        if self.outcome is None:
             return None
-        total = len(self.timeline.segments) if self.timeline is not None else 0
-        return Summary(
-            title=self.title or "the routine",
-            finished=self.ended is EventKind.FINISH,
-            played=self._end_actual - self._start_actual - self._paused_total,
-            paused=self._paused_total,
-            steps_done=len(self._done),
-            steps_total=total,
-            skipped=len(self._skipped - self._done),
-            reason=self.stop_reason,
-        )
+        return Summary.of_outcome(self.outcome, self.title or "the routine")
 
     # -- drawing ----------------------------------------------------------------------------
 
