@@ -6,7 +6,7 @@ import io
 
 import pytest
 
-from calfkit.events import Command
+from calfkit.events import Command, Event, EventKind
 from calfkit.model import Breathe, Count, Do, Hold, Prepare, Repeat, Routine, Side, Sides
 from calfkit.sinks.plain import PlainSink, clean, clock_time, span
 from calfkit.testing import play_fast
@@ -71,6 +71,7 @@ def test_a_whole_session_in_plain_lines() -> None:
         "[00:21] Breath 1 of 1: inhale\n"
         "[00:22] Breath 1 of 1: exhale\n"
         "[00:23] Finished\n"
+        "Time 00:23 · steps done 9 of 9 · skipped 0 · paused 00:00\n"
     )
 
 
@@ -101,6 +102,8 @@ def test_keys_are_reported_in_plain_lines() -> None:
         "[00:11] Back to step 3",
         "[00:11] step 3/9  Switch to your left side (2 s)",
         "[00:12] Stopped at step 3 of 9 (quit)",
+        # The player's figures: 1.5 s paused; steps 1 and 3 played out, 2 skipped.
+        "Time 00:11 · steps done 2 of 9 · skipped 1 · paused 00:02",
     ]
 
 
@@ -119,7 +122,29 @@ def test_a_ready_step_says_it_waits_for_enter() -> None:
         "[00:00] Press Enter when ready",
         "[01:05] Ready",
         "[01:05] Finished",
+        "Time 01:05 · steps done 1 of 1 · skipped 0 · paused 00:00",
     ]
+
+
+@pytest.mark.parametrize(
+    ("error", "why"),
+    [(KeyboardInterrupt(), "interrupted"), (SystemExit(143), "terminated"), (OSError(), "error")],
+)
+def test_a_session_ended_by_a_signal_or_an_error_ends_on_the_stop_line(
+    error: BaseException, why: str
+) -> None:
+    class Failing:
+        def handle(self, event: Event) -> None:
+            if event.kind is EventKind.COUNT:
+                raise error
+
+        def close(self) -> None:
+            pass
+
+    out = io.StringIO()
+    with pytest.raises(type(error)):
+        play_fast(SMALL, sinks=[PlainSink(out), Failing()])
+    assert out.getvalue().splitlines()[-1] == f"[00:11] Stopped at step 5 of 9 ({why})"
 
 
 def test_no_escape_codes_reach_the_output_even_from_the_routine_text() -> None:

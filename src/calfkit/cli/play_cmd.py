@@ -253,12 +253,9 @@ def _play(
             stack.close()
             click.echo(f"calfkit: error: playback failed: {_describe(error)}", err=True)
             sys.exit(1)
-    if outcome is not None and plain:
-        # The plain lines already said how it ended (and where); add the figures.
-        from calfkit.live import Summary
-
-        click.echo(Summary.of_outcome(outcome, timeline.routine.title).figures())
-    elif outcome is not None and outcome.status is Status.STOPPED:
+    # Plain lines already said how it ended, where, and the figures; the live view's summary
+    # said how and the figures: say where.
+    if outcome is not None and not plain and outcome.status is Status.STOPPED:
         if outcome.step:
             click.echo(f"stopped at step {outcome.step} of {outcome.steps_total}")
         else:

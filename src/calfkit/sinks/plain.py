@@ -2,7 +2,8 @@
 
 For ``play --plain``, pipes and screen readers: no escape codes ever (control characters in
 a routine's text are dropped too), each line flushed as it is written, nothing redrawn.
-TICKs, which exist for redraws, print nothing.
+TICKs, which exist for redraws, print nothing. A session played to the end or stopped with
+``q`` ends with the player's figures, on a line of its own without a time.
 """
 
 from __future__ import annotations
@@ -10,7 +11,9 @@ from __future__ import annotations
 import math
 from typing import TextIO
 
+from calfkit.engine import Status
 from calfkit.events import Event, EventKind
+from calfkit.live import Summary
 from calfkit.timeline import Segment, Timeline
 
 _SIMPLE = {
@@ -55,10 +58,15 @@ class PlainSink:
     def __init__(self, stream: TextIO) -> None:
         self.stream = stream
         self._steps: int | None = None
+        self._title = ""
 
     def handle(self, event: Event) -> None:
         for line in self.lines(event):
             self.stream.write(f"[{clock_time(event.actual)}] {line}\n")
+        # Not after Ctrl-C, SIGTERM or an error: there the stop line is the last word.
+        outcome = event.outcome
+        if outcome is not None and outcome.status in (Status.FINISHED, Status.STOPPED):
+            self.stream.write(Summary.of_outcome(outcome, self._title).figures() + "\n")
         self.stream.flush()
 
     def close(self) -> None:
@@ -99,6 +107,7 @@ class PlainSink:
     def _start(self, timeline: Timeline) -> list[str]:
         routine = timeline.routine
         self._steps = len(timeline.segments)
+        self._title = routine.title
         steps = "step" if self._steps == 1 else "steps"
         lines = [f"{clean(routine.title)}: {self._steps} {steps}, {span(timeline.total)}"]
         if routine.caution:
