@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from calfkit import history as history_module
-from calfkit.engine import Status
+from calfkit.engine import Outcome, Status
 from calfkit.events import Command, Event, EventKind
 from calfkit.history import (
     APPLICATION_ID,
@@ -220,6 +220,36 @@ def test_paused_time_is_counted_apart_from_played_time(tmp_path: Path) -> None:
     assert row["played_seconds"] == 58.0 - 15.0
 
 
+@pytest.mark.parametrize(
+    ("status", "ended"),
+    [
+        (Status.FINISHED, "finished"),
+        (Status.STOPPED, "stopped"),
+        (Status.INTERRUPTED, "interrupted"),
+        (Status.TERMINATED, "interrupted"),
+        (Status.ERROR, "interrupted"),
+    ],
+)
+def test_the_end_takes_the_figures_the_player_attached_to_the_final_event(
+    tmp_path: Path, status: Status, ended: str
+) -> None:
+    path = tmp_path / "h.sqlite3"
+    timeline = make_timeline(steps=4, seconds=30)
+    sink = HistorySink("bell", False, Warnings(), path=path)
+    sink.handle(ev(EventKind.START, 0.0, timeline=timeline))
+    for event in step_events(timeline, lead_in=3.0, upto=2):
+        sink.handle(event)
+    assert rows(path)[0]["played_seconds"] == 30.0  # between steps: as the events tell it
+    # The player's count, which these hand-made events would not give: 2 s of lead-in.
+    outcome = Outcome(status, 3, 4, 2, 0, 70.0, paused_seconds=9.0, lead_in_seconds=2.0)
+    kind = EventKind.FINISH if status is Status.FINISHED else EventKind.STOP
+    sink.handle(ev(kind, 79.0, step=2, text="x", outcome=outcome))
+    (row,) = rows(path)
+    assert (row["ended"], row["end_step"]) == (ended, 3)
+    assert (row["played_seconds"], row["paused_seconds"]) == (68.0, 9.0)
+    assert row["ended_at"] is not None
+
+
 def test_a_session_started_part_way_plans_only_what_lies_ahead(tmp_path: Path) -> None:
     path = tmp_path / "h.sqlite3"
     timeline = make_timeline(steps=4, seconds=30)
@@ -343,7 +373,7 @@ def test_a_log_locked_by_another_calfkit_gives_one_warning_without_stalling(
 
 READ_ONLY_SCRIPT = """
 import sys
-from calfkit.engine import Status
+from calfkit.engine import Outcome, Status
 from calfkit.events import Command, Event, EventKind
 from calfkit.history import HistorySink
 from calfkit.model import Do, Hold, Prepare, Repeat, Routine

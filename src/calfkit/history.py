@@ -682,7 +682,8 @@ class HistorySink:
     """Records the session being played (an events.Sink).
 
     On START a row goes in marked *interrupted*; each new step updates where it stands and
-    the time played, and FINISH or STOP completes it. Any problem with the file gives one
+    the time played (so a killed process leaves a sensible row), and FINISH or STOP completes
+    it with the figures the player attached to it (its Outcome). Any problem with the file gives one
     warning through ``warn`` and turns the sink off; the routine plays on.
 
     ``sound`` is the sound back end in use and ``voice`` whether cues are spoken; ``speed``
@@ -712,13 +713,13 @@ class HistorySink:
         self.session_id: int | None = None
         self.off = False
         self.ended: Ending | None = None
-        # Time accounting, in seconds on the player's clock (Event.actual).
         self._planned = 0.0
         self._steps_total = 0
         self._step = 0
-        self._begun = False  # the first step has started (the lead-in is not played time)
-        self._playing_since: float | None = None
-        self._played = 0.0
+        # Time so far for the row between steps, in seconds on the player's clock
+        # (Event.actual); the end takes the player's own figures instead.
+        self._begun_at: float | None = None  # the first step began (the lead-in is not played)
+        self._paused_before = 0.0  # paused before then
         self._paused_since: float | None = None
         self._paused = 0.0
 
@@ -777,14 +778,14 @@ class HistorySink:
         elif kind in (EventKind.STEP, EventKind.SWITCH):
             self._new_step(event)
         elif kind is EventKind.PAUSE:
-            self._pause(event.actual)
+            if self._paused_since is None:
+                self._paused_since = event.actual
         elif kind is EventKind.RESUME:
-            self._resume(event.actual)
-        elif kind is EventKind.FINISH:
-            self._finish(event, Ending.FINISHED, self._steps_total)
-        elif kind is EventKind.STOP:
-            ending = Ending.STOPPED if event.text == "quit" else Ending.INTERRUPTED
-            self._finish(event, ending, event.step or self._step)
+            if self._paused_since is not None:
+                self._paused += max(0.0, event.actual - self._paused_since)
+                self._paused_since = None
+        elif kind in (EventKind.FINISH, EventKind.STOP):
+            self._finish(event)
 
     def _start(self, event: Event) -> None:
         timeline = event.timeline
@@ -814,46 +815,34 @@ class HistorySink:
         self.session_id = cursor.lastrowid
 
     def _new_step(self, event: Event) -> None:
-        if not self._begun:
-            self._begun = True
+        if self._begun_at is None:
+            self._begun_at = event.actual
+            self._paused_before = self._so_far(event.actual)[1]
             # Started part-way (``play --from``): what was planned is what lies ahead.
             if event.segment is not None and event.segment.start > 0:
                 self._planned = max(0.0, self._planned - event.segment.start)
-            if self._paused_since is None:
-                self._playing_since = event.actual
         self._step = event.step
         self._write_progress(event.actual)
 
-    def _pause(self, at: float) -> None:
+    def _so_far(self, at: float) -> tuple[float, float]:
+        """Seconds played (since the first step began) and paused, up to ``at``."""
+        paused = self._paused
         if self._paused_since is not None:
-            return
-        self._settle_played(at)
-        self._playing_since = None
-        self._paused_since = at
-
-    def _resume(self, at: float) -> None:
-        if self._paused_since is None:
-            return
-        self._paused += max(0.0, at - self._paused_since)
-        self._paused_since = None
-        if self._begun:
-            self._playing_since = at
-
-    def _settle_played(self, at: float) -> None:
-        if self._playing_since is not None:
-            self._played += max(0.0, at - self._playing_since)
-            self._playing_since = at
+            paused += max(0.0, at - self._paused_since)
+        if self._begun_at is None:
+            return 0.0, paused
+        return max(0.0, at - self._begun_at - (paused - self._paused_before)), paused
 
     def _write_progress(self, at: float) -> None:
         import sqlite3
 
         assert self._connection is not None
-        self._settle_played(at)
+        played, paused = self._so_far(at)
         try:
             self._connection.execute(
                 "UPDATE sessions SET played_seconds = ?, paused_seconds = ?, end_step = ?,"
                 " planned_seconds = ? WHERE id = ?",
-                (self._played, self._paused, self._step, self._planned, self.session_id),
+                (played, paused, self._step, self._planned, self.session_id),
             )
         except sqlite3.OperationalError as error:
             if not _is_lock(error):
@@ -861,18 +850,31 @@ class HistorySink:
             # Another calfkit holds the log this instant: the next step or the end writes
             # the same figures, so this one is not worth a warning or a wait.
 
-    def _finish(self, event: Event, ending: Ending, step: int) -> None:
+    def _finish(self, event: Event) -> None:
+        from calfkit.engine import Status
+
         assert self._connection is not None
-        if self._paused_since is not None:
-            self._resume(event.actual)
-            self._playing_since = None
-        self._settle_played(event.actual)
-        self._step = step
+        outcome = event.outcome
+        if outcome is not None:
+            ending = {Status.FINISHED: Ending.FINISHED, Status.STOPPED: Ending.STOPPED}.get(
+                outcome.status, Ending.INTERRUPTED
+            )
+            step = outcome.step
+            played = outcome.played_seconds - outcome.lead_in_seconds
+            paused = outcome.paused_seconds
+        else:
+            # Not told by a player (a hand-made event): the figures as the events tell them.
+            if event.kind is EventKind.FINISH:
+                ending, step = Ending.FINISHED, self._steps_total
+            else:
+                ending = Ending.STOPPED if event.text == "quit" else Ending.INTERRUPTED
+                step = event.step or self._step
+            played, paused = self._so_far(event.actual)
         connection = self._connection
         parameters = (
             _stamp(self._now()),
-            self._played,
-            self._paused,
+            played,
+            paused,
             ending.value,
             step,
             self._planned,
