@@ -213,3 +213,20 @@ def test_the_end_says_how_this_session_compares_with_the_week(tmp_path: Path) ->
     for extra in (("--speed", "10"), ("--no-history",)):
         code, out, _ = play(*args, *extra)
         assert code == 0 and "session this week" not in out
+
+
+def test_history_records_no_voice_when_no_speech_engine_could_speak(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from calfkit.history import History
+
+    path = tmp_path / "short.yaml"
+    path.write_text("title: Short\nsteps:\n  - hold: Still\n    duration: 0.2\n", encoding="utf-8")
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))  # no espeak-ng (nor say) to be found
+    code, _, err = play(str(path), "--lead-in", "0", "--sound", "off", "--voice")
+    assert code == 0 and "espeak-ng" in err
+    with History(os.environ["CALFKIT_HISTORY"]) as history:
+        (session,) = history.sessions(limit=5)
+    assert session.voice is False

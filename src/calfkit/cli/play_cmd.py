@@ -311,4 +311,9 @@ def _history_sink(
         if backend is not None:
             label = str(getattr(backend, "label", choice))
             break
+    if voice:
+        from calfkit.speech import SpeechSink
+
+        # What is really spoken: --voice without a speech engine (or device) plays no voice.
+        voice = any(isinstance(sink, SpeechSink) for sink in sinks)
     return HistorySink(label, voice, warn, speed=speed)
