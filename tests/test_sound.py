@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from calfkit.events import Event
+from calfkit.events import Event, EventKind
 from calfkit.loader import load
 from calfkit.sound import pick_backend
 from calfkit.sound.backends import BackendFailed, OffBackend
@@ -128,6 +128,9 @@ class SlowBackend:
         time.sleep(self.delay)
         self.played.append(len(samples))
 
+    def stop(self) -> None:
+        self.played.append(0)  # 0 marks a stop among the lengths played
+
     def close(self, *, wait: bool = True) -> None:
         self.closed = True
         self.waited = wait
@@ -142,6 +145,9 @@ class FailingBackend:
     def play(self, samples: array[int]) -> None:
         self.calls += 1
         raise BackendFailed("device went away")
+
+    def stop(self) -> None:
+        pass
 
     def close(self, *, wait: bool = True) -> None:
         pass
@@ -222,6 +228,31 @@ def test_a_fallback_that_fails_too_turns_sound_off_with_a_second_line() -> None:
     assert second.calls == 1
 
 
+class Played:
+    """Hands events to a sound sink one at a time, each once the back end has played (or
+    stopped) what it makes: the fake clock's events all come at once, and a mute drops the
+    sounds still queued."""
+
+    def __init__(self, sink: SoundSink, backend: SlowBackend) -> None:
+        self.sink = sink
+        self.backend = backend
+        self.cues = SoundCues()
+        self.muted = False
+
+    def handle(self, event: Event) -> None:
+        self.muted = {EventKind.MUTE: True, EventKind.UNMUTE: False}.get(event.kind, self.muted)
+        makes = self.cues.sound_for(event) is not None and not self.muted
+        played = len(self.backend.played)
+        self.sink.handle(event)
+        if makes or event.kind is EventKind.MUTE:
+            deadline = time.monotonic() + 2.0
+            while len(self.backend.played) == played and time.monotonic() < deadline:
+                time.sleep(0.001)
+
+    def close(self) -> None:
+        self.sink.close()
+
+
 def test_mute_silences_sounds_until_unmute() -> None:
     from calfkit.events import Command
 
@@ -229,12 +260,40 @@ def test_mute_silences_sounds_until_unmute() -> None:
     sink = SoundSink(backend, warn=pytest.fail, sound_stale=float("inf"))
     play_fast(
         sound_check_timeline(),
-        sinks=[sink],
+        sinks=[Played(sink, backend)],
         keys=[(4.5, Command.MUTE), (12.5, Command.MUTE)],
         lead_in=3.0,
     )
-    expected = [s for at, s in sounds_of(sound_check_timeline()) if not 4.5 <= at <= 12.5]
-    assert backend.played == [len(render(s)) for s in expected]
+    before = [len(render(s)) for at, s in sounds_of(sound_check_timeline()) if at < 4.5]
+    after = [len(render(s)) for at, s in sounds_of(sound_check_timeline()) if at > 12.5]
+    assert backend.played == [*before, 0, *after]  # muting stopped the back end once
+
+
+def test_mute_stops_the_sound_in_flight_and_drops_sounds_still_queued() -> None:
+    gate = threading.Event()
+
+    class Busy(SlowBackend):
+        entered = threading.Event()
+
+        def play(self, samples: array[int]) -> None:
+            self.entered.set()
+            gate.wait(5)  # the first sound holds the worker while more queue up
+            super().play(samples)
+
+    backend = Busy(delay=0.0)
+    sink = SoundSink(backend, warn=pytest.fail, sound_stale=float("inf"))
+    sink.play(Sound.STEP)
+    while not backend.entered.wait(0.01):
+        pass
+    mute, unmute = (Event(kind, 0.0, 0.0, 0.0) for kind in (EventKind.MUTE, EventKind.UNMUTE))
+    sink.play(Sound.COUNT)
+    sink.handle(mute)
+    sink.handle(unmute)
+    sink.play(Sound.END)
+    gate.set()
+    sink.close()
+    # STEP was in flight (stopped); COUNT was still queued (dropped); END came after unmute.
+    assert backend.played == [len(render(Sound.STEP)), 0, len(render(Sound.END))]
 
 
 def test_off_is_silence_with_nothing_to_fall_back_to() -> None:

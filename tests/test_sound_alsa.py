@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import ctypes.util
+import json
 import os
 import shutil
 import subprocess
@@ -21,19 +22,22 @@ import pytest
 
 from calfkit.clock import MonotonicClock
 from calfkit.engine import Player
-from calfkit.events import Event, EventKind
+from calfkit.events import Command, Event, EventKind
 from calfkit.loader import load
 from calfkit.sound.backends import MiniaudioBackend
 from calfkit.sound.capture import FakeCard, bursts, default_device_opens, due_sounds, identify
 from calfkit.sound.cues import SoundCues
 from calfkit.sound.sink import SoundSink
 from calfkit.sound.tones import SAMPLE_RATE, Sound, render
-from calfkit.testing import play_fast
+from calfkit.speech import Announcer, EspeakSpeaker, SpeechSink, espeak_samples
+from calfkit.testing import ScriptedControls, play_fast
 from calfkit.timeline import Timeline, compile_routine
 
 pytestmark = pytest.mark.audio
 
 ROUTINE = Path(__file__).parent / "audio" / "routines" / "sound-check.yaml"
+LONG_CUE = Path(__file__).parent / "audio" / "routines" / "long-cue.yaml"
+MUTE_MIDWAY = Path(__file__).parent / "audio" / "mute_midway.py"
 SPEED = 3.0
 LEAD_IN = 3.0  # the player's default
 ALSA_LINE = "ALSA lib"
@@ -66,6 +70,12 @@ needs_simpleaudio = pytest.mark.skipif(
 )
 needs_miniaudio = pytest.mark.skipif(
     _missing("miniaudio"), reason="miniaudio is not installed (pip install calfkit[audio])"
+)
+needs_espeak = pytest.mark.skipif(
+    shutil.which("espeak-ng") is None, reason="espeak-ng is not installed"
+)
+needs_aplay = pytest.mark.skipif(
+    shutil.which("aplay") is None, reason="aplay (alsa-utils) is not installed"
 )
 
 
@@ -129,23 +139,132 @@ def test_simpleaudio_plays_each_sound_in_order_whole_and_on_time(tmp_path: Path)
 
 
 @needs_alsa
-@pytest.mark.skipif(shutil.which("aplay") is None, reason="aplay (alsa-utils) is not installed")
+@needs_aplay
 def test_the_system_player_aplay_plays_each_sound_in_order_whole_and_on_time(
     tmp_path: Path,
 ) -> None:
     card = FakeCard(tmp_path / "card")
-    # Only aplay (and what the recorder runs) on PATH, so a desktop's pw-play is not chosen.
-    tools = tmp_path / "bin"
-    tools.mkdir()
-    for tool in ("aplay", "sh", "date", "cat"):
-        found = shutil.which(tool)
-        assert found is not None
-        (tools / tool).symlink_to(found)
-    env = dict(os.environ, PATH=str(tools))
-    result, due = play(card, tmp_path, "--sound", "system", env=env)
+    result, due = play(card, tmp_path, "--sound", "system", env=only_aplay(tmp_path))
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
     assert_heard_as_scheduled(card, due)
+
+
+def only_aplay(tmp_path: Path) -> dict[str, str]:
+    """This environment with only aplay (and what the recorder and speech run) on PATH, so a
+    desktop's pw-play is not chosen."""
+    tools = tmp_path / "bin"
+    tools.mkdir()
+    for tool in ("aplay", "sh", "date", "cat", "espeak-ng"):
+        found = shutil.which(tool)
+        if found is not None:
+            (tools / tool).symlink_to(found)
+    return dict(os.environ, PATH=str(tools))
+
+
+MUTE_AT, UNMUTE_AT = 1.0, 2.0  # the keys mute_midway.py presses (seconds into the routine)
+
+
+def long_cue_phrases() -> list[array[int]]:
+    """The first two phrases long-cue.yaml says: a cue of about 7 s, then a short one."""
+    announcer = Announcer()
+    played = play_fast(compile_routine(load(LONG_CUE)), lead_in=0)
+    texts = [u.text for event in played.events if (u := announcer.utterance(event)) is not None]
+    phrases = [espeak_samples(text, SAMPLE_RATE) for text in texts[:2]]
+    assert phrases[0] is not None and phrases[1] is not None
+    return [phrases[0], phrases[1]]
+
+
+@needs_alsa
+@needs_espeak
+@pytest.mark.parametrize("choice", ["simpleaudio", "system"])
+def test_muting_cuts_the_phrase_being_spoken_at_once_and_unmuting_speaks_the_next_whole(
+    choice: str, tmp_path: Path
+) -> None:
+    if choice == "simpleaudio" and _missing("simpleaudio"):
+        pytest.skip("simpleaudio is not installed (pip install calfkit[simpleaudio])")
+    if choice == "system" and shutil.which("aplay") is None:
+        pytest.skip("aplay (alsa-utils) is not installed")
+    card = FakeCard(tmp_path / "card", paced=True)  # a cut sound is recorded cut
+    env = card.env(only_aplay(tmp_path) if choice == "system" else None)
+    result = subprocess.run(
+        [sys.executable, str(MUTE_MIDWAY), choice],
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    walls = json.loads(result.stdout)
+    assert walls["warnings"] == []
+    streams = [s for s in card.streams() if any(s.samples)]
+    heard = [identify(s.samples) or "speech" for s in streams]
+    # Step 1's chime and cue (cut); nothing while muted; step 2's chime and cue, whole.
+    assert heard == [Sound.STEP, "speech", Sound.STEP, "speech"]
+    first, second = long_cue_phrases()
+    cut = streams[1].samples
+    assert cut[:SAMPLE_RATE] == first[:SAMPLE_RATE]  # it is the first cue...
+    assert len(first) / SAMPLE_RATE > 6.0
+    assert len(cut) < len(first) / 2  # ...cut short: about 1.5 s of 7
+    # Silent soon after the key (the fake card lets a player write up to 0.74 s ahead).
+    assert streams[1].opened + len(cut) / SAMPLE_RATE < walls["mute"] + 1.5
+    assert streams[2].opened > walls["unmute"]
+    assert streams[3].samples[: len(second)] == second
+
+
+@needs_miniaudio
+@needs_espeak
+def test_miniaudio_muting_cuts_the_phrase_in_its_mixer_and_unmuting_speaks_the_next_whole() -> None:
+    import miniaudio
+
+    pulls: list[tuple[float, array[int]]] = []
+    backend = MiniaudioBackend(
+        backends=[miniaudio.Backend.NULL], on_pull=lambda s: pulls.append((time.monotonic(), s))
+    )
+    # As build_sinks wires them: speech is rendered by espeak-ng and played by the sound sink.
+    sound = SoundSink(backend, warn=pytest.fail, speak_counts=True)
+    speech = SpeechSink(EspeakSpeaker(sound.play_samples), beep=sound.play, chimes=True)
+    keys = Keys()
+    began = time.monotonic()
+    controls = ScriptedControls(
+        [(MUTE_AT, Command.MUTE), (UNMUTE_AT, Command.MUTE), (4.8, Command.QUIT)], origin=began
+    )
+    Player(
+        compile_routine(load(LONG_CUE)),
+        clock=MonotonicClock(),
+        sinks=[keys, speech, sound],
+        controls=controls,
+        lead_in=0,
+    ).run()
+    muted, unmuted = keys.at[EventKind.MUTE], keys.at[EventKind.UNMUTE]
+    _, second = long_cue_phrases()
+    before = [s for at, s in pulls if muted - 0.2 < at < muted]
+    assert any(any(s) for s in before)  # the first cue was being said...
+    during = [s for at, s in pulls if muted + 0.03 < at <= unmuted]
+    assert len(during) > 50 and not any(any(s) for s in during)  # ...and stopped at once
+    after = array("h")
+    for at, s in pulls:
+        if at > unmuted:
+            after.extend(s)
+    found = bursts(after)
+    assert identify(after[found[0].start : found[0].end]) is Sound.STEP  # step 2's chime
+    assert second.tobytes() in after.tobytes()  # and its cue, whole
+
+
+class Keys:
+    """Notes the monotonic time each mute and unmute reached the sinks."""
+
+    def __init__(self) -> None:
+        self.at: dict[EventKind, float] = {}
+
+    def handle(self, event: Event) -> None:
+        if event.kind in (EventKind.MUTE, EventKind.UNMUTE):
+            self.at[event.kind] = time.monotonic()
+
+    def close(self) -> None:
+        pass
 
 
 class Origin:

@@ -15,6 +15,7 @@ import pytest
 
 from calfkit.clock import MonotonicClock
 from calfkit.engine import Player
+from calfkit.events import EventKind
 from calfkit.loader import load
 from calfkit.sound import build_sinks
 from calfkit.sound.capture import FakeCard, identify
@@ -24,6 +25,7 @@ from calfkit.speech import (
     END_PHRASE,
     Announcer,
     CommandSpeaker,
+    EspeakSpeaker,
     SpeechQueue,
     SpeechSink,
     Utterance,
@@ -149,6 +151,53 @@ def test_mute_stops_new_phrases_until_unmute(tmp_path: Path) -> None:
     sink.close()
     texts = [json.loads(line)["text"] for line in log.read_text().splitlines()]
     assert texts == ["Get set on the mat. Next: Press the heel down.", "Rest.", END_PHRASE]
+
+
+def test_mute_cuts_the_phrase_in_progress_at_once_and_unmute_says_the_next_whole(
+    tmp_path: Path,
+) -> None:
+    from calfkit.events import Command
+
+    speaker, log = fake_speaker(tmp_path)
+    sink = SpeechSink(speaker)
+    timeline = compile_routine(load(ROUTINES / "sound-check.yaml"))
+    events = play_fast(timeline, keys=[(0.5, Command.MUTE), (1.0, Command.MUTE)]).events
+    start, mute, unmute = (
+        next(e for e in events if e.kind is kind)
+        for kind in (EventKind.START, EventKind.MUTE, EventKind.UNMUTE)
+    )
+    sink.handle(start)
+    sink.handle(events[events.index(start) + 1])  # step 1: its cue takes the fake about 1 s
+    time.sleep(0.3)
+    assert sink.queue.speaking
+    muted_at = time.monotonic()
+    sink.handle(mute)
+    while not sink.queue.idle:
+        time.sleep(0.005)
+    assert time.monotonic() - muted_at < 0.1  # the speaker was stopped, not waited out
+    sink.handle(unmute)
+    step_2 = next(e for e in events if e.kind is EventKind.STEP and e.step == 2)
+    sink.handle(step_2)
+    sink.close()
+    texts = [json.loads(line)["text"] for line in log.read_text().splitlines()]
+    assert texts == ["Press the heel down. Next: Hold it there."]  # the first was cut
+
+
+@has_espeak
+def test_espeak_speaker_returns_when_cut_and_says_nothing_if_cut_before_it_began() -> None:
+    import threading
+    from array import array
+
+    heard: list[array[int]] = []
+    speaker = EspeakSpeaker(heard.append)
+    cut = threading.Event()
+    threading.Timer(0.5, cut.set).start()
+    began = time.monotonic()
+    speaker.speak("A long phrase that takes espeak several seconds to say out loud.", cut)
+    assert time.monotonic() - began < 0.6
+    assert len(heard) == 1 and len(heard[0]) / SAMPLE_RATE > 3.0
+    speaker.speak("Never heard.", cut)
+    assert len(heard) == 1
 
 
 def test_without_a_speech_engine_one_line_says_what_to_install(

@@ -4,7 +4,7 @@ Speech is rendered by ``espeak-ng`` and played through calfkit's sound back end 
 by ``say`` on macOS), one phrase at a time from a queue: a phrase is never cut off by a beep
 or by the next phrase, and a cue that has waited too long (or been overtaken by a newer step)
 is dropped rather than piled up. Counts are spoken when they are far enough apart and speech
-is free; otherwise they are beeped.
+is free; otherwise they are beeped. Muting (or stopping early) cuts the phrase in progress.
 """
 
 from __future__ import annotations
@@ -47,6 +47,9 @@ NEXT_WORDS = 8
 """The "next: ..." preview is cut at its first clause and at most this many words."""
 
 END_PHRASE = "That is the end of the routine. Well done."
+
+CUT_POLL_SECONDS = 0.02
+"""How often a speech command is checked for a cut (mute): the most a cut waits for."""
 
 
 class UtteranceKind(str, Enum):
@@ -178,11 +181,12 @@ class Speaker(Protocol):
 
     name: str
 
-    def speak(self, text: str) -> None:
-        """Say ``text``, returning once it has been heard; OSError if it cannot be said."""
+    def speak(self, text: str, cut: threading.Event) -> None:
+        """Say ``text``, returning once it has been heard; OSError if it cannot be said.
 
-    def stop(self) -> None:
-        """Cut a phrase short (only when closing takes too long)."""
+        When ``cut`` is set (muted, or stopped early), stop saying it at once and return;
+        if it is already set, say nothing. Each phrase gets its own ``cut``, so a cut can
+        never be lost between two phrases nor carried over to the next one."""
 
 
 class CommandSpeaker:
@@ -191,27 +195,29 @@ class CommandSpeaker:
     def __init__(self, argv: Sequence[str], name: str) -> None:
         self.argv = list(argv)
         self.name = name
-        self._process: subprocess.Popen[bytes] | None = None
 
-    def speak(self, text: str) -> None:
+    def speak(self, text: str, cut: threading.Event) -> None:
+        if cut.is_set():
+            return
         process = subprocess.Popen(
             [*self.argv, text],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )
-        self._process = process
-        _, err = process.communicate()
-        self._process = None
+        while True:
+            try:
+                _, err = process.communicate(timeout=CUT_POLL_SECONDS)
+                break
+            except subprocess.TimeoutExpired:
+                if cut.is_set():
+                    process.kill()
+                    process.communicate()
+                    return  # killed on purpose: not a failure
         if process.returncode != 0:
             lines = err.decode(errors="replace").strip().splitlines()
             detail = lines[-1].strip() if lines else f"exit status {process.returncode}"
             raise OSError(f"{self.name} failed: {detail}")
-
-    def stop(self) -> None:
-        process = self._process
-        if process is not None and process.poll() is None:
-            process.kill()
 
 
 class EspeakSpeaker:
@@ -223,17 +229,16 @@ class EspeakSpeaker:
     def __init__(self, output: Callable[[array[int]], None], *, rate: int = SAMPLE_RATE) -> None:
         self._output = output
         self._rate = rate
-        self._stopped = threading.Event()
 
-    def speak(self, text: str) -> None:
+    def speak(self, text: str, cut: threading.Event) -> None:
         samples = espeak_samples(text, self._rate)
         if samples is None:
             raise OSError("espeak-ng could not render speech")
+        if cut.is_set():
+            return  # muted while it was being rendered
         self._output(samples)
-        self._stopped.wait(len(samples) / self._rate)
-
-    def stop(self) -> None:
-        self._stopped.set()
+        # Cutting only frees this thread: the sound sink, muted too, silences the samples.
+        cut.wait(len(samples) / self._rate)
 
 
 def find_speaker(output: Callable[[array[int]], None]) -> Speaker | None:
@@ -308,7 +313,8 @@ class SpeechSink:
         self.speaker = speaker
         self.queue = queue or SpeechQueue()
         self._announcer = Announcer(chimes=chimes)
-        self._hold = threading.Event()  # set when closing early: stop waiting for a chime
+        self._hold = threading.Event()  # set when closing early: say nothing more
+        self._cut: threading.Event | None = None  # the phrase in progress's (see Speaker)
         self._beep = beep
         self._warn = warn
         self._clock = clock
@@ -329,6 +335,8 @@ class SpeechSink:
         if kind in (EventKind.MUTE, EventKind.STOP):
             with self._condition:
                 self.queue.clear()
+                if kind is EventKind.MUTE and self._cut is not None:
+                    self._cut.set()  # silence at once, not after the phrase
         if kind is EventKind.STOP:
             self._stopped = True
         utterance = self._announcer.utterance(event)
@@ -350,12 +358,18 @@ class SpeechSink:
             self._closed = True
             self._condition.notify()
         if self._stopped:
-            self._hold.set()
-            self.speaker.stop()
+            self._cut_all()
         self._worker.join(CLOSE_WAIT_SECONDS)
         if self._worker.is_alive():
-            self.speaker.stop()
+            self._cut_all()
             self._worker.join()
+
+    def _cut_all(self) -> None:
+        """Say nothing more, cutting the phrase in progress."""
+        with self._condition:
+            self._hold.set()
+            if self._cut is not None:
+                self._cut.set()
 
     def _run(self) -> None:
         while True:
@@ -367,13 +381,17 @@ class SpeechSink:
                     if self._closed:
                         return
                     continue
+                # Made with the phrase, under the lock a mute takes: no mute can slip by.
+                cut = self._cut = threading.Event()
+                if self._hold.is_set():
+                    cut.set()
             utterance, since = taken
             try:
                 wait = since + utterance.after - self._clock()
                 if wait > 0:
-                    self._hold.wait(wait)  # the chime first
-                if not self._broken and not self._hold.is_set():
-                    self.speaker.speak(utterance.text)
+                    cut.wait(wait)  # the chime first
+                if not self._broken and not cut.is_set():
+                    self.speaker.speak(utterance.text, cut)
             except OSError as error:
                 self._broken = True
                 if self._warn is not None:
@@ -382,4 +400,5 @@ class SpeechSink:
                     self._beep(utterance.beep)
             finally:
                 with self._condition:
+                    self._cut = None
                     self.queue.finished()

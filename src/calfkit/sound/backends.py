@@ -1,4 +1,5 @@
-"""Sound back ends behind one small interface: ``play(samples)`` returns at once, ``close()``.
+"""Sound back ends behind one small interface: ``play(samples)`` returns at once, ``stop()``
+silences what is sounding (mute), ``close()``.
 
 In the order ``--sound auto`` tries them: simpleaudio, miniaudio (one device stream that mixes
 whatever is queued), the system's player in a background process, the terminal bell, then
@@ -33,6 +34,9 @@ SYSTEM_PLAYERS = ("pw-play", "paplay", "aplay", "afplay")
 CLOSE_WAIT_SECONDS = 1.5
 """How long ``close()`` lets sounds already playing finish (the end chime, a last word)."""
 
+STOP_WAIT_SECONDS = 0.5
+"""How long ``stop()`` gives a system player to end when asked, before killing it."""
+
 
 class Unavailable(Exception):
     """A back end cannot play here; the message says why, for people."""
@@ -48,6 +52,9 @@ class Backend(Protocol):
     label: str  # how it is named in messages, e.g. "the system player (aplay)"
 
     def play(self, samples: array[int]) -> None: ...
+
+    def stop(self) -> None:
+        """Cut short every sound playing or queued now; later sounds play as usual."""
 
     def close(self, *, wait: bool = True) -> None:
         """Release the device; ``wait``: let sounds already playing finish first."""
@@ -82,6 +89,11 @@ class SimpleaudioBackend:
             self._playing.append(self._module.play_buffer(samples.tobytes(), 1, 2, SAMPLE_RATE))
         except Exception as error:
             raise BackendFailed(" ".join(str(error).split())) from None
+
+    def stop(self) -> None:
+        for playing in self._playing:
+            playing.stop()
+        self._playing = []
 
     def close(self, *, wait: bool = True) -> None:
         deadline = time.monotonic() + (CLOSE_WAIT_SECONDS if wait else 0.0)
@@ -140,6 +152,7 @@ class MiniaudioBackend:
         self._on_pull = on_pull
         self._pulled = threading.Event()
         self._sounding = 0  # sounds the mixer is part-way through
+        self._cut = False  # stop(): the mixer drops the sounds it is part-way through
         generator = self._mixer()
         next(generator)
         try:
@@ -153,6 +166,10 @@ class MiniaudioBackend:
         frames = yield array("h")
         while True:
             with self._lock:
+                if self._cut:
+                    # Before taking in what came after the stop, which plays as usual.
+                    active.clear()
+                    self._cut = False
                 active.extend((samples, 0) for samples in self._incoming)
                 self._incoming.clear()
             if not active:
@@ -182,6 +199,12 @@ class MiniaudioBackend:
     def play(self, samples: array[int]) -> None:
         with self._lock:
             self._incoming.append(samples)
+
+    def stop(self) -> None:
+        # Heard within one period: the mixer drops its sounds at its next pull.
+        with self._lock:
+            self._incoming.clear()
+            self._cut = True
 
     def close(self, *, wait: bool = True) -> None:
         # Let what is queued or playing finish.
@@ -266,6 +289,24 @@ class SystemPlayerBackend:
             raise BackendFailed(str(error)) from None
         self._running.append((process, path))
 
+    def stop(self) -> None:
+        if self._winsound is not None:
+            self._winsound.PlaySound(None, 0)  # stops the sound playing asynchronously
+            return
+        for process, path in self._running:
+            if process.poll() is None:
+                process.terminate()
+                try:
+                    process.wait(timeout=STOP_WAIT_SECONDS)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
+            # Ended on purpose: its exit status is no failure, so it is not reaped as one.
+            if process.stderr:
+                process.stderr.close()
+            _remove(path)
+        self._running = []
+
     def close(self, *, wait: bool = True) -> None:
         deadline = time.monotonic() + (CLOSE_WAIT_SECONDS if wait else 0.0)
         for process, _ in self._running:
@@ -310,6 +351,9 @@ class BellBackend:
         except OSError as error:
             raise BackendFailed(str(error)) from None
 
+    def stop(self) -> None:
+        pass  # a bell cannot be taken back
+
     def close(self, *, wait: bool = True) -> None:
         self._tty.close()
 
@@ -320,6 +364,9 @@ class OffBackend:
     label = "no sound"
 
     def play(self, samples: array[int]) -> None:
+        pass
+
+    def stop(self) -> None:
         pass
 
     def close(self, *, wait: bool = True) -> None:

@@ -2,8 +2,12 @@
 
 :class:`FakeCard` writes an ALSA configuration whose default device is ALSA's ``file``
 plugin: each stream opened runs a tiny recorder that notes the wall time it started and keeps
-the raw samples. The analysis helpers find the sounds in samples (where each begins and
-ends) and name them by length and pitch (zero crossings per note), against :data:`NOTES`.
+the raw samples. ALSA's ``null`` device behind it takes samples as fast as they come, so a
+whole sound arrives at once; a ``paced`` card's recorder takes them no faster than they would
+play, through a small pipe, so a sound cut short (muted) is recorded cut short.
+
+The analysis helpers find the sounds in samples (where each begins and ends) and name them by
+length and pitch (zero crossings per note), against :data:`NOTES`.
 """
 
 from __future__ import annotations
@@ -31,19 +35,44 @@ stamp=$(date +%s.%N)
 exec cat > "{folder}/$stamp.$$.raw"
 """
 
+# The paced recorder: reads stdin at the rate the samples play, so the player's writes block
+# as on a real card. The pipe is shrunk to as few pages as it can be (at best 4 KiB, 46 ms of
+# sound; the player may have filled more of it already, up to the usual 64 KiB, 0.74 s).
+_PACER = """
+import fcntl, sys, time
+for size in (4096, 8192, 16384, 32768):
+    try:
+        fcntl.fcntl(0, fcntl.F_SETPIPE_SZ, size)
+        break
+    except OSError:
+        pass
+out = open(sys.argv[1], "wb", buffering=0)
+began, total = time.monotonic(), 0
+while chunk := sys.stdin.buffer.read1(1024):
+    out.write(chunk)
+    total += len(chunk)
+    time.sleep(max(0.0, began + total / {rate} - time.monotonic()))
+"""
 
-def _recorder(folder: Path) -> str:
+
+def _recorder(folder: Path, *, paced: bool = False) -> str:
     import shutil
     import subprocess
 
-    bash = shutil.which("bash")
-    if bash is not None:
+    script = _RECORDER_BASH
+    shell = shutil.which("bash")
+    if shell is not None:
         check = subprocess.run(
-            [bash, "-c", 'test -n "$EPOCHREALTIME"'], capture_output=True, check=False
+            [shell, "-c", 'test -n "$EPOCHREALTIME"'], capture_output=True, check=False
         )
-        if check.returncode == 0:
-            return _RECORDER_BASH.format(shell=bash, folder=folder)
-    return _RECORDER_SH.format(folder=folder)
+        if check.returncode != 0:
+            shell = None
+    if shell is None:
+        script = _RECORDER_SH
+    if paced:
+        pacer = _PACER.format(rate=SAMPLE_RATE * 2)  # 16-bit mono
+        script = script.replace("exec cat >", f"exec {sys.executable} -c '{pacer}'")
+    return script.format(shell=shell, folder=folder)
 
 
 _CONFIG = """pcm.!default {{
@@ -64,14 +93,17 @@ class Stream:
 
 
 class FakeCard:
-    """An ALSA default device that records every stream into ``folder``."""
+    """An ALSA default device that records every stream into ``folder``.
 
-    def __init__(self, folder: str | os.PathLike[str]) -> None:
+    ``paced``: take samples in real time (slower to start a stream: for tests of how long a
+    sound played, not of when it began)."""
+
+    def __init__(self, folder: str | os.PathLike[str], *, paced: bool = False) -> None:
         self.folder = Path(folder)
         self.captures = self.folder / "streams"
         self.captures.mkdir(parents=True, exist_ok=True)
         self.recorder = self.folder / "record.sh"
-        self.recorder.write_text(_recorder(self.captures))
+        self.recorder.write_text(_recorder(self.captures, paced=paced))
         self.recorder.chmod(0o755)
         self.config = self.folder / "asound.conf"
         self.config.write_text(_CONFIG.format(recorder=self.recorder))

@@ -3,7 +3,8 @@
 ``handle()`` only looks the sound up and puts it on a queue; a worker thread synthesises it
 (once: sounds are cached) and hands it to the back end. When the back end fails, the worker
 moves to the next one that works (once), says so in one line, and replays the sound that
-failed; the routine goes on either way.
+failed; the routine goes on either way. Muting silences at once: the back end cuts what is
+sounding (a beep, a phrase of speech) and sounds still queued are dropped.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import threading
 import time
 from array import array
 from collections.abc import Callable, Sequence
+from typing import Literal, TypeAlias
 
 from calfkit.events import Event, EventKind
 from calfkit.sound.backends import Backend, BackendFailed, OffBackend, open_first, plays_speech
@@ -30,6 +32,10 @@ SPEECH_STALE_SECONDS = 3.0
 
 CLOSE_JOIN_SECONDS = 3.0
 """The longest ``close()`` waits for queued sounds to be handed to a back end."""
+
+_Entry: TypeAlias = "tuple[Sound | array[int], float, int] | Literal['cut'] | None"
+"""What the worker is handed: (a sound or samples, when queued, the mutes before it), "cut"
+(mute: silence the back end), or None (close)."""
 
 
 class SoundSink:
@@ -59,9 +65,8 @@ class SoundSink:
         self._muted = False
         self.beeps = beeps
         self._stopped = False
-        self._queue: queue.SimpleQueue[tuple[Sound | array[int], float] | None] = (
-            queue.SimpleQueue()
-        )
+        self._mutes = 0  # how many times muted: a sound queued before the last mute is dropped
+        self._queue: queue.SimpleQueue[_Entry] = queue.SimpleQueue()
         self.dropped = 0  # sounds and phrases too stale to play
         self._sound_stale = sound_stale
         # A session opens with one of these two; the rest are synthesised while the worker idles.
@@ -92,6 +97,9 @@ class SoundSink:
             self._stopped = True  # stopped early: closing need not let sounds ring out
         if event.kind is EventKind.MUTE:
             self._muted = True
+            self._mutes += 1
+            # The back end is only ever touched from the worker; handing it the cut is quick.
+            self._queue.put("cut")
         elif event.kind is EventKind.UNMUTE:
             self._muted = False
         else:
@@ -101,15 +109,17 @@ class SoundSink:
 
     def play(self, sound: Sound) -> None:
         """Queue ``sound`` (unless muted); returns at once."""
+        mutes = self._mutes  # read first: a mute from another thread in between drops it
         if not self._muted:
-            self._queue.put((sound, time.monotonic()))
+            self._queue.put((sound, time.monotonic(), mutes))
 
     def play_samples(self, samples: array[int]) -> None:
         """Queue any samples at the sounds' rate (unless muted); returns at once.
 
         Dropped by a back end that cannot play them (speech would only ring the bell)."""
+        mutes = self._mutes  # read first: a mute from another thread in between drops it
         if not self._muted:
-            self._queue.put((samples, time.monotonic()))
+            self._queue.put((samples, time.monotonic(), mutes))
 
     def close(self) -> None:
         """Play what is queued, let the last sound finish (unless the session was stopped
@@ -134,7 +144,12 @@ class SoundSink:
                 entry = self._queue.get()
             if entry is None:
                 return
-            item, queued = entry
+            if entry == "cut":
+                self._cut()
+                continue
+            item, queued, mutes = entry
+            if mutes != self._mutes:
+                continue  # queued before a mute that came while it waited
             stale = self._sound_stale if isinstance(item, Sound) else SPEECH_STALE_SECONDS
             if time.monotonic() - queued > stale:
                 self.dropped += 1
@@ -146,6 +161,11 @@ class SoundSink:
                 self.backend.play(samples)
             except BackendFailed as failure:
                 self._fall_back(str(failure), samples)
+
+    def _cut(self) -> None:
+        # Silence is best effort: a back end that cannot stop must not end the worker.
+        with contextlib.suppress(Exception):
+            self.backend.stop()
 
     def _fall_back(self, why: str, samples: array[int]) -> None:
         failed = self.backend

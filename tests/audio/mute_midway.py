@@ -1,0 +1,48 @@
+"""Plays tests/audio/routines/long-cue.yaml with voice through ``--sound CHOICE`` and presses
+``m`` at 1 s (while the first cue is being spoken) and again at 2 s, then ``q`` at 4.8 s.
+
+Run in its own process with ALSA pointed at a fake card (ALSA reads its configuration once
+per process). Prints a JSON object: the Unix time of the mute and the unmute, and any
+warning lines.
+
+Usage: mute_midway.py CHOICE
+"""
+
+import json
+import sys
+import time
+from pathlib import Path
+
+from calfkit.clock import MonotonicClock
+from calfkit.engine import Player
+from calfkit.events import Command, Event, EventKind
+from calfkit.loader import load
+from calfkit.sound import build_sinks
+from calfkit.testing import ScriptedControls
+from calfkit.timeline import compile_routine
+
+ROUTINE = Path(__file__).parent / "routines" / "long-cue.yaml"
+KEYS = [(1.0, Command.MUTE), (2.0, Command.MUTE), (4.8, Command.QUIT)]
+
+
+class Walls:
+    """Notes the Unix time of each mute and unmute."""
+
+    def __init__(self) -> None:
+        self.at: dict[str, float] = {}
+
+    def handle(self, event: Event) -> None:
+        if event.kind in (EventKind.MUTE, EventKind.UNMUTE):
+            self.at[event.kind.value] = event.wall
+
+    def close(self) -> None:
+        pass
+
+
+warnings: list[str] = []
+walls = Walls()
+sinks = build_sinks(sys.argv[1], True, warnings.append)
+timeline = compile_routine(load(ROUTINE))
+controls = ScriptedControls(KEYS, origin=time.monotonic())
+Player(timeline, clock=MonotonicClock(), sinks=[walls, *sinks], controls=controls, lead_in=0).run()
+print(json.dumps({**walls.at, "warnings": warnings}))
