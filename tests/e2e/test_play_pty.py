@@ -137,6 +137,7 @@ def test_space_pauses_with_a_reverse_video_banner_and_the_countdown_stops(
     session.wait_for("00:19")
     session.press(" ")
     session.wait_for("PAUSED")
+    session.pump(0.3)  # the rest of the paused frame may still be on its way through the pty
     banner = row_of(session, "PAUSED")
     column = session.screen.display[banner].index("PAUSED")
     assert session.screen.buffer[banner][column].reverse
@@ -247,7 +248,12 @@ def test_a_resize_to_forty_columns_redraws_at_once_even_while_paused(player: Pla
     session.wait_for("PAUSED")
     session.child.setwinsize(24, 40)
     session.screen.resize(24, 40)
-    session.wait_for(lambda text: re.fullmatch("╭─ Hold ─+╮", text.splitlines()[1]) is not None)
+    session.wait_for(
+        lambda text: (
+            re.fullmatch("╭─ Hold ─+╮", text.splitlines()[1]) is not None
+            and "m mute · q quit" in text
+        )  # the frame's last line: the whole frame has arrived
+    )
     text = session.screen.text
     assert "space pause · n next · b back · + 10 s ·" in text  # key help wraps
     assert "m mute · q quit" in text
