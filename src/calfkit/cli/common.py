@@ -46,9 +46,7 @@ def end_quietly() -> NoReturn:
 
 
 def echo(text: str, *, colour: bool | None = None) -> None:
-    """``click.echo`` to stdout, ending quietly if the reader has gone."""
-    try:
-        click.echo(text, color=colour)
-        sys.stdout.flush()
-    except BrokenPipeError:
-        end_quietly()
+    """``click.echo`` to stdout, flushed now: a reader that has gone is then noticed inside
+    the command, where the group ends quietly, not at exit, where Python would complain."""
+    click.echo(text, color=colour)
+    sys.stdout.flush()
