@@ -24,7 +24,10 @@ from calfkit.testing import play_fast
 from calfkit.timeline import SegmentKind, compile_routine
 
 REPOSITORY = Path(__file__).resolve().parent.parent
-BUILTIN_DIR = REPOSITORY / "routines"
+# The routines as written in the checkout, and as the calfkit under test finds them (package
+# data in an installed wheel): the same files, checked below.
+SOURCE_DIR = REPOSITORY / "routines"
+BUILTIN_DIR = library.builtin_routines_dir()
 BUILTINS = sorted(path.stem for path in BUILTIN_DIR.glob("*.yaml"))
 EXPECTED = [
     "calf-care",
@@ -223,7 +226,7 @@ def test_the_wheel_ships_every_builtin_routine_and_a_wheel_install_lists_them(
         assert shipped == sorted(f"calfkit/routines/{name}.yaml" for name in EXPECTED)
         for name in EXPECTED:
             packaged = archive.read(f"calfkit/routines/{name}.yaml")
-            assert packaged == (BUILTIN_DIR / f"{name}.yaml").read_bytes()
+            assert packaged == (SOURCE_DIR / f"{name}.yaml").read_bytes()
         # A pure-Python wheel is a zip of the installed files: unpacked, it is an install.
         installed = tmp_path / "site"
         archive.extractall(installed)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -234,3 +235,59 @@ def test_show_into_a_closed_pipe_ends_quietly_with_success(home: Path, extra: li
     finally:
         os.close(write_end)
     assert (done.returncode, done.stderr) == (0, "")
+
+
+def _readme_completion_line(shell: str) -> str:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    (line,) = [
+        line.split("#")[0].strip()
+        for line in readme.splitlines()
+        if f"_CALFKIT_COMPLETE={shell}_source" in line
+    ]
+    return line
+
+
+def _shell_env(home: Path) -> dict[str, str]:
+    import os
+    import sysconfig
+
+    # The installed calfkit script, found the way a user's shell finds it: on PATH.
+    scripts = sysconfig.get_path("scripts")
+    return {
+        **os.environ,
+        "PATH": scripts + os.pathsep + os.environ.get("PATH", ""),
+        "HOME": str(home),
+    }
+
+
+@pytest.mark.skipif(shutil.which("zsh") is None, reason="zsh is not installed")
+def test_the_readme_zsh_completion_line_loads_in_a_bare_zsh_after_compinit(home: Path) -> None:
+    import subprocess
+
+    line = _readme_completion_line("zsh")
+    script = f"autoload -Uz compinit && compinit -u && {line} && print -r -- $_comps[calfkit]"
+    done = subprocess.run(
+        ["zsh", "-f", "-c", script],
+        env=_shell_env(home),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert (done.returncode, done.stdout, done.stderr) == (0, "_calfkit_completion\n", "")
+
+
+@pytest.mark.skipif(shutil.which("fish") is None, reason="fish is not installed")
+def test_the_readme_fish_completion_line_completes_a_routine_name(home: Path) -> None:
+    import subprocess
+
+    line = _readme_completion_line("fish")
+    script = f"{line}; complete -C 'calfkit show hip-'"
+    done = subprocess.run(
+        ["fish", "--no-config", "-c", script],
+        env=_shell_env(home),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout.split("\\t")[0].strip() == "hip-to-heel-press"

@@ -257,6 +257,7 @@ def test_a_session_started_part_way_plans_only_what_lies_ahead(tmp_path: Path) -
     sink.handle(ev(EventKind.START, 0.0, timeline=timeline))
     third = timeline.segments[2]
     sink.handle(ev(EventKind.STEP, 0.0, step=3, segment=third))
+    sink.close()
     assert rows(path)[0]["planned_seconds"] == 60.0
 
 

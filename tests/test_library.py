@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+import calfkit
 from calfkit import library
 from calfkit.errors import RoutineError, RoutineNotFound
 from calfkit.library import Source
@@ -58,9 +59,17 @@ def test_user_routines_folder_defaults_to_the_platform_config_dir(
     assert library.user_routines_dir() == expected
 
 
-def test_builtin_routines_are_the_top_level_folder_in_a_checkout() -> None:
+def test_builtin_routines_are_the_checkouts_routines_wherever_calfkit_is_installed() -> None:
     repository = Path(__file__).resolve().parent.parent
-    assert library.builtin_routines_dir() == repository / "routines"
+    found = library.builtin_routines_dir()
+    written = sorted((repository / "routines").glob("*.yaml"))
+    assert [path.name for path in sorted(found.glob("*.yaml"))] == [p.name for p in written]
+    assert all((found / path.name).read_bytes() == path.read_bytes() for path in written)
+    package = Path(calfkit.__file__).resolve().parent
+    if package == repository / "src" / "calfkit":  # an editable install: no copy is made
+        assert found == repository / "routines"
+    else:  # a wheel: the routines are package data
+        assert found == package / "routines"
     assert "calf-release" in BUILTINS
 
 

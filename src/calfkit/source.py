@@ -292,6 +292,28 @@ def parse_text(
     import yaml
 
     loader_class: Any = getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader
+    root, problems, stopped_by_libyaml = _parse_with(loader_class, text, path, data)
+    if stopped_by_libyaml:
+        # libyaml (from 0.2.6, as bundled with PyYAML 6.0.4) refuses nesting past 1000 levels
+        # in its scanner, which reads ahead of the events: on a line of '[[[[...' it stops
+        # before calfkit's own, much lower, bound is ever reached. PyYAML's pure-Python parser
+        # gives the same events without that limit, so read the file again with it and let
+        # calfkit's bound report the place where the nesting first passes it.
+        root, problems, _ = _parse_with(yaml.SafeLoader, text, path, data)
+    return root, problems
+
+
+def _is_nesting_limit(error: Any) -> bool:
+    """Whether a YAML error is a parser's own nesting limit (libyaml's 'maximum nesting depth')."""
+    return "nesting depth" in str(getattr(error, "problem", "") or "")
+
+
+def _parse_with(
+    loader_class: Any, text: str, path: str, data: bytes | None
+) -> tuple[MapNode | None, ProblemList, bool]:
+    """Parse with one PyYAML loader class; the flag says its own nesting limit stopped it."""
+    import yaml
+
     reader = _TreeReader(path)
     parser = loader_class(text)
     # Hundreds of thousands of small nodes, none of them garbage: the cyclic collector would
@@ -304,10 +326,19 @@ def parse_text(
                 parser.dispose()
     except _Stop:
         root = reader.root
-        return (root if isinstance(root, MapNode) else None), reader.problems
+        return (root if isinstance(root, MapNode) else None), reader.problems, False
     except yaml.MarkedYAMLError as error:
+        if _is_nesting_limit(error) and loader_class is not yaml.SafeLoader:
+            return None, reader.problems, True
+        if _is_nesting_limit(error):
+            # A parser of the future with its own limit, even in pure Python: calfkit's
+            # message, at the place the parser stopped.
+            mark = error.problem_mark
+            message = f"lists and mappings are nested more than {MAX_DEPTH} levels deep"
+            reader.problems.append(Problem(Position(path, mark.line + 1, mark.column + 1), message))
+            return None, reader.problems, False
         reader.problems.append(_yaml_error_problem(error, path))
-        return None, reader.problems
+        return None, reader.problems, False
     except yaml.reader.ReaderError as error:
         if loader_class is not yaml.SafeLoader:  # libyaml counts bytes, PyYAML characters
             raw = data if data is not None else text.encode("utf-8")
@@ -317,10 +348,10 @@ def parse_text(
         character = chr(error.character) if isinstance(error.character, int) else error.character
         message = f"invalid YAML: character {character!r} is not allowed in a YAML file"
         reader.problems.append(Problem(Position(path, line, column), message))
-        return None, reader.problems
+        return None, reader.problems, False
     except yaml.YAMLError as error:
         reader.problems.append(Problem(Position(path, 1, 1), f"invalid YAML: {error}"))
-        return None, reader.problems
+        return None, reader.problems, False
 
     problems = reader.problems
     root = reader.root
@@ -328,13 +359,13 @@ def parse_text(
         what = "is empty" if not text.strip() else "has only comments"
         needs = "a routine needs at least 'title' and 'steps'"
         problems.append(Problem(Position(path, 1, 1), f"the file {what}; {needs}"))
-        return None, problems
+        return None, problems, False
     if not isinstance(root, MapNode):
         assert root is not None
         expected = "the top level must be a mapping with keys like 'title' and 'steps'"
         problems.append(Problem(root.position, f"{expected}; found {describe(root)}"))
-        return None, problems
-    return root, problems
+        return None, problems, False
+    return root, problems, False
 
 
 class _TreeReader:

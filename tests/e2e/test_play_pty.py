@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import shlex
 import signal
 import subprocess
 import sys
@@ -395,7 +396,8 @@ def test_ctrl_z_gives_the_shell_its_terminal_and_fg_carries_on_where_it_was(
     try:
         wait_for("ready>")
         shell.sendline(
-            f"python -m calfkit play {routine} --lead-in 0 --sound off --no-history "
+            f"{shlex.quote(sys.executable)} -m calfkit play {routine} --lead-in 0 --sound off "
+            "--no-history "
             f"--log-events {player.log}"
         )
         wait_for("00:19")
