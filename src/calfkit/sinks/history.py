@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
 
 class HistorySink:
-    """Records the session being played (an events.Sink).
+    """Records the session being played (a :class:`~calfkit.player.events.Sink`).
 
     On START a row goes in marked *interrupted*; each new step updates where it stands and
     the time played (so a killed process leaves a sensible row), and FINISH or STOP completes
