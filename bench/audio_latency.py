@@ -1,5 +1,5 @@
 """How late each sound reaches ALSA: from its event's scheduled time to the moment ALSA opened
-its stream, at real speed, through the file-plugin fake card (calfkit.sound.capture).
+its stream, at real speed, through the file-plugin fake card (calfkit.testing.card).
 
 Runs ``calfkit play`` on a routine of quick counts, countdowns and breaths with
 ``--log-events``, and prints p50, p99 and max in milliseconds for each back end.
@@ -18,8 +18,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from calfkit.loader import load
-from calfkit.sound.capture import FakeCard, due_sounds
+from calfkit.library import load
+from calfkit.testing.card import FakeCard, due_sounds
 from calfkit.timeline import compile_routine
 
 ROUTINE = """calfkit: 1

@@ -78,10 +78,10 @@ def play_live(routine: Path, log: Path) -> None:
 
 
 def play_engine(routine: Path, log: Path) -> None:
-    from calfkit.clock import MonotonicClock
-    from calfkit.controls import NoControls
-    from calfkit.engine import Player
-    from calfkit.loader import load
+    from calfkit.library import load
+    from calfkit.player.clock import MonotonicClock
+    from calfkit.player.engine import Player
+    from calfkit.player.events import NoControls
     from calfkit.sinks.eventlog import EventLogSink
     from calfkit.timeline import compile_routine
 

@@ -16,10 +16,11 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from calfkit import library, loader, measure, model
+from calfkit import library, model
 from calfkit.cli import cli
-from calfkit.engine import Status
-from calfkit.schema import json_schema
+from calfkit.format import measure
+from calfkit.format.schema import json_schema
+from calfkit.player.events import Status
 from calfkit.testing import play_fast
 from calfkit.timeline import SegmentKind, compile_routine
 
@@ -68,8 +69,8 @@ def test_the_seven_builtin_routines_are_there() -> None:
 @pytest.mark.parametrize("name", EXPECTED)
 def test_builtin_loads_with_no_problems(name: str) -> None:
     path = BUILTIN_DIR / f"{name}.yaml"
-    assert loader.check(path) == []
-    routine = loader.load(path)
+    assert library.check(path) == []
+    routine = library.load(path)
     assert routine.name == name
     assert routine.title and routine.description and routine.tags and routine.equipment
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from calfkit import measure
-from calfkit.loader import load
+from calfkit.format import measure
+from calfkit.library import load
 from calfkit.model import (
     Breathe,
     Count,

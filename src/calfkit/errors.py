@@ -1,10 +1,12 @@
-"""calfkit's own errors: one type for bad routines, carrying source positions.
+"""calfkit's own errors, every one of them: one type for bad routines, carrying source
+positions and the problems found; the practice log's, and the export's.
 
 Only the command line formats these for people; everything below it raises them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import Enum
 
@@ -47,6 +49,59 @@ class Problem:
         }
 
 
+def printable(text: str) -> str:
+    """Text with control characters (newlines, tabs...) written as escapes."""
+    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
+
+
+# Past this many problems in one load, the rest are only counted: a file with a mistake on
+# every one of its 300,000 lines must still be reported in well under a second.
+MAX_PROBLEMS = 100
+
+
+class ProblemList:
+    """Problems found so far, kept up to MAX_PROBLEMS and counted beyond."""
+
+    def __init__(self) -> None:
+        self.items: list[Problem] = []
+        self.dropped = 0
+
+    def append(self, problem: Problem) -> None:
+        if len(self.items) >= MAX_PROBLEMS:
+            self.dropped += 1
+            return
+        if not problem.message.isprintable():
+            # One problem, one line: a key or path with a newline in it must not break that.
+            problem = Problem(problem.position, printable(problem.message), problem.severity)
+        self.items.append(problem)
+
+    def extend(self, other: ProblemList) -> None:
+        for problem in other.items:
+            self.append(problem)
+        self.dropped += other.dropped
+
+    @property
+    def full(self) -> bool:
+        return len(self.items) >= MAX_PROBLEMS
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+    def __iter__(self) -> Iterator[Problem]:
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items) + self.dropped
+
+    def final(self) -> list[Problem]:
+        """Every problem kept, in file order, then a line saying how many more were found."""
+        kept = sorted(dict.fromkeys(self.items), key=lambda problem: problem.position)
+        if self.dropped:
+            more = f"more problems not shown (only the first {MAX_PROBLEMS} are); fix these first"
+            kept.append(Problem(kept[-1].position, more))
+        return kept
+
+
 class CalfkitError(Exception):
     """An error the command line reports as a message and an exit code, never a traceback."""
 
@@ -63,3 +118,15 @@ class RoutineError(CalfkitError):
 
 class RoutineNotFound(CalfkitError):
     """A routine name matched nothing in the search path, or a path does not exist."""
+
+
+class HistoryError(CalfkitError):
+    """The history file cannot be read or written (not a database, read-only, locked, newer)."""
+
+
+class HistoryBusy(HistoryError):
+    """The history file is locked by another program this moment; trying again later helps."""
+
+
+class ExportError(CalfkitError):
+    """The WAV file cannot be written."""

@@ -13,11 +13,11 @@ import sys
 import time
 from pathlib import Path
 
-from calfkit.clock import MonotonicClock
-from calfkit.engine import Player
-from calfkit.events import Command, Event, EventKind
-from calfkit.loader import load
-from calfkit.sound import build_sinks
+from calfkit.library import load
+from calfkit.player.clock import MonotonicClock
+from calfkit.player.engine import Player
+from calfkit.player.events import Command, Event, EventKind
+from calfkit.sinks import build_sinks
 from calfkit.testing import ScriptedControls
 from calfkit.timeline import compile_routine
 

@@ -38,7 +38,7 @@ def command(routine: str, wav_path: str, voice: bool) -> None:
     from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
 
     from calfkit import library
-    from calfkit.export import export_wav
+    from calfkit.export.wav import export_wav
     from calfkit.timeline import compile_routine
 
     def warn(line: str) -> None:

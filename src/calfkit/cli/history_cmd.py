@@ -38,6 +38,7 @@ def command(as_json: bool, limit: int, routine: str | None) -> None:
                calfkit history --json
     """
     from calfkit import history as log
+    from calfkit.history import store
 
     with _history_errors(), log.History() as history:
         sessions = history.sessions(limit=limit, routine=routine)
@@ -46,7 +47,7 @@ def command(as_json: bool, limit: int, routine: str | None) -> None:
 
             click.echo(json.dumps([session.to_json() for session in sessions], indent=2))
             return
-        now = log.utc_now()
+        now = store.utc_now()
         if not sessions:
             if routine is None:
                 click.echo(

@@ -19,9 +19,9 @@ from calfkit.cli.common import INTERRUPTED_EXIT, errors_to_exit
 from calfkit.cli.routine_arg import ROUTINE
 
 if TYPE_CHECKING:
-    from calfkit.events import Controls, Sink
-    from calfkit.history import HistorySink
-    from calfkit.live import LiveView
+    from calfkit.player.events import Controls, Sink
+    from calfkit.sinks.history import HistorySink
+    from calfkit.sinks.live import LiveView
 
 SOUND_CHOICES = ("auto", "simpleaudio", "miniaudio", "system", "bell", "off")
 
@@ -175,16 +175,10 @@ def _play(
     log_events: str | None,
     history: bool,
 ) -> None:
-    from calfkit.clock import MonotonicClock
-    from calfkit.controls import NoControls
-    from calfkit.engine import Player, Status
-    from calfkit.terminal import (
-        KeyMode,
-        StoppableClock,
-        show_cursor,
-        stdin_is_terminal,
-        terminate_raises,
-    )
+    from calfkit.player.clock import MonotonicClock, StoppableClock
+    from calfkit.player.engine import Player
+    from calfkit.player.events import NoControls, Status
+    from calfkit.terminal.mode import KeyMode, show_cursor, stdin_is_terminal, terminate_raises
 
     keys = stdin_is_terminal(sys.stdin)
     warn = _Warnings()
@@ -207,7 +201,7 @@ def _play(
 
                 sinks.append(PlainSink(sys.stdout))
             else:
-                from calfkit.live import LiveView
+                from calfkit.sinks.live import LiveView
 
                 view = LiveView(keys=keys, speed=speed)
                 stack.callback(view.close)
@@ -284,7 +278,7 @@ def _close_quietly(sinks: list[Sink]) -> None:
 def _sound_sinks(choice: str, voice: bool, warn: _Warnings) -> list[Sink]:
     if choice == "off" and not voice:
         return []
-    from calfkit.sound import build_sinks
+    from calfkit.sinks import build_sinks
 
     return build_sinks(choice, voice, warn)
 
@@ -303,7 +297,7 @@ def _event_log(path: str) -> Sink:
 def _history_sink(
     choice: str, voice: bool, warn: _Warnings, speed: float, sinks: list[Sink]
 ) -> HistorySink:
-    from calfkit.history import HistorySink
+    from calfkit.sinks.history import HistorySink
 
     label = "off"
     for sink in sinks:
@@ -312,7 +306,7 @@ def _history_sink(
             label = str(getattr(backend, "label", choice))
             break
     if voice:
-        from calfkit.speech import SpeechSink
+        from calfkit.sinks.speech import SpeechSink
 
         # What is really spoken: --voice without a speech engine (or device) plays no voice.
         voice = any(isinstance(sink, SpeechSink) for sink in sinks)

@@ -19,6 +19,6 @@ def command() -> None:
     """
     import json
 
-    from calfkit.schema import json_schema
+    from calfkit.format.schema import json_schema
 
     click.echo(json.dumps(json_schema(), indent=2, ensure_ascii=False))

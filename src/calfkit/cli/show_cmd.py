@@ -56,7 +56,8 @@ def stdout_console(**options: object) -> Console:
 
 def routine_to_json(routine: Routine) -> dict[str, Any]:
     """The routine as plain data: its fields, its total and every step with its time."""
-    from calfkit import library, measure
+    from calfkit import library
+    from calfkit.format import measure
 
     return {
         "name": routine.name,
@@ -73,7 +74,8 @@ def routine_to_json(routine: Routine) -> dict[str, Any]:
 
 
 def step_to_json(step: Step) -> dict[str, Any]:
-    from calfkit import measure, model
+    from calfkit import model
+    from calfkit.format import measure
 
     data: dict[str, Any] = {"kind": _kind(step), "seconds": measure.step_seconds(step)}
     if step.name is not None:
@@ -161,7 +163,8 @@ def _label(step: Step) -> tuple[str, str]:
 
 
 def _time(step: Step) -> str:
-    from calfkit import measure, model
+    from calfkit import model
+    from calfkit.format import measure
 
     if isinstance(step, (model.Prepare, model.Do)) and step.until_ready:
         return f"until ready ({_seconds(step.duration)})"
@@ -196,7 +199,8 @@ def _print_tree(routine: Routine) -> None:
     from rich.text import Text
     from rich.tree import Tree
 
-    from calfkit import library, measure
+    from calfkit import library
+    from calfkit.format import measure
 
     total = measure.seconds(routine.steps)
     heading = Text()

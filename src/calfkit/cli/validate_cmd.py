@@ -26,9 +26,9 @@ def command(paths: tuple[str, ...], output_format: str) -> None:
     Examples:  calfkit validate my-routine.yaml
                calfkit validate routines/*.yaml --format json
     """
-    from calfkit.loader import check_safely
+    from calfkit import library
 
-    results = [(path, check_safely(path)) for path in paths]
+    results = [(path, library.check_safely(path)) for path in paths]
     if output_format == "json":
         import json
 

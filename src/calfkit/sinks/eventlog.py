@@ -1,7 +1,7 @@
 """The event log (``play --log-events FILE``): JSON Lines, one object per event as it fires.
 
 Each line is flushed as it is written, so another program can follow a session live. The
-objects are :meth:`calfkit.events.Event.to_json` (``event``, ``step``, ``text``,
+objects are :meth:`calfkit.player.events.Event.to_json` (``event``, ``step``, ``text``,
 ``scheduled``, ``actual``, ``wall``, and ``number``/``of``/``phase`` where they apply);
 ``start`` also names the routine and gives its step count and total seconds.
 
@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import os
 
-from calfkit.events import Event, EventKind
+from calfkit.player.events import Event, EventKind
 
 
 class EventLogSink:

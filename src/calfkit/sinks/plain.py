@@ -11,9 +11,8 @@ from __future__ import annotations
 import math
 from typing import TextIO
 
-from calfkit.engine import Status
-from calfkit.events import Event, EventKind
-from calfkit.live import Summary
+from calfkit.player.events import Event, EventKind, Status
+from calfkit.sinks.summary import Summary
 from calfkit.timeline import Segment, Timeline
 
 _SIMPLE = {

@@ -1,7 +1,9 @@
-"""Sound for calfkit: tones synthesised in code, played through the first back end that works.
+"""Sound for calfkit: tones synthesised in code, played through the first back end that works,
+and speech engines.
 
-:func:`build_sinks` is what ``calfkit play`` calls: it picks the back end for ``--sound`` and
-adds spoken cues for ``--voice``. Everything heavy is imported only when it is needed.
+:func:`pick_backend` opens the back end for ``--sound``; the sinks that play along with the
+player (:mod:`calfkit.sinks.sound`, :mod:`calfkit.sinks.speech`) use it. Nothing here imports
+the sinks. Everything heavy is imported only when it is needed.
 """
 
 from __future__ import annotations
@@ -10,7 +12,6 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from calfkit.events import Sink
     from calfkit.sound.backends import Backend
 
 CHOICES = ("auto", "simpleaudio", "miniaudio", "system", "bell", "off")
@@ -46,47 +47,3 @@ def pick_backend(choice: str, warn: Callable[[str], None]) -> tuple[Backend, lis
         instead = "sound is off" if isinstance(backend, OffBackend) else f"using {backend.label}"
         warn(f"sound: {choice} is not available ({why}); {instead}")
         return backend, later[len(skipped) + 1 :]
-
-
-def build_sinks(choice: str, voice: bool, warn: Callable[[str], None]) -> list[Sink]:
-    """The sinks for ``--sound CHOICE`` and ``--voice``: speech (if any), then sounds.
-
-    ``warn`` gets at most one line per problem (a back end missing or failing, no speech
-    engine); the routine always plays on.
-    """
-    from calfkit.sound.backends import BellBackend, plays_speech
-    from calfkit.sound.sink import SoundSink
-    from calfkit.speech import (
-        EspeakSpeaker,
-        SpeechSink,
-        find_speaker,
-        install_hint,
-        speech_available,
-    )
-
-    if voice and not speech_available():
-        warn(install_hint())
-        voice = False
-    if choice == "off" and not voice:
-        return []
-    # Speech plays through the sound back end, so --sound off --voice still opens one.
-    backend, fallbacks = pick_backend("auto" if choice == "off" else choice, warn)
-    sound = SoundSink(backend, fallbacks=fallbacks, warn=warn, beeps=choice != "off")
-    speaker = find_speaker(sound.play_samples) if voice else None
-    if isinstance(speaker, EspeakSpeaker) and not plays_speech(backend):
-        # espeak-ng's speech is played by the sound back end: the bell would only ring.
-        if isinstance(backend, BellBackend):
-            warn("voice: spoken cues are off: they need a sound device, and only the bell works")
-        else:
-            warn("voice: spoken cues are off too: they need a sound device")
-        speaker = None
-    if speaker is None:
-        if choice == "off":
-            sound.close()
-            return []
-        return [sound]
-    sound.speak_counts = True
-    beep = sound.play if sound.beeps else None
-    speech = SpeechSink(speaker, beep=beep, warn=warn, chimes=sound.beeps)
-    # Speech first: closing it lets the last phrase reach the sound sink before that closes.
-    return [speech, sound]

@@ -7,7 +7,7 @@ land on the same instant.
 
 from __future__ import annotations
 
-from calfkit.events import Event, EventKind
+from calfkit.player.events import Event, EventKind
 from calfkit.sound.tones import Sound
 from calfkit.timeline import Segment, SegmentKind, TickKind
 

@@ -61,7 +61,7 @@ def check_speech(sound: str | None = None) -> list[Check]:
     ``sound``: the back end ``--sound auto`` picks; espeak-ng's speech is played through it,
     so with the bell or silence it renders but cannot be heard.
     """
-    from calfkit.speech import espeak_samples
+    from calfkit.sound.speech import espeak_samples
 
     checks = []
     espeak = shutil.which("espeak-ng")

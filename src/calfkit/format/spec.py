@@ -1,0 +1,351 @@
+"""The routine format, version 1, declared once: keys, step kinds, value types, limits, help.
+
+The validator (:mod:`calfkit.format.check`) and the JSON Schema (:mod:`calfkit.format.schema`)
+both walk these declarations, so the two cannot drift apart. Value types are plain frozen
+dataclasses; each knows how to say what it expects, for messages and for schema descriptions.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from calfkit.model import (
+    DEFAULT_COUNT_EVERY,
+    DEFAULT_COUNTDOWN,
+    DEFAULT_EXHALE,
+    DEFAULT_INHALE,
+    DEFAULT_PREPARE_SECONDS,
+    DEFAULT_REST_CUE,
+    DEFAULT_SWITCH_SECONDS,
+    FORMAT_VERSION,
+    MAX_EVENTS,
+    MAX_NESTING,
+    MAX_STEP_SECONDS,
+    MAX_TOTAL_SECONDS,
+    Side,
+)
+
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+SLUG_RE = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
+_NUMBER = r"[0-9]+(?:\.[0-9]+)?"
+# 45s, 1.5s, 2m, 1m30s, 1h, 1h30m ... (units in order, at least one), or m:ss.
+DURATION_PATTERN = (
+    rf"^(?=[0-9])(?:({_NUMBER})h)?(?:({_NUMBER})m)?(?:({_NUMBER})s)?$|^([0-9]+):([0-5][0-9])$"
+)
+_DURATION_RE = re.compile(DURATION_PATTERN)
+INCLUDE_PATTERN = r"^(?:[a-z0-9][a-z0-9-]*|.+\.ya?ml)$"
+READY = "ready"
+SIDE_VARIABLES = ("{side}", "{other_side}")
+
+
+def parse_duration_text(text: str) -> float | None:
+    """Seconds for a duration written as text (``45s``, ``1m30s``, ``1:30``), else None."""
+    match = _DURATION_RE.match(text)
+    if match is None:
+        return None
+    hours, minutes, secs, clock_minutes, clock_seconds = match.groups()
+    if clock_minutes is not None:
+        return int(clock_minutes) * 60.0 + int(clock_seconds)
+    if hours is None and minutes is None and secs is None:
+        return None
+    return float(hours or 0) * 3600 + float(minutes or 0) * 60 + float(secs or 0)
+
+
+# ---- value types ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Text:
+    """Non-empty text, optionally capped in length."""
+
+    max_length: int | None = None
+
+    @property
+    def expected(self) -> str:
+        if self.max_length is None:
+            return "text"
+        return f"text of at most {self.max_length} characters"
+
+
+@dataclass(frozen=True)
+class Slug:
+    """A lowercase name made of letters, digits and dashes."""
+
+    max_length: int | None = None
+
+    @property
+    def expected(self) -> str:
+        limit = f", at most {self.max_length} characters" if self.max_length else ""
+        return (
+            "a slug: lowercase letters, digits and dashes, starting with a letter or digit"
+            f"{limit} (like calf-release)"
+        )
+
+
+@dataclass(frozen=True)
+class Duration:
+    """Seconds as a number, or text like ``45s`` / ``1m30s`` / ``1:30``."""
+
+    ready: bool = False  # ``ready`` (wait for Enter) is allowed
+    zero: bool = False  # ``0`` is allowed and means none
+
+    @property
+    def expected(self) -> str:
+        text = 'a duration like 30, 45s, 1m30s or "1:30"'
+        if self.ready:
+            text += ", or ready"
+        if self.zero:
+            text += ", or 0 for none"
+        return text
+
+
+@dataclass(frozen=True)
+class WholeNumber:
+    minimum: int
+    maximum: int | None = None
+
+    @property
+    def expected(self) -> str:
+        if self.maximum is None:
+            return f"a whole number, {self.minimum} or more"
+        return f"a whole number from {self.minimum} to {self.maximum}"
+
+
+@dataclass(frozen=True)
+class Version:
+    value: int = FORMAT_VERSION
+
+    @property
+    def expected(self) -> str:
+        return f"{self.value} (the routine format version)"
+
+
+@dataclass(frozen=True)
+class ListOf:
+    item: Text | Slug
+
+    @property
+    def expected(self) -> str:
+        if isinstance(self.item, Slug):
+            return "a list of slugs (like [wall, roller])"
+        return "a list of text"
+
+
+@dataclass(frozen=True)
+class SideList:
+    @property
+    def expected(self) -> str:
+        return "a list of sides like [right, left]"
+
+
+@dataclass(frozen=True)
+class Steps:
+    @property
+    def expected(self) -> str:
+        return "a non-empty list of steps"
+
+
+@dataclass(frozen=True)
+class RoutineRef:
+    @property
+    def expected(self) -> str:
+        return "a routine name like calf-release, or a path ending .yaml or .yml"
+
+
+ValueType = Text | Slug | Duration | WholeNumber | Version | ListOf | SideList | Steps | RoutineRef
+
+
+@dataclass(frozen=True)
+class Key:
+    """One key of a mapping: its name, value type, whether it is required, and help."""
+
+    name: str
+    type: ValueType
+    description: str
+    required: bool = False
+    default: object = None
+
+
+@dataclass(frozen=True)
+class StepKind:
+    """A kind of step: its kind key, the value that key takes, and the other keys it takes."""
+
+    key: str
+    value: ValueType
+    description: str
+    keys: tuple[Key, ...] = ()
+    nests: bool = False  # repeat, sides and routine count toward the nesting limit
+
+    def all_keys(self) -> tuple[Key, ...]:
+        return (*self.keys, *COMMON_STEP_KEYS)
+
+
+# ---- the format ----------------------------------------------------------------------------
+
+SIDES = tuple(side.value for side in Side)
+
+TOP_KEYS: tuple[Key, ...] = (
+    Key("calfkit", Version(), "The routine format version. Only 1 exists."),
+    Key(
+        "name",
+        Slug(64),
+        "The routine's name, used on the command line (calfkit play NAME). "
+        "Defaults to the file name without .yaml/.yml.",
+    ),
+    Key("title", Text(80), "The routine's title, as people read it.", required=True),
+    Key("description", Text(), "What the routine is for and what it does."),
+    Key("tags", ListOf(Slug()), "Slugs to find the routine by (calfkit list --tag TAG)."),
+    Key("equipment", ListOf(Text()), "What you need, like a wall, a rolled mat or a foam roller."),
+    Key("caution", Text(), "A safety note shown before the first step."),
+    Key(
+        "steps",
+        Steps(),
+        "The steps, played in order. Each step has exactly one kind key: "
+        "prepare, do, hold, count, breathe, rest, repeat, sides or routine.",
+        required=True,
+    ),
+)
+
+COMMON_STEP_KEYS: tuple[Key, ...] = (
+    Key("name", Text(80), "A short label for the step."),
+    Key("note", Text(), "A second line shown under the cue."),
+)
+
+_DURATION_HELP = 'Seconds (45, 1.5) or text: 45s, 1.5s, 2m, 1m30s, 1h or "1:30".'
+
+STEP_KINDS: tuple[StepKind, ...] = (
+    StepKind(
+        "prepare",
+        Text(),
+        "Get into position: the cue text.",
+        (
+            Key(
+                "duration",
+                Duration(ready=True),
+                f"How long to get ready. {_DURATION_HELP} Or ready: wait until Enter is pressed.",
+                default=DEFAULT_PREPARE_SECONDS,
+            ),
+        ),
+    ),
+    StepKind(
+        "do",
+        Text(),
+        "A timed action: the cue text.",
+        (
+            Key(
+                "duration",
+                Duration(ready=True),
+                f"How long the action lasts. {_DURATION_HELP} "
+                "Or ready: wait until Enter is pressed.",
+                required=True,
+            ),
+        ),
+    ),
+    StepKind(
+        "hold",
+        Text(),
+        "Stay still: the cue text.",
+        (
+            Key("duration", Duration(), f"How long to hold. {_DURATION_HELP}", required=True),
+            Key(
+                "countdown",
+                WholeNumber(0),
+                "Beep for the last N whole seconds of the hold (0 for none).",
+                default=DEFAULT_COUNTDOWN,
+            ),
+        ),
+    ),
+    StepKind(
+        "count",
+        WholeNumber(1, 1000),
+        "Count out loud: the number of counts, 1 to 1000.",
+        (
+            Key(
+                "every",
+                Duration(),
+                f"Time per count. {_DURATION_HELP}",
+                default=DEFAULT_COUNT_EVERY,
+            ),
+            Key("cue", Text(), "What to do while counting."),
+        ),
+    ),
+    StepKind(
+        "breathe",
+        WholeNumber(1, 100),
+        "Slow breathing: the number of breaths, 1 to 100.",
+        (
+            Key(
+                "inhale",
+                Duration(),
+                f"Time to breathe in. {_DURATION_HELP}",
+                default=DEFAULT_INHALE,
+            ),
+            Key(
+                "exhale",
+                Duration(),
+                f"Time to breathe out. {_DURATION_HELP}",
+                default=DEFAULT_EXHALE,
+            ),
+            Key("cue", Text(), "What to do while breathing."),
+        ),
+    ),
+    StepKind(
+        "rest",
+        Duration(),
+        f"A rest: how long. {_DURATION_HELP}",
+        (Key("cue", Text(), "What to say for the rest.", default=DEFAULT_REST_CUE),),
+    ),
+    StepKind(
+        "repeat",
+        WholeNumber(1, 100),
+        "Play the steps several times: the number of rounds, 1 to 100.",
+        (
+            Key("steps", Steps(), "The steps of one round.", required=True),
+            Key(
+                "rest_between",
+                Duration(),
+                f"A rest after every round but the last. {_DURATION_HELP}",
+            ),
+        ),
+        nests=True,
+    ),
+    StepKind(
+        "sides",
+        SideList(),
+        "Play the steps once per side: a list of right and/or left. "
+        "Cues may use {side} and {other_side}.",
+        (
+            Key("steps", Steps(), "The steps for one side.", required=True),
+            Key(
+                "switch",
+                Duration(zero=True),
+                f"Time to change sides, announced. {_DURATION_HELP} Or 0 for none.",
+                default=DEFAULT_SWITCH_SECONDS,
+            ),
+        ),
+        nests=True,
+    ),
+    StepKind(
+        "routine",
+        RoutineRef(),
+        "Play another routine's steps here: its name, or a path ending .yaml or .yml "
+        "relative to this file.",
+        nests=True,
+    ),
+)
+
+KINDS: dict[str, StepKind] = {kind.key: kind for kind in STEP_KINDS}
+ALL_STEP_KEYS: tuple[str, ...] = tuple(
+    dict.fromkeys(
+        [kind.key for kind in STEP_KINDS]
+        + [key.name for kind in STEP_KINDS for key in kind.all_keys()]
+    )
+)
+
+LIMITS = {
+    "max_step_seconds": MAX_STEP_SECONDS,
+    "max_total_seconds": MAX_TOTAL_SECONDS,
+    "max_events": MAX_EVENTS,
+    "max_nesting": MAX_NESTING,
+}

@@ -1,0 +1,432 @@
+"""The questions people ask of the practice log, and how the answers are worded: recent
+sessions, this week's totals, the current streak of days with a finished session, when each
+routine was last done."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, tzinfo
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from calfkit.errors import HistoryBusy, HistoryError
+from calfkit.history import store
+from calfkit.history.store import (
+    COLUMNS,
+    Ending,
+    connect,
+    history_path,
+    is_lock,
+    migrate,
+    parse_stamp,
+    read_only_part,
+    reason,
+    stamp,
+)
+
+if TYPE_CHECKING:
+    import sqlite3
+    from types import TracebackType
+
+
+def ordinal(number: int) -> str:
+    """1 -> "1st", 2 -> "2nd", 11 -> "11th", 23 -> "23rd"."""
+    if 10 <= number % 100 <= 20:
+        suffix = "th"
+    else:
+        suffix = {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{suffix}"
+
+
+def format_duration(seconds: float) -> str:
+    """Whole seconds as "m:ss", or "h:mm:ss" from an hour up."""
+    total = max(0, round(seconds))
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours}:{minutes:02d}:{secs:02d}"
+    return f"{minutes}:{secs:02d}"
+
+
+@dataclass(frozen=True)
+class Session:
+    """One row of the log."""
+
+    id: int
+    started_at: datetime  # aware, UTC
+    ended_at: datetime | None
+    routine: str
+    title: str
+    content_hash: str | None
+    planned_seconds: float
+    played_seconds: float
+    paused_seconds: float
+    ended: Ending
+    end_step: int
+    steps_total: int
+    sound: str
+    voice: bool
+    speed: float = 1.0
+
+    @property
+    def preview(self) -> bool:
+        """Played faster than real time (``play --speed``): not practice, so it counts for no
+        week total, streak or "last done"."""
+        return self.speed > 1.0
+
+    def outcome(self) -> str:
+        """How it ended, in words: "finished", "stopped at step 4 of 12"."""
+        if self.ended is Ending.FINISHED:
+            text = "finished"
+        elif self.end_step <= 0:
+            text = f"{self.ended.value} before the first step"
+        else:
+            text = f"{self.ended.value} at step {self.end_step} of {self.steps_total}"
+        if self.preview:
+            text += f" ({self.speed:g}x preview)"
+        return text
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "started_at": stamp(self.started_at),
+            "ended_at": None if self.ended_at is None else stamp(self.ended_at),
+            "routine": self.routine,
+            "title": self.title,
+            "content_hash": self.content_hash,
+            "planned_seconds": self.planned_seconds,
+            "played_seconds": self.played_seconds,
+            "paused_seconds": self.paused_seconds,
+            "ended": self.ended.value,
+            "end_step": self.end_step,
+            "steps_total": self.steps_total,
+            "sound": self.sound,
+            "voice": self.voice,
+            "speed": self.speed,
+        }
+
+    @classmethod
+    def from_row(cls, row: tuple[object, ...]) -> Session:
+        (
+            id_,
+            started_at,
+            ended_at,
+            routine,
+            title,
+            content_hash,
+            planned,
+            played,
+            paused,
+            ended,
+            end_step,
+            steps_total,
+            sound,
+            voice,
+            speed,
+        ) = row
+        return cls(
+            id=int(str(id_)),
+            started_at=parse_stamp(str(started_at)),
+            ended_at=None if ended_at is None else parse_stamp(str(ended_at)),
+            routine=str(routine),
+            title=str(title),
+            content_hash=None if content_hash is None else str(content_hash),
+            planned_seconds=float(str(planned)),
+            played_seconds=float(str(played)),
+            paused_seconds=float(str(paused)),
+            ended=Ending(str(ended)),
+            end_step=int(str(end_step)),
+            steps_total=int(str(steps_total)),
+            sound=str(sound),
+            voice=bool(voice),
+            speed=float(str(speed)),
+        )
+
+
+@dataclass(frozen=True)
+class WeekTotals:
+    """Sessions in the local calendar week (Monday to Sunday) that holds a moment,
+    previews left out."""
+
+    start: date  # the Monday
+    sessions: int
+    finished: int
+    played_seconds: float
+
+
+class History:
+    """Read access to the log. A missing file is an empty history, and is not created.
+
+    ``tz`` is the zone whose calendar days count for weeks and streaks (default: this
+    machine's local zone); tests pass one.
+    """
+
+    def __init__(self, path: str | os.PathLike[str] | None = None, *, tz: tzinfo | None = None):
+        self.path = history_path() if path is None else Path(path)
+        self._tz = tz
+        self._connection: sqlite3.Connection | None = None
+        if self.path.exists():
+            import sqlite3
+
+            if read_only_part(self.path) is not None:
+                # A log we may not write: read it as it stands, without SQLite creating
+                # read-only WAL companions beside it (nobody here can be writing to it).
+                try:
+                    self._connection = self._open(read_only=True)
+                except sqlite3.Error as error:
+                    raise self._unreadable(error) from None
+                return
+            try:
+                self._connection = self._open()
+            except sqlite3.Error as error:
+                if reason(error) not in ("is read-only", "cannot be opened"):
+                    raise self._unreadable(error) from None
+                # A log in a folder we cannot write to: SQLite cannot make its lock files
+                # there, so read the file as it stands (nobody can be writing to it either).
+                try:
+                    self._connection = self._open(read_only=True)
+                except sqlite3.Error:
+                    raise self._unreadable(error) from None
+
+    def _unreadable(self, error: BaseException) -> HistoryError:
+        kind = HistoryBusy if is_lock(error) else HistoryError
+        return kind(f"cannot read history: {self.path} {reason(error)}")
+
+    def _open(self, *, read_only: bool = False) -> sqlite3.Connection:
+        import sqlite3
+
+        if read_only:
+            uri = self.path.resolve().as_uri() + "?mode=ro&immutable=1"
+            connection = sqlite3.connect(uri, uri=True, check_same_thread=False)
+        else:
+            connection = connect(self.path)
+        try:
+            migrate(connection)
+        except HistoryError as error:
+            connection.close()
+            raise HistoryError(f"cannot read history: {self.path} {error}") from None
+        except BaseException:
+            connection.close()
+            raise
+        return connection
+
+    def __enter__(self) -> History:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+
+    def _query(self, sql: str, parameters: Iterable[object] = ()) -> Iterator[tuple[object, ...]]:
+        if self._connection is None:
+            return iter(())
+        import sqlite3
+
+        try:
+            rows: list[tuple[object, ...]] = self._connection.execute(
+                sql, tuple(parameters)
+            ).fetchall()
+        except sqlite3.Error as error:
+            raise self._unreadable(error) from None
+        return iter(rows)
+
+    # -- dates ---------------------------------------------------------------------------
+
+    def local(self, moment: datetime) -> datetime:
+        """A moment in the history's time zone."""
+        return moment.astimezone(self._tz) if self._tz is not None else moment.astimezone()
+
+    def _midnight(self, day: date) -> datetime:
+        """The first moment of a local calendar day (DST-safe)."""
+        if self._tz is not None:
+            return datetime.combine(day, time(), tzinfo=self._tz)
+        return datetime.combine(day, time()).astimezone()
+
+    def today(self, now: datetime | None = None) -> date:
+        return self.local(store.utc_now() if now is None else now).date()
+
+    # -- questions -----------------------------------------------------------------------
+
+    def sessions(self, limit: int | None = 20, routine: str | None = None) -> list[Session]:
+        """The most recent sessions, newest first; only ``routine``'s if given."""
+        sql = f"SELECT {COLUMNS} FROM sessions"
+        parameters: list[object] = []
+        if routine is not None:
+            sql += " WHERE routine = ?"
+            parameters.append(routine)
+        sql += " ORDER BY started_at DESC, id DESC"
+        if limit is not None:
+            sql += " LIMIT ?"
+            parameters.append(limit)
+        return [self._session(row) for row in self._query(sql, parameters)]
+
+    def _session(self, row: tuple[object, ...]) -> Session:
+        try:
+            return Session.from_row(row)
+        except (ValueError, TypeError):
+            raise self._damaged(f"session (id {row[0]})") from None
+
+    def _parse(self, stamp: object) -> datetime:
+        try:
+            return parse_stamp(str(stamp))
+        except ValueError:
+            raise self._damaged(f"session start time {str(stamp)!r}") from None
+
+    def _damaged(self, what: str) -> HistoryError:
+        # A row edited by hand (the log is an ordinary SQLite file) must not crash a command.
+        return HistoryError(f"cannot read history: {self.path} has a {what} calfkit cannot read")
+
+    def week_totals(self, now: datetime | None = None) -> WeekTotals:
+        """Totals for the local week (Monday first) that holds ``now``."""
+        monday, start, end = self._week_bounds(store.utc_now() if now is None else now)
+        rows = list(
+            self._query(
+                "SELECT count(*), coalesce(sum(ended = 'finished'), 0),"
+                " coalesce(sum(played_seconds), 0)"
+                " FROM sessions WHERE started_at >= ? AND started_at < ? AND speed <= 1",
+                (start, end),
+            )
+        )
+        count, finished, played = rows[0] if rows else (0, 0, 0.0)
+        return WeekTotals(
+            start=monday,
+            sessions=int(str(count)),
+            finished=int(str(finished)),
+            played_seconds=float(str(played)),
+        )
+
+    def streak(self, today: date | None = None) -> int:
+        """Consecutive local days, up to today, each with at least one finished session.
+
+        A day not yet practised does not break the streak: if today has no finished
+        session, the streak that ran up to yesterday still stands.
+        """
+        today = self.today() if today is None else today
+        end = stamp(self._midnight(today + timedelta(days=1)))
+        rows = self._query(
+            "SELECT started_at FROM sessions"
+            " WHERE ended = 'finished' AND speed <= 1 AND started_at < ?"
+            " ORDER BY started_at DESC",
+            (end,),
+        )
+        expected = today
+        streak = 0
+        for (started_at,) in rows:
+            day = self.local(self._parse(started_at)).date()
+            if day > expected:
+                continue  # a second session on a day already counted
+            if day == expected:
+                streak += 1
+                expected = day - timedelta(days=1)
+            elif streak == 0 and day == today - timedelta(days=1):
+                streak = 1
+                expected = day - timedelta(days=1)
+            else:
+                break
+        return streak
+
+    def last_done(self, names: Iterable[str]) -> dict[str, datetime]:
+        """When each routine was last finished (aware, UTC); names never finished are absent."""
+        wanted = list(dict.fromkeys(names))
+        found: dict[str, datetime] = {}
+        # Chunks keep the statement under SQLite's limit on bound parameters.
+        for first in range(0, len(wanted), 500):
+            chunk = wanted[first : first + 500]
+            marks = ", ".join("?" * len(chunk))
+            for name, started_at in self._query(
+                f"SELECT routine, max(started_at) FROM sessions"
+                f" WHERE ended = 'finished' AND speed <= 1 AND routine IN ({marks})"
+                " GROUP BY routine",
+                chunk,
+            ):
+                found[str(name)] = self._parse(started_at)
+        return found
+
+    def _week_bounds(self, moment: datetime) -> tuple[date, str, str]:
+        """The Monday of the local week holding ``moment``, and the week's bounds as stored."""
+        today = self.today(moment)
+        monday = today - timedelta(days=today.weekday())
+        start = self._midnight(monday)
+        end = self._midnight(monday + timedelta(days=7))
+        return monday, stamp(start), stamp(end)
+
+    def _place_in_week(self, session: int) -> int:
+        """Which session of its week ``session`` is (1 for the first), by start time, so
+        sessions played at once each get their own place; 0 if it is not in the log."""
+        found = list(self._query("SELECT started_at FROM sessions WHERE id = ?", (session,)))
+        if not found:
+            return 0
+        started_at = str(found[0][0])
+        _, start, end = self._week_bounds(self._parse(started_at))
+        rows = list(
+            self._query(
+                "SELECT count(*) FROM sessions WHERE started_at >= ? AND started_at < ?"
+                " AND speed <= 1 AND (started_at < ? OR (started_at = ? AND id <= ?))",
+                (start, end, started_at, started_at, session),
+            )
+        )
+        return int(str(rows[0][0])) if rows else 0
+
+    def summary_line(
+        self, now: datetime | None = None, *, session: int | None = None
+    ) -> str | None:
+        """How a session compares: "3rd session this week · 5-day streak".
+
+        ``session`` is the row id of the session just played: its place among the sessions
+        of the week it started in. Without it, the latest session of the week holding
+        ``now`` is meant.
+        """
+        now = store.utc_now() if now is None else now
+        place = self.week_totals(now).sessions if session is None else self._place_in_week(session)
+        if place == 0:
+            return None
+        parts = [f"{ordinal(place)} session this week"]
+        streak = self.streak(self.today(now))
+        if streak >= 2:
+            parts.append(f"{streak}-day streak")
+        return " · ".join(parts)
+
+
+def last_done(
+    names: Iterable[str],
+    *,
+    path: str | os.PathLike[str] | None = None,
+    warn: Callable[[str], None] | None = None,
+) -> dict[str, datetime]:
+    """When each routine was last finished, for ``calfkit list``; ``{}`` if the log is
+    missing or unreadable (a listing must never fail because of the history). An unreadable
+    log is said through ``warn``, so that no one takes its empty answer for "never done"."""
+    try:
+        with History(path) as history:
+            return history.last_done(names)
+    except (HistoryError, OSError) as error:
+        if warn is not None:
+            text = (
+                str(error) if isinstance(error, HistoryError) else f"cannot read history: {error}"
+            )
+            warn(text)
+        return {}
+
+
+def describe_when(moment: datetime, today: date, tz: tzinfo | None = None) -> str:
+    """A past moment as a person says it: "today", "yesterday", "3 days ago", "2024-05-01"."""
+    local = moment.astimezone(tz) if tz is not None else moment.astimezone()
+    days = (today - local.date()).days
+    if days <= 0:
+        return "today"
+    if days == 1:
+        return "yesterday"
+    if days < 14:
+        return f"{days} days ago"
+    return local.date().isoformat()

@@ -1,0 +1,264 @@
+"""The practice log's store: the SQLite file, its schema and migrations, and opening it safely.
+
+The log must never get in the way of a routine: a file that is not a database, is read-only
+or is locked is reported as a :class:`~calfkit.errors.HistoryError`, and its callers carry on
+without it. ``sqlite3`` is imported only when the log is used, so commands that never touch it
+start fast. The questions people ask of the log are in :mod:`calfkit.history.queries`; the sink
+that writes a session as it plays is :class:`calfkit.sinks.history.HistorySink`.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+from collections.abc import Callable
+from datetime import datetime, timezone
+from enum import Enum
+from pathlib import Path
+from time import monotonic, sleep
+from typing import TYPE_CHECKING
+
+from calfkit.errors import HistoryBusy as HistoryBusy
+from calfkit.errors import HistoryError as HistoryError
+
+if TYPE_CHECKING:
+    import sqlite3
+
+ENV_VAR = "CALFKIT_HISTORY"
+FILE_NAME = "history.sqlite3"
+
+# "calf" in ASCII: marks the file as calfkit's, so another program's database is never migrated.
+APPLICATION_ID = 0x63616C66
+
+# How long a write waits for another calfkit's write to finish. Writes take well under a
+# millisecond, so this is generous for two sessions at once yet never stalls a routine.
+BUSY_TIMEOUT_SECONDS = 0.25
+FINAL_WRITE_PATIENCE_SECONDS = 1.0
+
+# MIGRATIONS[i] takes the schema from version i to i + 1 (``PRAGMA user_version``). Append new
+# steps; never edit one that has shipped. Each runs in one transaction with the version bump.
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    (
+        f"PRAGMA application_id = {APPLICATION_ID}",
+        """
+        CREATE TABLE sessions (
+            id INTEGER PRIMARY KEY,
+            started_at TEXT NOT NULL,          -- UTC, ISO 8601 to the second
+            ended_at TEXT,                     -- UTC; stays NULL if the process was killed
+            routine TEXT NOT NULL,             -- the routine's name (slug)
+            title TEXT NOT NULL,
+            content_hash TEXT,
+            planned_seconds REAL NOT NULL,
+            played_seconds REAL NOT NULL DEFAULT 0,
+            paused_seconds REAL NOT NULL DEFAULT 0,
+            ended TEXT NOT NULL DEFAULT 'interrupted'
+                CHECK (ended IN ('finished', 'stopped', 'interrupted')),
+            end_step INTEGER NOT NULL DEFAULT 0,
+            steps_total INTEGER NOT NULL DEFAULT 0,
+            sound TEXT NOT NULL,
+            voice INTEGER NOT NULL,
+            speed REAL NOT NULL DEFAULT 1      -- playback speed; above 1 is a preview
+        )
+        """,
+        "CREATE INDEX sessions_by_start ON sessions (started_at)",
+        "CREATE INDEX sessions_by_routine ON sessions (routine, started_at)",
+    ),
+)
+
+COLUMNS = (
+    "id, started_at, ended_at, routine, title, content_hash, planned_seconds, played_seconds,"
+    " paused_seconds, ended, end_step, steps_total, sound, voice, speed"
+)
+
+
+def schema_version() -> int:
+    """The schema version this calfkit writes."""
+    return len(MIGRATIONS)
+
+
+class Ending(str, Enum):
+    """How a session ended."""
+
+    FINISHED = "finished"  # played to the end
+    STOPPED = "stopped"  # the person stopped it (``q``)
+    INTERRUPTED = "interrupted"  # Ctrl-C, SIGTERM, an error, or the process was killed
+
+
+def history_path() -> Path:
+    """Where the log lives: ``$CALFKIT_HISTORY``, else the platform's user data folder."""
+    override = os.environ.get(ENV_VAR)
+    if override:
+        return Path(override).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("calfkit", appauthor=False)) / FILE_NAME
+
+
+def utc_now() -> datetime:
+    """The current time, timezone-aware in UTC (the one place the log reads the wall clock)."""
+    return datetime.now(timezone.utc)
+
+
+def stamp(moment: datetime) -> str:
+    """A moment as stored: UTC, ISO 8601 to the second, so text order is time order."""
+    return moment.astimezone(timezone.utc).isoformat(timespec="seconds")
+
+
+def parse_stamp(text: str) -> datetime:
+    return datetime.fromisoformat(text).astimezone(timezone.utc)
+
+
+def reason(error: BaseException) -> str:
+    """Say in a few words why the file could not be used."""
+    text = str(error)
+    if isinstance(error, HistoryError):
+        return text  # already said in calfkit's own words
+    lowered = text.lower()
+    if "not a database" in lowered:
+        return "is not a SQLite database"
+    if "malformed" in lowered:
+        return "is damaged (SQLite: database disk image is malformed)"
+    if "readonly" in lowered or "read-only" in lowered:
+        return "is read-only"
+    if "locked" in lowered or "busy" in lowered:
+        return "is locked by another program (another calfkit?)"
+    if "unable to open" in lowered:
+        return "cannot be opened"
+    return f"cannot be used ({text or type(error).__name__})"
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    import sqlite3
+
+    # Autocommit (isolation_level=None): every write is its own short transaction unless we
+    # open one, so rows land on disk at once and no lock is held between events.
+    connection = sqlite3.connect(
+        str(path), timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None, check_same_thread=False
+    )
+    return connection
+
+
+def _check_owner(connection: sqlite3.Connection) -> int:
+    """Return the file's schema version, refusing files that are not calfkit's or are newer."""
+    app_id = int(connection.execute("PRAGMA application_id").fetchone()[0])
+    version = int(connection.execute("PRAGMA user_version").fetchone()[0])
+    if app_id not in (0, APPLICATION_ID):
+        raise HistoryError("is another program's database, not calfkit's history")
+    if app_id == 0:
+        tables = connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        if tables:
+            raise HistoryError("is a SQLite database, but not calfkit's history")
+    if version > schema_version():
+        raise HistoryError(
+            f"was written by a newer calfkit (history schema {version}; "
+            f"this one knows {schema_version()})"
+        )
+    return version
+
+
+def _current_version(connection: sqlite3.Connection) -> int:
+    # One read transaction, so the checks see one state of a file another calfkit may be
+    # creating at this very moment.
+    connection.execute("BEGIN")
+    try:
+        return _check_owner(connection)
+    finally:
+        connection.execute("COMMIT")
+
+
+def migrate(connection: sqlite3.Connection) -> None:
+    """Bring the schema up to date, safely against another calfkit doing the same."""
+    if _current_version(connection) == schema_version():
+        return
+    # IMMEDIATE takes the write lock first, so two processes opening a fresh file cannot
+    # both create the table; the loser re-reads the version inside the lock.
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        version = _check_owner(connection)
+        for target, steps in enumerate(MIGRATIONS[version:], start=version + 1):
+            for statement in steps:
+                connection.execute(statement)
+            connection.execute(f"PRAGMA user_version = {target}")
+        connection.execute("COMMIT")
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+
+
+def prepare(connection: sqlite3.Connection) -> None:
+    # WAL: a writer never blocks readers, and a process killed mid-write leaves the
+    # database intact (the unfinished transaction is simply not in it).
+    connection.execute("PRAGMA journal_mode = WAL")
+    connection.execute("PRAGMA synchronous = NORMAL")
+    migrate(connection)
+
+
+def is_lock(error: BaseException) -> bool:
+    text = str(error).lower()
+    return "locked" in text or "busy" in text
+
+
+def patiently(write: Callable[[], object], patience: float) -> None:
+    """Run ``write``, trying again for up to ``patience`` seconds while the log is locked."""
+    import sqlite3
+
+    deadline = monotonic() + patience
+    while True:
+        try:
+            write()
+            return
+        except sqlite3.OperationalError as error:
+            if not is_lock(error) or monotonic() >= deadline:
+                raise
+            sleep(0.01)
+
+
+def _companions(path: Path) -> tuple[Path, ...]:
+    """The log and the files SQLite keeps beside it in WAL mode."""
+    return (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm"))
+
+
+def read_only_part(path: Path) -> Path | None:
+    """The first of the log's files that exists and cannot be opened for writing, if any.
+
+    Asked before SQLite opens anything: given a file it may not write, SQLite still creates
+    the WAL companions beside it, with the same read-only modes, and they would keep the log
+    unwritable after the person has made the log itself writable again.
+    """
+    for part in _companions(path):
+        try:
+            descriptor = os.open(part, os.O_RDWR | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+        except FileNotFoundError:
+            continue
+        except IsADirectoryError:
+            return None  # not a read-only problem; SQLite says what it is
+        except OSError as error:
+            if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+                return part
+            return None
+        os.close(descriptor)
+    return None
+
+
+def check_writable(path: Path) -> None:
+    part = read_only_part(path)
+    if part is None:
+        return
+    if part == path:
+        raise HistoryError("is read-only")
+    raise HistoryError(f"is read-only (its companion file {part.name} is)")
+
+
+def open_for_writing(path: Path) -> sqlite3.Connection:
+    """Open (creating if need be) the log in WAL mode with an up-to-date schema."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    check_writable(path)
+    connection = connect(path)
+    # Switching a new file to WAL, or reading one another process is switching, can report
+    # "locked" at once, without SQLite's busy wait; so wait here, as briefly.
+    try:
+        patiently(lambda: prepare(connection), BUSY_TIMEOUT_SECONDS)
+    except BaseException:
+        connection.close()
+        raise
+    return connection

@@ -1,0 +1,334 @@
+"""Every routine that can be found, summarised for ``calfkit list``.
+
+Each routine's summary (title, total time, step count) is remembered in a small cache keyed on
+the content of every file the routine reads, so an edit is always seen.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from calfkit.errors import CalfkitError
+from calfkit.library.lookup import (
+    CONFIG_DIR_ENV,
+    PACKAGE_DIR,
+    Place,
+    Source,
+    entries,
+    find,
+    search_path,
+)
+
+if TYPE_CHECKING:
+    from calfkit.model import Routine, Step
+
+CACHE_DIR_ENV = "CALFKIT_CACHE_DIR"
+
+_CACHE_FORMAT = 1
+
+
+@dataclass(frozen=True)
+class Shadowed:
+    """A routine of the same name further down the search path, hidden by the one found first."""
+
+    source: Source
+    path: Path
+
+
+@dataclass(frozen=True)
+class Found:
+    """One routine that a name finds, summarised for ``calfkit list``.
+
+    ``error`` is set (and the summary fields are empty) when the file does not load; listing
+    never fails because one routine is broken.
+    """
+
+    name: str
+    source: Source
+    path: Path
+    title: str | None = None
+    total_seconds: float | None = None
+    step_count: int | None = None
+    tags: tuple[str, ...] = ()
+    shadows: tuple[Shadowed, ...] = ()
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "title": self.title,
+            "total_seconds": self.total_seconds,
+            "step_count": self.step_count,
+            "tags": list(self.tags),
+            "source": self.source.value,
+            "path": str(self.path),
+            "shadows": [{"source": s.source.value, "path": str(s.path)} for s in self.shadows],
+            "error": self.error,
+        }
+
+
+def available() -> list[Found]:
+    """Every routine a name finds, sorted by name, each summarised (or marked invalid)."""
+    by_name: dict[str, list[tuple[Place, Path]]] = {}
+    for name, hit in entries(search_path()):
+        by_name.setdefault(name, []).append(hit)
+    cache = _SummaryCache.open()
+    found = []
+    for name in sorted(by_name):
+        (place, path), *hidden = by_name[name]
+        shadows = tuple(Shadowed(other.source, other_path) for other, other_path in hidden)
+        try:
+            summary = cache.summary(path)
+        except CalfkitError as error:
+            found.append(
+                Found(name, place.source, path, shadows=shadows, error=_short(error, path))
+            )
+            continue
+        found.append(
+            Found(
+                name,
+                place.source,
+                path,
+                title=summary.title,
+                total_seconds=summary.total_seconds,
+                step_count=summary.step_count,
+                tags=summary.tags,
+                shadows=shadows,
+            )
+        )
+    cache.save()
+    return found
+
+
+def _short(error: CalfkitError, path: Path) -> str:
+    """One line saying what is wrong with a routine, for a listing.
+
+    A problem in a file the routine includes names that file: "line 4" alone would send
+    people to the wrong file.
+    """
+    from calfkit.errors import RoutineError
+
+    if isinstance(error, RoutineError) and error.problems:
+        first = error.problems[0]
+        more = len(error.problems) - 1
+        extra = f" (and {more} more)" if more else ""
+        where = f"line {first.position.line}"
+        if os.path.normpath(first.position.path) != os.path.normpath(path):
+            where = f"{first.position.path} {where}"
+        return f"{where}: {first.message}{extra}"
+    return str(error)
+
+
+def step_count(steps: Sequence[Step]) -> int:
+    """How many timed steps a person goes through: the timeline's segments, without expanding."""
+    from calfkit import model
+
+    total = 0
+    for step in steps:
+        if isinstance(step, model.Repeat):
+            between = (step.rounds - 1) if step.rest_between else 0
+            total += step.rounds * step_count(step.steps) + between
+        elif isinstance(step, model.Sides):
+            switches = (len(step.sides) - 1) if step.switch > 0 else 0
+            total += len(step.sides) * step_count(step.steps) + switches
+        elif isinstance(step, model.Include):
+            total += step_count(step.routine.steps)
+        else:
+            total += 1
+    return total
+
+
+def format_seconds(seconds: float) -> str:
+    """A duration for people: ``45s``, ``1.5s``, ``2m``, ``4m 30s``, ``1h 5m``."""
+    if seconds < 60:
+        text = f"{seconds:.1f}".rstrip("0").rstrip(".")
+        return f"{text}s"
+    whole = round(seconds)
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours}h {minutes}m" if minutes else f"{hours}h"
+    return f"{minutes}m {secs}s" if secs else f"{minutes}m"
+
+
+# --- the summary cache ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Summary:
+    title: str
+    total_seconds: float
+    step_count: int
+    tags: tuple[str, ...]
+
+
+def cache_dir() -> Path:
+    """Where summaries are cached: ``$CALFKIT_CACHE_DIR``, or beside a relocated config
+    (``$CALFKIT_CONFIG_DIR/cache``), else the platform's cache folder."""
+    override = os.environ.get(CACHE_DIR_ENV)
+    if override:
+        return Path(override).expanduser()
+    config = os.environ.get(CONFIG_DIR_ENV)
+    if config:
+        return Path(config).expanduser() / "cache"
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("calfkit", appauthor=False))
+
+
+def _code_stamp() -> str:
+    """Changes whenever the code that turns a file into a summary may have changed."""
+    from calfkit import __version__
+
+    parts = [__version__, str(_CACHE_FORMAT)]
+    for module in (
+        "library/lookup",
+        "library/listing",
+        "format/check",
+        "format/source",
+        "format/spec",
+        "format/measure",
+        "model",
+    ):
+        try:
+            stat = (PACKAGE_DIR / f"{module}.py").stat()
+            parts.append(f"{module}:{stat.st_mtime_ns}:{stat.st_size}")
+        except OSError:
+            parts.append(f"{module}:-")
+    return "|".join(parts)
+
+
+_VERBATIM_LIMIT = 64 * 1024
+
+
+def _digest(path: Path) -> str:
+    """What a file held, to compare with later: the text itself for a routine-sized file (so
+    any edit is seen), else its size and CRC-32. Avoids hashlib, whose OpenSSL load alone
+    costs more start-up than the whole lookup."""
+    data = path.read_bytes()
+    if len(data) <= _VERBATIM_LIMIT:
+        return "=" + data.decode("utf-8", "surrogateescape")
+    import zlib
+
+    return f"{len(data)}:{zlib.crc32(data):08x}"
+
+
+def _dependencies(routine: Routine) -> tuple[list[list[str]], list[list[str]]]:
+    """Every file a routine read (path, digest) and every include (ref, folder, path) it
+    resolved, so a later edit anywhere, or a new file that changes what a name finds, is seen."""
+    from calfkit import model
+
+    files: list[list[str]] = []
+    refs: list[list[str]] = []
+
+    def visit(current: Routine) -> None:
+        if current.path is None:
+            raise OSError("a routine without a path cannot be cached")
+        here = Path(current.path)
+        files.append([str(here), _digest(here)])
+        for include in _includes(current.steps, model):
+            if include.routine.path is None:
+                raise OSError("an included routine without a path cannot be cached")
+            refs.append([include.ref, str(here.parent), str(include.routine.path)])
+            visit(include.routine)
+
+    visit(routine)
+    return files, refs
+
+
+def _includes(steps: Sequence[Step], model: Any) -> Iterator[Any]:
+    for step in steps:
+        if isinstance(step, model.Include):
+            yield step
+        elif isinstance(step, (model.Repeat, model.Sides)):
+            yield from _includes(step.steps, model)
+
+
+class _SummaryCache:
+    """Summaries of routine files, trusted only while every file they read is unchanged."""
+
+    def __init__(self, file: Path, stamp: str, entries: dict[str, Any]) -> None:
+        self.file = file
+        self.stamp = stamp
+        self.entries = entries
+        self.dirty = False
+
+    @classmethod
+    def open(cls) -> _SummaryCache:
+        file = cache_dir() / "summaries.json"
+        stamp = _code_stamp()
+        entries: dict[str, Any] = {}
+        try:
+            import json
+
+            data = json.loads(file.read_text(encoding="utf-8"))
+            if isinstance(data, dict) and data.get("stamp") == stamp:
+                stored = data.get("entries")
+                entries = stored if isinstance(stored, dict) else {}
+        except (OSError, ValueError):
+            pass  # no cache, or a damaged one: start afresh
+        return cls(file, stamp, entries)
+
+    def summary(self, path: Path) -> Summary:
+        key = str(path)
+        entry = self.entries.get(key)
+        if entry is not None and self._still_valid(entry):
+            return Summary(
+                entry["title"], entry["total_seconds"], entry["step_count"], tuple(entry["tags"])
+            )
+        from calfkit.format import measure
+        from calfkit.library.lookup import load
+
+        routine = load(path)
+        summary = Summary(
+            routine.title, measure.seconds(routine.steps), step_count(routine.steps), routine.tags
+        )
+        try:
+            files, refs = _dependencies(routine)
+        except OSError:
+            self.entries.pop(key, None)
+            return summary
+        self.entries[key] = {
+            "files": files,
+            "refs": refs,
+            "title": summary.title,
+            "total_seconds": summary.total_seconds,
+            "step_count": summary.step_count,
+            "tags": list(summary.tags),
+        }
+        self.dirty = True
+        return summary
+
+    @staticmethod
+    def _still_valid(entry: Any) -> bool:
+        try:
+            for ref, folder, resolved in entry["refs"]:
+                now = find(ref, relative_to=Path(folder))
+                if os.path.normpath(now) != os.path.normpath(resolved):
+                    return False
+            return all(_digest(Path(file)) == digest for file, digest in entry["files"])
+        except (CalfkitError, OSError, KeyError, TypeError, ValueError):
+            return False
+
+    def save(self) -> None:
+        if not self.dirty:
+            return
+        import json
+
+        try:
+            self.file.parent.mkdir(parents=True, exist_ok=True)
+            temporary = self.file.with_name(f"{self.file.name}.{os.getpid()}.tmp")
+            temporary.write_text(
+                json.dumps({"stamp": self.stamp, "entries": self.entries}), encoding="utf-8"
+            )
+            os.replace(temporary, self.file)
+        except OSError:
+            pass  # a read-only home still lists routines, only more slowly

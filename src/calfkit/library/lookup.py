@@ -1,0 +1,198 @@
+"""Where routines come from: a name looked up along the search path, and loaded.
+
+A routine name is looked up, first match wins, in the user's routines folder, then each folder
+in ``CALFKIT_PATH``, then the built-in routines (a routine earlier in the path shadows one of
+the same name later); anything that is not a name is a path. Loading goes through
+:mod:`calfkit.format.check` with this lookup passed in for ``routine: NAME`` includes.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from calfkit.errors import RoutineNotFound
+
+if TYPE_CHECKING:
+    from calfkit.errors import Problem
+    from calfkit.model import Routine
+
+NAME_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
+MAX_NAME_LENGTH = 64
+SUFFIXES = (".yaml", ".yml")  # in order of preference when a folder holds both
+
+CONFIG_DIR_ENV = "CALFKIT_CONFIG_DIR"
+SEARCH_PATH_ENV = "CALFKIT_PATH"
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+"""The installed ``calfkit`` package folder."""
+
+
+class Source(str, Enum):
+    """Where a routine was found, as ``calfkit list`` names it."""
+
+    USER = "user"
+    PATH = "CALFKIT_PATH"
+    BUILTIN = "built-in"
+
+
+@dataclass(frozen=True)
+class Place:
+    """A folder that is searched for routines, and which kind of folder it is."""
+
+    source: Source
+    folder: Path
+
+
+def is_name(ref: str) -> bool:
+    """Whether ``ref`` is a routine name (a slug) rather than a path."""
+    return len(ref) <= MAX_NAME_LENGTH and NAME_PATTERN.match(ref) is not None
+
+
+def user_config_dir() -> Path:
+    """calfkit's config folder: ``$CALFKIT_CONFIG_DIR`` if set, else the platform's."""
+    override = os.environ.get(CONFIG_DIR_ENV)
+    if override:
+        return Path(override).expanduser()
+    import platformdirs  # only when needed: it is a few milliseconds of start-up
+
+    return Path(platformdirs.user_config_dir("calfkit", appauthor=False))
+
+
+def user_routines_dir() -> Path:
+    """The user's own routines folder (it may not exist yet)."""
+    return user_config_dir() / "routines"
+
+
+def builtin_routines_dir() -> Path:
+    """The built-in routines: package data in a wheel, the top-level folder in a checkout."""
+    packaged = PACKAGE_DIR / "routines"
+    if packaged.is_dir():
+        return packaged
+    # An editable install or a source checkout: src/calfkit/ -> the repository's routines/.
+    return PACKAGE_DIR.parent.parent / "routines"
+
+
+def search_path() -> tuple[Place, ...]:
+    """Every folder searched for a name, in order; a folder named twice is searched once."""
+    places = [Place(Source.USER, user_routines_dir())]
+    for entry in os.environ.get(SEARCH_PATH_ENV, "").split(os.pathsep):
+        if entry.strip():
+            places.append(Place(Source.PATH, Path(entry).expanduser()))
+    places.append(Place(Source.BUILTIN, builtin_routines_dir()))
+    seen: set[str] = set()
+    unique = []
+    for place in places:
+        key = os.path.normcase(os.path.realpath(place.folder))
+        if key not in seen:
+            seen.add(key)
+            unique.append(place)
+    return tuple(unique)
+
+
+def in_folder(folder: Path, name: str) -> Path | None:
+    """The routine file called ``name`` in one folder, if there is one."""
+    for suffix in SUFFIXES:
+        candidate = folder / f"{name}{suffix}"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def find(ref: str, *, relative_to: Path | None = None) -> Path:
+    """The file a routine reference means.
+
+    A name is looked up along :func:`search_path`; anything else is a path, read relative to
+    the folder ``relative_to`` if it is relative and one is given (an including file may be
+    passed too: its folder is used). Raises :class:`RoutineNotFound`.
+    """
+    if is_name(ref):
+        places = search_path()
+        for place in places:
+            found = in_folder(place.folder, ref)
+            if found is not None:
+                return found
+        raise RoutineNotFound(_not_found_message(ref, places))
+    path = Path(ref).expanduser()
+    if not path.is_absolute() and relative_to is not None:
+        base = Path(relative_to)
+        if base.is_file():
+            base = base.parent
+        path = base / path
+    if path.is_dir():
+        raise RoutineNotFound(f"{ref}: is a folder, not a routine file")
+    if not path.is_file():
+        raise RoutineNotFound(f"{ref}: no such file")
+    return path
+
+
+def _not_found_message(name: str, places: Sequence[Place]) -> str:
+    import difflib
+
+    known = sorted({entry_name for entry_name, _ in entries(places)})
+    message = f"no routine named {name!r}"
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    if close:
+        message += f" (did you mean {close[0]!r}?)"
+    folders = ", ".join(str(place.folder) for place in places)
+    return f"{message}; looked in {folders}. Try `calfkit list`."
+
+
+def include_by_name(name: str, folder: Path) -> Path:
+    """The file ``routine: NAME`` in a file in ``folder`` means (a
+    :data:`calfkit.format.check.FindByName`)."""
+    return find(name, relative_to=folder)
+
+
+def load(path: str | os.PathLike[str]) -> Routine:
+    """Load a routine file, its includes by name looked up here; raises RoutineError."""
+    from calfkit.format import check as checker
+
+    return checker.load(path, find=include_by_name)
+
+
+def check(path: str | os.PathLike[str]) -> list[Problem]:
+    """Every problem in a routine file and what it includes; [] when valid."""
+    from calfkit.format import check as checker
+
+    return checker.check(path, find=include_by_name)
+
+
+def check_safely(path: str | os.PathLike[str]) -> list[Problem]:
+    """Like :func:`check`, but a bug in calfkit also comes back as a problem."""
+    from calfkit.format import check as checker
+
+    return checker.check_safely(path, find=include_by_name)
+
+
+def load_ref(ref: str, *, relative_to: Path | None = None) -> Routine:
+    """Find and load a routine by name or path; raises RoutineNotFound or RoutineError."""
+    return load(find(ref, relative_to=relative_to))
+
+
+def entries(places: Iterable[Place]) -> Iterator[tuple[str, tuple[Place, Path]]]:
+    """(name, (place, path)) for every routine file in the folders, in search order."""
+    for place in places:
+        try:
+            with os.scandir(place.folder) as scan:
+                files = sorted(entry.name for entry in scan if entry.is_file())
+        except OSError:  # a missing or unreadable folder holds no routines
+            continue
+        names: dict[str, Path] = {}
+        for suffix in reversed(SUFFIXES):  # so that .yaml wins over .yml in one folder
+            for file_name in files:
+                stem = file_name[: -len(suffix)]
+                if file_name.endswith(suffix) and is_name(stem):
+                    names[stem] = place.folder / file_name
+        for name in sorted(names):
+            yield name, (place, names[name])
+
+
+def names() -> list[str]:
+    """Every routine name that can be found, sorted; cheap (nothing is loaded): for completion."""
+    return sorted({name for name, _ in entries(search_path())})

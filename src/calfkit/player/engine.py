@@ -1,0 +1,473 @@
+"""The player: walks a timeline on an injected clock and tells its sinks what happens.
+
+Every wait is on an absolute deadline worked out from one anchor (a clock time and the
+routine offset that plays at it), so error never accumulates however long a routine runs.
+The anchor moves only when a person changes the plan: a pause shifts it by exactly the paused
+time, ``+`` lengthens the step in progress, skipping and going back re-anchor at "now", and a
+``duration: ready`` step re-anchors when Enter is pressed. Nothing here prints, plays or
+reads keys: commands come from a :class:`~calfkit.player.events.Controls` and events go to sinks.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from calfkit.player.clock import Clock
+from calfkit.player.events import (
+    STOP_REASONS,
+    Command,
+    Controls,
+    Event,
+    EventKind,
+    Outcome,
+    Sink,
+    Status,
+)
+from calfkit.timeline import Segment, SegmentKind, TickKind, Timeline
+
+EXTEND_SECONDS = 10.0  # what one ``+`` adds, in routine seconds
+BACK_AGAIN_SECONDS = 2.0  # ``b`` this soon after a step began goes to the step before
+
+
+@dataclass(frozen=True)
+class _Planned:
+    """An event due at routine offset ``at`` (absolute in the timeline)."""
+
+    at: float
+    kind: EventKind
+    number: int | None = None
+    of: int | None = None
+    phase: str | None = None
+
+
+_TICK_EVENTS = {
+    TickKind.COUNT: (EventKind.COUNT, None),
+    TickKind.COUNTDOWN: (EventKind.COUNTDOWN, None),
+    TickKind.INHALE: (EventKind.BREATH, "inhale"),
+    TickKind.EXHALE: (EventKind.BREATH, "exhale"),
+}
+
+
+def _plan_segment(segment: Segment, extra: float = 0.0) -> list[_Planned]:
+    """The events inside ``segment`` (lengthened by ``extra`` seconds), in firing order.
+
+    A hold's countdown stays on its last seconds when the hold is lengthened; counts and
+    breaths keep their places. A TICK marks each whole second from the segment's start.
+    """
+    length = segment.duration + extra
+    keyed: list[tuple[float, int, _Planned]] = []
+    for tick in segment.ticks:
+        kind, phase = _TICK_EVENTS[tick.kind]
+        offset = length - tick.number if tick.kind is TickKind.COUNTDOWN else tick.offset
+        # Cues before redraws at the same moment, so a beep never waits behind a repaint.
+        keyed.append(
+            (offset, 0, _Planned(segment.start + offset, kind, tick.number, tick.of, phase))
+        )
+    for second in range(1, math.ceil(length)):
+        left = math.ceil(length - second)
+        keyed.append((float(second), 1, _Planned(segment.start + second, EventKind.TICK, left)))
+    keyed.sort(key=lambda item: (item[0], item[1]))
+    return [planned for _, _, planned in keyed]
+
+
+class Player:
+    """Plays a timeline: ``Player(timeline, clock=..., sinks=[...]).run()``.
+
+    ``speed`` divides routine seconds (2.0 plays twice as fast); ``start_top`` is the
+    1-based top-level step to begin at (``play --from``); ``lead_in`` is a get-ready
+    countdown in routine seconds; ``keys_interactive`` says whether a person can press
+    Enter, so that ``duration: ready`` steps wait for it (otherwise they last their 10 s).
+
+    Commands: PAUSE toggles; while paused nothing fires, and resuming shifts every remaining
+    deadline by the paused time. NEXT leaves the step in progress (or the lead-in) and starts
+    the next one now; after the last, the session finishes. BACK starts the step in progress
+    again now, or the one before when the step began less than 2 s ago (clock seconds, pauses
+    excluded). EXTEND adds 10 routine seconds to the step in progress (a hold's countdown moves
+    to its new end). ENTER ends a ready step that is waiting. NEXT, BACK and ENTER resume a
+    paused session first; EXTEND and MUTE do not. A key that arrives at the same instant as a
+    deadline acts after that deadline's events.
+    """
+
+    def __init__(
+        self,
+        timeline: Timeline,
+        *,
+        clock: Clock,
+        sinks: Iterable[Sink],
+        controls: Controls | None = None,
+        speed: float = 1.0,
+        start_top: int = 1,
+        lead_in: float = 3.0,
+        keys_interactive: bool = False,
+    ) -> None:
+        if not (math.isfinite(speed) and speed > 0):
+            raise ValueError(f"speed must be a positive number, not {speed}")
+        if not (math.isfinite(lead_in) and lead_in >= 0):
+            raise ValueError(f"lead-in must be zero or more seconds, not {lead_in}")
+        if keys_interactive and controls is None:
+            raise ValueError("keys_interactive needs controls to read Enter from")
+        tops = len(timeline.routine.steps)
+        if timeline.segments and not 1 <= start_top <= tops:
+            raise ValueError(f"start step must be between 1 and {tops}, not {start_top}")
+        self.timeline = timeline
+        self.clock = clock
+        self.sinks = tuple(sinks)
+        self.controls = controls
+        self.speed = float(speed)
+        self.lead_in = float(lead_in)
+        self.keys_interactive = keys_interactive
+        self.start_top = start_top
+        self.outcome: Outcome | None = None  # set when run() ends, also when it raises
+        self.muted = False
+
+        self._segments = timeline.segments
+        self._first = next(
+            (i for i, seg in enumerate(self._segments) if seg.top >= start_top),
+            len(self._segments),
+        )
+        self._origin = 0.0
+        self._anchor = 0.0  # a clock time ...
+        self._anchor_at = 0.0  # ... and the routine offset that plays at it
+        self._pos = -1  # index into segments; -1 during the lead-in
+        self._extra = 0.0
+        self._plan: list[_Planned] = []
+        self._cursor = 0
+        self._end_at = 0.0  # routine offset where the current phase ends (before ``extra``)
+        self._paused_clock: float | None = None
+        self._paused_total = 0.0
+        self._lead_in_played: float | None = None  # set when the first step begins
+        self._waiting = False
+        self._finished = False
+        self._done: set[int] = set()
+        self._skipped: set[int] = set()
+
+    # -- running -------------------------------------------------------------------------
+
+    def run(self) -> Outcome:
+        """Play to the end or until stopped; always closes every sink.
+
+        On Ctrl-C, a SystemExit from a signal handler or any other exception, the sinks get a
+        STOP event ("interrupted", "terminated", "error"), are closed, and the exception
+        propagates; :attr:`outcome` is set either way.
+        """
+        self._origin = self.clock.now()
+        failed = True
+        try:
+            self._play()
+            failed = False
+        except KeyboardInterrupt:
+            self._stop(Status.INTERRUPTED, forgiving=True)
+            raise
+        except SystemExit:
+            self._stop(Status.TERMINATED, forgiving=True)
+            raise
+        except BaseException:
+            self._stop(Status.ERROR, forgiving=True)
+            raise
+        finally:
+            self._close_all(reraise=not failed)
+        assert self.outcome is not None  # the FINISH or STOP that ended the session set it
+        return self.outcome
+
+    def _play(self) -> None:
+        if self._first < len(self._segments):
+            # Anchored before START is told, so its ``ends_at`` is already right.
+            self._anchor = self._origin + self.lead_in / self.speed
+            self._anchor_at = self._segments[self._first].start
+        self._emit(EventKind.START, self._origin, timeline=self.timeline)
+        if self._first >= len(self._segments):
+            self._finish(self._origin)
+            return
+        first = self._segments[self._first]
+        if self.lead_in > 0:
+            self._begin_lead_in(first)
+        else:
+            self._enter(self._first, self._anchor)
+        while not self._finished:
+            if self._paused_clock is not None or self._waiting:
+                command = self._wait(None)
+            else:
+                due = self._deadline(self._next_at())
+                if self.clock.now() >= due:
+                    self._fire_next(due)
+                    continue
+                command = self._wait(due)
+                if command is None:
+                    continue
+                self._catch_up()
+                if self._finished:
+                    break
+            if command is not None and self._handle(command):
+                return
+
+    def _begin_lead_in(self, first: Segment) -> None:
+        self._pos = -1
+        seconds = math.ceil(self.lead_in)
+        self._plan = [
+            _Planned(max(first.start - k, first.start - self.lead_in), EventKind.LEAD_IN, k)
+            for k in range(seconds, 0, -1)
+        ]
+        self._cursor = 0
+        self._end_at = first.start
+        self._extra = 0.0
+
+    def _enter(self, index: int, when: float) -> None:
+        """Begin segment ``index`` at clock time ``when`` (already on the anchor's plan)."""
+        segment = self._segments[index]
+        if self._lead_in_played is None:
+            self._lead_in_played = self._played(self.clock.now())
+        self._pos = index
+        self._extra = 0.0
+        self._waiting = segment.until_ready and self.keys_interactive
+        self._plan = [] if self._waiting else _plan_segment(segment)
+        self._cursor = 0
+        self._end_at = segment.end
+        kind = EventKind.SWITCH if segment.kind is SegmentKind.SWITCH else EventKind.STEP
+        self._emit(kind, when, text=segment.text)
+        if self._waiting:
+            self._emit(EventKind.WAITING, when, text=segment.text)
+
+    def _enter_now(self, index: int) -> None:
+        """Begin segment ``index`` now: the plan from here on is re-anchored at this moment."""
+        now = self.clock.now()
+        self._anchor = now
+        self._anchor_at = self._segments[index].start
+        self._enter(index, now)
+
+    def _next_at(self) -> float:
+        if self._cursor < len(self._plan):
+            return self._plan[self._cursor].at
+        return self._end_at + self._extra
+
+    def _deadline(self, at: float) -> float:
+        return self._anchor + (at - self._anchor_at) / self.speed
+
+    def _fire_next(self, due: float) -> None:
+        if self._cursor < len(self._plan):
+            planned = self._plan[self._cursor]
+            self._cursor += 1
+            self._emit(planned.kind, due, number=planned.number, of=planned.of, phase=planned.phase)
+            return
+        if self._pos < 0:
+            self._enter(self._first, due)
+            return
+        self._done.add(self._pos)
+        self._skipped.discard(self._pos)
+        if self._extra:
+            # Later segments move by the extension: re-anchor at the end that just came.
+            self._anchor = due
+            self._anchor_at = self._segments[self._pos].end
+        self._advance(due)
+
+    def _advance(self, when: float) -> None:
+        """Go on to the segment after the current one, or finish."""
+        if self._pos + 1 >= len(self._segments):
+            self._finish(when)
+        else:
+            self._enter(self._pos + 1, when)
+
+    def _finish(self, when: float) -> None:
+        self._finished = True
+        self._emit(EventKind.FINISH, when, outcome=self._conclude(Status.FINISHED))
+
+    def _catch_up(self) -> None:
+        """Fire everything that fell due while a command was arriving."""
+        while not self._finished and self._paused_clock is None and not self._waiting:
+            due = self._deadline(self._next_at())
+            if self.clock.now() < due:
+                return
+            self._fire_next(due)
+
+    def _wait(self, deadline: float | None) -> Command | None:
+        if self.controls is not None:
+            return self.controls.wait(self.clock, deadline)
+        if deadline is None:
+            raise RuntimeError("nothing to wait for: no controls and no deadline")
+        self.clock.sleep_until(deadline)
+        return None
+
+    # -- commands ------------------------------------------------------------------------
+
+    def _handle(self, command: Command) -> bool:
+        """Act on a command; True when it stops the session."""
+        now = self.clock.now()
+        if command is Command.QUIT:
+            self._stop(Status.STOPPED)
+            return True
+        if command is Command.MUTE:
+            self.muted = not self.muted
+            self._emit(EventKind.MUTE if self.muted else EventKind.UNMUTE, now)
+        elif command is Command.PAUSE:
+            if self._paused_clock is None:
+                self._paused_clock = now
+                self._emit(EventKind.PAUSE, now)
+            else:
+                self._resume(now)
+        elif command is Command.EXTEND:
+            self._extend(now)
+        elif command is Command.NEXT:
+            self._resume(now)
+            self._skip(now)
+        elif command is Command.BACK:
+            if self._pos >= 0:
+                self._resume(now)
+                self._back(now)
+        elif command is Command.ENTER and self._waiting:
+            self._resume(now)
+            self._waiting = False
+            self._emit(EventKind.READY, now)
+            self._done.add(self._pos)
+            self._skipped.discard(self._pos)
+            self._go_on_now()
+        return False
+
+    def _resume(self, now: float) -> None:
+        if self._paused_clock is None:
+            return
+        paused = now - self._paused_clock
+        self._anchor += paused
+        self._paused_total += paused
+        self._paused_clock = None
+        self._emit(EventKind.RESUME, now)
+
+    def _extend(self, now: float) -> None:
+        if self._pos < 0 or self._waiting:
+            return
+        self._extra += EXTEND_SECONDS
+        self._plan = _plan_segment(self._segments[self._pos], self._extra)
+        # What lies before "now" (the moment of pausing, if paused) has had its turn.
+        reference = self._paused_clock if self._paused_clock is not None else now
+        self._cursor = 0
+        while (
+            self._cursor < len(self._plan)
+            and self._deadline(self._plan[self._cursor].at) <= reference
+        ):
+            self._cursor += 1
+        self._emit(EventKind.EXTEND, now, number=int(EXTEND_SECONDS))
+
+    def _skip(self, now: float) -> None:
+        self._emit(EventKind.SKIP, now)
+        if self._pos < 0:
+            self._enter_now(self._first)
+            return
+        self._waiting = False
+        if self._pos not in self._done:
+            self._skipped.add(self._pos)
+        self._go_on_now()
+
+    def _go_on_now(self) -> None:
+        if self._pos + 1 >= len(self._segments):
+            self._finish(self.clock.now())
+        else:
+            self._enter_now(self._pos + 1)
+
+    def _back(self, now: float) -> None:
+        began = self._deadline(self._segments[self._pos].start)
+        target = self._pos
+        if now - began < BACK_AGAIN_SECONDS and self._pos > 0:
+            target -= 1
+        self._waiting = False
+        self._pos = target
+        self._emit(EventKind.BACK, now)
+        self._enter_now(target)
+
+    # -- events and sinks ----------------------------------------------------------------
+
+    def _emit(
+        self,
+        kind: EventKind,
+        scheduled: float,
+        *,
+        text: str | None = None,
+        number: int | None = None,
+        of: int | None = None,
+        phase: str | None = None,
+        timeline: Timeline | None = None,
+        outcome: Outcome | None = None,
+        forgiving: bool = False,
+    ) -> None:
+        """Tell every sink; ``forgiving`` goes on past a sink that raises (when stopping
+        because of an error already on its way out, which is the one worth reporting)."""
+        now = self.clock.now()
+        segment = self._segments[self._pos] if self._pos >= 0 else None
+        step_ends_at: float | None = None
+        ends_at: float | None = None
+        if self._paused_clock is None and not self._waiting and not self._finished:
+            total = self._segments[-1].end + self._extra
+            ends_at = self._deadline(total) - self._origin
+            if segment is not None:
+                step_ends_at = self._deadline(segment.end + self._extra) - self._origin
+        event = Event(
+            kind=kind,
+            scheduled=scheduled - self._origin,
+            actual=now - self._origin,
+            wall=time.time(),
+            step=segment.index if segment is not None else 0,
+            segment=segment,
+            step_ends_at=step_ends_at,
+            ends_at=ends_at,
+            text=text,
+            number=number,
+            of=of,
+            phase=phase,
+            timeline=timeline,
+            outcome=outcome,
+        )
+        for sink in self.sinks:
+            if not forgiving:
+                sink.handle(event)
+                continue
+            try:
+                sink.handle(event)
+            except Exception:
+                continue
+
+    def _stop(self, status: Status, *, forgiving: bool = False) -> None:
+        """Tell every sink the session stopped, and why, with what it came to."""
+        outcome = self._conclude(status)
+        self._emit(
+            EventKind.STOP,
+            self.clock.now(),
+            text=STOP_REASONS[status],
+            outcome=outcome,
+            forgiving=forgiving,
+        )
+
+    def _close_all(self, *, reraise: bool) -> None:
+        first: BaseException | None = None
+        for sink in self.sinks:
+            try:
+                sink.close()
+            except Exception as error:
+                first = first or error
+        if first is not None and reraise:
+            raise first
+
+    def _paused(self, now: float) -> float:
+        """Clock seconds paused so far, the pause in progress included."""
+        if self._paused_clock is None:
+            return self._paused_total
+        return self._paused_total + (now - self._paused_clock)
+
+    def _played(self, now: float) -> float:
+        return (now - self._origin) - self._paused(now)
+
+    def _conclude(self, status: Status) -> Outcome:
+        """Work out what the session came to (before the event that ends it is told, so
+        the event can carry it) and keep it as :attr:`outcome`."""
+        now = self.clock.now()
+        played = self._played(now)
+        self.outcome = Outcome(
+            status=status,
+            step=self._segments[self._pos].index if self._pos >= 0 else 0,
+            steps_total=len(self._segments),
+            steps_done=len(self._done),
+            steps_skipped=len(self._skipped),
+            played_seconds=played,
+            paused_seconds=self._paused(now),
+            lead_in_seconds=played if self._lead_in_played is None else self._lead_in_played,
+        )
+        return self.outcome

@@ -1,0 +1,201 @@
+"""Keys while a routine plays: bytes from the terminal decoded into commands, the key map, and
+the key sources (a POSIX terminal's, Windows's) that the player waits on.
+
+A POSIX wait is one ``select`` for either a key or the player's deadline, so no timer runs
+between events. Windows reads keys with ``msvcrt``, imported only where it exists.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from calfkit.player.events import Command
+
+if TYPE_CHECKING:
+    from calfkit.player.clock import Clock
+
+ESC = 0x1B
+# How long to wait for the rest of an escape sequence before a lone Esc counts as "quit".
+# Terminals send a whole arrow-key sequence in one write, so this only matters for Esc itself.
+ESCAPE_WAIT = 0.05
+
+KEYS: dict[bytes, Command] = {
+    b" ": Command.PAUSE,
+    b"n": Command.NEXT,
+    b"N": Command.NEXT,
+    b"b": Command.BACK,
+    b"B": Command.BACK,
+    b"+": Command.EXTEND,
+    b"=": Command.EXTEND,
+    b"m": Command.MUTE,
+    b"M": Command.MUTE,
+    b"q": Command.QUIT,
+    b"Q": Command.QUIT,
+    b"\r": Command.ENTER,
+    b"\n": Command.ENTER,
+}
+
+# Final bytes of CSI (``ESC [``) and SS3 (``ESC O``) sequences for the arrow keys.
+ARROWS: dict[int, Command] = {ord("C"): Command.NEXT, ord("D"): Command.BACK}
+
+
+def decode_keys(data: bytes) -> tuple[list[Command], bytes]:
+    """Turn bytes read from the terminal into commands.
+
+    Returns the commands and the bytes of an escape sequence that is not complete yet (to be
+    finished by more input, or by :func:`finish_escape` when none comes). Unknown keys and
+    sequences are ignored.
+    """
+    commands: list[Command] = []
+    i = 0
+    n = len(data)
+    while i < n:
+        byte = data[i]
+        if byte != ESC:
+            command = KEYS.get(data[i : i + 1])
+            if command is not None:
+                commands.append(command)
+            i += 1
+            continue
+        if i + 1 >= n:
+            return commands, data[i:]
+        intro = data[i + 1]
+        if intro == ord("["):
+            # CSI: parameter and intermediate bytes 0x20-0x3F, then one final byte 0x40-0x7E.
+            j = i + 2
+            while j < n and 0x20 <= data[j] <= 0x3F:
+                j += 1
+            if j >= n:
+                return commands, data[i:]
+            final = data[j]
+            if 0x40 <= final <= 0x7E:
+                command = ARROWS.get(final)
+                if command is not None:
+                    commands.append(command)
+            i = j + 1
+        elif intro == ord("O"):
+            if i + 2 >= n:
+                return commands, data[i:]
+            command = ARROWS.get(data[i + 2])
+            if command is not None:
+                commands.append(command)
+            i += 3
+        else:
+            # Esc followed by another key (typed quickly, or Alt+key): Esc on its own.
+            commands.append(Command.QUIT)
+            i += 1
+    return commands, b""
+
+
+def finish_escape(pending: bytes) -> list[Command]:
+    """No more input came after ``pending``: a lone Esc means quit; a cut-off sequence nothing."""
+    return [Command.QUIT] if pending == b"\x1b" else []
+
+
+def _seconds_until(clock: Clock, deadline: float) -> float:
+    """Real seconds until ``deadline`` on ``clock`` (a clock may run faster: ``--speed``)."""
+    speed = getattr(clock, "speed", 1.0)
+    left = deadline - clock.now()
+    return left / speed if isinstance(speed, (int, float)) and speed > 0 else left
+
+
+class KeyControls:
+    """The :class:`~calfkit.player.events.Controls` of a POSIX terminal: one ``select`` per wait.
+
+    ``on_resize`` is called (in the waiting thread, between events) when the terminal
+    changes size, so the view can redraw at once even while paused.
+    """
+
+    def __init__(self, fd: int, *, wake_fd: int | None = None) -> None:
+        self.fd = fd
+        self.wake_fd = wake_fd
+        self.on_resize: Callable[[], None] | None = None
+        self._queue: list[Command] = []
+        self._pending = b""
+        self._pending_since = 0.0
+
+    def wait(self, clock: Clock, deadline: float | None) -> Command | None:
+        import select
+
+        watched = [self.fd] if self.wake_fd is None else [self.fd, self.wake_fd]
+        while True:
+            if self._queue:
+                return self._queue.pop(0)
+            timeout = None if deadline is None else max(0.0, _seconds_until(clock, deadline))
+            if self._pending:
+                left = max(0.0, self._pending_since + ESCAPE_WAIT - time.monotonic())
+                timeout = left if timeout is None else min(timeout, left)
+            ready, _, _ = select.select(watched, [], [], timeout)
+            if self.wake_fd is not None and self.wake_fd in ready:
+                self._drain_wake()
+            if self.fd in ready:
+                self._read()
+                continue
+            if self._pending and time.monotonic() >= self._pending_since + ESCAPE_WAIT:
+                self._queue.extend(finish_escape(self._pending))
+                self._pending = b""
+                continue
+            if not ready and deadline is not None and clock.now() >= deadline:
+                return None
+
+    def _read(self) -> None:
+        try:
+            data = os.read(self.fd, 1024)
+        except BlockingIOError:
+            return
+        except OSError:
+            data = b""
+        if not data:
+            # The terminal went away (hung up): nothing more will come, stop asking it.
+            self._queue.append(Command.QUIT)
+            return
+        if not self._pending:
+            self._pending_since = time.monotonic()
+        commands, self._pending = decode_keys(self._pending + data)
+        self._queue.extend(commands)
+
+    def _drain_wake(self) -> None:
+        assert self.wake_fd is not None
+        with contextlib.suppress(BlockingIOError):
+            os.read(self.wake_fd, 512)
+        if self.on_resize is not None:
+            self.on_resize()
+
+
+class WindowsKeyControls:
+    """Keys on Windows: ``msvcrt`` has no way to wait, so poll it briefly between deadlines."""
+
+    POLL = 0.05
+
+    def __init__(self) -> None:
+        self.on_resize: Callable[[], None] | None = None
+
+    def wait(self, clock: Clock, deadline: float | None) -> Command | None:  # pragma: no cover
+        if sys.platform != "win32":
+            raise RuntimeError("WindowsKeyControls works only on Windows")
+        import msvcrt
+
+        while True:
+            while msvcrt.kbhit():
+                char = msvcrt.getwch()
+                if char in ("\x00", "\xe0"):
+                    arrow = msvcrt.getwch()
+                    command = {"M": Command.NEXT, "K": Command.BACK}.get(arrow)
+                elif char == "\x1b":
+                    command = Command.QUIT
+                else:
+                    command = KEYS.get(char.encode("utf-8", "ignore"))
+                if command is not None:
+                    return command
+            if deadline is None:
+                time.sleep(self.POLL)
+                continue
+            left = _seconds_until(clock, deadline)
+            if left <= 0:
+                return None
+            time.sleep(min(self.POLL, left))

@@ -1,0 +1,293 @@
+"""``calfkit show``: the tree of steps with times and the total, ``--json``, and errors."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from calfkit.cli import cli
+
+EVERY_KIND = """\
+calfkit: 1
+title: Every Kind
+description: One of each step.
+equipment: [a wall, a roller]
+caution: Be gentle.
+steps:
+  - prepare: Set up the roller.
+    duration: ready
+  - do: Rise.
+    duration: 4s
+    name: lift
+    note: Slowly.
+  - hold: Stay.
+    duration: 1m30s
+  - count: 10
+    every: 1.5s
+    cue: Lower.
+  - breathe: 1
+  - repeat: 2
+    rest_between: 5s
+    steps:
+      - rest: 3s
+  - sides: [right, left]
+    switch: 0
+    steps:
+      - hold: Lean on the {side} side.
+        duration: 20s
+        countdown: 0
+  - routine: part.yaml
+"""
+PART = "title: A Part\nsteps:\n  - rest: 10s\n    cue: Lie still.\n"
+
+EVERY_KIND_TREE = """\
+Every Kind (every-kind)
+One of each step.
+Equipment: a wall, a roller
+Caution: Be gentle.
+Steps
+├── until ready (10s)  Prepare: Set up the roller.
+├── 4s  Do [lift]: Rise.
+│   Slowly.
+├── 1m 30s  Hold, beeps for the last 3s: Stay.
+├── 15s  Count 10, every 1.5s: Lower.
+├── 10s  Breathe 1 breath (4s in, 6s out)
+├── 11s  Repeat 2 rounds, 5s rest between
+│   └── 3s  Rest: Rest
+├── 40s  Sides: right then left
+│   └── 20s  Hold: Lean on the {side} side.
+└── 10s  Routine part.yaml: A Part
+    └── 10s  Rest: Lie still.
+Total: 3m 10s, 11 timed steps (steps that wait for Enter counted as 10s)
+"""
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("CALFKIT_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("CALFKIT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("CALFKIT_PATH", raising=False)
+    return tmp_path
+
+
+@pytest.fixture
+def every_kind(home: Path) -> Path:
+    (home / "part.yaml").write_text(PART, encoding="utf-8")
+    path = home / "every-kind.yaml"
+    path.write_text(EVERY_KIND, encoding="utf-8")
+    return path
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, list(args), env={"COLUMNS": "100"})
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_show_prints_every_step_with_its_time_and_the_total(every_kind: Path) -> None:
+    assert run("show", str(every_kind)) == (0, EVERY_KIND_TREE, "")
+
+
+def test_show_json_has_the_total_and_every_step(every_kind: Path) -> None:
+    code, out, err = run("show", str(every_kind), "--json")
+    assert (code, err) == (0, "")
+    data = json.loads(out)
+    assert {k: data[k] for k in ("name", "title", "total_seconds", "step_count")} == {
+        "name": "every-kind",
+        "title": "Every Kind",
+        "total_seconds": 190.0,
+        "step_count": 11,
+    }
+    assert [step["kind"] for step in data["steps"]] == [
+        "prepare",
+        "do",
+        "hold",
+        "count",
+        "breathe",
+        "repeat",
+        "sides",
+        "routine",
+    ]
+    assert sum(step["seconds"] for step in data["steps"]) == data["total_seconds"]
+    assert data["steps"][0] == {
+        "kind": "prepare",
+        "seconds": 10.0,
+        "text": "Set up the roller.",
+        "until_ready": True,
+    }
+    assert data["steps"][6]["steps"] == [
+        {"kind": "hold", "seconds": 20.0, "text": "Lean on the {side} side.", "countdown": 0}
+    ]
+    assert data["steps"][7]["steps"] == [{"kind": "rest", "seconds": 10.0, "cue": "Lie still."}]
+
+
+def test_show_finds_a_routine_by_name_in_the_user_folder(home: Path) -> None:
+    folder = home / "config" / "routines"
+    folder.mkdir(parents=True)
+    (folder / "mine.yaml").write_text("title: Mine\nsteps:\n  - rest: 1m\n")
+    assert run("show", "mine") == (
+        0,
+        "Mine (mine)\nSteps\n└── 1m  Rest: Rest\nTotal: 1m, 1 timed steps\n",
+        "",
+    )
+
+
+def test_show_an_unknown_name_fails_with_a_hint(home: Path) -> None:
+    code, out, err = run("show", "calf-relese")
+    assert (code, out) == (1, "")
+    assert err.startswith(
+        "calfkit: error: no routine named 'calf-relese' (did you mean 'calf-release'?)"
+    )
+
+
+def test_show_an_invalid_file_prints_every_problem_with_its_position(home: Path) -> None:
+    path = home / "bad.yaml"
+    path.write_text("title: Bad\nsteps:\n  - rest: 0\n  - do: Go.\n    duration: -1\n")
+    code, out, err = run("show", str(path))
+    assert (code, out) == (1, "")
+    lines = err.splitlines()
+    assert len(lines) == 2
+    assert lines[0].startswith(f"{path}:3:")
+    assert lines[1].startswith(f"{path}:5:")
+
+
+def test_show_a_missing_file_fails(home: Path) -> None:
+    assert run("show", str(home / "nothing.yaml")) == (
+        1,
+        "",
+        f"calfkit: error: {home / 'nothing.yaml'}: no such file\n",
+    )
+
+
+def test_show_without_a_routine_is_a_usage_error(home: Path) -> None:
+    code, _, err = run("show")
+    assert code == 2 and "Missing argument 'ROUTINE'" in err
+
+
+def test_routine_names_complete_from_every_folder(home: Path) -> None:
+    from click.shell_completion import ShellComplete
+
+    folder = home / "config" / "routines"
+    folder.mkdir(parents=True)
+    (folder / "calf-mine.yaml").write_text("title: Mine\nsteps:\n  - rest: 1m\n")
+    complete = ShellComplete(cli, {}, "calfkit", "_CALFKIT_COMPLETE")
+    names = [item.value for item in complete.get_completions(["show"], "calf-re")]
+    assert names == ["calf-release", "calf-release-walk"]
+    names = [item.value for item in complete.get_completions(["show"], "calf-m")]
+    assert names == ["calf-mine"]
+    paths = complete.get_completions(["show"], "./my")
+    assert [(item.value, item.type) for item in paths] == [("./my", "file")]
+
+
+def test_bash_completion_of_a_routine_name_through_the_real_entry_point(home: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {
+        **os.environ,
+        "_CALFKIT_COMPLETE": "bash_complete",
+        "COMP_WORDS": "calfkit show hip-",
+        "COMP_CWORD": "2",
+    }
+    script = "from calfkit.cli import main; main()"
+    done = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert (done.returncode, done.stdout, done.stderr) == (0, "plain,hip-to-heel-press\n", "")
+
+
+def test_the_readme_example_routine_is_valid_and_shows(home: Path) -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    example = readme.split("```yaml\n", 1)[1].split("```", 1)[0]
+    assert example.startswith("# yaml-language-server: $schema=./calfkit.schema.json\n")
+    folder = home / "config" / "routines"
+    folder.mkdir(parents=True)
+    (folder / "evening-calves.yaml").write_text(example, encoding="utf-8")
+    code, out, err = run("show", "evening-calves")
+    assert (code, err) == (0, "")
+    assert out.startswith("Evening Calves (evening-calves)\n")
+    assert "├── 2m 55s  Routine calf-release-walk: Calf Release Walk\n" in out
+    assert out.endswith(
+        "Total: 7m 17s, 25 timed steps (steps that wait for Enter counted as 10s)\n"
+    )
+
+
+@pytest.mark.parametrize("extra", [[], ["--json"]])
+def test_show_into_a_closed_pipe_ends_quietly_with_success(home: Path, extra: list[str]) -> None:
+    import os
+    import subprocess
+    import sys
+
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "calfkit", "show", "calf-care", *extra],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+        )
+    finally:
+        os.close(write_end)
+    assert (done.returncode, done.stderr) == (0, "")
+
+
+def _readme_completion_line(shell: str) -> str:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    (line,) = [
+        line.split("#")[0].strip()
+        for line in readme.splitlines()
+        if f"_CALFKIT_COMPLETE={shell}_source" in line
+    ]
+    return line
+
+
+def _shell_env(home: Path) -> dict[str, str]:
+    import os
+    import sysconfig
+
+    # The installed calfkit script, found the way a user's shell finds it: on PATH.
+    scripts = sysconfig.get_path("scripts")
+    return {
+        **os.environ,
+        "PATH": scripts + os.pathsep + os.environ.get("PATH", ""),
+        "HOME": str(home),
+    }
+
+
+@pytest.mark.skipif(shutil.which("zsh") is None, reason="zsh is not installed")
+def test_the_readme_zsh_completion_line_loads_in_a_bare_zsh_after_compinit(home: Path) -> None:
+    import subprocess
+
+    line = _readme_completion_line("zsh")
+    script = f"autoload -Uz compinit && compinit -u && {line} && print -r -- $_comps[calfkit]"
+    done = subprocess.run(
+        ["zsh", "-f", "-c", script],
+        env=_shell_env(home),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert (done.returncode, done.stdout, done.stderr) == (0, "_calfkit_completion\n", "")
+
+
+@pytest.mark.skipif(shutil.which("fish") is None, reason="fish is not installed")
+def test_the_readme_fish_completion_line_completes_a_routine_name(home: Path) -> None:
+    import subprocess
+
+    line = _readme_completion_line("fish")
+    script = f"{line}; complete -C 'calfkit show hip-'"
+    done = subprocess.run(
+        ["fish", "--no-config", "-c", script],
+        env=_shell_env(home),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout.split("\\t")[0].strip() == "hip-to-heel-press"

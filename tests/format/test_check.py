@@ -1,0 +1,386 @@
+"""The loader: good routine files become the model, bad ones give every problem, positioned."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from pathlib import Path
+
+import pytest
+
+from calfkit import library
+from calfkit.errors import RoutineError
+from calfkit.model import (
+    Breathe,
+    Count,
+    Do,
+    Hold,
+    Include,
+    Prepare,
+    Repeat,
+    Rest,
+    Side,
+    Sides,
+)
+
+ROUTINES = Path(__file__).parent.parent / "routines"
+GOOD = sorted((ROUTINES / "good").glob("*.y*ml"))
+BAD = sorted((ROUTINES / "bad").glob("*.y*ml"))
+BUILTINS = sorted((Path(__file__).parent.parent.parent / "routines").glob("*.yaml"))
+
+
+@pytest.fixture
+def in_routines(monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Run from tests/routines so problems name files as bad/NAME.yaml, as the expected files do."""
+    monkeypatch.chdir(ROUTINES)
+    return ROUTINES
+
+
+@pytest.fixture
+def isolated_library(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty user routines folder and search path, so only what a test puts there is found."""
+    monkeypatch.setenv("CALFKIT_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.delenv("CALFKIT_PATH", raising=False)
+    return tmp_path
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("path", BAD, ids=lambda path: path.name)
+def test_bad_routine_reports_exactly_the_expected_problems_quickly(
+    path: Path, in_routines: Path
+) -> None:
+    expected = path.with_suffix(".expected").read_text(encoding="utf-8").splitlines()
+    assert expected, f"{path.name} has no expected problems"
+    started = time.perf_counter()
+    problems = library.check(f"bad/{path.name}")
+    elapsed = time.perf_counter() - started
+    assert [problem.format() for problem in problems] == expected
+    assert elapsed < 10.0  # a hang guard; speed is in bench/load.py
+
+
+@pytest.mark.parametrize("path", BAD, ids=lambda path: path.name)
+def test_loading_a_bad_routine_raises_every_problem(path: Path, in_routines: Path) -> None:
+    expected = path.with_suffix(".expected").read_text(encoding="utf-8").splitlines()
+    with pytest.raises(RoutineError) as raised:
+        library.load(f"bad/{path.name}")
+    assert [problem.format() for problem in raised.value.problems] == expected
+
+
+def test_every_bad_file_has_an_expected_file_and_the_reverse() -> None:
+    routines = {path.with_suffix("").name for path in BAD}
+    expected = {path.with_suffix("").name for path in (ROUTINES / "bad").glob("*.expected")}
+    assert routines == expected
+
+
+@pytest.mark.parametrize("path", GOOD + BUILTINS, ids=lambda path: path.name)
+def test_good_routine_loads_without_problems(path: Path) -> None:
+    started = time.perf_counter()
+    assert library.check(path) == []
+    routine = library.load(path)
+    assert time.perf_counter() - started < 10.0  # a hang guard; speed is in bench/load.py
+    assert routine.steps
+    assert routine.path == str(path)
+    assert routine.content_hash == hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_every_step_kind_becomes_its_model_class_with_values_read() -> None:
+    routine = library.load(ROUTINES / "good" / "every-kind.yaml")
+    assert routine.name == "every-kind"
+    assert routine.title == "Every kind of step"
+    assert routine.tags == ("test", "all-kinds")
+    assert routine.equipment == ("a wall", "a foam roller")
+    assert routine.caution == "Stop if anything hurts."
+    prepare, do, hold, count, breathe, rest, repeat, sides, include = routine.steps
+    assert prepare == Prepare(
+        text="Sit down with the roller under your calf.",
+        duration=10.0,
+        until_ready=True,
+        name="Setup",
+        note="Take your time.",
+    )
+    assert do == Do(text="Roll slowly towards the knee.", duration=90.0)
+    assert hold == Hold(text="Stay on the tight spot.", duration=20.0, countdown=5)
+    assert count == Count(count=12, every=1.5, cue="Flex and point the foot.")
+    assert breathe == Breathe(breaths=3, inhale=4.0, exhale=6.0, cue="Breathe slowly.")
+    assert rest == Rest(duration=60.0, cue="Rest on your back.")
+    assert repeat == Repeat(
+        rounds=2, rest_between=10.0, steps=(Do(text="Press the heel away.", duration=120.0),)
+    )
+    assert sides == Sides(
+        sides=(Side.RIGHT, Side.LEFT),
+        switch=0.0,
+        steps=(
+            Hold(
+                text="Keep the {side} leg straight, the {other_side} one bent.",
+                duration=1800.0,
+                countdown=0,
+            ),
+        ),
+    )
+    assert isinstance(include, Include)
+    assert include.ref == "parts/short.yaml"
+    assert include.routine.title == "A short part"
+    assert include.routine.name == "short"
+    assert include.routine.steps == (Do(text="Walk around the room.", duration=3600.0),)
+
+
+def test_defaults_come_from_the_format_when_keys_are_left_out(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "defaults.yml",
+        "title: Defaults\n"
+        "steps:\n"
+        "  - prepare: Get ready.\n"
+        "  - hold: Hold.\n    duration: 5\n"
+        "  - count: 3\n"
+        "  - breathe: 2\n"
+        "  - rest: 5s\n"
+        "  - repeat: 2\n    steps: [{rest: 1}]\n"
+        "  - sides: [left]\n    steps: [{rest: 1}]\n",
+    )
+    routine = library.load(path)
+    assert routine.name == "defaults"
+    assert routine.description is None and routine.tags == () and routine.caution is None
+    prepare, hold, count, breathe, rest, repeat, sides = routine.steps
+    assert prepare == Prepare(text="Get ready.", duration=10.0)
+    assert hold == Hold(text="Hold.", duration=5.0, countdown=3)
+    assert count == Count(count=3, every=1.0)
+    assert breathe == Breathe(breaths=2, inhale=4.0, exhale=6.0)
+    assert rest == Rest(duration=5.0, cue="Rest")
+    assert isinstance(repeat, Repeat) and repeat.rest_between is None
+    assert isinstance(sides, Sides) and sides.switch == 5.0 and sides.sides == (Side.LEFT,)
+
+
+@pytest.mark.parametrize(
+    ("written", "seconds"),
+    [
+        ("30", 30.0),
+        ("1.5", 1.5),
+        ("45s", 45.0),
+        ("1.5s", 1.5),
+        ("2m", 120.0),
+        ("1m30s", 90.0),
+        ("1h", 3600.0),
+        ('"1:30"', 90.0),
+        ("1:30", 90.0),
+        ("0:05", 5.0),
+        ("2h", 7200.0),
+        ("7200", 7200.0),
+    ],
+)
+def test_durations_are_read_in_every_documented_form(
+    tmp_path: Path, written: str, seconds: float
+) -> None:
+    path = write(tmp_path / "d.yaml", f"title: D\nsteps:\n  - rest: {written}\n")
+    (rest,) = library.load(path).steps
+    assert rest == Rest(duration=seconds)
+
+
+def test_step_positions_point_at_the_step_in_the_file(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "p.yaml", "title: P\nsteps:\n  - rest: 1\n  -   do: x\n      duration: 2\n"
+    )
+    first, second = library.load(path).steps
+    assert (first.position.line, first.position.column) == (3, 5)  # type: ignore[union-attr]
+    assert (second.position.line, second.position.column) == (4, 7)  # type: ignore[union-attr]
+
+
+def test_a_name_in_the_file_wins_over_the_file_name(tmp_path: Path) -> None:
+    path = write(tmp_path / "file-name.yaml", "name: own-name\ntitle: T\nsteps: [{rest: 1}]\n")
+    assert library.load(path).name == "own-name"
+
+
+def test_an_include_by_name_is_found_through_the_library(
+    isolated_library: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shelf = isolated_library / "shelf"
+    write(
+        shelf / "warm-up.yaml",
+        "title: Warm up\nsteps:\n  - do: March on the spot.\n    duration: 30s\n",
+    )
+    monkeypatch.setenv("CALFKIT_PATH", str(shelf))
+    path = write(isolated_library / "main.yaml", "title: Main\nsteps:\n  - routine: warm-up\n")
+    (include,) = library.load(path).steps
+    assert isinstance(include, Include)
+    assert include.ref == "warm-up"
+    assert include.routine.title == "Warm up"
+
+
+def test_an_include_of_a_built_in_routine_by_name_loads_it(isolated_library: Path) -> None:
+    path = write(isolated_library / "main.yaml", "title: Main\nsteps:\n  - routine: calf-release\n")
+    (include,) = library.load(path).steps
+    assert isinstance(include, Include)
+    assert include.routine.name == "calf-release"
+
+
+def test_an_include_by_an_unknown_name_says_it_was_not_found(isolated_library: Path) -> None:
+    path = write(isolated_library / "main.yaml", "title: Main\nsteps:\n  - routine: no-such-one\n")
+    (problem,) = library.check(path)
+    assert (problem.position.line, problem.position.column) == (3, 14)
+    assert problem.message.startswith("included routine 'no-such-one' not found: ")
+
+
+def test_the_same_file_included_twice_is_not_a_cycle(tmp_path: Path) -> None:
+    write(tmp_path / "part.yaml", "title: Part\nsteps: [{rest: 1}]\n")
+    path = write(
+        tmp_path / "main.yaml",
+        "title: Main\nsteps:\n  - routine: part.yaml\n  - repeat: 2\n"
+        "    steps: [{routine: part.yaml}]\n",
+    )
+    first, repeat = library.load(path).steps
+    assert isinstance(first, Include) and isinstance(repeat, Repeat)
+    (second,) = repeat.steps
+    assert isinstance(second, Include) and second.routine == first.routine
+
+
+def test_includes_are_relative_to_the_including_file_not_the_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(tmp_path / "a" / "b" / "inner.yaml", "title: Inner\nsteps: [{rest: 2}]\n")
+    write(tmp_path / "a" / "middle.yaml", "title: Middle\nsteps: [{routine: b/inner.yaml}]\n")
+    write(tmp_path / "top.yaml", "title: Top\nsteps: [{routine: a/middle.yaml}]\n")
+    monkeypatch.chdir(tmp_path / "a" / "b")
+    (middle,) = library.load(tmp_path / "top.yaml").steps
+    assert isinstance(middle, Include)
+    (inner,) = middle.routine.steps
+    assert isinstance(inner, Include) and inner.routine.title == "Inner"
+
+
+def test_a_file_over_one_mebibyte_is_refused_before_parsing(tmp_path: Path) -> None:
+    path = tmp_path / "huge.yaml"
+    path.write_bytes(b"title: Huge\nsteps:\n" + b"  - rest: 1\n" * (2 * 1024 * 1024 // 12))
+    assert path.stat().st_size > 2 * 1024 * 1024 - 100
+    started = time.perf_counter()
+    problems = library.check(path)
+    assert time.perf_counter() - started < 10.0  # a hang guard; speed is in bench/load.py
+    assert [problem.format() for problem in problems] == [
+        f"{path}:1:1: error: the file is larger than 1 MiB (1048576 bytes); "
+        "routine files must be smaller"
+    ]
+
+
+def test_a_python_tag_is_refused_and_nothing_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    marker = tmp_path / "executed"
+    monkeypatch.chdir(tmp_path)
+    path = write(
+        tmp_path / "evil.yaml",
+        f'title: !!python/object/apply:os.system ["touch {marker}"]\n'
+        f"steps:\n  - do: !!python/object/apply:subprocess.call [[touch, {marker}]]\n"
+        "    duration: 1\n"
+        f'  - rest: !!python/object/new:pathlib.Path ["{marker}"]\n',
+    )
+    problems = library.check(path)
+    assert [(p.position.line, p.position.column) for p in problems] == [(1, 8), (3, 9), (5, 11)]
+    assert all("YAML tags" in problem.message for problem in problems)
+    assert not marker.exists()
+
+
+def test_a_missing_file_is_a_problem_at_its_first_line(tmp_path: Path) -> None:
+    path = tmp_path / "nowhere.yaml"
+    assert [p.format() for p in library.check(path)] == [f"{path}:1:1: error: no such file"]
+
+
+def test_a_directory_is_a_problem_not_a_crash(tmp_path: Path) -> None:
+    assert [p.format() for p in library.check(tmp_path)] == [
+        f"{tmp_path}:1:1: error: is a directory, not a routine file"
+    ]
+
+
+def test_an_included_routine_too_long_on_its_own_is_reported_in_its_own_file(
+    tmp_path: Path,
+) -> None:
+    write(tmp_path / "long.yaml", "title: Long\nsteps:\n  - repeat: 13\n    steps: [{rest: 2h}]\n")
+    path = write(tmp_path / "main.yaml", "title: Main\nsteps: [{routine: long.yaml}]\n")
+    assert [p.format() for p in library.check(path)] == [
+        f"{tmp_path}/long.yaml:2:1: error: the routine lasts 26h 0m 0s when expanded; "
+        "a routine may last at most 24 hours"
+    ]
+
+
+def test_limits_count_the_included_steps_in_the_including_routine(tmp_path: Path) -> None:
+    write(tmp_path / "part.yaml", "title: Part\nsteps:\n  - repeat: 10\n    steps: [{rest: 2h}]\n")
+    path = write(
+        tmp_path / "main.yaml",
+        "title: Main\nsteps:\n  - repeat: 2\n    steps: [{routine: part.yaml}]\n",
+    )
+    assert [p.format() for p in library.check(path)] == [
+        f"{path}:2:1: error: the routine lasts 40h 0m 0s when expanded; "
+        "a routine may last at most 24 hours"
+    ]
+
+
+def test_enormous_expansions_are_measured_without_expanding(tmp_path: Path) -> None:
+    nested = "".join(
+        f"{'  ' * (2 * i)}  - repeat: 100\n{'  ' * (2 * i)}    steps:\n" for i in range(8)
+    )
+    path = write(tmp_path / "vast.yaml", f"title: Vast\nsteps:\n{nested}{'  ' * 16}  - rest: 1\n")
+    started = time.perf_counter()
+    messages = [p.message for p in library.check(path)]
+    assert time.perf_counter() - started < 10.0  # a hang guard; speed is in bench/load.py
+    assert messages == [
+        "the routine lasts 2777777777777h 46m 40s when expanded; "
+        "a routine may last at most 24 hours",
+        "the routine has 10,000,000,000,000,000 timed events when expanded "
+        "(steps, counts, breaths and countdown beeps); at most 100,000 are allowed",
+    ]
+
+
+def test_check_safely_turns_an_unexpected_failure_into_a_problem(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(path: object, **options: object) -> list[object]:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("calfkit.format.check.check", broken)
+    assert [p.format() for p in library.check_safely("x.yaml")] == [
+        "x.yaml:1:1: error: calfkit could not check this file (RuntimeError: boom)"
+    ]
+
+
+def test_a_mebibyte_of_mistakes_stops_listing_after_a_hundred_and_stays_fast(
+    tmp_path: Path,
+) -> None:
+    head = "title: Many mistakes\nsteps: [{rest: 1}]\ntags: ["
+    count = (1024 * 1024 - len(head) - 10) // 3
+    path = tmp_path / "tags.yaml"
+    path.write_text(head + "A, " * count + "a]\n", encoding="utf-8")
+    started = time.perf_counter()
+    problems = library.check(path)
+    assert time.perf_counter() - started < 10.0  # a hang guard; speed is in bench/load.py
+    assert len(problems) == 101
+    assert problems[0].format() == (
+        f"{path}:3:8: error: 'tags' item 1 must be a slug: lowercase letters, digits and "
+        "dashes, starting with a letter or digit (like calf-release); found 'A'"
+    )
+    assert problems[-1].format() == (
+        f"{path}:3:305: error: more problems not shown (only the first 100 are); fix these first"
+    )
+
+
+def test_a_one_mebibyte_valid_routine_loads_in_well_under_a_second(tmp_path: Path) -> None:
+    step = "  - do: Rise onto the balls of your feet, then lower your heels.\n    duration: 0.5\n"
+    head = "title: Big\nsteps:\n"
+    path = tmp_path / "big.yaml"
+    path.write_text(head + step * ((1024 * 1024 - len(head)) // len(step)), encoding="utf-8")
+    started = time.perf_counter()
+    routine = library.load(path)
+    assert time.perf_counter() - started < 10.0  # a hang guard; speed is in bench/load.py
+    assert len(routine.steps) == (1024 * 1024 - len(head)) // len(step)
+
+
+def test_the_format_guide_example_is_valid_and_lasts_what_it_says(tmp_path: Path) -> None:
+    import re
+
+    from calfkit.format import measure
+
+    guide = (Path(__file__).parent.parent.parent / "docs" / "format.md").read_text(encoding="utf-8")
+    example = re.findall(r"```yaml\n(.*?)```", guide, re.S)[0]
+    routine = library.load(write(tmp_path / "example.yaml", example))
+    assert measure.seconds(routine.steps) == 4 * 60 + 50
+    assert "4 min 50 s." in guide

@@ -1,0 +1,1164 @@
+"""The practice log: rows written at start and completed at end, bad files never stop a
+routine, weeks and streaks on injected dates, schema migrations, and real processes
+(killed, or two at once) against real SQLite files."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import sqlite3
+import subprocess
+import sys
+import time as time_module
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from calfkit.history import (
+    APPLICATION_ID,
+    Ending,
+    History,
+    HistoryError,
+    describe_when,
+    format_duration,
+    history_path,
+    last_done,
+    ordinal,
+)
+from calfkit.history import store as history_module
+from calfkit.model import Do, Hold, Prepare, Repeat, Routine
+from calfkit.player.events import Command, Event, EventKind, Outcome, Status
+from calfkit.sinks.history import HistorySink
+from calfkit.testing import play_fast
+from calfkit.timeline import Segment, SegmentKind, Timeline, compile_routine
+
+UTC = timezone.utc
+BERLIN = ZoneInfo("Europe/Berlin")
+NEW_YORK = ZoneInfo("America/New_York")
+
+
+# -- helpers -----------------------------------------------------------------------------
+
+
+def make_timeline(name: str = "calf-release", steps: int = 4, seconds: float = 30.0) -> Timeline:
+    routine = Routine(
+        name=name,
+        title=name.replace("-", " ").title(),
+        steps=tuple(Do(text=f"Move {i}", duration=seconds) for i in range(1, steps + 1)),
+        content_hash=f"hash-of-{name}",
+    )
+    segments = tuple(
+        Segment(
+            index=i,
+            top=i,
+            kind=SegmentKind.DO,
+            text=f"Move {i}",
+            start=(i - 1) * seconds,
+            duration=seconds,
+        )
+        for i in range(1, steps + 1)
+    )
+    return Timeline(routine=routine, segments=segments)
+
+
+def ev(kind: EventKind, at: float, step: int = 0, **extra: object) -> Event:
+    return Event(kind=kind, scheduled=at, actual=at, wall=1_700_000_000 + at, step=step, **extra)  # type: ignore[arg-type]
+
+
+def step_events(timeline: Timeline, lead_in: float = 0.0, upto: int | None = None) -> list[Event]:
+    segments = timeline.segments[: upto if upto is not None else len(timeline.segments)]
+    return [
+        ev(EventKind.STEP, lead_in + s.start, step=s.index, segment=s, text=s.text)
+        for s in segments
+    ]
+
+
+class Warnings:
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    def __call__(self, line: str) -> None:
+        self.lines.append(line)
+
+
+def rows(path: Path) -> list[sqlite3.Row]:
+    connection = sqlite3.connect(path)
+    connection.row_factory = sqlite3.Row
+    try:
+        return connection.execute("SELECT * FROM sessions ORDER BY id").fetchall()
+    finally:
+        connection.close()
+
+
+def record(
+    path: Path,
+    at: datetime,
+    routine: str = "calf-release",
+    ending: Ending = Ending.FINISHED,
+    played: float = 120.0,
+    speed: float = 1.0,
+) -> None:
+    """One whole session, driven through the sink, started at ``at``."""
+    timeline = make_timeline(routine, steps=4, seconds=played / 4)
+    sink = HistorySink("bell", False, Warnings(), path=path, now=lambda: at, speed=speed)
+    sink.handle(ev(EventKind.START, 0.0, timeline=timeline))
+    for event in step_events(timeline, upto=2):
+        sink.handle(event)
+    if ending is Ending.FINISHED:
+        for event in step_events(timeline)[2:]:
+            sink.handle(event)
+        sink.handle(ev(EventKind.FINISH, played, step=4))
+    elif ending is Ending.STOPPED:
+        sink.handle(ev(EventKind.STOP, played / 2, step=2, text="quit"))
+    sink.close()
+
+
+# -- the sink ----------------------------------------------------------------------------
+
+
+def test_start_writes_an_interrupted_row_that_finish_completes(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"
+    timeline = make_timeline(steps=4, seconds=30)
+    started = datetime(2026, 11, 21, 12, 0, 5, tzinfo=UTC)
+    clock = iter([started, started + timedelta(seconds=123)])
+    sink = HistorySink("simpleaudio", True, Warnings(), path=path, now=lambda: next(clock))
+
+    sink.handle(ev(EventKind.START, 0.0, timeline=timeline))
+    (row,) = rows(path)
+    assert dict(row) == {
+        "id": 1,
+        "started_at": "2026-11-21T12:00:05+00:00",
+        "ended_at": None,
+        "routine": "calf-release",
+        "title": "Calf Release",
+        "content_hash": "hash-of-calf-release",
+        "planned_seconds": 120.0,
+        "played_seconds": 0.0,
+        "paused_seconds": 0.0,
+        "ended": "interrupted",
+        "end_step": 0,
+        "steps_total": 4,
+        "sound": "simpleaudio",
+        "voice": 1,
+        "speed": 1.0,
+    }
+
+    for event in step_events(timeline, lead_in=3.0):
+        sink.handle(event)
+    sink.handle(ev(EventKind.FINISH, 123.0, step=4))
+    sink.close()
+
+    (row,) = rows(path)
+    assert row["ended"] == "finished"
+    assert row["ended_at"] == "2026-11-21T12:02:08+00:00"
+    assert row["end_step"] == 4
+    assert row["played_seconds"] == 120.0  # the 3 s lead-in is not played time
+    assert row["paused_seconds"] == 0.0
+    assert sink.ended is Ending.FINISHED
+    assert sink.session_id == 1
+
+
+def test_each_new_step_is_written_so_a_killed_session_shows_where_it_was(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"
+    timeline = make_timeline(steps=4, seconds=30)
+    sink = HistorySink("bell", False, Warnings(), path=path)
+    sink.handle(ev(EventKind.START, 0.0, timeline=timeline))
+    for event in step_events(timeline, upto=3):
+        sink.handle(event)
+    (row,) = rows(path)
+    assert (row["ended"], row["end_step"], row["played_seconds"]) == ("interrupted", 3, 60.0)
+    sink.close()  # closed without FINISH/STOP: the row stays interrupted
+    assert rows(path)[0]["ended"] == "interrupted"
+
+
+@pytest.mark.parametrize(
+    ("why", "ended"),
+    [
+        ("quit", "stopped"),
+        ("interrupted", "interrupted"),
+        ("terminated", "interrupted"),
+        ("error", "interrupted"),
+    ],
+)
+def test_stop_records_how_and_where_the_session_ended(tmp_path: Path, why: str, ended: str) -> None:
+    path = tmp_path / "h.sqlite3"
+    timeline = make_timeline(steps=12, seconds=10)
+    sink = HistorySink("off", False, Warnings(), path=path)
+    sink.handle(ev(EventKind.START, 0.0, timeline=timeline))
+    for event in step_events(timeline, upto=4):
+        sink.handle(event)
+    sink.handle(ev(EventKind.STOP, 35.0, step=4, text=why))
+    (row,) = rows(path)
+    assert (row["ended"], row["end_step"], row["steps_total"]) == (ended, 4, 12)
+    assert row["played_seconds"] == 35.0
+    assert row["ended_at"] is not None
+    with History(path) as history:
+        (session,) = history.sessions()
+    assert session.outcome() == f"{ended} at step 4 of 12"
+
+
+def test_paused_time_is_counted_apart_from_played_time(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"
+    timeline = make_timeline(steps=2, seconds=30)
+    sink = HistorySink("bell", False, Warnings(), path=path)
+    sink.handle(ev(EventKind.START, 0.0, timeline=timeline))
+    first, second = step_events(timeline)
+    sink.handle(first)
+    sink.handle(ev(EventKind.PAUSE, 10.0, step=1))
+    sink.handle(ev(EventKind.PAUSE, 11.0, step=1))  # a repeated pause changes nothing
+    sink.handle(ev(EventKind.RESUME, 17.0, step=1))
+    sink.handle(ev(EventKind.STEP, 37.0, step=2, segment=second.segment))
+    sink.handle(ev(EventKind.PAUSE, 50.0, step=2))
+    sink.handle(ev(EventKind.STOP, 58.0, step=2, text="quit"))  # stopped while paused
+    (row,) = rows(path)
+    assert row["paused_seconds"] == 7.0 + 8.0
+    assert row["played_seconds"] == 58.0 - 15.0
+
+
+@pytest.mark.parametrize(
+    ("status", "ended"),
+    [
+        (Status.FINISHED, "finished"),
+        (Status.STOPPED, "stopped"),
+        (Status.INTERRUPTED, "interrupted"),
+        (Status.TERMINATED, "interrupted"),
+        (Status.ERROR, "interrupted"),
+    ],
+)
+def test_the_end_takes_the_figures_the_player_attached_to_the_final_event(
+    tmp_path: Path, status: Status, ended: str
+) -> None:
+    path = tmp_path / "h.sqlite3"
+    timeline = make_timeline(steps=4, seconds=30)
+    sink = HistorySink("bell", False, Warnings(), path=path)
+    sink.handle(ev(EventKind.START, 0.0, timeline=timeline))
+    for event in step_events(timeline, lead_in=3.0, upto=2):
+        sink.handle(event)
+    assert rows(path)[0]["played_seconds"] == 30.0  # between steps: as the events tell it
+    # The player's count, which these hand-made events would not give: 2 s of lead-in.
+    outcome = Outcome(status, 3, 4, 2, 0, 70.0, paused_seconds=9.0, lead_in_seconds=2.0)
+    kind = EventKind.FINISH if status is Status.FINISHED else EventKind.STOP
+    sink.handle(ev(kind, 79.0, step=2, text="x", outcome=outcome))
+    (row,) = rows(path)
+    assert (row["ended"], row["end_step"]) == (ended, 3)
+    assert (row["played_seconds"], row["paused_seconds"]) == (68.0, 9.0)
+    assert row["ended_at"] is not None
+
+
+def test_a_session_started_part_way_plans_only_what_lies_ahead(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"
+    timeline = make_timeline(steps=4, seconds=30)
+    sink = HistorySink("bell", False, Warnings(), path=path)
+    sink.handle(ev(EventKind.START, 0.0, timeline=timeline))
+    third = timeline.segments[2]
+    sink.handle(ev(EventKind.STEP, 0.0, step=3, segment=third))
+    sink.close()
+    assert rows(path)[0]["planned_seconds"] == 60.0
+
+
+def test_the_log_is_created_with_its_folders_in_wal_mode_and_marked_as_calfkits(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "deep" / "er" / "h.sqlite3"
+    record(path, datetime(2026, 1, 1, tzinfo=UTC))
+    connection = sqlite3.connect(path)
+    try:
+        assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert connection.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == 1
+    finally:
+        connection.close()
+
+
+def test_the_path_comes_from_calfkit_history_else_the_user_data_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CALFKIT_HISTORY", str(tmp_path / "mine.db"))
+    assert history_path() == tmp_path / "mine.db"
+    monkeypatch.delenv("CALFKIT_HISTORY")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    if sys.platform.startswith("linux"):
+        assert history_path() == tmp_path / "data" / "calfkit" / "history.sqlite3"
+
+
+# -- bad files never stop a routine ------------------------------------------------------
+
+
+def play_through(sink: HistorySink, timeline: Timeline) -> None:
+    sink.handle(ev(EventKind.START, 0.0, timeline=timeline))
+    for event in step_events(timeline):
+        sink.handle(event)
+    sink.handle(ev(EventKind.PAUSE, 1.0, step=4))
+    sink.handle(ev(EventKind.RESUME, 2.0, step=4))
+    sink.handle(ev(EventKind.FINISH, 121.0, step=4))
+    sink.close()
+
+
+def test_a_file_that_is_not_a_database_gives_one_warning_and_is_left_alone(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "h.sqlite3"
+    junk = b"these are my notes, not a database\n" * 20
+    path.write_bytes(junk)
+    warnings = Warnings()
+    sink = HistorySink("bell", False, warnings, path=path)
+    play_through(sink, make_timeline())
+    assert warnings.lines == [
+        f"history: not recording this session: {path} is not a SQLite database"
+    ]
+    assert sink.off
+    assert sink.summary_line() is None
+    assert path.read_bytes() == junk
+
+
+def test_another_programs_database_is_not_touched(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"
+    connection = sqlite3.connect(path)
+    connection.execute("CREATE TABLE recipes (name TEXT)")
+    connection.commit()
+    connection.close()
+    warnings = Warnings()
+    play_through(HistorySink("bell", False, warnings, path=path), make_timeline())
+    assert warnings.lines == [
+        f"history: not recording this session: {path} is a SQLite database,"
+        " but not calfkit's history"
+    ]
+    connection = sqlite3.connect(path)
+    tables = [r[0] for r in connection.execute("SELECT name FROM sqlite_master")]
+    connection.close()
+    assert tables == ["recipes"]
+
+
+def test_a_log_from_a_newer_calfkit_is_not_written(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"
+    record(path, datetime(2026, 1, 1, tzinfo=UTC))
+    connection = sqlite3.connect(path)
+    connection.execute("PRAGMA user_version = 7")
+    connection.close()
+    warnings = Warnings()
+    play_through(HistorySink("bell", False, warnings, path=path), make_timeline())
+    assert warnings.lines == [
+        f"history: not recording this session: {path} was written by a newer calfkit"
+        " (history schema 7; this one knows 1)"
+    ]
+    assert len(rows(path)) == 1
+
+
+def test_a_log_locked_by_another_calfkit_gives_one_warning_without_stalling(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "h.sqlite3"
+    record(path, datetime(2026, 1, 1, tzinfo=UTC))
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        warnings = Warnings()
+        began = time_module.monotonic()
+        play_through(HistorySink("bell", False, warnings, path=path), make_timeline())
+        took = time_module.monotonic() - began
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert warnings.lines == [
+        f"history: not recording this session: {path} is locked by another program"
+        " (another calfkit?)"
+    ]
+    assert took < 2.0
+    assert len(rows(path)) == 1
+
+
+READ_ONLY_SCRIPT = """
+import sys
+from calfkit.player.events import Outcome, Status
+from calfkit.player.events import Command, Event, EventKind
+from calfkit.sinks.history import HistorySink
+from calfkit.model import Do, Hold, Prepare, Repeat, Routine
+from calfkit.testing import play_fast
+from calfkit.timeline import Segment, SegmentKind, Timeline, compile_routine
+
+routine = Routine(name="r", title="R", steps=(Do(text="x", duration=5.0),))
+timeline = Timeline(routine, (Segment(1, 1, SegmentKind.DO, "x", 0.0, 5.0),))
+sink = HistorySink("bell", False, lambda line: print("WARN", line), path=sys.argv[1])
+sink.handle(Event(EventKind.START, 0.0, 0.0, 0.0, timeline=timeline))
+sink.handle(Event(EventKind.STEP, 0.0, 0.0, 0.0, step=1, segment=timeline.segments[0]))
+sink.handle(Event(EventKind.FINISH, 5.0, 5.0, 5.0, step=1))
+sink.close()
+print("PLAYED", sink.off)
+"""
+
+
+def test_a_read_only_log_gives_one_warning_and_the_session_plays(tmp_path: Path) -> None:
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    path = folder / "h.sqlite3"
+    record(path, datetime(2026, 1, 1, tzinfo=UTC))
+    before = path.read_bytes()
+    path.chmod(0o444)
+    folder.chmod(0o555)
+    command = [sys.executable, "-c", READ_ONLY_SCRIPT, str(path)]
+    if os.geteuid() == 0:
+        # root writes through file modes; without these capabilities it cannot.
+        caps = "-dac_override,-dac_read_search,-fowner"
+        command = ["setpriv", f"--bounding-set={caps}", f"--inh-caps={caps}", *command]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    finally:
+        folder.chmod(0o755)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [
+        f"WARN history: not recording this session: {path} is read-only",
+        "PLAYED True",
+    ]
+    assert path.read_bytes() == before
+
+
+def without_root_powers(command: list[str]) -> list[str]:
+    """``command`` run as file modes say: root writes through them unless it drops these."""
+    if os.geteuid() != 0:
+        return command
+    caps = "-dac_override,-dac_read_search,-fowner"
+    return ["setpriv", f"--bounding-set={caps}", f"--inh-caps={caps}", *command]
+
+
+def test_a_read_only_log_in_a_writable_folder_leaves_nothing_behind_to_block_it_later(
+    tmp_path: Path,
+) -> None:
+    # SQLite, given a log it may not write, still creates its WAL companions beside it with
+    # the log's read-only modes; once the person made the log writable again, the read-only
+    # companion kept every later session from being recorded.
+    path = tmp_path / "h.sqlite3"
+    record(path, datetime(2026, 1, 1, tzinfo=UTC))
+    path.chmod(0o444)
+    play = without_root_powers([sys.executable, "-c", READ_ONLY_SCRIPT, str(path)])
+    read = without_root_powers([sys.executable, "-m", "calfkit", "history", "--json"])
+    env = {**os.environ, "CALFKIT_HISTORY": str(path)}
+
+    done = subprocess.run(play, capture_output=True, text=True, timeout=60)
+    assert done.stdout.splitlines() == [
+        f"WARN history: not recording this session: {path} is read-only",
+        "PLAYED True",
+    ]
+    listed = subprocess.run(read, capture_output=True, text=True, timeout=60, env=env)
+    assert (listed.returncode, listed.stderr) == (0, "")
+    assert len(json.loads(listed.stdout)) == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["h.sqlite3"]
+
+    path.chmod(0o644)
+    done = subprocess.run(play, capture_output=True, text=True, timeout=60)
+    assert done.stdout.splitlines() == ["PLAYED False"]
+    assert len(rows(path)) == 2
+
+
+def test_a_read_only_companion_file_is_named_in_the_one_warning(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"
+    record(path, datetime(2026, 1, 1, tzinfo=UTC))
+    shm = tmp_path / "h.sqlite3-shm"
+    shm.write_bytes(b"")
+    shm.chmod(0o444)
+    command = without_root_powers([sys.executable, "-c", READ_ONLY_SCRIPT, str(path)])
+    done = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    assert done.stdout.splitlines() == [
+        f"WARN history: not recording this session: {path} is read-only"
+        " (its companion file h.sqlite3-shm is)",
+        "PLAYED True",
+    ]
+
+
+def test_a_folder_that_cannot_be_created_gives_one_warning(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("in the way")
+    path = blocker / "h.sqlite3"
+    warnings = Warnings()
+    play_through(HistorySink("bell", False, warnings, path=path), make_timeline())
+    assert len(warnings.lines) == 1
+    assert warnings.lines[0].startswith(f"history: not recording this session: {path} ")
+
+
+# -- schema migrations -------------------------------------------------------------------
+
+
+def test_an_empty_file_is_given_the_current_schema(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"
+    path.write_bytes(b"")
+    record(path, datetime(2026, 1, 1, tzinfo=UTC))
+    assert len(rows(path)) == 1
+
+
+def test_an_older_log_is_migrated_keeping_its_sessions(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "h.sqlite3"
+    record(path, datetime(2026, 1, 1, tzinfo=UTC), routine="old-one")
+    version_two = (
+        "ALTER TABLE sessions ADD COLUMN felt INTEGER",
+        "CREATE TABLE notes (session INTEGER REFERENCES sessions (id), text TEXT)",
+    )
+    monkeypatch.setattr(history_module, "MIGRATIONS", (*history_module.MIGRATIONS, version_two))
+
+    record(path, datetime(2026, 1, 2, tzinfo=UTC), routine="new-one")
+
+    connection = sqlite3.connect(path)
+    try:
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert connection.execute("SELECT routine, felt FROM sessions ORDER BY id").fetchall() == [
+            ("old-one", None),
+            ("new-one", None),
+        ]
+        assert connection.execute("SELECT count(*) FROM notes").fetchone()[0] == 0
+    finally:
+        connection.close()
+    with History(path) as history:
+        assert [s.routine for s in history.sessions()] == ["new-one", "old-one"]
+
+
+def test_a_failing_migration_leaves_the_log_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "h.sqlite3"
+    record(path, datetime(2026, 1, 1, tzinfo=UTC))
+    broken = ("ALTER TABLE sessions ADD COLUMN felt INTEGER", "THIS IS NOT SQL")
+    monkeypatch.setattr(history_module, "MIGRATIONS", (*history_module.MIGRATIONS, broken))
+    with pytest.raises(HistoryError):
+        History(path)
+    connection = sqlite3.connect(path)
+    try:
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == 1
+        columns = [r[1] for r in connection.execute("PRAGMA table_info(sessions)")]
+        assert "felt" not in columns
+        assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    finally:
+        connection.close()
+
+
+# -- queries: sessions, weeks, streaks, last done ----------------------------------------
+
+
+def test_a_missing_log_is_an_empty_history_and_is_not_created(tmp_path: Path) -> None:
+    path = tmp_path / "none.sqlite3"
+    with History(path) as history:
+        assert history.sessions() == []
+        assert history.streak(date(2026, 1, 1)) == 0
+        assert history.week_totals(datetime(2026, 1, 1, tzinfo=UTC)).sessions == 0
+        assert history.last_done(["a"]) == {}
+        assert history.summary_line(datetime(2026, 1, 1, tzinfo=UTC)) is None
+    assert not path.exists()
+
+
+def test_sessions_come_newest_first_limited_and_filtered(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"
+    start = datetime(2026, 3, 1, 8, tzinfo=UTC)
+    for day in range(5):
+        record(path, start + timedelta(days=day), routine="a" if day % 2 else "b")
+    with History(path) as history:
+        assert [s.started_at.day for s in history.sessions(limit=3)] == [5, 4, 3]
+        assert [s.started_at.day for s in history.sessions(routine="a")] == [4, 2]
+        assert history.sessions(routine="zzz") == []
+        assert len(history.sessions(limit=None)) == 5
+
+
+def days_at(tz: ZoneInfo, *days: tuple[int, int, int], hour: int = 9) -> list[datetime]:
+    return [datetime(y, m, d, hour, tzinfo=tz) for (y, m, d) in days]
+
+
+def test_the_streak_counts_consecutive_days_with_a_finished_session(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"
+    for moment in days_at(BERLIN, (2026, 5, 2), (2026, 5, 4), (2026, 5, 5), (2026, 5, 6)):
+        record(path, moment)
+    record(path, datetime(2026, 5, 6, 19, tzinfo=BERLIN))  # twice on one day counts once
+    with History(path, tz=BERLIN) as history:
+        assert history.streak(date(2026, 5, 6)) == 3
+        # today not yet done: yesterday's streak still stands
+        assert history.streak(date(2026, 5, 7)) == 3
+        # a whole day missed: the streak is over
+        assert history.streak(date(2026, 5, 8)) == 0
+        # seen from an earlier day, later sessions do not count
+        assert history.streak(date(2026, 5, 4)) == 1
+        assert history.streak(date(2026, 5, 3)) == 1
+        assert history.streak(date(2026, 5, 1)) == 0
+
+
+def test_only_finished_sessions_keep_a_streak(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"
+    record(path, datetime(2026, 5, 4, 9, tzinfo=BERLIN))
+    record(path, datetime(2026, 5, 5, 9, tzinfo=BERLIN), ending=Ending.STOPPED)
+    record(path, datetime(2026, 5, 6, 9, tzinfo=BERLIN), ending=Ending.INTERRUPTED)
+    with History(path, tz=BERLIN) as history:
+        assert history.streak(date(2026, 5, 4)) == 1
+        assert history.streak(date(2026, 5, 6)) == 0
+
+
+def test_streaks_follow_local_dates_across_a_dst_change_and_a_month_end(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"
+    # Berlin's clocks go forward at 02:00 on Sunday 29 March 2026; sessions just after
+    # local midnight fall on the previous UTC day, which must not matter.
+    for moment in days_at(
+        BERLIN, (2026, 3, 27), (2026, 3, 28), (2026, 3, 29), (2026, 3, 30), (2026, 3, 31),
+        (2026, 4, 1), (2026, 4, 2), hour=0,
+    ):  # fmt: skip
+        record(path, moment + timedelta(minutes=30))
+    with History(path, tz=BERLIN) as history:
+        assert history.streak(date(2026, 4, 2)) == 7
+        assert history.streak(date(2026, 4, 3)) == 7
+    # The same rows read in UTC fall on other days: 26 March to 1 April.
+    with History(path, tz=UTC) as history:
+        assert history.streak(date(2026, 4, 1)) == 7
+        assert history.streak(date(2026, 4, 2)) == 7  # 2 April not done yet in UTC
+
+
+def test_a_late_evening_session_counts_for_its_local_day(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"
+    record(path, datetime(2026, 11, 19, 22, 30, tzinfo=NEW_YORK))  # 03:30 UTC on the 20th
+    record(path, datetime(2026, 11, 20, 23, 45, tzinfo=NEW_YORK))  # 04:45 UTC on the 21st
+    with History(path, tz=NEW_YORK) as history:
+        assert history.streak(date(2026, 11, 20)) == 2
+        assert history.streak(date(2026, 11, 21)) == 2
+
+
+def test_week_totals_cover_monday_to_sunday_in_local_time(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"
+    # The week of Monday 26 October 2026, when Berlin leaves summer time (Sunday 25 Oct),
+    # and which runs across the end of the month.
+    record(path, datetime(2026, 10, 25, 23, 30, tzinfo=BERLIN), played=60)  # Sunday before
+    record(path, datetime(2026, 10, 26, 0, 15, tzinfo=BERLIN), played=100)  # Monday, 23:15 UTC
+    record(path, datetime(2026, 10, 29, 18, 0, tzinfo=BERLIN), played=200, ending=Ending.STOPPED)
+    record(path, datetime(2026, 11, 1, 23, 59, tzinfo=BERLIN), played=300)  # Sunday
+    record(path, datetime(2026, 11, 2, 0, 0, tzinfo=BERLIN), played=400)  # next Monday
+    with History(path, tz=BERLIN) as history:
+        for now in (
+            datetime(2026, 10, 26, 0, 0, tzinfo=BERLIN),
+            datetime(2026, 10, 31, 12, 0, tzinfo=BERLIN),
+            datetime(2026, 11, 1, 23, 59, 59, tzinfo=BERLIN),
+        ):
+            week = history.week_totals(now)
+            assert (week.start, week.sessions, week.finished, week.played_seconds) == (
+                date(2026, 10, 26),
+                3,
+                2,
+                100 + 100 + 300,  # the stopped session played half its 200 s
+            )
+        week = history.week_totals(datetime(2026, 11, 2, 1, 0, tzinfo=BERLIN))
+        assert (week.start, week.sessions) == (date(2026, 11, 2), 1)
+        week = history.week_totals(datetime(2026, 10, 25, 23, 59, tzinfo=BERLIN))
+        assert (week.start, week.sessions) == (date(2026, 10, 19), 1)
+
+
+def test_the_summary_line_says_how_this_session_compares(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"
+    for moment in days_at(BERLIN, (2026, 11, 18), (2026, 11, 19), (2026, 11, 20)):
+        record(path, moment)  # Wednesday to Friday
+    record(path, datetime(2026, 11, 14, 9, tzinfo=BERLIN))  # the week before
+    now = datetime(2026, 11, 21, 9, tzinfo=BERLIN)
+    with History(path, tz=BERLIN) as history:
+        assert history.summary_line(now) == "3rd session this week · 3-day streak"
+    sink = HistorySink("bell", False, Warnings(), path=path, now=lambda: now, tz=BERLIN)
+    assert sink.summary_line() is None  # nothing recorded by this sink yet
+    play_through(sink, make_timeline())
+    assert sink.summary_line() == "4th session this week · 4-day streak"
+
+
+def test_sessions_played_at_once_each_say_their_own_place_in_the_week(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"
+    record(path, datetime(2026, 11, 16, 9, tzinfo=BERLIN))  # Monday
+    now = datetime(2026, 11, 18, 9, tzinfo=BERLIN)  # Wednesday: two terminals, one second
+    first, second = (
+        HistorySink("bell", False, Warnings(), path=path, now=lambda: now, tz=BERLIN)
+        for _ in range(2)
+    )
+    timeline = make_timeline()
+    first.handle(ev(EventKind.START, 0.0, timeline=timeline))
+    second.handle(ev(EventKind.START, 0.0, timeline=timeline))
+    for sink in (second, first):  # the later one ends first
+        for event in step_events(timeline):
+            sink.handle(event)
+        sink.handle(ev(EventKind.FINISH, 120.0, step=4))
+    assert first.summary_line() == "2nd session this week"
+    assert second.summary_line() == "3rd session this week"
+
+
+def test_a_session_ending_after_midnight_on_sunday_counts_in_the_week_it_began(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "h.sqlite3"
+    record(path, datetime(2026, 11, 16, 9, tzinfo=BERLIN))  # Monday
+    started = datetime(2026, 11, 22, 23, 50, tzinfo=BERLIN)  # Sunday night
+    ended = datetime(2026, 11, 23, 0, 10, tzinfo=BERLIN)  # Monday of the next week
+    clock = iter([started, ended])
+    sink = HistorySink("bell", False, Warnings(), path=path, now=lambda: next(clock), tz=BERLIN)
+    play_through(sink, make_timeline())
+    assert sink.summary_line(now=ended) == "2nd session this week"
+
+
+def test_the_summary_line_leaves_out_a_streak_of_one_day(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"
+    now = datetime(2026, 11, 16, 9, tzinfo=BERLIN)
+    sink = HistorySink("bell", False, Warnings(), path=path, now=lambda: now, tz=BERLIN)
+    play_through(sink, make_timeline())
+    assert sink.summary_line() == "1st session this week"
+
+
+def test_last_done_gives_each_routines_latest_finished_session(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"
+    record(path, datetime(2026, 5, 1, 9, tzinfo=UTC), routine="calf-release")
+    record(path, datetime(2026, 5, 3, 9, tzinfo=UTC), routine="calf-release")
+    record(path, datetime(2026, 5, 4, 9, tzinfo=UTC), routine="calf-release", ending=Ending.STOPPED)
+    record(path, datetime(2026, 5, 2, 9, tzinfo=UTC), routine="foam-roll")
+    record(path, datetime(2026, 5, 2, 9, tzinfo=UTC), routine="not-asked")
+    assert last_done(["calf-release", "foam-roll", "never-done"], path=path) == {
+        "calf-release": datetime(2026, 5, 3, 9, tzinfo=UTC),
+        "foam-roll": datetime(2026, 5, 2, 9, tzinfo=UTC),
+    }
+    many = [f"r{i}" for i in range(1200)] + ["foam-roll"]
+    assert last_done(many, path=path) == {"foam-roll": datetime(2026, 5, 2, 9, tzinfo=UTC)}
+
+
+def test_previews_are_kept_but_count_for_no_total_streak_or_last_done(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"
+    record(path, datetime(2026, 5, 5, 9, tzinfo=BERLIN))
+    record(path, datetime(2026, 5, 6, 9, tzinfo=BERLIN), speed=20.0)
+    record(path, datetime(2026, 5, 6, 10, tzinfo=BERLIN), routine="slow", speed=0.5)
+    now = datetime(2026, 5, 6, 12, tzinfo=BERLIN)
+    with History(path, tz=BERLIN) as history:
+        preview = history.sessions(routine="calf-release")[0]
+        assert preview.preview
+        assert preview.outcome() == "finished (20x preview)"
+        week = history.week_totals(now)
+        assert (week.sessions, week.finished) == (2, 2)
+        assert history.streak(now.date()) == 2  # the slow session on the 6th counts
+        assert history.last_done(["calf-release", "slow"]) == {
+            "calf-release": datetime(2026, 5, 5, 7, tzinfo=UTC),
+            "slow": datetime(2026, 5, 6, 8, tzinfo=UTC),
+        }
+    sink = HistorySink("bell", False, Warnings(), path=path, now=lambda: now, speed=8.0)
+    play_through(sink, make_timeline())
+    assert sink.session_id is not None
+    assert sink.summary_line() is None
+
+
+def test_last_done_is_empty_when_the_log_is_missing_or_broken(tmp_path: Path) -> None:
+    missing = tmp_path / "missing.sqlite3"
+    assert last_done(["a"], path=missing) == {}
+    assert not missing.exists()
+    junk = tmp_path / "junk.sqlite3"
+    junk.write_text("not a database " * 100)
+    assert last_done(["a"], path=junk) == {}
+
+
+def test_a_start_time_edited_by_hand_into_nonsense_is_a_history_error(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"
+    record(path, datetime(2026, 5, 1, 9, tzinfo=UTC))
+    connection = sqlite3.connect(path)
+    connection.execute("UPDATE sessions SET started_at = '2026-13-45T09:00:00+00:00'")
+    connection.commit()
+    connection.close()
+    damaged = f"cannot read history: {path} has a session start time '2026-13-45T09:00:00+00:00'"
+    with History(path, tz=UTC) as history:
+        with pytest.raises(HistoryError, match="^" + re.escape(damaged)):
+            history.streak(date(2027, 1, 1))
+        with pytest.raises(HistoryError, match="^" + re.escape(damaged)):
+            history.last_done(["calf-release"])
+    assert last_done(["calf-release"], path=path) == {}  # a listing never fails over it
+
+
+def test_describe_when_speaks_like_a_person() -> None:
+    today = date(2026, 11, 21)
+    at = datetime(2026, 11, 21, 8, tzinfo=UTC)
+    assert describe_when(at, today, UTC) == "today"
+    assert describe_when(at - timedelta(days=1), today, UTC) == "yesterday"
+    assert describe_when(at - timedelta(days=5), today, UTC) == "5 days ago"
+    assert describe_when(at - timedelta(days=40), today, UTC) == "2026-10-12"
+    # 23:30 in New York on the 20th is already the 21st in UTC
+    late = datetime(2026, 11, 21, 4, 30, tzinfo=UTC)
+    assert describe_when(late, today, NEW_YORK) == "yesterday"
+
+
+@pytest.mark.parametrize(
+    ("number", "text"),
+    [(1, "1st"), (2, "2nd"), (3, "3rd"), (4, "4th"), (11, "11th"), (12, "12th"), (13, "13th"),
+     (21, "21st"), (22, "22nd"), (101, "101st"), (111, "111th")],
+)  # fmt: skip
+def test_ordinal(number: int, text: str) -> None:
+    assert ordinal(number) == text
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"), [(0, "0:00"), (59.6, "1:00"), (754, "12:34"), (3725, "1:02:05")]
+)
+def test_format_duration(seconds: float, text: str) -> None:
+    assert format_duration(seconds) == text
+
+
+# -- driven by the real engine on a fake clock -------------------------------------------
+
+
+def engine_routine() -> Routine:
+    return Routine(
+        name="wall-release",
+        title="Wall Release",
+        steps=(
+            Prepare(text="Face the wall.", duration=10.0),
+            Repeat(
+                rounds=3,
+                steps=(
+                    Do(text="Rise onto the balls of your feet.", duration=4.0),
+                    Hold(text="Stay up.", duration=6.0),
+                ),
+                rest_between=5.0,
+            ),
+        ),
+        content_hash="abc123",
+    )
+
+
+def test_a_session_played_to_the_end_by_the_engine_is_recorded_finished(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"
+    timeline = compile_routine(engine_routine())
+    sink = HistorySink("bell", True, Warnings(), path=path)
+    played = play_fast(
+        timeline, sinks=[sink], lead_in=3.0, keys=[(20.0, Command.PAUSE), (50.0, Command.PAUSE)]
+    )
+    assert played.outcome.status is Status.FINISHED
+    with History(path) as history:
+        (session,) = history.sessions()
+    assert session.ended is Ending.FINISHED
+    assert (session.routine, session.title, session.content_hash) == (
+        "wall-release",
+        "Wall Release",
+        "abc123",
+    )
+    assert session.planned_seconds == timeline.total == 10 + 3 * 10 + 2 * 5
+    assert session.steps_total == len(timeline.segments) == session.end_step
+    assert session.paused_seconds == played.outcome.paused_seconds == 30.0
+    # the engine's played time includes the lead-in; the log counts the routine's steps only
+    assert session.played_seconds == played.outcome.played_seconds - 3.0 == timeline.total
+    assert (session.sound, session.voice) == ("bell", True)
+    assert session.outcome() == "finished"
+
+
+def test_a_session_quit_by_the_engine_is_recorded_stopped_where_it_was(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"
+    timeline = compile_routine(engine_routine())
+    sink = HistorySink("off", False, Warnings(), path=path)
+    played = play_fast(timeline, sinks=[sink], keys=[(12.0, Command.NEXT), (25.0, Command.QUIT)])
+    assert played.outcome.status is Status.STOPPED
+    with History(path) as history:
+        (session,) = history.sessions()
+    assert session.ended is Ending.STOPPED
+    assert session.end_step == played.outcome.step
+    assert session.played_seconds == 25.0
+    assert session.outcome() == f"stopped at step {played.outcome.step} of {len(timeline.segments)}"
+
+
+def test_a_session_interrupted_by_ctrl_c_is_recorded_interrupted(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"
+    timeline = compile_routine(engine_routine())
+
+    class CtrlC:
+        def handle(self, event: Event) -> None:
+            if event.kind is EventKind.STEP and event.step == 3:
+                raise KeyboardInterrupt
+
+        def close(self) -> None:
+            pass
+
+    sink = HistorySink("bell", False, Warnings(), path=path)
+    with pytest.raises(KeyboardInterrupt):
+        play_fast(timeline, sinks=[sink, CtrlC()])
+    with History(path) as history:
+        (session,) = history.sessions()
+    assert (session.ended, session.end_step) == (Ending.INTERRUPTED, 3)
+    assert session.ended_at is not None
+
+
+# -- real processes ----------------------------------------------------------------------
+
+SESSION_SCRIPT = """
+import os, sys, time
+from pathlib import Path
+from calfkit.player.clock import MonotonicClock
+from calfkit.player.engine import Player
+from calfkit.player.events import EventKind
+from calfkit.sinks.history import HistorySink
+from calfkit.model import Do, Routine
+from calfkit.timeline import compile_routine
+
+path, seconds, mine, other = sys.argv[1], float(sys.argv[2]), sys.argv[3], sys.argv[4]
+go = float(sys.argv[5])
+
+class Barrier:
+    # After its row is in, each session waits until the other's is too: both are open at once.
+    def handle(self, event):
+        if event.kind is EventKind.START:
+            Path(mine).touch()
+            deadline = time.monotonic() + 30
+            while other != "-" and not Path(other).exists() and time.monotonic() < deadline:
+                time.sleep(0.01)
+        if event.kind is EventKind.STEP:
+            print("step", event.step, flush=True)
+    def close(self):
+        pass
+
+routine = Routine(
+    name="proc-" + os.path.basename(mine),
+    title="Process",
+    steps=tuple(Do(text=f"Move {i}", duration=seconds) for i in range(1, 7)),
+)
+sink = HistorySink("off", False, lambda line: print("WARN", line, flush=True), path=path)
+while time.time() < go:  # both sessions start together, racing to create the log
+    pass
+Player(compile_routine(routine), clock=MonotonicClock(), sinks=[sink, Barrier()], lead_in=0).run()
+print("done", flush=True)
+"""
+
+
+def start_session(
+    path: Path, seconds: float, mine: Path, other: Path | str, go: float = 0.0
+) -> subprocess.Popen[str]:
+    arguments = (path, seconds, mine, other, go)
+    return subprocess.Popen(
+        [sys.executable, "-c", SESSION_SCRIPT, *(str(argument) for argument in arguments)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def integrity(path: Path) -> str:
+    connection = sqlite3.connect(path)
+    try:
+        return str(connection.execute("PRAGMA integrity_check").fetchone()[0])
+    finally:
+        connection.close()
+
+
+KILL_ME = """\
+calfkit: 1
+title: Kill Me
+steps:
+  - do: First move.
+    duration: 1s
+  - do: Second move.
+    duration: 60s
+  - rest: 5s
+"""
+
+
+def test_a_play_process_killed_with_sigkill_leaves_a_sound_log_with_an_interrupted_row(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "h.sqlite3"
+    record(path, datetime(2026, 1, 1, tzinfo=UTC))  # an earlier session that must survive
+    routine = tmp_path / "kill-me.yaml"
+    routine.write_text(KILL_ME)
+    play = ["play", str(routine), "--plain", "--speed", "2", "--lead-in", "0", "--sound", "off"]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "calfkit", *play],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "CALFKIT_HISTORY": str(path)},
+    )
+    seen: list[str] = []
+    try:
+        assert process.stdout is not None
+        for line in process.stdout:
+            seen.append(line)
+            if "Second move." in line:
+                break
+        # The plain lines and the log are separate sinks: wait for the log to catch up.
+        deadline = time_module.monotonic() + 10
+        while time_module.monotonic() < deadline:
+            if [r["end_step"] for r in rows(path)][-1] == 2:
+                break
+            time_module.sleep(0.02)
+    finally:
+        process.send_signal(signal.SIGKILL)
+        _, err = process.communicate(timeout=30)
+    assert any("Second move." in line for line in seen), (seen, err)
+    assert process.returncode == -signal.SIGKILL
+    assert integrity(path) == "ok"
+    with History(path) as history:
+        killed, earlier = history.sessions()
+    assert (killed.routine, killed.title) == ("kill-me", "Kill Me")
+    assert (killed.ended, killed.end_step, killed.ended_at) == (Ending.INTERRUPTED, 2, None)
+    assert killed.outcome() == "interrupted at step 2 of 3 (2x preview)"
+    assert (killed.sound, killed.speed) == ("off", 2.0)
+    assert 0.0 < killed.played_seconds < 30.0
+    assert earlier.ended is Ending.FINISHED
+
+
+def test_two_sessions_at_once_are_both_recorded(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"  # not there yet: both processes race to create it
+    go = time_module.time() + 0.8
+    first = start_session(path, 0.05, tmp_path / "a", tmp_path / "b", go)
+    second = start_session(path, 0.05, tmp_path / "b", tmp_path / "a", go)
+    outputs = [p.communicate(timeout=60) for p in (first, second)]
+    for process, (out, err) in zip((first, second), outputs, strict=True):
+        assert process.returncode == 0, err
+        assert "WARN" not in out, out
+        assert out.endswith("done\n")
+    assert integrity(path) == "ok"
+    with History(path) as history:
+        sessions = history.sessions()
+    assert sorted(s.routine for s in sessions) == ["proc-a", "proc-b"]
+    assert all(s.ended is Ending.FINISHED and s.end_step == 6 for s in sessions)
+
+
+RACE_SCRIPT = """
+import sqlite3, sys, time
+from calfkit.sinks.history import HistorySink
+from calfkit.player.events import Event, EventKind
+sink = HistorySink("off", False, lambda line: print("WARN", line), path=sys.argv[1])
+go = float(sys.argv[2])
+while time.time() < go:
+    pass
+sink.handle(Event(EventKind.START, 0.0, 0.0, 0.0))
+sink.handle(Event(EventKind.FINISH, 1.0, 1.0, 1.0))
+sink.close()
+"""
+
+
+def test_sessions_starting_at_the_same_instant_on_a_new_log_are_all_recorded(
+    tmp_path: Path,
+) -> None:
+    # A new file switching to WAL can report "locked" without SQLite's busy wait; starting
+    # pairs of sessions at one instant hits that often enough to show it is handled.
+    for round_ in range(6):
+        path = tmp_path / f"h{round_}.sqlite3"
+        go = time_module.time() + 0.3
+        pair = [
+            subprocess.Popen(
+                [sys.executable, "-c", RACE_SCRIPT, str(path), str(go)],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for _ in range(2)
+        ]
+        for process in pair:
+            out, err = process.communicate(timeout=60)
+            assert (process.returncode, out, err) == (0, "", "")
+        assert [r["ended"] for r in rows(path)] == ["finished", "finished"]
+
+
+SHORT = """\
+calfkit: 1
+title: Short
+steps:
+  - do: Only move.
+    duration: 2s
+"""
+
+
+@pytest.mark.parametrize("problem", ["not a database", "read-only", "locked"])
+def test_calfkit_play_with_an_unusable_log_warns_once_and_plays_to_the_end(
+    tmp_path: Path, problem: str
+) -> None:
+    folder = tmp_path / "log"
+    folder.mkdir()
+    path = folder / "h.sqlite3"
+    routine = tmp_path / "short.yaml"
+    routine.write_text(SHORT)
+    command = [sys.executable, "-m", "calfkit", "play", str(routine), "--plain"]
+    command += ["--speed", "4", "--lead-in", "0", "--sound", "off"]
+    holder: sqlite3.Connection | None = None
+    if problem == "not a database":
+        path.write_text("my notes\n" * 100)
+    else:
+        record(path, datetime(2026, 1, 1, tzinfo=UTC))
+    if problem == "read-only":
+        path.chmod(0o444)
+        folder.chmod(0o555)
+        if os.geteuid() == 0:
+            caps = "-dac_override,-dac_read_search,-fowner"
+            command = ["setpriv", f"--bounding-set={caps}", f"--inh-caps={caps}", *command]
+    if problem == "locked":
+        holder = sqlite3.connect(path, isolation_level=None)
+        holder.execute("BEGIN EXCLUSIVE")
+    before = path.read_bytes()
+    try:
+        done = subprocess.run(
+            command,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env={**os.environ, "CALFKIT_HISTORY": str(path)},
+        )
+    finally:
+        folder.chmod(0o755)
+        if holder is not None:
+            holder.execute("ROLLBACK")
+            holder.close()
+    reason = {
+        "not a database": "is not a SQLite database",
+        "read-only": "is read-only",
+        "locked": "is locked by another program (another calfkit?)",
+    }[problem]
+    assert (done.returncode, done.stderr) == (
+        0,
+        f"history: not recording this session: {path} {reason}\n",
+    )
+    assert "] Finished\n" in done.stdout  # played to the end
+    assert done.stdout.splitlines()[-1].endswith(" · steps done 1 of 1 · skipped 0 · paused 00:00")
+    assert path.read_bytes() == before
+
+
+def test_a_log_locked_for_a_moment_mid_session_costs_no_warning(tmp_path: Path) -> None:
+    import threading
+
+    path = tmp_path / "h.sqlite3"
+    timeline = make_timeline(steps=4, seconds=30)
+    warnings = Warnings()
+    sink = HistorySink("bell", False, warnings, path=path)
+    sink.handle(ev(EventKind.START, 0.0, timeline=timeline))
+    steps = step_events(timeline)
+    sink.handle(steps[0])
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN EXCLUSIVE")
+    sink.handle(steps[1])  # cannot be written now; skipped without a word
+    sink.handle(steps[2])
+    assert warnings.lines == []
+    assert not sink.off
+    # The end waits a little for the other calfkit to let go.
+    release = threading.Timer(0.4, lambda: holder.execute("ROLLBACK"))
+    release.start()
+    sink.handle(steps[3])
+    sink.handle(ev(EventKind.FINISH, 120.0, step=4))
+    release.join()
+    holder.close()
+    sink.close()
+    assert warnings.lines == []
+    (row,) = rows(path)
+    assert (row["ended"], row["end_step"], row["played_seconds"]) == ("finished", 4, 120.0)
+
+
+def test_a_log_locked_through_the_end_leaves_the_row_interrupted_with_one_warning(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "h.sqlite3"
+    timeline = make_timeline(steps=2, seconds=30)
+    warnings = Warnings()
+    sink = HistorySink("bell", False, warnings, path=path)
+    sink.handle(ev(EventKind.START, 0.0, timeline=timeline))
+    for event in step_events(timeline):
+        sink.handle(event)
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        began = time_module.monotonic()
+        sink.handle(ev(EventKind.FINISH, 60.0, step=2))
+        waited = time_module.monotonic() - began
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    sink.close()
+    assert warnings.lines == [
+        f"history: stopped recording this session: {path} is locked by another program"
+        " (another calfkit?)"
+    ]
+    assert 1.0 <= waited < 3.0
+    (row,) = rows(path)
+    assert (row["ended"], row["end_step"]) == ("interrupted", 2)

@@ -1,0 +1,377 @@
+"""Routine lookup: the user folder, then CALFKIT_PATH, then the built-ins; paths; listing."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+import calfkit
+from calfkit import library
+from calfkit.errors import RoutineError, RoutineNotFound
+from calfkit.library import Source
+
+ROUTINE = """\
+calfkit: 1
+title: {title}
+tags: [{tag}]
+steps:
+  - prepare: Get ready.
+    duration: 5s
+  - repeat: 2
+    rest_between: 3s
+    steps:
+      - do: Rise.
+        duration: 4s
+      - count: 10
+"""
+BUILTINS = sorted(path.stem for path in library.builtin_routines_dir().glob("*.yaml"))
+
+
+def write(folder: Path, name: str, title: str = "A routine", tag: str = "test") -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text(ROUTINE.format(title=title, tag=tag), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty calfkit config folder, no CALFKIT_PATH and a private cache."""
+    monkeypatch.setenv("CALFKIT_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("CALFKIT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("CALFKIT_PATH", raising=False)
+    return tmp_path
+
+
+def test_user_routines_folder_is_inside_the_config_dir_override(home: Path) -> None:
+    assert library.user_routines_dir() == home / "config" / "routines"
+
+
+def test_user_routines_folder_defaults_to_the_platform_config_dir(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import platformdirs
+
+    monkeypatch.delenv("CALFKIT_CONFIG_DIR", raising=False)
+    expected = Path(platformdirs.user_config_dir("calfkit", appauthor=False)) / "routines"
+    assert library.user_routines_dir() == expected
+
+
+def test_builtin_routines_are_the_checkouts_routines_wherever_calfkit_is_installed() -> None:
+    repository = Path(__file__).resolve().parent.parent.parent
+    found = library.builtin_routines_dir()
+    written = sorted((repository / "routines").glob("*.yaml"))
+    assert [path.name for path in sorted(found.glob("*.yaml"))] == [p.name for p in written]
+    assert all((found / path.name).read_bytes() == path.read_bytes() for path in written)
+    package = Path(calfkit.__file__).resolve().parent
+    if package == repository / "src" / "calfkit":  # an editable install: no copy is made
+        assert found == repository / "routines"
+    else:  # a wheel: the routines are package data
+        assert found == package / "routines"
+    assert "calf-release" in BUILTINS
+
+
+def test_search_path_is_user_then_calfkit_path_in_order_then_builtin(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, second = home / "first", home / "second"
+    monkeypatch.setenv("CALFKIT_PATH", os.pathsep.join([str(first), "", str(second)]))
+    assert library.search_path() == (
+        library.Place(Source.USER, home / "config" / "routines"),
+        library.Place(Source.PATH, first),
+        library.Place(Source.PATH, second),
+        library.Place(Source.BUILTIN, library.builtin_routines_dir()),
+    )
+
+
+def test_a_folder_named_twice_is_searched_once(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    user = home / "config" / "routines"
+    monkeypatch.setenv("CALFKIT_PATH", os.pathsep.join([str(user), str(home / "x")]))
+    assert [place.source for place in library.search_path()] == [
+        Source.USER,
+        Source.PATH,
+        Source.BUILTIN,
+    ]
+
+
+def test_a_name_finds_the_builtin_routine(home: Path) -> None:
+    assert library.find("calf-release") == library.builtin_routines_dir() / "calf-release.yaml"
+
+
+def test_a_user_routine_shadows_the_builtin_of_the_same_name(home: Path) -> None:
+    mine = write(home / "config" / "routines", "calf-release.yaml")
+    assert library.find("calf-release") == mine
+
+
+def test_calfkit_path_comes_before_builtins_and_after_the_user_folder(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shared = write(home / "shared", "calf-release.yaml")
+    monkeypatch.setenv("CALFKIT_PATH", str(home / "shared"))
+    assert library.find("calf-release") == shared
+    mine = write(home / "config" / "routines", "calf-release.yaml")
+    assert library.find("calf-release") == mine
+
+
+def test_the_first_calfkit_path_folder_wins(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    one = write(home / "one", "stretch.yaml")
+    write(home / "two", "stretch.yaml")
+    monkeypatch.setenv("CALFKIT_PATH", os.pathsep.join([str(home / "one"), str(home / "two")]))
+    assert library.find("stretch") == one
+
+
+def test_yml_files_are_found_and_yaml_wins_in_the_same_folder(home: Path) -> None:
+    folder = home / "config" / "routines"
+    yml = write(folder, "legs.yml")
+    assert library.find("legs") == yml
+    yaml = write(folder, "legs.yaml")
+    assert library.find("legs") == yaml
+
+
+def test_an_unknown_name_says_where_it_looked_and_suggests_a_close_one(home: Path) -> None:
+    with pytest.raises(RoutineNotFound) as caught:
+        library.find("calf-relase")
+    message = str(caught.value)
+    assert message.startswith("no routine named 'calf-relase' (did you mean 'calf-release'?)")
+    assert str(home / "config" / "routines") in message
+    assert str(library.builtin_routines_dir()) in message
+
+
+def test_a_path_is_read_as_a_path(home: Path) -> None:
+    path = write(home / "elsewhere", "mine.yaml")
+    assert library.find(str(path)) == path
+
+
+def test_a_relative_path_is_relative_to_the_folder_given(home: Path) -> None:
+    path = write(home / "lib", "part.yaml")
+    (home / "other").mkdir()
+    assert library.find("part.yaml", relative_to=home / "lib") == path
+    up = library.find("../lib/part.yaml", relative_to=home / "other")
+    assert up.resolve() == path.resolve()
+
+
+def test_a_relative_path_given_an_including_file_is_relative_to_its_folder(home: Path) -> None:
+    including = write(home / "lib", "main.yaml")
+    part = write(home / "lib", "part.yaml")
+    assert library.find("part.yaml", relative_to=including) == part
+
+
+def test_a_relative_path_without_a_base_is_relative_to_the_working_dir(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(home, "here.yaml")
+    monkeypatch.chdir(home)
+    assert library.find("here.yaml") == Path("here.yaml")
+
+
+def test_a_missing_path_is_not_found(home: Path) -> None:
+    with pytest.raises(RoutineNotFound, match=r"^nothing\.yaml: no such file$"):
+        library.find("nothing.yaml", relative_to=home)
+
+
+def test_a_folder_is_not_a_routine(home: Path) -> None:
+    (home / "dir.yaml").mkdir()
+    with pytest.raises(RoutineNotFound, match="is a folder"):
+        library.find(str(home / "dir.yaml"))
+
+
+@pytest.mark.parametrize(
+    ("ref", "expected"),
+    [
+        ("calf-release", True),
+        ("a", True),
+        ("0-day", True),
+        ("Calf", False),
+        ("-calf", False),
+        ("calf_release", False),
+        ("calf.yaml", False),
+        ("./calf", False),
+        ("a" * 64, True),
+        ("a" * 65, False),
+        ("", False),
+    ],
+)
+def test_what_counts_as_a_name(ref: str, expected: bool) -> None:
+    assert library.is_name(ref) is expected
+
+
+def test_names_lists_every_findable_name_once(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(home / "config" / "routines", "calf-release.yaml")
+    write(home / "config" / "routines", "zz-mine.yml")
+    write(home / "config" / "routines", "Not A Name.yaml")
+    (home / "config" / "routines" / "notes.txt").write_text("not a routine")
+    write(home / "shared", "shared-one.yaml")
+    monkeypatch.setenv("CALFKIT_PATH", str(home / "shared"))
+    assert library.names() == sorted([*BUILTINS, "shared-one", "zz-mine"])
+
+
+def test_available_summarises_every_routine_with_its_source(home: Path) -> None:
+    mine = write(home / "config" / "routines", "my-legs.yaml", title="My legs", tag="legs")
+    found = {entry.name: entry for entry in library.available()}
+    assert sorted(found) == sorted([*BUILTINS, "my-legs"])
+    assert found["my-legs"] == library.Found(
+        name="my-legs",
+        source=Source.USER,
+        path=mine,
+        title="My legs",
+        total_seconds=5 + 2 * (4 + 10) + 3,
+        step_count=1 + 2 * 2 + 1,
+        tags=("legs",),
+    )
+    assert found["calf-release"].source is Source.BUILTIN
+    assert found["calf-release"].shadows == ()
+
+
+def test_available_marks_a_shadowing_routine_with_what_it_hides(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    mine = write(home / "config" / "routines", "calf-release.yaml", title="Mine")
+    shared = write(home / "shared", "calf-release.yaml", title="Shared")
+    monkeypatch.setenv("CALFKIT_PATH", str(home / "shared"))
+    entry = next(e for e in library.available() if e.name == "calf-release")
+    assert (entry.source, entry.path, entry.title) == (Source.USER, mine, "Mine")
+    assert entry.shadows == (
+        library.Shadowed(Source.PATH, shared),
+        library.Shadowed(Source.BUILTIN, library.builtin_routines_dir() / "calf-release.yaml"),
+    )
+
+
+def test_an_invalid_routine_is_listed_with_its_first_problem(home: Path) -> None:
+    folder = home / "config" / "routines"
+    folder.mkdir(parents=True)
+    (folder / "broken.yaml").write_text("title: Broken\nsteps:\n  - rest: 5s\nstepz: []\n")
+    entry = next(e for e in library.available() if e.name == "broken")
+    assert entry.ok is False
+    assert entry.title is None and entry.total_seconds is None
+    assert entry.error is not None and entry.error.startswith("line 4: ")
+    assert "stepz" in entry.error and "more)" not in entry.error
+
+
+def test_a_problem_in_an_included_file_is_listed_with_that_files_name(home: Path) -> None:
+    folder = home / "config" / "routines"
+    folder.mkdir(parents=True)
+    (folder / "outer.yaml").write_text("title: Outer\nsteps:\n  - routine: parts/inner.yaml\n")
+    (folder / "parts").mkdir()
+    inner = folder / "parts" / "inner.yaml"
+    inner.write_text("title: Inner\nsteps:\n  - rest: 5s\n  - rest: 0\n")
+    entry = next(e for e in library.available() if e.name == "outer")
+    assert entry.error == (
+        f"{inner} line 4: rest step: 'rest' must be more than 0 seconds; found 0"
+    )
+
+
+def test_the_summary_cache_sees_an_edit(home: Path) -> None:
+    path = write(home / "config" / "routines", "mine.yaml", title="Before")
+    assert next(e for e in library.available() if e.name == "mine").title == "Before"
+    assert (home / "cache" / "summaries.json").is_file()
+    path.write_text(path.read_text().replace("Before", "After!"))
+    assert next(e for e in library.available() if e.name == "mine").title == "After!"
+
+
+def test_the_summary_cache_sees_an_edit_to_an_included_routine(home: Path) -> None:
+    folder = home / "config" / "routines"
+    part = write(folder, "part.yaml")
+    (folder / "whole.yaml").write_text(
+        "title: Whole\nsteps:\n  - routine: part\n  - rest: 10s\n", encoding="utf-8"
+    )
+    before = next(e for e in library.available() if e.name == "whole").total_seconds
+    assert before == 5 + 2 * (4 + 10) + 3 + 10
+    part.write_text(part.read_text().replace("duration: 5s", "duration: 50s"))
+    after = next(e for e in library.available() if e.name == "whole").total_seconds
+    assert after == before + 45
+
+
+def test_the_summary_cache_sees_a_new_file_that_changes_what_a_name_finds(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = home / "config" / "routines"
+    write(home / "shared", "part.yaml")
+    monkeypatch.setenv("CALFKIT_PATH", str(home / "shared"))
+    folder.mkdir(parents=True)
+    (folder / "whole.yaml").write_text("title: Whole\nsteps:\n  - routine: part\n")
+    assert next(e for e in library.available() if e.name == "whole").total_seconds == 36
+    (folder / "part.yaml").write_text("title: Part\nsteps:\n  - rest: 7s\n")
+    assert next(e for e in library.available() if e.name == "whole").total_seconds == 7
+
+
+def test_a_damaged_cache_is_ignored(home: Path) -> None:
+    (home / "cache").mkdir()
+    (home / "cache" / "summaries.json").write_text("{not json")
+    assert {e.name for e in library.available()} == set(BUILTINS)
+
+
+def test_load_ref_loads_a_builtin_by_name(home: Path) -> None:
+    routine = library.load_ref("calf-release")
+    assert routine.name == "calf-release"
+    assert routine.title == "Calf Release at the Wall"
+
+
+def test_load_ref_reports_a_bad_file_with_positions(home: Path) -> None:
+    path = home / "bad.yaml"
+    path.write_text("title: Bad\nsteps:\n  - rest: 0\n")
+    with pytest.raises(RoutineError) as caught:
+        library.load_ref(str(path))
+    assert caught.value.problems[0].position.line == 3
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [
+        (0.5, "0.5s"),
+        (1.5, "1.5s"),
+        (10, "10s"),
+        (59, "59s"),
+        (60, "1m"),
+        (90, "1m 30s"),
+        (3599, "59m 59s"),
+        (3600, "1h"),
+        (3900, "1h 5m"),
+    ],
+)
+def test_format_seconds(seconds: float, text: str) -> None:
+    assert library.format_seconds(seconds) == text
+
+
+def test_the_summary_cache_sees_an_edit_to_a_routine_included_by_relative_path(
+    home: Path,
+) -> None:
+    folder = home / "config" / "routines"
+    part = write(home / "parts", "part.yaml")
+    folder.mkdir(parents=True)
+    (folder / "whole.yaml").write_text("title: Whole\nsteps:\n  - routine: ../../parts/part.yaml\n")
+    assert next(e for e in library.available() if e.name == "whole").total_seconds == 36
+    part.write_text(part.read_text().replace("duration: 5s", "duration: 6s"))
+    assert next(e for e in library.available() if e.name == "whole").total_seconds == 37
+
+
+def test_a_valid_cache_entry_is_used_without_loading_again(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = home / "config" / "routines"
+    write(folder, "part.yaml")
+    (folder / "whole.yaml").write_text("title: Whole\nsteps:\n  - routine: ./part.yaml\n")
+    first = library.available()
+
+    def no_loading(path: object) -> None:
+        raise AssertionError(f"loaded {path} although the cache was valid")
+
+    monkeypatch.setattr("calfkit.format.check.load", no_loading)
+    assert library.available() == first
+
+
+GOOD_FILES = sorted((Path(__file__).parent.parent / "routines" / "good").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", GOOD_FILES, ids=lambda p: p.stem)
+def test_step_count_is_the_number_of_timeline_segments(path: Path, home: Path) -> None:
+    from calfkit.format import measure
+    from calfkit.timeline import compile_routine
+
+    routine = library.load(path)
+    if measure.event_count(routine.steps) > 20_000:
+        # Arithmetic only: compiling a routine at the event limit is the timeline's test.
+        assert library.step_count(routine.steps) <= measure.event_count(routine.steps)
+        return
+    assert library.step_count(routine.steps) == len(compile_routine(routine).segments)
