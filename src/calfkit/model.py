@@ -21,6 +21,7 @@ DEFAULT_INHALE = 4.0
 DEFAULT_EXHALE = 6.0
 DEFAULT_REST_CUE = "Rest"
 DEFAULT_SWITCH_SECONDS = 5.0
+DEFAULT_LANGUAGE = "en"
 MAX_NESTING = 8
 MAX_TOTAL_SECONDS = 24 * 3600
 MAX_EVENTS = 100_000
@@ -117,5 +118,6 @@ class Routine:
     tags: tuple[str, ...] = ()
     equipment: tuple[str, ...] = ()
     caution: str | None = None
+    language: str = DEFAULT_LANGUAGE  # BCP 47: picks the speech voice
     path: str | None = field(default=None, compare=False)
     content_hash: str | None = field(default=None, compare=False)

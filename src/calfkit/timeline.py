@@ -7,9 +7,10 @@ Compiling is pure and total: the same routine always gives the same timeline, an
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from enum import Enum
 
+from calfkit.errors import Position
 from calfkit.model import (
     Breathe,
     Count,
@@ -71,6 +72,9 @@ class Segment:
     until_ready: bool = False
     side: Side | None = None
     where: tuple[str, ...] = ()  # e.g. ("Round 2 of 3", "Right side"), outermost first
+    # An included routine's caution, on the first segment of its part (shown, spoken there).
+    caution: str | None = None
+    position: Position | None = field(default=None, compare=False, repr=False)  # its step's
 
     @property
     def end(self) -> float:
@@ -173,13 +177,23 @@ def _expand(step: Step, ctx: _Context) -> Iterator[Segment]:
                 yield from _expand(child, inner)
     elif isinstance(step, Include):
         inner = ctx.inside(step.routine.title, step.name)
+        caution = step.routine.caution
         for child in step.routine.steps:
-            yield from _expand(child, inner)
+            for segment in _expand(child, inner):
+                if caution is not None:
+                    joined = caution if segment.caution is None else f"{caution} {segment.caution}"
+                    segment = replace(segment, caution=joined)
+                    caution = None
+                yield segment
     else:
         yield _leaf(step, ctx)
 
 
 def _leaf(step: Prepare | Do | Hold | Count | Breathe | Rest, ctx: _Context) -> Segment:
+    return replace(_leaf_segment(step, ctx), position=step.position)
+
+
+def _leaf_segment(step: Prepare | Do | Hold | Count | Breathe | Rest, ctx: _Context) -> Segment:
     note = ctx.fill(step.note) if step.note is not None else None
     name = step.name or ctx.name
     if isinstance(step, Prepare | Do):

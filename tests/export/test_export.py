@@ -12,11 +12,12 @@ import pytest
 from click.testing import CliRunner
 
 from calfkit.cli import cli
-from calfkit.export.render import place_sounds, session_events
+from calfkit.export.render import place_sounds, session_events, speech_track
 from calfkit.export.wav import write_track
 from calfkit.library import load
+from calfkit.player.events import EventKind
 from calfkit.sound.cues import SoundCues
-from calfkit.sound.speech import END_PHRASE, espeak_samples
+from calfkit.sound.plan import END_PHRASE, PhraseKind
 from calfkit.sound.tones import SAMPLE_RATE, Sound, render
 from calfkit.testing.card import bursts, identify
 from calfkit.timeline import compile_routine
@@ -100,82 +101,124 @@ def test_an_unwritable_path_is_a_clear_error_and_exit_1(tmp_path: Path) -> None:
     )
 
 
-def fake_speak(text: str, rate: int) -> array[int]:
-    """A phrase lasting 0.1 s per character, at a pitch no beep uses."""
-    return array("h", [3000, -3000] * round(0.05 * len(text) * rate))
+class FakeVoice:
+    """A phrase lasting 0.1 s per character, at a pitch no beep uses (the voices' interface)."""
+
+    name = "fake"
+
+    def __init__(self, amplitude: int = 3000) -> None:
+        self.amplitude = amplitude
+
+    def render(self, text: str, wpm: int) -> tuple[array[int], int]:
+        rate = 22050
+        pair = [self.amplitude, -self.amplitude]
+        return array("h", pair * round(0.05 * len(text) * rate * 170 / wpm)), rate
 
 
-def test_exported_speech_follows_the_live_rules_one_phrase_at_a_time() -> None:
-    events = session_events(compile_routine(load(ROUTINES / "spoken-counts.yaml")))
-    placed = place_sounds(events, speak=fake_speak)
+def test_exported_speech_follows_the_plan_one_phrase_at_a_time() -> None:
+    timeline = compile_routine(load(ROUTINES / "spoken-counts.yaml"))
+    track = speech_track(timeline, FakeVoice())
+    events = session_events(timeline, lead_in=track.lead_in)
+    placed = place_sounds(events, speech=track)
     phrases = [p for p in placed if p.what.startswith("speech: ")]
     for before, after in itertools.pairwise(phrases):
         assert after.at >= before.end
-    at = {p.what.removeprefix("speech: "): p.at / SAMPLE_RATE for p in phrases}
-    # Each cue waits for its chime (0.23 s, then 0.05 s). "Sit tall. Next: Slow heel raises."
-    # (33 chars, 3.3 s) runs from 3.28 s to 6.58 s; step 2's cue waits for it and follows at
-    # once, to 10.28 s; counts 2 and 3 (8 s, 10 s) fall while that is said and are beeped;
-    # count 4 (12 s) finds speech free. The closing phrase follows the end chime (0.72 s).
-    assert at == {
-        "Sit tall. Next: Slow heel raises.": pytest.approx(3.28),
-        "Slow heel raises. Next: Quick pulses.": pytest.approx(6.58),
-        "4": 12.0,
-        "Quick pulses.": pytest.approx(14.28),
-        END_PHRASE: pytest.approx(18.77),
-    }
-    beeps = [(p.at / SAMPLE_RATE, p.what) for p in placed if p.what in ("count", "last_count")]
-    # The 2 s counts: 2 and 3 beeped; then the 1 s counts, all beeped (too close to say).
-    assert beeps == [
-        (8.0, "count"),
-        (10.0, "count"),
-        (15.0, "count"),
-        (16.0, "count"),
-        (17.0, "last_count"),
-    ]
+    # Every step's cue is there, whole, no later than 0.5 s after its step began.
+    steps = {e.step: e.scheduled for e in events if e.kind is EventKind.STEP}
+    cues = [s for s in track.spoken if s.phrase.kind is PhraseKind.CUE]
+    assert [s.phrase.step for s in cues] == sorted(steps)
+    for spoken in cues:
+        assert spoken.at <= steps[spoken.phrase.step] + 0.5 + 1e-9
+    # A count the plan could not say is beeped; one it says is not.
+    said = track.counts()
+    beeped = {round(p.at / SAMPLE_RATE, 3) for p in placed if p.what in ("count", "last_count")}
+    for event in events:
+        if event.kind is EventKind.COUNT and (event.step, event.number) in said:
+            assert round(event.scheduled, 3) not in beeped
     # No phrase begins while a chime is sounding.
     chimes = [p for p in placed if p.what in ("step", "end")]
     for phrase in phrases:
         assert not any(c.at <= phrase.at < c.end for c in chimes), phrase.what
+    # The speak events say exactly where each phrase is.
+    for event, phrase in zip(track.events(), phrases, strict=True):
+        assert round(event.scheduled * SAMPLE_RATE) == phrase.at
+        assert event.text == phrase.what.removeprefix("speech: ")
 
 
-def test_speech_that_cannot_be_rendered_leaves_the_beeps_and_counts_beeped() -> None:
-    events = session_events(compile_routine(load(ROUTINES / "spoken-counts.yaml")))
-    placed = place_sounds(events, speak=lambda text, rate: None)
-    assert [(p.at, p.what) for p in placed] == [(p.at, p.what) for p in place_sounds(events)]
+def builtin(name: str) -> Path:
+    from calfkit.library.lookup import builtin_routines_dir
+
+    return builtin_routines_dir() / f"{name}.yaml"
+
+
+BUILTINS = sorted(p.stem for p in (Path(__file__).parents[2] / "routines").glob("*.yaml"))
 
 
 @pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng not installed")
-def test_export_with_voice_puts_real_espeak_ng_speech_between_the_beeps(tmp_path: Path) -> None:
+@pytest.mark.parametrize("name", BUILTINS)
+def test_every_cue_of_a_builtin_is_heard_whole_with_real_espeak_ng(name: str) -> None:
+    from calfkit.export.wav import export_wav
+
+    timeline = compile_routine(load(builtin(name)))
+    exported = export_wav(timeline, "/dev/null", voice=True, warn=pytest.fail)
+    events = list(exported.events)
+    speak = [e for e in events if e.kind is EventKind.SPEAK]
+    steps = {e.step: e.scheduled for e in events if e.kind in (EventKind.STEP, EventKind.SWITCH)}
+    # The caution comes first, during the lead-in.
+    if timeline.routine.caution:
+        assert speak[0].step == 0 and speak[0].text.startswith("Caution: ")
+        assert speak[0].actual + (speak[0].seconds or 0) < min(steps.values())
+    # No phrase overlaps another.
+    for before, after in itertools.pairwise(speak):
+        assert after.actual >= before.actual + (before.seconds or 0) - 1e-6, after.text
+    # Every step's cue is said once, whole (nothing cuts it offline), starting no later
+    # than 0.5 s after its step began.
+    texts = {s.index: " ".join(s.text.split()) for s in timeline.segments}
+    for step, began in steps.items():
+        (cue,) = [e for e in speak if e.step == step and (e.text or "").startswith(texts[step])]
+        assert not cue.cut
+        assert cue.actual <= began + 0.5 + 1e-6, (step, cue.actual - began)
+
+
+@pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng not installed")
+def test_export_with_voice_holds_each_phrase_at_exactly_its_event_time(tmp_path: Path) -> None:
+    from calfkit.export.wav import export_wav
+
     out = tmp_path / "voice.wav"
     result = export(str(ROUTINES / "short-voice.yaml"), "--wav", str(out), "--voice")
     assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
-    assert result.output.endswith("6 sounds, 4 spoken phrases)\n")  # type: ignore[attr-defined]
+    assert result.output.endswith("6 sounds, 5 spoken phrases)\n")  # type: ignore[attr-defined]
     samples, _ = read(out)
-    events = session_events(compile_routine(load(ROUTINES / "short-voice.yaml")))
-    placed = place_sounds(events, speak=espeak_samples)
-    phrases = [p for p in placed if p.what.startswith("speech: ")]
-    assert [p.what for p in phrases] == [
-        "speech: Sit tall. Next: Raise your heels.",
-        "speech: Raise your heels.",
-        "speech: 2",
-        f"speech: {END_PHRASE}",
-    ]
-    # Where a phrase overlaps no beep, the file holds exactly it, from its scheduled sample on.
-    alone = [
-        p for p in phrases if not any(q is not p and q.at < p.end and p.at < q.end for q in placed)
-    ]
-    assert len(alone) >= 2
-    for phrase in alone:
-        assert samples[phrase.at : phrase.end] == phrase.samples
+    timeline = compile_routine(load(ROUTINES / "short-voice.yaml"))
+    exported = export_wav(timeline, tmp_path / "again.wav", voice=True, warn=pytest.fail)
+    speak = [e for e in exported.events if e.kind is EventKind.SPEAK]
+    assert [e.text for e in speak] == [
+        "Sit tall.", "Raise your heels.", "Last step.", "2", END_PHRASE
+    ]  # fmt: skip
+    espeak = shutil.which("espeak-ng")
+    assert espeak is not None
+    from calfkit.sound.plan import PhraseBook
+    from calfkit.sound.speech import EspeakVoice
+
+    book = PhraseBook(EspeakVoice(espeak))
+    beeps = [p for p in place_sounds(session_events(timeline)) if p.what != "lead_in"]
+    alone = 0
+    for event in speak:
+        assert event.text is not None
+        phrase = book.samples(event.text)
+        at = round(event.scheduled * SAMPLE_RATE)
+        if any(b.at < at + len(phrase) and at < b.end for b in beeps):
+            continue  # mixed with a beep there
+        assert samples[at : at + len(phrase)] == phrase
+        alone += 1
+    assert alone >= 3
 
 
 def test_speech_and_a_beep_overlapping_are_mixed_without_clipping(tmp_path: Path) -> None:
     # Loud speech (as espeak-ng's is: peaks near full scale) under the count beeps.
-    def loud_speak(text: str, rate: int) -> array[int]:
-        return array("h", [30000, -30000] * round(0.05 * len(text) * rate))
-
-    events = session_events(compile_routine(load(ROUTINES / "spoken-counts.yaml")))
-    placed = place_sounds(events, speak=loud_speak)
+    timeline = compile_routine(load(ROUTINES / "spoken-counts.yaml"))
+    track = speech_track(timeline, FakeVoice(amplitude=30000))
+    placed = place_sounds(session_events(timeline, lead_in=track.lead_in), speech=track)
     overlapping = [
         p for p in placed if p.what == "count" and any(q.at < p.at < q.end for q in placed)
     ]

@@ -7,8 +7,8 @@ chunks, so even a long routine needs little memory.
 from __future__ import annotations
 
 import contextlib
+import math
 import os
-import shutil
 import sys
 import wave
 from array import array
@@ -16,8 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from calfkit.errors import ExportError
-from calfkit.export.render import Placed, Progress, Speak, place_sounds, session_events
-from calfkit.sound.speech import espeak_samples
+from calfkit.export.render import Placed, Progress, SpeechTrack, place_sounds, session_events
+from calfkit.player.events import Event
 from calfkit.sound.tones import SAMPLE_RATE, limit
 from calfkit.timeline import Timeline
 
@@ -88,6 +88,7 @@ class Exported:
     seconds: float
     sounds: int
     phrases: int
+    events: tuple[Event, ...] = ()  # the session's events and its ``speak`` events, in time order
 
 
 def export_wav(
@@ -98,6 +99,8 @@ def export_wav(
     warn: Callable[[str], None],
     progress: Callable[[str, int, int], None] | None = None,
     rate: int = SAMPLE_RATE,
+    lead_in: float = 3.0,
+    wpm: int | None = None,
 ) -> Exported:
     """Render ``timeline``'s session to ``path``; ``progress(stage, done, total)``."""
     # Fail on an unwritable path before any rendering.
@@ -106,20 +109,16 @@ def export_wav(
             pass
     except OSError as error:
         raise ExportError(f"cannot write {os.fspath(path)}: {error.strerror or error}") from None
-    speak: Speak | None = None
+    speech: SpeechTrack | None = None
     if voice:
-        if shutil.which("espeak-ng") is None:
-            warn(
-                "voice: espeak-ng was not found, so the file has beeps only; install espeak-ng "
-                "(e.g. `sudo apt install espeak-ng`) for spoken cues"
-            )
-        else:
-            speak = espeak_samples
-    events = session_events(timeline)
+        speech = _speech(timeline, warn, lead_in=lead_in, wpm=wpm)
+    events = session_events(timeline, lead_in=speech.lead_in if speech else lead_in)
+    beeps = math.ceil(lead_in) if speech is not None and timeline.routine.caution else None
     placed = place_sounds(
         events,
         rate=rate,
-        speak=speak,
+        speech=speech,
+        lead_in_beeps=beeps,
         progress=(lambda d, t: progress("sounds", d, t)) if progress else None,
     )
     finish = events[-1].scheduled if events else 0.0
@@ -132,4 +131,27 @@ def export_wav(
         progress=(lambda d, t: progress("mixing", d, t)) if progress else None,
     )
     phrases = sum(1 for p in placed if p.what.startswith("speech: "))
-    return Exported(seconds=length / rate, sounds=len(placed) - phrases, phrases=phrases)
+    told = sorted([*events, *(speech.events() if speech else [])], key=lambda e: e.scheduled)
+    return Exported(
+        seconds=length / rate, sounds=len(placed) - phrases, phrases=phrases, events=tuple(told)
+    )
+
+
+def _speech(
+    timeline: Timeline, warn: Callable[[str], None], *, lead_in: float, wpm: int | None
+) -> SpeechTrack | None:
+    from calfkit.export.render import speech_track
+    from calfkit.sound.speech import DEFAULT_RATE_WPM, find_voice
+
+    voice = find_voice(timeline.routine.language)
+    if voice is None:
+        warn(
+            "voice: no speech engine was found, so the file has beeps only; install espeak-ng "
+            "(e.g. `sudo apt install espeak-ng`) for spoken cues"
+        )
+        return None
+    try:
+        return speech_track(timeline, voice, lead_in=lead_in, wpm=wpm or DEFAULT_RATE_WPM)
+    except OSError as error:
+        warn(f"voice: {error}; the file has beeps only")
+        return None

@@ -34,6 +34,7 @@ from calfkit.format.source import (
     resolve_plain,
 )
 from calfkit.model import (
+    DEFAULT_LANGUAGE,
     DEFAULT_PREPARE_SECONDS,
     MAX_EVENTS,
     MAX_NESTING,
@@ -213,6 +214,7 @@ class _RoutineBuilder:
             tags=tuple(values.get("tags", ())),
             equipment=tuple(values.get("equipment", ())),
             caution=values.get("caution"),
+            language=values.get("language", DEFAULT_LANGUAGE),
             path=self.path,
             content_hash=_sha256(data),
         )
@@ -310,6 +312,12 @@ class _RoutineBuilder:
             return self.text(kind, node, label, in_sides=in_sides)
         if isinstance(kind, spec.Slug):
             return self.slug(kind, node, label)
+        if isinstance(kind, spec.Language):
+            if not isinstance(node, ScalarNode) or not isinstance(node.value, str):
+                return self.wrong(node, label, kind.expected)
+            if not spec.LANGUAGE_RE.match(node.value):
+                return self.wrong(node, label, kind.expected)
+            return node.value
         if isinstance(kind, spec.Duration):
             return self.duration(kind, node, label)
         if isinstance(kind, spec.WholeNumber):

@@ -104,6 +104,8 @@ def _type_schema(kind: spec.ValueType, in_sides: bool) -> dict[str, Any]:
         if kind.max_length is not None:
             slug["maxLength"] = kind.max_length
         return slug
+    if isinstance(kind, spec.Language):
+        return {"type": "string", "pattern": spec.LANGUAGE_PATTERN}
     if isinstance(kind, spec.Duration):
         # Inline rather than a $ref, so the key's description stays beside it for hover help.
         choices: list[dict[str, Any]] = [

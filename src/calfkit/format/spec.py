@@ -15,6 +15,7 @@ from calfkit.model import (
     DEFAULT_COUNTDOWN,
     DEFAULT_EXHALE,
     DEFAULT_INHALE,
+    DEFAULT_LANGUAGE,
     DEFAULT_PREPARE_SECONDS,
     DEFAULT_REST_CUE,
     DEFAULT_SWITCH_SECONDS,
@@ -81,6 +82,19 @@ class Slug:
             "a slug: lowercase letters, digits and dashes, starting with a letter or digit"
             f"{limit} (like calf-release)"
         )
+
+
+LANGUAGE_PATTERN = r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$"
+LANGUAGE_RE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*\Z")
+
+
+@dataclass(frozen=True)
+class Language:
+    """A BCP 47 language tag: a 2- or 3-letter language, then optional subtags."""
+
+    @property
+    def expected(self) -> str:
+        return "a BCP 47 language tag like en, en-GB or de"
 
 
 @dataclass(frozen=True)
@@ -153,7 +167,18 @@ class RoutineRef:
         return "a routine name like calf-release, or a path ending .yaml or .yml"
 
 
-ValueType = Text | Slug | Duration | WholeNumber | Version | ListOf | SideList | Steps | RoutineRef
+ValueType = (
+    Text
+    | Slug
+    | Language
+    | Duration
+    | WholeNumber
+    | Version
+    | ListOf
+    | SideList
+    | Steps
+    | RoutineRef
+)
 
 
 @dataclass(frozen=True)
@@ -197,7 +222,18 @@ TOP_KEYS: tuple[Key, ...] = (
     Key("description", Text(), "What the routine is for and what it does."),
     Key("tags", ListOf(Slug()), "Slugs to find the routine by (calfkit list --tag TAG)."),
     Key("equipment", ListOf(Text()), "What you need, like a wall, a rolled mat or a foam roller."),
-    Key("caution", Text(), "A safety note shown before the first step."),
+    Key(
+        "caution",
+        Text(),
+        "A safety note, shown and spoken before the first step; an included routine's "
+        "caution is shown and spoken when its part begins.",
+    ),
+    Key(
+        "language",
+        Language(),
+        "The language of the cues, as a BCP 47 tag (en, en-GB, de): it picks the speech voice.",
+        default=DEFAULT_LANGUAGE,
+    ),
     Key(
         "steps",
         Steps(),

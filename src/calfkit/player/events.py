@@ -71,6 +71,10 @@ class EventKind(str, Enum):
     UNMUTE = "unmute"
     FINISH = "finish"  # played to the end
     STOP = "stop"  # stopped early (``q``, Ctrl-C, SIGTERM); ``text`` says why
+    # A phrase was spoken (told once it has ended or been cut): ``text``, ``step`` (0 for the
+    # caution), ``seconds`` (its spoken length), ``cut``; ``actual`` is when it began.
+    SPEAK = "speak"
+    WARNING = "warning"  # something stopped working (e.g. voice); ``text`` says what, in one line
 
 
 @dataclass(frozen=True)
@@ -90,6 +94,8 @@ class Event:
     ends_at: float | None = None
     timeline: Timeline | None = None  # set on START
     outcome: Outcome | None = None  # set on FINISH and STOP: what the session came to
+    seconds: float | None = None  # SPEAK: the phrase's spoken length
+    cut: bool = False  # SPEAK: a key cut it short
 
     def to_json(self) -> dict[str, object]:
         """The event-log object (cli.md): always event, step, scheduled, actual, wall."""
@@ -106,6 +112,10 @@ class Event:
             value = getattr(self, key)
             if value is not None:
                 out[key] = value
+        if self.seconds is not None:
+            out["seconds"] = round(self.seconds, 6)
+        if self.cut:
+            out["cut"] = True
         return out
 
 

@@ -175,6 +175,12 @@ class LiveView:
     def handle(self, event: Event) -> None:
         if self._closed:
             return
+        if event.kind is EventKind.WARNING:
+            if event.text:
+                self.notice(event.text)
+            return
+        if event.kind is EventKind.SPEAK:
+            return  # heard, not seen
         self._update(event)
         if event.kind in (EventKind.FINISH, EventKind.STOP):
             self.close()
@@ -390,11 +396,15 @@ class LiveView:
             if where:
                 parts.append(Text(where, justify="center"))
             parts.append(Text(self._next_text(), style="dim"))
+            # Without a lead-in the caution would never be seen: keep it for the first step;
+            # an included routine's caution shows while its part's first step plays.
+            shown = segment.caution if segment is not None else None
             if self.caution and self._steps_entered == 1:
-                # Without a lead-in the caution would never be seen: keep it for the first step.
+                shown = self.caution if shown is None else f"{self.caution} {shown}"
+            if shown:
                 caution = Text()
                 caution.append(" Caution ", style="bold reverse yellow")
-                caution.append(" " + self.caution)
+                caution.append(" " + shown)
                 parts.append(caution)
         parts.append(self._render_progress())
         for notice in self.notices[-2:]:

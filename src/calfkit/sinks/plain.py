@@ -121,6 +121,8 @@ class PlainSink:
         waits = segment.until_ready and event.step_ends_at is None
         length = "until ready" if waits else span(segment.duration)
         lines = [f"{head}{clean(segment.text)} ({length})"]
+        if segment.caution:
+            lines.append(f"Caution: {clean(segment.caution)}")
         if segment.note:
             lines.append(f"Note: {clean(segment.note)}")
         return lines
