@@ -230,3 +230,35 @@ def test_history_records_no_voice_when_no_speech_engine_could_speak(
     with History(os.environ["CALFKIT_HISTORY"]) as history:
         (session,) = history.sessions(limit=5)
     assert session.voice is False
+
+
+def test_a_warning_from_before_the_view_starts_is_shown_in_it_as_a_warning_event() -> None:
+    from calfkit.cli.play_cmd import _Relay, _Warnings
+    from calfkit.player.events import EventKind
+    from calfkit.sinks.live import LiveView
+    from calfkit.testing import RecordingSink, play_fast
+    from calfkit.timeline import compile_routine
+
+    warn = _Warnings()
+    recorder = RecordingSink()
+    relay = _Relay([recorder], warn)
+    warn.relay = relay
+    warn.view = LiveView.__new__(LiveView)  # only its presence matters: warnings go to events
+    message = "voice: spoken cues are off too: they need a sound device"
+    warn(message)  # while setting up
+    assert recorder.events == []
+    timeline = compile_routine(load_quick())
+    play_fast(timeline, sinks=[relay])
+    warnings = [e for e in recorder.events if e.kind is EventKind.WARNING]
+    assert [e.text for e in warnings] == [
+        "voice: spoken cues are off too: they need a sound device"
+    ]
+    kinds = [e.kind for e in recorder.events]
+    assert kinds.index(EventKind.WARNING) == kinds.index(EventKind.START) + 1
+    assert warn.held == [message]  # repeated on stderr once the view has gone
+
+
+def load_quick():  # type: ignore[no-untyped-def]
+    from calfkit.model import Do, Routine
+
+    return Routine(name="q", title="Q", steps=(Do(text="Go", duration=1),))

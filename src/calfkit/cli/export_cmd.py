@@ -22,9 +22,17 @@ from calfkit.cli.routine_arg import ROUTINE
     "--voice/--no-voice",
     default=False,
     show_default=True,
-    help="Speak the cues too (needs espeak-ng).",
+    help="Speak the cues too (needs a speech engine: espeak-ng, say or Windows' speech).",
 )
-def command(routine: str, wav_path: str, voice: bool) -> None:
+@click.option(
+    "--voice-rate",
+    type=click.IntRange(80, 400),
+    default=170,
+    show_default=True,
+    metavar="WPM",
+    help="How fast the voice speaks, in words a minute (80 to 400).",
+)
+def command(routine: str, wav_path: str, voice: bool, voice_rate: int) -> None:
     """Render ROUTINE's whole session (beeps, and spoken cues with --voice) to a WAV file,
     to play on a phone or speaker away from the terminal.
 
@@ -63,7 +71,9 @@ def command(routine: str, wav_path: str, voice: bool) -> None:
             def progress(stage: str, done: int, total: int) -> None:
                 bar.update(tasks[stage], completed=done, total=total)
 
-            exported = export_wav(timeline, wav_path, voice=voice, warn=warn, progress=progress)
+            exported = export_wav(
+                timeline, wav_path, voice=voice, warn=warn, progress=progress, wpm=voice_rate
+            )
     minutes, seconds = divmod(round(exported.seconds), 60)
     phrases = f", {exported.phrases} spoken phrases" if voice else ""
     click.echo(f"Wrote {wav_path} ({minutes}:{seconds:02d}, {exported.sounds} sounds{phrases})")
