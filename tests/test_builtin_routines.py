@@ -107,6 +107,28 @@ def test_builtin_shows_with_the_total_the_timeline_plays(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", EXPECTED)
+def test_builtin_show_numbers_the_steps_as_play_from_counts_and_fills_in_each_side(
+    name: str,
+) -> None:
+    routine = library.load_ref(name)
+    timeline = compile_routine(routine)
+    out = CliRunner().invoke(cli, ["show", name], env={"COLUMNS": "300"}).stdout
+    numbers = [int(m) for m in re.findall(r"^[├└]── +(\d+)\. ", out, re.MULTILINE)]
+    assert numbers == list(range(1, len(routine.steps) + 1))
+    assert sorted({s.top for s in timeline.segments}) == numbers
+    assert "{side}" not in out and "{other_side}" not in out
+    # Every cue as played is on a line of its own (a side's, where the sides differ).
+    lines = {line.split("  ", 1)[-1].split(": ", 1)[-1] for line in out.splitlines()}
+    lines |= {line.split("│", 1)[-1].strip().split(": ", 1)[-1] for line in out.splitlines()}
+    missing = {
+        s.text
+        for s in timeline.segments
+        if s.kind is not SegmentKind.SWITCH and s.text != "Rest" and s.text not in lines
+    }
+    assert missing == set()
+
+
+@pytest.mark.parametrize("name", EXPECTED)
 def test_builtin_plays_to_the_end_on_the_fake_clock(name: str) -> None:
     timeline = compile_routine(library.load_ref(name))
     played = play_fast(timeline)
