@@ -26,6 +26,9 @@ from typing import Protocol
 DEFAULT_RATE_WPM = 170
 """Words per minute for every engine: calm, but quick enough to fit between counts."""
 
+SPEECH_RATE_WPM = DEFAULT_RATE_WPM
+"""The former name of :data:`DEFAULT_RATE_WPM` (tests of the built-in routines use it)."""
+
 MIN_RATE_WPM = 80
 MAX_RATE_WPM = 400
 """The ``--voice-rate`` range every engine can speak at."""
