@@ -345,3 +345,12 @@ def test_next_previews_the_next_steps_cue_not_the_name_of_its_block() -> None:
     said = [announcer.utterance(event) for event in recorder.events]
     texts = [u.text for u in said if u is not None]
     assert texts[0] == "Rise onto the balls of your feet, slowly. Next: Lower your heels."
+
+
+@pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng not installed")
+def test_espeak_text_that_looks_like_an_option_is_spoken_not_obeyed() -> None:
+    # As an argument, "--help" made espeak-ng print its usage (no WAV at all), and "-s 80"
+    # would have set the rate. On stdin, they are words.
+    for text in ("--help", "-s 80 Roll."):
+        samples = espeak_samples(text, SAMPLE_RATE)
+        assert samples is not None and len(samples) > 0.3 * SAMPLE_RATE, text

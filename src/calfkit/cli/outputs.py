@@ -9,6 +9,7 @@ counts), and by resolved path for names that do not exist yet.
 from __future__ import annotations
 
 import os
+import stat
 
 from calfkit.errors import CalfkitError
 from calfkit.model import Include, Repeat, Routine, Sides, Step
@@ -47,12 +48,19 @@ def _same(a: str, b: str) -> bool:
 
 
 def check_output(
-    path: str, *, reading: list[tuple[str, str]], force: bool, option: str = ""
+    path: str,
+    *,
+    reading: list[tuple[str, str]],
+    force: bool,
+    option: str = "",
+    replaces: bool = True,
 ) -> None:
     """Raise :class:`OutputRefused` unless ``path`` may be written.
 
     Never a file in ``reading`` (not even with ``force``); never a folder; an existing file
-    only with ``force``.
+    only with ``force``. ``replaces``: the output is moved into place as a new file, so it
+    can never go to a device or a pipe; otherwise (a live log) those are written to as they
+    are, which overwrites nothing.
     """
     named = f"{option} {path}" if option else path
     for source, why in reading:
@@ -60,5 +68,13 @@ def check_output(
             raise OutputRefused(f"will not write over {named}: {why} (not even with --force)")
     if os.path.isdir(path):
         raise OutputRefused(f"cannot write {named}: it is a folder")
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        mode = None  # nothing there (or a dangling link, which the write would follow)
+    if mode is not None and not stat.S_ISREG(mode):
+        if replaces:
+            raise OutputRefused(f"cannot write {named}: it is not a regular file")
+        return
     if os.path.lexists(path) and not force:
         raise OutputRefused(f"{named} already exists; add --force to write over it")
