@@ -3,6 +3,7 @@ its size at most, tagged, with a chapter at each top-level step's start in the e
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import shutil
@@ -81,7 +82,7 @@ def check_chapters(mp3: Path, events: list[dict[str, Any]], routine: Path) -> li
     assert len(ordered) == len(timeline.routine.steps) == len(first_of_top)
     for chapter, (_, scheduled) in zip(ordered, sorted(first_of_top.items()), strict=True):
         assert chapter.start_time == round(scheduled * 1000)
-    for before, after in zip(ordered, ordered[1:], strict=False):
+    for before, after in itertools.pairwise(ordered):
         assert before.end_time == after.start_time
     return ordered
 
