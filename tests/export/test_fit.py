@@ -26,13 +26,13 @@ def run(*args: str) -> Any:
 def builtin_names() -> list[str]:
     result = run("list", "--json")
     assert result.exit_code == 0, result.output
-    return [entry["name"] for entry in json.loads(result.output) if entry["source"] == "built-in"]
+    return [entry["name"] for entry in json.loads(result.stdout) if entry["source"] == "built-in"]
 
 
 def show_total(routine: str) -> float:
     result = run("show", routine, "--json")
     assert result.exit_code == 0, result.output
-    return float(json.loads(result.output)["total_seconds"])
+    return float(json.loads(result.stdout)["total_seconds"])
 
 
 def garmin_steps(path: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
