@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from calfkit.cli import cli
-from calfkit.export.render import place_sounds, session_events, speech_track
+from calfkit.export.render import Speak, place_sounds, render_session, session_events, speech_track
 from calfkit.export.wav import write_track
 from calfkit.library import load
 from calfkit.player.events import EventKind
@@ -49,7 +49,8 @@ def test_export_writes_a_standard_wav_with_every_sound_at_its_scheduled_sample(
     out = tmp_path / "session.wav"
     result = export(str(SOUND_CHECK), "--wav", str(out))
     assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
-    assert result.output == f"Wrote {out} (0:21, 17 sounds)\n"  # type: ignore[attr-defined]
+    size = f"{out.stat().st_size / 1e6:.1f} MB"
+    assert result.output == f"Wrote {out} (sound track, 0:21, {size}, 17 sounds)\n"  # type: ignore[attr-defined]
     samples, params = read(out)
     assert (params.nchannels, params.sampwidth, params.framerate) == (1, 2, SAMPLE_RATE)
     # The routine's 17 s after the 3 s lead-in, then a second for the end chime to ring out.
@@ -117,7 +118,7 @@ class FakeVoice:
 
 def test_exported_speech_follows_the_plan_one_phrase_at_a_time() -> None:
     timeline = compile_routine(load(ROUTINES / "spoken-counts.yaml"))
-    track = speech_track(timeline, FakeVoice())
+    track = speech_track(timeline, Speak(FakeVoice()))
     events = session_events(timeline, lead_in=track.lead_in)
     placed = place_sounds(events, speech=track)
     phrases = [p for p in placed if p.what.startswith("speech: ")]
@@ -139,10 +140,10 @@ def test_exported_speech_follows_the_plan_one_phrase_at_a_time() -> None:
     chimes = [p for p in placed if p.what in ("step", "end")]
     for phrase in phrases:
         assert not any(c.at <= phrase.at < c.end for c in chimes), phrase.what
-    # The speak events say exactly where each phrase is.
-    for event, phrase in zip(track.events(), phrases, strict=True):
-        assert round(event.scheduled * SAMPLE_RATE) == phrase.at
-        assert event.text == phrase.what.removeprefix("speech: ")
+    # Each phrase is where the plan says it is heard.
+    for spoken, phrase in zip(track.spoken, phrases, strict=True):
+        assert round(spoken.at * SAMPLE_RATE) == phrase.at
+        assert spoken.phrase.text == phrase.text
 
 
 def builtin(name: str) -> Path:
@@ -154,62 +155,68 @@ def builtin(name: str) -> Path:
 BUILTINS = sorted(p.stem for p in (Path(__file__).parents[2] / "routines").glob("*.yaml"))
 
 
+def exported_events(routine: Path, tmp_path: Path, *args: str) -> list[dict[str, object]]:
+    import json
+
+    log = tmp_path / "events.jsonl"
+    out = tmp_path / "track.wav"
+    result = export(str(routine), str(out), "--voice", "--log-events", str(log), *args)
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    return [json.loads(line) for line in log.read_text().splitlines()]
+
+
 @pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng not installed")
 @pytest.mark.parametrize("name", BUILTINS)
-def test_every_cue_of_a_builtin_is_heard_whole_with_real_espeak_ng(name: str) -> None:
-    from calfkit.export.wav import export_wav
-
+def test_every_cue_of_a_builtin_is_heard_whole_with_real_espeak_ng(
+    name: str, tmp_path: Path
+) -> None:
     timeline = compile_routine(load(builtin(name)))
-    exported = export_wav(timeline, "/dev/null", voice=True, warn=pytest.fail)
-    events = list(exported.events)
-    speak = [e for e in events if e.kind is EventKind.SPEAK]
-    steps = {e.step: e.scheduled for e in events if e.kind in (EventKind.STEP, EventKind.SWITCH)}
-    # The caution comes first, during the lead-in.
+    events = exported_events(builtin(name), tmp_path)
+    speak = sorted((e for e in events if e["event"] == "speak"), key=lambda e: e["actual"])  # type: ignore[arg-type,return-value]
+    steps = {e["step"]: e["scheduled"] for e in events if e["event"] in ("step", "switch")}
+    # The caution comes first, said whole during the lead-in.
     if timeline.routine.caution:
-        assert speak[0].step == 0 and speak[0].text.startswith("Caution: ")
-        assert speak[0].actual + (speak[0].seconds or 0) < min(steps.values())
+        assert speak[0]["step"] == 0 and str(speak[0]["text"]).startswith("Caution: ")
+        end = float(speak[0]["actual"]) + float(speak[0]["seconds"])  # type: ignore[arg-type]
+        assert end < min(steps.values())  # type: ignore[type-var]
     # No phrase overlaps another.
     for before, after in itertools.pairwise(speak):
-        assert after.actual >= before.actual + (before.seconds or 0) - 1e-6, after.text
-    # Every step's cue is said once, whole (nothing cuts it offline), starting no later
+        ends = float(before["actual"]) + float(before["seconds"])  # type: ignore[arg-type]
+        assert float(after["actual"]) >= ends - 1e-5, after["text"]  # type: ignore[arg-type]
+    # Every step's cue is said once, whole (nothing cuts a phrase offline), starting no later
     # than 0.5 s after its step began.
     texts = {s.index: " ".join(s.text.split()) for s in timeline.segments}
     for step, began in steps.items():
-        (cue,) = [e for e in speak if e.step == step and (e.text or "").startswith(texts[step])]
-        assert not cue.cut
-        assert cue.actual <= began + 0.5 + 1e-6, (step, cue.actual - began)
+        cues = [e for e in speak if e["step"] == step and str(e["text"]).startswith(texts[step])]  # type: ignore[index]
+        assert len(cues) == 1, (step, texts[step])  # type: ignore[index]
+        assert not cues[0].get("cut")
+        assert float(cues[0]["actual"]) <= float(began) + 0.5 + 1e-5  # type: ignore[arg-type]
 
 
 @pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng not installed")
 def test_export_with_voice_holds_each_phrase_at_exactly_its_event_time(tmp_path: Path) -> None:
-    from calfkit.export.wav import export_wav
-
-    out = tmp_path / "voice.wav"
-    result = export(str(ROUTINES / "short-voice.yaml"), "--wav", str(out), "--voice")
-    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
-    assert result.output.endswith("6 sounds, 5 spoken phrases)\n")  # type: ignore[attr-defined]
-    samples, _ = read(out)
-    timeline = compile_routine(load(ROUTINES / "short-voice.yaml"))
-    exported = export_wav(timeline, tmp_path / "again.wav", voice=True, warn=pytest.fail)
-    speak = [e for e in exported.events if e.kind is EventKind.SPEAK]
-    assert [e.text for e in speak] == [
-        "Sit tall.", "Raise your heels.", "Last step.", "2", END_PHRASE
-    ]  # fmt: skip
-    espeak = shutil.which("espeak-ng")
-    assert espeak is not None
-    from calfkit.sound.plan import PhraseBook
     from calfkit.sound.speech import EspeakVoice
 
-    book = PhraseBook(EspeakVoice(espeak))
-    beeps = [p for p in place_sounds(session_events(timeline)) if p.what != "lead_in"]
+    routine = ROUTINES / "short-voice.yaml"
+    events = exported_events(routine, tmp_path)
+    speak = [e for e in events if e["event"] == "speak"]
+    assert [e["text"] for e in speak] == [
+        "Sit tall.", "Raise your heels.", "Last step.", "2", END_PHRASE
+    ]  # fmt: skip
+    samples, _ = read(tmp_path / "track.wav")
+    espeak = shutil.which("espeak-ng")
+    assert espeak is not None
+    render = render_session(compile_routine(load(routine)), speak=Speak(EspeakVoice(espeak)))
+    phrases = {p.text: p for p in render.placed if p.is_phrase}
     alone = 0
     for event in speak:
-        assert event.text is not None
-        phrase = book.samples(event.text)
-        at = round(event.scheduled * SAMPLE_RATE)
-        if any(b.at < at + len(phrase) and at < b.end for b in beeps):
+        phrase = phrases[str(event["text"])]
+        at = round(float(event["scheduled"]) * SAMPLE_RATE)  # type: ignore[arg-type]
+        assert phrase.at == at  # the render put it where its event says
+        others = [p for p in render.placed if p is not phrase]
+        if any(b.at < phrase.end and phrase.at < b.end for b in others):
             continue  # mixed with a beep there
-        assert samples[at : at + len(phrase)] == phrase
+        assert samples[at : at + len(phrase.samples)] == phrase.samples
         alone += 1
     assert alone >= 3
 
@@ -217,7 +224,7 @@ def test_export_with_voice_holds_each_phrase_at_exactly_its_event_time(tmp_path:
 def test_speech_and_a_beep_overlapping_are_mixed_without_clipping(tmp_path: Path) -> None:
     # Loud speech (as espeak-ng's is: peaks near full scale) under the count beeps.
     timeline = compile_routine(load(ROUTINES / "spoken-counts.yaml"))
-    track = speech_track(timeline, FakeVoice(amplitude=30000))
+    track = speech_track(timeline, Speak(FakeVoice(amplitude=30000)))
     placed = place_sounds(session_events(timeline, lead_in=track.lead_in), speech=track)
     overlapping = [
         p for p in placed if p.what == "count" and any(q.at < p.at < q.end for q in placed)

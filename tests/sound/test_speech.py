@@ -247,3 +247,12 @@ def test_with_only_the_bell_voice_is_off_with_one_line_and_phrases_never_ring_it
     ]
     # One ring per sound of the routine (17), none for the cues espeak-ng would have said.
     assert output.count("\a") == 17
+
+
+@pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng not installed")
+def test_espeak_text_that_looks_like_an_option_is_spoken_not_obeyed() -> None:
+    # As an argument, "--help" made espeak-ng print its usage (no WAV at all), and "-s 80"
+    # would have set the rate. On stdin, they are words.
+    for text in ("--help", "-s 80 Roll."):
+        samples = espeak_samples(text, SAMPLE_RATE)
+        assert samples is not None and len(samples) > 0.3 * SAMPLE_RATE, text

@@ -1,19 +1,37 @@
 """A session rendered offline: the player runs the routine on a fake clock, and every sound
 and phrase it would make is placed at the sample its event was scheduled for.
 
-The events are exactly those a live session emits. The same event-to-sound map as the live
-sound sink decides the beeps, and with voice the same speech plan as the live speech sink
-(:mod:`calfkit.sound.plan`) places every phrase. ``ready`` steps last their 10 s, since
-nobody presses Enter offline.
-Writers (:mod:`calfkit.export.wav`) turn the placed sounds into a file.
+The events are exactly those a live session emits (the same :class:`~calfkit.player.engine.
+Player`, lead-in and all). The same event-to-sound map as the live sound sink decides the
+beeps; :func:`phrases_to_place` places the speech by the same plan as the live speech sink
+(:mod:`calfkit.sound.plan`), each phrase at exactly the sample its ``speak`` event gives, and
+the lead-in as long as the spoken caution needs. ``ready`` steps last their 10 s, since nobody
+presses Enter offline.
+
+:func:`render_session` gathers it all into a :class:`Render`: the events, the placed sounds,
+the chapter marks (one per top-level step) and the length of the track; its
+:meth:`Render.chunks` mixes the mono track a piece at a time. The writers
+(:mod:`calfkit.export.formats`) turn a render into a file.
+
+Levelling (with voice): speech from espeak-ng comes out about 10 dB quieter than the beeps
+(by RMS), and phrase to phrase its peaks vary from half to nearly full scale. So each phrase
+and each beep is scaled to one loudness, :data:`LEVEL_RMS` of RMS over its sounding part
+(10 ms windows louder than 1% of its peak), except that no phrase is raised past
+:data:`PEAK_CEILING`. Alone, nothing then comes near full scale; where a phrase and a beep
+overlap, the mixer's soft limiter (:func:`calfkit.sound.tones.limit`) bends the sum instead
+of clipping it. Without voice the beeps keep the levels they were designed with.
 """
 
 from __future__ import annotations
 
+import math
+import operator
 from array import array
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from calfkit.errors import ExportError
+from calfkit.model import Include, Routine
 from calfkit.player.clock import FakeClock
 from calfkit.player.engine import Player
 from calfkit.player.events import Event, EventKind
@@ -27,11 +45,41 @@ from calfkit.sound.plan import (
     texts_to_render,
 )
 from calfkit.sound.speech import DEFAULT_RATE_WPM, Voice
-from calfkit.sound.tones import SAMPLE_RATE, render
+from calfkit.sound.tones import SAMPLE_RATE, Sound, limit, render
 from calfkit.timeline import Timeline
 
 Progress = Callable[[int, int], None]
 """Told (done, total) as rendering goes on."""
+
+
+@dataclass(frozen=True)
+class Speak:
+    """What ``--voice`` speaks with: a speech engine (:class:`~calfkit.sound.speech.Voice`)
+    at ``wpm`` words a minute."""
+
+    voice: Voice
+    wpm: int = DEFAULT_RATE_WPM
+
+
+TAIL_SECONDS = 1.0
+"""Silence after the last sound ends, so no player clips it."""
+
+CHUNK_SECONDS = 10.0
+"""How much of the track is mixed at a time."""
+
+LEVEL_RMS = 4500
+"""The loudness every phrase and beep is brought to with voice on: RMS over its sounding part,
+about -17 dBFS (the step chime is designed at about 10,000, espeak-ng's speech at 3,000-4,000)."""
+
+PEAK_CEILING = 29_490
+"""No phrase is raised past this peak (0.9 of full scale): alone, it is never clipped."""
+
+LEVEL_WINDOW_SECONDS = 0.01
+LEVEL_GATE = 0.01
+"""Windows quieter than this fraction of the peak are pauses, left out of the loudness."""
+
+PHRASE = "speech: "
+"""What a placed phrase's ``what`` begins with."""
 
 
 class _Recorder:
@@ -49,15 +97,37 @@ class _Recorder:
 
 @dataclass(frozen=True)
 class Placed:
-    """One sound in the track: ``samples`` starting at sample ``at``; ``what`` names it."""
+    """One sound in the track: ``samples`` starting at sample ``at``; ``what`` names it
+    (a :class:`Sound`'s value, or ``"speech: "`` and the text); ``step`` is the flat step
+    whose event it answers (0 before the first)."""
 
     at: int
     samples: array[int]
     what: str
+    step: int = 0
 
     @property
     def end(self) -> int:
         return self.at + len(self.samples)
+
+    @property
+    def is_phrase(self) -> bool:
+        return self.what.startswith(PHRASE)
+
+    @property
+    def text(self) -> str:
+        return self.what.removeprefix(PHRASE)
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """A top-level step's place in the track: it begins at sample ``at`` (its first flat
+    step's event), and is titled with the step's name or cue."""
+
+    top: int
+    step: int
+    at: int
+    title: str
 
 
 def session_events(timeline: Timeline, *, lead_in: float = 3.0) -> list[Event]:
@@ -65,6 +135,45 @@ def session_events(timeline: Timeline, *, lead_in: float = 3.0) -> list[Event]:
     recorder = _Recorder()
     Player(timeline, clock=FakeClock(), sinks=[recorder], lead_in=lead_in).run()
     return recorder.events
+
+
+def _loudness(samples: array[int], rate: int) -> float:
+    """RMS over the windows of ``samples`` that sound (louder than LEVEL_GATE of the peak)."""
+    if not samples:
+        return 0.0
+    peak = max(max(samples), -min(samples))
+    window = max(1, round(LEVEL_WINDOW_SECONDS * rate))
+    gate = (LEVEL_GATE * peak) ** 2 * window
+    energy = 0.0
+    counted = 0
+    for start in range(0, len(samples), window):
+        part = samples[start : start + window]
+        power = math.fsum(map(operator.mul, part, part))
+        if power > gate * len(part) / window:
+            energy += power
+            counted += len(part)
+    return math.sqrt(energy / counted) if counted else 0.0
+
+
+def _scaled(samples: array[int], gain: float) -> array[int]:
+    if gain == 1.0:
+        return samples
+    return array("h", [max(-32767, min(32767, round(value * gain))) for value in samples])
+
+
+def level_phrase(samples: array[int], rate: int) -> array[int]:
+    """``samples`` scaled to :data:`LEVEL_RMS`, but with its peak at most PEAK_CEILING."""
+    loud = _loudness(samples, rate)
+    if loud == 0.0:
+        return samples
+    peak = max(max(samples), -min(samples))
+    return _scaled(samples, min(LEVEL_RMS / loud, PEAK_CEILING / peak))
+
+
+def beep_gain(rate: int) -> float:
+    """The one factor that brings the step chime to :data:`LEVEL_RMS`; every beep is scaled by
+    it, so the beeps keep the relative levels they were designed with."""
+    return LEVEL_RMS / _loudness(render(Sound.STEP, rate), rate)
 
 
 @dataclass(frozen=True)
@@ -78,10 +187,10 @@ class Spoken:
 
 @dataclass(frozen=True)
 class SpeechTrack:
-    """The session's speech: its phrases in order, and the lead-in they need."""
+    """A session's speech, by the plan: its phrases in order, and the lead-in they need."""
 
     lead_in: float
-    spoken: list[Spoken]
+    spoken: tuple[Spoken, ...]
 
     def counts(self) -> set[tuple[int, int]]:
         """(step, number) of every count said rather than beeped."""
@@ -91,37 +200,53 @@ class SpeechTrack:
             if s.phrase.kind is PhraseKind.COUNT and s.phrase.number is not None
         }
 
-    def events(self) -> list[Event]:
-        """A ``speak`` event per phrase, in session time, as ``play --log-events`` has them."""
-        return [
-            Event(
-                kind=EventKind.SPEAK,
-                scheduled=s.at,
-                actual=s.at,
-                wall=0.0,
-                step=s.phrase.step,
-                text=s.phrase.text,
-                seconds=s.phrase.seconds,
-            )
-            for s in self.spoken
-        ]
 
-
-def speech_track(
-    timeline: Timeline, voice: Voice, *, lead_in: float = 3.0, wpm: int = DEFAULT_RATE_WPM
-) -> SpeechTrack:
-    """The speech plan of a whole session (the same plan live play follows), with each
-    phrase at the session time it is heard; OSError if ``voice`` cannot render a phrase."""
-    book = PhraseBook(voice, wpm=wpm)
+def speech_track(timeline: Timeline, speak: Speak, *, lead_in: float = 3.0) -> SpeechTrack:
+    """The speech plan of a whole session (the plan live play follows), each phrase at the
+    session time it is heard; OSError if the voice cannot render a phrase."""
+    book = PhraseBook(speak.voice, wpm=speak.wpm)
     book.render_all(texts_to_render(timeline))
     if book.failure is not None:
         raise book.failure
     plan = make_plan(timeline, book, lead_in=lead_in)
-    spoken = [
+    spoken = tuple(
         Spoken(session_time(plan, timeline, p), p, book.samples(p.text, p.wpm))
         for p in plan.phrases
-    ]
+    )
     return SpeechTrack(plan.lead_in, spoken)
+
+
+def phrases_to_place(
+    events: list[Event], speech: SpeechTrack, *, rate: int = SAMPLE_RATE
+) -> list[Placed]:
+    """Every phrase of the plan (and a beep for each count it could not say), at its sample,
+    unlevelled. ``events`` are the session's, played with ``speech.lead_in``."""
+    from calfkit.sound.wav import resample
+
+    placed: list[Placed] = []
+    converted: dict[int, array[int]] = {}
+    for spoken in speech.spoken:
+        samples = spoken.samples
+        if rate != SAMPLE_RATE:
+            key = id(samples)
+            if key not in converted:
+                converted[key] = resample(samples, SAMPLE_RATE, rate)
+            samples = converted[key]
+        text = PHRASE + spoken.phrase.text
+        placed.append(Placed(round(spoken.at * rate), samples, text, spoken.phrase.step))
+    said = speech.counts()
+    for event in events:
+        if (
+            event.kind is EventKind.COUNT
+            and event.number is not None
+            and event.number > 1
+            and counts_spoken(event.segment)
+            and (event.step, event.number) not in said
+        ):
+            beep = count_sound(event)
+            placed.append(Placed(round(event.scheduled * rate), render(beep, rate), beep.value,
+                                 event.step))  # fmt: skip
+    return placed
 
 
 def place_sounds(
@@ -132,34 +257,177 @@ def place_sounds(
     lead_in_beeps: int | None = None,
     progress: Progress | None = None,
 ) -> list[Placed]:
-    """Every sound (and, given ``speech``, every phrase of its plan) of a session, at its
-    sample. ``events`` must come from a session with ``speech.lead_in``. A count the plan
-    could not say is beeped."""
+    """Every sound (and, given ``speech``, every phrase, levelled) of a session, at its sample,
+    in order. ``lead_in_beeps``: beep only the lead-in's last N seconds (a caution is spoken
+    over the rest)."""
     cues = SoundCues(speak_counts=speech is not None, lead_in_beeps=lead_in_beeps)
     placed: list[Placed] = []
-    said = speech.counts() if speech is not None else set()
     for done, event in enumerate(events, 1):
         sound = cues.sound_for(event)
-        if (
-            sound is None
-            and speech is not None
-            and event.kind is EventKind.COUNT
-            and event.number is not None
-            and event.number > 1
-            and counts_spoken(event.segment)
-            and (event.step, event.number) not in said
-        ):
-            sound = count_sound(event)
         if sound is not None:
-            placed.append(Placed(round(event.scheduled * rate), render(sound, rate), sound.value))
+            placed.append(
+                Placed(round(event.scheduled * rate), render(sound, rate), sound.value, event.step)
+            )
         if progress is not None:
             progress(done, len(events))
     if speech is not None:
-        for spoken in speech.spoken:
-            samples = spoken.samples
-            if rate != SAMPLE_RATE:
-                from calfkit.sound.wav import resample
-
-                samples = resample(samples, SAMPLE_RATE, rate)
-            placed.append(Placed(round(spoken.at * rate), samples, f"speech: {spoken.phrase.text}"))
+        placed.extend(phrases_to_place(events, speech, rate=rate))
+        placed = _levelled(placed, rate)
     return sorted(placed, key=lambda p: p.at)
+
+
+def _levelled(placed: list[Placed], rate: int) -> list[Placed]:
+    gain = beep_gain(rate)
+    beeps: dict[str, array[int]] = {}
+    phrases: dict[int, array[int]] = {}  # by id of the rendered samples: each text once
+    out: list[Placed] = []
+    for sound in placed:
+        if sound.is_phrase:
+            key = id(sound.samples)
+            if key not in phrases:
+                phrases[key] = level_phrase(sound.samples, rate)
+            samples = phrases[key]
+        else:
+            if sound.what not in beeps:
+                beeps[sound.what] = _scaled(sound.samples, gain)
+            samples = beeps[sound.what]
+        out.append(Placed(sound.at, samples, sound.what, sound.step))
+    return out
+
+
+def _top_title(routine: Routine, top: int, first_cue: str) -> str:
+    step = routine.steps[top - 1]
+    if step.name:
+        return step.name
+    if isinstance(step, Include):
+        return step.routine.title
+    return first_cue
+
+
+def chapter_marks(events: list[Event], rate: int = SAMPLE_RATE) -> list[Chapter]:
+    """One chapter per top-level step, at the first step or switch event of that step."""
+    chapters: list[Chapter] = []
+    seen: set[int] = set()
+    routine: Routine | None = None
+    for event in events:
+        if event.kind is EventKind.START and event.timeline is not None:
+            routine = event.timeline.routine
+        if event.kind not in (EventKind.STEP, EventKind.SWITCH) or event.segment is None:
+            continue
+        top = event.segment.top
+        if top in seen or routine is None:
+            continue
+        seen.add(top)
+        title = " ".join(_top_title(routine, top, event.segment.text).split())
+        chapters.append(Chapter(top, event.step, round(event.scheduled * rate), title))
+    return chapters
+
+
+@dataclass(frozen=True)
+class Render:
+    """A whole session, ready to write: its events, sounds, chapters and length in samples."""
+
+    timeline: Timeline
+    rate: int
+    events: tuple[Event, ...]
+    placed: tuple[Placed, ...]
+    chapters: tuple[Chapter, ...]
+    length: int
+
+    @property
+    def seconds(self) -> float:
+        return self.length / self.rate
+
+    @property
+    def phrases(self) -> int:
+        return sum(1 for p in self.placed if p.is_phrase)
+
+    @property
+    def sounds(self) -> int:
+        return len(self.placed) - self.phrases
+
+    def chunks(self, progress: Progress | None = None) -> Iterator[array[int]]:
+        """The mixed track, :data:`CHUNK_SECONDS` at a time, in order."""
+        return mix(list(self.placed), self.length, rate=self.rate, progress=progress)
+
+
+def render_session(
+    timeline: Timeline,
+    *,
+    lead_in: float = 3.0,
+    speak: Speak | None = None,
+    rate: int = SAMPLE_RATE,
+    sound: bool = True,
+    progress: Progress | None = None,
+) -> Render:
+    """Run ``timeline``'s session offline. ``sound=False`` (a workout file) places nothing.
+
+    With ``speak``, the lead-in is as long as the spoken caution needs (``lead_in`` is the
+    countdown after it); ExportError if the voice cannot render a phrase."""
+    speech: SpeechTrack | None = None
+    beeps: int | None = None
+    if speak is not None and sound:
+        try:
+            speech = speech_track(timeline, speak, lead_in=lead_in)
+        except OSError as error:
+            raise ExportError(f"voice: {error}") from None
+        if timeline.routine.caution:
+            beeps = math.ceil(lead_in)
+        lead_in = speech.lead_in
+    events = session_events(timeline, lead_in=lead_in)
+    placed = (
+        place_sounds(events, rate=rate, speech=speech, lead_in_beeps=beeps, progress=progress)
+        if sound
+        else []
+    )
+    finish = events[-1].scheduled if events else 0.0
+    length = max([round((finish + TAIL_SECONDS) * rate), *(p.end for p in placed)])
+    return Render(
+        timeline=timeline,
+        rate=rate,
+        events=tuple(events),
+        placed=tuple(placed),
+        chapters=tuple(chapter_marks(events, rate)),
+        length=length,
+    )
+
+
+def mix(
+    placed: list[Placed],
+    length: int,
+    *,
+    rate: int = SAMPLE_RATE,
+    progress: Progress | None = None,
+) -> Iterator[array[int]]:
+    """``placed`` (sorted by start) mixed into a ``length``-sample track, a chunk at a time.
+
+    Where sounds overlap, their sum goes through the soft limiter; elsewhere samples are
+    copied as they are.
+    """
+    chunk = round(CHUNK_SECONDS * rate)
+    chunks = max(1, -(-length // chunk))
+    first = 0  # placed[:first] all end before the chunk being mixed
+    for index in range(chunks):
+        start = index * chunk
+        stop = min(length, start + chunk)
+        samples = array("h", bytes(2 * (stop - start)))
+        written = start  # end of what is in ``samples`` so far (sounds come sorted)
+        while first < len(placed) and placed[first].end <= start:
+            first += 1
+        for sound in placed[first:]:
+            if sound.at >= stop:
+                break
+            lo = max(sound.at, start)
+            hi = min(sound.end, stop)
+            if hi <= lo:
+                continue
+            part = sound.samples[lo - sound.at : hi - sound.at]
+            if lo >= written:
+                samples[lo - start : hi - start] = part  # on silence: no mixing needed
+            else:
+                for i, value in enumerate(part, lo - start):
+                    samples[i] = limit(samples[i] + value)
+            written = max(written, hi)
+        yield samples
+        if progress is not None:
+            progress(index + 1, chunks)

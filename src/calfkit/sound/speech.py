@@ -30,7 +30,7 @@ SPEECH_RATE_WPM = DEFAULT_RATE_WPM
 """The former name of :data:`DEFAULT_RATE_WPM` (tests of the built-in routines use it)."""
 
 MIN_RATE_WPM = 80
-MAX_RATE_WPM = 400
+MAX_RATE_WPM = 450
 """The ``--voice-rate`` range every engine can speak at."""
 
 from calfkit.model import DEFAULT_LANGUAGE  # noqa: E402 - kept beside the other defaults
