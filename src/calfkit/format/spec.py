@@ -46,7 +46,8 @@ def parse_duration_text(text: str) -> float | None:
         return None
     hours, minutes, secs, clock_minutes, clock_seconds = match.groups()
     if clock_minutes is not None:
-        return int(clock_minutes) * 60.0 + int(clock_seconds)
+        # float, not int: a 5,000-digit minute count must not reach int()'s digit limit.
+        return float(clock_minutes) * 60.0 + int(clock_seconds)
     if hours is None and minutes is None and secs is None:
         return None
     return float(hours or 0) * 3600 + float(minutes or 0) * 60 + float(secs or 0)

@@ -26,6 +26,7 @@ from typing import Protocol
 from calfkit.player.events import Event, EventKind
 from calfkit.sound.cues import SoundCues, count_sound, counts_spoken
 from calfkit.sound.tones import SAMPLE_RATE, Sound, seconds
+from calfkit.text import one_line
 from calfkit.timeline import Segment, SegmentKind, Timeline
 
 CUE_STALE_SECONDS = 3.0
@@ -198,7 +199,7 @@ class CommandSpeaker:
         if cut.is_set():
             return
         process = subprocess.Popen(
-            [*self.argv, text],
+            [*self.argv, one_line(text)],  # no control characters reach the engine
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
@@ -279,7 +280,7 @@ def espeak_samples(text: str, rate: int) -> array[int] | None:
     if espeak is None:
         return None
     result = subprocess.run(
-        [espeak, "--stdout", "-s", str(SPEECH_RATE_WPM), text],
+        [espeak, "--stdout", "-s", str(SPEECH_RATE_WPM), one_line(text)],  # no controls
         stdin=subprocess.DEVNULL,
         capture_output=True,
         check=False,
