@@ -599,12 +599,13 @@ class _RoutineBuilder:
                     )
                 return self.wrong(node, label, kind.expected)
         elif isinstance(value, (int, float)) and not isinstance(value, bool):
-            if math.isnan(value):
+            if isinstance(value, float) and math.isnan(value):
                 return self.wrong(node, label, kind.expected)
-            # A huge whole number is too large for a float: compare it as it is.
-            seconds = (
-                float(value) if abs(value) <= MAX_STEP_SECONDS else math.copysign(math.inf, value)
-            )
+            # A huge whole number is too large for a float: only its sign matters here.
+            if abs(value) <= MAX_STEP_SECONDS:
+                seconds = float(value)
+            else:
+                seconds = math.inf if value > 0 else -math.inf
         else:
             return self.wrong(node, label, kind.expected)
         if seconds == 0 and kind.zero:
@@ -1070,7 +1071,7 @@ def _whole(node: Node) -> int | None:
 
 
 def _shown_text(node: ScalarNode) -> str:
-    return repr(node.text) if isinstance(node.value, str) else node.text
+    return quoted(node.text) if isinstance(node.value, str) else describe(node)
 
 
 def _long_time(total: float) -> str:
