@@ -145,7 +145,8 @@ def test_a_fifo_is_refused_without_being_opened_for_ever(tmp_path: Path) -> None
     os.mkfifo(fifo)
     (problem,) = library.check(fifo)  # on main this blocks for ever
     assert problem.format() == (
-        f"{fifo}:1:1: error: cannot read the file: not a regular file (a FIFO, a device or a socket)"
+        f"{fifo}:1:1: error: cannot read the file: "
+        "not a regular file (a FIFO, a device or a socket)"
     )
 
 

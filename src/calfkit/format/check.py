@@ -192,23 +192,28 @@ class _Values:
         return value.steps
 
 
-@dataclass(frozen=True)
 class _Parts:
-    """One step, checked: the kind key's value, the other keys, and where the step is."""
+    """One step, checked: the kind key's value, the other keys, and where the step is.
 
-    head: Value
-    head_node: Node
-    values: _Values
-    position: Position
-    level: int
+    A plain class with slots, not a frozen dataclass: one is made per step, 100,000 times
+    for a full-size file, and a frozen dataclass's __init__ costs several times more.
+    """
 
-    @property
-    def name(self) -> str | None:
-        return self.values.text("name")
+    __slots__ = ("head", "head_node", "level", "name", "note", "position", "values")
 
-    @property
-    def note(self) -> str | None:
-        return self.values.text("note")
+    def __init__(
+        self, head: Value, head_node: Node, values: _Values, position: Position, level: int
+    ) -> None:
+        self.head = head
+        self.head_node = head_node
+        self.values = values
+        self.position = position
+        self.level = level
+        data = values.data
+        name = data.get("name") if data else None
+        note = data.get("note") if data else None
+        self.name = name if isinstance(name, str) else None
+        self.note = note if isinstance(note, str) else None
 
 
 class _Loader:
@@ -425,6 +430,10 @@ class _RoutineBuilder:
                 continue
             key = by_name.get(key_name) if key_name is not None else None
             if key is None:
+                if self.loader.problems.full:  # see unknown_key(): nothing more is shown
+                    self.failed = True
+                    self.loader.problems.dropped += 1
+                    continue
                 close = self.unknown_key(key_node, list(by_name), context, what)
                 if close is not None:
                     suggested.add(close)
@@ -752,10 +761,21 @@ class _RoutineBuilder:
                 f"a step must be a mapping with one kind key ({_KINDS_TEXT}); "
                 f"found {describe(node)}",
             )
-        found = self.kind_key(node)
-        if found is None:
-            return self.kindless_step(node)
-        kind_key, kind_value, extras = found
+        pairs = node.pairs
+        first_key, first_value = pairs[0] if pairs else (None, None)
+        if (  # the common case, a step whose first key is its only kind key
+            first_key is not None
+            and type(first_key.value) is str
+            and first_key.value in _KIND_INFO
+            and (len(pairs) == 1 or not any(k.value in _KIND_INFO for k, _ in pairs[1:]))
+        ):
+            kind_key, kind_value, extras = first_key, first_value, _NO_EXTRAS
+        else:
+            found = self.kind_key(node)
+            if found is None:
+                return self.kindless_step(node)
+            kind_key, kind_value, extras = found
+        assert kind_value is not None
         known = _KIND_INFO[str(kind_key.value)]
         level = depth + 1 if known.nests else depth
         if level > MAX_NESTING:
@@ -764,13 +784,16 @@ class _RoutineBuilder:
                 f"{known.context}nested {level} levels deep; repeat, sides and routine steps "
                 f"nest at most {MAX_NESTING} levels",
             )
-        inner = scope.inside(known.head.name)
+        inner = scope.inside(known.head.name) if known.nests else scope
         head: Value | Invalid
         if known.head_duration is not None and not kind_value.broken:
             head = self.duration(known.head_duration, kind_value, known.head_label)
         else:
             head = self.value(known.head, kind_value, known.context, scope=inner, depth=level)
-        values = self.step_values(node, known, kind_key, extras, scope, inner, level)
+        if len(pairs) == 1 and not known.required:
+            values: _Values | Invalid = _NO_VALUES  # only the kind key: nothing else to check
+        else:
+            values = self.step_values(node, known, kind_key, extras, scope, inner, level)
         if head is INVALID or values is INVALID:
             return INVALID
         position = Position(node.path, node.line, node.column)
@@ -809,8 +832,6 @@ class _RoutineBuilder:
         level: int,
     ) -> _Values | Invalid:
         """The step's other keys, checked (the kind key's own value is checked apart)."""
-        if len(node.pairs) == 1 and not known.required:
-            return _NO_VALUES  # only the kind key: nothing else to check
         kind_name = known.head.name
         return self.mapping(
             node,
@@ -872,6 +893,7 @@ _PLACEHOLDER_HINT = (
     "placeholders are {side} and {other_side} (in sides), {round} and {rounds} (in repeat)"
 )
 _NO_VALUES = _Values({})
+_NO_EXTRAS: list[ScalarNode] = []
 
 
 # ---- one builder per step kind: the kind key's value and the other keys, into the model ----

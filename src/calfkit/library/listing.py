@@ -255,11 +255,12 @@ def _dependencies(routine: Routine) -> tuple[list[list[str]], list[list[str]]]:
 
 
 def _includes(steps: Sequence[Step], model: Any) -> Iterator[Any]:
+    """The routine's own includes (not those inside them: visit() reads each routine)."""
     for step in steps:
         if isinstance(step, model.Include):
             yield step
-        elif isinstance(step, (model.Repeat, model.Sides)):
-            yield from _includes(step.steps, model)
+        else:
+            yield from _includes(model.inner_steps(step), model)
 
 
 class _SummaryCache:
