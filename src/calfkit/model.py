@@ -109,6 +109,16 @@ class Include(StepBase):
 Step = Prepare | Do | Hold | Count | Breathe | Rest | Repeat | Sides | Include
 
 
+def inner_steps(step: Step) -> tuple[Step, ...]:
+    """The steps a block step holds (a repeat's, a sides step's, an included routine's); ()
+    for a timed step. The one walk over the tree: whatever only descends uses this."""
+    if isinstance(step, (Repeat, Sides)):
+        return step.steps
+    if isinstance(step, Include):
+        return step.routine.steps
+    return ()
+
+
 @dataclass(frozen=True, kw_only=True)
 class Routine:
     name: str

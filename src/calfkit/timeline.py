@@ -6,6 +6,7 @@ Compiling is pure and total: the same routine always gives the same timeline, an
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from enum import Enum
@@ -122,6 +123,8 @@ class _Context:
     where: tuple[str, ...] = ()
     side: Side | None = None
     other_side: Side | None = None
+    round: int | None = None  # the innermost repeat's round, 1-based, and its rounds
+    rounds: int | None = None
     name: str | None = None
 
     def inside(self, label: str, name: str | None) -> _Context:
@@ -133,6 +136,8 @@ class _Context:
             text = text.replace("{side}", self.side.value)
         if self.other_side is not None:
             text = text.replace("{other_side}", self.other_side.value)
+        if self.round is not None and "{round" in text:
+            text = text.replace("{rounds}", str(self.rounds)).replace("{round}", str(self.round))
         return text
 
 
@@ -148,7 +153,11 @@ def _count_text(count: int) -> str:
 def _expand(step: Step, ctx: _Context) -> Iterator[Segment]:
     if isinstance(step, Repeat):
         for round_ in range(1, step.rounds + 1):
-            inner = ctx.inside(f"Round {round_} of {step.rounds}", step.name)
+            inner = replace(
+                ctx.inside(f"Round {round_} of {step.rounds}", step.name),
+                round=round_,
+                rounds=step.rounds,
+            )
             for child in step.steps:
                 yield from _expand(child, inner)
             if step.rest_between and round_ < step.rounds:
@@ -195,7 +204,7 @@ def _leaf(step: Prepare | Do | Hold | Count | Breathe | Rest, ctx: _Context) -> 
 
 def _leaf_segment(step: Prepare | Do | Hold | Count | Breathe | Rest, ctx: _Context) -> Segment:
     note = ctx.fill(step.note) if step.note is not None else None
-    name = step.name or ctx.name
+    name = ctx.fill(step.name) if step.name else ctx.name
     if isinstance(step, Prepare | Do):
         kind = SegmentKind.PREPARE if isinstance(step, Prepare) else SegmentKind.DO
         return _segment(
@@ -208,10 +217,12 @@ def _leaf_segment(step: Prepare | Do | Hold | Count | Breathe | Rest, ctx: _Cont
             until_ready=step.until_ready,
         )
     if isinstance(step, Hold):
+        # Only the beeps that fit in the hold: a countdown of a billion must not loop a
+        # billion times (nor turn a huge number into a float).
+        beeps = min(step.countdown, math.floor(step.duration))
         ticks = tuple(
             Tick(step.duration - k, TickKind.COUNTDOWN, k, step.countdown)
-            for k in range(step.countdown, 0, -1)
-            if step.duration - k >= 0
+            for k in range(beeps, 0, -1)
         )
         return _segment(
             ctx, SegmentKind.HOLD, ctx.fill(step.text), step.duration, ticks, note, name

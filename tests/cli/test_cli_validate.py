@@ -76,7 +76,7 @@ def test_json_for_valid_files_is_an_empty_list_and_exits_0(runner: CliRunner) ->
 def test_no_path_is_a_usage_error(runner: CliRunner) -> None:
     result = runner.invoke(cli, ["validate"])
     assert result.exit_code == 2
-    assert "Missing argument 'PATHS...'" in result.output
+    assert "Missing argument 'ROUTINE...'" in result.output
 
 
 def test_an_unknown_format_is_a_usage_error(runner: CliRunner) -> None:

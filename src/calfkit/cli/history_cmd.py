@@ -45,7 +45,10 @@ def command(as_json: bool, limit: int, routine: str | None) -> None:
         if as_json:
             import json
 
-            click.echo(json.dumps([session.to_json() for session in sessions], indent=2))
+            from calfkit.text import json_safe
+
+            listing = json.dumps([session.to_json() for session in sessions], indent=2)
+            click.echo(json_safe(listing))
             return
         now = store.utc_now()
         if not sessions:
@@ -94,6 +97,7 @@ def _print_table(history: History, sessions: list[Session]) -> None:
     from rich.text import Text
 
     from calfkit.history import Ending, format_duration
+    from calfkit.text import one_line
 
     table = Table(box=None, pad_edge=False, header_style="bold")
     table.add_column("When", no_wrap=True)
@@ -105,7 +109,7 @@ def _print_table(history: History, sessions: list[Session]) -> None:
         when = history.local(session.started_at).strftime("%a %Y-%m-%d %H:%M")
         table.add_row(
             when,
-            Text(session.routine),
+            Text(one_line(session.routine)),  # a row an older calfkit wrote may hold anything
             format_duration(session.played_seconds),
             Text(session.outcome(), style=styles[session.ended]),
         )

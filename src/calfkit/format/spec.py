@@ -47,7 +47,8 @@ def parse_duration_text(text: str) -> float | None:
         return None
     hours, minutes, secs, clock_minutes, clock_seconds = match.groups()
     if clock_minutes is not None:
-        return int(clock_minutes) * 60.0 + int(clock_seconds)
+        # float, not int: a 5,000-digit minute count must not reach int()'s digit limit.
+        return float(clock_minutes) * 60.0 + int(clock_seconds)
     if hours is None and minutes is None and secs is None:
         return None
     return float(hours or 0) * 3600 + float(minutes or 0) * 60 + float(secs or 0)
@@ -216,7 +217,8 @@ TOP_KEYS: tuple[Key, ...] = (
         "name",
         Slug(64),
         "The routine's name, used on the command line (calfkit play NAME). "
-        "Defaults to the file name without .yaml/.yml.",
+        "The file name (without .yaml/.yml) is the routine's name; a name that differs "
+        "from it is a warning.",
     ),
     Key("title", Text(80), "The routine's title, as people read it.", required=True),
     Key("description", Text(), "What the routine is for and what it does."),
@@ -238,7 +240,9 @@ TOP_KEYS: tuple[Key, ...] = (
         "steps",
         Steps(),
         "The steps, played in order. Each step has exactly one kind key: "
-        "prepare, do, hold, count, breathe, rest, repeat, sides or routine.",
+        "prepare, do, hold, count, breathe, rest, repeat, sides or routine. "
+        "Cue text may use placeholders: {side} and {other_side} inside a sides step, "
+        "{round} and {rounds} inside a repeat step (an error anywhere else).",
         required=True,
     ),
 )
@@ -335,7 +339,8 @@ STEP_KINDS: tuple[StepKind, ...] = (
     StepKind(
         "repeat",
         WholeNumber(1, 100),
-        "Play the steps several times: the number of rounds, 1 to 100.",
+        "Play the steps several times: the number of rounds, 1 to 100. "
+        "Cues may use {round} (1, 2, ...) and {rounds} (the number of rounds).",
         (
             Key("steps", Steps(), "The steps of one round.", required=True),
             Key(

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from calfkit.player.events import Event, EventKind
 from calfkit.sinks.summary import Summary, clock_text
+from calfkit.text import clean, one_line
 from calfkit.timeline import SegmentKind
 
 if TYPE_CHECKING:
@@ -290,9 +291,10 @@ class LiveView:
             if event.timeline is not None:
                 self.timeline = event.timeline
                 routine = event.timeline.routine
-                self.title = routine.title
-                self.caution = routine.caution
-                self.equipment = routine.equipment
+                self.title = one_line(routine.title)
+                caution = routine.caution
+                self.caution = None if caution is None else clean(caution, layout=True)
+                self.equipment = tuple(one_line(item) for item in routine.equipment)
                 if self.routine_left is None:
                     self.routine_left = event.timeline.total
         elif kind is EventKind.LEAD_IN:
@@ -376,10 +378,10 @@ class LiveView:
             parts.append(self._render_before_start())
         else:
             body = Text()
-            body.append(segment.text, style="bold")
+            body.append(clean(segment.text, layout=True), style="bold")
             if segment.note:
                 body.append("\n\n")
-                body.append(segment.note, style="italic")
+                body.append(clean(segment.note, layout=True), style="italic")
             if self._panel is None or self._panel_for is not segment:
                 self._panel_for = segment
                 self._panel = Frozen(

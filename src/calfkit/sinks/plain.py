@@ -13,6 +13,7 @@ from typing import TextIO
 
 from calfkit.player.events import Event, EventKind, Status
 from calfkit.sinks.summary import Summary
+from calfkit.text import one_line
 from calfkit.timeline import Segment, Timeline
 
 _SIMPLE = {
@@ -28,7 +29,8 @@ _SIMPLE = {
 
 def clean(text: str) -> str:
     """``text`` on one line with no control characters (so no escape sequences)."""
-    return " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
+    # one_line() takes out the controls; the line and paragraph separators go as well.
+    return " ".join("".join(ch if ch.isprintable() else " " for ch in one_line(text)).split())
 
 
 def clock_time(seconds: float) -> str:

@@ -23,6 +23,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
+from calfkit.text import one_line
+
 DEFAULT_RATE_WPM = 170
 """Words per minute for every engine: calm, but quick enough to fit between counts."""
 
@@ -96,7 +98,7 @@ class CommandVoice:
         try:
             result = self._run(
                 argv,
-                input=text.encode("utf-8"),
+                input=one_line(text).encode("utf-8"),  # no control characters reach it
                 capture_output=True,
                 check=False,
                 timeout=RENDER_TIMEOUT_SECONDS,
