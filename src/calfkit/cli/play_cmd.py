@@ -152,7 +152,7 @@ class _Warnings:
 
     def __call__(self, message: str) -> None:
         if self.view is not None:
-            self.view.notice(message)
+            self.view.warn(message)
             self.held.append(message)
         else:
             click.echo(message, err=True)
@@ -192,20 +192,28 @@ def _play(
         stack.callback(warn.flush)
         sinks: list[Sink] = []
         try:
+            view: LiveView | None = None
+            if not plain:
+                from calfkit.sinks.live import LiveView
+
+                # Made first, so that what setting up sound and speech warns about shows
+                # inside the view (and again on stderr once it has gone).
+                view = LiveView(keys=keys, speed=speed)
+                stack.callback(view.close)
+                warn.view = view
             sinks.extend(_sound_sinks(sound, voice, warn))
             if log_events is not None:
                 sinks.append(_event_log(log_events))
-            view: LiveView | None = None
-            if plain:
+            if view is None:
                 from calfkit.sinks.plain import PlainSink
 
                 sinks.append(PlainSink(sys.stdout))
             else:
-                from calfkit.sinks.live import LiveView
+                if voice:
+                    from calfkit.sinks.speech import SpeechSink
 
-                view = LiveView(keys=keys, speed=speed)
-                stack.callback(view.close)
-                warn.view = view
+                    # The badge says what is really spoken: there may be no engine or device.
+                    view.voice = any(isinstance(sink, SpeechSink) for sink in sinks)
                 sinks.append(view)
             if history:
                 history_sink = _history_sink(sound, voice, warn, speed, sinks)
