@@ -11,11 +11,17 @@ import math
 import os
 import sys
 from contextlib import ExitStack
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO, cast
 
 import click
 
-from calfkit.cli.common import INTERRUPTED_EXIT, errors_to_exit
+from calfkit.cli.common import (
+    INTERRUPTED_EXIT,
+    GuardedOutput,
+    OutputError,
+    errors_to_exit,
+    output_failed,
+)
 from calfkit.cli.routine_arg import ROUTINE
 
 if TYPE_CHECKING:
@@ -207,7 +213,9 @@ def _play(
             if view is None:
                 from calfkit.sinks.plain import PlainSink
 
-                sinks.append(PlainSink(sys.stdout))
+                # Failed writes to stdout are told apart from those of other files: they
+                # end the session the way every command ends on a closed pipe or full disk.
+                sinks.append(PlainSink(cast(TextIO, GuardedOutput(sys.stdout))))
             else:
                 if voice:
                     from calfkit.sinks.speech import SpeechSink
@@ -250,6 +258,10 @@ def _play(
         except click.ClickException:
             _close_quietly(sinks)
             raise
+        except OutputError as error:
+            _close_quietly(sinks)
+            stack.close()
+            output_failed(error)
         except Exception as error:
             _close_quietly(sinks)
             stack.close()
