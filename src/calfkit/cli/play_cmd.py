@@ -21,8 +21,10 @@ from calfkit.cli.common import (
     OutputError,
     errors_to_exit,
     output_failed,
+    report,
 )
 from calfkit.cli.routine_arg import ROUTINE
+from calfkit.errors import CalfkitError
 
 if TYPE_CHECKING:
     from calfkit.player.events import Controls, Sink
@@ -258,6 +260,12 @@ def _play(
         except click.ClickException:
             _close_quietly(sinks)
             raise
+        except CalfkitError as error:
+            # A --sound back end that cannot play here: said before anything played.
+            _close_quietly(sinks)
+            stack.close()
+            report(error)
+            sys.exit(error.exit_code)
         except OutputError as error:
             _close_quietly(sinks)
             stack.close()
