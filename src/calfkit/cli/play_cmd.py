@@ -2,7 +2,8 @@
 
 Everything here is wiring: which sinks (the live view or plain lines, sounds, speech, the event
 log, history), whether keys can be read, and how a session's end becomes an exit code. The
-terminal is put back as it was found on every way out, including Ctrl-C (130) and SIGTERM (143).
+terminal is put back as it was found on every way out, including Ctrl-C (130), SIGTERM (143),
+Ctrl-\\ (SIGQUIT, 131) and the terminal closing (SIGHUP, 129).
 """
 
 from __future__ import annotations
