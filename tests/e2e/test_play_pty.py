@@ -75,6 +75,7 @@ def test_the_live_view_shows_caution_then_cue_countdown_where_next_progress_and_
     assert "Keep the pull gentle." in before
 
     session.wait_for_digits("00:19")
+    session.wait_for("01:01 left")  # the rest of that frame, below the digits
     order = [
         row_of(session, "Lean into the wall"),
         row_of(session, "Back heel stays down."),

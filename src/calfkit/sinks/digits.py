@@ -6,10 +6,13 @@ Each glyph is a small bitmap 5 pixels tall. At scale ``s`` a pixel is ``s`` colu
 at scale ``s`` is ``ceil(5 * s / 2)`` rows tall: 3 rows at scale 1, 5 at 2, 10 at 4. A cell is
 about twice as tall as it is wide, so glyphs keep their shape at every scale.
 
-Pure Python, no imports: the view can size and draw a frame without touching rich.
+Pure Python, nothing but the standard library: the view can size and draw a frame without
+touching rich.
 """
 
 from __future__ import annotations
+
+import functools
 
 HEIGHT = 5  # pixels; every glyph has this many rows
 
@@ -81,14 +84,21 @@ def render(text: str, scale: int) -> list[str]:
     ``width(text, scale)`` characters long. Raises KeyError for a character with no glyph."""
     if scale < 1:
         raise ValueError(f"scale must be 1 or more, not {scale}")
+    return list(_render(text, scale))
+
+
+# The view redraws the same text at the same scale several times a second (a count, a paused
+# countdown, a resize); the large scales are thousands of cells.
+@functools.lru_cache(maxsize=32)
+def _render(text: str, scale: int) -> tuple[str, ...]:
     grid = pixels(text)
     half_rows = [[on for on in row for _ in range(scale)] for row in grid for _ in range(scale)]
     if len(half_rows) % 2:
         half_rows.append([False] * (len(half_rows[0]) if half_rows else 0))
-    return [
+    return tuple(
         "".join(_CELL[top, bottom] for top, bottom in zip(upper, lower, strict=True))
         for upper, lower in zip(half_rows[0::2], half_rows[1::2], strict=True)
-    ]
+    )
 
 
 def largest_scale(text: str, columns: int, lines: int, *, most: int = 12) -> int:
