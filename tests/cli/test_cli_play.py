@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -262,3 +264,76 @@ def load_quick():  # type: ignore[no-untyped-def]
     from calfkit.model import Do, Routine
 
     return Routine(name="q", title="Q", steps=(Do(text="Go", duration=1),))
+
+
+NO_DEVICE_BACKENDS = ["simpleaudio", "miniaudio", "system", "bell"]
+PLAY_FAST = [sys.executable, "-m", "calfkit", "play", "calf-release", "--speed", "100"]
+PLAY_FAST += ["--lead-in", "0"]
+
+
+def _no_sound_here(tmp_path: Path) -> dict[str, str]:
+    """An environment where no back end can play: ALSA has no devices, no player is on PATH,
+    and (with a new session) there is no terminal to ring."""
+
+    empty = tmp_path / "alsa.conf"
+    empty.write_text("", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PULSE", "PIPEWIRE", "JACK"))}
+    env.update(
+        ALSA_CONFIG_PATH=str(empty),
+        PATH=str(tmp_path / "nothing-here"),
+        XDG_RUNTIME_DIR=str(tmp_path / "runtime"),
+        CALFKIT_HISTORY=str(tmp_path / "history.sqlite"),
+        CALFKIT_CONFIG_DIR=str(tmp_path / "config"),
+    )
+    return env
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="empties ALSA's configuration")
+@pytest.mark.parametrize("backend", NO_DEVICE_BACKENDS)
+def test_a_named_sound_back_end_that_cannot_play_is_an_error_before_playing(
+    tmp_path: Path, backend: str
+) -> None:
+
+    log = tmp_path / "events.jsonl"
+    done = subprocess.run(
+        [*PLAY_FAST, "--sound", backend, "--log-events", str(log)],
+        env=_no_sound_here(tmp_path),
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        start_new_session=True,
+    )
+    assert done.returncode == 1
+    assert done.stderr.startswith(f"calfkit: error: --sound {backend} cannot play here: ")
+    assert "--sound auto takes the first that works" in done.stderr
+    if backend in ("simpleaudio", "miniaudio"):
+        assert "pip install 'calfkit[" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert done.stdout == ""  # nothing played
+    assert not log.exists()
+    history = subprocess.run(
+        [sys.executable, "-m", "calfkit", "history", "--json"],
+        env=_no_sound_here(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert history.stdout.strip() == "[]"  # no session recorded
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="empties ALSA's configuration")
+def test_sound_auto_still_falls_back_and_plays(tmp_path: Path) -> None:
+
+    done = subprocess.run(
+        [*PLAY_FAST, "--sound", "auto", "--no-history"],
+        env=_no_sound_here(tmp_path),
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        start_new_session=True,
+    )
+    assert done.returncode == 0
+    assert "sound: no sound back end works here; playing silently" in done.stderr
+    assert "Finished" in done.stdout or "finished" in done.stdout

@@ -336,7 +336,7 @@ def test_miniaudio_mixes_each_sound_into_its_stream_in_order_and_on_time() -> No
 
 @needs_alsa
 @pytest.mark.parametrize("choice", ["auto", "simpleaudio", "miniaudio", "system"])
-def test_without_a_sound_card_the_routine_plays_to_the_end_with_one_warning_and_no_alsa_lines(
+def test_without_a_sound_card_auto_plays_to_the_end_a_named_one_refuses_and_no_alsa_lines(
     choice: str,
 ) -> None:
     env = {k: v for k, v in os.environ.items() if k != "ALSA_CONFIG_PATH"}
@@ -352,9 +352,16 @@ def test_without_a_sound_card_the_routine_plays_to_the_end_with_one_warning_and_
         timeout=60,
         start_new_session=True,  # no controlling terminal: no bell to fall back to either
     )  # fmt: skip
-    assert result.returncode == 0
     lines = result.stderr.splitlines()
+    assert ALSA_LINE not in result.stderr + result.stdout
+    if choice != "auto":
+        # Asked for by name: an error before anything plays, saying what it needs.
+        assert result.returncode == 1
+        assert len(lines) == 1, result.stderr
+        assert lines[0].startswith(f"calfkit: error: --sound {choice} cannot play here: ")
+        assert result.stdout == ""
+        return
+    assert result.returncode == 0
     assert len(lines) == 1 and lines[0].startswith("sound: "), result.stderr
     assert lines[0].endswith(("playing silently (see `calfkit doctor`)", "sound is off"))
-    assert ALSA_LINE not in result.stderr + result.stdout
     assert "] Finished" in result.stdout  # played to the end

@@ -10,14 +10,20 @@ from typing import TYPE_CHECKING
 import click
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from calfkit.history import History, Session
+
+
+# More sessions than anyone records; SQLite's LIMIT would overflow past 2**63 - 1.
+MAX_LIMIT = 1_000_000
 
 
 @click.command(name="history")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list of sessions instead.")
 @click.option(
     "--limit",
-    type=click.IntRange(min=1),
+    type=click.IntRange(min=1, max=MAX_LIMIT),
     default=20,
     show_default=True,
     metavar="N",
@@ -40,6 +46,8 @@ def command(as_json: bool, limit: int, routine: str | None) -> None:
     from calfkit import history as log
     from calfkit.history import store
 
+    with _history_errors():
+        _check_openable(store.history_path())
     with _history_errors(), log.History() as history:
         sessions = history.sessions(limit=limit, routine=routine)
         if as_json:
@@ -72,6 +80,21 @@ def command(as_json: bool, limit: int, routine: str | None) -> None:
         f"{log.format_duration(week.played_seconds)} played"
     )
     click.echo(f"Current streak: {streak} day{'' if streak == 1 else 's'}")
+
+
+def _check_openable(path: Path) -> None:
+    """A log that is missing is an empty history; one that is there but cannot be reached
+    (a symlink loop, a folder that cannot be searched) is an error, as ``play`` finds it."""
+    import os
+
+    from calfkit.history import HistoryError
+
+    try:
+        os.stat(path)
+    except FileNotFoundError:
+        return
+    except OSError as error:
+        raise HistoryError(f"cannot open {path}: {error.strerror or error}") from None
 
 
 @contextmanager

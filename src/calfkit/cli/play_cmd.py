@@ -2,7 +2,8 @@
 
 Everything here is wiring: which sinks (the live view or plain lines, sounds, speech, the event
 log, history), whether keys can be read, and how a session's end becomes an exit code. The
-terminal is put back as it was found on every way out, including Ctrl-C (130) and SIGTERM (143).
+terminal is put back as it was found on every way out, including Ctrl-C (130), SIGTERM (143),
+Ctrl-\\ (SIGQUIT, 131) and the terminal closing (SIGHUP, 129).
 """
 
 from __future__ import annotations
@@ -11,12 +12,20 @@ import math
 import os
 import sys
 from contextlib import ExitStack
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO, cast
 
 import click
 
-from calfkit.cli.common import INTERRUPTED_EXIT, errors_to_exit
+from calfkit.cli.common import (
+    INTERRUPTED_EXIT,
+    GuardedOutput,
+    OutputError,
+    errors_to_exit,
+    output_failed,
+    report,
+)
 from calfkit.cli.routine_arg import ROUTINE
+from calfkit.errors import CalfkitError
 
 if TYPE_CHECKING:
     from calfkit.player.events import Controls, Event, Sink
@@ -317,13 +326,20 @@ def _play(
             if plain:
                 from calfkit.sinks.plain import PlainSink
 
-                shared.append(PlainSink(sys.stdout))
+                # Failed writes to stdout are told apart from those of other files: they
+                # end the session the way every command ends on a closed pipe or full disk.
+                shared.append(PlainSink(cast(TextIO, GuardedOutput(sys.stdout))))
             else:
                 from calfkit.sinks.live import LiveView
 
+                # What setting up sound and speech warned about is held and shown inside the
+                # view once the session starts (and again on stderr once it has gone).
                 view = LiveView(keys=keys, speed=speed)
                 stack.callback(view.close)
                 warn.view = view
+                if voice:
+                    # The badge says what is really spoken: there may be no engine or device.
+                    view.voice = speech is not None
                 shared.append(view)
             if history:
                 history_sink = _history_sink(sound, voice, warn, speed, sinks)
@@ -363,6 +379,16 @@ def _play(
         except click.ClickException:
             _close_quietly(sinks)
             raise
+        except CalfkitError as error:
+            # A --sound back end that cannot play here: said before anything played.
+            _close_quietly(sinks)
+            stack.close()
+            report(error)
+            sys.exit(error.exit_code)
+        except OutputError as error:
+            _close_quietly(sinks)
+            stack.close()
+            output_failed(error)
         except Exception as error:
             _close_quietly(sinks)
             stack.close()

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from calfkit.player.events import Event, Sink
+    from calfkit.sound.backends import Backend
     from calfkit.timeline import Timeline
 
 
@@ -33,7 +34,10 @@ def build_sinks(
     Voice needs ``timeline`` (the session's speech is planned from it, from flat step
     ``first``); the speech sink's ``lead_in`` is the one to play (a caution lengthens it).
     ``emit`` gets its ``speak`` events. ``warn`` gets at most one line per problem (a back
-    end missing or failing, no speech engine); the routine always plays on.
+    end missing or failing, no speech engine); the routine plays on.
+    Only a back end named by ``--sound`` (not ``auto``) that cannot play here is an error,
+    raised before anything plays: the person asked for it, so playing silently or through
+    another would not be what they asked.
     """
     from calfkit.model import DEFAULT_LANGUAGE
     from calfkit.sinks.sound import SoundSink
@@ -50,8 +54,11 @@ def build_sinks(
         voice = False
     if choice == "off" and not voice:
         return []
-    # Speech plays through the sound back end, so --sound off --voice still opens one.
-    backend, fallbacks = pick_backend("auto" if choice == "off" else choice, warn)
+    if choice in ("auto", "off"):
+        # Speech plays through the sound back end, so --sound off --voice still opens one.
+        backend, fallbacks = pick_backend("auto", warn)
+    else:
+        backend, fallbacks = _named_backend(choice)
     sound = SoundSink(backend, fallbacks=fallbacks, warn=warn, beeps=choice != "off")
     if voice and not plays_speech(backend):
         # Speech is played by the sound back end: the bell would only ring.
@@ -84,3 +91,33 @@ def build_sinks(
         sound.lead_in_beeps = math.ceil(lead_in)  # the caution is said over the rest
     # Speech first: closing it lets the last phrase reach the sound sink before that closes.
     return [speech, sound]
+
+
+# What a named back end needs, said when it cannot play here.
+_NEEDS = {
+    "simpleaudio": "simpleaudio (pip install 'calfkit[simpleaudio]') and a working sound device",
+    "miniaudio": "miniaudio (pip install 'calfkit[audio]') and a working sound device",
+    "system": "a command-line player (aplay from alsa-utils, paplay, or afplay on macOS) "
+    "and a working sound device",
+    "bell": "a terminal to ring",
+}
+
+
+def _named_backend(choice: str) -> tuple[Backend, list[str]]:
+    """Open the back end ``--sound CHOICE`` names, or raise a :class:`CalfkitError` saying
+    why it cannot play and what it needs."""
+    from calfkit.errors import CalfkitError
+    from calfkit.sound import alsa
+    from calfkit.sound.backends import ORDER, Unavailable, open_backend
+
+    alsa.silence_errors()
+    try:
+        backend = open_backend(choice, by_name=True)
+    except Unavailable as why:
+        needs = _NEEDS.get(choice, "its library and a sound device")
+        raise CalfkitError(
+            f"--sound {choice} cannot play here: {why}. It needs {needs}; "
+            "--sound auto takes the first that works (see `calfkit doctor`)"
+        ) from None
+    # If it stops working mid-session, the next that works carries on (with a warning).
+    return backend, [name for name in ORDER[ORDER.index(choice) + 1 :] if name != "off"]
