@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -27,24 +28,36 @@ COMMANDS = [
 FULL = "calfkit: cannot write output: No space left on device\n"
 
 
+@pytest.fixture(scope="module")
+def recorded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A practice log with one session in it, for `history` to print (played once)."""
+    folder = tmp_path_factory.mktemp("recorded")
+    made = {k: v for k, v in os.environ.items() if k not in ("CALFKIT_PATH", "COLUMNS")}
+    made.update(
+        CALFKIT_CONFIG_DIR=str(folder / "config"),
+        CALFKIT_HISTORY=str(folder / "history.sqlite"),
+    )
+    subprocess.run(
+        [sys.executable, "-m", "calfkit", "play", "calf-release", "--speed", "200"],
+        env=made,
+        stdout=subprocess.DEVNULL,
+        stdin=subprocess.DEVNULL,
+        check=True,
+        timeout=60,
+    )
+    return folder / "history.sqlite"
+
+
 @pytest.fixture
-def env(tmp_path: Path) -> dict[str, str]:
+def env(tmp_path: Path, recorded: Path) -> dict[str, str]:
     made = {k: v for k, v in os.environ.items() if k not in ("CALFKIT_PATH", "COLUMNS")}
     made.update(
         CALFKIT_CONFIG_DIR=str(tmp_path / "config"),
         CALFKIT_HISTORY=str(tmp_path / "history.sqlite"),
         PYTHONDONTWRITEBYTECODE="1",
     )
-    if not (tmp_path / "history.sqlite").exists():
-        # Something for `history` to print.
-        subprocess.run(
-            [sys.executable, "-m", "calfkit", "play", "calf-release", "--speed", "200"],
-            env=made,
-            stdout=subprocess.DEVNULL,
-            stdin=subprocess.DEVNULL,
-            check=True,
-            timeout=60,
-        )
+    # Each test its own copy of the log (some play, and so write to it).
+    shutil.copyfile(recorded, tmp_path / "history.sqlite")
     return made
 
 
