@@ -94,6 +94,11 @@ def cli() -> None:
     """
 
 
+# Python's error handlers that fail (or, under LANG=C, write raw bytes) where a character cannot
+# be encoded for the terminal.
+STRICT_ERRORS = ("strict", "surrogateescape")
+
+
 def main(argv: list[str] | None = None) -> Any:
     """Entry point for the console script and ``python -m calfkit``."""
     if sys.stdout is None:
@@ -104,4 +109,10 @@ def main(argv: list[str] | None = None) -> Any:
         read, write = os.pipe()
         os.close(read)
         sys.stdout = os.fdopen(write, "w", encoding="utf-8")
+    # A terminal that is not UTF-8 (LANG=C, a Latin-1 locale, PYTHONIOENCODING=ascii) cannot
+    # show every character a routine holds: "?" in its place, not a UnicodeEncodeError.
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None and getattr(stream, "errors", None) in STRICT_ERRORS:
+            reconfigure(errors="replace")
     return cli.main(args=argv, prog_name="calfkit")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import io
+import math
 import os
 import sys
 from collections.abc import Iterator
@@ -16,6 +17,18 @@ import click
 from calfkit.errors import CalfkitError, RoutineError
 
 INTERRUPTED_EXIT = 130  # Ctrl-C, as a shell reports a process killed by SIGINT
+# A lead-in is a get-ready countdown: no longer than the longest step may last. Without a
+# bound, `--lead-in 1e308` counted down for ever (play) or never finished rendering (export).
+MAX_LEAD_IN_SECONDS = 7200
+
+
+def check_lead_in(value: float) -> float:
+    """``--lead-in``'s value, or a usage error: 0 to 2 hours of seconds."""
+    if not (math.isfinite(value) and 0 <= value <= MAX_LEAD_IN_SECONDS):
+        raise click.BadParameter(
+            f"must be 0 to {MAX_LEAD_IN_SECONDS} seconds (2 hours), not {value:g}"
+        )
+    return value
 
 
 def report(error: CalfkitError) -> None:

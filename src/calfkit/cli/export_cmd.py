@@ -3,12 +3,11 @@
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING
 
 import click
 
-from calfkit.cli.common import errors_to_exit
+from calfkit.cli.common import check_lead_in, errors_to_exit
 from calfkit.cli.routine_arg import ROUTINE
 
 if TYPE_CHECKING:
@@ -25,9 +24,7 @@ STAGE_LABELS = {"sounds": "Placing sounds", "writing": "Writing {name}"}
 
 
 def _lead_in(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
-    if value is not None and not (math.isfinite(value) and value >= 0):
-        raise click.BadParameter(f"must be 0 or more seconds, not {value:g}")
-    return value
+    return None if value is None else check_lead_in(value)
 
 
 def length_text(seconds: float) -> str:

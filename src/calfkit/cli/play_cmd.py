@@ -20,6 +20,7 @@ from calfkit.cli.common import (
     INTERRUPTED_EXIT,
     GuardedOutput,
     OutputError,
+    check_lead_in,
     errors_to_exit,
     output_failed,
     report,
@@ -38,18 +39,19 @@ SOUND_CHOICES = ("auto", "simpleaudio", "miniaudio", "system", "bell", "off")
 DEFAULT_RATE_WPM = 170  # calfkit.sound.speech.DEFAULT_RATE_WPM
 MIN_RATE_WPM = 80
 MAX_RATE_WPM = 450
+# Slower than this, a 24-hour routine's deadlines pass what time.sleep can wait for (an
+# OverflowError mid-session); 100 times slower is more than any preview needs.
+MIN_SPEED = 0.01
 
 
 def _positive_speed(ctx: click.Context, param: click.Parameter, value: float) -> float:
-    if not (math.isfinite(value) and value > 0):
-        raise click.BadParameter(f"must be a number above 0, not {value:g}")
+    if not (math.isfinite(value) and value >= MIN_SPEED):
+        raise click.BadParameter(f"must be a number from {MIN_SPEED:g} up, not {value:g}")
     return value
 
 
 def _lead_in(ctx: click.Context, param: click.Parameter, value: float) -> float:
-    if not (math.isfinite(value) and value >= 0):
-        raise click.BadParameter(f"must be 0 or more seconds, not {value:g}")
-    return value
+    return check_lead_in(value)
 
 
 @click.command(name="play")
