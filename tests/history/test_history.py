@@ -23,11 +23,8 @@ from calfkit.history import (
     Ending,
     History,
     HistoryError,
-    describe_when,
-    format_duration,
     history_path,
     last_done,
-    ordinal,
 )
 from calfkit.history import store as history_module
 from calfkit.model import Do, Hold, Prepare, Repeat, Routine
@@ -761,34 +758,6 @@ def test_a_start_time_edited_by_hand_into_nonsense_is_a_history_error(tmp_path: 
         with pytest.raises(HistoryError, match="^" + re.escape(damaged)):
             history.last_done(["calf-release"])
     assert last_done(["calf-release"], path=path) == {}  # a listing never fails over it
-
-
-def test_describe_when_speaks_like_a_person() -> None:
-    today = date(2026, 11, 21)
-    at = datetime(2026, 11, 21, 8, tzinfo=UTC)
-    assert describe_when(at, today, UTC) == "today"
-    assert describe_when(at - timedelta(days=1), today, UTC) == "yesterday"
-    assert describe_when(at - timedelta(days=5), today, UTC) == "5 days ago"
-    assert describe_when(at - timedelta(days=40), today, UTC) == "2026-10-12"
-    # 23:30 in New York on the 20th is already the 21st in UTC
-    late = datetime(2026, 11, 21, 4, 30, tzinfo=UTC)
-    assert describe_when(late, today, NEW_YORK) == "yesterday"
-
-
-@pytest.mark.parametrize(
-    ("number", "text"),
-    [(1, "1st"), (2, "2nd"), (3, "3rd"), (4, "4th"), (11, "11th"), (12, "12th"), (13, "13th"),
-     (21, "21st"), (22, "22nd"), (101, "101st"), (111, "111th")],
-)  # fmt: skip
-def test_ordinal(number: int, text: str) -> None:
-    assert ordinal(number) == text
-
-
-@pytest.mark.parametrize(
-    ("seconds", "text"), [(0, "0:00"), (59.6, "1:00"), (754, "12:34"), (3725, "1:02:05")]
-)
-def test_format_duration(seconds: float, text: str) -> None:
-    assert format_duration(seconds) == text
 
 
 # -- driven by the real engine on a fake clock -------------------------------------------

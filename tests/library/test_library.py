@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 import calfkit
-from calfkit import library
+from calfkit import library, words
+from calfkit.format import measure
 from calfkit.errors import RoutineError, RoutineNotFound
 from calfkit.library import Source
 
@@ -316,24 +317,6 @@ def test_load_ref_reports_a_bad_file_with_positions(home: Path) -> None:
     assert caught.value.problems[0].position.line == 3
 
 
-@pytest.mark.parametrize(
-    ("seconds", "text"),
-    [
-        (0.5, "0.5s"),
-        (1.5, "1.5s"),
-        (10, "10s"),
-        (59, "59s"),
-        (60, "1m"),
-        (90, "1m 30s"),
-        (3599, "59m 59s"),
-        (3600, "1h"),
-        (3900, "1h 5m"),
-    ],
-)
-def test_format_seconds(seconds: float, text: str) -> None:
-    assert library.format_seconds(seconds) == text
-
-
 def test_the_summary_cache_sees_an_edit_to_a_routine_included_by_relative_path(
     home: Path,
 ) -> None:
@@ -372,6 +355,6 @@ def test_step_count_is_the_number_of_timeline_segments(path: Path, home: Path) -
     routine = library.load(path)
     if measure.event_count(routine.steps) > 20_000:
         # Arithmetic only: compiling a routine at the event limit is the timeline's test.
-        assert library.step_count(routine.steps) <= measure.event_count(routine.steps)
+        assert measure.step_count(routine.steps) <= measure.event_count(routine.steps)
         return
-    assert library.step_count(routine.steps) == len(compile_routine(routine).segments)
+    assert measure.step_count(routine.steps) == len(compile_routine(routine).segments)

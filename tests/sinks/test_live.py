@@ -15,7 +15,8 @@ from calfkit.model import Hold, Routine
 from calfkit.player.engine import Player
 from calfkit.player.events import Command, Event, EventKind, Outcome, Status
 from calfkit.sinks.live import LiveView
-from calfkit.sinks.summary import Summary, clock_text
+from calfkit.sinks.summary import Summary
+from calfkit.words import countdown
 from calfkit.testing import FakeClock, RecordingSink, ScriptedControls, play_fast
 from calfkit.timeline import Segment, SegmentKind, Tick, TickKind, Timeline, compile_routine
 
@@ -58,6 +59,26 @@ TIMELINE = Timeline(routine=ROUTINE, segments=(HOLD, COUNT, BREATHE))
 
 
 def ev(kind: EventKind, at: float, **fields: object) -> Event:
+    """An event as the player would make it: what is left, where, and what comes next are
+    filled in from the deadlines and the segment given (the player's own figures are tested
+    in tests/player)."""
+    ends_at, step_ends_at = fields.get("ends_at"), fields.get("step_ends_at")
+    if isinstance(ends_at, float | int):
+        fields.setdefault("routine_left", ends_at - at)
+    if isinstance(step_ends_at, float | int):
+        fields.setdefault("step_left", step_ends_at - at)
+    elif kind in (EventKind.TICK, EventKind.COUNTDOWN) and isinstance(fields.get("number"), int):
+        fields.setdefault("step_left", float(fields["number"]))  # type: ignore[arg-type]
+    segment = fields.get("segment")
+    if isinstance(segment, Segment):
+        parts = [*segment.where]
+        if segment.name and segment.name not in parts:
+            parts.insert(0, segment.name)
+        fields.setdefault("where", " · ".join(parts))
+        timeline = fields.pop("in_timeline", TIMELINE)
+        assert isinstance(timeline, Timeline)
+        later = [s for s in timeline.segments if s.index > segment.index]
+        fields.setdefault("next_segment", later[0] if later else None)
     return Event(kind, scheduled=at, actual=at + 0.001, wall=1_700_000_000.0 + at, **fields)  # type: ignore[arg-type]
 
 
@@ -87,14 +108,6 @@ def quiet_view(**options: object) -> LiveView:
 
 def start(view: LiveView) -> None:
     view.handle(ev(EventKind.START, 0.0, timeline=TIMELINE, ends_at=88.0))
-
-
-@pytest.mark.parametrize(
-    ("seconds", "text"),
-    [(0, "00:00"), (0.2, "00:01"), (45, "00:45"), (90, "01:30"), (3725, "1:02:05")],
-)
-def test_clock_text_rounds_up_to_whole_seconds(seconds: float, text: str) -> None:
-    assert clock_text(seconds) == text
 
 
 def test_before_the_first_step_the_title_equipment_caution_and_lead_in_show() -> None:
@@ -453,7 +466,7 @@ def test_played_by_the_real_engine_the_summary_is_the_players_outcome(
 ) -> None:
     timeline = small_timeline
     buffer = io.StringIO()
-    view = LiveView(Console(file=buffer, width=60, height=20, force_terminal=True), speed=speed)
+    view = LiveView(Console(file=buffer, width=60, height=20, force_terminal=True))
     keys = [
         (1.0, Command.ENTER),
         (5.0, Command.PAUSE),
@@ -491,7 +504,7 @@ def test_the_countdown_shows_routine_seconds_at_any_speed(small_timeline: Timeli
         def close(self) -> None:
             pass
 
-    view = quiet_view(speed=5.0)
+    view = quiet_view()
     play_fast(timeline, sinks=[view, Peek()], speed=5.0)
     assert seen[:3] == ["01:29", "01:28", "01:27"]
 
@@ -565,7 +578,7 @@ def test_time_left_while_a_ready_step_waits_is_the_rest_of_the_plan(
             keys_interactive=True,
         ).run()
         view = quiet_view()
-        total = clock_text(small_timeline.total)
+        total = countdown(small_timeline.total)
         assert len(seen) == 1
         assert f"0% · {total} left" in seen[0], seen[0]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from calfkit import words
 from calfkit.cli.common import errors_to_exit
 from calfkit.cli.routine_arg import ROUTINE
 
@@ -64,6 +65,6 @@ def command(routine: str, wav_path: str, voice: bool) -> None:
                 bar.update(tasks[stage], completed=done, total=total)
 
             exported = export_wav(timeline, wav_path, voice=voice, warn=warn, progress=progress)
-    minutes, seconds = divmod(round(exported.seconds), 60)
     phrases = f", {exported.phrases} spoken phrases" if voice else ""
-    click.echo(f"Wrote {wav_path} ({minutes}:{seconds:02d}, {exported.sounds} sounds{phrases})")
+    length = words.clock(exported.seconds)
+    click.echo(f"Wrote {wav_path} ({length}, {exported.sounds} sounds{phrases})")

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 
 import click
 
+from calfkit import words
+
 if TYPE_CHECKING:
     from calfkit.history import History, Session
 
@@ -66,7 +68,7 @@ def command(as_json: bool, limit: int, routine: str | None) -> None:
     sessions_word = "session" if week.sessions == 1 else "sessions"
     click.echo(
         f"This week: {week.sessions} {sessions_word}, {week.finished} finished, "
-        f"{log.format_duration(week.played_seconds)} played"
+        f"{words.clock(week.played_seconds)} played"
     )
     click.echo(f"Current streak: {streak} day{'' if streak == 1 else 's'}")
 
@@ -93,7 +95,7 @@ def _print_table(history: History, sessions: list[Session]) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from calfkit.history import Ending, format_duration
+    from calfkit.history import Ending
 
     table = Table(box=None, pad_edge=False, header_style="bold")
     table.add_column("When", no_wrap=True)
@@ -106,7 +108,7 @@ def _print_table(history: History, sessions: list[Session]) -> None:
         table.add_row(
             when,
             Text(session.routine),
-            format_duration(session.played_seconds),
+            words.clock(session.played_seconds),
             Text(session.outcome(), style=styles[session.ended]),
         )
     console = Console()

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from calfkit import words
 from calfkit.errors import CalfkitError, Position, Problem, ProblemList, RoutineError
 from calfkit.format import measure, spec
 from calfkit.format.source import (
@@ -226,7 +227,7 @@ class _RoutineBuilder:
         if total > MAX_TOTAL_SECONDS:
             self.problem(
                 where,
-                f"the routine lasts {_long_time(total)} when expanded; "
+                f"the routine lasts {words.exact_length(total)} when expanded; "
                 "a routine may last at most 24 hours",
             )
         events = measure.event_count(routine.steps)
@@ -717,12 +718,3 @@ def _whole(node: Node) -> int | None:
 
 def _shown_text(node: ScalarNode) -> str:
     return repr(node.text) if isinstance(node.value, str) else node.text
-
-
-def _long_time(total: float) -> str:
-    """Like 24h 0m 1.2s: exact enough that a total just past the limit shows that it is."""
-    if math.isinf(total):
-        return "forever"
-    hours, rest = divmod(total, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{int(hours)}h {int(minutes)}m {round(secs, 3):g}s"

@@ -25,29 +25,11 @@ from calfkit.history.store import (
     reason,
     stamp,
 )
+from calfkit.words import ordinal
 
 if TYPE_CHECKING:
     import sqlite3
     from types import TracebackType
-
-
-def ordinal(number: int) -> str:
-    """1 -> "1st", 2 -> "2nd", 11 -> "11th", 23 -> "23rd"."""
-    if 10 <= number % 100 <= 20:
-        suffix = "th"
-    else:
-        suffix = {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
-    return f"{number}{suffix}"
-
-
-def format_duration(seconds: float) -> str:
-    """Whole seconds as "m:ss", or "h:mm:ss" from an hour up."""
-    total = max(0, round(seconds))
-    hours, rest = divmod(total, 3600)
-    minutes, secs = divmod(rest, 60)
-    if hours:
-        return f"{hours}:{minutes:02d}:{secs:02d}"
-    return f"{minutes}:{secs:02d}"
 
 
 @dataclass(frozen=True)
@@ -417,16 +399,3 @@ def last_done(
             )
             warn(text)
         return {}
-
-
-def describe_when(moment: datetime, today: date, tz: tzinfo | None = None) -> str:
-    """A past moment as a person says it: "today", "yesterday", "3 days ago", "2024-05-01"."""
-    local = moment.astimezone(tz) if tz is not None else moment.astimezone()
-    days = (today - local.date()).days
-    if days <= 0:
-        return "today"
-    if days == 1:
-        return "yesterday"
-    if days < 14:
-        return f"{days} days ago"
-    return local.date().isoformat()

@@ -11,8 +11,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from calfkit.player.events import Event, EventKind
-from calfkit.sinks.summary import Summary, clock_text
+from calfkit.sinks.summary import Summary
 from calfkit.timeline import SegmentKind
+from calfkit.words import countdown
 
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
@@ -46,15 +47,6 @@ _KIND_LABEL = {
     SegmentKind.REST: "Rest",
     SegmentKind.SWITCH: "Switch sides",
 }
-
-
-def _where(segment: Segment) -> str:
-    """Where the step stands: the block's name (which of several repeats this is), then the
-    rounds, sides and included routines it sits in."""
-    parts = [*segment.where]
-    if segment.name and segment.name not in parts:
-        parts.insert(0, segment.name)
-    return " · ".join(parts)
 
 
 class Bar:
@@ -117,7 +109,7 @@ class LiveView:
 
     ``keys`` says whether key help is shown (keys are read only when stdin is a terminal).
     ``screen`` draws on the alternate screen; tests turn it off to read the frames back.
-    ``speed`` is the player's speed: events carry clock seconds, the view shows routine ones.
+    Times shown are the routine seconds the events carry, whatever the player's speed.
     """
 
     def __init__(
@@ -126,7 +118,6 @@ class LiveView:
         *,
         keys: bool = True,
         screen: bool = True,
-        speed: float = 1.0,
     ) -> None:
         if console is None:
             from rich.console import Console
@@ -143,7 +134,6 @@ class LiveView:
         self.console = console
         self.keys = keys
         self.screen = screen
-        self.speed = speed
         self._live: Live | None = None
         self._closed = False
         self._panel: Frozen | None = None  # the step's cue panel, laid out once per width
@@ -154,7 +144,8 @@ class LiveView:
         self.caution: str | None = None
         self.equipment: tuple[str, ...] = ()
         self.segment: Segment | None = None
-        self.position = -1  # index of ``segment`` in the timeline
+        self.where = ""  # the block path the player gave for ``segment``
+        self.next_text: str | None = None  # the next step's cue (None at the last)
         self.step_left: float | None = None
         self.counter: str | None = None
         self.lead_in: int | None = None
@@ -162,8 +153,8 @@ class LiveView:
         self.paused = False
         self.muted = False
         self.routine_left: float | None = None
-        self._left_at: float | None = None  # when ``routine_left`` was last worked out
         self._extra = 0.0  # seconds ``+`` added to the step in progress
+        self._count: int | None = None  # the count in progress, on a count step
         self.notices: list[str] = []
         self._drawn: tuple[object, ...] | None = None  # what the last frame showed
 
@@ -264,21 +255,11 @@ class LiveView:
 
     def _update(self, event: Event) -> None:
         kind = event.kind
-        if event.ends_at is not None:
-            self.routine_left = max(0.0, event.ends_at - event.scheduled) * self.speed
-            self._left_at = event.scheduled
-        elif (
-            kind in (EventKind.STEP, EventKind.SWITCH)
-            and self.routine_left is not None
-            and self._left_at is not None
-        ):
-            # A ready step that waits for Enter has no planned end; the plan ran on unpaused
-            # from the last event that had one until this step began.
-            gone = (event.scheduled - self._left_at) * self.speed
-            self.routine_left = max(0.0, self.routine_left - gone)
-            self._left_at = event.scheduled
-        if event.step_ends_at is not None:
-            self.step_left = max(0.0, event.step_ends_at - event.scheduled) * self.speed
+        # The player says how much is left, in routine seconds, with every event.
+        if event.routine_left is not None:
+            self.routine_left = event.routine_left
+        if event.step_left is not None:
+            self.step_left = event.step_left
 
         if kind is EventKind.START:
             if event.timeline is not None:
@@ -293,10 +274,8 @@ class LiveView:
             self.lead_in = event.number
         elif kind in (EventKind.STEP, EventKind.SWITCH):
             self._enter(event)
-        elif kind in (EventKind.TICK, EventKind.COUNTDOWN):
-            if event.number is not None:
-                self.step_left = float(event.number)
         elif kind is EventKind.COUNT:
+            self._count = event.number
             self.counter = f"{event.number} / {event.of}"
         elif kind is EventKind.BREATH:
             self.counter = f"breath {event.number} of {event.of} · {event.phase}"
@@ -310,6 +289,8 @@ class LiveView:
             self.paused = False
         elif kind is EventKind.EXTEND:
             self._extra += float(event.number or 0)
+            if event.of is not None and self._count is not None:
+                self.counter = f"{self._count} / {event.of}"  # more counts to come: "4 / 14"
         elif kind is EventKind.MUTE:
             self.muted = True
         elif kind is EventKind.UNMUTE:
@@ -320,26 +301,15 @@ class LiveView:
     def _enter(self, event: Event) -> None:
         self._steps_entered += 1
         self.segment = event.segment
+        self.where = event.where
+        self.next_text = event.next_text
         self.lead_in = None
         self._extra = 0.0
+        self._count = None
         self.counter = None
         self.waiting = False
-        if self.segment is not None:
-            if event.step_ends_at is None:
-                self.step_left = self.segment.duration
-            self.position = self._find(self.segment)
-
-    def _find(self, segment: Segment) -> int:
-        if self.timeline is None:
-            return -1
-        segments = self.timeline.segments
-        guess = segment.index - 1
-        if 0 <= guess < len(segments) and segments[guess].index == segment.index:
-            return guess
-        for i, candidate in enumerate(segments):
-            if candidate.index == segment.index:
-                return i
-        return -1
+        if self.segment is not None and event.step_left is None:
+            self.step_left = self.segment.duration
 
     def summary(self) -> Summary | None:
         """The end-of-session figures, once playback has finished or stopped."""
@@ -386,9 +356,8 @@ class LiveView:
                 )
             parts.append(self._panel)
             parts.append(Text(self._progress_in_step(), style="bold cyan", justify="center"))
-            where = _where(segment)
-            if where:
-                parts.append(Text(where, justify="center"))
+            if self.where:
+                parts.append(Text(self.where, justify="center"))
             parts.append(Text(self._next_text(), style="dim"))
             if self.caution and self._steps_entered == 1:
                 # Without a lead-in the caution would never be seen: keep it for the first step.
@@ -430,26 +399,23 @@ class LiveView:
         if self.counter is not None and segment.kind in (SegmentKind.COUNT, SegmentKind.BREATHE):
             return self.counter
         left = segment.duration if self.step_left is None else self.step_left
-        return clock_text(left)
+        return countdown(left)
 
     def _next_text(self) -> str:
-        if self.timeline is None or self.position < 0:
+        if self.segment is None:
             return ""
-        following = self.timeline.segments[self.position + 1 : self.position + 2]
-        if not following:
+        if self.next_text is None:
             return "Next: finish"
-        return f"Next: {following[0].text}"
+        return f"Next: {self.next_text}"
 
     def _render_progress(self) -> RenderableType:
         timeline = self.timeline
         total = timeline.total if timeline is not None else 0.0
-        done = 0.0
-        segment = self.segment
-        if segment is not None:
-            length = segment.duration + self._extra
-            into = length - (length if self.step_left is None else self.step_left)
-            done = segment.start + min(segment.duration, max(0.0, into))
-        left = self.routine_left if self.routine_left is not None else total - done
+        left = total if self.routine_left is None else self.routine_left
+        # Time ``+`` added is not progress: the bar stays at the step's end while it plays.
+        done = max(0.0, total + self._extra - left)
+        if self.segment is not None:
+            done = min(done, self.segment.end)
         percent = 0 if total <= 0 else min(100, int(100 * done / total))
-        label = f"{percent:3d}% · {clock_text(left)} left"
+        label = f"{percent:3d}% · {countdown(left)} left"
         return Bar(0.0 if total <= 0 else done / total, label)

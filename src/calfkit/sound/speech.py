@@ -26,7 +26,7 @@ from typing import Protocol
 from calfkit.player.events import Event, EventKind
 from calfkit.sound.cues import SoundCues, count_sound, counts_spoken
 from calfkit.sound.tones import SAMPLE_RATE, Sound, seconds
-from calfkit.timeline import Segment, SegmentKind, Timeline
+from calfkit.timeline import Segment
 
 CUE_STALE_SECONDS = 3.0
 """A cue still waiting this long after its moment is dropped: it would only mislead."""
@@ -81,7 +81,6 @@ class Announcer:
     """
 
     def __init__(self, *, chimes: bool = False) -> None:
-        self._timeline: Timeline | None = None
         self._cues = SoundCues() if chimes else None
 
     def _after(self, event: Event) -> float:
@@ -89,14 +88,12 @@ class Announcer:
         return 0.0 if sound is None else seconds(sound) + AFTER_CHIME_SECONDS
 
     def utterance(self, event: Event) -> Utterance | None:
-        if event.kind is EventKind.START:
-            self._timeline = event.timeline
-            return None
         if event.kind in (EventKind.STEP, EventKind.SWITCH) and event.segment is not None:
             text = event.segment.text.strip()
             if text and text[-1] not in ".!?":
                 text += "."
-            following = self._following(event.segment)
+            # What the player says comes next, side switches passed over.
+            following = event.next_move
             if following is not None:
                 text += f" Next: {short_preview(following)}."
             return Utterance(text, UtteranceKind.CUE, after=self._after(event))
@@ -109,16 +106,6 @@ class Announcer:
             and event.number > 1  # the first count falls on the step's own start
         ):
             return Utterance(str(event.number), UtteranceKind.COUNT, beep=count_sound(event))
-        return None
-
-    def _following(self, segment: Segment) -> Segment | None:
-        if self._timeline is None:
-            return None
-        segments = self._timeline.segments
-        # Segment.index is 1-based and segments are in order, so the next one is at [index].
-        for candidate in segments[segment.index :]:
-            if candidate.kind is not SegmentKind.SWITCH:
-                return candidate
         return None
 
 
