@@ -59,9 +59,7 @@ def test_a_clock_rounds_to_the_nearest_second(seconds: float, text: str) -> None
     [(0, "00:00"), (0.2, "00:01"), (3.004, "00:04"), (45, "00:45"), (90, "01:30"),
      (3725, "1:02:05"), (3.0000000000000004, "00:03")],
 )  # fmt: skip
-def test_a_countdown_rounds_up_so_it_reads_zero_only_at_the_end(
-    seconds: float, text: str
-) -> None:
+def test_a_countdown_rounds_up_so_it_reads_zero_only_at_the_end(seconds: float, text: str) -> None:
     assert words.countdown(seconds) == text
 
 

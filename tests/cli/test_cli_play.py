@@ -52,18 +52,18 @@ def test_plain_lines_when_stdout_is_not_a_terminal(routine: str) -> None:
     assert code == 0
     assert err == ""
     assert out.splitlines() == [
-        "[00:00] Quick wall work: 3 steps, 15 s",
+        "[00:00] Quick wall work: 3 steps (3 timed steps), 15s",
         "[00:00] Caution: Keep it gentle.",
-        "[00:00] step 1/3  Face the wall (10 s)",  # no keys to press Enter with: 10 s
-        "[00:00] step 2/3  Lean in (3 s)",
+        "[00:00] step 1/3  Face the wall (10s)",  # no keys to press Enter with: 10 s
+        "[00:00] step 2/3  Lean in (3s)",
         "[00:00] 2",
         "[00:00] 1",
-        "[00:00] step 3/3  Lower your heels (2 s)",
+        "[00:00] step 3/3  Lower your heels (2s)",
         "[00:00] 1 of 2",
         "[00:00] 2 of 2",
         "[00:00] Finished",
         # The player's own count: real seconds (15 s at speed 1000 rounds up to one).
-        "Time 00:01 · steps done 3 of 3 · skipped 0 · paused 00:00",
+        "Time 00:00 · steps done 3 of 3 · skipped 0 · paused 00:00",  # to the nearest second
     ]
 
 
@@ -85,7 +85,7 @@ def test_log_events_writes_one_json_object_per_event(routine: str, tmp_path: Pat
 def test_from_starts_at_that_top_level_step(routine: str) -> None:
     code, out, _ = play(routine, *FAST, "--from", "3")
     assert code == 0
-    assert "step 3/3  Lower your heels (2 s)" in out
+    assert "step 3/3  Lower your heels (2s)" in out
     assert "Lean in" not in out
 
 
@@ -185,7 +185,7 @@ def test_a_built_in_routine_plays_by_name() -> None:
     assert err == ""
     assert out.splitlines()[-2:] == [
         "[00:00] Finished",
-        "Time 00:01 · steps done 7 of 7 · skipped 0 · paused 00:00",
+        "Time 00:00 · steps done 7 of 7 · skipped 0 · paused 00:00",  # to the nearest second
     ]
 
 

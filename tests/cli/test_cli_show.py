@@ -50,17 +50,17 @@ One of each step.
 Equipment: a wall, a roller
 Caution: Be gentle.
 Steps
-├── until ready (10s)  Prepare: Set up the roller.
-├── 4s  Do [lift]: Rise.
+├── 1. until ready (10s)  Prepare: Set up the roller.
+├── 2. 4s  Do [lift]: Rise.
 │   Slowly.
-├── 1m 30s  Hold, beeps for the last 3s: Stay.
-├── 15s  Count 10, every 1.5s: Lower.
-├── 10s  Breathe 1 breath (4s in, 6s out)
-├── 11s  Repeat 2 rounds, 5s rest between
+├── 3. 1m 30s  Hold, beeps for the last 3s: Stay.
+├── 4. 15s  Count 10, every 1.5s: Lower.
+├── 5. 10s  Breathe 1 breath (4s in, 6s out)
+├── 6. 11s  Repeat 2 rounds, 5s rest between
 │   └── 3s  Rest: Rest
-├── 40s  Sides: right then left
+├── 7. 40s  Sides: right then left
 │   └── 20s  Hold: Lean on the {side} side.
-└── 10s  Routine part.yaml: A Part
+└── 8. 10s  Routine part.yaml: A Part
     └── 10s  Rest: Lie still.
 Total: 3m 10s, 11 timed steps (steps that wait for Enter counted as 10s)
 """
@@ -130,7 +130,7 @@ def test_show_finds_a_routine_by_name_in_the_user_folder(home: Path) -> None:
     (folder / "mine.yaml").write_text("title: Mine\nsteps:\n  - rest: 1m\n")
     assert run("show", "mine") == (
         0,
-        "Mine (mine)\nSteps\n└── 1m  Rest: Rest\nTotal: 1m, 1 timed steps\n",
+        "Mine (mine)\nSteps\n└── 1. 1m  Rest: Rest\nTotal: 1m, 1 timed steps\n",
         "",
     )
 
@@ -210,7 +210,7 @@ def test_the_readme_example_routine_is_valid_and_shows(home: Path) -> None:
     code, out, err = run("show", "evening-calves")
     assert (code, err) == (0, "")
     assert out.startswith("Evening Calves (evening-calves)\n")
-    assert "├── 2m 55s  Routine calf-release-walk: Calf Release Walk\n" in out
+    assert "2m 55s  Routine calf-release-walk: Calf Release Walk\n" in out
     assert out.endswith(
         "Total: 7m 17s, 25 timed steps (steps that wait for Enter counted as 10s)\n"
     )

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 import calfkit
-from calfkit import library, words
-from calfkit.format import measure
+from calfkit import library
 from calfkit.errors import RoutineError, RoutineNotFound
+from calfkit.format import measure
 from calfkit.library import Source
 
 ROUTINE = """\
@@ -349,7 +349,6 @@ GOOD_FILES = sorted((Path(__file__).parent.parent / "routines" / "good").glob("*
 
 @pytest.mark.parametrize("path", GOOD_FILES, ids=lambda p: p.stem)
 def test_step_count_is_the_number_of_timeline_segments(path: Path, home: Path) -> None:
-    from calfkit.format import measure
     from calfkit.timeline import compile_routine
 
     routine = library.load(path)

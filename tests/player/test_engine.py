@@ -23,7 +23,7 @@ from calfkit.model import (
     Step,
 )
 from calfkit.player.clock import MonotonicClock
-from calfkit.player.engine import EXTEND_SECONDS, Player, extension
+from calfkit.player.engine import Player, extension
 from calfkit.player.events import Command, Event, EventKind, NoControls, Outcome, Status
 from calfkit.testing import FakeClock, RecordingSink, ScriptedControls, play_fast
 from calfkit.timeline import Timeline, compile_routine
@@ -920,9 +920,7 @@ def test_time_left_is_in_routine_seconds_at_any_speed_and_stands_still_while_pau
     speed: float,
 ) -> None:
     total = NESTED.total
-    played = play_fast(
-        NESTED, lead_in=3, speed=speed, keys=[(4.0 / speed, P), (60.0 / speed, P)]
-    )
+    played = play_fast(NESTED, lead_in=3, speed=speed, keys=[(4.0 / speed, P), (60.0 / speed, P)])
     start = played.sink.of(K.START)[0]
     assert (start.routine_left, start.step_left) == (total, None)  # the lead-in is not routine
     first = played.sink.of(K.STEP)[0]

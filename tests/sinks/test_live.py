@@ -16,9 +16,9 @@ from calfkit.player.engine import Player
 from calfkit.player.events import Command, Event, EventKind, Outcome, Status
 from calfkit.sinks.live import LiveView
 from calfkit.sinks.summary import Summary
-from calfkit.words import countdown
 from calfkit.testing import FakeClock, RecordingSink, ScriptedControls, play_fast
 from calfkit.timeline import Segment, SegmentKind, Tick, TickKind, Timeline, compile_routine
+from calfkit.words import countdown
 
 HOLD = Segment(
     index=1,

@@ -102,14 +102,19 @@ def _print_table(history: History, sessions: list[Session]) -> None:
     table.add_column("Routine", style="bold cyan")
     table.add_column("Played", justify="right", no_wrap=True)
     table.add_column("How it ended")
-    styles = {Ending.FINISHED: "green", Ending.STOPPED: "yellow", Ending.INTERRUPTED: "red"}
+    styles = {
+        Ending.FINISHED: "green",
+        Ending.SKIPPED: "yellow",
+        Ending.STOPPED: "yellow",
+        Ending.INTERRUPTED: "red",
+    }
     for session in sessions:
         when = history.local(session.started_at).strftime("%a %Y-%m-%d %H:%M")
         table.add_row(
             when,
             Text(session.routine),
             words.clock(session.played_seconds),
-            Text(session.outcome(), style=styles[session.ended]),
+            Text(session.outcome(), style="cyan" if session.playing else styles[session.ended]),
         )
     console = Console()
     if console.is_terminal:

@@ -17,13 +17,12 @@ import click
 
 from calfkit.cli.common import INTERRUPTED_EXIT, errors_to_exit
 from calfkit.cli.routine_arg import ROUTINE
+from calfkit.sound import CHOICES as SOUND_CHOICES
 
 if TYPE_CHECKING:
     from calfkit.player.events import Controls, Sink
     from calfkit.sinks.history import HistorySink
     from calfkit.sinks.live import LiveView
-
-SOUND_CHOICES = ("auto", "simpleaudio", "miniaudio", "system", "bell", "off")
 
 
 def _positive_speed(ctx: click.Context, param: click.Parameter, value: float) -> float:
@@ -60,7 +59,7 @@ def _lead_in(ctx: click.Context, param: click.Parameter, value: float) -> float:
 )
 @click.option(
     "--sound",
-    type=click.Choice(SOUND_CHOICES),
+    type=click.Choice(SOUND_CHOICES),  # the one list, in calfkit.sound
     default="auto",
     show_default=True,
     help="How to play beeps; auto takes the first that works, in this order.",
@@ -203,7 +202,7 @@ def _play(
             else:
                 from calfkit.sinks.live import LiveView
 
-                view = LiveView(keys=keys, speed=speed)
+                view = LiveView(keys=keys)
                 stack.callback(view.close)
                 warn.view = view
                 sinks.append(view)
@@ -248,14 +247,13 @@ def _play(
             click.echo(f"calfkit: error: playback failed: {_describe(error)}", err=True)
             sys.exit(1)
     # Plain lines already said how it ended, where, and the figures; the live view's summary
-    # said how and the figures: say where.
+    # said how and the figures: say where, in top-level steps (what ``--from`` takes).
     if outcome is not None and not plain and outcome.status is Status.STOPPED:
         if outcome.step:
-            click.echo(f"stopped at step {outcome.step} of {outcome.steps_total}")
+            click.echo(f"stopped at step {outcome.top_step} of {outcome.tops_total}")
         else:
             # Stopped during the lead-in: no step had begun yet.
-            first = next(s.index for s in timeline.segments if s.top >= start)
-            click.echo(f"stopped before step {first} of {outcome.steps_total}")
+            click.echo(f"stopped before step {start} of {outcome.tops_total}")
     comparison = history_sink.summary_line() if history_sink is not None else None
     if comparison is not None:
         click.echo(comparison)

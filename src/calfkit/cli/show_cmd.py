@@ -170,14 +170,18 @@ def _time(step: Step) -> str:
     return _seconds(measure.step_seconds(step))
 
 
-def _add_steps(tree: Tree, steps: tuple[Step, ...]) -> None:
+def _add_steps(tree: Tree, steps: tuple[Step, ...], *, top: bool = False) -> None:
+    """Add ``steps`` to ``tree``; top-level steps are numbered ("3."), the numbers ``play
+    --from`` takes and every "step 3 of 7" calfkit prints."""
     from rich.text import Text
 
     from calfkit import model
 
-    for step in steps:
+    for number, step in enumerate(steps, start=1):
         kind, cue = _label(step)
         label = Text()
+        if top:
+            label.append(f"{number}. ", style="bold")
         label.append(_time(step), style="bold green")
         label.append("  ")
         label.append(kind, style="bold")
@@ -205,7 +209,7 @@ def _print_tree(routine: Routine) -> None:
     heading.append(routine.title, style="bold")
     heading.append(f" ({routine.name})", style="cyan")
     tree = Tree(Text("Steps", style="bold"), guide_style="dim")
-    _add_steps(tree, routine.steps)
+    _add_steps(tree, routine.steps, top=True)
 
     console = stdout_console(highlight=False)
     console.print(heading)

@@ -228,7 +228,7 @@ class _RoutineBuilder:
             self.problem(
                 where,
                 f"the routine lasts {words.exact_length(total)} when expanded; "
-                "a routine may last at most 24 hours",
+                f"a routine may last at most {MAX_TOTAL_SECONDS // 3600} hours",
             )
         events = measure.event_count(routine.steps)
         if events > MAX_EVENTS:
@@ -417,7 +417,8 @@ class _RoutineBuilder:
         if seconds > MAX_STEP_SECONDS:
             return self.problem(
                 node.position,
-                f"{label} must be at most 2 hours (7200 seconds); found {_shown_text(node)}",
+                f"{label} must be at most {MAX_STEP_SECONDS // 3600} hours"
+                f" ({MAX_STEP_SECONDS} seconds); found {_shown_text(node)}",
             )
         return seconds
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from calfkit.player.events import Event, EventKind
 from calfkit.sinks.summary import Summary
+from calfkit.terminal.keys import help_line
 from calfkit.timeline import SegmentKind
 from calfkit.words import countdown
 
@@ -24,8 +25,8 @@ if TYPE_CHECKING:
     from calfkit.player.events import Outcome
     from calfkit.timeline import Segment, Timeline
 
-KEY_HELP = "space pause · n next · b back · + 10 s · m mute · q quit"
-KEY_HELP_MUTED = "space pause · n next · b back · + 10 s · m unmute · q quit"
+KEY_HELP = help_line()  # built from the one key map, in calfkit.terminal.keys
+KEY_HELP_MUTED = help_line(muted=True)
 
 # Colour only ever repeats what the words and shapes already say (NO_COLOR drops it).
 _KIND_COLOUR = {
