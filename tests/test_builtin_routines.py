@@ -4,11 +4,17 @@ and ships inside the wheel."""
 
 from __future__ import annotations
 
+import hashlib
+import itertools
 import json
 import os
+import re
+import shutil
 import subprocess
 import sys
+import wave
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import jsonschema
@@ -21,8 +27,9 @@ from calfkit.cli import cli
 from calfkit.format import measure
 from calfkit.format.schema import json_schema
 from calfkit.player.events import Status
+from calfkit.sound.speech import SPEECH_RATE_WPM
 from calfkit.testing import play_fast
-from calfkit.timeline import SegmentKind, compile_routine
+from calfkit.timeline import Segment, SegmentKind, TickKind, compile_routine
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 # The routines as written in the checkout, and as the calfkit under test finds them (package
@@ -100,6 +107,28 @@ def test_builtin_shows_with_the_total_the_timeline_plays(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", EXPECTED)
+def test_builtin_show_numbers_the_steps_as_play_from_counts_and_fills_in_each_side(
+    name: str,
+) -> None:
+    routine = library.load_ref(name)
+    timeline = compile_routine(routine)
+    out = CliRunner().invoke(cli, ["show", name], env={"COLUMNS": "300"}).stdout
+    numbers = [int(m) for m in re.findall(r"^[├└]── +(\d+)\. ", out, re.MULTILINE)]
+    assert numbers == list(range(1, len(routine.steps) + 1))
+    assert sorted({s.top for s in timeline.segments}) == numbers
+    assert "{side}" not in out and "{other_side}" not in out
+    # Every cue as played is on a line of its own (a side's, where the sides differ).
+    lines = {line.split("  ", 1)[-1].split(": ", 1)[-1] for line in out.splitlines()}
+    lines |= {line.split("│", 1)[-1].strip().split(": ", 1)[-1] for line in out.splitlines()}
+    missing = {
+        s.text
+        for s in timeline.segments
+        if s.kind is not SegmentKind.SWITCH and s.text != "Rest" and s.text not in lines
+    }
+    assert missing == set()
+
+
+@pytest.mark.parametrize("name", EXPECTED)
 def test_builtin_plays_to_the_end_on_the_fake_clock(name: str) -> None:
     timeline = compile_routine(library.load_ref(name))
     played = play_fast(timeline)
@@ -131,6 +160,9 @@ def test_builtin_whose_source_warns_carries_a_caution(name: str) -> None:
     assert library.load_ref(name).caution
 
 
+# --- what each built-in asks for: the facts of its source, kept ---------------------------------
+
+
 def test_calf_release_lowers_over_ten_counts_in_three_foot_positions() -> None:
     routine = library.load_ref("calf-release")
     blocks = [step for step in routine.steps if isinstance(step, model.Repeat)]
@@ -144,6 +176,19 @@ def test_calf_release_lowers_over_ten_counts_in_three_foot_positions() -> None:
         counts = [step for step in block.steps if isinstance(step, model.Count)]
         assert [(count.count, count.every) for count in counts] == [(10, 1.0)]
     assert "not a stretch" in (routine.caution or "")
+
+
+@pytest.mark.parametrize("name", ["calf-release", "calf-care"])
+def test_calf_release_rests_once_between_one_lowering_and_the_next_rise(name: str) -> None:
+    segments = compile_routine(library.load_ref(name)).segments
+    lowerings = [s for s in segments if s.kind is SegmentKind.COUNT and len(s.ticks) == 10]
+    assert len(lowerings) == 9
+    between = [
+        [s.kind for s in segments[a.index : b.index - 1]]
+        for a, b in itertools.pairwise(lowerings)
+        if (a.name, a.where[:-1]) == (b.name, b.where[:-1])  # the same block, the next round
+    ]
+    assert between == [[SegmentKind.REST, SegmentKind.DO]] * 6
 
 
 def test_calf_release_walk_gives_each_heel_and_sitting_bone_about_thirty_seconds() -> None:
@@ -174,11 +219,43 @@ def test_hip_to_heel_press_works_both_sides_with_three_focused_breaths() -> None
     assert "90 degrees" in (routine.caution or "")
 
 
-def test_calf_self_massage_works_three_spots_at_most() -> None:
+def test_calf_self_massage_says_which_leg_and_offers_a_third_spot_after_two() -> None:
     routine = library.load_ref("calf-self-massage")
-    (spots,) = [step for step in routine.steps if isinstance(step, model.Repeat)]
-    assert 2 <= spots.rounds <= 3
-    assert "stop before" in (routine.caution or "")
+    assert "stop before" in (routine.caution or "") and "three spots at most" in (
+        routine.caution or ""
+    )
+    (sides,) = [step for step in routine.steps if isinstance(step, model.Sides)]
+    assert sides.sides == (model.Side.RIGHT, model.Side.LEFT)
+    (spots,) = [step for step in sides.steps if isinstance(step, model.Repeat)]
+    assert spots.rounds == 2
+    assert "{side}" in spots.steps[0].text  # type: ignore[attr-defined]
+    after = sides.steps[sides.steps.index(spots) + 1]
+    assert isinstance(after, (model.Prepare, model.Do)) and after.until_ready
+    # A ready step waits for Enter, and n (skip) only moves on: so the third spot is done at
+    # the person's own pace inside the ready step, and Enter straight away means two spots.
+    assert "third" in after.text and "Enter now" in after.text
+    segments = compile_routine(routine).segments
+    ready = [s for s in segments if s.until_ready]
+    assert [s.side for s in ready] == [model.Side.RIGHT, model.Side.LEFT]
+    for segment in ready:
+        before = segments[segment.index - 2]
+        assert before.where[-1] == "Round 2 of 2" and before.side is segment.side
+        assert segment.side is not None
+        assert all(
+            segment.side.value in s.text
+            for s in segments
+            if s.side is segment.side and s.text.startswith("Search")
+        )
+
+
+def _passes(sides: model.Sides) -> list[list[model.Step]]:
+    """The steps of a sides block, split where a named step (a pass) begins."""
+    passes: list[list[model.Step]] = []
+    for step in sides.steps:
+        if step.name:
+            passes.append([])
+        passes[-1].append(step)
+    return passes
 
 
 def test_foam_roll_calf_makes_three_passes_right_then_left() -> None:
@@ -187,9 +264,24 @@ def test_foam_roll_calf_makes_three_passes_right_then_left() -> None:
     assert sides.sides == (model.Side.RIGHT, model.Side.LEFT)
     passes = [step.name for step in sides.steps if step.name]
     assert passes == ["Pass 1, straight", "Pass 2, turned in", "Pass 3, turned out"]
-    holds = [step for step in sides.steps if isinstance(step, model.Hold)]
-    assert len(holds) == 3 and all(30 <= hold.duration <= 90 for hold in holds)
     assert "wrists" in (routine.caution or "")
+
+
+def test_foam_roll_calf_every_pass_says_chest_up_and_shoulders_down() -> None:
+    (sides,) = [s for s in library.load_ref("foam-roll-calf").steps if isinstance(s, model.Sides)]
+    for steps in _passes(sides):
+        spoken = " ".join(s.text for s in steps if isinstance(s, (model.Do, model.Hold))).lower()
+        assert "chest" in spoken and "shoulders" in spoken
+
+
+def test_foam_roll_calf_holds_a_tender_spot_within_30_to_90_seconds_and_says_plus_extends_it() -> (
+    None
+):
+    (sides,) = [s for s in library.load_ref("foam-roll-calf").steps if isinstance(s, model.Sides)]
+    for steps in _passes(sides):
+        (hold,) = [step for step in steps if isinstance(step, model.Hold)]
+        assert 30 < hold.duration < 90
+        assert "30 to 90 seconds" in hold.text and "press +" in hold.text.lower()
 
 
 def test_calf_care_includes_several_builtins() -> None:
@@ -201,6 +293,279 @@ def test_calf_care_includes_several_builtins() -> None:
         for step in routine.steps
         if isinstance(step, model.Include)
     )
+
+
+def test_calf_care_walks_right_after_the_wall_release_once_you_are_ready() -> None:
+    steps = library.load_ref("calf-care").steps
+    refs = [step.ref if isinstance(step, model.Include) else None for step in steps]
+    release = refs.index("calf-release")
+    ready = steps[release + 1]
+    assert isinstance(ready, model.Prepare) and ready.until_ready and "stand" in ready.text
+    assert refs[release + 2] == "calf-release-walk"
+
+
+# --- the words: one name for a thing, one spelling, nothing espeak-ng mispronounces -------------
+
+
+def _texts(node: object) -> Iterator[str]:
+    """Every text in a routine file's data (titles, cues, notes, cautions), not its keys or the
+    names of the routines it includes."""
+    if isinstance(node, str):
+        yield node
+    elif isinstance(node, list):
+        for item in node:
+            yield from _texts(item)
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            if key != "routine":
+                yield from _texts(value)
+
+
+def _played(text: str) -> list[str]:
+    """``text`` as heard on each side: both ways round, placeholders filled."""
+    return [
+        text.replace("{side}", side).replace("{other_side}", other)
+        for side, other in (("right", "left"), ("left", "right"))
+    ]
+
+
+def _words(text: str) -> list[str]:
+    """Lowercase words with punctuation (hyphens, dashes, curly quotes) as spaces."""
+    return re.findall(r"[a-z0-9]+", text.lower().replace("\u2019", "'").replace("'", ""))
+
+
+ALL_TEXT = {
+    name: [
+        played
+        for text in _texts(yaml.safe_load((SOURCE_DIR / f"{name}.yaml").read_text("utf-8")))
+        for played in _played(text)
+    ]
+    for name in EXPECTED
+}
+
+
+@pytest.mark.parametrize("name", EXPECTED)
+def test_no_builtin_says_kneeward(name: str) -> None:
+    # espeak-ng says "nee-wurd"; and it is not a word people use.
+    assert [text for text in ALL_TEXT[name] if "kneeward" in text.lower()] == []
+
+
+def test_the_back_of_the_knee_has_one_name() -> None:
+    texts = [text.lower() for name in EXPECTED for text in ALL_TEXT[name]]
+    others = ("hollow", "crease", "knee's", "behind the knee", "back of the knee", "knee joint")
+    assert [t for t in texts if any(other in t for other in others)] == []
+    assert sum("the back of your knee" in t for t in texts) >= 3
+
+
+AMERICAN = {
+    "toward": "towards",
+    "afterward": "afterwards",
+    "fiber": "fibre",
+    "fibers": "fibres",
+    "meter": "metre",
+    "meters": "metres",
+    "center": "centre",
+    "centered": "centred",
+    "color": "colour",
+    "gray": "grey",
+    "practiced": "practised",
+    "analyze": "analyse",
+    "behavior": "behaviour",
+    "favorite": "favourite",
+    "traveled": "travelled",
+    "traveling": "travelling",
+    "canceled": "cancelled",
+    "catalog": "catalogue",
+}
+
+
+BRITISH_IZE = re.compile(r"(?!capsiz)[a-z]{3,}iz(e|ed|es|ing|ation|ations)")
+"""-ize words, written -ise here ("synthesised", "organise")."""
+
+
+def test_routines_readme_and_docs_spell_the_british_way() -> None:
+    # The project writes British English ("metres", "practised", "fibre"); the routines too.
+    places = {f"routines/{name}.yaml": " ".join(ALL_TEXT[name]) for name in EXPECTED}
+    for path in [REPOSITORY / "README.md", *sorted((REPOSITORY / "docs").glob("*.md"))]:
+        places[str(path.relative_to(REPOSITORY))] = path.read_text(encoding="utf-8")
+    found = {
+        (place, word)
+        for place, text in places.items()
+        for word in re.findall(r"[A-Za-z]+", text)
+        if word.lower() in AMERICAN or BRITISH_IZE.fullmatch(word.lower())
+    }
+    assert sorted(found) == []
+
+
+# --- in our own words: no run of five words from the source texts ------------------------------
+
+RUN = 5
+SEED_RUNS = REPOSITORY / "tests" / "sources" / "seed-runs.txt"
+SEEDS_DIR = Path(os.environ.get("CALFKIT_SEEDS_DIR", "/work/shared/seeds"))
+
+
+def _runs(words: list[str]) -> list[tuple[str, ...]]:
+    return [tuple(words[i : i + RUN]) for i in range(len(words) - RUN + 1)]
+
+
+def _digest(run: tuple[str, ...]) -> str:
+    return hashlib.sha256(" ".join(run).encode()).hexdigest()[:16]
+
+
+def seed_runs_file(seeds: Path) -> str:
+    """The seed texts' five-word runs, hashed: what tests/sources/seed-runs.txt holds. The
+    source texts are other people's pages and stay out of the repository; their hashes are
+    enough to check against."""
+    digests = {
+        _digest(run)
+        for path in sorted(seeds.glob("*.txt"))
+        for run in _runs(_words(path.read_text(encoding="utf-8")))
+    }
+    header = (
+        f"# sha256[:16] of every run of {RUN} words in the texts the built-in routines were "
+        "written from.\n# Regenerate: python tests/test_builtin_routines.py SEEDS_DIR\n"
+    )
+    return header + "".join(f"{digest}\n" for digest in sorted(digests))
+
+
+def _seed_digests() -> set[str]:
+    lines = SEED_RUNS.read_text(encoding="utf-8").splitlines()
+    return {line for line in lines if line and not line.startswith("#")}
+
+
+def test_the_words_are_split_with_case_and_punctuation_set_aside() -> None:
+    assert _words("Keep the ankle RELAXED. Hold 30-90 seconds; don\u2019t rush, hip-width.") == [
+        *["keep", "the", "ankle", "relaxed", "hold", "30", "90", "seconds", "dont", "rush"],
+        *["hip", "width"],
+    ]
+
+
+@pytest.mark.skipif(not SEEDS_DIR.is_dir(), reason="the seed texts are not on this machine")
+def test_the_seed_runs_file_is_up_to_date_with_the_seed_texts() -> None:
+    assert SEED_RUNS.read_text(encoding="utf-8") == seed_runs_file(SEEDS_DIR)
+
+
+def test_the_checker_catches_a_five_word_run_from_a_seed_and_not_a_four_word_one() -> None:
+    digests = _seed_digests()
+    assert len(digests) > 1000
+    # Both from the hip to heel press page, which says "...so your knee is in line with your
+    # left hip" and "Keep the ankle relaxed" (four words) in the foam roller one.
+    assert _digest(tuple(_words("in line with your left"))) in digests
+    assert not any(_digest(run) in digests for run in _runs(_words("So: keep the ankle relaxed!")))
+
+
+@pytest.mark.parametrize("name", EXPECTED)
+def test_builtin_shares_no_five_word_run_with_any_seed_text(name: str) -> None:
+    digests = _seed_digests()
+    shared = [
+        (" ".join(run), text)
+        for text in ALL_TEXT[name]
+        for run in _runs(_words(text))
+        if _digest(run) in digests
+    ]
+    assert shared == []
+
+
+# --- heard whole: every cue can be said in its time at the normal rate ---------------------------
+
+START_LAG = 0.5
+"""The speech plan starts a cue at most this long after its step begins (chime included)."""
+
+SENTENCE_PAUSE = 0.5
+"""Seconds espeak-ng pauses at a full stop (or ``;``, ``:``, ``?``, ``!``), the last included."""
+
+COMMA_PAUSE = 0.25
+"""Seconds espeak-ng pauses at a comma."""
+
+
+def said(text: str) -> str:
+    """A cue as the speech sink says it: with a full stop."""
+    text = text.strip()
+    return text if not text or text[-1] in ".!?" else text + "."
+
+
+def estimate(text: str) -> float:
+    """Seconds to say ``text`` at calfkit's rate, from its words and pauses alone: the words
+    at the nominal words per minute (espeak-ng says short words faster, so this errs long),
+    and a pause at each full stop and comma (which it does not: the test below checks it
+    against espeak-ng itself)."""
+    words = len(text.split()) * 60 / SPEECH_RATE_WPM
+    stops = len(re.findall(r"[.;:?!]", text))
+    return words + stops * SENTENCE_PAUSE + text.count(",") * COMMA_PAUSE
+
+
+def _quiet_tail(segment: Segment | None) -> float:
+    """Seconds at the end of ``segment`` with nothing to say or hear: a cue may begin there.
+
+    None after a ready step (it ends when Enter is pressed), a count or breaths (never over
+    a count) or a hold that beeps its last seconds."""
+    if segment is None or segment.until_ready or segment.ticks:
+        return 0.0
+    return max(0.0, segment.duration - START_LAG - estimate(said(segment.text)))
+
+
+def cue_window(segment: Segment) -> float:
+    """The seconds a step's own cue has, from the step's start, to be heard whole.
+
+    A count: until the second count (the first falls on the step's start; the cue must be
+    over before the counting it is about gets going). Breaths: until the first breath out.
+    Any other step: the step itself (a ready step as its fallback, 10 s)."""
+    if segment.kind is SegmentKind.COUNT and len(segment.ticks) > 1:
+        return segment.ticks[1].offset
+    if segment.kind is SegmentKind.BREATHE:
+        return next(t.offset for t in segment.ticks if t.kind is TickKind.EXHALE)
+    return segment.duration
+
+
+def test_the_cue_window_of_each_kind() -> None:
+    routine = library.load_ref("hip-to-heel-press")
+    segments = compile_routine(routine).segments
+    count = next(s for s in segments if s.kind is SegmentKind.COUNT)
+    breath = next(s for s in segments if s.kind is SegmentKind.BREATHE)
+    ready = next(s for s in segments if s.until_ready)
+    assert (cue_window(count), cue_window(breath), cue_window(ready)) == (3.0, 4.0, 10.0)
+    assert estimate("One, two. Three four five six seven.") == pytest.approx(7 * 60 / 170 + 1.25)
+    assert _quiet_tail(ready) == 0.0 and _quiet_tail(count) == 0.0
+
+
+@pytest.mark.parametrize("name", EXPECTED)
+def test_every_cue_of_a_builtin_can_be_said_whole_in_its_step(name: str) -> None:
+    segments = compile_routine(library.load_ref(name)).segments
+    late = []
+    for segment in segments:
+        before = segments[segment.index - 2] if segment.index > 1 else None
+        # Counts and breaths may borrow the quiet end of the step before (the speech plan
+        # starts a cue early there); every other cue fits in its own step.
+        borrowed = _quiet_tail(before) if segment.kind in BORROWS else 0.0
+        room = cue_window(segment) - START_LAG + borrowed
+        needs = estimate(said(segment.text))
+        if needs > room:
+            late.append(f"{segment.index}: {needs:.1f}s in {room:.1f}s: {segment.text}")
+    assert late == []
+
+
+BORROWS = (SegmentKind.COUNT, SegmentKind.BREATHE)
+
+
+@pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng is not installed")
+@pytest.mark.parametrize("name", EXPECTED)
+def test_the_estimate_is_never_shorter_than_espeak_ng_says_it(name: str, tmp_path: Path) -> None:
+    texts = sorted({said(s.text) for s in compile_routine(library.load_ref(name)).segments})
+    short = []
+    for number, text in enumerate(texts):
+        out = tmp_path / f"{number}.wav"
+        subprocess.run(
+            ["espeak-ng", "-s", str(SPEECH_RATE_WPM), "-w", str(out), text],
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
+        with wave.open(str(out)) as spoken:
+            seconds = spoken.getnframes() / spoken.getframerate()
+        assert seconds > 0.3
+        if seconds > estimate(text):
+            short.append(f"{seconds:.2f}s > {estimate(text):.2f}s: {text}")
+    assert short == []
 
 
 @pytest.mark.parametrize("name", EXPECTED)
@@ -246,3 +611,9 @@ def test_the_wheel_ships_every_builtin_routine_and_a_wheel_install_lists_them(
         (name, "built-in") for name in EXPECTED
     ]
     assert {Path(entry["path"]).parent for entry in listed} == {installed / "calfkit" / "routines"}
+
+
+if __name__ == "__main__":
+    # Regenerate tests/sources/seed-runs.txt from the seed texts' folder.
+    SEED_RUNS.parent.mkdir(exist_ok=True)
+    SEED_RUNS.write_text(seed_runs_file(Path(sys.argv[1])), encoding="utf-8")

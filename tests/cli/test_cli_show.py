@@ -40,6 +40,9 @@ steps:
       - hold: Lean on the {side} side.
         duration: 20s
         countdown: 0
+        note: Feel the {other_side} foot.
+      - rest: 1s
+        cue: Same on both sides.
   - routine: part.yaml
 """
 PART = "title: A Part\nsteps:\n  - rest: 10s\n    cue: Lie still.\n"
@@ -49,7 +52,7 @@ Every Kind (every-kind)
 One of each step.
 Equipment: a wall, a roller
 Caution: Be gentle.
-Steps
+Steps (play --from N starts at step N)
 ├── 1. until ready (10s)  Prepare: Set up the roller.
 ├── 2. 4s  Do [lift]: Rise.
 │   Slowly.
@@ -58,11 +61,16 @@ Steps
 ├── 5. 10s  Breathe 1 breath (4s in, 6s out)
 ├── 6. 11s  Repeat 2 rounds, 5s rest between
 │   └── 3s  Rest: Rest
-├── 7. 40s  Sides: right then left
-│   └── 20s  Hold: Lean on the {side} side.
+├── 7. 42s  Sides: right then left
+│   ├── 20s  Hold:
+│   │   Right: Lean on the right side.
+│   │   Left: Lean on the left side.
+│   │   Right: Feel the left foot.
+│   │   Left: Feel the right foot.
+│   └── 1s  Rest: Same on both sides.
 └── 8. 10s  Routine part.yaml: A Part
     └── 10s  Rest: Lie still.
-Total: 3m 10s, 11 timed steps (steps that wait for Enter counted as 10s)
+Total: 3m 12s, 13 timed steps (steps that wait for Enter counted as 10s)
 """
 
 
@@ -98,8 +106,8 @@ def test_show_json_has_the_total_and_every_step(every_kind: Path) -> None:
     assert {k: data[k] for k in ("name", "title", "total_seconds", "step_count")} == {
         "name": "every-kind",
         "title": "Every Kind",
-        "total_seconds": 190.0,
-        "step_count": 11,
+        "total_seconds": 192.0,
+        "step_count": 13,
     }
     assert [step["kind"] for step in data["steps"]] == [
         "prepare",
@@ -119,7 +127,16 @@ def test_show_json_has_the_total_and_every_step(every_kind: Path) -> None:
         "until_ready": True,
     }
     assert data["steps"][6]["steps"] == [
-        {"kind": "hold", "seconds": 20.0, "text": "Lean on the {side} side.", "countdown": 0}
+        {
+            "kind": "hold",
+            "seconds": 20.0,
+            "text": "Lean on the {side} side.",
+            "countdown": 0,
+            "as_played": {"right": "Lean on the right side.", "left": "Lean on the left side."},
+            "note": "Feel the {other_side} foot.",
+            "note_as_played": {"right": "Feel the left foot.", "left": "Feel the right foot."},
+        },
+        {"kind": "rest", "seconds": 1.0, "cue": "Same on both sides."},
     ]
     assert data["steps"][7]["steps"] == [{"kind": "rest", "seconds": 10.0, "cue": "Lie still."}]
 
@@ -130,7 +147,8 @@ def test_show_finds_a_routine_by_name_in_the_user_folder(home: Path) -> None:
     (folder / "mine.yaml").write_text("title: Mine\nsteps:\n  - rest: 1m\n")
     assert run("show", "mine") == (
         0,
-        "Mine (mine)\nSteps\n└── 1. 1m  Rest: Rest\nTotal: 1m, 1 timed steps\n",
+        "Mine (mine)\nSteps (play --from N starts at step N)\n└── 1. 1m  Rest: Rest\n"
+        "Total: 1m, 1 timed steps\n",
         "",
     )
 
@@ -210,7 +228,7 @@ def test_the_readme_example_routine_is_valid_and_shows(home: Path) -> None:
     code, out, err = run("show", "evening-calves")
     assert (code, err) == (0, "")
     assert out.startswith("Evening Calves (evening-calves)\n")
-    assert "2m 55s  Routine calf-release-walk: Calf Release Walk\n" in out
+    assert "├── 5. 2m 55s  Routine calf-release-walk: Calf Release Walk\n" in out
     assert out.endswith(
         "Total: 7m 17s, 25 timed steps (steps that wait for Enter counted as 10s)\n"
     )

@@ -1,4 +1,5 @@
-"""``calfkit show ROUTINE``: a routine as a tree of steps with each step's time and the total."""
+"""``calfkit show ROUTINE``: a routine as a tree of steps with each step's time and the total,
+its top-level steps numbered as ``play --from`` counts them and its cues as played."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ if TYPE_CHECKING:
     from rich.console import Console
     from rich.tree import Tree
 
-    from calfkit.model import Routine, Step
+    from calfkit.model import Routine, Side, Step
 
 
 @click.command(name="show")
@@ -21,7 +22,9 @@ if TYPE_CHECKING:
 @click.option("--json", "as_json", is_flag=True, help="Print the routine as a JSON object.")
 def command(routine: str, as_json: bool) -> None:
     """Show ROUTINE (a name or a path to a .yaml file) as a tree of steps, each with its
-    time, and the total. Steps that wait for Enter are counted as 10 seconds.
+    time, and the total. Steps that wait for Enter are counted as 10 seconds. Top-level
+    steps are numbered as play --from counts them; cues are shown as played, with {side}
+    filled in, a line for each side.
 
     \b
     Examples:  calfkit show calf-release
@@ -72,7 +75,10 @@ def routine_to_json(routine: Routine) -> dict[str, Any]:
     }
 
 
-def step_to_json(step: Step) -> dict[str, Any]:
+def step_to_json(step: Step, sides: tuple[Side, ...] = ()) -> dict[str, Any]:
+    """One step as plain data; inside a ``sides`` block (``sides``), a cue or note with
+    ``{side}`` in it also comes filled in for each side, as played (``as_played``,
+    ``note_as_played``: side to text)."""
     from calfkit import model
     from calfkit.format import measure
 
@@ -91,16 +97,50 @@ def step_to_json(step: Step) -> dict[str, Any]:
         data.update(cue=step.cue)
     elif isinstance(step, model.Repeat):
         data.update(rounds=step.rounds, rest_between=step.rest_between)
-        data["steps"] = [step_to_json(inner) for inner in step.steps]
+        data["steps"] = [step_to_json(inner, sides) for inner in step.steps]
     elif isinstance(step, model.Sides):
         data.update(sides=[side.value for side in step.sides], switch=step.switch)
-        data["steps"] = [step_to_json(inner) for inner in step.steps]
+        data["steps"] = [step_to_json(inner, step.sides) for inner in step.steps]
     elif isinstance(step, model.Include):
         data.update(routine=step.ref, title=step.routine.title)
+        # An included routine is checked on its own: its {side} only means something inside
+        # its own sides blocks.
         data["steps"] = [step_to_json(inner) for inner in step.routine.steps]
+    played = _as_played(_cue(step), sides)
+    if played is not None:
+        data["as_played"] = played
     if step.note is not None:
         data["note"] = step.note
+        played = _as_played(step.note, sides)
+        if played is not None:
+            data["note_as_played"] = played
     return data
+
+
+def _cue(step: Step) -> str | None:
+    from calfkit import model
+
+    if isinstance(step, (model.Prepare, model.Do, model.Hold)):
+        return step.text
+    if isinstance(step, (model.Count, model.Breathe, model.Rest)):
+        return step.cue
+    return None
+
+
+def _fill(text: str, side: Side) -> str:
+    """``text`` as played on ``side``, as the timeline fills it (plain replacement)."""
+    from calfkit.model import Side
+
+    other = Side.LEFT if side is Side.RIGHT else Side.RIGHT
+    return text.replace("{side}", side.value).replace("{other_side}", other.value)
+
+
+def _as_played(text: str | None, sides: tuple[Side, ...]) -> dict[str, str] | None:
+    """Side to ``text`` filled in, or None where every side hears the same."""
+    if text is None or not sides:
+        return None
+    played = {side.value: _fill(text, side) for side in sides}
+    return played if any(filled != text for filled in played.values()) else None
 
 
 def _kind(step: Step) -> str:
@@ -170,30 +210,45 @@ def _time(step: Step) -> str:
     return _seconds(measure.step_seconds(step))
 
 
-def _add_steps(tree: Tree, steps: tuple[Step, ...], *, top: bool = False) -> None:
-    """Add ``steps`` to ``tree``; top-level steps are numbered ("3."), the numbers ``play
-    --from`` takes and every "step 3 of 7" calfkit prints."""
+def _add_steps(
+    tree: Tree, steps: tuple[Step, ...], sides: tuple[Side, ...] = (), *, numbered: bool = False
+) -> None:
+    """Add ``steps`` under ``tree``, numbered 1.. as ``play --from`` counts them when they are
+    the routine's own top-level steps, with cues filled in for each of ``sides`` (one line per
+    side where the sides differ)."""
     from rich.text import Text
 
     from calfkit import model
 
+    width = len(str(len(steps)))
     for number, step in enumerate(steps, start=1):
         kind, cue = _label(step)
         label = Text()
-        if top:
-            label.append(f"{number}. ", style="bold")
+        if numbered:
+            label.append(f"{number:>{width}}. ", style="bold")
         label.append(_time(step), style="bold green")
         label.append("  ")
         label.append(kind, style="bold")
         if step.name:
             label.append(f" [{step.name}]", style="cyan")
-        if cue:
+        played = _as_played(cue, sides)
+        if played is not None:
+            label.append(":")
+            for side, text in played.items():
+                label.append(f"\n{side.capitalize()}: {text}")
+        elif cue:
             label.append(f": {cue}")
         if step.note:
-            label.append(f"\n{step.note}", style="dim")
+            notes = _as_played(step.note, sides)
+            if notes is None:
+                label.append(f"\n{step.note}", style="dim")
+            for side, text in (notes or {}).items():
+                label.append(f"\n{side.capitalize()}: {text}", style="dim")
         branch = tree.add(label)
-        if isinstance(step, (model.Repeat, model.Sides)):
-            _add_steps(branch, step.steps)
+        if isinstance(step, model.Repeat):
+            _add_steps(branch, step.steps, sides)
+        elif isinstance(step, model.Sides):
+            _add_steps(branch, step.steps, step.sides)
         elif isinstance(step, model.Include):
             _add_steps(branch, step.routine.steps)
 
@@ -208,8 +263,9 @@ def _print_tree(routine: Routine) -> None:
     heading = Text()
     heading.append(routine.title, style="bold")
     heading.append(f" ({routine.name})", style="cyan")
-    tree = Tree(Text("Steps", style="bold"), guide_style="dim")
-    _add_steps(tree, routine.steps, top=True)
+    root = Text("Steps", style="bold") + Text(" (play --from N starts at step N)", style="dim")
+    tree = Tree(root, guide_style="dim")
+    _add_steps(tree, routine.steps, numbered=True)
 
     console = stdout_console(highlight=False)
     console.print(heading)
