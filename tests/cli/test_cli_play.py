@@ -230,3 +230,45 @@ def test_history_records_no_voice_when_no_speech_engine_could_speak(
     with History(os.environ["CALFKIT_HISTORY"]) as history:
         (session,) = history.sessions(limit=5)
     assert session.voice is False
+
+
+NESTED = """\
+calfkit: 1
+title: Nested
+steps:
+  - prepare: Get down.
+    duration: 2s
+  - repeat: 3
+    steps:
+      - sides: [right, left]
+        steps:
+          - hold: Press the {side} heel.
+            duration: 3s
+  - rest: 4s
+"""
+
+
+def test_the_step_a_stop_names_is_the_step_from_starts_at(tmp_path: Path) -> None:
+    # Issue 12 item 17: "stopped at step 14 of 39" counted flat steps, and --from 14 was
+    # refused. Every number a person reads is a top-level step, what --from takes.
+    import io
+
+    from calfkit import library
+    from calfkit.player.events import Command
+    from calfkit.sinks.plain import PlainSink
+    from calfkit.testing import play_fast
+    from calfkit.timeline import compile_routine
+
+    path = tmp_path / "nested.yaml"
+    path.write_text(NESTED, encoding="utf-8")
+    timeline = compile_routine(library.load(path))
+    out = io.StringIO()
+    played = play_fast(timeline, sinks=[PlainSink(out)], keys=[(20.0, Command.QUIT)])
+    assert played.outcome.step == 6  # the sixth timed step (switches count), in round 2 ...
+    stop = next(line for line in out.getvalue().splitlines() if "Stopped at" in line)
+    number = int(stop.split("Stopped at step ")[1].split(" of ")[0])
+    assert stop.endswith("Stopped at step 2 of 3 (quit)")  # ... of top-level step 2
+    code, shown, _ = play(str(path), *FAST, "--from", str(number))
+    assert code == 0
+    first_step = next(line for line in shown.splitlines() if "] step " in line)
+    assert "step 2/3  " in first_step and "Round 1 of 3" in first_step

@@ -1224,3 +1224,31 @@ def test_a_session_playing_writes_a_heartbeat_from_its_own_thread(tmp_path: Path
     time_module.sleep(0.05)
     assert rows(path)[0]["heartbeat_at"] == beat  # stopped with the session
     sink.close()
+
+
+def test_the_summary_and_history_agree_on_the_time_played_lead_in_left_out(
+    tmp_path: Path,
+) -> None:
+    import io
+
+    from calfkit import words
+    from calfkit.sinks.plain import PlainSink
+
+    path = tmp_path / "h.sqlite3"
+    timeline = compile_routine(engine_routine())
+    out = io.StringIO()
+    sink = HistorySink("off", False, Warnings(), path=path)
+    # A 3 s lead-in and a pause of 3.004 s: neither is played time, and the pause shows as
+    # 00:03 (to the nearest second), not 00:04.
+    play_fast(
+        timeline,
+        sinks=[PlainSink(out), sink],
+        lead_in=3.0,
+        keys=[(5.0, Command.PAUSE), (8.004, Command.PAUSE)],
+    )
+    figures = out.getvalue().splitlines()[-1]
+    with History(path) as history:
+        (session,) = history.sessions()
+    assert session.played_seconds == timeline.total
+    assert figures.startswith(f"Time {words.clock(session.played_seconds)} · ")
+    assert figures.endswith("· paused 00:03")
