@@ -733,8 +733,9 @@ def test_the_real_clock_plays_on_time() -> None:
     assert outcome.status is Status.FINISHED
     finish = sink.of(K.FINISH)[0]
     assert finish.scheduled == pytest.approx(9 / 40)
-    # Generous bounds: the machine is shared, but lateness must not accumulate.
-    assert max(e.actual - e.scheduled for e in sink.events) < 0.05
+    # A hang guard only: exact timing is the drift oracle's (on the fake clock) and
+    # bench/timing.py's (on this clock); a loaded machine may make any event late.
+    assert max(e.actual - e.scheduled for e in sink.events) < 1.0
     assert all(e.actual >= e.scheduled for e in sink.events)
 
 

@@ -174,7 +174,8 @@ def test_mute_cuts_the_phrase_in_progress_at_once_and_unmute_says_the_next_whole
     sink.handle(mute)
     while not sink.queue.idle:
         time.sleep(0.005)
-    assert time.monotonic() - muted_at < 0.1  # the speaker was stopped, not waited out
+    # The speaker was stopped, not waited out (its phrase takes about a second).
+    assert time.monotonic() - muted_at < 0.5
     sink.handle(unmute)
     step_2 = next(e for e in events if e.kind is EventKind.STEP and e.step == 2)
     sink.handle(step_2)
@@ -194,7 +195,7 @@ def test_espeak_speaker_returns_when_cut_and_says_nothing_if_cut_before_it_began
     threading.Timer(0.5, cut.set).start()
     began = time.monotonic()
     speaker.speak("A long phrase that takes espeak several seconds to say out loud.", cut)
-    assert time.monotonic() - began < 0.6
+    assert time.monotonic() - began < 2.0  # cut at 0.5 s; the phrase lasts over 3 s
     assert len(heard) == 1 and len(heard[0]) / SAMPLE_RATE > 3.0
     speaker.speak("Never heard.", cut)
     assert len(heard) == 1
@@ -293,8 +294,9 @@ def test_quitting_cuts_the_phrase_in_progress_so_the_exit_is_prompt(tmp_path: Pa
     began = time.monotonic()
     controls = ScriptedControls([(0.2, Command.QUIT)], origin=began)
     Player(timeline, clock=MonotonicClock(), sinks=[sink], controls=controls, lead_in=0).run()
-    # The first cue takes the fake engine about a second; quitting does not wait for it.
-    assert time.monotonic() - began < 0.6
+    # The first cue takes the fake engine about a second; quitting does not wait for it
+    # (the log shows that; the time is only a hang guard).
+    assert time.monotonic() - began < 5.0
     assert not log.exists()  # the fake engine was stopped before it finished its phrase
 
 
@@ -345,3 +347,12 @@ def test_next_previews_the_next_steps_cue_not_the_name_of_its_block() -> None:
     said = [announcer.utterance(event) for event in recorder.events]
     texts = [u.text for u in said if u is not None]
     assert texts[0] == "Rise onto the balls of your feet, slowly. Next: Lower your heels."
+
+
+@pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng not installed")
+def test_espeak_text_that_looks_like_an_option_is_spoken_not_obeyed() -> None:
+    # As an argument, "--help" made espeak-ng print its usage (no WAV at all), and "-s 80"
+    # would have set the rate. On stdin, they are words.
+    for text in ("--help", "-s 80 Roll."):
+        samples = espeak_samples(text, SAMPLE_RATE)
+        assert samples is not None and len(samples) > 0.3 * SAMPLE_RATE, text

@@ -24,7 +24,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "play": ("calfkit.cli.play_cmd", "Play a routine with cues, countdowns and sounds."),
     "validate": ("calfkit.cli.validate_cmd", "Check routine files and report every problem."),
     "schema": ("calfkit.cli.schema_cmd", "Print the JSON Schema of the routine format."),
-    "export": ("calfkit.cli.export_cmd", "Render a routine's whole sound track to a WAV file."),
+    "export": ("calfkit.cli.export_cmd", "Render a session to a sound track or a watch workout."),
     "history": ("calfkit.cli.history_cmd", "Show past sessions, weekly totals and your streak."),
     "doctor": ("calfkit.cli.doctor_cmd", "Check which sound and speech back ends work here."),
     "new": ("calfkit.cli.new_cmd", "Write a starter routine into your routines folder."),

@@ -1,6 +1,11 @@
-"""``calfkit export ROUTINE --wav FILE``: the whole session's sound track as a WAV file."""
+"""``calfkit export ROUTINE FILE``: the session rendered offline, as a sound track (``.wav``,
+``.mp3`` with a chapter per step) for a phone or a workout (``.fit``) for a watch."""
 
 from __future__ import annotations
+
+import math
+import shutil
+from typing import TYPE_CHECKING
 
 import click
 
@@ -8,63 +13,211 @@ from calfkit import words
 from calfkit.cli.common import errors_to_exit
 from calfkit.cli.routine_arg import ROUTINE
 
+if TYPE_CHECKING:
+    from rich.progress import TaskID
+
+    from calfkit.export.formats import Format
+    from calfkit.export.render import Speak
+    from calfkit.export.run import Exported
+    from calfkit.timeline import Timeline
+
+FORMAT_NAMES = ("wav", "mp3", "fit")  # calfkit.export.formats.FORMATS, without importing it
+
+STAGE_LABELS = {"sounds": "Placing sounds", "writing": "Writing {name}"}
+
+
+def _lead_in(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
+    if value is not None and not (math.isfinite(value) and value >= 0):
+        raise click.BadParameter(f"must be 0 or more seconds, not {value:g}")
+    return value
+
+
+def size_text(size: int) -> str:
+    """ "812 bytes", "3.4 kB", "10.8 MB" (powers of 1000, as file managers show them)."""
+    if size < 1000:
+        return f"{size} bytes"
+    for unit in ("kB", "MB", "GB"):
+        size_f = size / 1000
+        if size_f < 1000 or unit == "GB":
+            return f"{size_f:.1f} {unit}"
+        size = round(size_f)
+    raise AssertionError("unreachable")
+
 
 @click.command(name="export")
 @click.argument("routine", type=ROUTINE)
+@click.argument("file", required=False, type=click.Path(dir_okay=False), metavar="FILE")
+@click.option(
+    "--format",
+    "format_name",
+    type=click.Choice(FORMAT_NAMES),
+    help="wav or mp3 (a sound track), or fit (a watch workout); default: FILE's extension.",
+)
 @click.option(
     "--wav",
     "wav_path",
-    required=True,
-    type=click.Path(dir_okay=False, writable=False),
+    type=click.Path(dir_okay=False),
     metavar="FILE",
-    help="Write the sound track to FILE (16-bit mono WAV, 44.1 kHz).",
+    help="The same as FILE with --format wav (kept from earlier versions).",
 )
 @click.option(
     "--voice/--no-voice",
     default=False,
     show_default=True,
-    help="Speak the cues too (needs espeak-ng).",
+    help="Speak the cues in the sound track too (needs espeak-ng).",
 )
-def command(routine: str, wav_path: str, voice: bool) -> None:
-    """Render ROUTINE's whole session (beeps, and spoken cues with --voice) to a WAV file,
-    to play on a phone or speaker away from the terminal.
+@click.option(
+    "--voice-rate",
+    type=click.IntRange(80, 450),
+    default=None,
+    metavar="WPM",
+    help="Speak at WPM words a minute (80-450; default 170).",
+)
+@click.option(
+    "--lead-in",
+    type=float,
+    default=None,
+    callback=_lead_in,
+    metavar="SECONDS",
+    help="A get-ready countdown before the first step, as in play; 0 for none.  [default: 3]",
+)
+@click.option(
+    "--log-events",
+    type=click.Path(dir_okay=False),
+    metavar="FILE",
+    help="Also write the session's events to FILE as JSON Lines, in track time.",
+)
+@click.option("--force", is_flag=True, help="Write over FILE (and the event log) if they exist.")
+def command(
+    routine: str,
+    file: str | None,
+    format_name: str | None,
+    wav_path: str | None,
+    voice: bool,
+    voice_rate: int | None,
+    lead_in: float | None,
+    log_events: str | None,
+    force: bool,
+) -> None:
+    """Render ROUTINE's whole session offline to FILE: a .wav or .mp3 sound track to play on
+    a phone beside you (the MP3 has a chapter per step), or a .fit workout for a watch.
 
-    Every sound starts at the moment the player would play it, after the same 3 s lead-in;
-    steps that wait for Enter last 10 s.
+    Sounds fall exactly where the player would play them, after the same lead-in; steps that
+    wait for Enter last 10 s (in a FIT workout they wait for the lap button). An existing FILE
+    is refused unless --force is given, and the routine's own files never written.
 
     \b
-    Example:  calfkit export calf-release --wav calf-release.wav --voice
+    Examples:  calfkit export calf-care calf-care.mp3 --voice
+               calfkit export calf-release calf-release.fit
     """
-    from rich.console import Console
-    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
+    if file is not None and wav_path is not None:
+        raise click.UsageError("give FILE or --wav FILE, not both")
+    path = file if file is not None else wav_path
+    if path is None:
+        raise click.UsageError("Missing argument 'FILE'.")
+    if wav_path is not None and format_name is None:
+        format_name = "wav"
 
     from calfkit import library
-    from calfkit.export.wav import export_wav
+    from calfkit.cli.outputs import check_output, routine_files
+    from calfkit.export.formats import FORMATS, format_for
     from calfkit.timeline import compile_routine
+
+    fmt = FORMATS[format_name] if format_name is not None else format_for(path)
+    if fmt is None:
+        raise click.UsageError(
+            f"cannot tell the format of {path!r} from its name: end it in .wav, .mp3 or .fit, "
+            "or give --format"
+        )
 
     def warn(line: str) -> None:
         click.echo(line, err=True)
 
     with errors_to_exit():
-        timeline = compile_routine(library.load_ref(routine))
-        console = Console(stderr=True)
-        with Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            TaskProgressColumn(),
-            console=console,
-            transient=True,
-            disable=not console.is_terminal,
-        ) as bar:
-            tasks = {
-                "sounds": bar.add_task("Placing sounds", total=None),
-                "mixing": bar.add_task("Writing WAV", total=None),
-            }
+        loaded = library.load_ref(routine)
+        timeline = compile_routine(loaded)
+        reading = routine_files(loaded)
+        check_output(path, reading=reading, force=force)
+        if log_events is not None:
+            check_output(
+                log_events,
+                reading=[*reading, (path, "it is the export's FILE")],
+                force=force,
+                option="--log-events",
+            )
+        speak: Speak | None = None
+        if not fmt.writer().SOUND:
+            if voice or voice_rate is not None or lead_in is not None:
+                warn(
+                    f"note: a {fmt.extension} {fmt.label} holds no sound; --voice, "
+                    "--voice-rate and --lead-in change nothing in it"
+                )
+        elif voice:
+            if shutil.which("espeak-ng") is None:
+                warn(
+                    "voice: espeak-ng was not found, so the file has beeps only; install "
+                    "espeak-ng (e.g. `sudo apt install espeak-ng`) for spoken cues"
+                )
+            else:
+                speak = _speaker(voice_rate)
+        elif voice_rate is not None:
+            warn("note: --voice-rate changes nothing without --voice")
+        exported = _export(timeline, path, fmt, lead_in, speak, log_events)
+    click.echo(
+        f"Wrote {exported.path} ({fmt.label}, {words.clock(exported.seconds)}, "
+        f"{size_text(exported.size)}, {exported.holds})"
+    )
 
-            def progress(stage: str, done: int, total: int) -> None:
-                bar.update(tasks[stage], completed=done, total=total)
 
-            exported = export_wav(timeline, wav_path, voice=voice, warn=warn, progress=progress)
-    phrases = f", {exported.phrases} spoken phrases" if voice else ""
-    length = words.clock(exported.seconds)
-    click.echo(f"Wrote {wav_path} ({length}, {exported.sounds} sounds{phrases})")
+def _speaker(voice_rate: int | None) -> Speak:
+    from array import array
+
+    from calfkit.sound.speech import SPEECH_RATE_WPM, espeak_samples
+
+    wpm = voice_rate if voice_rate is not None else SPEECH_RATE_WPM
+
+    def speak(text: str, rate: int) -> array[int] | None:
+        return espeak_samples(text, rate, wpm=wpm)
+
+    return speak
+
+
+def _export(
+    timeline: Timeline,
+    path: str,
+    fmt: Format,
+    lead_in: float | None,
+    speak: Speak | None,
+    log_events: str | None,
+) -> Exported:
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
+
+    from calfkit.export.run import export
+
+    console = Console(stderr=True)
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TaskProgressColumn(),
+        console=console,
+        transient=True,
+        disable=not console.is_terminal,
+    ) as bar:
+        tasks: dict[str, TaskID] = {}
+
+        def progress(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                label = STAGE_LABELS[stage].format(name=fmt.name.upper())
+                tasks[stage] = bar.add_task(label, total=total)
+            bar.update(tasks[stage], completed=done, total=total)
+
+        return export(
+            timeline,
+            path,
+            fmt,
+            lead_in=3.0 if lead_in is None else lead_in,
+            speak=speak,
+            log_events=log_events,
+            progress=progress,
+        )

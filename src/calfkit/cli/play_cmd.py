@@ -85,6 +85,7 @@ def _lead_in(ctx: click.Context, param: click.Parameter, value: float) -> float:
     metavar="FILE",
     help="Write every event to FILE as JSON Lines, as it fires.",
 )
+@click.option("--force", is_flag=True, help="Let --log-events write over an existing FILE.")
 @click.option("--no-history", is_flag=True, help="Do not record this session in your history.")
 def command(
     routine: str,
@@ -95,6 +96,7 @@ def command(
     plain: bool,
     lead_in: float,
     log_events: str | None,
+    force: bool,
     no_history: bool,
 ) -> None:
     """Play ROUTINE (a name or a path to a .yaml file) with cues, countdowns and sounds.
@@ -113,6 +115,17 @@ def command(
     with errors_to_exit():
         loaded = library.load_ref(routine)
         timeline = compile_routine(loaded)
+        if log_events is not None:
+            from calfkit.cli.outputs import check_output, routine_files
+
+            # Never the routine or a file it includes; an existing log only with --force.
+            check_output(
+                log_events,
+                reading=routine_files(loaded),
+                force=force,
+                option="--log-events",
+                replaces=False,
+            )
     tops = len(loaded.steps)
     if not 1 <= start <= tops:
         steps = "step" if tops == 1 else "steps"

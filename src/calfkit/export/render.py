@@ -1,24 +1,40 @@
 """A session rendered offline: the player runs the routine on a fake clock, and every sound
 and phrase it would make is placed at the sample its event was scheduled for.
 
-The events are exactly those a live session emits. The same event-to-sound map as the live
-sound sink (and, with voice, the same announcer and speech queue as the live speech sink)
-decide what is heard. ``ready`` steps last their 10 s, since nobody presses Enter offline.
-Writers (:mod:`calfkit.export.wav`) turn the placed sounds into a file.
+The events are exactly those a live session emits (the same :class:`~calfkit.player.engine.
+Player`, lead-in and all). The same event-to-sound map as the live sound sink decides the
+beeps; :func:`phrases_to_place` decides the speech (the same announcer and queue as the live
+speech sink). ``ready`` steps last their 10 s, since nobody presses Enter offline.
+
+:func:`render_session` gathers it all into a :class:`Render`: the events, the placed sounds,
+the chapter marks (one per top-level step) and the length of the track; its
+:meth:`Render.chunks` mixes the mono track a piece at a time. The writers
+(:mod:`calfkit.export.formats`) turn a render into a file.
+
+Levelling (with voice): speech from espeak-ng comes out about 10 dB quieter than the beeps
+(by RMS), and phrase to phrase its peaks vary from half to nearly full scale. So each phrase
+and each beep is scaled to one loudness, :data:`LEVEL_RMS` of RMS over its sounding part
+(10 ms windows louder than 1% of its peak), except that no phrase is raised past
+:data:`PEAK_CEILING`. Alone, nothing then comes near full scale; where a phrase and a beep
+overlap, the mixer's soft limiter (:func:`calfkit.sound.tones.limit`) bends the sum instead
+of clipping it. Without voice the beeps keep the levels they were designed with.
 """
 
 from __future__ import annotations
 
+import math
+import operator
 from array import array
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from calfkit.model import Include, Routine
 from calfkit.player.clock import FakeClock
 from calfkit.player.engine import Player
-from calfkit.player.events import Event
+from calfkit.player.events import Event, EventKind
 from calfkit.sound.cues import SoundCues
 from calfkit.sound.speech import Announcer, SpeechQueue
-from calfkit.sound.tones import SAMPLE_RATE, render
+from calfkit.sound.tones import SAMPLE_RATE, Sound, limit, render
 from calfkit.timeline import Timeline
 
 Progress = Callable[[int, int], None]
@@ -26,6 +42,26 @@ Progress = Callable[[int, int], None]
 
 Speak = Callable[[str, int], "array[int] | None"]
 """Renders a phrase at a sample rate (``espeak_samples``), None if it cannot."""
+
+TAIL_SECONDS = 1.0
+"""Silence after the last sound ends, so no player clips it."""
+
+CHUNK_SECONDS = 10.0
+"""How much of the track is mixed at a time."""
+
+LEVEL_RMS = 4500
+"""The loudness every phrase and beep is brought to with voice on: RMS over its sounding part,
+about -17 dBFS (the step chime is designed at about 10,000, espeak-ng's speech at 3,000-4,000)."""
+
+PEAK_CEILING = 29_490
+"""No phrase is raised past this peak (0.9 of full scale): alone, it is never clipped."""
+
+LEVEL_WINDOW_SECONDS = 0.01
+LEVEL_GATE = 0.01
+"""Windows quieter than this fraction of the peak are pauses, left out of the loudness."""
+
+PHRASE = "speech: "
+"""What a placed phrase's ``what`` begins with."""
 
 
 class _Recorder:
@@ -43,22 +79,141 @@ class _Recorder:
 
 @dataclass(frozen=True)
 class Placed:
-    """One sound in the track: ``samples`` starting at sample ``at``; ``what`` names it."""
+    """One sound in the track: ``samples`` starting at sample ``at``; ``what`` names it
+    (a :class:`Sound`'s value, or ``"speech: "`` and the text); ``step`` is the flat step
+    whose event it answers (0 before the first)."""
 
     at: int
     samples: array[int]
     what: str
+    step: int = 0
 
     @property
     def end(self) -> int:
         return self.at + len(self.samples)
 
+    @property
+    def is_phrase(self) -> bool:
+        return self.what.startswith(PHRASE)
 
-def session_events(timeline: Timeline) -> list[Event]:
+    @property
+    def text(self) -> str:
+        return self.what.removeprefix(PHRASE)
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """A top-level step's place in the track: it begins at sample ``at`` (its first flat
+    step's event), and is titled with the step's name or cue."""
+
+    top: int
+    step: int
+    at: int
+    title: str
+
+
+def session_events(timeline: Timeline, *, lead_in: float = 3.0) -> list[Event]:
     """The events a live session of ``timeline`` emits, with nobody touching a key."""
     recorder = _Recorder()
-    Player(timeline, clock=FakeClock(), sinks=[recorder]).run()
+    Player(timeline, clock=FakeClock(), sinks=[recorder], lead_in=lead_in).run()
     return recorder.events
+
+
+def _loudness(samples: array[int], rate: int) -> float:
+    """RMS over the windows of ``samples`` that sound (louder than LEVEL_GATE of the peak)."""
+    if not samples:
+        return 0.0
+    peak = max(max(samples), -min(samples))
+    window = max(1, round(LEVEL_WINDOW_SECONDS * rate))
+    gate = (LEVEL_GATE * peak) ** 2 * window
+    energy = 0.0
+    counted = 0
+    for start in range(0, len(samples), window):
+        part = samples[start : start + window]
+        power = math.fsum(map(operator.mul, part, part))
+        if power > gate * len(part) / window:
+            energy += power
+            counted += len(part)
+    return math.sqrt(energy / counted) if counted else 0.0
+
+
+def _scaled(samples: array[int], gain: float) -> array[int]:
+    if gain == 1.0:
+        return samples
+    return array("h", [max(-32767, min(32767, round(value * gain))) for value in samples])
+
+
+def level_phrase(samples: array[int], rate: int) -> array[int]:
+    """``samples`` scaled to :data:`LEVEL_RMS`, but with its peak at most PEAK_CEILING."""
+    loud = _loudness(samples, rate)
+    if loud == 0.0:
+        return samples
+    peak = max(max(samples), -min(samples))
+    return _scaled(samples, min(LEVEL_RMS / loud, PEAK_CEILING / peak))
+
+
+def beep_gain(rate: int) -> float:
+    """The one factor that brings the step chime to :data:`LEVEL_RMS`; every beep is scaled by
+    it, so the beeps keep the relative levels they were designed with."""
+    return LEVEL_RMS / _loudness(render(Sound.STEP, rate), rate)
+
+
+def phrases_to_place(events: list[Event], *, speak: Speak, rate: int = SAMPLE_RATE) -> list[Placed]:
+    """Every phrase said in a session (and each beep played where a phrase could not be said),
+    at its sample, unlevelled. This is the one place that decides what is said and when.
+
+    Speech follows the live rules: one phrase at a time, a newer cue replaces one still
+    waiting, a cue that would start too late is dropped, a count that cannot be spoken at
+    its moment is beeped.
+    """
+    announcer = Announcer(chimes=True)
+    queue = SpeechQueue()
+    placed: list[Placed] = []
+    spoken: dict[str, array[int] | None] = {}
+    origin: dict[tuple[str, float], int] = {}  # (text, offered at) -> the step it answers
+    free_at = 0.0  # when the phrase being said ends, in seconds
+
+    def start(at: float) -> None:
+        # Speech is free at ``at``: begin the next fresh phrase waiting, if there is one.
+        nonlocal free_at
+        while (timed := queue.take_timed(at)) is not None:
+            taken, since = timed
+            step = origin.get((taken.text, since), 0)
+            if taken.text not in spoken:
+                spoken[taken.text] = speak(taken.text, rate)
+            samples = spoken[taken.text]
+            if samples:
+                begin = max(at, since + taken.after)  # after its chime, as live
+                placed.append(Placed(round(begin * rate), samples, PHRASE + taken.text, step))
+                free_at = begin + len(samples) / rate
+                return
+            queue.finished()
+            if taken.beep is not None:
+                beep = render(taken.beep, rate)
+                placed.append(Placed(round(at * rate), beep, taken.beep.value, step))
+
+    def settle(now: float) -> None:
+        # Phrases that ended by ``now`` let the next waiting one begin at their end.
+        while queue.speaking and free_at <= now:
+            queue.finished()
+            start(free_at)
+
+    for event in events:
+        settle(event.scheduled)
+        utterance = announcer.utterance(event)
+        if utterance is None:
+            continue
+        origin[(utterance.text, event.scheduled)] = event.step
+        if queue.offer(utterance, event.scheduled):
+            if not queue.speaking:
+                start(event.scheduled)
+        elif utterance.beep is not None:
+            beep = render(utterance.beep, rate)
+            placed.append(
+                Placed(round(event.scheduled * rate), beep, utterance.beep.value, event.step)
+            )
+    settle(float("inf"))
+    return placed
 
 
 def place_sounds(
@@ -68,60 +223,159 @@ def place_sounds(
     speak: Speak | None = None,
     progress: Progress | None = None,
 ) -> list[Placed]:
-    """Every sound (and, given ``speak``, every phrase) of a session, at its sample.
-
-    Speech follows the live rules: one phrase at a time, a newer cue replaces one still
-    waiting, a cue that would start too late is dropped, a count that cannot be spoken at
-    its moment is beeped.
-    """
+    """Every sound (and, given ``speak``, every phrase, levelled) of a session, at its sample,
+    in order."""
     cues = SoundCues(speak_counts=speak is not None)
-    announcer = Announcer(chimes=True)
-    queue = SpeechQueue()
     placed: list[Placed] = []
-    spoken: dict[str, array[int] | None] = {}
-    free_at = 0.0  # when the phrase being said ends, in seconds
-
-    def start(at: float) -> None:
-        # Speech is free at ``at``: begin the next fresh phrase waiting, if there is one.
-        nonlocal free_at
-        assert speak is not None
-        while (timed := queue.take_timed(at)) is not None:
-            taken, since = timed
-            if taken.text not in spoken:
-                spoken[taken.text] = speak(taken.text, rate)
-            samples = spoken[taken.text]
-            if samples:
-                begin = max(at, since + taken.after)  # after its chime, as live
-                placed.append(Placed(round(begin * rate), samples, f"speech: {taken.text}"))
-                free_at = begin + len(samples) / rate
-                return
-            queue.finished()
-            if taken.beep is not None:
-                placed.append(Placed(round(at * rate), render(taken.beep, rate), taken.beep.value))
-
-    def settle(now: float) -> None:
-        # Phrases that ended by ``now`` let the next waiting one begin at their end.
-        while queue.speaking and free_at <= now:
-            queue.finished()
-            start(free_at)
-
     for done, event in enumerate(events, 1):
         sound = cues.sound_for(event)
         if sound is not None:
-            placed.append(Placed(round(event.scheduled * rate), render(sound, rate), sound.value))
-        if speak is not None:
-            settle(event.scheduled)
-            utterance = announcer.utterance(event)
-            if utterance is None:
-                pass
-            elif queue.offer(utterance, event.scheduled):
-                if not queue.speaking:
-                    start(event.scheduled)
-            elif utterance.beep is not None:
-                beep = render(utterance.beep, rate)
-                placed.append(Placed(round(event.scheduled * rate), beep, utterance.beep.value))
+            placed.append(
+                Placed(round(event.scheduled * rate), render(sound, rate), sound.value, event.step)
+            )
         if progress is not None:
             progress(done, len(events))
     if speak is not None:
-        settle(float("inf"))
+        placed.extend(phrases_to_place(events, speak=speak, rate=rate))
+        placed = _levelled(placed, rate)
     return sorted(placed, key=lambda p: p.at)
+
+
+def _levelled(placed: list[Placed], rate: int) -> list[Placed]:
+    gain = beep_gain(rate)
+    beeps: dict[str, array[int]] = {}
+    phrases: dict[int, array[int]] = {}  # by id of the rendered samples: each text once
+    out: list[Placed] = []
+    for sound in placed:
+        if sound.is_phrase:
+            key = id(sound.samples)
+            if key not in phrases:
+                phrases[key] = level_phrase(sound.samples, rate)
+            samples = phrases[key]
+        else:
+            if sound.what not in beeps:
+                beeps[sound.what] = _scaled(sound.samples, gain)
+            samples = beeps[sound.what]
+        out.append(Placed(sound.at, samples, sound.what, sound.step))
+    return out
+
+
+def _top_title(routine: Routine, top: int, first_cue: str) -> str:
+    step = routine.steps[top - 1]
+    if step.name:
+        return step.name
+    if isinstance(step, Include):
+        return step.routine.title
+    return first_cue
+
+
+def chapter_marks(events: list[Event], rate: int = SAMPLE_RATE) -> list[Chapter]:
+    """One chapter per top-level step, at the first step or switch event of that step."""
+    chapters: list[Chapter] = []
+    seen: set[int] = set()
+    routine: Routine | None = None
+    for event in events:
+        if event.kind is EventKind.START and event.timeline is not None:
+            routine = event.timeline.routine
+        if event.kind not in (EventKind.STEP, EventKind.SWITCH) or event.segment is None:
+            continue
+        top = event.segment.top
+        if top in seen or routine is None:
+            continue
+        seen.add(top)
+        title = " ".join(_top_title(routine, top, event.segment.text).split())
+        chapters.append(Chapter(top, event.step, round(event.scheduled * rate), title))
+    return chapters
+
+
+@dataclass(frozen=True)
+class Render:
+    """A whole session, ready to write: its events, sounds, chapters and length in samples."""
+
+    timeline: Timeline
+    rate: int
+    events: tuple[Event, ...]
+    placed: tuple[Placed, ...]
+    chapters: tuple[Chapter, ...]
+    length: int
+
+    @property
+    def seconds(self) -> float:
+        return self.length / self.rate
+
+    @property
+    def phrases(self) -> int:
+        return sum(1 for p in self.placed if p.is_phrase)
+
+    @property
+    def sounds(self) -> int:
+        return len(self.placed) - self.phrases
+
+    def chunks(self, progress: Progress | None = None) -> Iterator[array[int]]:
+        """The mixed track, :data:`CHUNK_SECONDS` at a time, in order."""
+        return mix(list(self.placed), self.length, rate=self.rate, progress=progress)
+
+
+def render_session(
+    timeline: Timeline,
+    *,
+    lead_in: float = 3.0,
+    speak: Speak | None = None,
+    rate: int = SAMPLE_RATE,
+    sound: bool = True,
+    progress: Progress | None = None,
+) -> Render:
+    """Run ``timeline``'s session offline. ``sound=False`` (a workout file) places nothing."""
+    events = session_events(timeline, lead_in=lead_in)
+    placed = place_sounds(events, rate=rate, speak=speak, progress=progress) if sound else []
+    finish = events[-1].scheduled if events else 0.0
+    length = max([round((finish + TAIL_SECONDS) * rate), *(p.end for p in placed)])
+    return Render(
+        timeline=timeline,
+        rate=rate,
+        events=tuple(events),
+        placed=tuple(placed),
+        chapters=tuple(chapter_marks(events, rate)),
+        length=length,
+    )
+
+
+def mix(
+    placed: list[Placed],
+    length: int,
+    *,
+    rate: int = SAMPLE_RATE,
+    progress: Progress | None = None,
+) -> Iterator[array[int]]:
+    """``placed`` (sorted by start) mixed into a ``length``-sample track, a chunk at a time.
+
+    Where sounds overlap, their sum goes through the soft limiter; elsewhere samples are
+    copied as they are.
+    """
+    chunk = round(CHUNK_SECONDS * rate)
+    chunks = max(1, -(-length // chunk))
+    first = 0  # placed[:first] all end before the chunk being mixed
+    for index in range(chunks):
+        start = index * chunk
+        stop = min(length, start + chunk)
+        samples = array("h", bytes(2 * (stop - start)))
+        written = start  # end of what is in ``samples`` so far (sounds come sorted)
+        while first < len(placed) and placed[first].end <= start:
+            first += 1
+        for sound in placed[first:]:
+            if sound.at >= stop:
+                break
+            lo = max(sound.at, start)
+            hi = min(sound.end, stop)
+            if hi <= lo:
+                continue
+            part = sound.samples[lo - sound.at : hi - sound.at]
+            if lo >= written:
+                samples[lo - start : hi - start] = part  # on silence: no mixing needed
+            else:
+                for i, value in enumerate(part, lo - start):
+                    samples[i] = limit(samples[i] + value)
+            written = max(written, hi)
+        yield samples
+        if progress is not None:
+            progress(index + 1, chunks)

@@ -1,33 +1,39 @@
-"""The whole session's sound track, written to a WAV file to play away from the terminal.
+"""The session's sound track as a WAV file (16-bit mono PCM, 44.1 kHz), for any player.
 
-The session is rendered offline (:mod:`calfkit.export.render`) and mixed into the file in
-chunks, so even a long routine needs little memory.
+The render is mixed and written a chunk at a time, so even a long routine needs little memory.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import sys
 import wave
 from array import array
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Iterable
 
 from calfkit.errors import ExportError
-from calfkit.export.render import Placed, Progress, Speak, place_sounds, session_events
-from calfkit.sound.speech import espeak_samples
-from calfkit.sound.tones import SAMPLE_RATE, limit
-from calfkit.timeline import Timeline
+from calfkit.export.render import Placed, Progress, Render, mix
+from calfkit.sound.tones import SAMPLE_RATE
 
-__all__ = ["ExportError", "Exported", "export_wav", "write_track"]
+__all__ = ["SOUND", "holds", "write", "write_chunks", "write_track"]
 
-TAIL_SECONDS = 1.0
-"""Silence after the last sound ends, so no player clips it."""
+SOUND = True
+"""This format holds the sound track (so the session's sounds are rendered for it)."""
 
-CHUNK_SECONDS = 10.0
-"""How much of the track is mixed and written at a time."""
+
+def write(render: Render, path: str, *, progress: Progress | None = None) -> str:
+    """Write ``render``'s mixed track to ``path``; say what it holds."""
+    write_chunks(path, render.chunks(progress), rate=render.rate)
+    return holds(render)
+
+
+def holds(render: Render) -> str:
+    """ "17 sounds, 4 spoken phrases": what a sound track of ``render`` holds."""
+    sounds = f"{render.sounds} sound{'' if render.sounds == 1 else 's'}"
+    if not render.phrases:
+        return sounds
+    return f"{sounds}, {render.phrases} spoken phrase{'' if render.phrases == 1 else 's'}"
 
 
 def write_track(
@@ -39,6 +45,13 @@ def write_track(
     progress: Progress | None = None,
 ) -> None:
     """Mix ``placed`` into a ``length``-sample track and write it to ``path`` as a WAV file."""
+    write_chunks(path, mix(placed, length, rate=rate, progress=progress), rate=rate)
+
+
+def write_chunks(
+    path: str | os.PathLike[str], chunks: Iterable[array[int]], *, rate: int = SAMPLE_RATE
+) -> None:
+    """Write the 16-bit samples of each chunk to ``path`` as a WAV file."""
     try:
         out = wave.open(os.fspath(path), "wb")  # noqa: SIM115 - closed in the finally below
     except OSError as error:
@@ -47,89 +60,12 @@ def write_track(
         out.setnchannels(1)
         out.setsampwidth(2)
         out.setframerate(rate)
-        chunk = round(CHUNK_SECONDS * rate)
-        chunks = max(1, -(-length // chunk))
-        first = 0  # placed[:first] all end before the chunk being mixed
-        for index in range(chunks):
-            start = index * chunk
-            stop = min(length, start + chunk)
-            samples = array("h", bytes(2 * (stop - start)))
-            written = start  # end of what is in ``samples`` so far (sounds come sorted)
-            while first < len(placed) and placed[first].end <= start:
-                first += 1
-            for sound in placed[first:]:
-                if sound.at >= stop:
-                    break
-                lo = max(sound.at, start)
-                hi = min(sound.end, stop)
-                part = sound.samples[lo - sound.at : hi - sound.at]
-                if lo >= written:
-                    samples[lo - start : hi - start] = part  # on silence: no mixing needed
-                else:
-                    for i, value in enumerate(part, lo - start):
-                        samples[i] = limit(samples[i] + value)
-                written = max(written, hi)
+        for samples in chunks:
             if sys.byteorder == "big":
                 samples.byteswap()
             out.writeframes(samples.tobytes())
-            if progress is not None:
-                progress(index + 1, chunks)
     except OSError as error:
         raise ExportError(f"cannot write {os.fspath(path)}: {error.strerror or error}") from None
     finally:
         with contextlib.suppress(OSError):
             out.close()
-
-
-@dataclass(frozen=True)
-class Exported:
-    """What was written: how long it lasts and how many sounds and phrases it holds."""
-
-    seconds: float
-    sounds: int
-    phrases: int
-
-
-def export_wav(
-    timeline: Timeline,
-    path: str | os.PathLike[str],
-    *,
-    voice: bool = False,
-    warn: Callable[[str], None],
-    progress: Callable[[str, int, int], None] | None = None,
-    rate: int = SAMPLE_RATE,
-) -> Exported:
-    """Render ``timeline``'s session to ``path``; ``progress(stage, done, total)``."""
-    # Fail on an unwritable path before any rendering.
-    try:
-        with open(path, "wb"):
-            pass
-    except OSError as error:
-        raise ExportError(f"cannot write {os.fspath(path)}: {error.strerror or error}") from None
-    speak: Speak | None = None
-    if voice:
-        if shutil.which("espeak-ng") is None:
-            warn(
-                "voice: espeak-ng was not found, so the file has beeps only; install espeak-ng "
-                "(e.g. `sudo apt install espeak-ng`) for spoken cues"
-            )
-        else:
-            speak = espeak_samples
-    events = session_events(timeline)
-    placed = place_sounds(
-        events,
-        rate=rate,
-        speak=speak,
-        progress=(lambda d, t: progress("sounds", d, t)) if progress else None,
-    )
-    finish = events[-1].scheduled if events else 0.0
-    length = max([round((finish + TAIL_SECONDS) * rate), *(p.end for p in placed)])
-    write_track(
-        path,
-        placed,
-        length,
-        rate=rate,
-        progress=(lambda d, t: progress("mixing", d, t)) if progress else None,
-    )
-    phrases = sum(1 for p in placed if p.what.startswith("speech: "))
-    return Exported(seconds=length / rate, sounds=len(placed) - phrases, phrases=phrases)

@@ -35,6 +35,10 @@ class EventLogSink:
             record["title"] = routine.title
             record["steps"] = len(event.timeline.segments)
             record["total"] = event.timeline.total
+        self.write_record(record)
+
+    def write_record(self, record: dict[str, object]) -> None:
+        """Append one object (an event, or one made elsewhere such as a ``speak``)."""
         self._file.write(json.dumps(record, ensure_ascii=False) + "\n")
         self._file.flush()
 

@@ -258,19 +258,28 @@ def install_hint() -> str:
     )
 
 
-def espeak_samples(text: str, rate: int) -> array[int] | None:
-    """``text`` spoken by ``espeak-ng --stdout``, resampled to ``rate``; None without espeak-ng."""
+def espeak_samples(text: str, rate: int, *, wpm: int = SPEECH_RATE_WPM) -> array[int] | None:
+    """``text`` spoken by ``espeak-ng --stdout`` at ``wpm`` words a minute, resampled to
+    ``rate``; None without espeak-ng or when it says nothing.
+
+    The text goes in on standard input, never as an argument: an argument is limited in size
+    (a cue over 128 KiB failed with "Argument list too long"), and one that starts with "-"
+    would be read as an option.
+    """
     from calfkit.sound.wav import read_wav, resample
 
     espeak = shutil.which("espeak-ng")
     if espeak is None:
         return None
-    result = subprocess.run(
-        [espeak, "--stdout", "-s", str(SPEECH_RATE_WPM), text],
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        check=False,
-    )
+    try:
+        result = subprocess.run(
+            [espeak, "--stdout", "-s", str(wpm), "--stdin"],
+            input=text.encode("utf-8", errors="replace"),
+            capture_output=True,
+            check=False,
+        )
+    except OSError:
+        return None
     if result.returncode != 0 or not result.stdout:
         return None
     samples, source_rate = read_wav(result.stdout)

@@ -1,0 +1,331 @@
+"""The routine as a FIT workout for a watch, written with Garmin's own FIT SDK Encoder.
+
+The file holds a ``file_id`` (type workout), one ``workout`` (sport training, sub-sport
+flexibility training, named after the routine) and its ``workout_step`` messages:
+
+- a timed step is a ``time`` step of its length;
+- a ``duration: ready`` step is an ``open`` step: the watch waits for the lap button;
+- counts and breaths are ``time`` steps of their whole length, the count in the notes;
+- a ``repeat`` block is its steps once, then a ``repeat_until_steps_cmplt`` step that sends
+  the watch back to the first of them until all its rounds are done. A ``rest_between`` comes
+  between rounds only, so such a block is written as rounds-1 repeats of (steps, rest) and
+  then the steps once more. A repeat that holds another repeat is written round by round
+  (its inner repeats stay repeats), so repeats never nest: not every watch follows nesting;
+- ``sides`` are laid out right then left, with the side in the names (``R:``/``L:``), and
+  the switch between them as a rest step.
+
+Names are what a watch shows large: the step's own name where it has one (the whole cue goes
+to the notes), else its cue cut at a word, the rest in the notes. Watches keep 15 bytes of a
+name (Garmin's C SDK reserves 16 with the terminator), so names are cut, at a word, to that.
+
+The steps come from the routine's compiled timeline, so texts, sides and lengths are exactly
+what ``show`` and ``play`` give; before writing, the steps are run through their repeats
+(:func:`workout_seconds`) and must add up to the routine's total, each open step counted as
+the 10 s ``show`` counts it, or nothing is written. The file keeps lengths in milliseconds, so
+the sum may differ from the total by half a millisecond per step played (routines timed in
+whole or tenth seconds add up exactly).
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass, field
+
+from calfkit.errors import ExportError
+from calfkit.export.render import Progress, Render
+from calfkit.export.text import clean, cut
+from calfkit.model import (
+    READY_FALLBACK_SECONDS,
+    Include,
+    Repeat,
+    Side,
+    Sides,
+    Step,
+)
+from calfkit.timeline import Segment, SegmentKind, Timeline
+
+__all__ = ["NAME_BYTES", "SOUND", "WorkoutStep", "layout", "workout_seconds", "write"]
+
+SOUND = False
+"""A workout holds no sound: the session's sounds are not rendered for it."""
+
+NAME_BYTES = 15
+"""How much of a workout's or a step's name a watch keeps (FIT's C SDK: 16 bytes, with NUL)."""
+
+NOTES_BYTES = 254
+"""The most a FIT string field holds (255 bytes with its terminator)."""
+
+SIDE_MARKS = {Side.RIGHT: "R", Side.LEFT: "L"}
+SIDE_WORDS = {Side.RIGHT: "Right side", Side.LEFT: "Left side"}
+
+# Short words a cut name should not end on ("Calf Release at").
+_DANGLING = {"a", "an", "and", "at", "by", "for", "in", "of", "on", "or", "the", "to", "with"}
+
+
+@dataclass
+class WorkoutStep:
+    """One ``workout_step`` before it is encoded.
+
+    ``kind`` is "time" (``seconds`` long), "open" (until the lap button) or "repeat" (go back
+    to step ``back_to`` until ``rounds`` rounds are done)."""
+
+    kind: str
+    name: str = ""
+    notes: str = ""
+    seconds: float = 0.0
+    intensity: str = "active"
+    back_to: int = 0
+    rounds: int = 0
+    segments: list[int] = field(default_factory=list)  # the flat steps it stands for
+
+
+def short_name(text: str, limit: int = NAME_BYTES) -> tuple[str, str]:
+    """``text`` cut to ``limit`` bytes, and the rest: at the end of its first sentence or
+    clause if that fits ("Heels down."), else at a word, never ending on a dangling short
+    word ("at", "the") or on punctuation."""
+    text = clean(text)
+    clause = re.match(r"(.+?[.,;:!?])\s+(.*)$", text)
+    if clause and len(clause.group(1).encode("utf-8")) <= limit:
+        head, rest = clause.group(1), clause.group(2)
+    else:
+        head, rest = cut(text, limit)
+        if rest:
+            words = head.split(" ")
+            while len(words) > 1 and words[-1].lower().strip(",;:.") in _DANGLING:
+                rest = f"{words.pop()} {rest}"
+            head = " ".join(words)
+    stripped = head.rstrip(",;:.-")
+    return stripped or head, rest
+
+
+def _flat(step: Step) -> int:
+    """How many timeline segments ``step`` becomes."""
+    if isinstance(step, Repeat):
+        body = sum(_flat(child) for child in step.steps)
+        rests = step.rounds - 1 if step.rest_between else 0
+        return step.rounds * body + rests
+    if isinstance(step, Sides):
+        switches = len(step.sides) - 1 if step.switch > 0 else 0
+        return len(step.sides) * sum(_flat(child) for child in step.steps) + switches
+    if isinstance(step, Include):
+        return sum(_flat(child) for child in step.routine.steps)
+    return 1
+
+
+def _holds_repeat(steps: tuple[Step, ...]) -> bool:
+    for step in steps:
+        if isinstance(step, Repeat):
+            return True
+        if isinstance(step, Sides) and _holds_repeat(step.steps):
+            return True
+        if isinstance(step, Include) and _holds_repeat(step.routine.steps):
+            return True
+    return False
+
+
+def _sentence(text: str) -> str:
+    text = clean(text)
+    return text if not text or text[-1] in ".!?" else text + "."
+
+
+def _seconds(value: float) -> str:
+    return f"{value:g} s"
+
+
+def _timed_step(segment: Segment, own_name: str | None) -> WorkoutStep:
+    budget = NAME_BYTES
+    mark = ""
+    if segment.side is not None and segment.kind is not SegmentKind.SWITCH:
+        mark = f"{SIDE_MARKS[segment.side]}: "
+        budget -= len(mark)
+    notes: list[str] = []
+    if segment.kind is SegmentKind.SWITCH and segment.side is not None:
+        name, rest = f"Switch to {segment.side.value}", ""
+        notes.append(_sentence(segment.text))
+    elif own_name:
+        name, rest = short_name(own_name, budget)
+        notes.append(_sentence(segment.text))
+    else:
+        name, rest = short_name(segment.text, budget)
+        if rest:
+            notes.append(_sentence(rest))
+    if mark and segment.side is not None:
+        notes.append(f"{SIDE_WORDS[segment.side]}.")
+    count = next((tick for tick in segment.ticks), None)
+    if segment.kind is SegmentKind.COUNT and count is not None:
+        every = segment.duration / count.of
+        notes.append(f"Count {count.of}, one every {_seconds(every)}.")
+    if segment.kind is SegmentKind.BREATHE and segment.ticks:
+        breaths = segment.ticks[0].of
+        inhale = segment.ticks[1].offset if len(segment.ticks) > 1 else 0.0
+        exhale = segment.duration / breaths - inhale
+        plural = "breath" if breaths == 1 else "breaths"
+        notes.append(f"{breaths} {plural}: in {_seconds(inhale)}, out {_seconds(exhale)}.")
+    if segment.until_ready:
+        notes.append(f"Press lap when ready (counted as {READY_FALLBACK_SECONDS:g} s).")
+    if segment.note:
+        notes.append(_sentence(segment.note))
+    intensity = "rest" if segment.kind in (SegmentKind.REST, SegmentKind.SWITCH) else "active"
+    notes_text, _ = cut(" ".join(notes), NOTES_BYTES)
+    return WorkoutStep(
+        kind="open" if segment.until_ready else "time",
+        name=mark + name,
+        notes=notes_text,
+        seconds=segment.duration,
+        intensity=intensity,
+        segments=[segment.index],
+    )
+
+
+def layout(timeline: Timeline) -> list[WorkoutStep]:
+    """The workout steps of ``timeline``'s routine, in the order the watch reads them."""
+    segments = timeline.segments
+    out: list[WorkoutStep] = []
+    position = 0  # the next timeline segment to use
+
+    def segment_step(step: Step | None) -> None:
+        nonlocal position
+        segment = segments[position]
+        position += 1
+        out.append(_timed_step(segment, step.name if step is not None else None))
+
+    def walk(steps: tuple[Step, ...]) -> None:
+        for step in steps:
+            place(step)
+
+    def repeat(first: int, rounds: int, name: str | None) -> None:
+        label, _ = short_name(name or f"Repeat {rounds}x")
+        out.append(WorkoutStep(kind="repeat", name=label, back_to=first, rounds=rounds))
+
+    def place(step: Step) -> None:
+        nonlocal position
+        if isinstance(step, Repeat):
+            body = sum(_flat(child) for child in step.steps)
+            rest = bool(step.rest_between) and step.rounds > 1
+            if step.rounds == 1 or _holds_repeat(step.steps):
+                for round_ in range(1, step.rounds + 1):
+                    walk(step.steps)
+                    if rest and round_ < step.rounds:
+                        segment_step(None)
+                return
+            first = len(out)
+            walk(step.steps)
+            if rest:
+                segment_step(None)  # the rest between rounds
+                if step.rounds - 1 > 1:
+                    repeat(first, step.rounds - 1, step.name)
+                    position += (step.rounds - 2) * (body + 1)
+                walk(step.steps)  # the last round, with no rest after it
+            else:
+                repeat(first, step.rounds, step.name)
+                position += (step.rounds - 1) * body
+        elif isinstance(step, Sides):
+            for number, _side in enumerate(step.sides):
+                if number > 0 and step.switch > 0:
+                    segment_step(None)
+                walk(step.steps)
+        elif isinstance(step, Include):
+            walk(step.routine.steps)
+        else:
+            segment_step(step)
+
+    walk(timeline.routine.steps)
+    if position != len(segments):
+        raise ExportError(
+            f"the workout lays out {position} of the routine's {len(segments)} steps (a bug)"
+        )
+    return out
+
+
+def workout_seconds(
+    steps: list[WorkoutStep], *, open_seconds: float = READY_FALLBACK_SECONDS
+) -> float:
+    """How long ``steps`` last run through their repeats, each open step as ``open_seconds``."""
+    total = 0.0
+    done: dict[int, int] = {}  # repeat step -> rounds done so far
+    index = 0
+    while index < len(steps):
+        step = steps[index]
+        if step.kind == "repeat":
+            done[index] = done.get(index, 1) + 1
+            if done[index] <= step.rounds:
+                index = step.back_to
+                continue
+            done.pop(index)
+        else:
+            # As the file keeps it: to the millisecond.
+            total += open_seconds if step.kind == "open" else round(step.seconds * 1000) / 1000
+        index += 1
+    return total
+
+
+def messages(timeline: Timeline, steps: list[WorkoutStep]) -> list[dict[str, object]]:
+    """The FIT messages of the workout, as the SDK's Encoder takes them."""
+    from garmin_fit_sdk import Profile
+
+    numbers = Profile["mesg_num"]
+    name, _ = short_name(timeline.routine.title)
+    out: list[dict[str, object]] = [
+        {
+            "mesg_num": numbers["FILE_ID"],
+            "type": "workout",
+            "manufacturer": "development",
+            "product": 0,
+            "serial_number": 1,
+            "time_created": datetime.datetime.now(datetime.timezone.utc),
+        },
+        {
+            "mesg_num": numbers["WORKOUT"],
+            "wkt_name": name,
+            "sport": "training",
+            "sub_sport": "flexibility_training",
+            "num_valid_steps": len(steps),
+        },
+    ]
+    for index, step in enumerate(steps):
+        message: dict[str, object] = {"mesg_num": numbers["WORKOUT_STEP"], "message_index": index}
+        if step.name:
+            message["wkt_step_name"] = step.name
+        if step.kind == "repeat":
+            message["duration_type"] = "repeat_until_steps_cmplt"
+            message["duration_value"] = step.back_to
+            message["target_value"] = step.rounds
+        else:
+            message["duration_type"] = step.kind
+            if step.kind == "time":
+                message["duration_value"] = round(step.seconds * 1000)  # milliseconds
+            message["target_type"] = "open"
+            message["intensity"] = step.intensity
+            if step.notes:
+                message["notes"] = step.notes
+        out.append(message)
+    return out
+
+
+def write(render: Render, path: str, *, progress: Progress | None = None) -> str:
+    """Write ``render``'s routine to ``path`` as a FIT workout; say what it holds."""
+    from garmin_fit_sdk import Encoder
+
+    timeline = render.timeline
+    steps = layout(timeline)
+    total = workout_seconds(steps)
+    # Each step's length is kept to the millisecond in the file: allow half of one per step.
+    if abs(total - timeline.total) > 0.0005 * len(timeline.segments) + 1e-9:
+        raise ExportError(
+            f"the workout's steps add up to {total:g} s, not the routine's {timeline.total:g} s"
+            " (a bug)"
+        )
+    encoder = Encoder()
+    found = messages(timeline, steps)
+    for done, message in enumerate(found, 1):
+        encoder.write_mesg(message)
+        if progress is not None:
+            progress(done, len(found))
+    data = encoder.close()
+    try:
+        with open(path, "wb") as out:
+            out.write(bytes(data))
+    except OSError as error:
+        raise ExportError(f"cannot write {path}: {error.strerror or error}") from None
+    return f"{len(steps)} workout step{'' if len(steps) == 1 else 's'}"

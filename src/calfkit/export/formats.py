@@ -1,0 +1,57 @@
+"""The export formats, in one table: a file extension and the module that writes it.
+
+Each writer module has ``SOUND`` (whether the session's sounds are rendered for it) and
+``write(render, path, *, progress)``, which says what the file holds. Adding a format is adding
+a module and a row here.
+Writer modules are imported only when used, so their libraries (lameenc, mutagen, Garmin's
+FIT SDK) never slow down the rest of calfkit.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from typing import Protocol, cast
+
+from calfkit.export.render import Progress, Render
+
+
+class Writer(Protocol):
+    SOUND: bool
+
+    def write(self, render: Render, path: str, *, progress: Progress | None = None) -> str:
+        """Write ``render`` to ``path`` (a fresh file); say what it holds ("12 sounds")."""
+
+
+@dataclass(frozen=True)
+class Format:
+    """A file format calfkit exports: its name (and extension), its writer, what it is for."""
+
+    name: str
+    module: str
+    label: str
+
+    @property
+    def extension(self) -> str:
+        return f".{self.name}"
+
+    def writer(self) -> Writer:
+        return cast(Writer, importlib.import_module(self.module))
+
+
+FORMATS: dict[str, Format] = {
+    fmt.name: fmt
+    for fmt in (
+        Format("wav", "calfkit.export.wav", "sound track"),
+        Format("mp3", "calfkit.export.mp3", "sound track"),
+        Format("fit", "calfkit.export.fit", "workout"),
+    )
+}
+
+
+def format_for(path: str) -> Format | None:
+    """The format ``path``'s extension names, if it names one."""
+    dot = path.rfind(".")
+    if dot < 0 or "/" in path[dot:] or "\\" in path[dot:]:
+        return None
+    return FORMATS.get(path[dot + 1 :].lower())

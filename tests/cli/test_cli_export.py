@@ -1,0 +1,316 @@
+"""``calfkit export`` and ``play --log-events``: what they refuse to write, and the command's
+shape (FILE's extension, --format, the --wav alias). Every refusal is a clear message, exit 1,
+and nothing changed on disk."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from calfkit.cli import cli
+from calfkit.export.target import replacing
+
+AUDIO = Path(__file__).parent.parent / "audio" / "routines"
+
+
+def run(*args: str) -> Any:
+    return CliRunner().invoke(cli, list(args))
+
+
+def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
+    """Every file under ``folder`` with its bytes and mtime: what "nothing changed" compares."""
+    return {
+        str(path.relative_to(folder)): (path.read_bytes(), path.stat().st_mtime_ns)
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+@pytest.fixture
+def routines(tmp_path: Path) -> Path:
+    """A routine that includes another, in a folder of their own."""
+    folder = tmp_path / "routines"
+    (folder / "parts").mkdir(parents=True)
+    (folder / "parts" / "warm.yaml").write_text(
+        "title: Warm up\nsteps:\n  - do: Circle the ankle.\n    duration: 2s\n"
+    )
+    (folder / "main.yaml").write_text(
+        "title: Main\nsteps:\n  - routine: parts/warm.yaml\n  - do: Roll.\n    duration: 2s\n"
+    )
+    return folder
+
+
+def refused(result: Any, message: str) -> None:
+    assert result.exit_code == 1, result.output
+    assert result.output == f"calfkit: error: {message}\n"
+
+
+def test_an_existing_file_is_refused_without_force_and_replaced_with_it(
+    routines: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out.mp3"
+    out.write_bytes(b"precious")
+    before = snapshot(tmp_path)
+    refused(
+        run("export", str(routines / "main.yaml"), str(out)),
+        f"{out} already exists; add --force to write over it",
+    )
+    assert snapshot(tmp_path) == before
+    result = run("export", str(routines / "main.yaml"), str(out), "--force")
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes()[:3] == b"ID3"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.mp3", "routines"]  # no leftovers
+
+
+@pytest.mark.parametrize("fmt", ["wav", "mp3", "fit"])
+def test_the_routine_itself_is_never_written_even_with_force(routines: Path, fmt: str) -> None:
+    before = snapshot(routines)
+    main = routines / "main.yaml"
+    refused(
+        run("export", str(main), str(main), "--format", fmt, "--force"),
+        f"will not write over {main}: it is the routine being read (not even with --force)",
+    )
+    # Nor through the old --wav option, nor under another name for the same file.
+    link = routines / "link.yaml"
+    link.symlink_to(main)
+    refused(
+        run("export", str(main), "--wav", str(link), "--force"),
+        f"will not write over {link}: it is the routine being read (not even with --force)",
+    )
+    link.unlink()
+    assert snapshot(routines) == before
+
+
+def test_a_file_the_routine_includes_is_never_written(routines: Path) -> None:
+    before = snapshot(routines)
+    part = routines / "parts" / "warm.yaml"
+    refused(
+        run("export", str(routines / "main.yaml"), str(part), "--format", "fit", "--force"),
+        f"will not write over {part}: main.yaml includes it (not even with --force)",
+    )
+    hard = routines / "hard.wav"
+    os.link(part, hard)  # the same file under a name that looks like an export's
+    refused(
+        run("export", str(routines / "main.yaml"), str(hard), "--force"),
+        f"will not write over {hard}: main.yaml includes it (not even with --force)",
+    )
+    hard.unlink()
+    assert snapshot(routines) == before
+
+
+def test_an_unwritable_folder_is_refused_before_rendering_and_nothing_is_left(
+    routines: Path, tmp_path: Path
+) -> None:
+    before = snapshot(tmp_path)
+    missing = tmp_path / "no-such-folder" / "x.mp3"
+    refused(
+        run("export", str(routines / "main.yaml"), str(missing)),
+        f"cannot write {missing}: No such file or directory",
+    )
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    before = snapshot(tmp_path)
+    inside = blocker / "x.fit"
+    refused(
+        run("export", str(routines / "main.yaml"), str(inside)),
+        f"cannot write {inside}: Not a directory",
+    )
+    assert snapshot(tmp_path) == before
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
+def test_a_read_only_folder_is_refused(routines: Path, tmp_path: Path) -> None:
+    if os.geteuid() == 0:
+        # Root writes through any mode bits; sysfs refuses new files even to root.
+        folder = Path("/sys")
+        assert os.path.isdir(folder)
+    else:
+        folder = tmp_path / "locked"
+        folder.mkdir()
+        folder.chmod(0o500)
+    before = sorted(os.listdir(folder))
+    try:
+        refused(
+            run("export", str(routines / "main.yaml"), str(folder / "x.wav")),
+            f"cannot write {folder / 'x.wav'}: Permission denied",
+        )
+        assert sorted(os.listdir(folder)) == before
+    finally:
+        if folder != Path("/sys"):
+            folder.chmod(0o700)
+
+
+def test_a_device_is_never_replaced(routines: Path) -> None:
+    refused(
+        run("export", str(routines / "main.yaml"), os.devnull, "--format", "wav", "--force"),
+        f"cannot write {os.devnull}: it is not a regular file",
+    )
+    assert not Path(os.devnull).is_file()
+
+
+def test_a_failed_write_leaves_nothing_behind_and_the_old_file_as_it_was(tmp_path: Path) -> None:
+    target = tmp_path / "kept.wav"
+    target.write_bytes(b"old")
+    with pytest.raises(RuntimeError), replacing(str(target)) as temporary:
+        Path(temporary).write_bytes(b"half a file")
+        raise RuntimeError("the render failed")
+    assert target.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["kept.wav"]
+    with replacing(str(target)) as temporary:
+        Path(temporary).write_bytes(b"new")
+    assert target.read_bytes() == b"new"
+    assert [p.name for p in tmp_path.iterdir()] == ["kept.wav"]
+    assert target.stat().st_mode & 0o777 == 0o666 & ~_umask()
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def test_the_event_log_is_refused_like_the_file(routines: Path, tmp_path: Path) -> None:
+    main = str(routines / "main.yaml")
+    out, log = tmp_path / "out.fit", tmp_path / "log.jsonl"
+    log.write_text("yesterday's log\n")
+    before = snapshot(tmp_path)
+    refused(
+        run("export", main, str(out), "--log-events", str(log)),
+        f"--log-events {log} already exists; add --force to write over it",
+    )
+    refused(
+        run("export", main, str(out), "--log-events", main, "--force"),
+        f"will not write over --log-events {main}: it is the routine being read "
+        "(not even with --force)",
+    )
+    out.write_bytes(b"")
+    before = snapshot(tmp_path)
+    refused(
+        run("export", main, str(out), "--log-events", str(out), "--force"),
+        f"will not write over --log-events {out}: it is the export's FILE (not even with --force)",
+    )
+    assert snapshot(tmp_path) == before
+    result = run("export", main, str(out), "--log-events", str(log), "--force")
+    assert result.exit_code == 0, result.output
+    assert log.read_text().startswith('{"event": "start"')
+
+
+def test_play_log_events_refuses_an_existing_file_without_force_and_the_routine_ever(
+    routines: Path, tmp_path: Path
+) -> None:
+    main = str(routines / "main.yaml")
+    log = tmp_path / "log.jsonl"
+    log.write_text("keep me\n")
+    fast = ("--speed", "50", "--sound", "off", "--lead-in", "0", "--no-history", "--plain")
+    refused(
+        run("play", main, *fast, "--log-events", str(log)),
+        f"--log-events {log} already exists; add --force to write over it",
+    )
+    assert log.read_text() == "keep me\n"
+    part = str(routines / "parts" / "warm.yaml")
+    before = snapshot(routines)
+    refused(
+        run("play", main, *fast, "--log-events", part, "--force"),
+        f"will not write over --log-events {part}: main.yaml includes it (not even with --force)",
+    )
+    assert snapshot(routines) == before
+    result = run("play", main, *fast, "--log-events", str(log), "--force")
+    assert result.exit_code == 0, result.output
+    assert log.read_text().startswith('{"event": "start"')
+
+
+def test_the_format_follows_the_extension_and_format_overrides_it(
+    routines: Path, tmp_path: Path
+) -> None:
+    main = str(routines / "main.yaml")
+    for name, magic in (("a.wav", b"RIFF"), ("a.MP3", b"ID3"), ("a.fit", None)):
+        result = run("export", main, str(tmp_path / name))
+        assert result.exit_code == 0, result.output
+        if magic is not None:
+            assert (tmp_path / name).read_bytes().startswith(magic)
+        else:
+            assert (tmp_path / name).read_bytes()[8:12] == b".FIT"
+    result = run("export", main, str(tmp_path / "track.audio"), "--format", "mp3")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "track.audio").read_bytes().startswith(b"ID3")
+    result = run("export", main, str(tmp_path / "old.wav.bak"), "--format", "wav")
+    assert result.exit_code == 0 and (tmp_path / "old.wav.bak").read_bytes()[:4] == b"RIFF"
+    result = run("export", main, "--wav", str(tmp_path / "alias.bin"))
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "alias.bin").read_bytes()[:4] == b"RIFF"
+
+
+def test_usage_errors_exit_2_and_write_nothing(routines: Path, tmp_path: Path) -> None:
+    main = str(routines / "main.yaml")
+    before = snapshot(tmp_path)
+    result = run("export", main, str(tmp_path / "out.ogg"))
+    assert result.exit_code == 2
+    assert "end it in .wav, .mp3 or .fit, or give --format" in result.output
+    result = run("export", main, str(tmp_path / "a.wav"), "--wav", str(tmp_path / "b.wav"))
+    assert result.exit_code == 2 and "give FILE or --wav FILE, not both" in result.output
+    result = run("export", main)
+    assert result.exit_code == 2 and "Missing argument 'FILE'" in result.output
+    result = run("export", main, str(tmp_path / "a.mp3"), "--voice-rate", "20")
+    assert result.exit_code == 2
+    assert snapshot(tmp_path) == before
+
+
+def test_voice_options_on_a_workout_are_noted_not_silently_dropped(
+    routines: Path, tmp_path: Path
+) -> None:
+    result = CliRunner().invoke(
+        cli, ["export", str(routines / "main.yaml"), str(tmp_path / "w.fit"), "--voice"]
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stderr.startswith("note: a .fit workout holds no sound")
+    assert result.stdout.startswith(f"Wrote {tmp_path / 'w.fit'} (workout, 00:04, ")
+
+
+@pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng not installed")
+def test_export_voice_with_a_cue_over_128_kib_and_one_that_starts_with_a_dash(
+    tmp_path: Path,
+) -> None:
+    # Before, the text went to espeak-ng as an argument: a cue over 128 KiB failed with
+    # "Argument list too long", and "--version" was read as an option.
+    routine = tmp_path / "long.yaml"
+    long_cue = "Roll slowly." + " " * (130 * 1024) + "Then rest."
+    routine.write_text(
+        "title: Long cue\nsteps:\n"
+        f'  - do: "{long_cue}"\n    duration: 4s\n'
+        '  - do: "--version"\n    duration: 3s\n'
+    )
+    assert len(long_cue.encode()) > 128 * 1024
+    out = tmp_path / "long.wav"
+    result = run("export", str(routine), str(out), "--voice", "--lead-in", "0")
+    assert result.exit_code == 0, result.output
+    assert "3 spoken phrases" in result.output  # both cues and the closing phrase
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng not installed")
+def test_voice_rate_reaches_espeak_ng(tmp_path: Path) -> None:
+    def spoken(rate: str) -> float:
+        log = tmp_path / f"{rate}.jsonl"
+        result = run(
+            "export",
+            str(AUDIO / "short-voice.yaml"),
+            str(tmp_path / f"{rate}.wav"),
+            "--voice",
+            "--voice-rate",
+            rate,
+            "--log-events",
+            str(log),
+        )
+        assert result.exit_code == 0, result.output
+        lines = [line for line in log.read_text().splitlines() if '"speak"' in line]
+        end = [json.loads(line) for line in lines][-1]
+        assert end["text"] == "That is the end of the routine. Well done."
+        return float(end["seconds"])
+
+    assert spoken("320") < 0.7 * spoken("120")
