@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 from garmin_fit_sdk import Decoder, Stream
 
+from calfkit import words
 from calfkit.cli import cli
 from calfkit.export.fit import NAME_BYTES, short_name
 from calfkit.model import READY_FALLBACK_SECONDS
@@ -112,8 +113,7 @@ def test_every_builtin_exports_to_a_workout_both_decoders_read_and_that_adds_up(
     assert [comparable(s) for s in fitdecode_steps(out)] == [comparable(s) for s in steps]
     total = run_through(steps, open_seconds=READY_FALLBACK_SECONDS)
     assert total == pytest.approx(show_total(name), abs=1e-6)
-    minutes, seconds = divmod(round(total), 60)
-    assert f"(workout, {minutes}:{seconds:02d}, " in result.output
+    assert f"(workout, {words.clock(total)}, " in result.output
     assert result.output.rstrip().endswith(f"{len(steps)} workout steps)")
 
 
