@@ -37,7 +37,11 @@ class Problem:
     severity: Severity = Severity.ERROR
 
     def format(self) -> str:
-        return f"{self.position}: {self.severity.value}: {self.message}"
+        # A file name may hold anything, even an escape sequence: shown escaped, on one line.
+        where = str(self.position)
+        if not where.isprintable():
+            where = printable(where)
+        return f"{where}: {self.severity.value}: {self.message}"
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -79,6 +83,11 @@ class ProblemList:
         for problem in other.items:
             self.append(problem)
         self.dropped += other.dropped
+
+    @property
+    def errors(self) -> bool:
+        """Whether any kept problem is an error (warnings alone leave a file usable)."""
+        return any(problem.severity is Severity.ERROR for problem in self.items)
 
     @property
     def full(self) -> bool:

@@ -21,6 +21,7 @@ DEFAULT_INHALE = 4.0
 DEFAULT_EXHALE = 6.0
 DEFAULT_REST_CUE = "Rest"
 DEFAULT_SWITCH_SECONDS = 5.0
+DEFAULT_LANGUAGE = "en"
 MAX_NESTING = 8
 MAX_TOTAL_SECONDS = 24 * 3600
 MAX_EVENTS = 100_000
@@ -108,6 +109,16 @@ class Include(StepBase):
 Step = Prepare | Do | Hold | Count | Breathe | Rest | Repeat | Sides | Include
 
 
+def inner_steps(step: Step) -> tuple[Step, ...]:
+    """The steps a block step holds (a repeat's, a sides step's, an included routine's); ()
+    for a timed step. The one walk over the tree: whatever only descends uses this."""
+    if isinstance(step, (Repeat, Sides)):
+        return step.steps
+    if isinstance(step, Include):
+        return step.routine.steps
+    return ()
+
+
 @dataclass(frozen=True, kw_only=True)
 class Routine:
     name: str
@@ -117,5 +128,6 @@ class Routine:
     tags: tuple[str, ...] = ()
     equipment: tuple[str, ...] = ()
     caution: str | None = None
+    language: str = DEFAULT_LANGUAGE  # BCP 47: picks the speech voice
     path: str | None = field(default=None, compare=False)
     content_hash: str | None = field(default=None, compare=False)

@@ -7,11 +7,13 @@ Compiling is pure and total: the same routine always gives the same timeline, an
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from functools import cached_property
 
+from calfkit.errors import Position
 from calfkit.format import measure
 from calfkit.model import (
     Breathe,
@@ -74,6 +76,9 @@ class Segment:
     until_ready: bool = False
     side: Side | None = None
     where: tuple[str, ...] = ()  # e.g. ("Round 2 of 3", "Right side"), outermost first
+    # An included routine's caution, on the first segment of its part (shown, spoken there).
+    caution: str | None = None
+    position: Position | None = field(default=None, compare=False, repr=False)  # its step's
 
     @property
     def end(self) -> float:
@@ -124,6 +129,8 @@ class _Context:
     where: tuple[str, ...] = ()
     side: Side | None = None
     other_side: Side | None = None
+    round: int | None = None  # the innermost repeat's round, 1-based, and its rounds
+    rounds: int | None = None
     name: str | None = None
 
     def inside(self, label: str, name: str | None) -> _Context:
@@ -135,6 +142,8 @@ class _Context:
             text = text.replace("{side}", self.side.value)
         if self.other_side is not None:
             text = text.replace("{other_side}", self.other_side.value)
+        if self.round is not None and "{round" in text:
+            text = text.replace("{rounds}", str(self.rounds)).replace("{round}", str(self.round))
         return text
 
 
@@ -150,7 +159,11 @@ def _count_text(count: int) -> str:
 def _expand(step: Step, ctx: _Context) -> Iterator[Segment]:
     if isinstance(step, Repeat):
         for round_ in range(1, step.rounds + 1):
-            inner = ctx.inside(f"Round {round_} of {step.rounds}", step.name)
+            inner = replace(
+                ctx.inside(f"Round {round_} of {step.rounds}", step.name),
+                round=round_,
+                rounds=step.rounds,
+            )
             for child in step.steps:
                 yield from _expand(child, inner)
             if step.rest_between and round_ < step.rounds:
@@ -179,15 +192,25 @@ def _expand(step: Step, ctx: _Context) -> Iterator[Segment]:
                 yield from _expand(child, inner)
     elif isinstance(step, Include):
         inner = ctx.inside(step.routine.title, step.name)
+        caution = step.routine.caution
         for child in step.routine.steps:
-            yield from _expand(child, inner)
+            for segment in _expand(child, inner):
+                if caution is not None:
+                    joined = caution if segment.caution is None else f"{caution} {segment.caution}"
+                    segment = replace(segment, caution=joined)
+                    caution = None
+                yield segment
     else:
         yield _leaf(step, ctx)
 
 
 def _leaf(step: Prepare | Do | Hold | Count | Breathe | Rest, ctx: _Context) -> Segment:
+    return replace(_leaf_segment(step, ctx), position=step.position)
+
+
+def _leaf_segment(step: Prepare | Do | Hold | Count | Breathe | Rest, ctx: _Context) -> Segment:
     note = ctx.fill(step.note) if step.note is not None else None
-    name = step.name or ctx.name
+    name = ctx.fill(step.name) if step.name else ctx.name
     if isinstance(step, Prepare | Do):
         kind = SegmentKind.PREPARE if isinstance(step, Prepare) else SegmentKind.DO
         return _segment(
@@ -200,10 +223,12 @@ def _leaf(step: Prepare | Do | Hold | Count | Breathe | Rest, ctx: _Context) -> 
             until_ready=step.until_ready,
         )
     if isinstance(step, Hold):
+        # Only the beeps that fit in the hold: a countdown of a billion must not loop a
+        # billion times (nor turn a huge number into a float).
+        beeps = min(step.countdown, math.floor(step.duration))
         ticks = tuple(
             Tick(step.duration - k, TickKind.COUNTDOWN, k, step.countdown)
-            for k in range(step.countdown, 0, -1)
-            if step.duration - k >= 0
+            for k in range(beeps, 0, -1)
         )
         return _segment(
             ctx, SegmentKind.HOLD, ctx.fill(step.text), step.duration, ticks, note, name

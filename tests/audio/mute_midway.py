@@ -41,8 +41,8 @@ class Walls:
 
 warnings: list[str] = []
 walls = Walls()
-sinks = build_sinks(sys.argv[1], True, warnings.append)
 timeline = compile_routine(load(ROUTINE))
+sinks = build_sinks(sys.argv[1], True, warnings.append, timeline=timeline, lead_in=0)
 controls = ScriptedControls(KEYS, origin=time.monotonic())
 Player(timeline, clock=MonotonicClock(), sinks=[walls, *sinks], controls=controls, lead_in=0).run()
 print(json.dumps({**walls.at, "warnings": warnings}))

@@ -289,7 +289,7 @@ def test_export_voice_with_a_cue_over_128_kib_and_one_that_starts_with_a_dash(
     out = tmp_path / "long.wav"
     result = run("export", str(routine), str(out), "--voice", "--lead-in", "0")
     assert result.exit_code == 0, result.output
-    assert "3 spoken phrases" in result.output  # both cues and the closing phrase
+    assert "5 spoken phrases" in result.output  # both cues, two previews, the closing phrase
     assert "Traceback" not in result.output
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
@@ -350,3 +351,41 @@ def test_list_with_an_unreadable_log_warns_once_and_does_not_claim_never(
     listing = CliRunner().invoke(cli, ["list", "--json"])
     assert (listing.exit_code, listing.stderr) == (0, warning)
     assert {entry["last_done"] for entry in json.loads(listing.stdout)} == {None}
+
+
+@pytest.mark.parametrize("limit", ["9223372036854775808", "1000001", "0"])
+def test_a_limit_out_of_range_is_a_usage_error(log: Path, limit: str) -> None:
+    result = CliRunner().invoke(cli, ["history", "--limit", limit])
+    assert result.exit_code == 2
+    assert "Invalid value for '--limit'" in result.output
+    assert "1<=x<=1000000" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_the_largest_limit_is_accepted(log: Path) -> None:
+    result = CliRunner().invoke(cli, ["history", "--limit", "1000000"])
+    assert result.exit_code == 0, result.output
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="symlinks need privileges on Windows")
+def test_a_log_that_is_a_symlink_loop_cannot_be_opened(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    loop = tmp_path / "a"
+    (tmp_path / "b").symlink_to(loop)
+    loop.symlink_to(tmp_path / "b")
+    monkeypatch.setenv("CALFKIT_HISTORY", str(loop))
+    result = CliRunner().invoke(cli, ["history"])
+    assert result.exit_code == 1
+    assert "No sessions recorded yet" not in result.output
+    assert f"calfkit: error: cannot open {loop}:" in result.output
+    assert "symbolic links" in result.output
+
+
+def test_a_missing_log_is_still_an_empty_history(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CALFKIT_HISTORY", str(tmp_path / "no" / "such.sqlite"))
+    result = CliRunner().invoke(cli, ["history"])
+    assert result.exit_code == 0
+    assert "No sessions recorded yet" in result.output

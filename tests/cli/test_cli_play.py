@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -272,3 +274,142 @@ def test_the_step_a_stop_names_is_the_step_from_starts_at(tmp_path: Path) -> Non
     assert code == 0
     first_step = next(line for line in shown.splitlines() if "] step " in line)
     assert "step 2/3  " in first_step and "Round 1 of 3" in first_step
+
+
+def test_a_warning_from_before_the_view_starts_is_shown_in_it_as_a_warning_event() -> None:
+    from calfkit.cli.play_cmd import _Relay, _Warnings
+    from calfkit.player.events import EventKind
+    from calfkit.sinks.live import LiveView
+    from calfkit.testing import RecordingSink, play_fast
+    from calfkit.timeline import compile_routine
+
+    warn = _Warnings()
+    recorder = RecordingSink()
+    relay = _Relay([recorder], warn)
+    warn.relay = relay
+    warn.view = LiveView.__new__(LiveView)  # only its presence matters: warnings go to events
+    message = "voice: spoken cues are off too: they need a sound device"
+    warn(message)  # while setting up
+    assert recorder.events == []
+    timeline = compile_routine(load_quick())
+    play_fast(timeline, sinks=[relay])
+    warnings = [e for e in recorder.events if e.kind is EventKind.WARNING]
+    assert [e.text for e in warnings] == [
+        "voice: spoken cues are off too: they need a sound device"
+    ]
+    kinds = [e.kind for e in recorder.events]
+    assert kinds.index(EventKind.WARNING) == kinds.index(EventKind.START) + 1
+    assert warn.held == [message]  # repeated on stderr once the view has gone
+
+
+def load_quick():  # type: ignore[no-untyped-def]
+    from calfkit.model import Do, Routine
+
+    return Routine(name="q", title="Q", steps=(Do(text="Go", duration=1),))
+
+
+NO_DEVICE_BACKENDS = ["simpleaudio", "miniaudio", "system", "bell"]
+PLAY_FAST = [sys.executable, "-m", "calfkit", "play", "calf-release", "--speed", "100"]
+PLAY_FAST += ["--lead-in", "0"]
+
+
+def _no_sound_here(tmp_path: Path) -> dict[str, str]:
+    """An environment where no back end can play: ALSA has no devices, no player is on PATH,
+    and (with a new session) there is no terminal to ring."""
+
+    empty = tmp_path / "alsa.conf"
+    empty.write_text("", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PULSE", "PIPEWIRE", "JACK"))}
+    env.update(
+        ALSA_CONFIG_PATH=str(empty),
+        PATH=str(tmp_path / "nothing-here"),
+        XDG_RUNTIME_DIR=str(tmp_path / "runtime"),
+        CALFKIT_HISTORY=str(tmp_path / "history.sqlite"),
+        CALFKIT_CONFIG_DIR=str(tmp_path / "config"),
+    )
+    return env
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="empties ALSA's configuration")
+@pytest.mark.parametrize("backend", NO_DEVICE_BACKENDS)
+def test_a_named_sound_back_end_that_cannot_play_is_an_error_before_playing(
+    tmp_path: Path, backend: str
+) -> None:
+
+    log = tmp_path / "events.jsonl"
+    done = subprocess.run(
+        [*PLAY_FAST, "--sound", backend, "--log-events", str(log)],
+        env=_no_sound_here(tmp_path),
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        start_new_session=True,
+    )
+    assert done.returncode == 1
+    assert done.stderr.startswith(f"calfkit: error: --sound {backend} cannot play here: ")
+    assert "--sound auto takes the first that works" in done.stderr
+    if backend in ("simpleaudio", "miniaudio"):
+        assert "pip install 'calfkit[" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert done.stdout == ""  # nothing played
+    assert not log.exists()
+    history = subprocess.run(
+        [sys.executable, "-m", "calfkit", "history", "--json"],
+        env=_no_sound_here(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert history.stdout.strip() == "[]"  # no session recorded
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="empties ALSA's configuration")
+def test_sound_auto_still_falls_back_and_plays(tmp_path: Path) -> None:
+
+    done = subprocess.run(
+        [*PLAY_FAST, "--sound", "auto", "--no-history"],
+        env=_no_sound_here(tmp_path),
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        start_new_session=True,
+    )
+    assert done.returncode == 0
+    assert "sound: no sound back end works here; playing silently" in done.stderr
+    assert "Finished" in done.stdout or "finished" in done.stdout
+
+
+def test_the_relay_prepares_its_sinks_before_the_clock_and_warns_on_the_players_wall() -> None:
+    # The sinks behind the relay (history among them) do their slow work in prepare(), which
+    # the player calls before its clock starts; a warning is stamped with the player's wall.
+    from calfkit.cli.play_cmd import _Relay, _Warnings
+    from calfkit.player.engine import Player
+    from calfkit.player.events import EventKind, NoControls
+    from calfkit.sinks.live import LiveView
+    from calfkit.testing import FakeClock, RecordingSink
+    from calfkit.timeline import Timeline, compile_routine
+
+    class Preparing(RecordingSink):
+        def __init__(self) -> None:
+            super().__init__()
+            self.prepared_before: int | None = None
+
+        def prepare(self, timeline: Timeline) -> None:
+            self.prepared_before = len(self.events)
+
+    warn = _Warnings()
+    behind = Preparing()
+    relay = _Relay([behind], warn)
+    warn.relay = relay
+    warn.view = LiveView.__new__(LiveView)  # only its presence matters: warnings go to events
+    clock = FakeClock(wall=1_800_000_000.0)
+    timeline = compile_routine(load_quick())
+    Player(timeline, clock=clock, sinks=[relay], controls=NoControls(), lead_in=0).run()
+    assert behind.prepared_before == 0  # before START
+    warn("sound: the device went away")
+    warning = behind.events[-1]
+    assert warning.kind is EventKind.WARNING
+    assert warning.wall == behind.events[-2].wall  # the last event's moment, on the same clock
+    assert 1_800_000_000.0 <= warning.wall < 1_800_000_010.0

@@ -76,7 +76,7 @@ def test_json_for_valid_files_is_an_empty_list_and_exits_0(runner: CliRunner) ->
 def test_no_path_is_a_usage_error(runner: CliRunner) -> None:
     result = runner.invoke(cli, ["validate"])
     assert result.exit_code == 2
-    assert "Missing argument 'PATHS...'" in result.output
+    assert "Missing argument 'ROUTINE...'" in result.output
 
 
 def test_an_unknown_format_is_a_usage_error(runner: CliRunner) -> None:
@@ -127,3 +127,46 @@ def test_validate_runs_as_a_real_command(tmp_path: Path) -> None:
         f"{bad}:3:11: error: rest step: 'rest' must be more than 0 seconds; found 0\n"
     )
     assert completed.stderr == ""
+
+
+def test_a_cue_that_cannot_be_heard_in_its_step_is_a_warning_and_strict_makes_it_fail(
+    tmp_path: Path,
+) -> None:
+    import json
+
+    path = tmp_path / "tight.yaml"
+    path.write_text(
+        "calfkit: 1\ntitle: Tight\nsteps:\n"
+        "  - count: 3\n    every: 1\n"
+        "  - do: Raise your hips and roll slowly up the calf, pausing on each tender spot.\n"
+        "    duration: 2\n"
+        "  - rest: 20\n"
+        "  - do: This one has the whole rest before it to start in, so it fits.\n"
+        "    duration: 2\n"
+    )
+    runner = CliRunner()
+    result = runner.invoke(cli, ["validate", str(path)])
+    assert result.exit_code == 0, result.output
+    (line,) = result.output.splitlines()
+    assert line.startswith(f"{path}:6:5: warning: this cue takes about ")
+    assert "sped up or heard late" in line
+    strict = runner.invoke(cli, ["validate", "--strict", str(path)])
+    assert strict.exit_code == 1 and strict.output == result.output
+    as_json = runner.invoke(cli, ["validate", "--format", "json", str(path)])
+    assert as_json.exit_code == 0
+    (problem,) = json.loads(as_json.output)
+    assert problem["severity"] == "warning" and problem["line"] == 6
+
+
+def test_the_language_key_takes_a_bcp_47_tag(tmp_path: Path) -> None:
+    good = tmp_path / "good.yaml"
+    good.write_text("calfkit: 1\ntitle: G\nlanguage: en-GB\nsteps:\n  - rest: 5\n")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("calfkit: 1\ntitle: B\nlanguage: english!\nsteps:\n  - rest: 5\n")
+    result = CliRunner().invoke(cli, ["validate", str(good), str(bad)])
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        f"{good}: ok",
+        f"{bad}:3:11: error: 'language' must be a BCP 47 language tag like en, en-GB or de; "
+        "found 'english!'",
+    ]

@@ -17,6 +17,7 @@ from typing import Any
 
 import pexpect
 import pyte
+from tests.blocks import read_digits
 
 SHOW_CURSOR = b"\x1b[?25h"
 HIDE_CURSOR = b"\x1b[?25l"
@@ -104,6 +105,28 @@ class Session:
                     return self.screen.text
                 break
         raise AssertionError(f"the screen never showed {check!r}; it shows:\n{self.screen.text}")
+
+    def big(self) -> list[str]:
+        """The block-digit texts on the screen now (the countdown, count or breath)."""
+        return [text for text, _ in self.big_with_scale()]
+
+    def big_with_scale(self) -> list[tuple[str, int]]:
+        return read_digits(self.screen.display)
+
+    def digit_rows(self) -> list[int]:
+        """The rows the block digits take."""
+        return [n for n, line in enumerate(self.screen.display) if "█" in line or "▀" in line]
+
+    def wait_for_digits(self, *texts: str, timeout: float = 8.0) -> str:
+        """Read until the block digits on the screen say one of ``texts`` (e.g. ``00:19``)."""
+
+        def shown(screen: str) -> bool:
+            try:
+                return any(text in self.big() for text in texts)
+            except AssertionError:  # a frame half-way through the pty
+                return False
+
+        return self.wait_for(shown, timeout)
 
     def press(self, keys: str) -> None:
         self.child.send(keys)

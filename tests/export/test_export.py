@@ -12,11 +12,12 @@ import pytest
 from click.testing import CliRunner
 
 from calfkit.cli import cli
-from calfkit.export.render import place_sounds, session_events
+from calfkit.export.render import Speak, place_sounds, render_session, session_events, speech_track
 from calfkit.export.wav import write_track
 from calfkit.library import load
+from calfkit.player.events import EventKind
 from calfkit.sound.cues import SoundCues
-from calfkit.sound.speech import END_PHRASE, espeak_samples
+from calfkit.sound.plan import END_PHRASE, PhraseKind
 from calfkit.sound.tones import SAMPLE_RATE, Sound, render
 from calfkit.testing.card import bursts, identify
 from calfkit.timeline import compile_routine
@@ -101,82 +102,130 @@ def test_an_unwritable_path_is_a_clear_error_and_exit_1(tmp_path: Path) -> None:
     )
 
 
-def fake_speak(text: str, rate: int) -> array[int]:
-    """A phrase lasting 0.1 s per character, at a pitch no beep uses."""
-    return array("h", [3000, -3000] * round(0.05 * len(text) * rate))
+class FakeVoice:
+    """A phrase lasting 0.1 s per character, at a pitch no beep uses (the voices' interface)."""
+
+    name = "fake"
+
+    def __init__(self, amplitude: int = 3000) -> None:
+        self.amplitude = amplitude
+
+    def render(self, text: str, wpm: int) -> tuple[array[int], int]:
+        rate = 22050
+        pair = [self.amplitude, -self.amplitude]
+        return array("h", pair * round(0.05 * len(text) * rate * 170 / wpm)), rate
 
 
-def test_exported_speech_follows_the_live_rules_one_phrase_at_a_time() -> None:
-    events = session_events(compile_routine(load(ROUTINES / "spoken-counts.yaml")))
-    placed = place_sounds(events, speak=fake_speak)
+def test_exported_speech_follows_the_plan_one_phrase_at_a_time() -> None:
+    timeline = compile_routine(load(ROUTINES / "spoken-counts.yaml"))
+    track = speech_track(timeline, Speak(FakeVoice()))
+    events = session_events(timeline, lead_in=track.lead_in)
+    placed = place_sounds(events, speech=track)
     phrases = [p for p in placed if p.what.startswith("speech: ")]
     for before, after in itertools.pairwise(phrases):
         assert after.at >= before.end
-    at = {p.what.removeprefix("speech: "): p.at / SAMPLE_RATE for p in phrases}
-    # Each cue waits for its chime (0.23 s, then 0.05 s). "Sit tall. Next: Slow heel raises."
-    # (33 chars, 3.3 s) runs from 3.28 s to 6.58 s; step 2's cue waits for it and follows at
-    # once, to 10.28 s; counts 2 and 3 (8 s, 10 s) fall while that is said and are beeped;
-    # count 4 (12 s) finds speech free. The closing phrase follows the end chime (0.72 s).
-    assert at == {
-        "Sit tall. Next: Slow heel raises.": pytest.approx(3.28),
-        "Slow heel raises. Next: Quick pulses.": pytest.approx(6.58),
-        "4": 12.0,
-        "Quick pulses.": pytest.approx(14.28),
-        END_PHRASE: pytest.approx(18.77),
-    }
-    beeps = [(p.at / SAMPLE_RATE, p.what) for p in placed if p.what in ("count", "last_count")]
-    # The 2 s counts: 2 and 3 beeped; then the 1 s counts, all beeped (too close to say).
-    assert beeps == [
-        (8.0, "count"),
-        (10.0, "count"),
-        (15.0, "count"),
-        (16.0, "count"),
-        (17.0, "last_count"),
-    ]
+    # Every step's cue is there, whole, no later than 0.5 s after its step began.
+    steps = {e.step: e.scheduled for e in events if e.kind is EventKind.STEP}
+    cues = [s for s in track.spoken if s.phrase.kind is PhraseKind.CUE]
+    assert [s.phrase.step for s in cues] == sorted(steps)
+    for spoken in cues:
+        assert spoken.at <= steps[spoken.phrase.step] + 0.5 + 1e-9
+    # A count the plan could not say is beeped; one it says is not.
+    said = track.counts()
+    beeped = {round(p.at / SAMPLE_RATE, 3) for p in placed if p.what in ("count", "last_count")}
+    for event in events:
+        if event.kind is EventKind.COUNT and (event.step, event.number) in said:
+            assert round(event.scheduled, 3) not in beeped
     # No phrase begins while a chime is sounding.
     chimes = [p for p in placed if p.what in ("step", "end")]
     for phrase in phrases:
         assert not any(c.at <= phrase.at < c.end for c in chimes), phrase.what
+    # Each phrase is where the plan says it is heard.
+    for spoken, phrase in zip(track.spoken, phrases, strict=True):
+        assert round(spoken.at * SAMPLE_RATE) == phrase.at
+        assert spoken.phrase.text == phrase.text
 
 
-def test_speech_that_cannot_be_rendered_leaves_the_beeps_and_counts_beeped() -> None:
-    events = session_events(compile_routine(load(ROUTINES / "spoken-counts.yaml")))
-    placed = place_sounds(events, speak=lambda text, rate: None)
-    assert [(p.at, p.what) for p in placed] == [(p.at, p.what) for p in place_sounds(events)]
+def builtin(name: str) -> Path:
+    from calfkit.library.lookup import builtin_routines_dir
+
+    return builtin_routines_dir() / f"{name}.yaml"
+
+
+BUILTINS = sorted(p.stem for p in (Path(__file__).parents[2] / "routines").glob("*.yaml"))
+
+
+def exported_events(routine: Path, tmp_path: Path, *args: str) -> list[dict[str, object]]:
+    import json
+
+    log = tmp_path / "events.jsonl"
+    out = tmp_path / "track.wav"
+    result = export(str(routine), str(out), "--voice", "--log-events", str(log), *args)
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    return [json.loads(line) for line in log.read_text().splitlines()]
 
 
 @pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng not installed")
-def test_export_with_voice_puts_real_espeak_ng_speech_between_the_beeps(tmp_path: Path) -> None:
-    out = tmp_path / "voice.wav"
-    result = export(str(ROUTINES / "short-voice.yaml"), "--wav", str(out), "--voice")
-    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
-    assert result.output.endswith("6 sounds, 4 spoken phrases)\n")  # type: ignore[attr-defined]
-    samples, _ = read(out)
-    events = session_events(compile_routine(load(ROUTINES / "short-voice.yaml")))
-    placed = place_sounds(events, speak=espeak_samples)
-    phrases = [p for p in placed if p.what.startswith("speech: ")]
-    assert [p.what for p in phrases] == [
-        "speech: Sit tall. Next: Raise your heels.",
-        "speech: Raise your heels.",
-        "speech: 2",
-        f"speech: {END_PHRASE}",
-    ]
-    # Where a phrase overlaps no beep, the file holds exactly it, from its scheduled sample on.
-    alone = [
-        p for p in phrases if not any(q is not p and q.at < p.end and p.at < q.end for q in placed)
-    ]
-    assert len(alone) >= 2
-    for phrase in alone:
-        assert samples[phrase.at : phrase.end] == phrase.samples
+@pytest.mark.parametrize("name", BUILTINS)
+def test_every_cue_of_a_builtin_is_heard_whole_with_real_espeak_ng(
+    name: str, tmp_path: Path
+) -> None:
+    timeline = compile_routine(load(builtin(name)))
+    events = exported_events(builtin(name), tmp_path)
+    speak = sorted((e for e in events if e["event"] == "speak"), key=lambda e: e["actual"])  # type: ignore[arg-type,return-value]
+    steps = {e["step"]: e["scheduled"] for e in events if e["event"] in ("step", "switch")}
+    # The caution comes first, said whole during the lead-in.
+    if timeline.routine.caution:
+        assert speak[0]["step"] == 0 and str(speak[0]["text"]).startswith("Caution: ")
+        end = float(speak[0]["actual"]) + float(speak[0]["seconds"])  # type: ignore[arg-type]
+        assert end < min(steps.values())  # type: ignore[type-var]
+    # No phrase overlaps another.
+    for before, after in itertools.pairwise(speak):
+        ends = float(before["actual"]) + float(before["seconds"])  # type: ignore[arg-type]
+        assert float(after["actual"]) >= ends - 1e-5, after["text"]  # type: ignore[arg-type]
+    # Every step's cue is said once, whole (nothing cuts a phrase offline), starting no later
+    # than 0.5 s after its step began.
+    texts = {s.index: " ".join(s.text.split()) for s in timeline.segments}
+    for step, began in steps.items():
+        cues = [e for e in speak if e["step"] == step and str(e["text"]).startswith(texts[step])]  # type: ignore[index]
+        assert len(cues) == 1, (step, texts[step])  # type: ignore[index]
+        assert not cues[0].get("cut")
+        assert float(cues[0]["actual"]) <= float(began) + 0.5 + 1e-5  # type: ignore[arg-type]
+
+
+@pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng not installed")
+def test_export_with_voice_holds_each_phrase_at_exactly_its_event_time(tmp_path: Path) -> None:
+    from calfkit.sound.speech import EspeakVoice
+
+    routine = ROUTINES / "short-voice.yaml"
+    events = exported_events(routine, tmp_path)
+    speak = [e for e in events if e["event"] == "speak"]
+    assert [e["text"] for e in speak] == [
+        "Sit tall.", "Raise your heels.", "Last step.", "2", END_PHRASE
+    ]  # fmt: skip
+    samples, _ = read(tmp_path / "track.wav")
+    espeak = shutil.which("espeak-ng")
+    assert espeak is not None
+    render = render_session(compile_routine(load(routine)), speak=Speak(EspeakVoice(espeak)))
+    phrases = {p.text: p for p in render.placed if p.is_phrase}
+    alone = 0
+    for event in speak:
+        phrase = phrases[str(event["text"])]
+        at = round(float(event["scheduled"]) * SAMPLE_RATE)  # type: ignore[arg-type]
+        assert phrase.at == at  # the render put it where its event says
+        others = [p for p in render.placed if p is not phrase]
+        if any(b.at < phrase.end and phrase.at < b.end for b in others):
+            continue  # mixed with a beep there
+        assert samples[at : at + len(phrase.samples)] == phrase.samples
+        alone += 1
+    assert alone >= 3
 
 
 def test_speech_and_a_beep_overlapping_are_mixed_without_clipping(tmp_path: Path) -> None:
     # Loud speech (as espeak-ng's is: peaks near full scale) under the count beeps.
-    def loud_speak(text: str, rate: int) -> array[int]:
-        return array("h", [30000, -30000] * round(0.05 * len(text) * rate))
-
-    events = session_events(compile_routine(load(ROUTINES / "spoken-counts.yaml")))
-    placed = place_sounds(events, speak=loud_speak)
+    timeline = compile_routine(load(ROUTINES / "spoken-counts.yaml"))
+    track = speech_track(timeline, Speak(FakeVoice(amplitude=30000)))
+    placed = place_sounds(session_events(timeline, lead_in=track.lead_in), speech=track)
     overlapping = [
         p for p in placed if p.what == "count" and any(q.at < p.at < q.end for q in placed)
     ]

@@ -132,9 +132,9 @@ def test_each_kind_of_step_becomes_the_workout_step_a_watch_follows(tmp_path: Pa
     assert steps[1]["notes"].startswith("towards the knee")
     # A count and a breathe step: their whole length, the count in the notes.
     assert by[3] == ("Flex and point", "time", 18.0)
-    assert "Count 12, one every 1.5 s." in steps[3]["notes"]
+    assert "Count 12, one every 1.5s." in steps[3]["notes"]
     assert by[4] == ("Breathe slowly", "time", 30.0)
-    assert "3 breaths: in 4 s, out 6 s." in steps[4]["notes"]
+    assert "3 breaths: in 4s, out 6s." in steps[4]["notes"]
     assert steps[5]["intensity"] == "rest"
     # repeat 2 with rest_between: the round, the rest, the round again (the rest comes only
     # between rounds, so no repeat step is needed for two).

@@ -140,7 +140,7 @@ def test_the_caution_is_a_comment_and_includes_titles_their_chapter(tmp_path: Pa
 def test_mp3_with_voice_matches_the_wav_and_keeps_its_chapters(tmp_path: Path) -> None:
     routine = AUDIO / "short-voice.yaml"
     mp3, wav, events_path, output = export_both(routine, tmp_path, "--voice")
-    assert "4 spoken phrases" in output
+    assert "5 spoken phrases" in output  # two cues, "Last step.", count 2, the end
     sound = decoded(mp3)
     assert abs(len(sound.samples) - wav_frames(wav)) / SAMPLE_RATE < 0.5
     assert mp3.stat().st_size <= wav.stat().st_size / 8
@@ -153,8 +153,15 @@ def test_mp3_with_voice_matches_the_wav_and_keeps_its_chapters(tmp_path: Path) -
 
 @needs_espeak
 def test_speech_and_beeps_are_levelled_to_one_loudness_and_never_clip(tmp_path: Path) -> None:
-    events = session_events(compile_routine(load(AUDIO / "spoken-counts.yaml")))
-    placed = place_sounds(events, speak=espeak_samples)
+    from calfkit.export.render import Speak, speech_track
+    from calfkit.sound.speech import EspeakVoice
+
+    timeline = compile_routine(load(AUDIO / "spoken-counts.yaml"))
+    espeak = shutil.which("espeak-ng")
+    assert espeak is not None
+    track = speech_track(timeline, Speak(EspeakVoice(espeak)))
+    events = session_events(timeline, lead_in=track.lead_in)
+    placed = place_sounds(events, speech=track)
     phrases = [p for p in placed if p.is_phrase]
     assert phrases
     for phrase in phrases:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from calfkit import library
-from calfkit.errors import RoutineError
+from calfkit.errors import RoutineError, Severity
 from calfkit.model import (
     Breathe,
     Count,
@@ -189,9 +189,19 @@ def test_step_positions_point_at_the_step_in_the_file(tmp_path: Path) -> None:
     assert (second.position.line, second.position.column) == (4, 7)  # type: ignore[union-attr]
 
 
-def test_a_name_in_the_file_wins_over_the_file_name(tmp_path: Path) -> None:
+def test_the_file_name_is_the_routine_name_and_a_different_name_key_is_a_warning(
+    tmp_path: Path,
+) -> None:
     path = write(tmp_path / "file-name.yaml", "name: own-name\ntitle: T\nsteps: [{rest: 1}]\n")
-    assert library.load(path).name == "own-name"
+    assert library.load(path).name == "file-name"
+    (problem,) = library.check(path)
+    assert problem.severity is Severity.WARNING
+    assert problem.format() == (
+        f"{path}:1:7: warning: name 'own-name' differs from the file name 'file-name'; "
+        "rename the file or remove name: (the file name is the routine's name)"
+    )
+    same = write(tmp_path / "same.yaml", "name: same\ntitle: T\nsteps: [{rest: 1}]\n")
+    assert library.check(same) == []
 
 
 def test_an_include_by_name_is_found_through_the_library(

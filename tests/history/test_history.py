@@ -32,6 +32,7 @@ from calfkit.player.events import Command, Event, EventKind, Outcome, Status
 from calfkit.sinks.history import HistorySink
 from calfkit.testing import RecordingSink, play_fast
 from calfkit.timeline import Segment, SegmentKind, Timeline, compile_routine
+from tests.privileges import without_root_powers
 
 UTC = timezone.utc
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -419,14 +420,6 @@ def test_a_read_only_log_gives_one_warning_and_the_session_plays(tmp_path: Path)
         "PLAYED True",
     ]
     assert path.read_bytes() == before
-
-
-def without_root_powers(command: list[str]) -> list[str]:
-    """``command`` run as file modes say: root writes through them unless it drops these."""
-    if os.geteuid() != 0:
-        return command
-    caps = "-dac_override,-dac_read_search,-fowner"
-    return ["setpriv", f"--bounding-set={caps}", f"--inh-caps={caps}", *command]
 
 
 def test_a_read_only_log_in_a_writable_folder_leaves_nothing_behind_to_block_it_later(

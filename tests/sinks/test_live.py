@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 import threading
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -14,11 +15,13 @@ from calfkit.library import load
 from calfkit.model import Hold, Routine
 from calfkit.player.engine import Player
 from calfkit.player.events import Command, Event, EventKind, Outcome, Status
+from calfkit.sinks import digits
 from calfkit.sinks.live import LiveView
 from calfkit.sinks.summary import Summary
 from calfkit.testing import FakeClock, RecordingSink, ScriptedControls, play_fast
 from calfkit.timeline import Segment, SegmentKind, Tick, TickKind, Timeline, compile_routine
 from calfkit.words import countdown
+from tests.blocks import read_digits
 
 HOLD = Segment(
     index=1,
@@ -82,7 +85,7 @@ def ev(kind: EventKind, at: float, **fields: object) -> Event:
     return Event(kind, scheduled=at, actual=at + 0.001, wall=1_700_000_000.0 + at, **fields)  # type: ignore[arg-type]
 
 
-def step(segment: Segment, at: float, ends_at: float) -> Event:
+def step(segment: Segment, at: float, ends_at: float, **fields: object) -> Event:
     return ev(
         EventKind.STEP,
         at,
@@ -91,13 +94,27 @@ def step(segment: Segment, at: float, ends_at: float) -> Event:
         segment=segment,
         step_ends_at=at + segment.duration,
         ends_at=ends_at,
+        **fields,
     )
 
 
-def screen_text(view: LiveView, width: int) -> str:
-    console = Console(record=True, width=width, file=io.StringIO(), color_system=None)
+def screen_text(view: LiveView, width: int, height: int = 24) -> str:
+    console = Console(
+        record=True, width=width, height=height, file=io.StringIO(), color_system=None
+    )
     console.print(view.render())
     return console.export_text()
+
+
+def big(view: LiveView, width: int = 80, height: int = 24) -> list[str]:
+    """The block-digit texts the view shows at ``width`` x ``height``, read back off it."""
+    return [text for text, _ in read_digits(screen_text(view, width, height).splitlines())]
+
+
+def words(view: LiveView, width: int = 80, height: int = 24) -> list[str]:
+    """The view's lines of words (block digits and blank lines left out), stripped."""
+    lines = screen_text(view, width, height).splitlines()
+    return [line.strip() for line in lines if line.strip() and not set(line) <= set(" █▀▄")]
 
 
 def quiet_view(**options: object) -> LiveView:
@@ -118,7 +135,8 @@ def test_before_the_first_step_the_title_equipment_caution_and_lead_in_show() ->
     assert "Wall Release" in text
     assert "You need: wall" in text
     assert "Caution  Keep the pull very mild." in text
-    assert "Starting in 3…" in text
+    assert "Starting in" in text
+    assert big(view) == ["3"]
     assert "0% · 01:28 left" in text
 
 
@@ -129,19 +147,25 @@ def test_a_hold_shows_cue_first_then_note_countdown_where_next_progress_and_keys
     view.handle(
         ev(EventKind.TICK, 10.0, step=1, segment=HOLD, number=38, step_ends_at=48.0, ends_at=88.0)
     )
-    lines = [line.strip(" │╭╮╰╯") for line in screen_text(view, 80).splitlines()]
-    lines = [line for line in lines if line.strip("─ ")]
-    assert lines == [
-        "─ Hold ───────────────────────────────────────────────────────────────────────",
+    text = screen_text(view, 80)
+    first = next(line for line in text.splitlines() if line.strip())
+    assert first.strip() == "Lean into the wall and hold"  # the cue is the first text
+    assert words(view) == [
         "Lean into the wall and hold",
         "Back heel stays down.",
-        "00:38",
-        "Round 2 of 3 · Right side",
+        "Hold · Round 2 of 3 · Right side",
         "Next: Lower your heels",
         "Caution  Keep the pull very mild.",  # the first step still shows the caution
-        "━" * 5 + "─" * 57 + "   8% · 01:18 left",  # 7 s of 85 s done
+        "━" * 4 + "─" * 48 + "   8% · 01:18 left",  # 7 s of 85 s done
         "space pause · n next · b back · + 10 s · m mute · q quit",
     ]
+    # The countdown, in block digits between the note and where the step stands.
+    lines = text.splitlines()
+    digit_rows = [n for n, line in enumerate(lines) if "█" in line]
+    assert len(digit_rows) >= 5
+    assert lines.index(next(x for x in lines if "Back heel" in x)) < digit_rows[0]
+    assert digit_rows[-1] < lines.index(next(x for x in lines if "Round 2 of 3" in x))
+    assert big(view) == ["00:38"]
 
 
 def test_a_count_shows_number_of_total() -> None:
@@ -161,7 +185,7 @@ def test_a_count_shows_number_of_total() -> None:
         )
     )
     text = screen_text(view, 80)
-    assert re.search(r"^\s+7 / 10\s+$", text, re.MULTILINE)
+    assert big(view) == ["7 / 10"]
     assert "Next: Breathe slowly" in text
 
 
@@ -183,11 +207,12 @@ def test_breathing_shows_breath_number_and_phase() -> None:
         )
     )
     text = screen_text(view, 80)
+    assert big(view) == ["in 2"]
     assert "breath 2 of 3 · inhale" in text
     assert "Next: finish" in text
 
 
-def test_paused_is_a_reverse_video_banner_above_the_cue_and_goes_on_resume() -> None:
+def test_paused_is_a_reverse_video_badge_the_help_says_resume_and_both_go_on_resume() -> None:
     view = quiet_view()
     start(view)
     view.handle(step(HOLD, 3.0, 88.0))
@@ -197,11 +222,13 @@ def test_paused_is_a_reverse_video_banner_above_the_cue_and_goes_on_resume() -> 
     )
     console.print(view.render())
     styled = console.export_text(styles=True)
-    first = styled.splitlines()[0]
-    assert "PAUSED" in first
-    assert re.search(r"\x1b\[1;7(;\d+)*m", first)  # bold + reverse video
+    badge = next(line for line in styled.splitlines() if "PAUSED" in line)
+    assert re.search(r"\x1b\[1;7(;\d+)*m PAUSED ", badge)  # bold + reverse video
+    assert "space resume · n next" in screen_text(view, 80)
+    assert "space pause" not in screen_text(view, 80)
     view.handle(ev(EventKind.RESUME, 9.0, step=1, segment=HOLD, step_ends_at=52.0, ends_at=92.0))
     assert "PAUSED" not in screen_text(view, 80)
+    assert "space pause · n next" in screen_text(view, 80)
 
 
 def test_countdown_and_time_left_stay_put_while_paused() -> None:
@@ -212,9 +239,9 @@ def test_countdown_and_time_left_stay_put_while_paused() -> None:
         ev(EventKind.TICK, 13.0, step=1, segment=HOLD, number=35, step_ends_at=48.0, ends_at=88.0)
     )
     view.handle(ev(EventKind.PAUSE, 13.5, step=1, segment=HOLD))
-    text = screen_text(view, 80)
-    assert "00:35" in text
-    assert "01:15 left" in text
+    for width, height in ((80, 24), (40, 15), (100, 30)):
+        assert big(view, width, height) == ["00:35"]
+        assert "01:15 left" in screen_text(view, width, height)
 
 
 def test_a_ready_step_asks_for_enter_until_ready() -> None:
@@ -252,19 +279,19 @@ def test_forty_columns_wrap_the_text_and_no_line_is_wider() -> None:
         ev(EventKind.START, 0.0, timeline=Timeline(ROUTINE, (long_hold, COUNT)), ends_at=55.0)
     )
     view.handle(step(long_hold, 0.0, 55.0))
-    text = screen_text(view, 40)
+    text = screen_text(view, 40, 30)
     assert max(len(line) for line in text.splitlines()) <= 40
-    words = " ".join(line.strip(" │") for line in text.splitlines())
+    joined = " ".join(line.strip() for line in text.splitlines())
     for phrase in (
         "Lean into the wall,",
         "and hold",
         "gentle stretch.",
-        "00:45",
         "Round 2 of 3 · Right side",
         "Next: Lower your heels",
         "q quit",
     ):
-        assert phrase in words
+        assert phrase in joined
+    assert big(view, 40, 30) == ["00:45"]
 
 
 def test_key_help_only_when_keys_are_read_and_mute_is_shown() -> None:
@@ -273,7 +300,7 @@ def test_key_help_only_when_keys_are_read_and_mute_is_shown() -> None:
     view.handle(step(HOLD, 3.0, 88.0))
     assert "space pause" not in screen_text(view, 80)
     view.handle(ev(EventKind.MUTE, 4.0, step=1, segment=HOLD, step_ends_at=48.0, ends_at=88.0))
-    assert "muted" in screen_text(view, 80)
+    assert " MUTED " in screen_text(view, 80)
     keyed = quiet_view()
     start(keyed)
     keyed.handle(ev(EventKind.MUTE, 0.0))
@@ -499,7 +526,7 @@ def test_the_countdown_shows_routine_seconds_at_any_speed(small_timeline: Timeli
     class Peek:
         def handle(self, event: Event) -> None:
             if event.kind is EventKind.TICK and event.step == 2:
-                seen.append(view._progress_in_step())
+                seen.append(view._counter_text() or "")
 
         def close(self) -> None:
             pass
@@ -598,7 +625,7 @@ def test_the_progress_bar_never_goes_back_when_a_step_is_extended() -> None:
     )
     after = re.search(r"(\d+)% · (\S+) left", screen_text(view, 80))
     assert after is not None and after.groups() == ("35", "01:05")
-    assert "00:25" in screen_text(view, 80)
+    assert big(view) == ["00:25"]
 
 
 def test_where_names_the_block_so_rounds_of_different_repeats_are_told_apart() -> None:
@@ -630,7 +657,7 @@ def test_a_tick_at_the_same_moment_as_a_countdown_cue_draws_no_second_frame() ->
     view.handle(ev(EventKind.TICK, 43.0, number=2, **at))  # nothing new to show
     view.handle(ev(EventKind.TICK, 44.0, number=1, **at))
     assert buffer.getvalue().count("\x1b[H") == frames + 3
-    assert "00:01" in screen_text(view, 80)
+    assert big(view) == ["00:01"]
 
 
 def test_making_the_view_imports_what_drawing_needs_before_playback_starts() -> None:
@@ -641,12 +668,196 @@ def test_making_the_view_imports_what_drawing_needs_before_playback_starts() -> 
     code = (
         "import sys\n"
         "from calfkit.sinks.live import LiveView\n"
-        "before = {m for m in ('rich.live', 'rich.panel', 'rich.padding') if m in sys.modules}\n"
+        "wanted = ('rich.live', 'rich.segment', 'rich.text')\n"
+        "before = {m for m in wanted if m in sys.modules}\n"
         "LiveView()\n"
-        "after = {m for m in ('rich.live', 'rich.panel', 'rich.padding') if m in sys.modules}\n"
+        "after = {m for m in wanted if m in sys.modules}\n"
         "print(sorted(before), sorted(after))\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=30
     )
-    assert done.stdout.strip() == "[] ['rich.live', 'rich.padding', 'rich.panel']"
+    assert done.stdout.strip() == "[] ['rich.live', 'rich.segment', 'rich.text']"
+
+
+LONG = Segment(
+    index=1,
+    top=1,
+    kind=SegmentKind.HOLD,
+    start=0.0,
+    duration=45.0,
+    text="Lean into the wall with the back knee straight",
+    note="If the pull turns sharp at any point, ease off until it is only a gentle stretch.",
+    where=("Round 2 of 3", "Right side"),
+)
+LONG_NEXT = Segment(
+    index=2,
+    top=2,
+    kind=SegmentKind.COUNT,
+    start=45.0,
+    duration=10.0,
+    text="Lower both heels slowly to the floor and lift them again, keeping the knees soft",
+)
+LONG_ROUTINE = Routine(
+    name="wall-release",
+    title="Wall Release",
+    steps=(Hold(text="x", duration=55),),
+    caution="Stop at once if you feel pain behind the knee, numbness or tingling in the foot.",
+)
+
+
+def long_view(**options: object) -> LiveView:
+    view = quiet_view(**options)
+    timeline = Timeline(LONG_ROUTINE, (LONG, LONG_NEXT))
+    view.handle(ev(EventKind.START, 0.0, timeline=timeline, ends_at=55.0))
+    view.handle(step(LONG, 0.0, 55.0, in_timeline=timeline))
+    view.handle(
+        ev(
+            EventKind.TICK,
+            9.0,
+            step=1,
+            segment=LONG,
+            number=36,
+            step_ends_at=45.0,
+            ends_at=55.0,
+            in_timeline=timeline,
+        )
+    )
+    return view
+
+
+def test_at_40x15_the_cue_countdown_time_left_and_keys_show_and_the_rest_gives_way() -> None:
+    view = long_view()
+    view.warn("voice: spoken cues are off: no speech engine found")
+    text = screen_text(view, 40, 15)
+    lines = text.splitlines()
+    assert len(lines) <= 15
+    assert max(len(line) for line in lines) <= 40
+    joined = " ".join(line.strip() for line in lines)
+    assert "Lean into the wall with the back knee straight" in joined  # the whole cue
+    assert big(view, 40, 15) == ["00:36"]
+    assert "01:03 left" not in joined and "00:46 left" in joined  # 55 - 9 s
+    assert "space pause · n next · b back" in joined and "m mute · q quit" in joined
+    layout = view.layout(40, 15)
+    for name in ("note", "next", "caution"):
+        assert layout.state(name) in ("short", "dropped"), name
+    for name in ("cue", "counter", "time left", "keys"):
+        assert layout.state(name) == "full", name
+    # What is shortened is ellipsised to one line, never cut without a mark.
+    for line in lines:
+        if "If the pull" in line or "Next:" in line or "Caution" in line:
+            assert line.rstrip().endswith("…"), line
+
+
+@pytest.mark.parametrize(("columns", "rows"), [(40, 15), (40, 12), (30, 10), (60, 20), (80, 24)])
+def test_the_always_shown_parts_show_at_small_sizes(columns: int, rows: int) -> None:
+    view = long_view()
+    text = screen_text(view, columns, rows)
+    lines = text.splitlines()
+    assert len(lines) <= rows
+    assert max(len(line) for line in lines) <= columns
+    layout = view.layout(columns, rows)
+    assert layout.state("counter") == "full"
+    found = read_digits(lines)
+    assert [t.replace(" ", "") for t, _ in found] == ["00:36"] or "00:36" in text
+    assert "left" in text and "q quit" in text
+    assert "Lean into" in text
+
+
+def test_the_note_gives_way_before_next_and_next_before_the_caution() -> None:
+    view = long_view()
+    states = [
+        tuple(view.layout(40, rows).state(n) for n in ("note", "next", "caution"))
+        for rows in range(24, 6, -1)
+    ]
+    order = {"full": 0, "short": 1, "dropped": 2}
+    for note, following, caution in states:
+        assert order[note] >= order[following] >= order[caution]
+    assert ("short", "full", "full") in states
+    assert ("dropped", "short", "short") in states
+    assert ("dropped", "dropped", "dropped") in states
+    assert states[0] == ("full", "full", "full")
+
+
+def test_digits_are_five_rows_at_60x20_and_larger_on_larger_terminals() -> None:
+    view = long_view()
+    scales = {}
+    for columns, rows in ((60, 20), (100, 30), (120, 40), (200, 50)):
+        found = read_digits(screen_text(view, columns, rows).splitlines())
+        assert [t for t, _ in found] == ["00:36"], (columns, rows)
+        scales[columns, rows] = found[0][1]
+    assert digits.rows(scales[60, 20]) >= 5
+    assert scales[120, 40] >= 2 * scales[60, 20]
+    assert scales[60, 20] < scales[100, 30] <= scales[120, 40] < scales[200, 50]
+
+
+def test_at_200x50_everything_shows_in_full_with_more_margin() -> None:
+    view = long_view(voice=True)
+    view.warn("sound: simpleaudio failed; using the terminal bell")
+    layout = view.layout(200, 50)
+    for name in ("cue", "note", "counter", "detail", "next", "caution", "warning 0", "keys"):
+        assert layout.state(name) == "full", name
+    lines = screen_text(view, 200, 50).splitlines()
+    assert len(lines) == 50
+    bar = next(line for line in lines if "left" in line and "─" in line)
+    assert len(bar) - len(bar.lstrip()) >= 10  # a wide margin, not the edge of the screen
+    assert " VOICE " in "\n".join(lines)
+
+
+def test_muted_and_voice_are_reverse_video_badges() -> None:
+    view = quiet_view(voice=True)
+    start(view)
+    view.handle(step(HOLD, 3.0, 88.0))
+    view.handle(ev(EventKind.MUTE, 4.0, step=1, segment=HOLD, step_ends_at=48.0, ends_at=88.0))
+    console = Console(
+        record=True, width=80, file=io.StringIO(), force_terminal=True, color_system="standard"
+    )
+    console.print(view.render())
+    styled = console.export_text(styles=True)
+    assert re.search(r"\x1b\[1;7m MUTED \x1b\[0m", styled)
+    assert re.search(r"\x1b\[1;7m VOICE \x1b\[0m", styled)
+    assert "m unmute" in styled
+
+
+def test_a_warning_shows_inside_the_view_until_the_next_step() -> None:
+    view = quiet_view()
+    start(view)
+    view.warn("voice: spoken cues are off")  # before the first step: stays through it
+    view.handle(step(HOLD, 3.0, 88.0))
+    assert "voice: spoken cues are off" in screen_text(view, 80)
+    view.warn("sound: the device went away; using the terminal bell")
+    assert view.warnings == [
+        "voice: spoken cues are off",
+        "sound: the device went away; using the terminal bell",
+    ]
+    view.handle(step(COUNT, 45.0, 88.0))
+    assert view.warnings == []
+    assert "terminal bell" not in screen_text(view, 80)
+    view.warn("sound: again")
+    assert "sound: again" in screen_text(view, 40, 15)  # room is made for it at 40x15 too
+    view.handle(step(BREATHE, 55.0, 88.0))
+    assert "sound: again" not in screen_text(view, 80)
+
+
+def test_a_warning_redraws_the_view_at_once() -> None:
+    buffer = io.StringIO()
+    view = LiveView(Console(file=buffer, width=80, height=24, force_terminal=True))
+    start(view)
+    view.handle(step(HOLD, 0.0, 85.0))
+    frames = buffer.getvalue().count("\x1b[H")
+    view.warn("sound: gone")
+    assert buffer.getvalue().count("\x1b[H") == frames + 1
+    view.close()
+
+
+def test_the_players_own_next_is_shown_when_the_event_carries_one() -> None:
+    # The view shows the next step the player names (``next_segment``), not one it looks up.
+    told = replace(HOLD, index=9, text="Last step")
+    view = quiet_view()
+    start(view)
+    view.handle(
+        Event(
+            EventKind.STEP, 3.0, 3.0, 0.0, step=1, segment=HOLD, text=HOLD.text, next_segment=told
+        )
+    )
+    assert "Next: Last step" in screen_text(view, 80)

@@ -165,7 +165,7 @@ def test_no_escape_codes_reach_the_output_even_from_the_routine_text() -> None:
     play_fast(sneaky, sinks=[PlainSink(out)])
     text = out.getvalue()
     assert not any(ch != "\n" and not ch.isprintable() for ch in text)
-    assert "[00:00] step 1/1  Press [2J now (1s)\n" in text
+    assert "[00:00] step 1/1  Press[2J now (1s)\n" in text  # ESC removed, not a space
     assert "[00:00] Note: a b\n" in text
 
 

@@ -28,7 +28,8 @@ from calfkit.sinks.sound import SoundSink
 from calfkit.sinks.speech import SpeechSink
 from calfkit.sound.backends import MiniaudioBackend
 from calfkit.sound.cues import SoundCues
-from calfkit.sound.speech import Announcer, EspeakSpeaker, espeak_samples
+from calfkit.sound.plan import PhraseBook, PhraseKind, make_plan
+from calfkit.sound.speech import EspeakVoice
 from calfkit.sound.tones import SAMPLE_RATE, Sound, render
 from calfkit.testing import ScriptedControls, play_fast
 from calfkit.testing.card import FakeCard, bursts, default_device_opens, due_sounds, identify
@@ -169,13 +170,14 @@ MUTE_AT, UNMUTE_AT = 1.0, 2.0  # the keys mute_midway.py presses (seconds into t
 
 
 def long_cue_phrases() -> list[array[int]]:
-    """The first two phrases long-cue.yaml says: a cue of about 7 s, then a short one."""
-    announcer = Announcer()
-    played = play_fast(compile_routine(load(LONG_CUE)), lead_in=0)
-    texts = [u.text for event in played.events if (u := announcer.utterance(event)) is not None]
-    phrases = [espeak_samples(text, SAMPLE_RATE) for text in texts[:2]]
-    assert phrases[0] is not None and phrases[1] is not None
-    return [phrases[0], phrases[1]]
+    """The first two cues long-cue.yaml says: one of about 7 s, then a short one."""
+    espeak = shutil.which("espeak-ng")
+    assert espeak is not None
+    book = PhraseBook(EspeakVoice(espeak))
+    # As the speech plan says them (the first is sped up to fit its 3 s step).
+    plan = make_plan(compile_routine(load(LONG_CUE)), book, lead_in=0)
+    cues = [p for p in plan.phrases if p.kind is PhraseKind.CUE]
+    return [book.samples(p.text, p.wpm) for p in cues[:2]]
 
 
 @needs_alsa
@@ -204,13 +206,14 @@ def test_muting_cuts_the_phrase_being_spoken_at_once_and_unmuting_speaks_the_nex
     assert walls["warnings"] == []
     streams = [s for s in card.streams() if any(s.samples)]
     heard = [identify(s.samples) or "speech" for s in streams]
-    # Step 1's chime and cue (cut); nothing while muted; step 2's chime and cue, whole.
-    assert heard == [Sound.STEP, "speech", Sound.STEP, "speech"]
+    # Step 1's chime and cue (cut); nothing while muted; step 2's chime, its cue whole, and
+    # its preview of the end ("Last step.").
+    assert heard == [Sound.STEP, "speech", Sound.STEP, "speech", "speech"]
     first, second = long_cue_phrases()
     cut = streams[1].samples
     assert cut[:SAMPLE_RATE] == first[:SAMPLE_RATE]  # it is the first cue...
-    assert len(first) / SAMPLE_RATE > 6.0
-    assert len(cut) < len(first) / 2  # ...cut short: about 1.5 s of 7
+    assert len(first) / SAMPLE_RATE > 4.0  # about 5.5 s, sped up 1.25x by the plan
+    assert len(cut) < len(first) / 2  # ...cut short: about 1.5 s of 4.4
     # Silent soon after the key (the fake card lets a player write up to 0.74 s ahead).
     assert streams[1].opened + len(cut) / SAMPLE_RATE < walls["mute"] + 1.5
     assert streams[2].opened > walls["unmute"]
@@ -228,18 +231,29 @@ def test_miniaudio_muting_cuts_the_phrase_in_its_mixer_and_unmuting_speaks_the_n
     )
     # As build_sinks wires them: speech is rendered by espeak-ng and played by the sound sink.
     sound = SoundSink(backend, warn=pytest.fail, speak_counts=True)
-    speech = SpeechSink(EspeakSpeaker(sound.play_samples), beep=sound.play, chimes=True)
+    espeak = shutil.which("espeak-ng")
+    assert espeak is not None
+    timeline = compile_routine(load(LONG_CUE))
+    speech = SpeechSink(
+        PhraseBook(EspeakVoice(espeak)),
+        timeline,
+        output=sound.play_samples,
+        cut=sound.cut,
+        beep=sound.play,
+        lead_in=0,
+    )
     keys = Keys()
     began = time.monotonic()
     controls = ScriptedControls(
         [(MUTE_AT, Command.MUTE), (UNMUTE_AT, Command.MUTE), (4.8, Command.QUIT)], origin=began
     )
     Player(
-        compile_routine(load(LONG_CUE)),
+        timeline,
         clock=MonotonicClock(),
         sinks=[keys, speech, sound],
         controls=controls,
         lead_in=0,
+        lead_in_gate=speech.ready,
     ).run()
     muted, unmuted = keys.at[EventKind.MUTE], keys.at[EventKind.UNMUTE]
     _, second = long_cue_phrases()
@@ -322,7 +336,7 @@ def test_miniaudio_mixes_each_sound_into_its_stream_in_order_and_on_time() -> No
 
 @needs_alsa
 @pytest.mark.parametrize("choice", ["auto", "simpleaudio", "miniaudio", "system"])
-def test_without_a_sound_card_the_routine_plays_to_the_end_with_one_warning_and_no_alsa_lines(
+def test_without_a_sound_card_auto_plays_to_the_end_a_named_one_refuses_and_no_alsa_lines(
     choice: str,
 ) -> None:
     env = {k: v for k, v in os.environ.items() if k != "ALSA_CONFIG_PATH"}
@@ -338,9 +352,16 @@ def test_without_a_sound_card_the_routine_plays_to_the_end_with_one_warning_and_
         timeout=60,
         start_new_session=True,  # no controlling terminal: no bell to fall back to either
     )  # fmt: skip
-    assert result.returncode == 0
     lines = result.stderr.splitlines()
+    assert ALSA_LINE not in result.stderr + result.stdout
+    if choice != "auto":
+        # Asked for by name: an error before anything plays, saying what it needs.
+        assert result.returncode == 1
+        assert len(lines) == 1, result.stderr
+        assert lines[0].startswith(f"calfkit: error: --sound {choice} cannot play here: ")
+        assert result.stdout == ""
+        return
+    assert result.returncode == 0
     assert len(lines) == 1 and lines[0].startswith("sound: "), result.stderr
     assert lines[0].endswith(("playing silently (see `calfkit doctor`)", "sound is off"))
-    assert ALSA_LINE not in result.stderr + result.stdout
     assert "] Finished" in result.stdout  # played to the end

@@ -6,7 +6,6 @@ lists it by name), so ``calfkit --help`` stays fast.
 
 from __future__ import annotations
 
-import errno
 import importlib
 import sys
 from collections.abc import Iterator
@@ -40,11 +39,11 @@ def _quiet_ends() -> Iterator[None]:
 
         sys.exit(INTERRUPTED_EXIT)
     except OSError as error:
-        if error.errno != errno.EPIPE:
-            raise
-        from calfkit.cli.common import end_quietly
+        from calfkit.cli.common import is_output_error, output_failed
 
-        end_quietly()
+        if not is_output_error(error):
+            raise
+        output_failed(error)
 
 
 class LazyGroup(click.Group):
@@ -97,4 +96,12 @@ def cli() -> None:
 
 def main(argv: list[str] | None = None) -> Any:
     """Entry point for the console script and ``python -m calfkit``."""
+    if sys.stdout is None:
+        # Started with stdout closed (``>&-``): make it a pipe whose reader has gone, so every
+        # command ends exactly as it does on a closed pipe.
+        import os
+
+        read, write = os.pipe()
+        os.close(read)
+        sys.stdout = os.fdopen(write, "w", encoding="utf-8")
     return cli.main(args=argv, prog_name="calfkit")

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import io
 import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import NoReturn
+from typing import NoReturn, TextIO
 
 import click
 
@@ -34,15 +37,80 @@ def errors_to_exit() -> Iterator[None]:
         sys.exit(error.exit_code)
 
 
+def _drop_stdout() -> None:
+    """Point stdout at the null device, so the final flush at exit cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 (lives until exit)
+
+
 def end_quietly() -> NoReturn:
     """The reader of stdout went away (``calfkit list | head -1``): stop, silently, with success.
 
     click and rich would each exit with status 1 here; output cut short by its reader is not
-    a failure. stdout is pointed at the null device so the final flush cannot fail again.
+    a failure.
     """
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
+    _drop_stdout()
     sys.exit(0)
+
+
+# What a write to stdout can fail with when the disk (or quota, or file size limit) is full.
+_FULL = {errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}
+
+
+def is_output_error(error: OSError) -> bool:
+    """Whether ``error`` is one that writing calfkit's output ends on (a closed pipe, a full
+    disk), rather than one of the routine's files or a device."""
+    return error.errno == errno.EPIPE or error.errno in _FULL
+
+
+def output_failed(error: OSError) -> NoReturn:
+    """End on a failed write to stdout, the one way for every command: a reader that went
+    away ends quietly with success; a full disk says so on stderr and exits 1."""
+    if error.errno == errno.EPIPE:
+        end_quietly()
+    reason = os.strerror(error.errno) if error.errno else str(error)
+    _drop_stdout()
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        sys.stderr.write(f"calfkit: cannot write output: {reason}\n")
+        sys.stderr.flush()
+    sys.exit(1)
+
+
+class OutputError(OSError):
+    """Writing to stdout failed: raised by :class:`GuardedOutput` so the command can tell it
+    apart from a failure of any other file (an event log on a pipe, say)."""
+
+
+class GuardedOutput(io.TextIOBase):
+    """A text stream over stdout whose failed writes raise :class:`OutputError`."""
+
+    def __init__(self, stream: TextIO | None) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            if self.stream is None:
+                raise BrokenPipeError(errno.EPIPE, "stdout is closed")
+            written: int = self.stream.write(text)
+            return written
+        except OSError as error:
+            raise OutputError(error.errno, error.strerror) from error
+
+    def flush(self) -> None:
+        try:
+            if self.stream is not None:
+                self.stream.flush()
+        except OSError as error:
+            raise OutputError(error.errno, error.strerror) from error
+
+    def isatty(self) -> bool:
+        try:
+            return self.stream is not None and self.stream.isatty()
+        except (OSError, ValueError):
+            return False
 
 
 def echo(text: str, *, colour: bool | None = None) -> None:

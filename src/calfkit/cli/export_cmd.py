@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import math
-import shutil
 from typing import TYPE_CHECKING
 
 import click
@@ -64,7 +63,7 @@ def size_text(size: int) -> str:
     "--voice/--no-voice",
     default=False,
     show_default=True,
-    help="Speak the cues in the sound track too (needs espeak-ng).",
+    help="Speak the cues in the sound track too (needs espeak-ng, say or Windows' speech).",
 )
 @click.option(
     "--voice-rate",
@@ -153,13 +152,12 @@ def command(
                     "--voice-rate and --lead-in change nothing in it"
                 )
         elif voice:
-            if shutil.which("espeak-ng") is None:
+            speak = _speaker(voice_rate, loaded.language)
+            if speak is None:
                 warn(
-                    "voice: espeak-ng was not found, so the file has beeps only; install "
+                    "voice: no speech engine was found, so the file has beeps only; install "
                     "espeak-ng (e.g. `sudo apt install espeak-ng`) for spoken cues"
                 )
-            else:
-                speak = _speaker(voice_rate)
         elif voice_rate is not None:
             warn("note: --voice-rate changes nothing without --voice")
         exported = _export(timeline, path, fmt, lead_in, speak, log_events)
@@ -169,17 +167,15 @@ def command(
     )
 
 
-def _speaker(voice_rate: int | None) -> Speak:
-    from array import array
+def _speaker(voice_rate: int | None, language: str) -> Speak | None:
+    """The speech engine here for ``language``, at ``voice_rate``; None if there is none."""
+    from calfkit.export.render import Speak
+    from calfkit.sound.speech import DEFAULT_RATE_WPM, find_voice
 
-    from calfkit.sound.speech import SPEECH_RATE_WPM, espeak_samples
-
-    wpm = voice_rate if voice_rate is not None else SPEECH_RATE_WPM
-
-    def speak(text: str, rate: int) -> array[int] | None:
-        return espeak_samples(text, rate, wpm=wpm)
-
-    return speak
+    voice = find_voice(language)
+    if voice is None:
+        return None
+    return Speak(voice, voice_rate if voice_rate is not None else DEFAULT_RATE_WPM)
 
 
 def _export(

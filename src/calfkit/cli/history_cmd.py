@@ -12,14 +12,20 @@ import click
 from calfkit import words
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from calfkit.history import History, Session
+
+
+# More sessions than anyone records; SQLite's LIMIT would overflow past 2**63 - 1.
+MAX_LIMIT = 1_000_000
 
 
 @click.command(name="history")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list of sessions instead.")
 @click.option(
     "--limit",
-    type=click.IntRange(min=1),
+    type=click.IntRange(min=1, max=MAX_LIMIT),
     default=20,
     show_default=True,
     metavar="N",
@@ -42,12 +48,17 @@ def command(as_json: bool, limit: int, routine: str | None) -> None:
     from calfkit import history as log
     from calfkit.history import store
 
+    with _history_errors():
+        _check_openable(store.history_path())
     with _history_errors(), log.History() as history:
         sessions = history.sessions(limit=limit, routine=routine)
         if as_json:
             import json
 
-            click.echo(json.dumps([session.to_json() for session in sessions], indent=2))
+            from calfkit.text import json_safe
+
+            listing = json.dumps([session.to_json() for session in sessions], indent=2)
+            click.echo(json_safe(listing))
             return
         now = store.utc_now()
         if not sessions:
@@ -73,6 +84,21 @@ def command(as_json: bool, limit: int, routine: str | None) -> None:
     click.echo(f"Current streak: {streak} day{'' if streak == 1 else 's'}")
 
 
+def _check_openable(path: Path) -> None:
+    """A log that is missing is an empty history; one that is there but cannot be reached
+    (a symlink loop, a folder that cannot be searched) is an error, as ``play`` finds it."""
+    import os
+
+    from calfkit.history import HistoryError
+
+    try:
+        os.stat(path)
+    except FileNotFoundError:
+        return
+    except OSError as error:
+        raise HistoryError(f"cannot open {path}: {error.strerror or error}") from None
+
+
 @contextmanager
 def _history_errors() -> Iterator[None]:
     """A history file that cannot be read: one line saying so and what to do, exit 1."""
@@ -96,6 +122,7 @@ def _print_table(history: History, sessions: list[Session]) -> None:
     from rich.text import Text
 
     from calfkit.history import Ending
+    from calfkit.text import one_line
 
     table = Table(box=None, pad_edge=False, header_style="bold")
     table.add_column("When", no_wrap=True)
@@ -112,7 +139,7 @@ def _print_table(history: History, sessions: list[Session]) -> None:
         when = history.local(session.started_at).strftime("%a %Y-%m-%d %H:%M")
         table.add_row(
             when,
-            Text(session.routine),
+            Text(one_line(session.routine)),  # a row an older calfkit wrote may hold anything
             words.clock(session.played_seconds),
             Text(session.outcome(), style="cyan" if session.playing else styles[session.ended]),
         )

@@ -28,10 +28,13 @@ def command(as_json: bool, tag: str | None) -> None:
     """
     with errors_to_exit():
         found = library.available()
+    from calfkit.text import one_line
+
     for broken in (entry for entry in found if not entry.ok):
+        path = one_line(str(broken.path))
         click.echo(
-            f"calfkit: warning: {broken.path}: invalid routine ({broken.error}); "
-            f"`calfkit validate {broken.path}` lists every problem",
+            f"calfkit: warning: {path}: invalid routine ({one_line(broken.error or '')}); "
+            f"`calfkit validate {path}` lists every problem",
             err=True,
         )
     if tag is not None:
@@ -89,14 +92,17 @@ def _print_table(found: list[library.Found], done: dict[str, datetime] | None) -
     header = ("Name", "Title", "Time", "Steps", "Source", "Last done")
     rows: list[tuple[str, ...]] = []
     styles: list[str | None] = []
+    from calfkit.text import one_line
+
     for entry in found:
+        # Titles may come from the summary cache, not only from the loader: cleaned here.
         if entry.ok and entry.total_seconds is not None:
-            title = entry.title or ""
+            title = one_line(entry.title or "")
             time = words.length(entry.total_seconds)
             steps = str(entry.step_count)
             styles.append(None)
         else:
-            title, time, steps = f"invalid: {entry.error}", "-", "-"
+            title, time, steps = f"invalid: {one_line(entry.error or '')}", "-", "-"
             styles.append("invalid")
         last = _last_done_text(None if done is None else done.get(entry.name), done is not None)
         rows.append((entry.name, title, time, steps, _source_text(entry), last))

@@ -2,7 +2,8 @@
 
 Everything here is wiring: which sinks (the live view or plain lines, sounds, speech, the event
 log, history), whether keys can be read, and how a session's end becomes an exit code. The
-terminal is put back as it was found on every way out, including Ctrl-C (130) and SIGTERM (143).
+terminal is put back as it was found on every way out, including Ctrl-C (130), SIGTERM (143),
+Ctrl-\\ (SIGQUIT, 131) and the terminal closing (SIGHUP, 129).
 """
 
 from __future__ import annotations
@@ -11,18 +12,33 @@ import math
 import os
 import sys
 from contextlib import ExitStack
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO, cast
 
 import click
 
-from calfkit.cli.common import INTERRUPTED_EXIT, errors_to_exit
+from calfkit.cli.common import (
+    INTERRUPTED_EXIT,
+    GuardedOutput,
+    OutputError,
+    errors_to_exit,
+    output_failed,
+    report,
+)
 from calfkit.cli.routine_arg import ROUTINE
+from calfkit.errors import CalfkitError
 from calfkit.sound import CHOICES as SOUND_CHOICES
 
 if TYPE_CHECKING:
-    from calfkit.player.events import Controls, Sink
+    from calfkit.player.events import Controls, Event, Sink
     from calfkit.sinks.history import HistorySink
     from calfkit.sinks.live import LiveView
+    from calfkit.sinks.speech import SpeechSink
+    from calfkit.timeline import Timeline
+
+# Plain numbers, not imported: calfkit --help must not load the speech modules.
+DEFAULT_RATE_WPM = 170  # calfkit.sound.speech.DEFAULT_RATE_WPM
+MIN_RATE_WPM = 80
+MAX_RATE_WPM = 450
 
 
 def _positive_speed(ctx: click.Context, param: click.Parameter, value: float) -> float:
@@ -66,6 +82,14 @@ def _lead_in(ctx: click.Context, param: click.Parameter, value: float) -> float:
 )
 @click.option("--voice/--no-voice", default=False, show_default=True, help="Speak the cues.")
 @click.option(
+    "--voice-rate",
+    type=click.IntRange(MIN_RATE_WPM, MAX_RATE_WPM),
+    default=DEFAULT_RATE_WPM,
+    show_default=True,
+    metavar="WPM",
+    help=f"How fast the voice speaks, in words a minute ({MIN_RATE_WPM} to {MAX_RATE_WPM}).",
+)
+@click.option(
     "--plain",
     is_flag=True,
     help="One line per event instead of the live view (the default when stdout is not a terminal).",
@@ -93,6 +117,7 @@ def command(
     start: int,
     sound: str,
     voice: bool,
+    voice_rate: int,
     plain: bool,
     lead_in: float,
     log_events: str | None,
@@ -140,6 +165,7 @@ def command(
         start=start,
         sound=sound,
         voice=voice,
+        voice_rate=voice_rate,
         plain=plain or not _isatty(sys.stdout) or os.environ.get("TERM") == "dumb",
         lead_in=lead_in,
         log_events=log_events,
@@ -155,24 +181,104 @@ def _isatty(stream: Any) -> bool:
 
 
 class _Warnings:
-    """Where warnings go while playing: under the live view (and repeated on stderr after it
-    has gone, so they are not lost with the screen), or straight to stderr in plain mode."""
+    """Where warnings go while playing: in the live view as WARNING events (and repeated on
+    stderr after it has gone, so they are not lost with the screen), or straight to stderr in
+    plain mode. Those that arise before the session starts (setting up sound and voice) are
+    held until the view is up, and shown in it."""
 
     def __init__(self) -> None:
         self.view: LiveView | None = None
+        self.relay: _Relay | None = None
+        self.started = False
+        self.early: list[str] = []
         self.held: list[str] = []
 
     def __call__(self, message: str) -> None:
-        if self.view is not None:
-            self.view.notice(message)
-            self.held.append(message)
-        else:
+        if self.view is None and self.started:
             click.echo(message, err=True)
+            return
+        if not self.started:
+            self.early.append(message)
+            return
+        self.held.append(message)
+        if self.relay is not None:
+            self.relay.warning(message)
+
+    def start(self) -> None:
+        """The session has started: show what was held (in plain mode, print it now)."""
+        self.started = True
+        early, self.early = self.early, []
+        for message in early:
+            self(message)
 
     def flush(self) -> None:
-        held, self.held = self.held, []
+        held, self.held = self.early + self.held, []
+        self.early = []
         for message in held:
             click.echo(message, err=True)
+
+
+class _Relay:
+    """The sinks that two threads tell (the player, and speech with its ``speak`` events and
+    warnings), one event at a time; START also shows the warnings held until then."""
+
+    def __init__(self, sinks: list[Sink], warn: _Warnings) -> None:
+        import threading
+
+        self.sinks = sinks
+        self._warn = warn
+        self._lock = threading.RLock()
+
+        self._at = 0.0  # the session time of the last event told
+        self._wall = 0.0  # and the player's wall clock then (``Clock.wall``)
+        self._told = False
+
+    def prepare(self, timeline: Timeline) -> None:
+        """Each sink's slow work, before the player's clock starts (history inserts its row)."""
+        from calfkit.player.events import prepare_sinks
+
+        prepare_sinks(self.sinks, timeline)
+
+    def handle(self, event: Event) -> None:
+        from calfkit.player.events import EventKind
+
+        with self._lock:
+            if event.actual >= self._at:
+                self._at, self._wall = event.actual, event.wall
+            self._told = True
+            # Each sink is told even if one before it fails (the first failure is raised),
+            # so a broken log still lets the screen say how the session ended.
+            first: Exception | None = None
+            for sink in self.sinks:
+                try:
+                    sink.handle(event)
+                except Exception as error:
+                    first = first or error
+            if event.kind is EventKind.START:
+                self._warn.start()
+            if first is not None:
+                raise first
+
+    def warning(self, message: str) -> None:
+        import time
+
+        from calfkit.player.events import Event, EventKind
+
+        with self._lock:
+            at = self._at
+            # At the last event's moment, on the player's wall clock once it has told one.
+            wall = self._wall if self._told else time.time()
+            self.handle(Event(EventKind.WARNING, at, at, wall, text=message))
+
+    def close(self) -> None:
+        first: Exception | None = None
+        for sink in self.sinks:
+            try:
+                sink.close()
+            except Exception as error:
+                first = first or error
+        if first is not None:
+            raise first
 
 
 def _play(
@@ -182,6 +288,7 @@ def _play(
     start: int,
     sound: str,
     voice: bool,
+    voice_rate: int = DEFAULT_RATE_WPM,
     plain: bool,
     lead_in: float,
     log_events: str | None,
@@ -204,24 +311,52 @@ def _play(
         stack.callback(warn.flush)
         sinks: list[Sink] = []
         try:
-            sinks.extend(_sound_sinks(sound, voice, warn))
+            # Told by two threads (the player, and speech): the relay keeps them in turn.
+            shared: list[Sink] = []
+            relay = _Relay(shared, warn)
+            warn.relay = relay
+            first = next(s.index for s in timeline.segments if s.top >= start)
+            sinks.extend(
+                _sound_sinks(
+                    sound,
+                    voice,
+                    warn,
+                    timeline=timeline,
+                    first=first,
+                    lead_in=lead_in,
+                    speed=speed,
+                    wpm=voice_rate,
+                    emit=relay.handle,
+                )
+            )
+            speech = _speech_sink(sinks)
+            if speech is not None:
+                lead_in = speech.lead_in  # the caution is spoken in it: it lasts long enough
+            sinks.append(relay)
             if log_events is not None:
-                sinks.append(_event_log(log_events))
+                shared.append(_event_log(log_events))
             view: LiveView | None = None
             if plain:
                 from calfkit.sinks.plain import PlainSink
 
-                sinks.append(PlainSink(sys.stdout))
+                # Failed writes to stdout are told apart from those of other files: they
+                # end the session the way every command ends on a closed pipe or full disk.
+                shared.append(PlainSink(cast(TextIO, GuardedOutput(sys.stdout))))
             else:
                 from calfkit.sinks.live import LiveView
 
+                # What setting up sound and speech warned about is held and shown inside the
+                # view once the session starts (and again on stderr once it has gone).
                 view = LiveView(keys=keys)
                 stack.callback(view.close)
                 warn.view = view
-                sinks.append(view)
+                if voice:
+                    # The badge says what is really spoken: there may be no engine or device.
+                    view.voice = speech is not None
+                shared.append(view)
             if history:
                 history_sink = _history_sink(sound, voice, warn, speed, sinks)
-                sinks.append(history_sink)
+                shared.append(history_sink)
             controls: Controls
             # With keys, Ctrl-Z stops the session and ``fg`` takes it up where it was: the
             # clock leaves the stopped time out.
@@ -246,7 +381,10 @@ def _play(
                 start_top=start,
                 lead_in=lead_in,
                 keys_interactive=keys,
+                lead_in_gate=speech.ready if speech is not None else None,
             )
+            if speech is not None and lead_in == 0:
+                speech.wait_ready()  # no lead-in to render in: the first step waits for it
             outcome = player.run()
         except KeyboardInterrupt:
             stack.close()
@@ -254,6 +392,16 @@ def _play(
         except click.ClickException:
             _close_quietly(sinks)
             raise
+        except CalfkitError as error:
+            # A --sound back end that cannot play here: said before anything played.
+            _close_quietly(sinks)
+            stack.close()
+            report(error)
+            sys.exit(error.exit_code)
+        except OutputError as error:
+            _close_quietly(sinks)
+            stack.close()
+            output_failed(error)
         except Exception as error:
             _close_quietly(sinks)
             stack.close()
@@ -286,12 +434,18 @@ def _close_quietly(sinks: list[Sink]) -> None:
             continue
 
 
-def _sound_sinks(choice: str, voice: bool, warn: _Warnings) -> list[Sink]:
+def _sound_sinks(choice: str, voice: bool, warn: _Warnings, **speech: Any) -> list[Sink]:
     if choice == "off" and not voice:
         return []
     from calfkit.sinks import build_sinks
 
-    return build_sinks(choice, voice, warn)
+    return build_sinks(choice, voice, warn, **speech)
+
+
+def _speech_sink(sinks: list[Sink]) -> SpeechSink | None:
+    from calfkit.sinks.speech import SpeechSink
+
+    return next((sink for sink in sinks if isinstance(sink, SpeechSink)), None)
 
 
 def _event_log(path: str) -> Sink:

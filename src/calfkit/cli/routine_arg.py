@@ -37,7 +37,7 @@ class RoutineName(_ParamType):
             # The start of a path: let the shell complete file names.
             return [CompletionItem(incomplete, type="file")]
         try:
-            names = library.names()
+            names = library.names(warn=False)
         except OSError:
             names = []
         matches = [CompletionItem(name) for name in names if name.startswith(incomplete)]

@@ -37,7 +37,11 @@ def command(routine: str, as_json: bool) -> None:
     if as_json:
         import json
 
-        echo(json.dumps(routine_to_json(loaded), indent=2, ensure_ascii=False))
+        from calfkit.text import json_safe
+
+        # JSON is data: the text as loaded (control characters were removed then), with any
+        # DEL or C1 character in a path escaped, as JSON allows.
+        echo(json_safe(json.dumps(routine_to_json(loaded), indent=2, ensure_ascii=False)))
     else:
         _print_tree(loaded)
 
@@ -219,6 +223,7 @@ def _add_steps(
     from rich.text import Text
 
     from calfkit import model
+    from calfkit.text import clean, one_line
 
     width = len(str(len(steps)))
     for number, step in enumerate(steps, start=1):
@@ -228,22 +233,22 @@ def _add_steps(
             label.append(f"{number:>{width}}. ", style="bold")
         label.append(_time(step), style="bold green")
         label.append("  ")
-        label.append(kind, style="bold")
+        label.append(one_line(kind), style="bold")
         if step.name:
-            label.append(f" [{step.name}]", style="cyan")
+            label.append(f" [{one_line(step.name)}]", style="cyan")
         played = _as_played(cue, sides)
         if played is not None:
             label.append(":")
             for side, text in played.items():
-                label.append(f"\n{side.capitalize()}: {text}")
+                label.append(f"\n{side.capitalize()}: {clean(text, layout=True)}")
         elif cue:
-            label.append(f": {cue}")
+            label.append(f": {clean(cue, layout=True)}")
         if step.note:
             notes = _as_played(step.note, sides)
             if notes is None:
-                label.append(f"\n{step.note}", style="dim")
+                label.append(f"\n{clean(step.note, layout=True)}", style="dim")
             for side, text in (notes or {}).items():
-                label.append(f"\n{side.capitalize()}: {text}", style="dim")
+                label.append(f"\n{side.capitalize()}: {clean(text, layout=True)}", style="dim")
         branch = tree.add(label)
         if isinstance(step, model.Repeat):
             _add_steps(branch, step.steps, sides)
@@ -258,11 +263,12 @@ def _print_tree(routine: Routine) -> None:
     from rich.tree import Tree
 
     from calfkit.format import measure
+    from calfkit.text import clean, one_line
 
     total = measure.seconds(routine.steps)
     heading = Text()
-    heading.append(routine.title, style="bold")
-    heading.append(f" ({routine.name})", style="cyan")
+    heading.append(one_line(routine.title), style="bold")
+    heading.append(f" ({one_line(routine.name)})", style="cyan")
     root = Text("Steps", style="bold") + Text(" (play --from N starts at step N)", style="dim")
     tree = Tree(root, guide_style="dim")
     _add_steps(tree, routine.steps, numbered=True)
@@ -270,11 +276,12 @@ def _print_tree(routine: Routine) -> None:
     console = stdout_console(highlight=False)
     console.print(heading)
     if routine.description:
-        console.print(Text(routine.description))
+        console.print(Text(clean(routine.description, layout=True)))
     if routine.equipment:
-        console.print(Text("Equipment: ", style="bold") + Text(", ".join(routine.equipment)))
+        equipment = ", ".join(one_line(item) for item in routine.equipment)
+        console.print(Text("Equipment: ", style="bold") + Text(equipment))
     if routine.caution:
-        console.print(Text("Caution: ", style="bold yellow") + Text(routine.caution))
+        console.print(Text("Caution: ", style="bold yellow") + Text(clean(routine.caution)))
     console.print(tree)
     summary = f"{_seconds(total)}, {measure.step_count(routine.steps)} timed steps"
     if _waits_for_enter(routine.steps):

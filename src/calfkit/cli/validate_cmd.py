@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import click
 
+from calfkit.cli.routine_arg import ROUTINE
+from calfkit.errors import Position, Problem, Severity
+
 
 @click.command(name="validate")
-@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.argument("routines", metavar="ROUTINE...", nargs=-1, required=True, type=ROUTINE)
 @click.option(
     "--format",
     "output_format",
@@ -15,30 +18,81 @@ import click
     show_default=True,
     help="text: one PATH:LINE:COL line per problem; json: a list of problem objects.",
 )
-def command(paths: tuple[str, ...], output_format: str) -> None:
+@click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 1 if there are any).")
+def command(routines: tuple[str, ...], output_format: str, strict: bool) -> None:
     """Check routine files (and the routines they include); report every problem.
 
-    Each problem is one line, PATH:LINE:COL: error: MESSAGE, pointing at the key or value
-    it is about. A file without problems prints PATH: ok. Exits 0 when every file is
-    valid, 1 when any is not.
+    Each ROUTINE is a path to a file or a routine name, as for play and show. Each problem
+    is one line, PATH:LINE:COL: error: MESSAGE (or warning: for what is allowed but
+    probably not meant), pointing at the key or value it is about. A file without problems
+    prints PATH: ok. Exits 0 when no file has an error, 1 when any has (with --strict, a
+    warning counts as an error). A file that cannot be read is an error; the others are
+    still checked.
 
     \b
     Examples:  calfkit validate my-routine.yaml
+               calfkit validate calf-release
                calfkit validate routines/*.yaml --format json
     """
-    from calfkit import library
-
-    results = [(path, library.check_safely(path)) for path in paths]
+    results = [(ref, _check(ref)) for ref in routines]
     if output_format == "json":
         import json
 
         everything = [problem.to_json() for _, problems in results for problem in problems]
-        click.echo(json.dumps(everything, indent=2, ensure_ascii=False))
+        from calfkit.text import json_safe
+
+        click.echo(json_safe(json.dumps(everything, indent=2, ensure_ascii=False)))
     else:
-        for path, problems in results:
+        from calfkit.errors import printable
+
+        for ref, problems in results:
             if not problems:
-                click.echo(f"{path}: ok")
+                click.echo(f"{printable(ref)}: ok")
             for problem in problems:
                 click.echo(problem.format())
-    if any(problems for _, problems in results):
+    failing = {Severity.ERROR, Severity.WARNING} if strict else {Severity.ERROR}
+    if any(problem.severity in failing for _, problems in results for problem in problems):
         raise SystemExit(1)
+
+
+def _check(ref: str) -> list[Problem]:
+    """The problems of one ROUTINE argument: a path, or a name looked up as play does."""
+    import os
+
+    from calfkit import library
+    from calfkit.errors import CalfkitError
+
+    path = ref
+    try:
+        if library.is_name(ref) and not os.path.lexists(ref):
+            path = str(library.find(ref))
+    except CalfkitError as error:
+        return [Problem(Position(ref, 1, 1), str(error))]
+    return _with_warnings(path, library.check_safely(path))
+
+
+def _with_warnings(path: str, problems: list[Problem]) -> list[Problem]:
+    """A file's problems and, when it has no errors, its cues too long to be heard in their step."""
+    if any(problem.severity is Severity.ERROR for problem in problems):
+        return problems
+    from calfkit import library
+    from calfkit.errors import CalfkitError
+    from calfkit.sound.plan import unheard_cues
+    from calfkit.timeline import compile_routine
+
+    try:
+        timeline = compile_routine(library.load(path))
+    except CalfkitError:
+        return problems
+    found: dict[tuple[Position, str], Problem] = {}
+    for unheard in unheard_cues(timeline):
+        where = unheard.segment.position
+        if where is None:
+            continue
+        message = (
+            f"this cue takes about {unheard.needs:.1f} s to say at the normal rate, but its "
+            f"step and the quiet before it leave {max(0.0, unheard.has):.1f} s; it will be "
+            "sped up or heard late (shorten it or lengthen the step)"
+        )
+        found.setdefault((where, message), Problem(where, message, Severity.WARNING))
+    return sorted([*problems, *found.values()], key=lambda p: p.position)

@@ -3,8 +3,10 @@ and phrase it would make is placed at the sample its event was scheduled for.
 
 The events are exactly those a live session emits (the same :class:`~calfkit.player.engine.
 Player`, lead-in and all). The same event-to-sound map as the live sound sink decides the
-beeps; :func:`phrases_to_place` decides the speech (the same announcer and queue as the live
-speech sink). ``ready`` steps last their 10 s, since nobody presses Enter offline.
+beeps; :func:`phrases_to_place` places the speech by the same plan as the live speech sink
+(:mod:`calfkit.sound.plan`), each phrase at exactly the sample its ``speak`` event gives, and
+the lead-in as long as the spoken caution needs. ``ready`` steps last their 10 s, since nobody
+presses Enter offline.
 
 :func:`render_session` gathers it all into a :class:`Render`: the events, the placed sounds,
 the chapter marks (one per top-level step) and the length of the track; its
@@ -28,20 +30,36 @@ from array import array
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from calfkit.errors import ExportError
 from calfkit.model import Include, Routine
 from calfkit.player.clock import FakeClock
 from calfkit.player.engine import Player
 from calfkit.player.events import Event, EventKind
-from calfkit.sound.cues import SoundCues
-from calfkit.sound.speech import Announcer, SpeechQueue
+from calfkit.sound.cues import SoundCues, count_sound, counts_spoken
+from calfkit.sound.plan import (
+    Phrase,
+    PhraseBook,
+    PhraseKind,
+    make_plan,
+    session_time,
+    texts_to_render,
+)
+from calfkit.sound.speech import DEFAULT_RATE_WPM, Voice
 from calfkit.sound.tones import SAMPLE_RATE, Sound, limit, render
 from calfkit.timeline import Timeline
 
 Progress = Callable[[int, int], None]
 """Told (done, total) as rendering goes on."""
 
-Speak = Callable[[str, int], "array[int] | None"]
-"""Renders a phrase at a sample rate (``espeak_samples``), None if it cannot."""
+
+@dataclass(frozen=True)
+class Speak:
+    """What ``--voice`` speaks with: a speech engine (:class:`~calfkit.sound.speech.Voice`)
+    at ``wpm`` words a minute."""
+
+    voice: Voice
+    wpm: int = DEFAULT_RATE_WPM
+
 
 TAIL_SECONDS = 1.0
 """Silence after the last sound ends, so no player clips it."""
@@ -158,61 +176,76 @@ def beep_gain(rate: int) -> float:
     return LEVEL_RMS / _loudness(render(Sound.STEP, rate), rate)
 
 
-def phrases_to_place(events: list[Event], *, speak: Speak, rate: int = SAMPLE_RATE) -> list[Placed]:
-    """Every phrase said in a session (and each beep played where a phrase could not be said),
-    at its sample, unlevelled. This is the one place that decides what is said and when.
+@dataclass(frozen=True)
+class Spoken:
+    """A phrase of the speech plan at ``at`` seconds of the session, with its samples."""
 
-    Speech follows the live rules: one phrase at a time, a newer cue replaces one still
-    waiting, a cue that would start too late is dropped, a count that cannot be spoken at
-    its moment is beeped.
-    """
-    announcer = Announcer(chimes=True)
-    queue = SpeechQueue()
+    at: float
+    phrase: Phrase
+    samples: array[int]
+
+
+@dataclass(frozen=True)
+class SpeechTrack:
+    """A session's speech, by the plan: its phrases in order, and the lead-in they need."""
+
+    lead_in: float
+    spoken: tuple[Spoken, ...]
+
+    def counts(self) -> set[tuple[int, int]]:
+        """(step, number) of every count said rather than beeped."""
+        return {
+            (s.phrase.step, s.phrase.number)
+            for s in self.spoken
+            if s.phrase.kind is PhraseKind.COUNT and s.phrase.number is not None
+        }
+
+
+def speech_track(timeline: Timeline, speak: Speak, *, lead_in: float = 3.0) -> SpeechTrack:
+    """The speech plan of a whole session (the plan live play follows), each phrase at the
+    session time it is heard; OSError if the voice cannot render a phrase."""
+    book = PhraseBook(speak.voice, wpm=speak.wpm)
+    book.render_all(texts_to_render(timeline))
+    if book.failure is not None:
+        raise book.failure
+    plan = make_plan(timeline, book, lead_in=lead_in)
+    spoken = tuple(
+        Spoken(session_time(plan, timeline, p), p, book.samples(p.text, p.wpm))
+        for p in plan.phrases
+    )
+    return SpeechTrack(plan.lead_in, spoken)
+
+
+def phrases_to_place(
+    events: list[Event], speech: SpeechTrack, *, rate: int = SAMPLE_RATE
+) -> list[Placed]:
+    """Every phrase of the plan (and a beep for each count it could not say), at its sample,
+    unlevelled. ``events`` are the session's, played with ``speech.lead_in``."""
+    from calfkit.sound.wav import resample
+
     placed: list[Placed] = []
-    spoken: dict[str, array[int] | None] = {}
-    origin: dict[tuple[str, float], int] = {}  # (text, offered at) -> the step it answers
-    free_at = 0.0  # when the phrase being said ends, in seconds
-
-    def start(at: float) -> None:
-        # Speech is free at ``at``: begin the next fresh phrase waiting, if there is one.
-        nonlocal free_at
-        while (timed := queue.take_timed(at)) is not None:
-            taken, since = timed
-            step = origin.get((taken.text, since), 0)
-            if taken.text not in spoken:
-                spoken[taken.text] = speak(taken.text, rate)
-            samples = spoken[taken.text]
-            if samples:
-                begin = max(at, since + taken.after)  # after its chime, as live
-                placed.append(Placed(round(begin * rate), samples, PHRASE + taken.text, step))
-                free_at = begin + len(samples) / rate
-                return
-            queue.finished()
-            if taken.beep is not None:
-                beep = render(taken.beep, rate)
-                placed.append(Placed(round(at * rate), beep, taken.beep.value, step))
-
-    def settle(now: float) -> None:
-        # Phrases that ended by ``now`` let the next waiting one begin at their end.
-        while queue.speaking and free_at <= now:
-            queue.finished()
-            start(free_at)
-
+    converted: dict[int, array[int]] = {}
+    for spoken in speech.spoken:
+        samples = spoken.samples
+        if rate != SAMPLE_RATE:
+            key = id(samples)
+            if key not in converted:
+                converted[key] = resample(samples, SAMPLE_RATE, rate)
+            samples = converted[key]
+        text = PHRASE + spoken.phrase.text
+        placed.append(Placed(round(spoken.at * rate), samples, text, spoken.phrase.step))
+    said = speech.counts()
     for event in events:
-        settle(event.scheduled)
-        utterance = announcer.utterance(event)
-        if utterance is None:
-            continue
-        origin[(utterance.text, event.scheduled)] = event.step
-        if queue.offer(utterance, event.scheduled):
-            if not queue.speaking:
-                start(event.scheduled)
-        elif utterance.beep is not None:
-            beep = render(utterance.beep, rate)
-            placed.append(
-                Placed(round(event.scheduled * rate), beep, utterance.beep.value, event.step)
-            )
-    settle(float("inf"))
+        if (
+            event.kind is EventKind.COUNT
+            and event.number is not None
+            and event.number > 1
+            and counts_spoken(event.segment)
+            and (event.step, event.number) not in said
+        ):
+            beep = count_sound(event)
+            placed.append(Placed(round(event.scheduled * rate), render(beep, rate), beep.value,
+                                 event.step))  # fmt: skip
     return placed
 
 
@@ -220,12 +253,14 @@ def place_sounds(
     events: list[Event],
     *,
     rate: int = SAMPLE_RATE,
-    speak: Speak | None = None,
+    speech: SpeechTrack | None = None,
+    lead_in_beeps: int | None = None,
     progress: Progress | None = None,
 ) -> list[Placed]:
-    """Every sound (and, given ``speak``, every phrase, levelled) of a session, at its sample,
-    in order."""
-    cues = SoundCues(speak_counts=speak is not None)
+    """Every sound (and, given ``speech``, every phrase, levelled) of a session, at its sample,
+    in order. ``lead_in_beeps``: beep only the lead-in's last N seconds (a caution is spoken
+    over the rest)."""
+    cues = SoundCues(speak_counts=speech is not None, lead_in_beeps=lead_in_beeps)
     placed: list[Placed] = []
     for done, event in enumerate(events, 1):
         sound = cues.sound_for(event)
@@ -235,8 +270,8 @@ def place_sounds(
             )
         if progress is not None:
             progress(done, len(events))
-    if speak is not None:
-        placed.extend(phrases_to_place(events, speak=speak, rate=rate))
+    if speech is not None:
+        placed.extend(phrases_to_place(events, speech, rate=rate))
         placed = _levelled(placed, rate)
     return sorted(placed, key=lambda p: p.at)
 
@@ -325,9 +360,26 @@ def render_session(
     sound: bool = True,
     progress: Progress | None = None,
 ) -> Render:
-    """Run ``timeline``'s session offline. ``sound=False`` (a workout file) places nothing."""
+    """Run ``timeline``'s session offline. ``sound=False`` (a workout file) places nothing.
+
+    With ``speak``, the lead-in is as long as the spoken caution needs (``lead_in`` is the
+    countdown after it); ExportError if the voice cannot render a phrase."""
+    speech: SpeechTrack | None = None
+    beeps: int | None = None
+    if speak is not None and sound:
+        try:
+            speech = speech_track(timeline, speak, lead_in=lead_in)
+        except OSError as error:
+            raise ExportError(f"voice: {error}") from None
+        if timeline.routine.caution:
+            beeps = math.ceil(lead_in)
+        lead_in = speech.lead_in
     events = session_events(timeline, lead_in=lead_in)
-    placed = place_sounds(events, rate=rate, speak=speak, progress=progress) if sound else []
+    placed = (
+        place_sounds(events, rate=rate, speech=speech, lead_in_beeps=beeps, progress=progress)
+        if sound
+        else []
+    )
     finish = events[-1].scheduled if events else 0.0
     length = max([round((finish + TAIL_SECONDS) * rate), *(p.end for p in placed)])
     return Render(

@@ -6,19 +6,15 @@ go into them, and runs of whitespace (newlines included) become one space.
 
 from __future__ import annotations
 
-import unicodedata
+from calfkit.text import one_line
 
 __all__ = ["clean", "cut"]
 
 
 def clean(text: str) -> str:
-    """``text`` on one line, with no control characters."""
-    kept = "".join(
-        " " if char.isspace() else char
-        for char in text
-        if char.isspace() or unicodedata.category(char) != "Cc"
-    )
-    return " ".join(kept.split())
+    """``text`` on one line, with no control characters (calfkit's one cleaner,
+    :func:`calfkit.text.one_line`), and runs of whitespace made one space."""
+    return " ".join(one_line(text).split())
 
 
 def cut(text: str, limit: int) -> tuple[str, str]:

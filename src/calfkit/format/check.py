@@ -15,13 +15,15 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import Final
 
 from calfkit import words
-from calfkit.errors import CalfkitError, Position, Problem, ProblemList, RoutineError
+from calfkit.errors import CalfkitError, Position, Problem, ProblemList, RoutineError, Severity
 from calfkit.format import measure, spec
 from calfkit.format.source import (
     MapNode,
@@ -30,12 +32,20 @@ from calfkit.format.source import (
     SeqNode,
     describe,
     no_gc,
+    os_reason,
     quoted,
     read_source,
     resolve_plain,
 )
 from calfkit.model import (
+    DEFAULT_COUNT_EVERY,
+    DEFAULT_COUNTDOWN,
+    DEFAULT_EXHALE,
+    DEFAULT_INHALE,
+    DEFAULT_LANGUAGE,
     DEFAULT_PREPARE_SECONDS,
+    DEFAULT_REST_CUE,
+    DEFAULT_SWITCH_SECONDS,
     MAX_EVENTS,
     MAX_NESTING,
     MAX_STEP_SECONDS,
@@ -52,7 +62,9 @@ from calfkit.model import (
     Routine,
     Side,
     Sides,
+    Step,
 )
+from calfkit.text import clean, control_name, first_control
 
 FindByName = Callable[[str, Path], Path]
 """Turns the name in ``routine: NAME`` into a file, given the folder of the file that includes
@@ -67,8 +79,9 @@ def load(path: str | os.PathLike[str], *, find: FindByName | None = None) -> Rou
     loader = _Loader(find)
     with no_gc():
         routine = loader.load_file(str(path))
-    if routine is None or loader.problems:
-        raise RoutineError(loader.problems.final())
+    if routine is None or loader.problems.errors:
+        errors = [p for p in loader.problems.final() if p.severity is Severity.ERROR]
+        raise RoutineError(errors or loader.problems.final())
     return routine
 
 
@@ -94,11 +107,115 @@ def check_safely(path: str | os.PathLike[str], *, find: FindByName | None = None
 _CLOSE_ENOUGH = 0.7
 
 
-class _Invalid:
-    """Marks a value that could not be read; its problem is already recorded."""
+class Invalid(Enum):
+    """The type of :data:`INVALID`: a value that could not be read (its problem is recorded)."""
+
+    INVALID = "invalid"
 
 
-INVALID: Any = _Invalid()
+INVALID: Final = Invalid.INVALID
+"""Marks a value that could not be read; its problem is already recorded."""
+
+
+@dataclass(frozen=True)
+class _SideList:
+    """A checked ``sides:`` list (wrapped, so a value's type says which key it came from)."""
+
+    sides: tuple[Side, ...]
+
+
+@dataclass(frozen=True)
+class _StepList:
+    """A checked list of steps."""
+
+    steps: tuple[Step, ...]
+
+
+Value = str | float | int | tuple[str, ...] | _SideList | _StepList
+"""A checked value: text (or ``ready``), seconds, a whole number, a list of text or slugs,
+sides, or steps. Which one a key holds is fixed by its :class:`~calfkit.format.spec.Key`."""
+
+
+@dataclass(frozen=True)
+class _Scope:
+    """Which blocks a text value is inside, for the placeholders it may use."""
+
+    sides: bool = False
+    repeat: bool = False
+
+    def inside(self, kind: str) -> _Scope:
+        if kind == "sides" and not self.sides:
+            return _Scope(True, self.repeat)
+        if kind == "repeat" and not self.repeat:
+            return _Scope(self.sides, True)
+        return self
+
+
+_TOP = _Scope()
+
+# Each placeholder and the block it works in (the timeline fills it in there).
+PLACEHOLDERS: dict[str, str] = {
+    "side": "sides",
+    "other_side": "sides",
+    "round": "repeat",
+    "rounds": "repeat",
+}
+_PLACEHOLDER_RE = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]{0,39})\}")
+
+
+class _Values:
+    """The other keys of a mapping, checked; typed getters for the step builders."""
+
+    __slots__ = ("data",)
+
+    def __init__(self, data: dict[str, Value]) -> None:
+        self.data = data
+
+    def text(self, name: str) -> str | None:
+        value = self.data.get(name)
+        return value if isinstance(value, str) else None
+
+    def seconds(self, name: str, default: float) -> float:
+        value = self.data.get(name)
+        return value if isinstance(value, float) else default
+
+    def number(self, name: str, default: int) -> int:
+        value = self.data.get(name)
+        return value if isinstance(value, int) and not isinstance(value, float) else default
+
+    def texts(self, name: str) -> tuple[str, ...]:
+        value = self.data.get(name)
+        return value if isinstance(value, tuple) else ()
+
+    def steps(self) -> tuple[Step, ...]:
+        value = self.data.get("steps")
+        if not isinstance(value, _StepList):
+            raise AssertionError("a block step was built without its steps")
+        return value.steps
+
+
+class _Parts:
+    """One step, checked: the kind key's value, the other keys, and where the step is.
+
+    A plain class with slots, not a frozen dataclass: one is made per step, 100,000 times
+    for a full-size file, and a frozen dataclass's __init__ costs several times more.
+    """
+
+    __slots__ = ("head", "head_node", "level", "name", "note", "position", "values")
+
+    def __init__(
+        self, head: Value, head_node: Node, values: _Values, position: Position, level: int
+    ) -> None:
+        self.head = head
+        self.head_node = head_node
+        self.values = values
+        self.position = position
+        self.level = level
+        data = values.data
+        name = data.get("name") if data else None
+        note = data.get("note") if data else None
+        self.name = name if isinstance(name, str) else None
+        self.note = note if isinstance(note, str) else None
 
 
 class _Loader:
@@ -115,17 +232,14 @@ class _Loader:
         self.problems.extend(source.problems)
         if source.root is None:
             return None
-        try:
-            resolved = Path(shown).resolve()
-        except (OSError, RuntimeError):
-            resolved = Path(os.path.abspath(shown))
+        resolved = _resolved(Path(shown))
         self.loading.append((resolved, shown))
         try:
             builder = _RoutineBuilder(self, shown)
             routine = builder.routine(source.root, source.data)
         finally:
             self.loading.pop()
-        failed = bool(source.problems) or builder.failed
+        failed = source.failed or builder.failed
         return None if failed else routine
 
     def include(self, ref: str, node: ScalarNode, including: str) -> Routine | None:
@@ -139,16 +253,13 @@ class _Loader:
         else:
             target = Path(including).parent / ref
             shown = os.path.normpath(str(target))
-            if not target.is_file():
-                what = "is not a file" if target.exists() else "does not exist"
+            what = _not_a_file(target)
+            if what is not None:
                 self.problems.append(
-                    Problem(node.position, f"included routine {ref!r} not found: {shown} {what}")
+                    Problem(node.position, f"included routine {quoted(ref)} not found: {what}")
                 )
                 return None
-        try:
-            resolved = target.resolve()
-        except (OSError, RuntimeError):
-            resolved = Path(os.path.abspath(target))
+        resolved = _resolved(target)
         for index, (open_path, _) in enumerate(self.loading):
             if open_path == resolved:
                 chain = [name for _, name in self.loading[index:]] + [shown]
@@ -172,9 +283,33 @@ class _Loader:
         except CalfkitError as error:
             detail = f": {error}" if str(error) else ""
             self.problems.append(
-                Problem(node.position, f"included routine {name!r} not found{detail}")
+                Problem(node.position, f"included routine {quoted(name)} not found{detail}")
             )
             return None
+        except OSError as error:  # a name too long for the file system, a loop of links
+            self.problems.append(
+                Problem(node.position, f"included routine {quoted(name)}: {os_reason(error)}")
+            )
+            return None
+
+
+def _resolved(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return Path(os.path.abspath(path))
+
+
+def _not_a_file(path: Path) -> str | None:
+    """Why ``path`` cannot be an included routine file, or None when it is a file."""
+    shown = os.path.normpath(str(path))
+    try:
+        if path.is_file():
+            return None
+        what = "is not a file" if path.exists() else "does not exist"
+    except OSError as error:  # ENAMETOOLONG and friends: pathlib lets those through
+        return f"{quoted(shown)}: {os_reason(error)}"
+    return f"{shown} {what}"
 
 
 class _RoutineBuilder:
@@ -185,12 +320,12 @@ class _RoutineBuilder:
         self.path = path
         self.failed = False
 
-    def problem(self, position: Position, message: str) -> Any:
+    def problem(self, position: Position, message: str) -> Invalid:
         self.failed = True
         self.loader.problems.append(Problem(position, message))
         return INVALID
 
-    def problem_at(self, node: Node, message: str) -> Any:
+    def problem_at(self, node: Node, message: str) -> Invalid:
         """Like problem(), at a node; past the cap the Position is never even built."""
         self.failed = True
         if self.loader.problems.full:
@@ -199,21 +334,33 @@ class _RoutineBuilder:
             self.loader.problems.append(Problem(node.position, message))
         return INVALID
 
+    def warning(self, node: Node, message: str) -> None:
+        """Something allowed but probably not meant: reported, and the file still loads."""
+        if self.loader.problems.full:
+            self.loader.problems.dropped += 1
+            return
+        self.loader.problems.append(Problem(node.position, message, Severity.WARNING))
+
     # ---- the routine ---------------------------------------------------------------------
 
     def routine(self, root: MapNode, data: bytes) -> Routine | None:
-        values = self.mapping(root, spec.TOP_KEYS, "", "the top level", in_sides=False, depth=0)
-        if self.failed:
+        values = self.mapping(root, spec.TOP_KEYS, "", "the top level", scope=_TOP, depth=0)
+        if self.failed or values is INVALID:
             return None
-        name = values.get("name") or Path(self.path).stem
+        title = values.text("title")
+        steps = values.data.get("steps")
+        if title is None or not isinstance(steps, _StepList):
+            self.failed = True  # only reached if a problem was recorded without saying so
+            return None
         routine = Routine(
-            name=name,
-            title=values["title"],
-            steps=values["steps"],
-            description=values.get("description"),
-            tags=tuple(values.get("tags", ())),
-            equipment=tuple(values.get("equipment", ())),
-            caution=values.get("caution"),
+            name=self.routine_name(root, values),
+            title=title,
+            steps=steps.steps,
+            description=values.text("description"),
+            tags=values.texts("tags"),
+            equipment=values.texts("equipment"),
+            caution=values.text("caution"),
+            language=values.text("language") or DEFAULT_LANGUAGE,
             path=self.path,
             content_hash=_sha256(data),
         )
@@ -221,6 +368,21 @@ class _RoutineBuilder:
         assert steps_pair is not None
         self.check_limits(routine, steps_pair[0].position)
         return None if self.failed else routine
+
+    def routine_name(self, root: MapNode, values: _Values) -> str:
+        # A name: key that differed from the file name made a routine found as one name,
+        # listed as another and recorded as a third (issue 12, item 8): now there is one.
+        """The file's name is the routine's name: the one ``play``, ``list`` and history use."""
+        stem = Path(self.path).stem
+        declared = values.text("name")
+        pair = root.get("name")
+        if declared is not None and declared != stem and pair is not None:
+            self.warning(
+                pair[1],
+                f"name {quoted(declared)} differs from the file name {quoted(stem)}; "
+                "rename the file or remove name: (the file name is the routine's name)",
+            )
+        return stem
 
     def check_limits(self, routine: Routine, where: Position) -> None:
         total = measure.seconds(routine.steps)
@@ -247,21 +409,23 @@ class _RoutineBuilder:
         context: str,
         what: str,
         *,
-        in_sides: bool,
+        scope: _Scope,
         depth: int,
         skip: tuple[str, ...] = (),
         anchor: Node | None = None,
-        steps_in_sides: bool | None = None,
+        inner: _Scope | None = None,
         by_name: dict[str, spec.Key] | None = None,
-    ) -> dict[str, Any]:
+    ) -> _Values | Invalid:
         """Check a mapping's keys and convert its values; missing optional keys are absent.
 
         ``anchor`` is where a missing key is reported (the node itself if not given);
-        ``by_name`` is ``keys`` by name, when the caller has it already.
+        ``inner`` is the scope of its list of steps, if not ``scope``; ``by_name`` is
+        ``keys`` by name, when the caller has it already. INVALID if any value is.
         """
         if by_name is None:
             by_name = {key.name: key for key in keys}
-        values: dict[str, Any] = {}
+        values: dict[str, Value] = {}
+        invalid = False
         suggested: set[str] = set()
         for key_node, value_node in node.pairs:
             key_name = key_node.value if isinstance(key_node.value, str) else None
@@ -269,28 +433,44 @@ class _RoutineBuilder:
                 continue
             key = by_name.get(key_name) if key_name is not None else None
             if key is None:
+                if self.loader.problems.full:  # see unknown_key(): nothing more is shown
+                    self.failed = True
+                    self.loader.problems.dropped += 1
+                    continue
                 close = self.unknown_key(key_node, list(by_name), context, what)
                 if close is not None:
                     suggested.add(close)
                 continue
-            sided = in_sides
-            if isinstance(key.type, spec.Steps) and steps_in_sides is not None:
-                sided = steps_in_sides
-            values[key.name] = self.value(key, value_node, context, in_sides=sided, depth=depth)
+            sided = inner if inner is not None and isinstance(key.type, spec.Steps) else scope
+            value = self.value(key, value_node, context, scope=sided, depth=depth)
+            if value is INVALID:
+                invalid = True
+            else:
+                values[key.name] = value
         for key in keys:
             if key.name in suggested:
-                continue  # "did you mean 'title'?" already says it; "missing 'title'" is noise
-            if key.required and key.name not in values and node.get(key.name) is None:
-                self.problem(
-                    (anchor or node).position,
-                    f"{context}missing '{key.name}' ({key.type.expected})",
-                )
-        return values
+                # "did you mean 'title'?" already says it; "missing 'title'" is noise
+                invalid = invalid or key.required
+                continue
+            if key.required and key.name not in values:
+                invalid = True  # missing, misspelt or invalid: either way, said once
+                if node.get(key.name) is None:
+                    self.problem(
+                        (anchor or node).position,
+                        f"{context}missing '{key.name}' ({key.type.expected})",
+                    )
+        return INVALID if invalid else _Values(values)
 
     def unknown_key(
         self, key_node: ScalarNode, allowed: list[str], context: str, what: str
     ) -> str | None:
         """Report a key that is not allowed here; return the allowed key it most likely meant."""
+        if self.loader.problems.full:
+            # Past the cap nothing more is shown: a did-you-mean for each of 100,000 unknown
+            # keys would take seconds to work out for nothing.
+            self.failed = True
+            self.loader.problems.dropped += 1
+            return None
         shown = key_node.text
         close = _close_match(shown, allowed)
         hint = f"did you mean '{close}'?" if close else f"{what} takes: {', '.join(allowed)}"
@@ -299,7 +479,9 @@ class _RoutineBuilder:
 
     # ---- values --------------------------------------------------------------------------
 
-    def value(self, key: spec.Key, node: Node, context: str, *, in_sides: bool, depth: int) -> Any:
+    def value(
+        self, key: spec.Key, node: Node, context: str, *, scope: _Scope, depth: int
+    ) -> Value | Invalid:
         if node.broken:
             self.failed = True
             return INVALID
@@ -308,9 +490,11 @@ class _RoutineBuilder:
         if type(kind) is spec.Duration:
             return self.duration(kind, node, label)
         if isinstance(kind, spec.Text):
-            return self.text(kind, node, label, in_sides=in_sides)
+            return self.text(kind, node, label, scope=scope)
         if isinstance(kind, spec.Slug):
             return self.slug(kind, node, label)
+        if isinstance(kind, spec.Language):
+            return self.language(kind, node, label)
         if isinstance(kind, spec.Duration):
             return self.duration(kind, node, label)
         if isinstance(kind, spec.WholeNumber):
@@ -318,16 +502,16 @@ class _RoutineBuilder:
         if isinstance(kind, spec.Version):
             return self.version(kind, node, label)
         if isinstance(kind, spec.ListOf):
-            return self.list_of(kind, node, label, in_sides=in_sides)
+            return self.list_of(kind, node, label, scope=scope)
         if isinstance(kind, spec.SideList):
             return self.side_list(kind, node, label)
         if isinstance(kind, spec.Steps):
-            return self.steps(node, label, in_sides=in_sides, depth=depth)
+            return self.steps(node, label, scope=scope, depth=depth)
         if isinstance(kind, spec.RoutineRef):
             return self.routine_ref(kind, node, label)
         raise AssertionError(f"unhandled value type {kind!r}")
 
-    def wrong(self, node: Node, label: str, expected: str) -> Any:
+    def wrong(self, node: Node, label: str, expected: str) -> Invalid:
         found = describe(node)
         quotable = (
             isinstance(node, ScalarNode)
@@ -338,10 +522,12 @@ class _RoutineBuilder:
             found += " (put it in quotes to use it as text)"
         return self.problem_at(node, f"{label} must be {expected}; found {found}")
 
-    def text(self, kind: spec.Text, node: Node, label: str, *, in_sides: bool) -> Any:
+    def text(self, kind: spec.Text, node: Node, label: str, *, scope: _Scope) -> str | Invalid:
         if not isinstance(node, ScalarNode) or not isinstance(node.value, str):
             return self.wrong(node, label, kind.expected)
         value = node.value
+        if not value.isprintable():  # rare: most text has no newline, let alone an escape
+            value = self.without_controls(value, node, label)
         if not value.strip():
             return self.problem(node.position, f"{label} must be {kind.expected}; found empty text")
         if kind.max_length is not None and len(value) > kind.max_length:
@@ -349,16 +535,50 @@ class _RoutineBuilder:
                 node.position,
                 f"{label} must be {kind.expected}; found {len(value)} characters",
             )
-        if not in_sides:
-            for variable in spec.SIDE_VARIABLES:
-                if variable in value:
-                    return self.problem(
-                        node.position,
-                        f"{label} uses {variable}, which only works inside a sides step",
-                    )
+        if "{" in value and not self.placeholders(value, node, label, scope):
+            return INVALID
         return value
 
-    def slug(self, kind: spec.Slug, node: Node, label: str) -> Any:
+    def without_controls(self, value: str, node: ScalarNode, label: str) -> str:
+        """The text with control characters removed, and a warning where it held any."""
+        control = first_control(value)
+        if control is None:
+            return value  # newlines, tabs and other unprintable but harmless characters
+        self.warning(
+            node,
+            f"{label} holds the control character {control_name(control)}; it is removed "
+            "(control characters could drive the terminal)",
+        )
+        return clean(value, layout=True)
+
+    def placeholders(self, value: str, node: ScalarNode, label: str, scope: _Scope) -> bool:
+        """Check the ``{…}`` placeholders in text; False (with an error) if one is misplaced."""
+        ok = True
+        for match in _PLACEHOLDER_RE.finditer(value):
+            word = match.group(1)
+            block = PLACEHOLDERS.get(word)
+            if block is None:
+                close = _close_match(word, list(PLACEHOLDERS), cutoff=0.6)
+                hint = f"did you mean {{{close}}}?" if close else _PLACEHOLDER_HINT
+                self.warning(node, f"{label} has {{{word}}}, which is not a placeholder; {hint}")
+            elif not (scope.sides if block == "sides" else scope.repeat):
+                self.problem(
+                    node.position,
+                    f"{label} uses {{{word}}}, which only works inside a {block} step",
+                )
+                ok = False
+        return ok
+
+    def language(self, kind: spec.Language, node: Node, label: str) -> str | Invalid:
+        if (
+            isinstance(node, ScalarNode)
+            and isinstance(node.value, str)
+            and spec.LANGUAGE_RE.match(node.value)
+        ):
+            return node.value
+        return self.wrong(node, label, kind.expected)
+
+    def slug(self, kind: spec.Slug, node: Node, label: str) -> str | Invalid:
         if not isinstance(node, ScalarNode) or not isinstance(node.value, str):
             return self.wrong(node, label, kind.expected)
         text = node.value
@@ -370,7 +590,7 @@ class _RoutineBuilder:
             )
         return text
 
-    def duration(self, kind: spec.Duration, node: Node, label: str) -> Any:
+    def duration(self, kind: spec.Duration, node: Node, label: str) -> float | str | Invalid:
         if type(node) is ScalarNode:
             value = node.value
             # The common case, a plain number in range (NaN fails both comparisons).
@@ -402,9 +622,13 @@ class _RoutineBuilder:
                     )
                 return self.wrong(node, label, kind.expected)
         elif isinstance(value, (int, float)) and not isinstance(value, bool):
-            if math.isnan(value):
+            if isinstance(value, float) and math.isnan(value):
                 return self.wrong(node, label, kind.expected)
-            seconds = float(value)
+            # A huge whole number is too large for a float: only its sign matters here.
+            if abs(value) <= MAX_STEP_SECONDS:
+                seconds = float(value)
+            else:
+                seconds = math.inf if value > 0 else -math.inf
         else:
             return self.wrong(node, label, kind.expected)
         if seconds == 0 and kind.zero:
@@ -422,7 +646,7 @@ class _RoutineBuilder:
             )
         return seconds
 
-    def whole_number(self, kind: spec.WholeNumber, node: Node, label: str) -> Any:
+    def whole_number(self, kind: spec.WholeNumber, node: Node, label: str) -> int | Invalid:
         number = _whole(node)
         if number is None:
             return self.wrong(node, label, kind.expected)
@@ -431,7 +655,7 @@ class _RoutineBuilder:
             return self.wrong(node, label, kind.expected)
         return number
 
-    def version(self, kind: spec.Version, node: Node, label: str) -> Any:
+    def version(self, kind: spec.Version, node: Node, label: str) -> int | Invalid:
         if _whole(node) != kind.value:
             return self.problem(
                 node.position,
@@ -439,10 +663,13 @@ class _RoutineBuilder:
             )
         return kind.value
 
-    def list_of(self, kind: spec.ListOf, node: Node, label: str, *, in_sides: bool) -> Any:
+    def list_of(
+        self, kind: spec.ListOf, node: Node, label: str, *, scope: _Scope
+    ) -> tuple[str, ...] | Invalid:
         if not isinstance(node, SeqNode):
             return self.wrong(node, label, kind.expected)
-        items = []
+        items: list[str] = []
+        invalid = False
         slug_match = spec.SLUG_RE.match
         for index, item in enumerate(node.items, start=1):
             if (  # the common case, a good slug, checked without building a label
@@ -459,16 +686,20 @@ class _RoutineBuilder:
                 self.loader.problems.dropped += 1
                 return INVALID
             if item.broken:
-                self.failed = True
+                self.failed = invalid = True
                 continue
             item_label = f"{label} item {index}"
             if isinstance(kind.item, spec.Slug):
-                items.append(self.slug(kind.item, item, item_label))
+                checked = self.slug(kind.item, item, item_label)
             else:
-                items.append(self.text(kind.item, item, item_label, in_sides=in_sides))
-        return tuple(items)
+                checked = self.text(kind.item, item, item_label, scope=scope)
+            if checked is INVALID:
+                invalid = True
+            else:
+                items.append(checked)
+        return INVALID if invalid else tuple(items)
 
-    def side_list(self, kind: spec.SideList, node: Node, label: str) -> Any:
+    def side_list(self, kind: spec.SideList, node: Node, label: str) -> _SideList | Invalid:
         if not isinstance(node, SeqNode):
             return self.wrong(node, label, kind.expected)
         if not node.items:
@@ -478,8 +709,8 @@ class _RoutineBuilder:
         sides: list[Side] = []
         failed = False
         for item in node.items:
-            if item.broken:
-                failed = True
+            if item.broken:  # a tag or an alias, already reported: this file has failed
+                self.failed = failed = True
                 continue
             value = item.value if isinstance(item, ScalarNode) else None
             if not isinstance(value, str) or value not in spec.SIDES:
@@ -495,9 +726,9 @@ class _RoutineBuilder:
                 failed = True
                 continue
             sides.append(side)
-        return INVALID if failed else tuple(sides)
+        return INVALID if failed else _SideList(tuple(sides))
 
-    def routine_ref(self, kind: spec.RoutineRef, node: Node, label: str) -> Any:
+    def routine_ref(self, kind: spec.RoutineRef, node: Node, label: str) -> str | Invalid:
         if not isinstance(node, ScalarNode) or not isinstance(node.value, str):
             return self.wrong(node, label, kind.expected)
         ref = node.value
@@ -507,7 +738,7 @@ class _RoutineBuilder:
 
     # ---- steps ---------------------------------------------------------------------------
 
-    def steps(self, node: Node, label: str, *, in_sides: bool, depth: int) -> Any:
+    def steps(self, node: Node, label: str, *, scope: _Scope, depth: int) -> _StepList | Invalid:
         if not isinstance(node, SeqNode):
             return self.wrong(node, label, "a non-empty list of steps")
         if not node.items:
@@ -515,7 +746,7 @@ class _RoutineBuilder:
                 node.position, f"{label} is an empty list; a list of steps needs at least one step"
             )
         problems = self.loader.problems
-        steps = []
+        steps: list[Step] = []
         invalid = False
         check_step = self.step
         for item in node.items:
@@ -524,15 +755,17 @@ class _RoutineBuilder:
                 # shown"): checking the other 100,000 steps of a broken file changes nothing.
                 self.failed = True
                 return INVALID
-            step = check_step(item, in_sides=in_sides, depth=depth)
+            step = check_step(item, scope=scope, depth=depth)
             if step is INVALID:
                 invalid = True
-            steps.append(step)
+            else:
+                steps.append(step)
         if invalid:
             return INVALID
-        return tuple(steps)
+        return _StepList(tuple(steps))
 
-    def step(self, node: Node, *, in_sides: bool, depth: int) -> Any:
+    def step(self, node: Node, *, scope: _Scope, depth: int) -> Step | Invalid:
+        """Check one step and build it with its kind's builder (:data:`_BUILDERS`)."""
         # The hot path: a 1 MiB file holds about 100,000 steps, each checked here once.
         if node.broken:
             self.failed = True
@@ -540,14 +773,53 @@ class _RoutineBuilder:
         if type(node) is not MapNode:
             return self.problem(
                 node.position,
-                "a step must be a mapping with one kind key (prepare, do, hold, count, breathe, "
-                f"rest, repeat, sides or routine); found {describe(node)}",
+                f"a step must be a mapping with one kind key ({_KINDS_TEXT}); "
+                f"found {describe(node)}",
             )
         pairs = node.pairs
+        first_key, first_value = pairs[0] if pairs else (None, None)
+        if (  # the common case, a step whose first key is its only kind key
+            first_key is not None
+            and type(first_key.value) is str
+            and first_key.value in _KIND_INFO
+            and (len(pairs) == 1 or not any(k.value in _KIND_INFO for k, _ in pairs[1:]))
+        ):
+            kind_key, kind_value, extras = first_key, first_value, _NO_EXTRAS
+        else:
+            found = self.kind_key(node)
+            if found is None:
+                return self.kindless_step(node)
+            kind_key, kind_value, extras = found
+        assert kind_value is not None
+        known = _KIND_INFO[str(kind_key.value)]
+        level = depth + 1 if known.nests else depth
+        if level > MAX_NESTING:
+            return self.problem(
+                kind_key.position,
+                f"{known.context}nested {level} levels deep; repeat, sides and routine steps "
+                f"nest at most {MAX_NESTING} levels",
+            )
+        inner = scope.inside(known.head.name) if known.nests else scope
+        head: Value | Invalid
+        if known.head_duration is not None and not kind_value.broken:
+            head = self.duration(known.head_duration, kind_value, known.head_label)
+        else:
+            head = self.value(known.head, kind_value, known.context, scope=inner, depth=level)
+        if len(pairs) == 1 and not known.required:
+            values: _Values | Invalid = _NO_VALUES  # only the kind key: nothing else to check
+        else:
+            values = self.step_values(node, known, kind_key, extras, scope, inner, level)
+        if head is INVALID or values is INVALID:
+            return INVALID
+        position = Position(node.path, node.line, node.column)
+        return known.build(self, _Parts(head, kind_value, values, position, level))
+
+    def kind_key(self, node: MapNode) -> tuple[ScalarNode, Node, list[ScalarNode]] | None:
+        """The step's kind key and its value, and any further kind keys (each a problem)."""
         kind_key: ScalarNode | None = None
         kind_value: Node | None = None
         extras: list[ScalarNode] = []
-        for key_node, value_node in pairs:
+        for key_node, value_node in node.pairs:
             key_value = key_node.value
             if type(key_value) is str and key_value in _KIND_INFO:
                 if kind_key is None:
@@ -555,108 +827,224 @@ class _RoutineBuilder:
                 else:
                     extras.append(key_node)
         if kind_key is None or kind_value is None:
-            return self.kindless_step(node)
-        kind_name = kind_key.value
-        assert isinstance(kind_name, str)
-        known = _KIND_INFO[kind_name]
+            return None
         for extra in extras:
             self.problem(
                 extra.position,
-                f"a step has exactly one kind key; this one has '{kind_name}' and '{extra.value}'",
+                f"a step has exactly one kind key; this one has '{kind_key.value}' "
+                f"and '{extra.value}'",
             )
-        context = known.context
-        level = depth + 1 if known.nests else depth
-        if level > MAX_NESTING:
-            return self.problem(
-                kind_key.position,
-                f"{context}nested {level} levels deep; repeat, sides and routine steps "
-                f"nest at most {MAX_NESTING} levels",
-            )
-        if known.head_duration is not None and not kind_value.broken:
-            first = self.duration(known.head_duration, kind_value, known.head_label)
-        else:
-            first = self.value(known.head, kind_value, context, in_sides=in_sides, depth=level)
-        if len(pairs) == 1 and not known.required:
-            values: dict[str, Any] = {}  # only the kind key: nothing else to check
-        else:
-            values = self.mapping(
-                node,
-                known.keys,
-                context,
-                known.what,
-                in_sides=in_sides,
-                steps_in_sides=in_sides or kind_name == "sides",
-                depth=level,
-                skip=(kind_name,) if not extras else (kind_name, *(str(k.value) for k in extras)),
-                anchor=kind_key,
-                by_name=known.by_name,
-            )
-            if INVALID in values.values():
-                return INVALID
-            for required in known.required:
-                if required not in values:
-                    return INVALID
-        if first is INVALID:
-            return INVALID
-        # ``values`` holds only keys the file set, each named as its model field, so the
-        # model's own defaults apply to the rest.
-        position = Position(node.path, node.line, node.column)
-        if kind_name == "rest":
-            return Rest(duration=first, position=position, **values)
-        if kind_name == "hold":
-            return Hold(text=first, position=position, **values)
-        if kind_name in ("prepare", "do"):
-            duration = values.pop("duration", DEFAULT_PREPARE_SECONDS)
-            ready = duration == spec.READY
-            seconds = READY_FALLBACK_SECONDS if ready else float(duration)
-            model = Prepare if kind_name == "prepare" else Do
-            return model(
-                text=first, duration=seconds, until_ready=ready, position=position, **values
-            )
-        if kind_name == "count":
-            return Count(count=first, position=position, **values)
-        if kind_name == "breathe":
-            return Breathe(breaths=first, position=position, **values)
-        if kind_name == "repeat":
-            return Repeat(rounds=first, position=position, **values)
-        if kind_name == "sides":
-            return Sides(sides=first, position=position, **values)
-        common = {"name": values.get("name"), "note": values.get("note"), "position": position}
-        return self.include_step(first, kind_value, level, common)
+        return kind_key, kind_value, extras
 
-    def kindless_step(self, node: MapNode) -> Any:
+    def step_values(
+        self,
+        node: MapNode,
+        known: _KindInfo,
+        kind_key: ScalarNode,
+        extras: list[ScalarNode],
+        scope: _Scope,
+        inner: _Scope,
+        level: int,
+    ) -> _Values | Invalid:
+        """The step's other keys, checked (the kind key's own value is checked apart)."""
+        kind_name = known.head.name
+        return self.mapping(
+            node,
+            known.keys,
+            known.context,
+            known.what,
+            scope=scope,
+            inner=inner,
+            depth=level,
+            skip=(kind_name,) if not extras else (kind_name, *(str(k.value) for k in extras)),
+            anchor=kind_key,
+            by_name=known.by_name,
+        )
+
+    def kindless_step(self, node: MapNode) -> Invalid:
         """A step without a kind key: a misspelt kind gets a did-you-mean, else say so."""
         suggested_kind = False
         allowed = list(spec.ALL_STEP_KEYS)
         for key_node, _ in node.pairs:
             if isinstance(key_node.value, str) and key_node.value in allowed:
                 continue
+            if self.loader.problems.full:
+                break  # nothing more is shown: no did-you-means to work out
             close = _close_match(key_node.text, allowed)
             if close:
                 suggested_kind = suggested_kind or close in spec.KINDS
                 self.unknown_key(key_node, allowed, "", "a step")
-        kinds = "prepare, do, hold, count, breathe, rest, repeat, sides or routine"
         if not node.pairs:
-            self.problem(node.position, f"this step is empty; give it a kind key ({kinds})")
+            self.problem(node.position, f"this step is empty; give it a kind key ({_KINDS_TEXT})")
         elif not suggested_kind:
-            keys = ", ".join(quoted(key.text) for key, _ in node.pairs)
-            self.problem(node.position, f"this step has no kind key ({kinds}); found only {keys}")
+            keys = ", ".join(quoted(key.text) for key, _ in node.pairs[:10])
+            self.problem(
+                node.position, f"this step has no kind key ({_KINDS_TEXT}); found only {keys}"
+            )
         return INVALID
 
-    def include_step(self, ref: str, node: Node, level: int, common: dict[str, Any]) -> Any:
+    def include(self, parts: _Parts) -> Include | Invalid:
+        ref = _head_text(parts)
+        node = parts.head_node
         assert isinstance(node, ScalarNode)
         included = self.loader.include(ref, node, self.path)
         if included is None:
             self.failed = True
             return INVALID
         inner = measure.nesting(included.steps)
-        if level + inner > MAX_NESTING:
+        if parts.level + inner > MAX_NESTING:
             return self.problem(
                 node.position,
-                f"routine step: with the steps of {ref!r} this nests {level + inner} levels deep; "
-                f"repeat, sides and routine steps nest at most {MAX_NESTING} levels",
+                f"routine step: with the steps of {ref!r} this nests {parts.level + inner} "
+                f"levels deep; repeat, sides and routine steps nest at most {MAX_NESTING} levels",
             )
-        return Include(ref=ref, routine=included, **common)
+        return Include(
+            ref=ref, routine=included, name=parts.name, note=parts.note, position=parts.position
+        )
+
+
+_KINDS_TEXT = "prepare, do, hold, count, breathe, rest, repeat, sides or routine"
+_PLACEHOLDER_HINT = (
+    "placeholders are {side} and {other_side} (in sides), {round} and {rounds} (in repeat)"
+)
+_NO_VALUES = _Values({})
+_NO_EXTRAS: list[ScalarNode] = []
+
+
+# ---- one builder per step kind: the kind key's value and the other keys, into the model ----
+
+
+def _head_text(parts: _Parts) -> str:
+    if not isinstance(parts.head, str):
+        raise AssertionError(f"a text kind key holds {parts.head!r}")
+    return parts.head
+
+
+def _head_number(parts: _Parts) -> int:
+    if not isinstance(parts.head, int) or isinstance(parts.head, float):
+        raise AssertionError(f"a numeric kind key holds {parts.head!r}")
+    return parts.head
+
+
+def _timed(parts: _Parts, default: float | None) -> tuple[float, bool]:
+    """A prepare or do step's seconds, and whether it waits for Enter."""
+    duration = parts.values.data.get("duration", default)
+    if duration == spec.READY:
+        return READY_FALLBACK_SECONDS, True
+    if not isinstance(duration, float):
+        raise AssertionError(f"a duration holds {duration!r}")
+    return duration, False
+
+
+def _prepare(_: _RoutineBuilder, parts: _Parts) -> Step:
+    seconds, ready = _timed(parts, DEFAULT_PREPARE_SECONDS)
+    return Prepare(
+        text=_head_text(parts),
+        duration=seconds,
+        until_ready=ready,
+        name=parts.name,
+        note=parts.note,
+        position=parts.position,
+    )
+
+
+def _do(_: _RoutineBuilder, parts: _Parts) -> Step:
+    seconds, ready = _timed(parts, None)
+    return Do(
+        text=_head_text(parts),
+        duration=seconds,
+        until_ready=ready,
+        name=parts.name,
+        note=parts.note,
+        position=parts.position,
+    )
+
+
+def _hold(_: _RoutineBuilder, parts: _Parts) -> Step:
+    return Hold(
+        text=_head_text(parts),
+        duration=parts.values.seconds("duration", math.nan),
+        countdown=parts.values.number("countdown", DEFAULT_COUNTDOWN),
+        name=parts.name,
+        note=parts.note,
+        position=parts.position,
+    )
+
+
+def _count(_: _RoutineBuilder, parts: _Parts) -> Step:
+    return Count(
+        count=_head_number(parts),
+        every=parts.values.seconds("every", DEFAULT_COUNT_EVERY),
+        cue=parts.values.text("cue"),
+        name=parts.name,
+        note=parts.note,
+        position=parts.position,
+    )
+
+
+def _breathe(_: _RoutineBuilder, parts: _Parts) -> Step:
+    return Breathe(
+        breaths=_head_number(parts),
+        inhale=parts.values.seconds("inhale", DEFAULT_INHALE),
+        exhale=parts.values.seconds("exhale", DEFAULT_EXHALE),
+        cue=parts.values.text("cue"),
+        name=parts.name,
+        note=parts.note,
+        position=parts.position,
+    )
+
+
+def _rest(_: _RoutineBuilder, parts: _Parts) -> Step:
+    if not isinstance(parts.head, float):
+        raise AssertionError(f"a rest holds {parts.head!r}")
+    return Rest(
+        duration=parts.head,
+        cue=parts.values.text("cue") or DEFAULT_REST_CUE,
+        name=parts.name,
+        note=parts.note,
+        position=parts.position,
+    )
+
+
+def _repeat(_: _RoutineBuilder, parts: _Parts) -> Step:
+    between = parts.values.data.get("rest_between")
+    return Repeat(
+        rounds=_head_number(parts),
+        steps=parts.values.steps(),
+        rest_between=between if isinstance(between, float) else None,
+        name=parts.name,
+        note=parts.note,
+        position=parts.position,
+    )
+
+
+def _sides(_: _RoutineBuilder, parts: _Parts) -> Step:
+    if not isinstance(parts.head, _SideList):
+        raise AssertionError(f"a sides step holds {parts.head!r}")
+    return Sides(
+        sides=parts.head.sides,
+        steps=parts.values.steps(),
+        switch=parts.values.seconds("switch", DEFAULT_SWITCH_SECONDS),
+        name=parts.name,
+        note=parts.note,
+        position=parts.position,
+    )
+
+
+_Build = Callable[[_RoutineBuilder, _Parts], "Step | Invalid"]
+
+# The one dispatch over step kinds: kind key -> the builder of its model class.
+_BUILDERS: dict[str, _Build] = {
+    "prepare": _prepare,
+    "do": _do,
+    "hold": _hold,
+    "count": _count,
+    "breathe": _breathe,
+    "rest": _rest,
+    "repeat": _repeat,
+    "sides": _sides,
+    "routine": _RoutineBuilder.include,
+}
 
 
 @dataclass(frozen=True)
@@ -672,6 +1060,7 @@ class _KindInfo:
     nests: bool  # counts toward the nesting limit
     head_label: str  # "rest step: 'rest'", how messages name the kind key's value
     head_duration: spec.Duration | None  # the kind key's value type when it is a duration
+    build: _Build  # the kind's model class, built from the checked parts
 
 
 _KIND_INFO = {
@@ -685,6 +1074,7 @@ _KIND_INFO = {
         nests=kind.nests,
         head_label=f"{kind.key} step: '{kind.key}'",
         head_duration=kind.value if isinstance(kind.value, spec.Duration) else None,
+        build=_BUILDERS[kind.key],
     )
     for kind in spec.STEP_KINDS
 }
@@ -696,11 +1086,11 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _close_match(word: str, allowed: list[str]) -> str | None:
+def _close_match(word: str, allowed: list[str], cutoff: float = _CLOSE_ENOUGH) -> str | None:
     """The allowed key a misspelt one most likely meant, if any is close enough."""
     import difflib  # only needed when there is a mistake
 
-    close = difflib.get_close_matches(word.lower(), allowed, n=1, cutoff=_CLOSE_ENOUGH)
+    close = difflib.get_close_matches(word.lower()[:100], allowed, n=1, cutoff=cutoff)
     return close[0] if close else None
 
 
@@ -718,4 +1108,4 @@ def _whole(node: Node) -> int | None:
 
 
 def _shown_text(node: ScalarNode) -> str:
-    return repr(node.text) if isinstance(node.value, str) else node.text
+    return quoted(node.text) if isinstance(node.value, str) else describe(node)

@@ -22,6 +22,7 @@ from calfkit.model import (
     Rest,
     Sides,
     Step,
+    inner_steps,
 )
 
 
@@ -100,8 +101,7 @@ def nesting(steps: Sequence[Step]) -> int:
     """How many levels of repeat, sides and routine are nested in the steps (0 for none)."""
     deepest = 0
     for step in steps:
-        if isinstance(step, (Repeat, Sides)):
-            deepest = max(deepest, 1 + nesting(step.steps))
-        elif isinstance(step, Include):
-            deepest = max(deepest, 1 + nesting(step.routine.steps))
+        inner = inner_steps(step)
+        if inner:
+            deepest = max(deepest, 1 + nesting(inner))
     return deepest

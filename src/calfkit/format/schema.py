@@ -11,10 +11,11 @@ but their text may use ``{side}`` and ``{other_side}``.
 
 from __future__ import annotations
 
-from typing import Any
-
 from calfkit.format import spec
 from calfkit.model import MAX_STEP_SECONDS
+
+_Json = dict[str, object]
+"""A JSON object (a schema or a part of one)."""
 
 # Text outside a sides step: something besides spaces, and no {side} or {other_side}.
 _TEXT_OUTSIDE_SIDES = r"^(?![\s\S]*\{(?:side|other_side)\})[\s\S]*\S"
@@ -25,10 +26,10 @@ _TEXT_OUTSIDE_SIDES_MESSAGE = (
 _NONZERO_DURATION_PATTERN = r"^(?=[^1-9]*[1-9])(?:" + spec.DURATION_PATTERN + ")"
 
 
-def json_schema() -> dict[str, Any]:
+def json_schema() -> _Json:
     """The routine format as a Draft-7 JSON Schema."""
     kinds = ", ".join(kind.key for kind in spec.STEP_KINDS)
-    definitions: dict[str, Any] = {}
+    definitions: _Json = {}
     for suffix, in_sides in (("", False), ("_in_sides", True)):
         step_defs = {
             f"{kind.key}_step{suffix}": _step_schema(kind, in_sides) for kind in spec.STEP_KINDS
@@ -52,7 +53,7 @@ def json_schema() -> dict[str, Any]:
     }
 
 
-def _step_schema(kind: spec.StepKind, in_sides: bool) -> dict[str, Any]:
+def _step_schema(kind: spec.StepKind, in_sides: bool) -> _Json:
     head = spec.Key(kind.key, kind.value, kind.description, required=True)
     keys = (head, *kind.all_keys())
     # A sides step's own name and note are outside it; only its steps are inside.
@@ -71,7 +72,7 @@ def _step_schema(kind: spec.StepKind, in_sides: bool) -> dict[str, Any]:
     }
 
 
-def _key_schema(key: spec.Key, in_sides: bool) -> dict[str, Any]:
+def _key_schema(key: spec.Key, in_sides: bool) -> _Json:
     schema = _type_schema(key.type, in_sides)
     description = key.description
     if key.default is not None:
@@ -88,9 +89,9 @@ def _show_default(value: object) -> str:
     return str(value)
 
 
-def _type_schema(kind: spec.ValueType, in_sides: bool) -> dict[str, Any]:
+def _type_schema(kind: spec.ValueType, in_sides: bool) -> _Json:
     if isinstance(kind, spec.Text):
-        text: dict[str, Any] = {"type": "string", "minLength": 1, "pattern": r"\S"}
+        text: _Json = {"type": "string", "minLength": 1, "pattern": r"\S"}
         if not in_sides:
             text["pattern"] = _TEXT_OUTSIDE_SIDES
             # Not Draft 7, and ignored by validators that do not know it; yaml-language-server
@@ -100,13 +101,15 @@ def _type_schema(kind: spec.ValueType, in_sides: bool) -> dict[str, Any]:
             text["maxLength"] = kind.max_length
         return text
     if isinstance(kind, spec.Slug):
-        slug: dict[str, Any] = {"type": "string", "pattern": spec.SLUG_PATTERN}
+        slug: _Json = {"type": "string", "pattern": spec.SLUG_PATTERN}
         if kind.max_length is not None:
             slug["maxLength"] = kind.max_length
         return slug
+    if isinstance(kind, spec.Language):
+        return {"type": "string", "pattern": spec.LANGUAGE_PATTERN}
     if isinstance(kind, spec.Duration):
         # Inline rather than a $ref, so the key's description stays beside it for hover help.
-        choices: list[dict[str, Any]] = [
+        choices: list[_Json] = [
             {"type": "number", "exclusiveMinimum": 0, "maximum": MAX_STEP_SECONDS},
             {
                 "type": "string",
@@ -119,7 +122,7 @@ def _type_schema(kind: spec.ValueType, in_sides: bool) -> dict[str, Any]:
             choices.append({"const": 0})
         return {"anyOf": choices}
     if isinstance(kind, spec.WholeNumber):
-        number: dict[str, Any] = {"type": "integer", "minimum": kind.minimum}
+        number: _Json = {"type": "integer", "minimum": kind.minimum}
         if kind.maximum is not None:
             number["maximum"] = kind.maximum
         return number

@@ -11,16 +11,19 @@ text, ``1:30`` is text and ``010`` is ten.
 from __future__ import annotations
 
 import contextlib
+import errno
 import gc
 import math
+import os
 import re
-from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+import stat
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Protocol, cast
 
 from calfkit.errors import Position, Problem, ProblemList
 
 if TYPE_CHECKING:
-    import os
+    import yaml
 
 MAX_FILE_BYTES = 1024 * 1024
 # Lists and mappings inside one another. A valid routine needs about 20 (eight levels of
@@ -113,6 +116,11 @@ class Source:
         self.root = root
         self.problems = problems
 
+    @property
+    def failed(self) -> bool:
+        """Whether reading found an error (a file with only warnings still loads)."""
+        return any(problem.severity.value == "error" for problem in self.problems)
+
 
 # YAML 1.2 core schema (https://yaml.org/spec/1.2.2/#1032-tag-resolution).
 _NULL = {"", "~", "null", "Null", "NULL"}
@@ -141,7 +149,10 @@ def resolve_plain(text: str) -> Scalar:
     first = text[0]
     if first.isdigit() or first in "+-.":
         if _INT10.match(text):
-            return int(text)
+            try:
+                return int(text)
+            except ValueError:  # past Python's digit limit (4300): read it as the huge number
+                return -math.inf if text.startswith("-") else math.inf
         if _INT8.match(text):
             return int(text[2:], 8)
         if _INT16.match(text):
@@ -156,29 +167,80 @@ def resolve_plain(text: str) -> Scalar:
 
 
 def read_source(path: str | os.PathLike[str]) -> Source:
-    """Read and parse a routine file; never raises for bad input, only records problems."""
+    """Read and parse a routine file; never raises for bad input, only records problems.
+
+    Nothing is read before the file is known to be a regular file within the size limit: a
+    FIFO would block for ever, and a 2 GB file must not be read to be refused.
+    """
     shown = str(path)
     start = Position(shown, 1, 1)
     try:
-        with open(path, "rb") as file:
-            data = file.read(MAX_FILE_BYTES + 1)
-    except FileNotFoundError:
-        return Source(shown, b"", None, _only(Problem(start, "no such file")))
-    except IsADirectoryError:
-        return Source(shown, b"", None, _only(Problem(start, "is a directory, not a routine file")))
-    except PermissionError:
-        return Source(
-            shown, b"", None, _only(Problem(start, "cannot read the file: permission denied"))
-        )
-    except OSError as error:
-        reason = error.strerror or str(error)
-        return Source(shown, b"", None, _only(Problem(start, f"cannot read the file: {reason}")))
-    if len(data) > MAX_FILE_BYTES:
+        data = read_limited(path)
+    except TooLarge:
         message = (
             f"the file is larger than 1 MiB ({MAX_FILE_BYTES} bytes); routine files must be smaller"
         )
         return Source(shown, b"", None, _only(Problem(start, message)))
+    except OSError as error:
+        return Source(shown, b"", None, _only(Problem(start, cannot_read(error))))
     return parse_bytes(data, shown)
+
+
+class TooLarge(Exception):
+    """A routine file is larger than :data:`MAX_FILE_BYTES`."""
+
+
+class NotRegular(OSError):
+    """A path that is not a regular file (a FIFO, a device, a socket)."""
+
+
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # not on Windows, which has no FIFOs to block on
+_BINARY = getattr(os, "O_BINARY", 0)
+
+
+def read_limited(path: str | os.PathLike[str], limit: int = MAX_FILE_BYTES) -> bytes:
+    """A regular file's bytes, at most ``limit`` of them: raises TooLarge, NotRegular, OSError.
+
+    Opened without blocking (a FIFO opens at once), then checked on the open file, so what is
+    checked is what is read.
+    """
+    descriptor = os.open(path, os.O_RDONLY | _NONBLOCK | _BINARY)
+    with open(descriptor, "rb", closefd=True) as file:
+        status = os.fstat(descriptor)
+        if stat.S_ISDIR(status.st_mode):
+            raise IsADirectoryError(errno.EISDIR, "is a directory", str(path))
+        if not stat.S_ISREG(status.st_mode):
+            raise NotRegular(errno.EINVAL, "not a regular file", str(path))
+        if status.st_size > limit:
+            raise TooLarge(str(path))
+        data = file.read(limit + 1)
+    if len(data) > limit:  # grew since the check
+        raise TooLarge(str(path))
+    return data
+
+
+def os_reason(error: OSError) -> str:
+    """What an OSError means for a routine file, in a few words."""
+    if isinstance(error, NotRegular):
+        return "not a regular file (a FIFO, a device or a socket)"
+    reasons = {
+        errno.ENOENT: "no such file",
+        errno.EISDIR: "is a directory, not a routine file",
+        errno.EACCES: "permission denied",
+        errno.EPERM: "permission denied",
+        errno.ENAMETOOLONG: "name too long",
+        errno.ELOOP: "a loop of symbolic links",
+        errno.ENOTDIR: "a part of the path is not a folder",
+    }
+    return reasons.get(error.errno or 0) or error.strerror or str(error)
+
+
+def cannot_read(error: OSError) -> str:
+    """The problem message for a routine file that cannot be read."""
+    reason = os_reason(error)
+    if error.errno in (errno.ENOENT, errno.EISDIR) and not isinstance(error, NotRegular):
+        return reason
+    return f"cannot read the file: {reason}"
 
 
 @contextlib.contextmanager
@@ -229,6 +291,31 @@ def _char_offset_to_line_col(text: str, offset: int) -> tuple[int, int]:
     return text.count("\n", 0, offset) + 1, offset - line_start + 1
 
 
+class _Mark(Protocol):
+    line: int
+    column: int
+
+
+class _Event(Protocol):
+    """A PyYAML parser event, with every attribute the reader looks at (not all events have
+    all of them; the reader asks only the ones the event's class has)."""
+
+    start_mark: _Mark
+    value: str
+    style: str | None
+    anchor: str | None
+    tag: str | None
+
+
+class _Parser(Protocol):
+    def get_event(self) -> _Event: ...
+
+    def dispose(self) -> None: ...
+
+
+_LoaderClass = Callable[[str], object]
+
+
 class _Stop(Exception):
     """Reading cannot go on (too deep, a second document); the problem is already recorded."""
 
@@ -244,7 +331,7 @@ def parse_text(
     """
     import yaml
 
-    loader_class: Any = getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader
+    loader_class: _LoaderClass = getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader
     root, problems, stopped_by_libyaml = _parse_with(loader_class, text, path, data)
     if stopped_by_libyaml:
         # libyaml (from 0.2.6, as bundled with PyYAML 6.0.4) refuses nesting past 1000 levels
@@ -256,19 +343,20 @@ def parse_text(
     return root, problems
 
 
-def _is_nesting_limit(error: Any) -> bool:
+def _is_nesting_limit(error: yaml.YAMLError) -> bool:
     """Whether a YAML error is a parser's own nesting limit (libyaml's 'maximum nesting depth')."""
     return "nesting depth" in str(getattr(error, "problem", "") or "")
 
 
 def _parse_with(
-    loader_class: Any, text: str, path: str, data: bytes | None
+    loader_class: _LoaderClass, text: str, path: str, data: bytes | None
 ) -> tuple[MapNode | None, ProblemList, bool]:
     """Parse with one PyYAML loader class; the flag says its own nesting limit stopped it."""
     import yaml
 
     reader = _TreeReader(path)
-    parser = loader_class(text)
+    # The loader's event interface, as this module uses it (see _Parser).
+    parser = cast(_Parser, loader_class(text))
     # Hundreds of thousands of small nodes, none of them garbage: the cyclic collector would
     # rescan them again and again for nothing (a fifth of the time for a 1 MiB file).
     try:
@@ -339,7 +427,7 @@ class _TreeReader:
         self.pending_keys: list[ScalarNode | None] = []
         self.seen_keys: list[dict[object, ScalarNode]] = []
 
-    def read(self, parser: Any) -> None:
+    def read(self, parser: _Parser) -> None:
         import yaml
 
         scalar_event = yaml.ScalarEvent
@@ -358,7 +446,7 @@ class _TreeReader:
         get_event = parser.get_event
         while True:
             event = get_event()
-            kind = type(event)
+            kind: type[object] = type(event)
             node: Node
             if kind is scalar_event:
                 mark = event.start_mark
@@ -370,6 +458,8 @@ class _TreeReader:
                 else:
                     value = resolve_plain(raw)
                     node = scalar_node(value, raw, True, path, mark.line + 1, mark.column + 1)
+                    if type(value) is float and math.isinf(value) and not _INF.match(raw):
+                        self.too_large(node)
                 if event.anchor is not None or event.tag is not None:
                     self.refuse_anchor_and_tag(event, node)
                 if not stack:
@@ -490,6 +580,13 @@ class _TreeReader:
         self.problems.append(Problem(node.position, f"a key must be plain text, not a {kind}"))
         self.pending_keys[-1] = _UNUSABLE_KEY
 
+    def too_large(self, node: ScalarNode) -> None:
+        """A number too large to be read (4,301 digits, 1e400): say so, and skip the value."""
+        node.broken = True
+        size = f" ({len(node.text):,} digits)" if len(node.text) > 40 else ""
+        message = f"the number {_short_number(node.text)}{size} is too large"
+        self.problems.append(Problem(node.position, message))
+
     def duplicate(self, key: ScalarNode, first: ScalarNode) -> None:
         if self.problems.full:  # a mapping of 200,000 copies of one key stays quick
             self.problems.dropped += 1
@@ -499,7 +596,7 @@ class _TreeReader:
             Problem(key.position, f"duplicate key {_show_key(key)} (first given at {where})")
         )
 
-    def refuse_anchor_and_tag(self, event: Any, node: Node) -> None:
+    def refuse_anchor_and_tag(self, event: _Event, node: Node) -> None:
         if event.anchor is not None:
             message = f"anchors (&{event.anchor}) are not supported; write each value out in full"
             self.problems.append(Problem(node.position, message))
@@ -528,14 +625,15 @@ def _show_tag(tag: str) -> str:
     return "!!" + tag[len(prefix) :] if tag.startswith(prefix) else tag
 
 
-def _yaml_error_problem(error: Any, path: str) -> Problem:
+def _yaml_error_problem(error: yaml.MarkedYAMLError, path: str) -> Problem:
     mark = error.problem_mark or error.context_mark
     position = Position(path, mark.line + 1, mark.column + 1) if mark else Position(path, 1, 1)
     message = f"invalid YAML: {error.problem or 'cannot be read'}"
     if error.context:
         context = str(error.context)
         where = error.context_mark
-        if where is not None and (where.line, where.column) != (mark.line, mark.column):
+        here = (mark.line, mark.column) if mark else (0, 0)
+        if where is not None and (where.line, where.column) != here:
             context += f" at line {where.line + 1}, column {where.column + 1}"
         message += f" ({context})"
     return Problem(position, message)
@@ -557,11 +655,20 @@ def describe_scalar(node: ScalarNode) -> str:
     if isinstance(value, bool):
         return node.text
     if isinstance(value, (int, float)):
-        return node.text
+        return _short_number(node.text)
     return quoted(value)
 
 
-def plain_data(node: Node) -> Any:
+def _short_number(text: str) -> str:
+    """A number as a message shows it: whole if short, else its start and end."""
+    return text if len(text) <= 40 else f"{text[:18]}…{text[-18:]}"
+
+
+PlainData = dict[Scalar, "PlainData"] | list["PlainData"] | Scalar
+"""A node tree as plain Python data."""
+
+
+def plain_data(node: Node) -> PlainData:
     """The node tree as plain Python data (dicts, lists, scalars), read the YAML 1.2 way.
 
     For tools that want data rather than positions, such as checking a file against the

@@ -15,6 +15,7 @@ from calfkit.model import (
     DEFAULT_COUNTDOWN,
     DEFAULT_EXHALE,
     DEFAULT_INHALE,
+    DEFAULT_LANGUAGE,
     DEFAULT_PREPARE_SECONDS,
     DEFAULT_REST_CUE,
     DEFAULT_SWITCH_SECONDS,
@@ -46,7 +47,8 @@ def parse_duration_text(text: str) -> float | None:
         return None
     hours, minutes, secs, clock_minutes, clock_seconds = match.groups()
     if clock_minutes is not None:
-        return int(clock_minutes) * 60.0 + int(clock_seconds)
+        # float, not int: a 5,000-digit minute count must not reach int()'s digit limit.
+        return float(clock_minutes) * 60.0 + int(clock_seconds)
     if hours is None and minutes is None and secs is None:
         return None
     return float(hours or 0) * 3600 + float(minutes or 0) * 60 + float(secs or 0)
@@ -81,6 +83,19 @@ class Slug:
             "a slug: lowercase letters, digits and dashes, starting with a letter or digit"
             f"{limit} (like calf-release)"
         )
+
+
+LANGUAGE_PATTERN = r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$"
+LANGUAGE_RE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*\Z")
+
+
+@dataclass(frozen=True)
+class Language:
+    """A BCP 47 language tag: a 2- or 3-letter language, then optional subtags."""
+
+    @property
+    def expected(self) -> str:
+        return "a BCP 47 language tag like en, en-GB or de"
 
 
 @dataclass(frozen=True)
@@ -153,7 +168,18 @@ class RoutineRef:
         return "a routine name like calf-release, or a path ending .yaml or .yml"
 
 
-ValueType = Text | Slug | Duration | WholeNumber | Version | ListOf | SideList | Steps | RoutineRef
+ValueType = (
+    Text
+    | Slug
+    | Language
+    | Duration
+    | WholeNumber
+    | Version
+    | ListOf
+    | SideList
+    | Steps
+    | RoutineRef
+)
 
 
 @dataclass(frozen=True)
@@ -191,18 +217,32 @@ TOP_KEYS: tuple[Key, ...] = (
         "name",
         Slug(64),
         "The routine's name, used on the command line (calfkit play NAME). "
-        "Defaults to the file name without .yaml/.yml.",
+        "The file name (without .yaml/.yml) is the routine's name; a name that differs "
+        "from it is a warning.",
     ),
     Key("title", Text(80), "The routine's title, as people read it.", required=True),
     Key("description", Text(), "What the routine is for and what it does."),
     Key("tags", ListOf(Slug()), "Slugs to find the routine by (calfkit list --tag TAG)."),
     Key("equipment", ListOf(Text()), "What you need, like a wall, a rolled mat or a foam roller."),
-    Key("caution", Text(), "A safety note shown before the first step."),
+    Key(
+        "caution",
+        Text(),
+        "A safety note, shown and spoken before the first step; an included routine's "
+        "caution is shown and spoken when its part begins.",
+    ),
+    Key(
+        "language",
+        Language(),
+        "The language of the cues, as a BCP 47 tag (en, en-GB, de): it picks the speech voice.",
+        default=DEFAULT_LANGUAGE,
+    ),
     Key(
         "steps",
         Steps(),
         "The steps, played in order. Each step has exactly one kind key: "
-        "prepare, do, hold, count, breathe, rest, repeat, sides or routine.",
+        "prepare, do, hold, count, breathe, rest, repeat, sides or routine. "
+        "Cue text may use placeholders: {side} and {other_side} inside a sides step, "
+        "{round} and {rounds} inside a repeat step (an error anywhere else).",
         required=True,
     ),
 )
@@ -299,7 +339,8 @@ STEP_KINDS: tuple[StepKind, ...] = (
     StepKind(
         "repeat",
         WholeNumber(1, 100),
-        "Play the steps several times: the number of rounds, 1 to 100.",
+        "Play the steps several times: the number of rounds, 1 to 100. "
+        "Cues may use {round} (1, 2, ...) and {rounds} (the number of rounds).",
         (
             Key("steps", Steps(), "The steps of one round.", required=True),
             Key(

@@ -180,8 +180,18 @@ _VERBATIM_LIMIT = 64 * 1024
 def _digest(path: Path) -> str:
     """What a file held, to compare with later: the text itself for a routine-sized file (so
     any edit is seen), else its size and CRC-32. Avoids hashlib, whose OpenSSL load alone
-    costs more start-up than the whole lookup."""
-    data = path.read_bytes()
+    costs more start-up than the whole lookup.
+
+    Nothing is read from a file that is not a regular file or has grown past the routine size
+    limit (a 2 GB file must not be read on every ``list``): such a file's digest only says
+    so, and never matches a digest taken when it was a routine.
+    """
+    from calfkit.format.source import TooLarge, read_limited
+
+    try:
+        data = read_limited(path)
+    except TooLarge:
+        return "too large"
     if len(data) <= _VERBATIM_LIMIT:
         return "=" + data.decode("utf-8", "surrogateescape")
     import zlib
@@ -213,11 +223,12 @@ def _dependencies(routine: Routine) -> tuple[list[list[str]], list[list[str]]]:
 
 
 def _includes(steps: Sequence[Step], model: Any) -> Iterator[Any]:
+    """The routine's own includes (not those inside them: visit() reads each routine)."""
     for step in steps:
         if isinstance(step, model.Include):
             yield step
-        elif isinstance(step, (model.Repeat, model.Sides)):
-            yield from _includes(step.steps, model)
+        else:
+            yield from _includes(model.inner_steps(step), model)
 
 
 class _SummaryCache:

@@ -9,6 +9,8 @@ the same name later); anything that is not a name is a path. Loading goes throug
 from __future__ import annotations
 
 import os
+import stat
+import sys
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import Enum
@@ -121,14 +123,26 @@ def find(ref: str, *, relative_to: Path | None = None) -> Path:
     path = Path(ref).expanduser()
     if not path.is_absolute() and relative_to is not None:
         base = Path(relative_to)
-        if base.is_file():
+        if _is_regular(base):
             base = base.parent
         path = base / path
-    if path.is_dir():
+    try:
+        status = path.stat()
+    except OSError as error:  # pathlib's is_file() lets ENAMETOOLONG through as a traceback
+        from calfkit.format.source import os_reason
+
+        shown = ref if len(ref) <= 200 else ref[:60] + "..."
+        raise RoutineNotFound(f"{shown}: {os_reason(error)}") from None
+    if stat.S_ISDIR(status.st_mode):
         raise RoutineNotFound(f"{ref}: is a folder, not a routine file")
-    if not path.is_file():
-        raise RoutineNotFound(f"{ref}: no such file")
     return path
+
+
+def _is_regular(path: Path) -> bool:
+    try:
+        return stat.S_ISREG(path.stat().st_mode)
+    except OSError:
+        return False
 
 
 def _not_found_message(name: str, places: Sequence[Place]) -> str:
@@ -175,12 +189,19 @@ def load_ref(ref: str, *, relative_to: Path | None = None) -> Routine:
     return load(find(ref, relative_to=relative_to))
 
 
-def entries(places: Iterable[Place]) -> Iterator[tuple[str, tuple[Place, Path]]]:
-    """(name, (place, path)) for every routine file in the folders, in search order."""
+def entries(
+    places: Iterable[Place], *, warn: bool = True
+) -> Iterator[tuple[str, tuple[Place, Path]]]:
+    """(name, (place, path)) for every routine file in the folders, in search order.
+
+    An entry that cannot be looked at (a loop of symbolic links, no permission) is skipped,
+    with a warning on stderr once per run (unless ``warn`` is false), and only that entry:
+    the rest of its folder is still found.
+    """
     for place in places:
         try:
             with os.scandir(place.folder) as scan:
-                files = sorted(entry.name for entry in scan if entry.is_file())
+                files = sorted(entry.name for entry in scan if _routine_file(entry, warn))
         except OSError:  # a missing or unreadable folder holds no routines
             continue
         names: dict[str, Path] = {}
@@ -193,6 +214,29 @@ def entries(places: Iterable[Place]) -> Iterator[tuple[str, tuple[Place, Path]]]
             yield name, (place, names[name])
 
 
-def names() -> list[str]:
-    """Every routine name that can be found, sorted; cheap (nothing is loaded): for completion."""
-    return sorted({name for name, _ in entries(search_path())})
+def names(*, warn: bool = True) -> list[str]:
+    """Every routine name that can be found, sorted; cheap (nothing is loaded): for completion
+    (which passes ``warn=False``: a warning would land in the middle of the command line)."""
+    return sorted({name for name, _ in entries(search_path(), warn=warn)})
+
+
+_warned: set[str] = set()
+
+
+def _routine_file(entry: os.DirEntry[str], warn: bool) -> bool:
+    """Whether a folder entry is a file that may be a routine; a broken one is skipped."""
+    if not entry.name.endswith(SUFFIXES):
+        return False  # not a routine whatever it is: not even looked at
+    try:
+        return entry.is_file()
+    except OSError as error:
+        if warn and entry.path not in _warned:
+            from calfkit.format.source import os_reason
+            from calfkit.text import one_line
+
+            _warned.add(entry.path)
+            print(
+                f"calfkit: warning: skipping {one_line(entry.path)}: {os_reason(error)}",
+                file=sys.stderr,
+            )
+        return False

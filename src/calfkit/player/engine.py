@@ -11,7 +11,7 @@ reads keys: commands come from a :class:`~calfkit.player.events.Controls` and ev
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
 from calfkit.player.clock import Clock
@@ -29,6 +29,7 @@ from calfkit.player.events import (
 from calfkit.timeline import Segment, SegmentKind, Tick, TickKind, Timeline
 
 EXTEND_SECONDS = 10.0  # what one ``+`` adds at least, in routine seconds
+GATE_POLL_SECONDS = 0.05  # how often a lead-in held by its gate asks again
 BACK_AGAIN_SECONDS = 2.0  # ``b`` this soon after a step began goes to the step before
 
 
@@ -116,7 +117,9 @@ class Player:
     ``speed`` divides routine seconds (2.0 plays twice as fast); ``start_top`` is the
     1-based top-level step to begin at (``play --from``); ``lead_in`` is a get-ready
     countdown in routine seconds; ``keys_interactive`` says whether a person can press
-    Enter, so that ``duration: ready`` steps wait for it (otherwise they last their 10 s).
+    Enter, so that ``duration: ready`` steps wait for it (otherwise they last their 10 s);
+    ``lead_in_gate``, when given, must say True before the lead-in may end (it waits for the
+    speech plan), so the lead-in lasts as long as that needs.
 
     Commands: PAUSE toggles; while paused nothing fires, and resuming shifts every remaining
     deadline by the paused time. NEXT leaves the step in progress (or the lead-in) and starts
@@ -140,6 +143,7 @@ class Player:
         start_top: int = 1,
         lead_in: float = 3.0,
         keys_interactive: bool = False,
+        lead_in_gate: Callable[[], bool] | None = None,
     ) -> None:
         if not (math.isfinite(speed) and speed > 0):
             raise ValueError(f"speed must be a positive number, not {speed}")
@@ -157,6 +161,8 @@ class Player:
         self.speed = float(speed)
         self.lead_in = float(lead_in)
         self.keys_interactive = keys_interactive
+        # Asked when the lead-in would end: False holds it a little longer (speech not ready).
+        self.lead_in_gate = lead_in_gate
         self.start_top = start_top
         self.outcome: Outcome | None = None  # set when run() ends, also when it raises
         self.muted = False
@@ -298,6 +304,10 @@ class Player:
             self._emit(planned.kind, due, number=planned.number, of=planned.of, phase=planned.phase)
             return
         if self._pos < 0:
+            if self.lead_in_gate is not None and not self.lead_in_gate():
+                # Held: everything from the first step on moves later, as a pause would.
+                self._anchor += GATE_POLL_SECONDS
+                return
             self._enter(self._first, due)
             return
         self._done.add(self._pos)

@@ -96,6 +96,10 @@ class EventKind(str, Enum):
     UNMUTE = "unmute"
     FINISH = "finish"  # played to the end
     STOP = "stop"  # stopped early (``q``, Ctrl-C, SIGTERM); ``text`` says why
+    # A phrase was spoken (told once it has ended or been cut): ``text``, ``step`` (0 for the
+    # caution), ``seconds`` (its spoken length), ``cut``; ``actual`` is when it began.
+    SPEAK = "speak"
+    WARNING = "warning"  # something stopped working (e.g. voice); ``text`` says what, in one line
 
 
 @dataclass(frozen=True)
@@ -129,6 +133,8 @@ class Event:
     # Clock seconds played so far (from the first step's start, pauses left out) and paused.
     played: float = 0.0
     paused: float = 0.0
+    seconds: float | None = None  # SPEAK: the phrase's spoken length
+    cut: bool = False  # SPEAK: a key cut it short
 
     @property
     def next_text(self) -> str | None:
@@ -159,6 +165,10 @@ class Event:
             if self.where:
                 out["where"] = self.where
             out["next"] = self.next_text
+        if self.seconds is not None:
+            out["seconds"] = round(self.seconds, 6)
+        if self.cut:
+            out["cut"] = True
         return out
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 
 from calfkit.player.events import Event, EventKind
 
@@ -24,6 +25,8 @@ class EventLogSink:
         self.path = path
         self.ticks = ticks
         self._file = open(path, "w", encoding="utf-8")  # noqa: SIM115 - closed in close()
+        # The speech sink tells its ``speak`` events from its own thread.
+        self._lock = threading.Lock()
 
     def handle(self, event: Event) -> None:
         if event.kind is EventKind.TICK and not self.ticks:
@@ -39,8 +42,13 @@ class EventLogSink:
 
     def write_record(self, record: dict[str, object]) -> None:
         """Append one object (an event, or one made elsewhere such as a ``speak``)."""
-        self._file.write(json.dumps(record, ensure_ascii=False) + "\n")
-        self._file.flush()
+        line = json.dumps(record, ensure_ascii=False) + "\n"
+        with self._lock:
+            if self._file.closed:
+                return  # a phrase that ended after the session's log was closed
+            self._file.write(line)
+            self._file.flush()
 
     def close(self) -> None:
-        self._file.close()
+        with self._lock:
+            self._file.close()

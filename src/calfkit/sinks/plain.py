@@ -14,6 +14,7 @@ from typing import TextIO
 from calfkit import words
 from calfkit.player.events import Event, EventKind
 from calfkit.sinks.summary import Summary
+from calfkit.text import one_line
 from calfkit.timeline import Segment, Timeline
 
 _SIMPLE = {
@@ -29,7 +30,8 @@ _SIMPLE = {
 
 def clean(text: str) -> str:
     """``text`` on one line with no control characters (so no escape sequences)."""
-    return " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
+    # one_line() takes out the controls; the line and paragraph separators go as well.
+    return " ".join("".join(ch if ch.isprintable() else " " for ch in one_line(text)).split())
 
 
 class PlainSink:
@@ -105,6 +107,8 @@ class PlainSink:
         waits = segment.until_ready and event.step_ends_at is None
         length = "until ready" if waits else words.length(segment.duration)
         lines = [f"{head}{clean(segment.text)} ({length})"]
+        if segment.caution:
+            lines.append(f"Caution: {clean(segment.caution)}")
         if segment.note:
             lines.append(f"Note: {clean(segment.note)}")
         return lines

@@ -85,6 +85,19 @@ class SoundSink:
         return self._muted
 
     @property
+    def lead_in_beeps(self) -> int | None:
+        return self._cues.lead_in_beeps
+
+    @lead_in_beeps.setter
+    def lead_in_beeps(self, value: int | None) -> None:
+        self._cues.lead_in_beeps = value
+
+    def cut(self) -> None:
+        """Silence what is sounding now (a phrase a key cut), without muting; returns at once."""
+        self._mutes += 1  # what is still queued from before is dropped too
+        self._queue.put("cut")
+
+    @property
     def speak_counts(self) -> bool:
         return self._cues.speak_counts
 

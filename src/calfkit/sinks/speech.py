@@ -1,130 +1,334 @@
-"""Spoken cues: a sink that says each new step's cue and what comes next, from its own thread.
+"""Spoken cues: a sink that plays the speech plan (:mod:`calfkit.sound.plan`) along with the
+player, from its own thread.
 
-What is said and when comes from :mod:`calfkit.sound.speech`; this sink feeds it the player's
-events. Muting (or stopping early) cuts the phrase in progress.
+Every phrase is rendered in the background as soon as the sink is made (the player's lead-in
+waits for that: :meth:`SpeechSink.ready`), and the plan is made from their exact lengths.
+Each phrase then plays at its planned time after the start of the step it begins in, as the
+player really reached it: pauses move what is still to come, and a skip, a step back, Enter
+or ``+`` re-plans from the step that begins next. Only a key cuts a phrase (skip, back,
+Enter, quit, mute). Each phrase heard is told as a ``speak`` event through ``emit``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
+from array import array
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from calfkit.player.events import Event, EventKind
-from calfkit.sound.speech import Announcer, Speaker, SpeechQueue
-from calfkit.sound.tones import Sound
+from calfkit.sound.cues import count_sound, counts_spoken
+from calfkit.sound.plan import (
+    Phrase,
+    PhraseBook,
+    PhraseKind,
+    SpeechPlan,
+    caution_lead_in,
+    caution_text,
+    make_plan,
+    texts_to_render,
+)
+from calfkit.sound.tones import SAMPLE_RATE, Sound
+from calfkit.timeline import Timeline
 
-CLOSE_WAIT_SECONDS = 6.0
-"""How long ``close()`` lets the last phrase (the end of the routine) be heard."""
+CLOSE_WAIT_SECONDS = 8.0
+"""How long ``close()`` lets the last phrases (the end of the routine) be heard."""
+
+
+@dataclass
+class _Due:
+    phrase: Phrase
+    when: float  # session seconds (as the player's events count them)
 
 
 class SpeechSink:
-    """Speaks cues as the player reaches them, from its own thread.
+    """Says the speech plan of ``timeline`` from flat step ``first`` on.
 
-    ``beep``: plays a sound instead of a count that cannot be spoken in time.
-    ``warn``: one line if the speech engine stops working (voice then goes quiet).
-    ``chimes``: the sound sink chimes each step, so its cue waits for the chime to end.
+    ``output``: plays samples (the sound sink's ``play_samples``); ``cut``: silences what
+    ``output`` is playing. ``beep``: plays a count the plan could not fit. ``warn``: one line
+    if the voice stops working. ``emit``: gets each ``speak`` event. ``lead_in``: the lead-in
+    asked for; :attr:`lead_in` is the one the caution needs (give the player that).
     """
 
     def __init__(
         self,
-        speaker: Speaker,
+        book: PhraseBook,
+        timeline: Timeline,
         *,
+        output: Callable[[array[int]], None],
+        cut: Callable[[], None] | None = None,
         beep: Callable[[Sound], None] | None = None,
         warn: Callable[[str], None] | None = None,
+        emit: Callable[[Event], None] | None = None,
+        first: int = 1,
+        lead_in: float = 3.0,
+        speed: float = 1.0,
+        chimes: bool = True,
         clock: Callable[[], float] = time.monotonic,
-        queue: SpeechQueue | None = None,
-        chimes: bool = False,
     ) -> None:
-        self.speaker = speaker
-        self.queue = queue or SpeechQueue()
-        self._announcer = Announcer(chimes=chimes)
-        self._hold = threading.Event()  # set when closing early: say nothing more
-        self._cut: threading.Event | None = None  # the phrase in progress's (see Speaker)
+        self.book = book
+        self.timeline = timeline
+        self._output = output
+        self._cut_output = cut
         self._beep = beep
         self._warn = warn
+        self._emit = emit
+        self._first = first
+        self._speed = speed
+        self._chimes = chimes
         self._clock = clock
+        self._asked_lead_in = lead_in
+        self.lead_in = lead_in
+        caution = timeline.routine.caution
+        if caution:
+            # The caution's length sets the lead-in, so it is rendered now (a fraction of a
+            # second); everything else renders while the lead-in plays.
+            try:
+                self.lead_in = caution_lead_in(lead_in, book.seconds(caution_text(caution)))
+            except OSError as error:
+                book.failure = error
+        self.plan: SpeechPlan | None = None
+        self._ready = threading.Event()
+        self._condition = threading.Condition()
+        self._due: list[_Due] = []
+        self._speaking: tuple[Phrase, threading.Event] | None = None
+        self._sync = (self._clock(), 0.0)  # a clock time and the session time it was
+        # The player's wall clock at the last event and its session time: a phrase's ``wall``
+        # is read from the player's clock (``Clock.wall``), not from the system's.
+        self._wall_sync: tuple[float, float] | None = None
         self._muted = False
+        self._paused_at: float | None = None
+        self._regular = True  # the next step begins as planned (no key moved it)
+        self._spoken_counts: set[tuple[int, int]] = set()
         self._broken = False
         self._closed = False
-        self._stopped = False  # ended early (q, Ctrl-C): no phrase is worth waiting for
-        self._condition = threading.Condition()
+        self._stopped = False
+        self.heard: list[tuple[Phrase, float, float, bool]] = []  # phrase, due, began, cut
+        self._preparer = threading.Thread(target=self._prepare, name="calfkit-voice", daemon=True)
+        self._preparer.start()
         self._worker = threading.Thread(target=self._run, name="calfkit-speech", daemon=True)
         self._worker.start()
 
+    # -- preparing ---------------------------------------------------------------------
+
+    def _prepare(self) -> None:
+        try:
+            if self.book.failure is None:
+                self.book.render_all(texts_to_render(self.timeline))
+            if self.book.failure is not None:
+                raise self.book.failure
+            self.plan = make_plan(
+                self.timeline,
+                self.book,
+                first=self._first,
+                lead_in=self._asked_lead_in,
+                chimes=self._chimes,
+            )
+            self._note_counts(self.plan)
+        except OSError as error:
+            self._fail(error)
+        finally:
+            self._ready.set()
+        # Converted for the sound device in the order they are due, well ahead of each.
+        plan = self.plan
+        if plan is not None and not self._broken:
+            for phrase in plan.phrases:
+                if self._stopped:
+                    return
+                with contextlib.suppress(OSError):
+                    self.book.samples(phrase.text, phrase.wpm)
+
+    def ready(self) -> bool:
+        """Whether the plan is made (the player's lead-in waits for this)."""
+        return self._ready.is_set()
+
+    def wait_ready(self, timeout: float | None = None) -> bool:
+        return self._ready.wait(timeout)
+
+    def _note_counts(self, plan: SpeechPlan) -> None:
+        self._spoken_counts |= {
+            (p.step, p.number) for p in plan.phrases if p.kind is PhraseKind.COUNT and p.number
+        }
+
+    def _fail(self, error: OSError) -> None:
+        if self._broken:
+            return
+        self._broken = True
+        if self._warn is not None:
+            self._warn(f"voice: {error}; spoken cues are off")
+
+    # -- events ------------------------------------------------------------------------
+
     def handle(self, event: Event) -> None:
         kind = event.kind
-        if kind is EventKind.MUTE:
+        with self._condition:
+            self._sync = (self._clock(), event.actual)
+            self._wall_sync = (event.wall, event.actual)
+        # Phrases are anchored where the step really began: its chime sounds then too.
+        if kind is EventKind.START:
+            self._wait_plan()
+            self._schedule(0, event.actual)
+        elif kind in (EventKind.STEP, EventKind.SWITCH) and event.segment is not None:
+            self._wait_plan()
+            index = event.segment.index
+            if not self._regular and self.plan is not None and not self._broken:
+                try:
+                    self.plan = make_plan(
+                        self.timeline, self.book, first=index, lead_in=None, chimes=self._chimes
+                    )
+                    self._note_counts(self.plan)
+                except OSError as error:
+                    self._fail(error)
+            self._regular = True
+            self._schedule(index, event.actual)
+        elif kind is EventKind.FINISH:
+            self._schedule(len(self.timeline.segments) + 1, event.actual)
+        elif kind is EventKind.COUNT and event.segment is not None:
+            self._count(event)
+        elif kind is EventKind.PAUSE:
+            with self._condition:
+                self._paused_at = event.actual
+        elif kind is EventKind.RESUME:
+            with self._condition:
+                if self._paused_at is not None:
+                    shift = event.actual - self._paused_at
+                    for due in self._due:
+                        due.when += shift
+                self._paused_at = None
+                self._condition.notify()
+        elif kind is EventKind.EXTEND:
+            # The step is longer now: what was to be said early for the next step is re-planned
+            # when that step begins.
+            with self._condition:
+                self._due = [d for d in self._due if d.phrase.step <= event.step]
+                self._regular = False
+        elif kind in (EventKind.SKIP, EventKind.BACK, EventKind.READY):
+            self._cut(drop=True)
+            self._regular = False
+        elif kind is EventKind.MUTE:
             self._muted = True
+            self._cut(drop=True)
+            self._regular = False  # what was cut will not hold up the next step's cue
         elif kind is EventKind.UNMUTE:
             self._muted = False
-        if kind in (EventKind.MUTE, EventKind.STOP):
-            with self._condition:
-                self.queue.clear()
-                if kind is EventKind.MUTE and self._cut is not None:
-                    self._cut.set()  # silence at once, not after the phrase
-        if kind is EventKind.STOP:
+        elif kind is EventKind.STOP:
             self._stopped = True
-        utterance = self._announcer.utterance(event)
-        if utterance is None or self._muted:
+            self._cut(drop=True)
+
+    def _wait_plan(self) -> None:
+        # The player's lead-in waited for the plan; without a lead-in, the first step does.
+        self._ready.wait()
+
+    def _schedule(self, host: int, began: float) -> None:
+        if self.plan is None or self._broken or self._muted:
             return
-        if self._broken:
-            accepted = False
-        else:
-            with self._condition:
-                accepted = self.queue.offer(utterance, self._clock())
-                self._condition.notify()
-        if not accepted and utterance.beep is not None and self._beep is not None:
-            self._beep(utterance.beep)
-
-    def close(self) -> None:
-        """Let the phrase in progress and any fresh one waiting be said, then stop (at once,
-        if the session was stopped early)."""
         with self._condition:
-            self._closed = True
+            for phrase in self.plan.hosted(host):
+                self._due.append(_Due(phrase, began + phrase.at / self._speed))
+            self._due.sort(key=lambda d: d.when)
             self._condition.notify()
-        if self._stopped:
-            self._cut_all()
-        self._worker.join(CLOSE_WAIT_SECONDS)
-        if self._worker.is_alive():
-            self._cut_all()
-            self._worker.join()
 
-    def _cut_all(self) -> None:
-        """Say nothing more, cutting the phrase in progress."""
+    def _count(self, event: Event) -> None:
+        # The sound sink leaves counts that may be spoken to speech: beep those not in the plan.
+        segment = event.segment
+        if event.number is None or event.number <= 1 or not counts_spoken(segment):
+            return
+        assert segment is not None
+        spoken = (segment.index, event.number) in self._spoken_counts
+        if (not spoken or self._broken) and self._beep is not None and not self._muted:
+            self._beep(count_sound(event))
+
+    def _cut(self, *, drop: bool) -> None:
         with self._condition:
-            self._hold.set()
-            if self._cut is not None:
-                self._cut.set()
+            if drop:
+                self._due.clear()
+            if self._speaking is not None:
+                self._speaking[1].set()
+                if self._cut_output is not None:
+                    self._cut_output()
+            self._condition.notify()
+
+    # -- speaking ----------------------------------------------------------------------
+
+    def _top_of(self, step: int) -> int:
+        """The top-level step of flat step ``step`` (0 for the caution and the end)."""
+        segments = self.timeline.segments
+        return segments[step - 1].top if 1 <= step <= len(segments) else 0
+
+    def _wall_at(self, session_at: float) -> float:
+        """Unix time at session time ``session_at``, as the player's clock tells it."""
+        if self._wall_sync is None:
+            return time.time() - (self._session_now() - session_at)
+        wall, at = self._wall_sync
+        return wall + (session_at - at)
+
+    def _session_now(self) -> float:
+        clock_at, session_at = self._sync
+        return session_at + (self._clock() - clock_at)
 
     def _run(self) -> None:
         while True:
             with self._condition:
-                while self.queue.idle and not self._closed:
-                    self._condition.wait()
-                taken = self.queue.take_timed(self._clock())
-                if taken is None:
-                    if self._closed:
+                while True:
+                    if self._closed and (not self._due or self._stopped):
                         return
-                    continue
-                # Made with the phrase, under the lock a mute takes: no mute can slip by.
-                cut = self._cut = threading.Event()
-                if self._hold.is_set():
-                    cut.set()
-            utterance, since = taken
+                    if self._due and self._paused_at is None:
+                        wait = self._due[0].when - self._session_now()
+                        if wait <= 0:
+                            due = self._due.pop(0)
+                            break
+                        self._condition.wait(wait)
+                    else:
+                        self._condition.wait()
+                cut = threading.Event()
+                self._speaking = (due.phrase, cut)
             try:
-                wait = since + utterance.after - self._clock()
-                if wait > 0:
-                    cut.wait(wait)  # the chime first
-                if not self._broken and not cut.is_set():
-                    self.speaker.speak(utterance.text, cut)
-            except OSError as error:
-                self._broken = True
-                if self._warn is not None:
-                    self._warn(f"voice: {error}; spoken cues are off")
-                if utterance.beep is not None and self._beep is not None:
-                    self._beep(utterance.beep)
+                self._say(due, cut)
             finally:
                 with self._condition:
-                    self._cut = None
-                    self.queue.finished()
+                    self._speaking = None
+
+    def _say(self, due: _Due, cut: threading.Event) -> None:
+        phrase = due.phrase
+        if self._muted or self._broken:
+            return
+        try:
+            samples = self.book.samples(phrase.text, phrase.wpm)
+        except OSError as error:
+            self._fail(error)
+            return
+        began = self._session_now()
+        self._output(samples)
+        cut.wait(len(samples) / SAMPLE_RATE)
+        was_cut = cut.is_set()
+        self.heard.append((phrase, due.when, began, was_cut))
+        if self._emit is not None:
+            event = Event(
+                kind=EventKind.SPEAK,
+                scheduled=due.when,
+                actual=began,
+                wall=self._wall_at(began),
+                step=phrase.step,
+                top_step=self._top_of(phrase.step),
+                text=phrase.text,
+                seconds=phrase.seconds,
+                cut=was_cut,
+            )
+            with contextlib.suppress(Exception):  # a log that failed must not stop the voice
+                self._emit(event)
+
+    def close(self) -> None:
+        """Let the phrases still due (the end of the routine) be heard, then stop; at once if
+        the session was stopped early."""
+        with self._condition:
+            self._closed = True
+            self._condition.notify()
+        if self._stopped:
+            self._cut(drop=True)
+        self._worker.join(CLOSE_WAIT_SECONDS)
+        if self._worker.is_alive():
+            self._stopped = True
+            self._cut(drop=True)
+            self._worker.join()

@@ -44,10 +44,13 @@ class SoundCues:
     """Which sound marks each event; remembers when the step in progress began.
 
     ``speak_counts``: voice is on, so counts that leave room are spoken instead of beeped.
+    ``lead_in_beeps``: beep only the lead-in's last N seconds (None: all of them); the caution
+    is spoken over the rest, which stays quiet.
     """
 
-    def __init__(self, *, speak_counts: bool = False) -> None:
+    def __init__(self, *, speak_counts: bool = False, lead_in_beeps: int | None = None) -> None:
         self.speak_counts = speak_counts
+        self.lead_in_beeps = lead_in_beeps
         self._step_at: float | None = None
 
     def sound_for(self, event: Event) -> Sound | None:
@@ -56,7 +59,12 @@ class SoundCues:
         if kind in (EventKind.STEP, EventKind.SWITCH):
             self._step_at = event.scheduled
         if kind is EventKind.LEAD_IN:
-            return Sound.LEAD_IN
+            quiet = (
+                self.lead_in_beeps is not None
+                and event.number is not None
+                and event.number > self.lead_in_beeps
+            )
+            return None if quiet else Sound.LEAD_IN
         if kind is EventKind.STEP:
             if event.segment is not None and event.segment.kind is SegmentKind.REST:
                 return Sound.REST

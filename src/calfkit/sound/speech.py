@@ -1,246 +1,289 @@
-"""Making speech: what to say for each event (:class:`Announcer`), the queue that decides
-what is still worth saying (:class:`SpeechQueue`), and the engines that say it.
+"""Speech engines: turn a phrase into samples, so that its spoken length is known exactly
+before it is heard and it plays through calfkit's own sound back end (its device, its
+fallback, its mute).
 
-Speech is rendered by ``espeak-ng`` and played through calfkit's sound back end (or spoken
-by ``say`` on macOS), one phrase at a time from a queue: a phrase is never cut off by a beep
-or by the next phrase, and a cue that has waited too long (or been overtaken by a newer step)
-is dropped rather than piled up. Counts are spoken when they are far enough apart and speech
-is free; otherwise they are beeped. The sink that plays along with the player is
-:class:`calfkit.sinks.speech.SpeechSink`.
+Three back ends share one interface, :class:`Voice`: ``espeak-ng`` (Linux, and anywhere it
+is installed), macOS's ``say`` and Windows' own speech (SAPI, through PowerShell's
+System.Speech). Each is a command that writes a WAV file; the phrase goes to it on stdin,
+never on its command line, so no text can ever be read as an option (a cue that begins with
+"-") and no cue is too long for an argument list. What is said when is decided by
+:mod:`calfkit.sound.plan`.
 """
 
 from __future__ import annotations
 
-import re
+import math
+import os
 import shutil
 import subprocess
 import sys
-import threading
+import tempfile
 from array import array
-from collections import deque
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from enum import Enum
+from collections.abc import Callable
+from pathlib import Path
 from typing import Protocol
 
-from calfkit.player.events import Event, EventKind
-from calfkit.sound.cues import SoundCues, count_sound, counts_spoken
-from calfkit.sound.tones import SAMPLE_RATE, Sound, seconds
-from calfkit.timeline import Segment
+from calfkit.text import one_line
 
-CUE_STALE_SECONDS = 3.0
-"""A cue still waiting this long after its moment is dropped: it would only mislead."""
+DEFAULT_RATE_WPM = 170
+"""Words per minute for every engine: calm, but quick enough to fit between counts."""
 
-COUNT_STALE_SECONDS = 0.3
-"""A count not begun this soon after its moment is dropped (and was beeped instead)."""
+SPEECH_RATE_WPM = DEFAULT_RATE_WPM
+"""The former name of :data:`DEFAULT_RATE_WPM` (tests of the built-in routines use it)."""
 
-SPEECH_RATE_WPM = 170
-"""Words per minute for espeak-ng and say: calm, but quick enough to fit between counts."""
+MIN_RATE_WPM = 80
+MAX_RATE_WPM = 450
+"""The ``--voice-rate`` range every engine can speak at."""
 
-AFTER_CHIME_SECONDS = 0.05
-"""A cue begins this long after the chime that marks its moment has finished, so the chime
-never covers its first word."""
+from calfkit.model import DEFAULT_LANGUAGE  # noqa: E402 - kept beside the other defaults
 
-NEXT_WORDS = 8
-"""The "next: ..." preview is cut at its first clause and at most this many words."""
+RENDER_TIMEOUT_SECONDS = 60.0
+"""A speech command still running after this long is stuck: it is killed, and fails."""
 
-END_PHRASE = "That is the end of the routine. Well done."
-
-CUT_POLL_SECONDS = 0.02
-"""How often a speech command is checked for a cut (mute): the most a cut waits for."""
+Run = Callable[..., "subprocess.CompletedProcess[bytes]"]
+"""``subprocess.run``, or a stand-in with its signature (tests)."""
 
 
-class UtteranceKind(str, Enum):
-    CUE = "cue"  # a step's cue, a side switch, the end; a newer cue supersedes it
-    COUNT = "count"  # a number; spoken only if speech is free, else beeped
-
-
-@dataclass(frozen=True)
-class Utterance:
-    text: str
-    kind: UtteranceKind
-    beep: Sound | None = None  # what to play instead when it cannot be spoken
-    after: float = 0.0  # seconds after its moment it may begin (its chime's length)
-
-
-def short_preview(segment: Segment) -> str:
-    """A few words saying what ``segment`` asks for: the first clause of its cue.
-
-    Not its name: a segment carries the name of the block it sits in ("Feet parallel"), the
-    same for every step of that block, which says nothing about what to do next.
-    """
-    clause = re.split(r"[.,;:!?]", segment.text, maxsplit=1)[0].strip() or segment.text
-    words = clause.split()
-    return " ".join(words[:NEXT_WORDS])
-
-
-class Announcer:
-    """Decides what is said for each event; the live sink and the WAV export share it.
-
-    ``chimes``: the moments are chimed too, so each cue waits for its chime to end.
-    """
-
-    def __init__(self, *, chimes: bool = False) -> None:
-        self._cues = SoundCues() if chimes else None
-
-    def _after(self, event: Event) -> float:
-        sound = self._cues.sound_for(event) if self._cues is not None else None
-        return 0.0 if sound is None else seconds(sound) + AFTER_CHIME_SECONDS
-
-    def utterance(self, event: Event) -> Utterance | None:
-        if event.kind in (EventKind.STEP, EventKind.SWITCH) and event.segment is not None:
-            text = event.segment.text.strip()
-            if text and text[-1] not in ".!?":
-                text += "."
-            # What the player says comes next, side switches passed over.
-            following = event.next_move
-            if following is not None:
-                text += f" Next: {short_preview(following)}."
-            return Utterance(text, UtteranceKind.CUE, after=self._after(event))
-        if event.kind is EventKind.FINISH:
-            return Utterance(END_PHRASE, UtteranceKind.CUE, after=self._after(event))
-        if (
-            event.kind is EventKind.COUNT
-            and event.number is not None
-            and counts_spoken(event.segment)
-            and event.number > 1  # the first count falls on the step's own start
-        ):
-            return Utterance(str(event.number), UtteranceKind.COUNT, beep=count_sound(event))
-        return None
-
-
-class SpeechQueue:
-    """What to say next, one phrase at a time, with stale phrases dropped (no clock inside)."""
-
-    def __init__(
-        self, *, cue_stale: float = CUE_STALE_SECONDS, count_stale: float = COUNT_STALE_SECONDS
-    ) -> None:
-        self._pending: deque[tuple[Utterance, float]] = deque()
-        self._cue_stale = cue_stale
-        self._count_stale = count_stale
-        self.speaking = False
-        self.dropped: list[Utterance] = []
-
-    @property
-    def idle(self) -> bool:
-        return not self.speaking and not self._pending
-
-    def offer(self, utterance: Utterance, now: float) -> bool:
-        """Queue ``utterance``; False when it is a count and speech is not free for it."""
-        if utterance.kind is UtteranceKind.COUNT:
-            if not self.idle:
-                return False
-        else:
-            # A newer cue makes any cue not yet begun out of date.
-            self.dropped.extend(u for u, _ in self._pending)
-            self._pending.clear()
-        self._pending.append((utterance, now))
-        return True
-
-    def take(self, now: float) -> Utterance | None:
-        """The phrase to begin at ``now`` (marks speech busy), or None if nothing fresh waits."""
-        taken = self.take_timed(now)
-        return None if taken is None else taken[0]
-
-    def take_timed(self, now: float) -> tuple[Utterance, float] | None:
-        """Like :meth:`take`, with the time the phrase was offered."""
-        while self._pending:
-            utterance, since = self._pending.popleft()
-            limit = self._count_stale if utterance.kind is UtteranceKind.COUNT else self._cue_stale
-            if now - since <= limit:
-                self.speaking = True
-                return utterance, since
-            self.dropped.append(utterance)
-        return None
-
-    def finished(self) -> None:
-        self.speaking = False
-
-    def clear(self) -> None:
-        self.dropped.extend(u for u, _ in self._pending)
-        self._pending.clear()
-
-
-class Speaker(Protocol):
-    """Says one phrase at a time."""
+class Voice(Protocol):
+    """A speech engine: renders one phrase to samples."""
 
     name: str
 
-    def speak(self, text: str, cut: threading.Event) -> None:
-        """Say ``text``, returning once it has been heard; OSError if it cannot be said.
-
-        When ``cut`` is set (muted, or stopped early), stop saying it at once and return;
-        if it is already set, say nothing. Each phrase gets its own ``cut``, so a cut can
-        never be lost between two phrases nor carried over to the next one."""
+    def render(self, text: str, wpm: int) -> tuple[array[int], int]:
+        """``text`` spoken at ``wpm`` words per minute, as (samples, their sample rate);
+        OSError (saying why) if it cannot be."""
 
 
-class CommandSpeaker:
-    """Speaks by running a command with the text as its last argument, waiting for it."""
+class CommandVoice:
+    """A voice that runs a command writing a WAV (to stdout or a file) with the text on stdin.
 
-    def __init__(self, argv: Sequence[str], name: str) -> None:
-        self.argv = list(argv)
-        self.name = name
+    Subclasses say which command (:meth:`command`); ``run`` is ``subprocess.run`` unless a
+    test hands in another.
+    """
 
-    def speak(self, text: str, cut: threading.Event) -> None:
-        if cut.is_set():
-            return
-        process = subprocess.Popen(
-            [*self.argv, text],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
-        while True:
-            try:
-                _, err = process.communicate(timeout=CUT_POLL_SECONDS)
-                break
-            except subprocess.TimeoutExpired:
-                if cut.is_set():
-                    process.kill()
-                    process.communicate()
-                    return  # killed on purpose: not a failure
-        if process.returncode != 0:
-            lines = err.decode(errors="replace").strip().splitlines()
-            detail = lines[-1].strip() if lines else f"exit status {process.returncode}"
+    name = "speech"
+    writes_file = False  # True: the command writes the file named by ``out``, not stdout
+
+    def __init__(self, program: str, *, run: Run = subprocess.run) -> None:
+        self.program = program
+        self._run = run
+
+    def command(self, wpm: int, out: str | None) -> tuple[list[str], dict[str, str]]:
+        """The argv, and extra environment, that speak stdin at ``wpm`` into ``out``."""
+        raise NotImplementedError
+
+    def render(self, text: str, wpm: int) -> tuple[array[int], int]:
+        from calfkit.sound.wav import read_wav
+
+        if self.writes_file:
+            with tempfile.TemporaryDirectory(prefix="calfkit-voice-") as folder:
+                out = os.path.join(folder, "phrase.wav")
+                self._call(text, wpm, out)
+                try:
+                    data = Path(out).read_bytes()
+                except OSError:
+                    raise OSError(f"{self.name} wrote no speech") from None
+        else:
+            data = self._call(text, wpm, None)
+        if not data:
+            raise OSError(f"{self.name} produced no speech")
+        try:
+            return read_wav(data)
+        except Exception as error:  # a broken WAV is the engine's failure, not a crash
+            raise OSError(f"{self.name} produced no readable speech ({error})") from None
+
+    def _call(self, text: str, wpm: int, out: str | None) -> bytes:
+        argv, extra = self.command(wpm, out)
+        env = {**os.environ, **extra} if extra else None
+        try:
+            result = self._run(
+                argv,
+                input=one_line(text).encode("utf-8"),  # no control characters reach it
+                capture_output=True,
+                check=False,
+                timeout=RENDER_TIMEOUT_SECONDS,
+                env=env,
+            )
+        except subprocess.TimeoutExpired:
+            raise OSError(f"{self.name} took too long") from None
+        if result.returncode != 0:
+            lines = result.stderr.decode(errors="replace").strip().splitlines()
+            detail = lines[-1].strip() if lines else f"exit status {result.returncode}"
             raise OSError(f"{self.name} failed: {detail}")
+        return bytes(result.stdout)
 
 
-class EspeakSpeaker:
-    """Renders a phrase with ``espeak-ng --stdout`` and plays it through calfkit's own sound
-    back end (so speech shares its device, its fallback and mute), then waits out its length."""
+def espeak_voice_name(language: str) -> str:
+    """espeak-ng's name for a BCP 47 tag: ``en-GB`` is ``en-gb``."""
+    return language.lower()
+
+
+class EspeakVoice(CommandVoice):
+    """``espeak-ng --stdout``: reads the phrase from stdin, writes a WAV to stdout."""
 
     name = "espeak-ng"
 
-    def __init__(self, output: Callable[[array[int]], None], *, rate: int = SAMPLE_RATE) -> None:
-        self._output = output
-        self._rate = rate
+    def __init__(
+        self, program: str, language: str = DEFAULT_LANGUAGE, *, run: Run = subprocess.run
+    ) -> None:
+        super().__init__(program, run=run)
+        self.language = language
+        self.voice = espeak_voice_name(language)
 
-    def speak(self, text: str, cut: threading.Event) -> None:
-        samples = espeak_samples(text, self._rate)
-        if samples is None:
-            raise OSError("espeak-ng could not render speech")
-        if cut.is_set():
-            return  # muted while it was being rendered
-        self._output(samples)
-        # Cutting only frees this thread: the sound sink, muted too, silences the samples.
-        cut.wait(len(samples) / self._rate)
+    def command(self, wpm: int, out: str | None) -> tuple[list[str], dict[str, str]]:
+        # No text argument: espeak-ng reads stdin, so a phrase can never be taken for an option.
+        return [self.program, "--stdout", "-s", str(wpm), "-v", self.voice], {}
+
+    def render(self, text: str, wpm: int) -> tuple[array[int], int]:
+        try:
+            return super().render(text, wpm)
+        except OSError:
+            primary = self.voice.split("-")[0]
+            if primary == self.voice:
+                raise
+            # No voice for the region (en-nz): the language's own voice says it as well.
+            self.voice = primary
+            return super().render(text, wpm)
 
 
-def find_speaker(output: Callable[[array[int]], None]) -> Speaker | None:
-    """The speech engine here: espeak-ng (played through ``output``), or macOS's say."""
-    if shutil.which("espeak-ng") is not None:
-        return EspeakSpeaker(output)
-    say = shutil.which("say")
-    if say is not None and sys.platform == "darwin":
-        return CommandSpeaker([say, "-r", str(SPEECH_RATE_WPM)], "say")
+SAY_DEFAULT_WPM = 175
+
+
+class SayVoice(CommandVoice):
+    """macOS's ``say``: reads the phrase from stdin (``-f -``), writes a WAV file (``-o``)."""
+
+    name = "say"
+    writes_file = True
+
+    def __init__(
+        self, program: str, language: str = DEFAULT_LANGUAGE, *, run: Run = subprocess.run
+    ) -> None:
+        super().__init__(program, run=run)
+        self.language = language
+        self._voice: str | bool | None = False  # False: not looked up yet
+
+    def command(self, wpm: int, out: str | None) -> tuple[list[str], dict[str, str]]:
+        assert out is not None
+        argv = [self.program, "-r", str(wpm)]
+        voice = self.voice()
+        if voice is not None:
+            argv += ["-v", voice]
+        argv += ["-o", out, "--file-format=WAVE", "--data-format=LEI16@22050", "-f", "-"]
+        return argv, {}
+
+    def voice(self) -> str | None:
+        """The first installed voice for the language (``say -v ?``), None for the default."""
+        if self._voice is False:
+            self._voice = None
+            if self.language.lower() != DEFAULT_LANGUAGE:
+                try:
+                    listing = self._run(
+                        [self.program, "-v", "?"], capture_output=True, check=False, timeout=10
+                    )
+                    self._voice = say_voice_for(
+                        listing.stdout.decode(errors="replace"), self.language
+                    )
+                except (OSError, subprocess.TimeoutExpired):
+                    self._voice = None
+        assert self._voice is not True
+        return self._voice
+
+
+def say_voice_for(listing: str, language: str) -> str | None:
+    """The first voice in ``say -v ?``'s listing whose locale matches a BCP 47 tag.
+
+    Lines look like ``Anna                de_DE    # Hallo, ich heiße Anna.``; the name may
+    hold spaces, the locale is the last word before ``#``.
+    """
+    wanted = language.lower().replace("_", "-")
+    exact: str | None = None
+    loose: str | None = None
+    for line in listing.splitlines():
+        head = line.split("#", 1)[0].split()
+        if len(head) < 2:
+            continue
+        name, locale = " ".join(head[:-1]), head[-1].lower().replace("_", "-")
+        if locale == wanted and exact is None:
+            exact = name
+        if locale.split("-")[0] == wanted.split("-")[0] and loose is None:
+            loose = name
+    return exact or loose
+
+
+SAPI_DEFAULT_WPM = 180
+"""About how fast SAPI speaks at its rate 0; its rates -10..10 scale that by up to 3 each way."""
+
+SAPI_SCRIPT = (
+    "$ErrorActionPreference = 'Stop'; "
+    "Add-Type -AssemblyName System.Speech; "
+    "[Console]::InputEncoding = [System.Text.Encoding]::UTF8; "
+    "$text = [Console]::In.ReadToEnd(); "
+    "$s = New-Object System.Speech.Synthesis.SpeechSynthesizer; "
+    "try { $s.SelectVoiceByHints([System.Speech.Synthesis.VoiceGender]::NotSet, "
+    "[System.Speech.Synthesis.VoiceAge]::NotSet, 0, "
+    "[System.Globalization.CultureInfo]::new($env:CALFKIT_LANGUAGE)) } catch { }; "
+    "$s.Rate = [int]$env:CALFKIT_RATE; "
+    "$s.SetOutputToWaveFile($env:CALFKIT_OUT); "
+    "$s.Speak($text); "
+    "$s.Dispose()"
+)
+"""The PowerShell that speaks stdin into a WAV file; what varies comes in the environment, so
+nothing in it is ever quoted from a phrase or a path."""
+
+
+def sapi_rate(wpm: int) -> int:
+    """SAPI's rate (-10..10) nearest to ``wpm``: rate 10 is 3x its default, -10 a third."""
+    return max(-10, min(10, round(10 * math.log(wpm / SAPI_DEFAULT_WPM, 3))))
+
+
+class SapiVoice(CommandVoice):
+    """Windows' speech through PowerShell's System.Speech: stdin in, a WAV file out."""
+
+    name = "Windows speech"
+    writes_file = True
+
+    def __init__(
+        self, program: str, language: str = DEFAULT_LANGUAGE, *, run: Run = subprocess.run
+    ) -> None:
+        super().__init__(program, run=run)
+        self.language = language
+
+    def command(self, wpm: int, out: str | None) -> tuple[list[str], dict[str, str]]:
+        assert out is not None
+        argv = [self.program, "-NoProfile", "-NonInteractive", "-Command", SAPI_SCRIPT]
+        env = {
+            "CALFKIT_OUT": out,
+            "CALFKIT_RATE": str(sapi_rate(wpm)),
+            "CALFKIT_LANGUAGE": self.language,
+        }
+        return argv, env
+
+
+def find_voice(
+    language: str = DEFAULT_LANGUAGE,
+    *,
+    platform: str = sys.platform,
+    which: Callable[[str], str | None] = shutil.which,
+) -> CommandVoice | None:
+    """The speech engine here: espeak-ng if installed, else ``say`` on macOS, else SAPI on
+    Windows (through PowerShell); None when there is none."""
+    espeak = which("espeak-ng")
+    if espeak is not None:
+        return EspeakVoice(espeak, language)
+    if platform == "darwin":
+        say = which("say")
+        if say is not None:
+            return SayVoice(say, language)
+    if platform == "win32":
+        powershell = which("powershell") or which("pwsh")
+        if powershell is not None:
+            return SapiVoice(powershell, language)
     return None
 
 
 def speech_available() -> bool:
     """Whether a speech engine is installed here."""
-    return shutil.which("espeak-ng") is not None or (
-        sys.platform == "darwin" and shutil.which("say") is not None
-    )
+    return find_voice() is not None
 
 
 def install_hint() -> str:
@@ -249,8 +292,8 @@ def install_hint() -> str:
         return "voice: macOS's `say` was not found; spoken cues are off"
     if sys.platform == "win32":
         return (
-            "voice: no speech engine found; install espeak-ng "
-            "(https://github.com/espeak-ng/espeak-ng/releases) and put it on PATH for spoken cues"
+            "voice: no speech engine found (neither PowerShell's System.Speech nor espeak-ng); "
+            "install espeak-ng (https://github.com/espeak-ng/espeak-ng/releases) for spoken cues"
         )
     return (
         "voice: no speech engine found; install espeak-ng "
@@ -258,29 +301,17 @@ def install_hint() -> str:
     )
 
 
-def espeak_samples(text: str, rate: int, *, wpm: int = SPEECH_RATE_WPM) -> array[int] | None:
-    """``text`` spoken by ``espeak-ng --stdout`` at ``wpm`` words a minute, resampled to
-    ``rate``; None without espeak-ng or when it says nothing.
-
-    The text goes in on standard input, never as an argument: an argument is limited in size
-    (a cue over 128 KiB failed with "Argument list too long"), and one that starts with "-"
-    would be read as an option.
-    """
-    from calfkit.sound.wav import read_wav, resample
+def espeak_samples(
+    text: str, rate: int, *, wpm: int = DEFAULT_RATE_WPM, language: str = DEFAULT_LANGUAGE
+) -> array[int] | None:
+    """``text`` spoken by espeak-ng, resampled to ``rate``; None without espeak-ng or on failure."""
+    from calfkit.sound.wav import resample
 
     espeak = shutil.which("espeak-ng")
     if espeak is None:
         return None
     try:
-        result = subprocess.run(
-            [espeak, "--stdout", "-s", str(wpm), "--stdin"],
-            input=text.encode("utf-8", errors="replace"),
-            capture_output=True,
-            check=False,
-        )
+        samples, source_rate = EspeakVoice(espeak, language).render(text, wpm)
     except OSError:
         return None
-    if result.returncode != 0 or not result.stdout:
-        return None
-    samples, source_rate = read_wav(result.stdout)
     return resample(samples, source_rate, rate)

@@ -42,16 +42,24 @@ KEYS: dict[bytes, Command] = {
 }
 
 
-def help_line(*, muted: bool = False) -> str:
-    """The keys as the live view lists them: "space pause · n next · … · q quit"."""
-    parts = []
+def help_items(*, paused: bool = False, muted: bool = False) -> list[str]:
+    """The keys as the live view lists them, one item each: "space pause", "n next", … (space
+    says "resume" while paused, m "unmute" while muted)."""
+    items = []
     for _, command, key, does in KEY_MAP:
         if command is Command.ENTER:
             continue
+        if command is Command.PAUSE and paused:
+            does = "resume"
         if command is Command.MUTE and muted:
             does = "unmute"
-        parts.append(f"{key} {does}")
-    return " · ".join(parts)
+        items.append(f"{key} {does}")
+    return items
+
+
+def help_line(*, paused: bool = False, muted: bool = False) -> str:
+    """The keys as one line: "space pause · n next · … · q quit"."""
+    return " · ".join(help_items(paused=paused, muted=muted))
 
 
 # Final bytes of CSI (``ESC [``) and SS3 (``ESC O``) sequences for the arrow keys.

@@ -4,8 +4,8 @@ found.
 Key mode (no echo, no line buffering, Ctrl-C still a signal) is set once when playback starts;
 the engine then asks the key source (:mod:`calfkit.terminal.keys`) for commands. Ctrl-Z
 suspends and ``fg`` resumes with the stopped time left off the clock. Whatever way playback
-ends (the end, ``q``, Ctrl-C, SIGTERM, an error in a sink) the saved terminal attributes are
-written back and the cursor is shown again.
+ends (the end, ``q``, Ctrl-C, SIGTERM, Ctrl-\\ (SIGQUIT), the terminal closing (SIGHUP), an
+error in a sink) the saved terminal attributes are written back and the cursor is shown again.
 
 The POSIX-only modules are imported only where they exist.
 """
@@ -32,11 +32,22 @@ TERMINATED_EXIT = 128 + 15
 
 
 class Terminated(SystemExit):
-    """SIGTERM arrived: a SystemExit with code 143, so every ``finally`` on the way out still
-    runs, the player reports the session as terminated, and the process exits 143."""
+    """SIGTERM (or SIGQUIT, SIGHUP) arrived: a SystemExit with code 128 + the signal, so every
+    ``finally`` on the way out still runs (the terminal put back, temporary files removed),
+    the player reports the session as terminated, and the process exits as a shell expects
+    (143, 131, 129)."""
 
-    def __init__(self) -> None:
-        super().__init__(TERMINATED_EXIT)
+    def __init__(self, signum: int = 15) -> None:
+        super().__init__(128 + signum)
+        self.signum = signum
+
+
+def _ending_signals() -> list[int]:
+    """The signals that end a session cleanly: SIGTERM everywhere; on POSIX also Ctrl-\\
+    (SIGQUIT, whose default would dump core and skip every cleanup) and the terminal
+    closing (SIGHUP)."""
+    names = ("SIGTERM",) if sys.platform == "win32" else ("SIGTERM", "SIGQUIT", "SIGHUP")
+    return [getattr(signal, name) for name in names if hasattr(signal, name)]
 
 
 def stdin_is_terminal(stream: TextIO | None = None) -> bool:
@@ -184,7 +195,8 @@ def show_cursor(out: TextIO | None = None) -> None:
 def _block_signals() -> set[int | signal.Signals] | None:
     if sys.platform == "win32" or not hasattr(signal, "pthread_sigmask"):  # pragma: no cover
         return None
-    return signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM, signal.SIGTSTP})
+    blocked = {signal.SIGINT, signal.SIGTERM, signal.SIGTSTP, signal.SIGQUIT, signal.SIGHUP}
+    return signal.pthread_sigmask(signal.SIG_BLOCK, blocked)
 
 
 def _unblock_signals(previous: set[int | signal.Signals] | None) -> None:
@@ -194,25 +206,32 @@ def _unblock_signals(previous: set[int | signal.Signals] | None) -> None:
 
 @contextlib.contextmanager
 def terminate_raises() -> Iterator[None]:
-    """While inside, SIGTERM raises :class:`Terminated` (once), so cleanup runs as on Ctrl-C."""
-    if not hasattr(signal, "SIGTERM"):  # pragma: no cover
+    """While inside, SIGTERM, SIGQUIT and SIGHUP raise :class:`Terminated` (once, for the
+    first of them), so cleanup runs as on Ctrl-C."""
+    signums = _ending_signals()
+    if not signums:  # pragma: no cover
         yield
         return
     fired = False
 
-    def on_term(signum: int, frame: FrameType | None) -> None:
+    def on_signal(signum: int, frame: FrameType | None) -> None:
         nonlocal fired
         if fired:
             return
         fired = True
-        raise Terminated()
+        raise Terminated(signum)
 
+    saved: dict[int, Any] = {}
     try:
-        old = signal.signal(signal.SIGTERM, on_term)
-    except ValueError:  # not the main thread: leave SIGTERM alone
+        for signum in signums:
+            saved[signum] = signal.signal(signum, on_signal)
+    except ValueError:  # not the main thread: leave the signals alone
+        for signum, old in saved.items():
+            signal.signal(signum, old)
         yield
         return
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, old)
+        for signum, old in saved.items():
+            signal.signal(signum, old)

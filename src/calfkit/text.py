@@ -1,0 +1,86 @@
+"""Text that is safe to put in front of a person: no control characters, so no escape sequences.
+
+Routine files are written by anyone (a shared ``CALFKIT_PATH`` folder, a file from the web),
+and a terminal obeys the control characters in what it is sent: ESC starts sequences that
+set the window title, hide the cursor, write the clipboard (OSC 52) or make links (OSC 8),
+and in 8-bit mode U+009B alone is CSI. So routine text never reaches an output raw:
+
+- the loader removes control characters from every text value as it builds the model (and
+  ``validate`` warns where a file holds them), and
+- everything that writes routine text (``list``, ``show``, the live view, plain lines, the
+  speech engine, history, export tags) passes it through :func:`clean` at the point it is
+  written, for text that did not come through the loader (an old history row, a cache).
+
+This module is the bottom of the import layers: anything may import it, it imports nothing of
+calfkit's.
+"""
+
+from __future__ import annotations
+
+import re
+
+# C0 controls (U+0000-U+001F), DEL (U+007F) and C1 controls (U+0080-U+009F, among them the
+# 8-bit CSI U+009B, OSC U+009D and ST U+009C). Newline and tab are kept only where asked for.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+_CONTROL_BUT_LAYOUT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_NAMES = {
+    0x00: "NUL",
+    0x07: "BEL",
+    0x08: "BS",
+    0x09: "TAB",
+    0x0A: "LF",
+    0x0D: "CR",
+    0x1B: "ESC",
+    0x7F: "DEL",
+    0x9B: "CSI",
+    0x9C: "ST",
+    0x9D: "OSC",
+}
+
+
+def clean(text: str, *, layout: bool = False) -> str:
+    """``text`` without control characters (C0, DEL, C1).
+
+    With ``layout``, newlines and tabs are kept (a description or a note may be written in
+    several lines); without it they go too, for text that must stay on one line. A control
+    character is removed, not replaced: an escape sequence's printable tail (``]0;title``)
+    may remain as harmless text, which shows that something was there.
+    """
+    pattern = _CONTROL_BUT_LAYOUT if layout else _CONTROL
+    if text.isprintable() or not pattern.search(text):
+        return text
+    return pattern.sub("", text)
+
+
+def one_line(text: str) -> str:
+    """``text`` on one line: control characters removed, newlines and tabs made spaces."""
+    return clean(text.replace("\n", " ").replace("\t", " ").replace("\r", " "))
+
+
+def json_safe(text: str) -> str:
+    """JSON text with DEL and the C1 controls written as ``\\u`` escapes too.
+
+    ``json.dumps`` escapes C0 always but, with ``ensure_ascii=False``, writes DEL and C1
+    (U+009B, 8-bit CSI) as they are. In JSON text they can only be inside strings, where an
+    escape means the same: the data is unchanged, the terminal is safe.
+    """
+    if text.isascii() and "\x7f" not in text:
+        return text
+    return _JSON_UNSAFE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+
+
+_JSON_UNSAFE = re.compile("[\x7f-\x9f]")
+
+
+def first_control(text: str, *, layout: bool = True) -> str | None:
+    """The first control character in ``text`` (newline and tab allowed with ``layout``)."""
+    pattern = _CONTROL_BUT_LAYOUT if layout else _CONTROL
+    match = pattern.search(text)
+    return None if match is None else match.group()
+
+
+def control_name(char: str) -> str:
+    """A control character as a message names it: ``U+001B (ESC)``."""
+    code = ord(char)
+    name = _NAMES.get(code)
+    return f"U+{code:04X}" + (f" ({name})" if name else "")

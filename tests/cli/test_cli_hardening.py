@@ -1,0 +1,240 @@
+"""Routine text never drives the terminal, and one bad file never breaks a command (issue 12).
+
+The bytes each command writes are checked: no C0 control but newline, no DEL, no C1 (8-bit
+CSI U+009B among them), whatever a routine's text holds. Only calfkit's own colour codes
+(SGR, ``ESC [ … m``, when colour is forced) may appear.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from calfkit.cli import cli
+
+_SGR = re.compile(rb"\x1b\[[0-9;]*m")
+_CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+_counter = itertools.count()
+
+
+def no_controls(data: bytes, *, colour: bool = False) -> None:
+    if colour:
+        data = _SGR.sub(b"", data)
+    text = data.decode("utf-8")
+    found = _CONTROL.search(text)
+    assert found is None, (found, text)
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("CALFKIT_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("CALFKIT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("CALFKIT_HISTORY", str(tmp_path / "history.sqlite3"))
+    monkeypatch.delenv("CALFKIT_PATH", raising=False)
+    monkeypatch.setenv("COLUMNS", "200")
+    (tmp_path / "config" / "routines").mkdir(parents=True)
+    return tmp_path
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> tuple[int, bytes, bytes]:
+    result = CliRunner().invoke(cli, list(args), catch_exceptions=False, env=env)
+    return result.exit_code, result.stdout_bytes, result.stderr_bytes
+
+
+FAST = ("--plain", "--speed", "1000", "--lead-in", "0", "--sound", "off")
+
+
+def every_output(path: Path, name: str) -> None:
+    """list (plain and coloured), show, show --json, validate, play --plain, history: clean."""
+    for args, colour in (
+        (("list",), False),
+        (("list", "--json"), False),
+        (("show", str(path)), False),
+        (("show", "--json", str(path)), False),
+        (("validate", str(path)), False),
+        (("validate", "--format", "json", str(path)), False),
+        (("play", str(path), *FAST), False),
+        (("history",), False),
+        (("history", "--json"), False),
+    ):
+        code, out, err = run(*args)
+        assert code in (0, 1), (args, out, err)
+        assert b"Traceback" not in err
+        no_controls(out, colour=colour)
+        no_controls(err, colour=colour)
+    code, out, err = run("list", env={"FORCE_COLOR": "1"})
+    assert code == 0
+    no_controls(out, colour=True)
+    assert name.encode() in out
+
+
+ESCAPES = {
+    "osc-52-clipboard": "\x1b]52;c;cm0gLXJmIH4vKg==\x07",
+    "osc-8-link": "\x1b]8;;https://x.example\x1b\\link\x1b]8;;\x1b\\",
+    "8-bit-csi": "\x9b2J\x9b?25l",
+    "cursor-hide": "\x1b[?25l",
+    "window-title": "\x1b]0;owned\x07\x1b[2J",
+}
+
+
+@pytest.mark.parametrize("escape", list(ESCAPES.values()), ids=list(ESCAPES))
+def test_escape_sequences_in_a_title_and_a_cue_never_reach_the_terminal(
+    home: Path, escape: str
+) -> None:
+    document = {
+        "title": f"Sneaky{escape} title",
+        "caution": f"Careful{escape}",
+        "steps": [{"do": f"Press{escape}", "duration": 30, "note": f"n{escape}"}],
+    }
+    path = home / "config" / "routines" / "sneaky.yaml"
+    path.write_text(yaml.safe_dump(document), encoding="utf-8")
+    assert "\\e" in path.read_text() or "\\x" in path.read_text() or "\\u" in path.read_text()
+    every_output(path, "sneaky")
+    code, out, _ = run("validate", str(path))
+    assert code == 0  # warnings only
+    assert out.count(b": warning: ") == 4
+    assert b"control character U+" in out
+    assert run("validate", "--strict", str(path))[0] == 1
+
+
+text_with_controls = st.text(
+    alphabet=st.one_of(
+        st.characters(min_codepoint=0, max_codepoint=0x1F),
+        st.characters(min_codepoint=0x7F, max_codepoint=0x9F),
+        st.characters(min_codepoint=0x20, max_codepoint=0x7E),
+    ),
+    min_size=1,
+    max_size=12,
+).map(lambda text: "x" + text)
+
+
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    title=text_with_controls,
+    description=text_with_controls,
+    caution=text_with_controls,
+    cue=text_with_controls,
+    note=text_with_controls,
+    name=text_with_controls,
+    equipment=text_with_controls,
+)
+def test_control_characters_in_every_text_field_never_reach_the_output(
+    home: Path,
+    title: str,
+    description: str,
+    caution: str,
+    cue: str,
+    note: str,
+    name: str,
+    equipment: str,
+) -> None:
+    document = {
+        "title": title[:80],
+        "description": description,
+        "caution": caution,
+        "tags": ["fuzz"],
+        "equipment": [equipment],
+        "steps": [
+            {"prepare": cue, "duration": 1, "name": name[:80], "note": note},
+            {"repeat": 2, "steps": [{"count": 2, "cue": cue, "every": 0.5}]},
+            {"sides": ["right"], "switch": 0, "steps": [{"rest": 1, "cue": cue}]},
+            {"breathe": 1, "cue": cue, "inhale": 1, "exhale": 1},
+            {"hold": cue, "duration": 1},
+        ],
+    }
+    stem = f"fuzz-{next(_counter)}"
+    path = home / "config" / "routines" / f"{stem}.yaml"
+    path.write_text(yaml.safe_dump(document, allow_unicode=False), encoding="utf-8")
+    every_output(path, stem)
+    path.unlink()
+
+
+# ---- arguments and files that used to end in a traceback ---------------------------------------
+
+
+@pytest.mark.parametrize("command", ["show", "play", "export", "validate"])
+def test_a_300_character_argument_is_a_name_too_long(
+    home: Path, command: str, tmp_path: Path
+) -> None:
+    extra = ["--wav", str(tmp_path / "x.wav")] if command == "export" else []
+    if command == "play":
+        extra = list(FAST)
+    code, out, err = run(command, "a" * 300, *extra)
+    assert code == 1
+    assert b"Traceback" not in err
+    assert b"name too long" in out + err
+
+
+def test_validate_checks_the_rest_when_one_file_cannot_be_read(home: Path) -> None:
+    good = home / "good.yaml"
+    good.write_text("title: Good\nsteps: [{rest: 1}]\n", encoding="utf-8")
+    loop = home / "loop.yaml"
+    os.symlink(loop.name, loop)
+    code, out, _ = run("validate", str(loop), str(good))
+    assert code == 1
+    assert out.decode().splitlines() == [
+        f"{loop}:1:1: error: cannot read the file: a loop of symbolic links",
+        f"{good}: ok",
+    ]
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid"), reason="POSIX file modes")
+def test_validate_of_an_unreadable_file_is_a_problem_not_a_usage_error(home: Path) -> None:
+    import subprocess
+    import sys
+
+    from tests.privileges import without_root_powers
+
+    good = home / "good.yaml"
+    good.write_text("title: Good\nsteps: [{rest: 1}]\n", encoding="utf-8")
+    locked = home / "locked.yaml"
+    locked.write_text("title: Locked\nsteps: [{rest: 1}]\n", encoding="utf-8")
+    locked.chmod(0)
+    command = [sys.executable, "-m", "calfkit", "validate", str(locked), str(good)]
+    done = subprocess.run(without_root_powers(command), capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stderr) == (1, "")
+    assert done.stdout.splitlines() == [
+        f"{locked}:1:1: error: cannot read the file: permission denied",
+        f"{good}: ok",
+    ]
+
+
+def test_validate_takes_a_routine_name_as_the_other_commands_do(home: Path) -> None:
+    code, out, _ = run("validate", "calf-release", "no-such-routine")
+    assert code == 1
+    shown = out.decode().splitlines()
+    assert shown[0] == "calf-release: ok"
+    assert shown[1].startswith("no-such-routine:1:1: error: no routine named 'no-such-routine'")
+
+
+def test_a_routine_has_one_name_everywhere(home: Path) -> None:
+    path = home / "config" / "routines" / "named.yaml"
+    path.write_text("name: other-name\ntitle: Named\nsteps: [{rest: 1}]\n", encoding="utf-8")
+    code, out, _ = run("validate", str(path))
+    assert code == 0
+    assert out.decode() == (
+        f"{path}:1:7: warning: name 'other-name' differs from the file name 'named'; "
+        "rename the file or remove name: (the file name is the routine's name)\n"
+    )
+    assert run("play", "named", *FAST)[0] == 0
+    code, _, err = run("play", "other-name", *FAST)
+    assert code == 1 and b"no routine named 'other-name'" in err
+    (session,) = json.loads(run("history", "--json")[1])
+    assert session["routine"] == "named"
+    listing = json.loads(run("list", "--json")[1])
+    assert "named" in {entry["name"] for entry in listing}
+    shown = json.loads(run("show", "--json", "named")[1])
+    assert shown["name"] == "named"

@@ -1,0 +1,108 @@
+"""The live view read from a real pseudo-terminal as a person two metres away would read it:
+the countdown's block digits decoded back into the time left, and the layout giving way by
+priority on a small terminal and using the room on a large one."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pty_session import Player, Session
+
+pytestmark = pytest.mark.pty
+
+HOLDS = """\
+title: Readable
+caution: Stop at once if you feel pain behind the knee, numbness or tingling in the foot.
+steps:
+  - hold: Lean into the wall with the back knee straight
+    duration: 20
+    note: If the pull turns sharp at any point, ease off until it is only a gentle stretch.
+  - count: 10
+    every: 0.5
+    cue: Lower both heels slowly to the floor and lift them again, keeping the knees soft
+"""
+
+
+@pytest.fixture
+def player(tmp_path: Path) -> Iterator[Player]:
+    made = Player(tmp_path)
+    yield made
+    for session in made.sessions:
+        if session.child.isalive():
+            session.child.terminate(force=True)
+
+
+def quit_cleanly(session: Session) -> None:
+    session.press("q")
+    assert session.finish() == 0
+    session.assert_terminal_restored()
+
+
+def test_at_100x30_the_block_digits_read_back_as_the_time_left(player: Player) -> None:
+    session = player.start(player.routine(HOLDS), "--lead-in", "0", columns=100, lines=30)
+    session.wait_for_digits("00:18")
+    ((text, scale),) = session.big_with_scale()
+    assert text == "00:18"
+    assert scale == 4 and len(session.digit_rows()) == 10  # 10 of 30 rows
+    session.wait_for_digits("00:17")
+    session.press("+")  # ten seconds more: the digits say so at once
+    session.wait_for_digits("00:27", "00:26")
+    session.press("n")  # the count, in block digits too
+    session.wait_for_digits("2 / 10")
+    quit_cleanly(session)
+
+
+def test_at_40x15_the_cue_countdown_time_left_and_keys_show(player: Player) -> None:
+    session = player.start(player.routine(HOLDS), "--lead-in", "0", columns=40, lines=15)
+    session.wait_for_digits("00:19")
+    session.wait_for("q quit")
+    lines = session.screen.display
+    joined = " ".join(line.strip() for line in lines)
+    assert "Lean into the wall with the back knee straight" in joined
+    assert re.search(r" 00:2[45] left", joined)  # the routine's time left (20 s + 5 s)
+    assert "space pause · n next · b back" in joined
+    # The note, "Next" and the caution gave way: each one line, ellipsised, or gone.
+    for start in ("If the pull", "Next:", "Caution"):
+        found = [line.rstrip() for line in lines if start in line]
+        assert len(found) <= 1
+        assert not found or found[0].endswith("…"), found
+    assert "gentle stretch." not in joined
+    assert "tingling in the foot." not in joined
+    session.press(" ")  # paused: the time left stays, and the help says how to go on
+    session.wait_for("space resume")
+    assert session.big() in (["00:19"], ["00:18"])
+    assert "PAUSED" in session.screen.text
+    session.press(" ")
+    quit_cleanly(session)
+
+
+def test_at_200x50_it_uses_the_room(player: Player) -> None:
+    session = player.start(player.routine(HOLDS), "--lead-in", "0", columns=200, lines=50)
+    session.wait_for_digits("00:19")
+    session.wait_for("q quit")
+    ((_, scale),) = session.big_with_scale()
+    assert scale >= 6  # 15 rows or more
+    text = session.screen.text
+    for whole in (
+        "Lean into the wall with the back knee straight",
+        "If the pull turns sharp at any point, ease off until it is only a gentle stretch.",
+        "Next: Lower both heels slowly to the floor and lift them again, keeping the knees soft",
+        "Caution  Stop at once if you feel pain behind the knee, numbness or tingling in the foot.",
+    ):
+        assert whole in text
+    bar = next(line for line in session.screen.display if " left" in line)
+    assert len(bar) - len(bar.lstrip()) >= 10  # a margin, not the screen's edge
+    quit_cleanly(session)
+
+
+def test_a_warning_from_setting_up_speech_shows_inside_the_view(player: Player) -> None:
+    # No speech engine on PATH: the warning used to go to stderr before the view began.
+    session = player.start(player.routine(HOLDS), "--lead-in", "0", "--voice", PATH="/nonexistent")
+    session.wait_for_digits("00:19")
+    session.wait_for("voice: no speech engine found")
+    assert "VOICE" not in session.screen.text  # nothing is spoken, so no badge
+    quit_cleanly(session)
+    assert "voice: no speech engine found" in session.screen.text  # and again after it

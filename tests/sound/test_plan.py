@@ -1,0 +1,307 @@
+"""The speech plan, on a fake voice whose phrases last exactly as long as each test chooses.
+
+The fake has the real voices' interface (``render(text, wpm) -> (samples, rate)``); a phrase
+sped up to W words a minute lasts its length x 170 / W, as with a real engine.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from array import array
+
+import pytest
+
+from calfkit.model import Count, Do, Hold, Include, Prepare, Rest, Routine, Side, Sides
+from calfkit.player.clock import MonotonicClock
+from calfkit.player.engine import Player
+from calfkit.player.events import Command, Event, EventKind
+from calfkit.sinks.speech import SpeechSink
+from calfkit.sound.plan import (
+    CUE_LATE_SECONDS,
+    END_PHRASE,
+    GAP_SECONDS,
+    LAST_STEP_PREVIEW,
+    MAX_SPEEDUP,
+    PhraseBook,
+    PhraseKind,
+    SpeechPlan,
+    chime_after,
+    estimate_seconds,
+    make_plan,
+    session_time,
+    unheard_cues,
+)
+from calfkit.sound.speech import DEFAULT_RATE_WPM
+from calfkit.testing import ScriptedControls
+from calfkit.timeline import Timeline, compile_routine
+
+RATE = 1000  # the fake's samples a second: small, exact
+
+
+class FakeVoice:
+    """Each phrase lasts ``lengths[text]`` seconds at the normal rate (else ``default``)."""
+
+    name = "fake"
+
+    def __init__(self, lengths: dict[str, float], default: float = 0.5) -> None:
+        self.lengths = lengths
+        self.default = default
+        self.rendered: list[tuple[str, int]] = []
+
+    def render(self, text: str, wpm: int) -> tuple[array[int], int]:
+        self.rendered.append((text, wpm))
+        seconds = self.lengths.get(text, self.default) * DEFAULT_RATE_WPM / wpm
+        return array("h", bytes(2 * round(seconds * RATE))), RATE
+
+
+def routine(*steps: object, caution: str | None = None) -> Timeline:
+    return compile_routine(Routine(name="t", title="T", steps=tuple(steps), caution=caution))  # type: ignore[arg-type]
+
+
+def plan_of(timeline: Timeline, lengths: dict[str, float], **options: object) -> SpeechPlan:
+    return make_plan(timeline, PhraseBook(FakeVoice(lengths)), **options)  # type: ignore[arg-type]
+
+
+def starts(plan: SpeechPlan, timeline: Timeline) -> dict[str, float]:
+    return {p.text: session_time(plan, timeline, p) for p in plan.phrases}
+
+
+def assert_sound(plan: SpeechPlan, timeline: Timeline) -> None:
+    """What always holds: no two phrases overlap; every step's cue is in the plan once."""
+    timed = sorted((session_time(plan, timeline, p), p) for p in plan.phrases)
+    for (a, first), (b, _) in itertools.pairwise(timed):
+        assert b >= a + first.seconds - 1e-9, (first.text, a, b)
+    cues = [p.step for p in plan.phrases if p.kind in (PhraseKind.CUE, PhraseKind.SWITCH)]
+    assert cues == [s.index for s in timeline.segments if s.index >= plan.first]
+
+
+def step_start(plan: SpeechPlan, timeline: Timeline, step: int) -> float:
+    return plan.lead_in + timeline.segments[step - 1].start
+
+
+def test_a_cue_that_fits_starts_after_its_chime_and_its_whole_preview_follows() -> None:
+    timeline = routine(Do(text="Rise up", duration=10), Do(text="Lower slowly", duration=10))
+    plan = plan_of(timeline, {"Rise up.": 2.0, "Next: Lower slowly.": 2.0})
+    assert_sound(plan, timeline)
+    at = starts(plan, timeline)
+    first = step_start(plan, timeline, 1)
+    assert at["Rise up."] == pytest.approx(first + chime_after(timeline.segments[0], True))
+    assert at["Next: Lower slowly."] == pytest.approx(at["Rise up."] + 2.0 + GAP_SECONDS)
+    # The last step previews the end, and the end is said after the end chime.
+    assert LAST_STEP_PREVIEW == "Last step." and LAST_STEP_PREVIEW in at
+    assert at[END_PHRASE] >= step_start(plan, timeline, 2) + 10.0
+    assert plan.lead_in == 3.0  # no caution: the lead-in asked for
+
+
+def test_a_preview_that_does_not_fit_is_dropped_whole_never_cut() -> None:
+    timeline = routine(Do(text="Rise up", duration=5), Do(text="Lower slowly", duration=5))
+    plan = plan_of(timeline, {"Rise up.": 3.0, "Next: Lower slowly.": 2.5})
+    assert_sound(plan, timeline)
+    texts = [p.text for p in plan.phrases]
+    assert "Next: Lower slowly." not in texts
+    assert (PhraseKind.PREVIEW, 1, "Next: Lower slowly.") in plan.dropped
+    assert all(not t.startswith("Next:") or t == "Next: Lower slowly." for t in texts)
+
+
+def test_a_long_cue_starts_early_in_the_rest_before_it_and_that_rest_loses_its_preview() -> None:
+    timeline = routine(Rest(duration=10), Do(text="Roll slowly up the calf", duration=4))
+    long = "Roll slowly up the calf."
+    plan = plan_of(timeline, {"Rest.": 0.6, long: 6.0, "Next: " + long: 6.5})
+    assert_sound(plan, timeline)
+    at = starts(plan, timeline)
+    second = step_start(plan, timeline, 2)
+    assert at[long] < second  # begun in the rest's quiet tail...
+    assert at[long] >= at["Rest."] + 0.6  # ...after the rest's own cue
+    assert at[long] + 6.0 <= second + 4.0 + CUE_LATE_SECONDS  # heard whole before the next
+    assert "Next: " + long not in at
+    cue = next(p for p in plan.phrases if p.text == long)
+    assert cue.host == 1 and cue.step == 2 and cue.speed == 1.0
+
+
+def test_a_cue_never_starts_early_over_counts_it_is_spoken_faster_instead() -> None:
+    timeline = routine(
+        Count(count=4, every=2, cue="Lower your heels"), Do(text="Now walk", duration=4)
+    )
+    plan = plan_of(timeline, {"Lower your heels.": 1.0, "Now walk.": 4.5})
+    assert_sound(plan, timeline)
+    cue = next(p for p in plan.phrases if p.text == "Now walk.")
+    begins = session_time(plan, timeline, cue)
+    second = step_start(plan, timeline, 2)
+    assert second <= begins <= second + CUE_LATE_SECONDS
+    assert 1.0 < cue.speed <= MAX_SPEEDUP
+    assert cue.wpm > DEFAULT_RATE_WPM
+    assert cue.seconds == pytest.approx(4.5 * DEFAULT_RATE_WPM / cue.wpm, abs=0.002)
+    assert begins + cue.seconds <= second + 4.0 + CUE_LATE_SECONDS + 1e-9
+
+
+def test_a_cue_too_long_even_at_the_fastest_is_still_said_whole_and_the_next_waits() -> None:
+    timeline = routine(
+        Count(count=2, every=2, cue="Count"),
+        Do(text="Far too long", duration=2),
+        Do(text="After", duration=5),
+    )
+    plan = plan_of(timeline, {"Far too long.": 8.0})
+    assert_sound(plan, timeline)  # never dropped: every step's cue is there
+    cue = next(p for p in plan.phrases if p.text == "Far too long.")
+    assert cue.speed == pytest.approx(MAX_SPEEDUP, abs=0.01)
+    after = next(p for p in plan.phrases if p.text == "After.")
+    assert session_time(plan, timeline, after) >= session_time(plan, timeline, cue) + cue.seconds
+
+
+def test_the_caution_comes_first_in_a_lead_in_long_enough_for_it_and_the_countdown() -> None:
+    timeline = routine(Do(text="Go", duration=5), caution="Keep the pull mild")
+    plan = plan_of(timeline, {"Caution: Keep the pull mild.": 6.0})
+    assert_sound(plan, timeline)
+    caution = plan.phrases[0]
+    assert caution.kind is PhraseKind.CAUTION and caution.step == 0 and caution.host == 0
+    assert plan.lead_in >= 6.0 + 3.0  # the caution, then the 3 s countdown asked for
+    assert session_time(plan, timeline, caution) + 6.0 <= plan.lead_in - 3.0 + 1e-9
+    # Re-planned after a key (no lead-in): no caution.
+    again = plan_of(timeline, {}, lead_in=None)
+    assert all(p.kind is not PhraseKind.CAUTION for p in again.phrases)
+
+
+def test_an_included_routines_caution_is_said_when_its_part_begins() -> None:
+    part = Routine(
+        name="part", title="Part", caution="Never beyond vertical",
+        steps=(Do(text="Raise the leg", duration=6),),
+    )  # fmt: skip
+    quiet_before = routine(Rest(duration=12), Include(ref="part", routine=part))
+    plan = plan_of(quiet_before, {"Caution: Never beyond vertical.": 3.0})
+    assert_sound(plan, quiet_before)
+    caution = next(p for p in plan.phrases if p.kind is PhraseKind.CAUTION)
+    cue = next(p for p in plan.phrases if p.text == "Raise the leg.")
+    assert caution.step == 2 and caution.host == 1  # in the rest, before the part's cue
+    assert session_time(plan, quiet_before, caution) < session_time(plan, quiet_before, cue)
+    assert quiet_before.segments[1].caution == "Never beyond vertical"
+    # With no quiet before it (a count), it comes right after the part's first cue.
+    no_quiet = routine(Count(count=3, every=1), Include(ref="part", routine=part))
+    plan = plan_of(no_quiet, {"Caution: Never beyond vertical.": 3.0})
+    assert_sound(plan, no_quiet)
+    kinds = [p.kind for p in plan.phrases if p.step == 2]
+    assert kinds[:2] == [PhraseKind.CUE, PhraseKind.CAUTION]
+
+
+def test_counts_are_spoken_when_speech_is_free_and_beeped_when_a_cue_holds_it() -> None:
+    timeline = routine(Count(count=4, every=2, cue="Lower your heels"))
+    plan = plan_of(timeline, {"Lower your heels.": 2.5, "2": 0.4, "3": 0.4, "4": 0.4})
+    assert_sound(plan, timeline)
+    numbers = [p.number for p in plan.phrases if p.kind is PhraseKind.COUNT]
+    assert numbers == [3, 4]  # count 2 (at 2 s) falls inside the 2.8 s cue
+    assert (PhraseKind.COUNT, 1, "2") in plan.dropped
+    # The preview goes in a gap between counts (assert_sound: over none of them).
+    preview = next(p for p in plan.phrases if p.kind is PhraseKind.PREVIEW)
+    assert preview.text == LAST_STEP_PREVIEW and 2.8 <= preview.at <= 4.0 - 0.5
+
+
+def test_a_side_switch_is_announced_and_the_step_before_previews_past_it() -> None:
+    timeline = routine(
+        Sides(sides=(Side.RIGHT, Side.LEFT), steps=(Hold(text="Hold {side}", duration=8),))
+    )
+    plan = plan_of(timeline, {})
+    assert_sound(plan, timeline)
+    texts = [p.text for p in plan.phrases]
+    assert "Switch to your left side." in texts
+    assert texts[texts.index("Hold right.") + 1] == "Next: Hold left."
+
+
+def test_replanning_from_a_step_does_not_move_its_cue_into_the_step_before() -> None:
+    timeline = routine(Rest(duration=10), Do(text="Long one", duration=3))
+    lengths = {"Long one.": 5.0}
+    whole = plan_of(timeline, lengths)
+    assert next(p for p in whole.phrases if p.step == 2).host == 1
+    again = plan_of(timeline, lengths, first=2, lead_in=None)
+    cue = next(p for p in again.phrases if p.step == 2)
+    assert cue.host == 2 and cue.speed > 1.0  # no tail to start in: faster
+    assert_sound(again, timeline)
+
+
+def test_a_step_waiting_for_enter_lends_no_quiet_to_the_next_cue() -> None:
+    timeline = routine(Prepare(text="Fetch the roller", duration=10, until_ready=True),
+                       Do(text="Long one", duration=3))  # fmt: skip
+    plan = plan_of(timeline, {"Long one.": 5.0})
+    cue = next(p for p in plan.phrases if p.step == 2)
+    assert cue.host == 2
+
+
+def test_validate_estimate_flags_a_cue_that_cannot_fit_and_passes_one_that_can() -> None:
+    long_text = "Raise your hips and roll slowly up the calf, pausing on each tender spot you find."
+    tight = routine(Count(count=3, every=1), Do(text=long_text, duration=3))
+    (unheard,) = unheard_cues(tight)
+    assert unheard.segment.index == 2 and unheard.needs > unheard.has
+    roomy = routine(Rest(duration=20), Do(text=long_text, duration=3))
+    assert unheard_cues(roomy) == []  # the rest before it is quiet enough to start in
+    assert estimate_seconds("one two three", 340) < estimate_seconds("one two three", 170)
+
+
+# ---- the live sink: the plan's phrases at their times, and keys that cut them --------------
+
+
+class Heard:
+    def __init__(self) -> None:
+        self.samples: list[int] = []
+        self.cuts = 0
+        self.events: list[Event] = []
+
+    def output(self, samples: array[int]) -> None:
+        self.samples.append(len(samples))
+
+    def cut(self) -> None:
+        self.cuts += 1
+
+
+def play_with_speech(
+    timeline: Timeline, lengths: dict[str, float], keys: list[tuple[float, Command]]
+) -> tuple[SpeechSink, Heard]:
+    heard = Heard()
+    sink = SpeechSink(
+        PhraseBook(FakeVoice(lengths, default=0.2)),
+        timeline,
+        output=heard.output,
+        cut=heard.cut,
+        emit=heard.events.append,
+        lead_in=0.0,
+    )
+    began = time.monotonic()
+    controls = ScriptedControls(keys, origin=began)
+    Player(timeline, clock=MonotonicClock(), sinks=[sink], controls=controls, lead_in=0.0,
+           lead_in_gate=sink.ready).run()  # fmt: skip
+    return sink, heard
+
+
+def test_live_phrases_are_speak_events_and_a_skip_cuts_the_one_being_said() -> None:
+    timeline = routine(Do(text="First", duration=3), Do(text="Second", duration=1.5))
+    _, heard = play_with_speech(timeline, {"First.": 1.5, "Second.": 0.4}, [(0.8, Command.NEXT)])
+    speak = [e for e in heard.events if e.kind is EventKind.SPEAK]
+    first = next(e for e in speak if e.text == "First.")
+    assert first.cut and first.step == 1 and first.seconds == pytest.approx(1.5)
+    assert heard.cuts >= 1
+    second = next(e for e in speak if e.text == "Second.")
+    assert not second.cut and second.step == 2
+    # Step 2 began at the skip (0.8 s): its cue follows its chime then.
+    assert 0.8 <= second.actual < 3.0  # re-planned at the skip (the plan had it at 3.28 s)
+    assert second.to_json()["seconds"] == pytest.approx(0.4)
+    assert "cut" not in second.to_json() and first.to_json()["cut"] is True
+    assert speak[-1].text == END_PHRASE
+    # Each phrase names its top-level step as every other event does (the end is told with
+    # the last step's numbers).
+    assert (first.top_step, second.top_step) == (1, 2)
+    assert speak[-1].top_step == timeline.segments[speak[-1].step - 1].top
+
+
+def test_live_mute_cuts_and_says_nothing_until_unmuted() -> None:
+    timeline = routine(
+        Do(text="First", duration=1.0),
+        Do(text="Second", duration=1.0),
+        Do(text="Third", duration=1.0),
+    )
+    _, heard = play_with_speech(
+        timeline,
+        {"First.": 0.6},
+        [(0.4, Command.MUTE), (1.5, Command.MUTE)],
+    )
+    texts = [(e.text, e.cut) for e in heard.events if e.kind is EventKind.SPEAK]
+    assert ("First.", True) in texts
+    assert all(text != "Second." for text, _ in texts)  # muted through step 2
+    assert ("Third.", False) in texts
