@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from calfkit import words
 from calfkit.cli.common import errors_to_exit
 from calfkit.cli.routine_arg import ROUTINE
 
@@ -28,13 +29,6 @@ def _lead_in(ctx: click.Context, param: click.Parameter, value: float | None) ->
     if value is not None and not (math.isfinite(value) and value >= 0):
         raise click.BadParameter(f"must be 0 or more seconds, not {value:g}")
     return value
-
-
-def length_text(seconds: float) -> str:
-    """ "22:31", or "1:02:05" past an hour."""
-    minutes, secs = divmod(round(seconds), 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
 def size_text(size: int) -> str:
@@ -168,7 +162,7 @@ def command(
             warn("note: --voice-rate changes nothing without --voice")
         exported = _export(timeline, path, fmt, lead_in, speak, log_events)
     click.echo(
-        f"Wrote {exported.path} ({fmt.label}, {length_text(exported.seconds)}, "
+        f"Wrote {exported.path} ({fmt.label}, {words.clock(exported.seconds)}, "
         f"{size_text(exported.size)}, {exported.holds})"
     )
 

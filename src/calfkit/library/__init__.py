@@ -14,8 +14,6 @@ from calfkit.library.listing import (
     Summary,
     available,
     cache_dir,
-    format_seconds,
-    step_count,
 )
 from calfkit.library.lookup import (
     CONFIG_DIR_ENV,
@@ -58,7 +56,6 @@ __all__ = [
     "check",
     "check_safely",
     "find",
-    "format_seconds",
     "in_folder",
     "include_by_name",
     "is_name",
@@ -66,7 +63,6 @@ __all__ = [
     "load_ref",
     "names",
     "search_path",
-    "step_count",
     "user_config_dir",
     "user_routines_dir",
 ]

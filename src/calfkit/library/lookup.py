@@ -9,7 +9,6 @@ the same name later); anything that is not a name is a path. Loading goes throug
 from __future__ import annotations
 
 import os
-import re
 import stat
 import sys
 from collections.abc import Iterable, Iterator, Sequence
@@ -19,12 +18,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from calfkit.errors import RoutineNotFound
+from calfkit.format.spec import SLUG_RE
 
 if TYPE_CHECKING:
     from calfkit.errors import Problem
     from calfkit.model import Routine
 
-NAME_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
+NAME_PATTERN = SLUG_RE  # a routine name is a slug: the one rule, in calfkit.format.spec
 MAX_NAME_LENGTH = 64
 SUFFIXES = (".yaml", ".yml")  # in order of preference when a folder holds both
 
