@@ -18,7 +18,6 @@ from calfkit.library.listing import (
 from calfkit.library.lookup import (
     CONFIG_DIR_ENV,
     MAX_NAME_LENGTH,
-    NAME_PATTERN,
     SEARCH_PATH_ENV,
     SUFFIXES,
     Place,
@@ -42,7 +41,6 @@ __all__ = [
     "CACHE_DIR_ENV",
     "CONFIG_DIR_ENV",
     "MAX_NAME_LENGTH",
-    "NAME_PATTERN",
     "SEARCH_PATH_ENV",
     "SUFFIXES",
     "Found",
