@@ -12,7 +12,11 @@ what runs when ``calfkit play`` is not installed.
 ``--live`` plays it with the live view in a pseudo-terminal (needs pexpect), the way a person
 sees it.
 
-    python bench/timing.py [--engine | --live] [--runs N]
+``--history`` keeps the practice log on (a fresh file in a temporary folder), as it is by
+default: its row is written before the player's clock starts, so it must not make the first
+step late. ``--sound CHOICE`` plays through that back end instead of ``off``.
+
+    python bench/timing.py [--engine | --live] [--history] [--sound CHOICE] [--runs N]
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import argparse
 import importlib.util
 import json
 import math
+import os
 import subprocess
 import sys
 import tempfile
@@ -53,24 +58,35 @@ steps:
 """
 
 
+OPTIONS = {"history": False, "sound": "off"}
+
+
+def _options(log: Path) -> tuple[list[str], dict[str, str]]:
+    """The play options and environment for ``--history`` and ``--sound``."""
+    args = ["--lead-in", "0", "--sound", str(OPTIONS["sound"]), "--log-events", str(log)]
+    env = dict(os.environ)
+    if OPTIONS["history"]:
+        env["CALFKIT_HISTORY"] = str(log.with_suffix(".sqlite3"))
+    else:
+        args.append("--no-history")
+    return args, env
+
+
 def play_cli(routine: Path, log: Path) -> None:
-    command = [
-        sys.executable, "-m", "calfkit", "play", str(routine),
-        "--plain", "--lead-in", "0", "--no-history", "--sound", "off",
-        "--log-events", str(log),
-    ]  # fmt: skip
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+    args, env = _options(log)
+    command = [sys.executable, "-m", "calfkit", "play", str(routine), "--plain", *args]
+    subprocess.run(
+        command, check=True, stdout=subprocess.DEVNULL, stdin=subprocess.DEVNULL, env=env
+    )
 
 
 def play_live(routine: Path, log: Path) -> None:
     """The same, with the live view drawing into an 80x24 pseudo-terminal (keys read too)."""
     import pexpect
 
-    args = [
-        "-m", "calfkit", "play", str(routine),
-        "--lead-in", "0", "--no-history", "--sound", "off", "--log-events", str(log),
-    ]  # fmt: skip
-    child = pexpect.spawn(sys.executable, args, dimensions=(24, 80), timeout=120)
+    options, env = _options(log)
+    args = ["-m", "calfkit", "play", str(routine), *options]
+    child = pexpect.spawn(sys.executable, args, dimensions=(24, 80), timeout=120, env=env)
     child.expect(pexpect.EOF)  # reads (and drops) every frame as it comes
     child.close()
     if child.exitstatus != 0:
@@ -108,7 +124,10 @@ def main() -> int:
         "--live", action="store_true", help="with the live view in a pseudo-terminal"
     )
     parser.add_argument("--runs", type=int, default=1, help="sessions to play (default 1)")
+    parser.add_argument("--history", action="store_true", help="keep the practice log on")
+    parser.add_argument("--sound", default="off", help="--sound for calfkit play (default off)")
     args = parser.parse_args()
+    OPTIONS.update(history=args.history, sound=args.sound)
 
     use_cli = not args.engine and importlib.util.find_spec("calfkit.cli.play_cmd") is not None
     errors_ms: list[float] = []
@@ -122,6 +141,11 @@ def main() -> int:
             took = time.monotonic() - began
             records = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
             errors_ms.extend(abs(r["actual"] - r["scheduled"]) * 1000 for r in records)
+            first_step = next(r for r in records if r["event"] == "step")
+            print(
+                f"run {run + 1}: first step "
+                f"{(first_step['actual'] - first_step['scheduled']) * 1000:.3f} ms late"
+            )
             worst = max(records, key=lambda r: abs(r["actual"] - r["scheduled"]))
             late = abs(worst["actual"] - worst["scheduled"]) * 1000
             print(f"run {run + 1}: latest event {worst['event']} at {worst['scheduled']:.3f} s, "
@@ -135,7 +159,7 @@ def main() -> int:
     how = "calfkit play (CLI)" if use_cli else "engine in-process"
     if args.live:
         how = "calfkit play with the live view in an 80x24 pseudo-terminal"
-    print(f"played via: {how}")
+    print(f"played via: {how}; history {'on' if args.history else 'off'}, sound {args.sound}")
     print(f"events: {len(errors_ms)}")
     print(f"|actual - scheduled|  p50 {percentile(errors_ms, 0.50):.3f} ms")
     print(f"|actual - scheduled|  p99 {percentile(errors_ms, 0.99):.3f} ms  (target <= 5 ms)")

@@ -22,7 +22,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from calfkit import library, model
+from calfkit import library, model, words
 from calfkit.cli import cli
 from calfkit.format import measure
 from calfkit.format.schema import json_schema
@@ -95,7 +95,7 @@ def test_builtin_matches_the_json_schema(name: str) -> None:
 def test_builtin_shows_with_the_total_the_timeline_plays(name: str) -> None:
     routine = library.load_ref(name)
     timeline = compile_routine(routine)
-    total = library.format_seconds(timeline.total)
+    total = words.length(timeline.total)
     result = CliRunner().invoke(cli, ["show", name], env={"COLUMNS": "100"})
     assert (result.exit_code, result.stderr) == (0, "")
     assert result.stdout.startswith(f"{routine.title} ({name})\n")
@@ -103,7 +103,7 @@ def test_builtin_shows_with_the_total_the_timeline_plays(name: str) -> None:
     assert last.startswith(f"Total: {total}, {len(timeline.segments)} timed steps")
     shown = json.loads(CliRunner().invoke(cli, ["show", name, "--json"]).stdout)
     assert shown["total_seconds"] == pytest.approx(timeline.total)
-    assert shown["step_count"] == len(timeline.segments) == library.step_count(routine.steps)
+    assert shown["step_count"] == len(timeline.segments) == measure.step_count(routine.steps)
 
 
 @pytest.mark.parametrize("name", EXPECTED)

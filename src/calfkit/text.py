@@ -19,6 +19,12 @@ from __future__ import annotations
 
 import re
 
+# What a name may be (a routine's name, a tag): a slug. The one rule, here at the bottom of
+# the layers so that looking a name up (every `calfkit list`) never loads the format's
+# declarations; calfkit.format.spec declares the format with it.
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+SLUG_RE = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
+
 # C0 controls (U+0000-U+001F), DEL (U+007F) and C1 controls (U+0080-U+009F, among them the
 # 8-bit CSI U+009B, OSC U+009D and ST U+009C). Newline and tab are kept only where asked for.
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")

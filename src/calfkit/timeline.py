@@ -1,7 +1,8 @@
 """The timeline: a routine compiled to a flat tuple of timed segments with absolute offsets.
 
 Compiling is pure and total: the same routine always gives the same timeline, and
-``Timeline.total`` is exactly what ``calfkit show`` prints and what the player plays.
+``Timeline.total`` is :func:`calfkit.format.measure.seconds` of the routine, the one total
+``show``, ``list``, the player and history all report, to the last bit.
 """
 
 from __future__ import annotations
@@ -10,8 +11,10 @@ import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from enum import Enum
+from functools import cached_property
 
 from calfkit.errors import Position
+from calfkit.format import measure
 from calfkit.model import (
     Breathe,
     Count,
@@ -87,9 +90,12 @@ class Timeline:
     routine: Routine
     segments: tuple[Segment, ...]
 
-    @property
+    @cached_property
     def total(self) -> float:
-        return self.segments[-1].end if self.segments else 0.0
+        """Routine seconds the whole routine lasts: measured, not summed segment by segment,
+        so that it is the same float everywhere (the segments' ends may differ from it in the
+        last bit, from adding in another order)."""
+        return measure.seconds(self.routine.steps)
 
 
 SIDE_LABELS = {Side.RIGHT: "Right side", Side.LEFT: "Left side"}

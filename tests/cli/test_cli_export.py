@@ -269,7 +269,7 @@ def test_voice_options_on_a_workout_are_noted_not_silently_dropped(
     )
     assert result.exit_code == 0, result.output
     assert result.stderr.startswith("note: a .fit workout holds no sound")
-    assert result.stdout.startswith(f"Wrote {tmp_path / 'w.fit'} (workout, 0:04, ")
+    assert result.stdout.startswith(f"Wrote {tmp_path / 'w.fit'} (workout, 00:04, ")
 
 
 @pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng not installed")

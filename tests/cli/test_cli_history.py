@@ -49,12 +49,22 @@ def record(path: Path, at: datetime, routine: str, how: str, step: int = 12) -> 
     sink = HistorySink("bell", False, print, path=path, now=lambda: at)
     sink.handle(Event(EventKind.START, 0, 0, 0, timeline=timeline))
     for segment in timeline.segments[:step]:
-        sink.handle(Event(EventKind.STEP, segment.start, segment.start, 0, step=segment.index))
+        sink.handle(
+            Event(
+                EventKind.STEP,
+                segment.start,
+                segment.start,
+                0,
+                step=segment.index,
+                top_step=segment.top,
+                played=segment.start,
+            )
+        )
     played = step * 60.0 if how == "finish" else (step - 1) * 60.0 + 30
     if how == "finish":
-        sink.handle(Event(EventKind.FINISH, played, played, 0, step=step))
+        sink.handle(Event(EventKind.FINISH, played, played, 0, step=step, played=played))
     elif how != "kill":
-        sink.handle(Event(EventKind.STOP, played, played, 0, step=step, text=how))
+        sink.handle(Event(EventKind.STOP, played, played, 0, step=step, text=how, played=played))
     sink.close()
 
 
@@ -89,9 +99,9 @@ def test_history_lists_sessions_newest_first_with_week_totals_and_streak(log: Pa
     assert (code, err) == (0, "")
     assert [line.rstrip() for line in out.splitlines()] == [
         "When                  Routine       Played  How it ended",
-        "Sat 2026-11-21 17:50  hip-to-heel     6:00  interrupted at step 7 of 12",
+        "Sat 2026-11-21 17:50  hip-to-heel    06:00  interrupted at step 7 of 12",
         "Fri 2026-11-20 18:30  calf-release   12:00  finished",
-        "Fri 2026-11-20 17:30  foam-roll       3:30  stopped at step 4 of 12",
+        "Fri 2026-11-20 17:30  foam-roll      03:30  stopped at step 4 of 12",
         "Thu 2026-11-19 08:30  calf-release   12:00  finished",
         "Fri 2026-11-13 18:30  calf-release   12:00  finished",
         "",
@@ -154,6 +164,9 @@ def test_history_json_is_a_list_of_session_objects(log: Path) -> None:
             "ended": "interrupted",
             "end_step": 7,
             "steps_total": 12,
+            "end_top_step": 7,
+            "top_steps_total": 12,
+            "in_progress": False,
             "sound": "bell",
             "voice": False,
             "speed": 1.0,
@@ -171,6 +184,9 @@ def test_history_json_is_a_list_of_session_objects(log: Path) -> None:
             "ended": "finished",
             "end_step": 12,
             "steps_total": 12,
+            "end_top_step": 12,
+            "top_steps_total": 12,
+            "in_progress": False,
             "sound": "bell",
             "voice": False,
             "speed": 1.0,
@@ -205,7 +221,7 @@ def test_a_history_from_a_newer_calfkit_is_one_error_line(log: Path) -> None:
         1,
         "",
         f"calfkit: error: cannot read history: {log} was written by a newer calfkit"
-        " (history schema 9; this one knows 1) (move it aside, or set CALFKIT_HISTORY"
+        " (history schema 9; this one knows 2) (move it aside, or set CALFKIT_HISTORY"
         " to use another file)\n",
     )
 
@@ -258,7 +274,7 @@ def test_history_into_a_pipe_has_no_trailing_spaces(log: Path) -> None:
     assert code == 0
     assert out.splitlines()[:3] == [
         "When                  Routine       Played  How it ended",
-        "Sat 2026-11-21 17:50  hip-to-heel     6:00  interrupted at step 7 of 12",
+        "Sat 2026-11-21 17:50  hip-to-heel    06:00  interrupted at step 7 of 12",
         "Fri 2026-11-20 18:30  calf-release   12:00  finished",
     ]
 

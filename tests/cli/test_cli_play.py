@@ -54,18 +54,18 @@ def test_plain_lines_when_stdout_is_not_a_terminal(routine: str) -> None:
     assert code == 0
     assert err == ""
     assert out.splitlines() == [
-        "[00:00] Quick wall work: 3 steps, 15 s",
+        "[00:00] Quick wall work: 3 steps (3 timed steps), 15s",
         "[00:00] Caution: Keep it gentle.",
-        "[00:00] step 1/3  Face the wall (10 s)",  # no keys to press Enter with: 10 s
-        "[00:00] step 2/3  Lean in (3 s)",
+        "[00:00] step 1/3  Face the wall (10s)",  # no keys to press Enter with: 10 s
+        "[00:00] step 2/3  Lean in (3s)",
         "[00:00] 2",
         "[00:00] 1",
-        "[00:00] step 3/3  Lower your heels (2 s)",
+        "[00:00] step 3/3  Lower your heels (2s)",
         "[00:00] 1 of 2",
         "[00:00] 2 of 2",
         "[00:00] Finished",
         # The player's own count: real seconds (15 s at speed 1000 rounds up to one).
-        "Time 00:01 · steps done 3 of 3 · skipped 0 · paused 00:00",
+        "Time 00:00 · steps done 3 of 3 · skipped 0 · paused 00:00",  # to the nearest second
     ]
 
 
@@ -87,7 +87,7 @@ def test_log_events_writes_one_json_object_per_event(routine: str, tmp_path: Pat
 def test_from_starts_at_that_top_level_step(routine: str) -> None:
     code, out, _ = play(routine, *FAST, "--from", "3")
     assert code == 0
-    assert "step 3/3  Lower your heels (2 s)" in out
+    assert "step 3/3  Lower your heels (2s)" in out
     assert "Lean in" not in out
 
 
@@ -187,7 +187,7 @@ def test_a_built_in_routine_plays_by_name() -> None:
     assert err == ""
     assert out.splitlines()[-2:] == [
         "[00:00] Finished",
-        "Time 00:01 · steps done 7 of 7 · skipped 0 · paused 00:00",
+        "Time 00:00 · steps done 7 of 7 · skipped 0 · paused 00:00",  # to the nearest second
     ]
 
 
@@ -232,6 +232,48 @@ def test_history_records_no_voice_when_no_speech_engine_could_speak(
     with History(os.environ["CALFKIT_HISTORY"]) as history:
         (session,) = history.sessions(limit=5)
     assert session.voice is False
+
+
+NESTED = """\
+calfkit: 1
+title: Nested
+steps:
+  - prepare: Get down.
+    duration: 2s
+  - repeat: 3
+    steps:
+      - sides: [right, left]
+        steps:
+          - hold: Press the {side} heel.
+            duration: 3s
+  - rest: 4s
+"""
+
+
+def test_the_step_a_stop_names_is_the_step_from_starts_at(tmp_path: Path) -> None:
+    # Issue 12 item 17: "stopped at step 14 of 39" counted flat steps, and --from 14 was
+    # refused. Every number a person reads is a top-level step, what --from takes.
+    import io
+
+    from calfkit import library
+    from calfkit.player.events import Command
+    from calfkit.sinks.plain import PlainSink
+    from calfkit.testing import play_fast
+    from calfkit.timeline import compile_routine
+
+    path = tmp_path / "nested.yaml"
+    path.write_text(NESTED, encoding="utf-8")
+    timeline = compile_routine(library.load(path))
+    out = io.StringIO()
+    played = play_fast(timeline, sinks=[PlainSink(out)], keys=[(20.0, Command.QUIT)])
+    assert played.outcome.step == 6  # the sixth timed step (switches count), in round 2 ...
+    stop = next(line for line in out.getvalue().splitlines() if "Stopped at" in line)
+    number = int(stop.split("Stopped at step ")[1].split(" of ")[0])
+    assert stop.endswith("Stopped at step 2 of 3 (quit)")  # ... of top-level step 2
+    code, shown, _ = play(str(path), *FAST, "--from", str(number))
+    assert code == 0
+    first_step = next(line for line in shown.splitlines() if "] step " in line)
+    assert "step 2/3  " in first_step and "Round 1 of 3" in first_step
 
 
 def test_a_warning_from_before_the_view_starts_is_shown_in_it_as_a_warning_event() -> None:
@@ -337,3 +379,37 @@ def test_sound_auto_still_falls_back_and_plays(tmp_path: Path) -> None:
     assert done.returncode == 0
     assert "sound: no sound back end works here; playing silently" in done.stderr
     assert "Finished" in done.stdout or "finished" in done.stdout
+
+
+def test_the_relay_prepares_its_sinks_before_the_clock_and_warns_on_the_players_wall() -> None:
+    # The sinks behind the relay (history among them) do their slow work in prepare(), which
+    # the player calls before its clock starts; a warning is stamped with the player's wall.
+    from calfkit.cli.play_cmd import _Relay, _Warnings
+    from calfkit.player.engine import Player
+    from calfkit.player.events import EventKind, NoControls
+    from calfkit.sinks.live import LiveView
+    from calfkit.testing import FakeClock, RecordingSink
+    from calfkit.timeline import Timeline, compile_routine
+
+    class Preparing(RecordingSink):
+        def __init__(self) -> None:
+            super().__init__()
+            self.prepared_before: int | None = None
+
+        def prepare(self, timeline: Timeline) -> None:
+            self.prepared_before = len(self.events)
+
+    warn = _Warnings()
+    behind = Preparing()
+    relay = _Relay([behind], warn)
+    warn.relay = relay
+    warn.view = LiveView.__new__(LiveView)  # only its presence matters: warnings go to events
+    clock = FakeClock(wall=1_800_000_000.0)
+    timeline = compile_routine(load_quick())
+    Player(timeline, clock=clock, sinks=[relay], controls=NoControls(), lead_in=0).run()
+    assert behind.prepared_before == 0  # before START
+    warn("sound: the device went away")
+    warning = behind.events[-1]
+    assert warning.kind is EventKind.WARNING
+    assert warning.wall == behind.events[-2].wall  # the last event's moment, on the same clock
+    assert 1_800_000_000.0 <= warning.wall < 1_800_000_010.0

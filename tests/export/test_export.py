@@ -50,7 +50,7 @@ def test_export_writes_a_standard_wav_with_every_sound_at_its_scheduled_sample(
     result = export(str(SOUND_CHECK), "--wav", str(out))
     assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
     size = f"{out.stat().st_size / 1e6:.1f} MB"
-    assert result.output == f"Wrote {out} (sound track, 0:21, {size}, 17 sounds)\n"  # type: ignore[attr-defined]
+    assert result.output == f"Wrote {out} (sound track, 00:21, {size}, 17 sounds)\n"  # type: ignore[attr-defined]
     samples, params = read(out)
     assert (params.nchannels, params.sampwidth, params.framerate) == (1, 2, SAMPLE_RATE)
     # The routine's 17 s after the 3 s lead-in, then a second for the end chime to ring out.

@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 from garmin_fit_sdk import Decoder, Stream
 
+from calfkit import words
 from calfkit.cli import cli
 from calfkit.export.fit import NAME_BYTES, short_name
 from calfkit.model import READY_FALLBACK_SECONDS
@@ -112,8 +113,7 @@ def test_every_builtin_exports_to_a_workout_both_decoders_read_and_that_adds_up(
     assert [comparable(s) for s in fitdecode_steps(out)] == [comparable(s) for s in steps]
     total = run_through(steps, open_seconds=READY_FALLBACK_SECONDS)
     assert total == pytest.approx(show_total(name), abs=1e-6)
-    minutes, seconds = divmod(round(total), 60)
-    assert f"(workout, {minutes}:{seconds:02d}, " in result.output
+    assert f"(workout, {words.clock(total)}, " in result.output
     assert result.output.rstrip().endswith(f"{len(steps)} workout steps)")
 
 
@@ -132,9 +132,9 @@ def test_each_kind_of_step_becomes_the_workout_step_a_watch_follows(tmp_path: Pa
     assert steps[1]["notes"].startswith("towards the knee")
     # A count and a breathe step: their whole length, the count in the notes.
     assert by[3] == ("Flex and point", "time", 18.0)
-    assert "Count 12, one every 1.5 s." in steps[3]["notes"]
+    assert "Count 12, one every 1.5s." in steps[3]["notes"]
     assert by[4] == ("Breathe slowly", "time", 30.0)
-    assert "3 breaths: in 4 s, out 6 s." in steps[4]["notes"]
+    assert "3 breaths: in 4s, out 6s." in steps[4]["notes"]
     assert steps[5]["intensity"] == "rest"
     # repeat 2 with rest_between: the round, the rest, the round again (the rest comes only
     # between rounds, so no repeat step is needed for two).

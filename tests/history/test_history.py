@@ -23,17 +23,14 @@ from calfkit.history import (
     Ending,
     History,
     HistoryError,
-    describe_when,
-    format_duration,
     history_path,
     last_done,
-    ordinal,
 )
 from calfkit.history import store as history_module
 from calfkit.model import Do, Hold, Prepare, Repeat, Routine
 from calfkit.player.events import Command, Event, EventKind, Outcome, Status
 from calfkit.sinks.history import HistorySink
-from calfkit.testing import play_fast
+from calfkit.testing import RecordingSink, play_fast
 from calfkit.timeline import Segment, SegmentKind, Timeline, compile_routine
 from tests.privileges import without_root_powers
 
@@ -67,13 +64,19 @@ def make_timeline(name: str = "calf-release", steps: int = 4, seconds: float = 3
 
 
 def ev(kind: EventKind, at: float, step: int = 0, **extra: object) -> Event:
+    """A hand-made event; unless told otherwise, all of ``at`` was played (no lead-in, no
+    pause), as the player would say of such a session."""
+    extra.setdefault("played", at)
+    segment = extra.get("segment")
+    if isinstance(segment, Segment):
+        extra.setdefault("top_step", segment.top)
     return Event(kind=kind, scheduled=at, actual=at, wall=1_700_000_000 + at, step=step, **extra)  # type: ignore[arg-type]
 
 
 def step_events(timeline: Timeline, lead_in: float = 0.0, upto: int | None = None) -> list[Event]:
     segments = timeline.segments[: upto if upto is not None else len(timeline.segments)]
     return [
-        ev(EventKind.STEP, lead_in + s.start, step=s.index, segment=s, text=s.text)
+        ev(EventKind.STEP, lead_in + s.start, step=s.index, segment=s, text=s.text, played=s.start)
         for s in segments
     ]
 
@@ -146,11 +149,14 @@ def test_start_writes_an_interrupted_row_that_finish_completes(tmp_path: Path) -
         "sound": "simpleaudio",
         "voice": 1,
         "speed": 1.0,
+        "end_top": 0,
+        "tops_total": 4,
+        "heartbeat_at": "2026-11-21T12:00:05+00:00",
     }
 
     for event in step_events(timeline, lead_in=3.0):
         sink.handle(event)
-    sink.handle(ev(EventKind.FINISH, 123.0, step=4))
+    sink.handle(ev(EventKind.FINISH, 123.0, step=4, played=120.0))
     sink.close()
 
     (row,) = rows(path)
@@ -202,22 +208,18 @@ def test_stop_records_how_and_where_the_session_ended(tmp_path: Path, why: str, 
     assert session.outcome() == f"{ended} at step 4 of 12"
 
 
-def test_paused_time_is_counted_apart_from_played_time(tmp_path: Path) -> None:
+def test_progress_between_steps_is_the_figures_the_events_carry(tmp_path: Path) -> None:
     path = tmp_path / "h.sqlite3"
     timeline = make_timeline(steps=2, seconds=30)
     sink = HistorySink("bell", False, Warnings(), path=path)
     sink.handle(ev(EventKind.START, 0.0, timeline=timeline))
     first, second = step_events(timeline)
     sink.handle(first)
-    sink.handle(ev(EventKind.PAUSE, 10.0, step=1))
-    sink.handle(ev(EventKind.PAUSE, 11.0, step=1))  # a repeated pause changes nothing
-    sink.handle(ev(EventKind.RESUME, 17.0, step=1))
-    sink.handle(ev(EventKind.STEP, 37.0, step=2, segment=second.segment))
-    sink.handle(ev(EventKind.PAUSE, 50.0, step=2))
-    sink.handle(ev(EventKind.STOP, 58.0, step=2, text="quit"))  # stopped while paused
+    # The player counts played and paused time; the sink writes what it says.
+    sink.handle(ev(EventKind.STEP, 37.0, step=2, segment=second.segment, played=22.0, paused=15.0))
     (row,) = rows(path)
-    assert row["paused_seconds"] == 7.0 + 8.0
-    assert row["played_seconds"] == 58.0 - 15.0
+    assert (row["played_seconds"], row["paused_seconds"], row["end_step"]) == (22.0, 15.0, 2)
+    sink.close()
 
 
 @pytest.mark.parametrize(
@@ -240,8 +242,11 @@ def test_the_end_takes_the_figures_the_player_attached_to_the_final_event(
     for event in step_events(timeline, lead_in=3.0, upto=2):
         sink.handle(event)
     assert rows(path)[0]["played_seconds"] == 30.0  # between steps: as the events tell it
-    # The player's count, which these hand-made events would not give: 2 s of lead-in.
-    outcome = Outcome(status, 3, 4, 2, 0, 70.0, paused_seconds=9.0, lead_in_seconds=2.0)
+    # The player's count, which these hand-made events would not give (lead-in left out).
+    outcome = Outcome(
+        status, 3, 4, 2, 0, 68.0, 9.0, lead_in_seconds=2.0, planned_seconds=120.0,
+        done_seconds=90.0,
+    )  # fmt: skip
     kind = EventKind.FINISH if status is Status.FINISHED else EventKind.STOP
     sink.handle(ev(kind, 79.0, step=2, text="x", outcome=outcome))
     (row,) = rows(path)
@@ -270,7 +275,7 @@ def test_the_log_is_created_with_its_folders_in_wal_mode_and_marked_as_calfkits(
     try:
         assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert connection.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
-        assert connection.execute("PRAGMA user_version").fetchone()[0] == 1
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == 2
     finally:
         connection.close()
 
@@ -344,7 +349,7 @@ def test_a_log_from_a_newer_calfkit_is_not_written(tmp_path: Path) -> None:
     play_through(HistorySink("bell", False, warnings, path=path), make_timeline())
     assert warnings.lines == [
         f"history: not recording this session: {path} was written by a newer calfkit"
-        " (history schema 7; this one knows 1)"
+        " (history schema 7; this one knows 2)"
     ]
     assert len(rows(path)) == 1
 
@@ -496,7 +501,7 @@ def test_an_older_log_is_migrated_keeping_its_sessions(
 
     connection = sqlite3.connect(path)
     try:
-        assert connection.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == 3
         assert connection.execute("SELECT routine, felt FROM sessions ORDER BY id").fetchall() == [
             ("old-one", None),
             ("new-one", None),
@@ -519,7 +524,7 @@ def test_a_failing_migration_leaves_the_log_as_it_was(
         History(path)
     connection = sqlite3.connect(path)
     try:
-        assert connection.execute("PRAGMA user_version").fetchone()[0] == 1
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == 2
         columns = [r[1] for r in connection.execute("PRAGMA table_info(sessions)")]
         assert "felt" not in columns
         assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
@@ -756,34 +761,6 @@ def test_a_start_time_edited_by_hand_into_nonsense_is_a_history_error(tmp_path: 
     assert last_done(["calf-release"], path=path) == {}  # a listing never fails over it
 
 
-def test_describe_when_speaks_like_a_person() -> None:
-    today = date(2026, 11, 21)
-    at = datetime(2026, 11, 21, 8, tzinfo=UTC)
-    assert describe_when(at, today, UTC) == "today"
-    assert describe_when(at - timedelta(days=1), today, UTC) == "yesterday"
-    assert describe_when(at - timedelta(days=5), today, UTC) == "5 days ago"
-    assert describe_when(at - timedelta(days=40), today, UTC) == "2026-10-12"
-    # 23:30 in New York on the 20th is already the 21st in UTC
-    late = datetime(2026, 11, 21, 4, 30, tzinfo=UTC)
-    assert describe_when(late, today, NEW_YORK) == "yesterday"
-
-
-@pytest.mark.parametrize(
-    ("number", "text"),
-    [(1, "1st"), (2, "2nd"), (3, "3rd"), (4, "4th"), (11, "11th"), (12, "12th"), (13, "13th"),
-     (21, "21st"), (22, "22nd"), (101, "101st"), (111, "111th")],
-)  # fmt: skip
-def test_ordinal(number: int, text: str) -> None:
-    assert ordinal(number) == text
-
-
-@pytest.mark.parametrize(
-    ("seconds", "text"), [(0, "0:00"), (59.6, "1:00"), (754, "12:34"), (3725, "1:02:05")]
-)
-def test_format_duration(seconds: float, text: str) -> None:
-    assert format_duration(seconds) == text
-
-
 # -- driven by the real engine on a fake clock -------------------------------------------
 
 
@@ -825,8 +802,8 @@ def test_a_session_played_to_the_end_by_the_engine_is_recorded_finished(tmp_path
     assert session.planned_seconds == timeline.total == 10 + 3 * 10 + 2 * 5
     assert session.steps_total == len(timeline.segments) == session.end_step
     assert session.paused_seconds == played.outcome.paused_seconds == 30.0
-    # the engine's played time includes the lead-in; the log counts the routine's steps only
-    assert session.played_seconds == played.outcome.played_seconds - 3.0 == timeline.total
+    # Neither the summary nor the log counts the lead-in.
+    assert session.played_seconds == played.outcome.played_seconds == timeline.total
     assert (session.sound, session.voice) == ("bell", True)
     assert session.outcome() == "finished"
 
@@ -842,7 +819,10 @@ def test_a_session_quit_by_the_engine_is_recorded_stopped_where_it_was(tmp_path:
     assert session.ended is Ending.STOPPED
     assert session.end_step == played.outcome.step
     assert session.played_seconds == 25.0
-    assert session.outcome() == f"stopped at step {played.outcome.step} of {len(timeline.segments)}"
+    # Top-level steps, as show numbers them and play --from takes them.
+    tops = len(timeline.routine.steps)
+    assert (session.end_top, session.tops_total) == (played.outcome.top_step, tops)
+    assert session.outcome() == f"stopped at step {played.outcome.top_step} of {tops}"
 
 
 def test_a_session_interrupted_by_ctrl_c_is_recorded_interrupted(tmp_path: Path) -> None:
@@ -940,7 +920,7 @@ steps:
 
 
 def test_a_play_process_killed_with_sigkill_leaves_a_sound_log_with_an_interrupted_row(
-    tmp_path: Path,
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = tmp_path / "h.sqlite3"
     record(path, datetime(2026, 1, 1, tzinfo=UTC))  # an earlier session that must survive
@@ -967,12 +947,19 @@ def test_a_play_process_killed_with_sigkill_leaves_a_sound_log_with_an_interrupt
             if [r["end_step"] for r in rows(path)][-1] == 2:
                 break
             time_module.sleep(0.02)
+        # Issue 12 item 13: still playing, it is "in progress", not "interrupted".
+        with History(path) as history:
+            playing = history.sessions()[0]
+        assert playing.playing and playing.outcome().startswith("in progress at step 2 of 3")
     finally:
         process.send_signal(signal.SIGKILL)
         _, err = process.communicate(timeout=30)
     assert any("Second move." in line for line in seen), (seen, err)
     assert process.returncode == -signal.SIGKILL
     assert integrity(path) == "ok"
+    # Killed, its heartbeat goes stale: a little later it reads as interrupted.
+    later = history_module.utc_now() + timedelta(seconds=history_module.HEARTBEAT_STALE_SECONDS + 5)
+    monkeypatch.setattr(history_module, "utc_now", lambda: later)
     with History(path) as history:
         killed, earlier = history.sessions()
     assert (killed.routine, killed.title) == ("kill-me", "Kill Me")
@@ -1155,3 +1142,106 @@ def test_a_log_locked_through_the_end_leaves_the_row_interrupted_with_one_warnin
     assert 1.0 <= waited < 3.0
     (row,) = rows(path)
     assert (row["ended"], row["end_step"]) == ("interrupted", 2)
+
+
+# -- issue 12: sessions recorded honestly ----------------------------------------------
+
+
+def test_skipping_every_step_records_skipped_and_counts_for_no_week_or_streak(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "h.sqlite3"
+    timeline = compile_routine(engine_routine())
+    sink = HistorySink("off", False, Warnings(), path=path)
+    steps = len(timeline.segments)
+    played = play_fast(timeline, sinks=[sink], keys=[(0.1 * i, Command.NEXT) for i in range(steps)])
+    assert played.outcome.status is Status.FINISHED and not played.outcome.practised
+    with History(path) as history:
+        (session,) = history.sessions()
+        assert session.ended is Ending.SKIPPED
+        assert session.outcome() == "skipped to the end (not counted as practice)"
+        assert history.week_totals().finished == 0
+        assert history.streak() == 0
+        assert history.last_done(["wall-release"]) == {}
+
+
+def test_skipping_less_than_half_of_the_routine_still_counts_as_finished(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "h.sqlite3"
+    timeline = compile_routine(engine_routine())
+    sink = HistorySink("off", False, Warnings(), path=path)
+    played = play_fast(timeline, sinks=[sink], keys=[(1.0, Command.NEXT)])  # the first step
+    assert played.outcome.practised
+    assert played.outcome.done_seconds >= 0.5 * played.outcome.planned_seconds
+    with History(path) as history:
+        assert history.sessions()[0].ended is Ending.FINISHED
+        assert history.week_totals().finished == 1
+
+
+def test_the_row_goes_in_when_the_player_prepares_its_sinks_not_on_its_clock(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "h.sqlite3"
+    timeline = compile_routine(engine_routine())
+    sink = HistorySink("off", False, Warnings(), path=path)
+    seen: list[int] = []
+
+    class Peek(RecordingSink):
+        def handle(self, event: Event) -> None:
+            if event.kind is EventKind.START:
+                seen.append(len(rows(path)))  # already there when the clock starts
+            super().handle(event)
+
+    play_fast(timeline, sinks=[Peek(), sink], lead_in=0)
+    assert seen == [1]
+
+
+def test_a_session_playing_writes_a_heartbeat_from_its_own_thread(tmp_path: Path) -> None:
+    import time as time_module
+
+    path = tmp_path / "h.sqlite3"
+    timeline = make_timeline(steps=2, seconds=30)
+    moments = iter(datetime(2026, 11, 21, 12, 0, s, tzinfo=UTC) for s in range(60))
+    sink = HistorySink(
+        "bell", False, Warnings(), path=path, now=lambda: next(moments), heartbeat=0.01
+    )
+    sink.prepare(timeline)
+    first = rows(path)[0]["heartbeat_at"]
+    deadline = time_module.monotonic() + 10
+    while rows(path)[0]["heartbeat_at"] == first and time_module.monotonic() < deadline:
+        time_module.sleep(0.01)
+    assert rows(path)[0]["heartbeat_at"] > first  # beating, with no event from the player
+    sink.handle(ev(EventKind.FINISH, 60.0, step=2))
+    beat = rows(path)[0]["heartbeat_at"]
+    time_module.sleep(0.05)
+    assert rows(path)[0]["heartbeat_at"] == beat  # stopped with the session
+    sink.close()
+
+
+def test_the_summary_and_history_agree_on_the_time_played_lead_in_left_out(
+    tmp_path: Path,
+) -> None:
+    import io
+
+    from calfkit import words
+    from calfkit.sinks.plain import PlainSink
+
+    path = tmp_path / "h.sqlite3"
+    timeline = compile_routine(engine_routine())
+    out = io.StringIO()
+    sink = HistorySink("off", False, Warnings(), path=path)
+    # A 3 s lead-in and a pause of 3.004 s: neither is played time, and the pause shows as
+    # 00:03 (to the nearest second), not 00:04.
+    play_fast(
+        timeline,
+        sinks=[PlainSink(out), sink],
+        lead_in=3.0,
+        keys=[(5.0, Command.PAUSE), (8.004, Command.PAUSE)],
+    )
+    figures = out.getvalue().splitlines()[-1]
+    with History(path) as history:
+        (session,) = history.sessions()
+    assert session.played_seconds == timeline.total
+    assert figures.startswith(f"Time {words.clock(session.played_seconds)} · ")
+    assert figures.endswith("· paused 00:03")

@@ -10,6 +10,7 @@ import pytest
 import calfkit
 from calfkit import library
 from calfkit.errors import RoutineError, RoutineNotFound
+from calfkit.format import measure
 from calfkit.library import Source
 
 ROUTINE = """\
@@ -316,24 +317,6 @@ def test_load_ref_reports_a_bad_file_with_positions(home: Path) -> None:
     assert caught.value.problems[0].position.line == 3
 
 
-@pytest.mark.parametrize(
-    ("seconds", "text"),
-    [
-        (0.5, "0.5s"),
-        (1.5, "1.5s"),
-        (10, "10s"),
-        (59, "59s"),
-        (60, "1m"),
-        (90, "1m 30s"),
-        (3599, "59m 59s"),
-        (3600, "1h"),
-        (3900, "1h 5m"),
-    ],
-)
-def test_format_seconds(seconds: float, text: str) -> None:
-    assert library.format_seconds(seconds) == text
-
-
 def test_the_summary_cache_sees_an_edit_to_a_routine_included_by_relative_path(
     home: Path,
 ) -> None:
@@ -366,12 +349,11 @@ GOOD_FILES = sorted((Path(__file__).parent.parent / "routines" / "good").glob("*
 
 @pytest.mark.parametrize("path", GOOD_FILES, ids=lambda p: p.stem)
 def test_step_count_is_the_number_of_timeline_segments(path: Path, home: Path) -> None:
-    from calfkit.format import measure
     from calfkit.timeline import compile_routine
 
     routine = library.load(path)
     if measure.event_count(routine.steps) > 20_000:
         # Arithmetic only: compiling a routine at the event limit is the timeline's test.
-        assert library.step_count(routine.steps) <= measure.event_count(routine.steps)
+        assert measure.step_count(routine.steps) <= measure.event_count(routine.steps)
         return
-    assert library.step_count(routine.steps) == len(compile_routine(routine).segments)
+    assert measure.step_count(routine.steps) == len(compile_routine(routine).segments)

@@ -23,7 +23,7 @@ from calfkit.model import (
     Step,
 )
 from calfkit.player.clock import MonotonicClock
-from calfkit.player.engine import EXTEND_SECONDS, Player
+from calfkit.player.engine import Player, extension
 from calfkit.player.events import Command, Event, EventKind, NoControls, Outcome, Status
 from calfkit.testing import FakeClock, RecordingSink, ScriptedControls, play_fast
 from calfkit.timeline import Timeline, compile_routine
@@ -99,6 +99,10 @@ def test_every_step_kind_fires_its_events_at_exact_times() -> None:
         steps_skipped=0,
         played_seconds=20.0,
         paused_seconds=0.0,
+        top_step=5,
+        tops_total=5,
+        planned_seconds=20.0,
+        done_seconds=20.0,
     )
 
 
@@ -172,7 +176,9 @@ def test_speed_divides_every_time_including_the_lead_in() -> None:
     assert played.sink.times(K.STEP) == [0.75, 1.25, 2.25, 3.75, 5.25]
     assert played.sink.times(K.COUNT) == [2.25, 2.75, 3.25]
     assert played.sink.times(K.FINISH) == [5.75]
-    assert played.outcome.played_seconds == 5.75
+    # Clock seconds, the lead-in left out (as the summary and history show them).
+    assert played.outcome.played_seconds == 5.0
+    assert played.outcome.lead_in_seconds == 0.75
 
 
 def test_from_starts_at_a_top_level_step() -> None:
@@ -324,10 +330,39 @@ def test_extending_late_in_a_hold_replays_the_countdown_at_the_new_end() -> None
     assert played.sink.times(K.FINISH) == [30.0]
 
 
-def test_extend_keeps_counts_in_place_and_adds_time_after_them() -> None:
+def test_extend_keeps_counts_in_place_and_adds_counts_worth_ten_seconds_after_them() -> None:
     played = play_fast(timeline(Count(count=3, every=2)), keys=[(1.0, X)])
-    assert played.sink.times(K.COUNT) == [0.0, 2.0, 4.0]
+    # 5 more counts of 2 s: nothing stands still at "3 / 3" for 10 s.
+    assert played.sink.times(K.COUNT) == [0.0, 2.0, 4.0, 6.0, 8.0, 10.0, 12.0, 14.0]
+    assert [(e.number, e.of) for e in played.sink.of(K.COUNT)] == [(1, 3)] + [
+        (n, 8) for n in range(2, 9)
+    ]
+    extend = played.sink.of(K.EXTEND)[0]
+    assert (extend.number, extend.of, extend.text) == (10, 8, "5 more counts")
     assert played.sink.times(K.FINISH) == [16.0]
+
+
+def test_extend_on_a_count_adds_at_least_ten_seconds_of_counts_in_its_rhythm() -> None:
+    played = play_fast(timeline(Count(count=4, every=3)), keys=[(10.0, X)])
+    # ceil(10 / 3) = 4 more counts: 12 s, and "4 / 8" straight away.
+    extend = played.sink.of(K.EXTEND)[0]
+    assert (extend.of, extend.text, extend.step_left) == (8, "4 more counts", 14.0)
+    assert played.sink.times(K.COUNT)[4:] == [12.0, 15.0, 18.0, 21.0]
+    assert played.sink.times(K.FINISH) == [24.0]
+
+
+def test_extend_on_breathing_adds_whole_breaths() -> None:
+    played = play_fast(timeline(Breathe(breaths=2, inhale=2, exhale=3)), keys=[(1.0, X)])
+    # Breaths of 5 s: two more make 10 s.
+    breaths = [(e.scheduled, e.number, e.of, e.phase) for e in played.sink.of(K.BREATH)]
+    assert breaths[-4:] == [
+        (10.0, 3, 4, "inhale"),
+        (12.0, 3, 4, "exhale"),
+        (15.0, 4, 4, "inhale"),
+        (17.0, 4, 4, "exhale"),
+    ]
+    assert played.sink.of(K.EXTEND)[0].text == "2 more breaths"
+    assert played.sink.times(K.FINISH) == [20.0]
 
 
 def test_extend_while_paused_counts_from_the_resumed_clock() -> None:
@@ -432,6 +467,10 @@ def test_quit_stops_with_the_step_reached() -> None:
         steps_skipped=0,
         played_seconds=7.0,
         paused_seconds=0.0,
+        top_step=3,
+        tops_total=5,
+        planned_seconds=20.0,
+        done_seconds=6.0,
     )
     assert played.sink.closed
 
@@ -455,14 +494,15 @@ def test_the_final_event_carries_the_outcome_and_no_other_event_does(
 def test_the_outcome_tells_the_lead_in_apart_pauses_left_out() -> None:
     played = play_fast(EVERY_KIND, lead_in=3, keys=[(1.5, P), (4.0, P)])
     assert (played.outcome.lead_in_seconds, played.outcome.paused_seconds) == (3.0, 2.5)
-    assert played.outcome.played_seconds == 3.0 + EVERY_KIND.total
+    # Neither the summary nor history counts the lead-in as played.
+    assert played.outcome.played_seconds == EVERY_KIND.total
 
 
 @pytest.mark.parametrize(
     ("keys", "lead_in_seconds", "played_seconds"),
     [
-        ([(1.0, Q)], 1.0, 1.0),  # stopped before any step began: all of it was lead-in
-        ([(1.0, N), (4.0, Q)], 1.0, 4.0),  # the lead-in skipped after 1 s
+        ([(1.0, Q)], 1.0, 0.0),  # stopped before any step began: all of it was lead-in
+        ([(1.0, N), (4.0, Q)], 1.0, 3.0),  # the lead-in skipped after 1 s
     ],
 )
 def test_the_lead_in_ends_when_the_first_step_begins(
@@ -753,9 +793,11 @@ def test_any_session_keeps_its_books_exactly(
     played = play_fast(tl, keys=only_time)
     ends = played.events[-1]
     if ends.kind is K.FINISH:
-        extends = len(played.sink.of(K.EXTEND))
+        added = sum(
+            extension(e.segment)[0] for e in played.sink.of(K.EXTEND) if e.segment is not None
+        )
         assert ends.scheduled == pytest.approx(
-            tl.total + EXTEND_SECONDS * extends + played.outcome.paused_seconds, abs=1e-9
+            tl.total + added + played.outcome.paused_seconds, abs=1e-9
         )
     else:
         assert played.player.outcome is not None
@@ -806,7 +848,7 @@ def test_every_step_lasts_its_time_plus_its_extensions_and_pauses_and_no_more(
             paused += e.scheduled - paused_at
             paused_at = None
         elif e.kind is K.EXTEND and segment is not None:
-            extra += EXTEND_SECONDS
+            extra += extension(segment)[0]
         elif e.kind in (K.SKIP, K.BACK, K.STOP):
             segment = None  # left by a key: its length says nothing
         elif e.kind in (K.STEP, K.SWITCH, K.FINISH):
@@ -822,3 +864,114 @@ def test_every_step_lasts_its_time_plus_its_extensions_and_pauses_and_no_more(
         e.kind in (K.SKIP, K.PAUSE) and e.scheduled <= first.scheduled for e in sink.events
     ):
         assert first.scheduled == pytest.approx(lead_in / speed, abs=1e-9)
+
+
+# -- what the events say: position, time left, what comes next, wall time ------------------
+
+NESTED = timeline(
+    Prepare(text="Lie down", duration=2),
+    Repeat(
+        name="Legs turned out",
+        rounds=2,
+        rest_between=3,
+        steps=(
+            Sides(
+                sides=(Side.RIGHT, Side.LEFT),
+                switch=1,
+                steps=(Hold(text="Press the {side} heel", duration=4),),
+            ),
+        ),
+    ),
+    Rest(duration=5),
+)
+
+
+def test_each_event_says_its_flat_and_top_level_step_and_its_block_path() -> None:
+    played = play_fast(NESTED, lead_in=0)
+    steps = [(e.step, e.top_step, e.where, e.text) for e in played.sink.of(K.STEP, K.SWITCH)]
+    assert steps[:5] == [
+        (1, 1, "", "Lie down"),
+        (2, 2, "Legs turned out · Round 1 of 2 · Right side", "Press the right heel"),
+        (3, 2, "Legs turned out · Round 1 of 2", "Switch to your left side"),
+        (4, 2, "Legs turned out · Round 1 of 2 · Left side", "Press the left heel"),
+        (5, 2, "Legs turned out · Round 1 of 2", "Rest"),
+    ]
+    assert steps[-1] == (9, 3, "", "Rest")
+    # Every event of a step says the same place.
+    for e in played.events:
+        if e.segment is not None:
+            assert (e.step, e.top_step) == (e.segment.index, e.segment.top)
+
+
+def test_each_step_says_what_comes_next_and_the_last_says_nothing() -> None:
+    played = play_fast(NESTED, lead_in=0)
+    entered = played.sink.of(K.STEP, K.SWITCH)
+    assert [e.next_text for e in entered[:3]] == [
+        "Press the right heel",
+        "Switch to your left side",
+        "Press the left heel",
+    ]
+    # The next move passes over a side switch (what speech previews).
+    assert entered[1].next_move is not None and entered[1].next_move.text == "Press the left heel"
+    assert entered[-1].next_text is None and entered[-1].next_move is None
+
+
+@pytest.mark.parametrize("speed", [1.0, 4.0])
+def test_time_left_is_in_routine_seconds_at_any_speed_and_stands_still_while_paused(
+    speed: float,
+) -> None:
+    total = NESTED.total
+    played = play_fast(NESTED, lead_in=3, speed=speed, keys=[(4.0 / speed, P), (60.0 / speed, P)])
+    start = played.sink.of(K.START)[0]
+    assert (start.routine_left, start.step_left) == (total, None)  # the lead-in is not routine
+    first = played.sink.of(K.STEP)[0]
+    assert (first.routine_left, first.step_left) == (total, 2.0)
+    pause, resume = played.sink.of(K.PAUSE)[0], played.sink.of(K.RESUME)[0]
+    # Paused 1 routine second into the routine, 1 s into the first step.
+    assert pause.step_left == pytest.approx(1.0) and resume.step_left == pytest.approx(1.0)
+    assert pause.routine_left == pytest.approx(total - 1.0) == resume.routine_left
+    ticks = [e for e in played.sink.of(K.TICK) if e.step == 2]
+    assert [e.step_left for e in ticks] == [3.0, 2.0, 1.0]
+    assert played.events[-1].routine_left == 0.0
+
+
+def test_time_left_grows_by_what_extend_adds() -> None:
+    played = play_fast(NESTED, lead_in=0, keys=[(3.0, X)])
+    extend = played.sink.of(K.EXTEND)[0]
+    assert extend.step_left == pytest.approx(13.0)
+    assert extend.routine_left == pytest.approx(NESTED.total - 3.0 + 10.0)
+
+
+def test_wall_time_comes_from_the_clock() -> None:
+    clock = FakeClock(start=500.0, wall=1_700_000_000.0)
+    sink = RecordingSink()
+    Player(EVERY_KIND, clock=clock, sinks=[sink], lead_in=0).run()
+    walls = [e.wall for e in sink.events]
+    assert walls[0] == 1_700_000_000.0
+    assert walls[-1] == 1_700_000_000.0 + EVERY_KIND.total
+    clock = FakeClock(wall=100.0)
+    clock.advance(5.0)
+    clock.set_wall(42.0)
+    clock.advance(1.0)
+    assert clock.wall() == 43.0
+
+
+def test_sinks_are_prepared_with_the_timeline_before_the_clock_starts() -> None:
+    clock = FakeClock()
+    seen: list[tuple[str, float]] = []
+
+    class Slow:
+        def prepare(self, tl: Timeline) -> None:
+            assert tl is EVERY_KIND
+            clock.advance(0.5)  # slow work: opening a database
+            seen.append(("prepare", clock.now()))
+
+        def handle(self, event: Event) -> None:
+            seen.append((event.kind.value, event.actual - event.scheduled))
+
+        def close(self) -> None:
+            pass
+
+    Player(EVERY_KIND, clock=clock, sinks=[Slow()], lead_in=0).run()
+    assert seen[0] == ("prepare", 0.5)
+    assert all(late == 0.0 for _, late in seen[1:])  # nothing fired late for it

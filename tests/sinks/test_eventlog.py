@@ -59,14 +59,24 @@ def test_the_log_reads_back_as_one_object_per_event(tmp_path: Path) -> None:
     assert records[0] == {
         "event": "start",
         "step": 0,
+        "top_step": 0,
         "scheduled": 0.0,
         "actual": 0.0,
         "wall": records[0]["wall"],
+        "ends_in": 9.0,
         "routine": "log-me",
         "title": "Log me",
         "steps": 3,
         "total": 9.0,
     }
+    # A new step says its top-level step, where it stands and what comes next.
+    assert {k: records[2][k] for k in ("step", "top_step", "next", "ends_in")} == {
+        "step": 1,
+        "top_step": 1,
+        "next": records[8]["text"],
+        "ends_in": 9.0,
+    }
+    assert records[11]["next"] is None  # the last step
     assert records[2]["text"] == "Hold “still”"
     assert {k: records[3][k] for k in ("number", "of")} == {"number": 3, "of": 3}
     assert [(r["number"], r["of"], r["phase"]) for r in records if r["event"] == "breath"] == [
@@ -121,6 +131,8 @@ def test_a_stopped_session_ends_with_its_reason(tmp_path: Path) -> None:
     assert read(log)[-1] | {"wall": 0} == {
         "event": "stop",
         "step": 2,
+        "top_step": 2,
+        "ends_in": 4.75,
         "text": "quit",
         "scheduled": 4.25,
         "actual": 4.25,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import re
 import threading
-from dataclasses import dataclass
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -17,9 +17,10 @@ from calfkit.player.engine import Player
 from calfkit.player.events import Command, Event, EventKind, Outcome, Status
 from calfkit.sinks import digits
 from calfkit.sinks.live import LiveView
-from calfkit.sinks.summary import Summary, clock_text
+from calfkit.sinks.summary import Summary
 from calfkit.testing import FakeClock, RecordingSink, ScriptedControls, play_fast
 from calfkit.timeline import Segment, SegmentKind, Tick, TickKind, Timeline, compile_routine
+from calfkit.words import countdown
 from tests.blocks import read_digits
 
 HOLD = Segment(
@@ -61,10 +62,30 @@ TIMELINE = Timeline(routine=ROUTINE, segments=(HOLD, COUNT, BREATHE))
 
 
 def ev(kind: EventKind, at: float, **fields: object) -> Event:
+    """An event as the player would make it: what is left, where, and what comes next are
+    filled in from the deadlines and the segment given (the player's own figures are tested
+    in tests/player)."""
+    ends_at, step_ends_at = fields.get("ends_at"), fields.get("step_ends_at")
+    if isinstance(ends_at, float | int):
+        fields.setdefault("routine_left", ends_at - at)
+    if isinstance(step_ends_at, float | int):
+        fields.setdefault("step_left", step_ends_at - at)
+    elif kind in (EventKind.TICK, EventKind.COUNTDOWN) and isinstance(fields.get("number"), int):
+        fields.setdefault("step_left", float(fields["number"]))  # type: ignore[arg-type]
+    segment = fields.get("segment")
+    if isinstance(segment, Segment):
+        parts = [*segment.where]
+        if segment.name and segment.name not in parts:
+            parts.insert(0, segment.name)
+        fields.setdefault("where", " · ".join(parts))
+        timeline = fields.pop("in_timeline", TIMELINE)
+        assert isinstance(timeline, Timeline)
+        later = [s for s in timeline.segments if s.index > segment.index]
+        fields.setdefault("next_segment", later[0] if later else None)
     return Event(kind, scheduled=at, actual=at + 0.001, wall=1_700_000_000.0 + at, **fields)  # type: ignore[arg-type]
 
 
-def step(segment: Segment, at: float, ends_at: float) -> Event:
+def step(segment: Segment, at: float, ends_at: float, **fields: object) -> Event:
     return ev(
         EventKind.STEP,
         at,
@@ -73,6 +94,7 @@ def step(segment: Segment, at: float, ends_at: float) -> Event:
         segment=segment,
         step_ends_at=at + segment.duration,
         ends_at=ends_at,
+        **fields,
     )
 
 
@@ -103,14 +125,6 @@ def quiet_view(**options: object) -> LiveView:
 
 def start(view: LiveView) -> None:
     view.handle(ev(EventKind.START, 0.0, timeline=TIMELINE, ends_at=88.0))
-
-
-@pytest.mark.parametrize(
-    ("seconds", "text"),
-    [(0, "00:00"), (0.2, "00:01"), (45, "00:45"), (90, "01:30"), (3725, "1:02:05")],
-)
-def test_clock_text_rounds_up_to_whole_seconds(seconds: float, text: str) -> None:
-    assert clock_text(seconds) == text
 
 
 def test_before_the_first_step_the_title_equipment_caution_and_lead_in_show() -> None:
@@ -479,7 +493,7 @@ def test_played_by_the_real_engine_the_summary_is_the_players_outcome(
 ) -> None:
     timeline = small_timeline
     buffer = io.StringIO()
-    view = LiveView(Console(file=buffer, width=60, height=20, force_terminal=True), speed=speed)
+    view = LiveView(Console(file=buffer, width=60, height=20, force_terminal=True))
     keys = [
         (1.0, Command.ENTER),
         (5.0, Command.PAUSE),
@@ -517,7 +531,7 @@ def test_the_countdown_shows_routine_seconds_at_any_speed(small_timeline: Timeli
         def close(self) -> None:
             pass
 
-    view = quiet_view(speed=5.0)
+    view = quiet_view()
     play_fast(timeline, sinks=[view, Peek()], speed=5.0)
     assert seen[:3] == ["01:29", "01:28", "01:27"]
 
@@ -591,7 +605,7 @@ def test_time_left_while_a_ready_step_waits_is_the_rest_of_the_plan(
             keys_interactive=True,
         ).run()
         view = quiet_view()
-        total = clock_text(small_timeline.total)
+        total = countdown(small_timeline.total)
         assert len(seen) == 1
         assert f"0% · {total} left" in seen[0], seen[0]
 
@@ -696,9 +710,18 @@ def long_view(**options: object) -> LiveView:
     view = quiet_view(**options)
     timeline = Timeline(LONG_ROUTINE, (LONG, LONG_NEXT))
     view.handle(ev(EventKind.START, 0.0, timeline=timeline, ends_at=55.0))
-    view.handle(step(LONG, 0.0, 55.0))
+    view.handle(step(LONG, 0.0, 55.0, in_timeline=timeline))
     view.handle(
-        ev(EventKind.TICK, 9.0, step=1, segment=LONG, number=36, step_ends_at=45.0, ends_at=55.0)
+        ev(
+            EventKind.TICK,
+            9.0,
+            step=1,
+            segment=LONG,
+            number=36,
+            step_ends_at=45.0,
+            ends_at=55.0,
+            in_timeline=timeline,
+        )
     )
     return view
 
@@ -828,15 +851,13 @@ def test_a_warning_redraws_the_view_at_once() -> None:
 
 
 def test_the_players_own_next_is_shown_when_the_event_carries_one() -> None:
-    @dataclass(frozen=True)
-    class NewerEvent(Event):
-        next: str | None = None
-
+    # The view shows the next step the player names (``next_segment``), not one it looks up.
+    told = replace(HOLD, index=9, text="Last step")
     view = quiet_view()
     start(view)
     view.handle(
-        NewerEvent(
-            EventKind.STEP, 3.0, 3.0, 0.0, step=1, segment=HOLD, text=HOLD.text, next="Last step"
+        Event(
+            EventKind.STEP, 3.0, 3.0, 0.0, step=1, segment=HOLD, text=HOLD.text, next_segment=told
         )
     )
-    assert "Last step" in screen_text(view, 80)
+    assert "Next: Last step" in screen_text(view, 80)

@@ -284,6 +284,10 @@ def test_live_phrases_are_speak_events_and_a_skip_cuts_the_one_being_said() -> N
     assert second.to_json()["seconds"] == pytest.approx(0.4)
     assert "cut" not in second.to_json() and first.to_json()["cut"] is True
     assert speak[-1].text == END_PHRASE
+    # Each phrase names its top-level step as every other event does (the end is told with
+    # the last step's numbers).
+    assert (first.top_step, second.top_step) == (1, 2)
+    assert speak[-1].top_step == timeline.segments[speak[-1].step - 1].top
 
 
 def test_live_mute_cuts_and_says_nothing_until_unmuted() -> None:

@@ -98,23 +98,17 @@ def test_wait_returns_none_at_the_deadline_not_before(keys_pty: tuple[int, int])
     assert deadline <= clock.now() < deadline + 5.0  # a hang guard
 
 
-def test_wait_converts_a_faster_clock_to_real_seconds(keys_pty: tuple[int, int]) -> None:
-    _, slave = keys_pty
+def test_the_help_line_is_built_from_the_key_map() -> None:
+    from calfkit.terminal.keys import KEY_MAP, KEYS, help_line
 
-    class FastClock:
-        speed = 10.0
-
-        def now(self) -> float:
-            return time.monotonic() * self.speed
-
-        def sleep_until(self, deadline: float) -> None:  # pragma: no cover - not used
-            raise AssertionError
-
-    clock = FastClock()
-    began = time.monotonic()
-    assert KeyControls(slave).wait(clock, clock.now() + 2.0) is None
-    # 2 routine seconds at 10x are 0.2 real ones; unconverted, it would wait 2 s.
-    assert 0.2 <= time.monotonic() - began < 2.0
+    assert help_line() == "space pause · n next · b back · + 10 s · m mute · q quit"
+    assert "m unmute" in help_line(muted=True)
+    # Every key the help line names does what it says, and every bound key is in the map.
+    for keys, command, name, _ in KEY_MAP:
+        assert all(KEYS[bytes([key])] is command for key in keys)
+        if command is not Command.ENTER:
+            assert name in help_line()
+    assert set(KEYS) == {bytes([k]) for keys, *_ in KEY_MAP for k in keys}
 
 
 def test_several_keys_in_one_read_come_out_one_per_wait(keys_pty: tuple[int, int]) -> None:

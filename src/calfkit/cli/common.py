@@ -113,9 +113,13 @@ class GuardedOutput(io.TextIOBase):
             raise OutputError(error.errno, error.strerror) from error
 
     def flush(self) -> None:
+        stream = self.stream
+        # Nothing to flush into a stream already closed (as the wrapper's finaliser may find
+        # it, after the command's output was taken away): the wrapper never closes stdout.
+        if stream is None or getattr(stream, "closed", False):
+            return
         try:
-            if self.stream is not None:
-                self.stream.flush()
+            stream.flush()
         except OSError as error:
             raise OutputError(error.errno, error.strerror) from error
 

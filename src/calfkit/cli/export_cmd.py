@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from calfkit import words
 from calfkit.cli.common import check_lead_in, errors_to_exit
 from calfkit.cli.routine_arg import ROUTINE
 
@@ -25,13 +26,6 @@ STAGE_LABELS = {"sounds": "Placing sounds", "writing": "Writing {name}"}
 
 def _lead_in(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
     return None if value is None else check_lead_in(value)
-
-
-def length_text(seconds: float) -> str:
-    """ "22:31", or "1:02:05" past an hour."""
-    minutes, secs = divmod(round(seconds), 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
 def size_text(size: int) -> str:
@@ -165,7 +159,7 @@ def command(
             warn("note: --voice-rate changes nothing without --voice")
         exported = _export(timeline, path, fmt, lead_in, speak, log_events)
     click.echo(
-        f"Wrote {exported.path} ({fmt.label}, {length_text(exported.seconds)}, "
+        f"Wrote {exported.path} ({fmt.label}, {words.clock(exported.seconds)}, "
         f"{size_text(exported.size)}, {exported.holds})"
     )
 

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 
 import click
 
+from calfkit import words
+
 if TYPE_CHECKING:
     from pathlib import Path
 
@@ -77,7 +79,7 @@ def command(as_json: bool, limit: int, routine: str | None) -> None:
     sessions_word = "session" if week.sessions == 1 else "sessions"
     click.echo(
         f"This week: {week.sessions} {sessions_word}, {week.finished} finished, "
-        f"{log.format_duration(week.played_seconds)} played"
+        f"{words.clock(week.played_seconds)} played"
     )
     click.echo(f"Current streak: {streak} day{'' if streak == 1 else 's'}")
 
@@ -119,7 +121,7 @@ def _print_table(history: History, sessions: list[Session]) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from calfkit.history import Ending, format_duration
+    from calfkit.history import Ending
     from calfkit.text import one_line
 
     table = Table(box=None, pad_edge=False, header_style="bold")
@@ -127,14 +129,19 @@ def _print_table(history: History, sessions: list[Session]) -> None:
     table.add_column("Routine", style="bold cyan")
     table.add_column("Played", justify="right", no_wrap=True)
     table.add_column("How it ended")
-    styles = {Ending.FINISHED: "green", Ending.STOPPED: "yellow", Ending.INTERRUPTED: "red"}
+    styles = {
+        Ending.FINISHED: "green",
+        Ending.SKIPPED: "yellow",
+        Ending.STOPPED: "yellow",
+        Ending.INTERRUPTED: "red",
+    }
     for session in sessions:
         when = history.local(session.started_at).strftime("%a %Y-%m-%d %H:%M")
         table.add_row(
             when,
             Text(one_line(session.routine)),  # a row an older calfkit wrote may hold anything
-            format_duration(session.played_seconds),
-            Text(session.outcome(), style=styles[session.ended]),
+            words.clock(session.played_seconds),
+            Text(session.outcome(), style="cyan" if session.playing else styles[session.ended]),
         )
     console = Console()
     if console.is_terminal:

@@ -8,7 +8,7 @@ from datetime import date, datetime
 
 import click
 
-from calfkit import library
+from calfkit import library, words
 from calfkit.cli.common import echo, errors_to_exit
 
 
@@ -66,9 +66,7 @@ def _last_done_text(moment: datetime | None, known: bool = True) -> str:
         return "?"  # the history could not be read (said in a warning)
     if moment is None:
         return "never"
-    from calfkit.history import describe_when
-
-    return describe_when(moment, date.today())
+    return words.when(moment, date.today())
 
 
 def _source_text(entry: library.Found) -> str:
@@ -100,7 +98,7 @@ def _print_table(found: list[library.Found], done: dict[str, datetime] | None) -
         # Titles may come from the summary cache, not only from the loader: cleaned here.
         if entry.ok and entry.total_seconds is not None:
             title = one_line(entry.title or "")
-            time = library.format_seconds(entry.total_seconds)
+            time = words.length(entry.total_seconds)
             steps = str(entry.step_count)
             styles.append(None)
         else:

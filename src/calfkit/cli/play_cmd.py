@@ -27,14 +27,15 @@ from calfkit.cli.common import (
 )
 from calfkit.cli.routine_arg import ROUTINE
 from calfkit.errors import CalfkitError
+from calfkit.sound import CHOICES as SOUND_CHOICES
 
 if TYPE_CHECKING:
     from calfkit.player.events import Controls, Event, Sink
     from calfkit.sinks.history import HistorySink
     from calfkit.sinks.live import LiveView
     from calfkit.sinks.speech import SpeechSink
+    from calfkit.timeline import Timeline
 
-SOUND_CHOICES = ("auto", "simpleaudio", "miniaudio", "system", "bell", "off")
 # Plain numbers, not imported: calfkit --help must not load the speech modules.
 DEFAULT_RATE_WPM = 170  # calfkit.sound.speech.DEFAULT_RATE_WPM
 MIN_RATE_WPM = 80
@@ -76,7 +77,7 @@ def _lead_in(ctx: click.Context, param: click.Parameter, value: float) -> float:
 )
 @click.option(
     "--sound",
-    type=click.Choice(SOUND_CHOICES),
+    type=click.Choice(SOUND_CHOICES),  # the one list, in calfkit.sound
     default="auto",
     show_default=True,
     help="How to play beeps; auto takes the first that works, in this order.",
@@ -231,12 +232,22 @@ class _Relay:
         self._lock = threading.RLock()
 
         self._at = 0.0  # the session time of the last event told
+        self._wall = 0.0  # and the player's wall clock then (``Clock.wall``)
+        self._told = False
+
+    def prepare(self, timeline: Timeline) -> None:
+        """Each sink's slow work, before the player's clock starts (history inserts its row)."""
+        from calfkit.player.events import prepare_sinks
+
+        prepare_sinks(self.sinks, timeline)
 
     def handle(self, event: Event) -> None:
         from calfkit.player.events import EventKind
 
         with self._lock:
-            self._at = max(self._at, event.actual)
+            if event.actual >= self._at:
+                self._at, self._wall = event.actual, event.wall
+            self._told = True
             # Each sink is told even if one before it fails (the first failure is raised),
             # so a broken log still lets the screen say how the session ended.
             first: Exception | None = None
@@ -257,7 +268,9 @@ class _Relay:
 
         with self._lock:
             at = self._at
-            self.handle(Event(EventKind.WARNING, at, at, time.time(), text=message))
+            # At the last event's moment, on the player's wall clock once it has told one.
+            wall = self._wall if self._told else time.time()
+            self.handle(Event(EventKind.WARNING, at, at, wall, text=message))
 
     def close(self) -> None:
         first: Exception | None = None
@@ -336,7 +349,7 @@ def _play(
 
                 # What setting up sound and speech warned about is held and shown inside the
                 # view once the session starts (and again on stderr once it has gone).
-                view = LiveView(keys=keys, speed=speed)
+                view = LiveView(keys=keys)
                 stack.callback(view.close)
                 warn.view = view
                 if voice:
@@ -397,14 +410,13 @@ def _play(
             click.echo(f"calfkit: error: playback failed: {_describe(error)}", err=True)
             sys.exit(1)
     # Plain lines already said how it ended, where, and the figures; the live view's summary
-    # said how and the figures: say where.
+    # said how and the figures: say where, in top-level steps (what ``--from`` takes).
     if outcome is not None and not plain and outcome.status is Status.STOPPED:
         if outcome.step:
-            click.echo(f"stopped at step {outcome.step} of {outcome.steps_total}")
+            click.echo(f"stopped at step {outcome.top_step} of {outcome.tops_total}")
         else:
             # Stopped during the lead-in: no step had begun yet.
-            first = next(s.index for s in timeline.segments if s.top >= start)
-            click.echo(f"stopped before step {first} of {outcome.steps_total}")
+            click.echo(f"stopped before step {start} of {outcome.tops_total}")
     comparison = history_sink.summary_line() if history_sink is not None else None
     if comparison is not None:
         click.echo(comparison)

@@ -63,7 +63,6 @@ def stdout_console(**options: object) -> Console:
 
 def routine_to_json(routine: Routine) -> dict[str, Any]:
     """The routine as plain data: its fields, its total and every step with its time."""
-    from calfkit import library
     from calfkit.format import measure
 
     return {
@@ -75,7 +74,7 @@ def routine_to_json(routine: Routine) -> dict[str, Any]:
         "caution": routine.caution,
         "path": routine.path,
         "total_seconds": measure.seconds(routine.steps),
-        "step_count": library.step_count(routine.steps),
+        "step_count": measure.step_count(routine.steps),
         "steps": [step_to_json(step) for step in routine.steps],
     }
 
@@ -169,9 +168,9 @@ def _kind(step: Step) -> str:
 
 
 def _seconds(value: float) -> str:
-    from calfkit import library
+    from calfkit import words
 
-    return library.format_seconds(value)
+    return words.length(value)
 
 
 def _label(step: Step) -> tuple[str, str]:
@@ -263,7 +262,6 @@ def _print_tree(routine: Routine) -> None:
     from rich.text import Text
     from rich.tree import Tree
 
-    from calfkit import library
     from calfkit.format import measure
     from calfkit.text import clean, one_line
 
@@ -285,7 +283,7 @@ def _print_tree(routine: Routine) -> None:
     if routine.caution:
         console.print(Text("Caution: ", style="bold yellow") + Text(clean(routine.caution)))
     console.print(tree)
-    summary = f"{_seconds(total)}, {library.step_count(routine.steps)} timed steps"
+    summary = f"{_seconds(total)}, {measure.step_count(routine.steps)} timed steps"
     if _waits_for_enter(routine.steps):
         summary += " (steps that wait for Enter counted as 10s)"
     console.print(Text("Total: ", style="bold") + Text(summary))

@@ -32,6 +32,7 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
+from calfkit import words
 from calfkit.errors import ExportError
 from calfkit.export.render import Progress, Render
 from calfkit.export.text import clean, cut
@@ -91,10 +92,10 @@ def short_name(text: str, limit: int = NAME_BYTES) -> tuple[str, str]:
     else:
         head, rest = cut(text, limit)
         if rest:
-            words = head.split(" ")
-            while len(words) > 1 and words[-1].lower().strip(",;:.") in _DANGLING:
-                rest = f"{words.pop()} {rest}"
-            head = " ".join(words)
+            parts = head.split(" ")
+            while len(parts) > 1 and parts[-1].lower().strip(",;:.") in _DANGLING:
+                rest = f"{parts.pop()} {rest}"
+            head = " ".join(parts)
     stripped = head.rstrip(",;:.-")
     return stripped or head, rest
 
@@ -130,7 +131,7 @@ def _sentence(text: str) -> str:
 
 
 def _seconds(value: float) -> str:
-    return f"{value:g} s"
+    return words.length(value)  # the one style for a length: "1.5s", "4s"
 
 
 def _timed_step(segment: Segment, own_name: str | None) -> WorkoutStep:

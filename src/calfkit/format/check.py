@@ -22,6 +22,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Final
 
+from calfkit import words
 from calfkit.errors import CalfkitError, Position, Problem, ProblemList, RoutineError, Severity
 from calfkit.format import measure, spec
 from calfkit.format.source import (
@@ -388,8 +389,8 @@ class _RoutineBuilder:
         if total > MAX_TOTAL_SECONDS:
             self.problem(
                 where,
-                f"the routine lasts {_long_time(total)} when expanded; "
-                "a routine may last at most 24 hours",
+                f"the routine lasts {words.exact_length(total)} when expanded; "
+                f"a routine may last at most {MAX_TOTAL_SECONDS // 3600} hours",
             )
         events = measure.event_count(routine.steps)
         if events > MAX_EVENTS:
@@ -640,7 +641,8 @@ class _RoutineBuilder:
         if seconds > MAX_STEP_SECONDS:
             return self.problem(
                 node.position,
-                f"{label} must be at most 2 hours (7200 seconds); found {_shown_text(node)}",
+                f"{label} must be at most {MAX_STEP_SECONDS // 3600} hours"
+                f" ({MAX_STEP_SECONDS} seconds); found {_shown_text(node)}",
             )
         return seconds
 
@@ -1107,12 +1109,3 @@ def _whole(node: Node) -> int | None:
 
 def _shown_text(node: ScalarNode) -> str:
     return quoted(node.text) if isinstance(node.value, str) else describe(node)
-
-
-def _long_time(total: float) -> str:
-    """Like 24h 0m 1.2s: exact enough that a total just past the limit shows that it is."""
-    if math.isinf(total):
-        return "forever"
-    hours, rest = divmod(total, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{int(hours)}h {int(minutes)}m {round(secs, 3):g}s"

@@ -53,6 +53,23 @@ def step_seconds(step: Step) -> float:
     raise TypeError(f"not a step: {step!r}")
 
 
+def step_count(steps: Sequence[Step]) -> int:
+    """How many timed steps a person goes through: the timeline's segments, without expanding."""
+    total = 0
+    for step in steps:
+        if isinstance(step, Repeat):
+            between = (step.rounds - 1) if step.rest_between else 0
+            total += step.rounds * step_count(step.steps) + between
+        elif isinstance(step, Sides):
+            switches = (len(step.sides) - 1) if step.switch > 0 else 0
+            total += len(step.sides) * step_count(step.steps) + switches
+        elif isinstance(step, Include):
+            total += step_count(step.routine.steps)
+        else:
+            total += 1
+    return total
+
+
 def event_count(steps: Sequence[Step]) -> int:
     """Timeline segments plus ticks that the steps compile to."""
     return sum(step_events(step) for step in steps)

@@ -26,9 +26,9 @@ from calfkit.model import (
     MAX_TOTAL_SECONDS,
     Side,
 )
+from calfkit.text import SLUG_PATTERN as SLUG_PATTERN  # the one slug rule
+from calfkit.text import SLUG_RE as SLUG_RE
 
-SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
-SLUG_RE = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
 _NUMBER = r"[0-9]+(?:\.[0-9]+)?"
 # 45s, 1.5s, 2m, 1m30s, 1h, 1h30m ... (units in order, at least one), or m:ss.
 DURATION_PATTERN = (

@@ -13,10 +13,7 @@ from calfkit.history.queries import (
     History,
     Session,
     WeekTotals,
-    describe_when,
-    format_duration,
     last_done,
-    ordinal,
 )
 from calfkit.history.store import (
     APPLICATION_ID,
@@ -38,11 +35,8 @@ __all__ = [
     "HistoryError",
     "Session",
     "WeekTotals",
-    "describe_when",
-    "format_duration",
     "history_path",
     "last_done",
-    "ordinal",
     "schema_version",
     "utc_now",
 ]

@@ -15,39 +15,24 @@ from calfkit.errors import HistoryBusy, HistoryError
 from calfkit.history import store
 from calfkit.history.store import (
     COLUMNS,
+    HEARTBEAT_STALE_SECONDS,
+    NOT_PREVIEW_SQL,
     Ending,
     connect,
     history_path,
     is_lock,
+    is_preview,
     migrate,
     parse_stamp,
     read_only_part,
     reason,
     stamp,
 )
+from calfkit.words import ordinal
 
 if TYPE_CHECKING:
     import sqlite3
     from types import TracebackType
-
-
-def ordinal(number: int) -> str:
-    """1 -> "1st", 2 -> "2nd", 11 -> "11th", 23 -> "23rd"."""
-    if 10 <= number % 100 <= 20:
-        suffix = "th"
-    else:
-        suffix = {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
-    return f"{number}{suffix}"
-
-
-def format_duration(seconds: float) -> str:
-    """Whole seconds as "m:ss", or "h:mm:ss" from an hour up."""
-    total = max(0, round(seconds))
-    hours, rest = divmod(total, 3600)
-    minutes, secs = divmod(rest, 60)
-    if hours:
-        return f"{hours}:{minutes:02d}:{secs:02d}"
-    return f"{minutes}:{secs:02d}"
 
 
 @dataclass(frozen=True)
@@ -69,21 +54,35 @@ class Session:
     sound: str
     voice: bool
     speed: float = 1.0
+    end_top: int = 0  # the top-level step reached (0: not known, in rows from schema 1)
+    tops_total: int = 0
+    heartbeat_at: datetime | None = None
+    playing: bool = False  # never ended and its heartbeat is fresh: still being played
 
     @property
     def preview(self) -> bool:
         """Played faster than real time (``play --speed``): not practice, so it counts for no
         week total, streak or "last done"."""
-        return self.speed > 1.0
+        return is_preview(self.speed)
 
     def outcome(self) -> str:
-        """How it ended, in words: "finished", "stopped at step 4 of 12"."""
-        if self.ended is Ending.FINISHED:
-            text = "finished"
-        elif self.end_step <= 0:
-            text = f"{self.ended.value} before the first step"
+        """How it ended, in words: "finished", "stopped at step 4 of 7", "in progress".
+
+        Step numbers are top-level steps, as ``show`` numbers them and ``play --from`` takes
+        them (rows from before schema 2 knew only timed steps, and say those)."""
+        if self.tops_total > 0:
+            at = f"step {self.end_top} of {self.tops_total}"
         else:
-            text = f"{self.ended.value} at step {self.end_step} of {self.steps_total}"
+            at = f"step {self.end_step} of {self.steps_total}"
+        how = "in progress" if self.playing else self.ended.value
+        if self.ended is Ending.FINISHED and not self.playing:
+            text = "finished"
+        elif self.ended is Ending.SKIPPED and not self.playing:
+            text = "skipped to the end (not counted as practice)"
+        elif self.end_step <= 0:
+            text = f"{how} before the first step" if not self.playing else "in progress"
+        else:
+            text = f"{how} at {at}"
         if self.preview:
             text += f" ({self.speed:g}x preview)"
         return text
@@ -102,13 +101,18 @@ class Session:
             "ended": self.ended.value,
             "end_step": self.end_step,
             "steps_total": self.steps_total,
+            "end_top_step": self.end_top,
+            "top_steps_total": self.tops_total,
+            "in_progress": self.playing,
             "sound": self.sound,
             "voice": self.voice,
             "speed": self.speed,
         }
 
     @classmethod
-    def from_row(cls, row: tuple[object, ...]) -> Session:
+    def from_row(cls, row: tuple[object, ...], now: datetime | None = None) -> Session:
+        """The session in a row of :data:`~calfkit.history.store.COLUMNS`; ``now`` tells a
+        session still playing (a fresh heartbeat) from one that was killed."""
         (
             id_,
             started_at,
@@ -125,7 +129,17 @@ class Session:
             sound,
             voice,
             speed,
+            end_top,
+            tops_total,
+            heartbeat_at,
         ) = row
+        heartbeat = None if heartbeat_at is None else parse_stamp(str(heartbeat_at))
+        playing = (
+            ended_at is None
+            and heartbeat is not None
+            and now is not None
+            and (now - heartbeat).total_seconds() <= HEARTBEAT_STALE_SECONDS
+        )
         return cls(
             id=int(str(id_)),
             started_at=parse_stamp(str(started_at)),
@@ -142,6 +156,10 @@ class Session:
             sound=str(sound),
             voice=bool(voice),
             speed=float(str(speed)),
+            end_top=int(str(end_top)),
+            tops_total=int(str(tops_total)),
+            heartbeat_at=heartbeat,
+            playing=playing,
         )
 
 
@@ -273,7 +291,7 @@ class History:
 
     def _session(self, row: tuple[object, ...]) -> Session:
         try:
-            return Session.from_row(row)
+            return Session.from_row(row, store.utc_now())
         except (ValueError, TypeError):
             raise self._damaged(f"session (id {row[0]})") from None
 
@@ -294,7 +312,7 @@ class History:
             self._query(
                 "SELECT count(*), coalesce(sum(ended = 'finished'), 0),"
                 " coalesce(sum(played_seconds), 0)"
-                " FROM sessions WHERE started_at >= ? AND started_at < ? AND speed <= 1",
+                f" FROM sessions WHERE started_at >= ? AND started_at < ? AND {NOT_PREVIEW_SQL}",
                 (start, end),
             )
         )
@@ -316,7 +334,7 @@ class History:
         end = stamp(self._midnight(today + timedelta(days=1)))
         rows = self._query(
             "SELECT started_at FROM sessions"
-            " WHERE ended = 'finished' AND speed <= 1 AND started_at < ?"
+            f" WHERE ended = 'finished' AND {NOT_PREVIEW_SQL} AND started_at < ?"
             " ORDER BY started_at DESC",
             (end,),
         )
@@ -346,7 +364,7 @@ class History:
             marks = ", ".join("?" * len(chunk))
             for name, started_at in self._query(
                 f"SELECT routine, max(started_at) FROM sessions"
-                f" WHERE ended = 'finished' AND speed <= 1 AND routine IN ({marks})"
+                f" WHERE ended = 'finished' AND {NOT_PREVIEW_SQL} AND routine IN ({marks})"
                 " GROUP BY routine",
                 chunk,
             ):
@@ -372,7 +390,7 @@ class History:
         rows = list(
             self._query(
                 "SELECT count(*) FROM sessions WHERE started_at >= ? AND started_at < ?"
-                " AND speed <= 1 AND (started_at < ? OR (started_at = ? AND id <= ?))",
+                f" AND {NOT_PREVIEW_SQL} AND (started_at < ? OR (started_at = ? AND id <= ?))",
                 (start, end, started_at, started_at, session),
             )
         )
@@ -417,16 +435,3 @@ def last_done(
             )
             warn(text)
         return {}
-
-
-def describe_when(moment: datetime, today: date, tz: tzinfo | None = None) -> str:
-    """A past moment as a person says it: "today", "yesterday", "3 days ago", "2024-05-01"."""
-    local = moment.astimezone(tz) if tz is not None else moment.astimezone()
-    days = (today - local.date()).days
-    if days <= 0:
-        return "today"
-    if days == 1:
-        return "yesterday"
-    if days < 14:
-        return f"{days} days ago"
-    return local.date().isoformat()

@@ -63,12 +63,67 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "CREATE INDEX sessions_by_start ON sessions (started_at)",
         "CREATE INDEX sessions_by_routine ON sessions (routine, started_at)",
     ),
+    # 2: 'skipped' (played to the end with most of it skipped: not practice); the top-level
+    # step reached and how many there are (what a person reads off ``show``); a heartbeat
+    # that a session still playing writes, so that it shows as in progress, not interrupted.
+    # SQLite cannot change a CHECK in place: the table is rebuilt, rows and ids kept.
+    (
+        """
+        CREATE TABLE sessions_v2 (
+            id INTEGER PRIMARY KEY,
+            started_at TEXT NOT NULL,
+            ended_at TEXT,
+            routine TEXT NOT NULL,
+            title TEXT NOT NULL,
+            content_hash TEXT,
+            planned_seconds REAL NOT NULL,
+            played_seconds REAL NOT NULL DEFAULT 0,
+            paused_seconds REAL NOT NULL DEFAULT 0,
+            ended TEXT NOT NULL DEFAULT 'interrupted'
+                CHECK (ended IN ('finished', 'skipped', 'stopped', 'interrupted')),
+            end_step INTEGER NOT NULL DEFAULT 0,  -- the flat (timed) step reached
+            steps_total INTEGER NOT NULL DEFAULT 0,
+            sound TEXT NOT NULL,
+            voice INTEGER NOT NULL,
+            speed REAL NOT NULL DEFAULT 1,
+            end_top INTEGER NOT NULL DEFAULT 0,    -- the top-level step reached; 0: unknown
+            tops_total INTEGER NOT NULL DEFAULT 0, -- top-level steps; 0 in rows from schema 1
+            heartbeat_at TEXT                      -- UTC; written while the session plays
+        )
+        """,
+        "INSERT INTO sessions_v2 (id, started_at, ended_at, routine, title, content_hash,"
+        " planned_seconds, played_seconds, paused_seconds, ended, end_step, steps_total, sound,"
+        " voice, speed) SELECT id, started_at, ended_at, routine, title, content_hash,"
+        " planned_seconds, played_seconds, paused_seconds, ended, end_step, steps_total, sound,"
+        " voice, speed FROM sessions",
+        "DROP TABLE sessions",
+        "ALTER TABLE sessions_v2 RENAME TO sessions",
+        "CREATE INDEX sessions_by_start ON sessions (started_at)",
+        "CREATE INDEX sessions_by_routine ON sessions (routine, started_at)",
+    ),
 )
 
 COLUMNS = (
     "id, started_at, ended_at, routine, title, content_hash, planned_seconds, played_seconds,"
-    " paused_seconds, ended, end_step, steps_total, sound, voice, speed"
+    " paused_seconds, ended, end_step, steps_total, sound, voice, speed, end_top, tops_total,"
+    " heartbeat_at"
 )
+
+# The preview rule, defined once: a session played faster than real time (``play --speed``
+# above this) is a preview, kept in the log but counted for no week, streak or "last done".
+PREVIEW_ABOVE_SPEED = 1.0
+NOT_PREVIEW_SQL = f"speed <= {PREVIEW_ABOVE_SPEED}"
+
+
+def is_preview(speed: float) -> bool:
+    """Whether a session played at ``speed`` is a preview (see :data:`PREVIEW_ABOVE_SPEED`)."""
+    return speed > PREVIEW_ABOVE_SPEED
+
+
+# A session still playing writes its heartbeat this often; one whose heartbeat is older than
+# HEARTBEAT_STALE_SECONDS (and that never ended) was killed, or its machine went down.
+HEARTBEAT_SECONDS = 10.0
+HEARTBEAT_STALE_SECONDS = 35.0
 
 
 def schema_version() -> int:
@@ -79,7 +134,8 @@ def schema_version() -> int:
 class Ending(str, Enum):
     """How a session ended."""
 
-    FINISHED = "finished"  # played to the end
+    FINISHED = "finished"  # played to the end, most of it really played (Outcome.practised)
+    SKIPPED = "skipped"  # played to the end with most of it skipped: not counted as practice
     STOPPED = "stopped"  # the person stopped it (``q``)
     INTERRUPTED = "interrupted"  # Ctrl-C, SIGTERM, an error, or the process was killed
 

@@ -14,13 +14,10 @@ from calfkit.library.listing import (
     Summary,
     available,
     cache_dir,
-    format_seconds,
-    step_count,
 )
 from calfkit.library.lookup import (
     CONFIG_DIR_ENV,
     MAX_NAME_LENGTH,
-    NAME_PATTERN,
     SEARCH_PATH_ENV,
     SUFFIXES,
     Place,
@@ -44,7 +41,6 @@ __all__ = [
     "CACHE_DIR_ENV",
     "CONFIG_DIR_ENV",
     "MAX_NAME_LENGTH",
-    "NAME_PATTERN",
     "SEARCH_PATH_ENV",
     "SUFFIXES",
     "Found",
@@ -58,7 +54,6 @@ __all__ = [
     "check",
     "check_safely",
     "find",
-    "format_seconds",
     "in_folder",
     "include_by_name",
     "is_name",
@@ -66,7 +61,6 @@ __all__ = [
     "load_ref",
     "names",
     "search_path",
-    "step_count",
     "user_config_dir",
     "user_routines_dir",
 ]

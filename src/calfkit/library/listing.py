@@ -127,38 +127,6 @@ def _short(error: CalfkitError, path: Path) -> str:
     return str(error)
 
 
-def step_count(steps: Sequence[Step]) -> int:
-    """How many timed steps a person goes through: the timeline's segments, without expanding."""
-    from calfkit import model
-
-    total = 0
-    for step in steps:
-        if isinstance(step, model.Repeat):
-            between = (step.rounds - 1) if step.rest_between else 0
-            total += step.rounds * step_count(step.steps) + between
-        elif isinstance(step, model.Sides):
-            switches = (len(step.sides) - 1) if step.switch > 0 else 0
-            total += len(step.sides) * step_count(step.steps) + switches
-        elif isinstance(step, model.Include):
-            total += step_count(step.routine.steps)
-        else:
-            total += 1
-    return total
-
-
-def format_seconds(seconds: float) -> str:
-    """A duration for people: ``45s``, ``1.5s``, ``2m``, ``4m 30s``, ``1h 5m``."""
-    if seconds < 60:
-        text = f"{seconds:.1f}".rstrip("0").rstrip(".")
-        return f"{text}s"
-    whole = round(seconds)
-    hours, rest = divmod(whole, 3600)
-    minutes, secs = divmod(rest, 60)
-    if hours:
-        return f"{hours}h {minutes}m" if minutes else f"{hours}h"
-    return f"{minutes}m {secs}s" if secs else f"{minutes}m"
-
-
 # --- the summary cache ---------------------------------------------------------------------
 
 
@@ -300,7 +268,10 @@ class _SummaryCache:
 
         routine = load(path)
         summary = Summary(
-            routine.title, measure.seconds(routine.steps), step_count(routine.steps), routine.tags
+            routine.title,
+            measure.seconds(routine.steps),
+            measure.step_count(routine.steps),
+            routine.tags,
         )
         try:
             files, refs = _dependencies(routine)

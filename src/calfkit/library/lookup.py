@@ -9,7 +9,6 @@ the same name later); anything that is not a name is a path. Loading goes throug
 from __future__ import annotations
 
 import os
-import re
 import stat
 import sys
 from collections.abc import Iterable, Iterator, Sequence
@@ -19,12 +18,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from calfkit.errors import RoutineNotFound
+from calfkit.text import SLUG_RE  # a routine name is a slug: the one rule
 
 if TYPE_CHECKING:
     from calfkit.errors import Problem
     from calfkit.model import Routine
 
-NAME_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
 MAX_NAME_LENGTH = 64
 SUFFIXES = (".yaml", ".yml")  # in order of preference when a folder holds both
 
@@ -53,7 +52,7 @@ class Place:
 
 def is_name(ref: str) -> bool:
     """Whether ``ref`` is a routine name (a slug) rather than a path."""
-    return len(ref) <= MAX_NAME_LENGTH and NAME_PATTERN.match(ref) is not None
+    return len(ref) <= MAX_NAME_LENGTH and SLUG_RE.match(ref) is not None
 
 
 def user_config_dir() -> Path:

@@ -19,6 +19,9 @@ class Clock(Protocol):
     def sleep_until(self, deadline: float) -> None:
         """Return at ``deadline`` (or at once if it has passed)."""
 
+    def wall(self) -> float:
+        """Unix time now (for the event log's ``wall``); the player reads it nowhere else."""
+
 
 class MonotonicClock:
     """The real clock."""
@@ -32,6 +35,9 @@ class MonotonicClock:
             if left <= 0:
                 return
             time.sleep(left)
+
+    def wall(self) -> float:
+        return time.time()
 
 
 class StoppableClock(MonotonicClock):
@@ -50,11 +56,23 @@ class StoppableClock(MonotonicClock):
 
 
 class FakeClock:
-    """A clock that only moves when told to: ``sleep_until`` jumps to the deadline."""
+    """A clock that only moves when told to: ``sleep_until`` jumps to the deadline.
 
-    def __init__(self, start: float = 0.0) -> None:
+    Its wall time moves with it from ``wall`` (Unix time at ``start``); :meth:`set_wall`
+    changes it, as a person setting the system clock would.
+    """
+
+    def __init__(self, start: float = 0.0, *, wall: float = 0.0) -> None:
         self._now = float(start)
+        self._wall_offset = float(wall) - self._now
         self.sleeps: list[float] = []  # every deadline slept until, in order
+
+    def wall(self) -> float:
+        return self._now + self._wall_offset
+
+    def set_wall(self, wall: float) -> None:
+        """From now on, the wall clock reads ``wall`` at this moment."""
+        self._wall_offset = float(wall) - self._now
 
     def now(self) -> float:
         return self._now

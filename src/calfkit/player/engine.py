@@ -11,9 +11,8 @@ reads keys: commands come from a :class:`~calfkit.player.events.Controls` and ev
 from __future__ import annotations
 
 import math
-import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from calfkit.player.clock import Clock
 from calfkit.player.events import (
@@ -25,10 +24,11 @@ from calfkit.player.events import (
     Outcome,
     Sink,
     Status,
+    prepare_sinks,
 )
-from calfkit.timeline import Segment, SegmentKind, TickKind, Timeline
+from calfkit.timeline import Segment, SegmentKind, Tick, TickKind, Timeline
 
-EXTEND_SECONDS = 10.0  # what one ``+`` adds, in routine seconds
+EXTEND_SECONDS = 10.0  # what one ``+`` adds at least, in routine seconds
 GATE_POLL_SECONDS = 0.05  # how often a lead-in held by its gate asks again
 BACK_AGAIN_SECONDS = 2.0  # ``b`` this soon after a step began goes to the step before
 
@@ -52,15 +52,52 @@ _TICK_EVENTS = {
 }
 
 
-def _plan_segment(segment: Segment, extra: float = 0.0) -> list[_Planned]:
-    """The events inside ``segment`` (lengthened by ``extra`` seconds), in firing order.
+_RHYTHMIC = (SegmentKind.COUNT, SegmentKind.BREATHE)
+
+
+def extension(segment: Segment) -> tuple[float, int]:
+    """What one ``+`` adds to ``segment``: (routine seconds, counts or breaths).
+
+    A count gets as many more counts, and a breathing step as many more breaths, as make at
+    least :data:`EXTEND_SECONDS`, in its own rhythm (so nothing sits still at "4 / 4"); any
+    other step gets :data:`EXTEND_SECONDS` more.
+    """
+    units = segment.ticks[0].of if segment.ticks else 0
+    if segment.kind not in _RHYTHMIC or units <= 0 or segment.duration <= 0:
+        return EXTEND_SECONDS, 0
+    period = segment.duration / units
+    more = max(1, math.ceil(EXTEND_SECONDS / period - 1e-9))
+    return more * period, more
+
+
+def _ticks(segment: Segment, added: int) -> tuple[Tick, ...]:
+    """The segment's ticks with ``added`` more counts or breaths after its own."""
+    if not added or not segment.ticks:
+        return segment.ticks
+    units = segment.ticks[0].of
+    period = segment.duration / units
+    total = units + added
+    ticks = [replace(tick, of=total) for tick in segment.ticks]
+    first = [tick for tick in segment.ticks if tick.number == 1]
+    for unit in range(units, total):
+        ticks.extend(
+            replace(tick, offset=tick.offset + unit * period, number=unit + 1, of=total)
+            for tick in first
+        )
+    return tuple(ticks)
+
+
+def _plan_segment(segment: Segment, extra: float = 0.0, added: int = 0) -> list[_Planned]:
+    """The events inside ``segment`` (lengthened by ``extra`` seconds, ``added`` counts or
+    breaths among them), in firing order.
 
     A hold's countdown stays on its last seconds when the hold is lengthened; counts and
-    breaths keep their places. A TICK marks each whole second from the segment's start.
+    breaths keep their places, and the added ones follow. A TICK marks each whole second from
+    the segment's start.
     """
     length = segment.duration + extra
     keyed: list[tuple[float, int, _Planned]] = []
-    for tick in segment.ticks:
+    for tick in _ticks(segment, added):
         kind, phase = _TICK_EVENTS[tick.kind]
         offset = length - tick.number if tick.kind is TickKind.COUNTDOWN else tick.offset
         # Cues before redraws at the same moment, so a beep never waits behind a repaint.
@@ -89,9 +126,10 @@ class Player:
     the next one now; after the last, the session finishes. BACK starts the step in progress
     again now, or the one before when the step began less than 2 s ago (clock seconds, pauses
     excluded). EXTEND adds 10 routine seconds to the step in progress (a hold's countdown moves
-    to its new end). ENTER ends a ready step that is waiting. NEXT, BACK and ENTER resume a
-    paused session first; EXTEND and MUTE do not. A key that arrives at the same instant as a
-    deadline acts after that deadline's events.
+    to its new end); on a count or breathing step, as many more counts or breaths as make at
+    least 10 s (:func:`extension`). ENTER ends a ready step that is waiting. NEXT, BACK and
+    ENTER resume a paused session first; EXTEND and MUTE do not. A key that arrives at the
+    same instant as a deadline acts after that deadline's events.
     """
 
     def __init__(
@@ -139,6 +177,7 @@ class Player:
         self._anchor_at = 0.0  # ... and the routine offset that plays at it
         self._pos = -1  # index into segments; -1 during the lead-in
         self._extra = 0.0
+        self._added = 0  # counts or breaths ``+`` added to the step in progress
         self._plan: list[_Planned] = []
         self._cursor = 0
         self._end_at = 0.0  # routine offset where the current phase ends (before ``extra``)
@@ -149,6 +188,7 @@ class Player:
         self._finished = False
         self._done: set[int] = set()
         self._skipped: set[int] = set()
+        self._where: dict[int, str] = {}  # block paths worked out so far, by segment index
 
     # -- running -------------------------------------------------------------------------
 
@@ -162,6 +202,10 @@ class Player:
         self._origin = self.clock.now()
         failed = True
         try:
+            # Every sink's slow work happens now, before the clock starts: none may make a
+            # deadline late (a sink that fails here stops the session before it began).
+            prepare_sinks(self.sinks, self.timeline)
+            self._origin = self.clock.now()
             self._play()
             failed = False
         except KeyboardInterrupt:
@@ -219,14 +263,16 @@ class Player:
         self._cursor = 0
         self._end_at = first.start
         self._extra = 0.0
+        self._added = 0
 
     def _enter(self, index: int, when: float) -> None:
         """Begin segment ``index`` at clock time ``when`` (already on the anchor's plan)."""
         segment = self._segments[index]
         if self._lead_in_played is None:
-            self._lead_in_played = self._played(self.clock.now())
+            self._lead_in_played = self._played_all(self.clock.now())
         self._pos = index
         self._extra = 0.0
+        self._added = 0
         self._waiting = segment.until_ready and self.keys_interactive
         self._plan = [] if self._waiting else _plan_segment(segment)
         self._cursor = 0
@@ -346,8 +392,11 @@ class Player:
     def _extend(self, now: float) -> None:
         if self._pos < 0 or self._waiting:
             return
-        self._extra += EXTEND_SECONDS
-        self._plan = _plan_segment(self._segments[self._pos], self._extra)
+        segment = self._segments[self._pos]
+        seconds, more = extension(segment)
+        self._extra += seconds
+        self._added += more
+        self._plan = _plan_segment(segment, self._extra, self._added)
         # What lies before "now" (the moment of pausing, if paused) has had its turn.
         reference = self._paused_clock if self._paused_clock is not None else now
         self._cursor = 0
@@ -356,7 +405,15 @@ class Player:
             and self._deadline(self._plan[self._cursor].at) <= reference
         ):
             self._cursor += 1
-        self._emit(EventKind.EXTEND, now, number=int(EXTEND_SECONDS))
+        # ``number``: whole seconds added; on a count or breathing step ``of`` is its new
+        # number of counts or breaths, and ``text`` says how many more ("3 more breaths").
+        of: int | None = None
+        text: str | None = None
+        if more:
+            of = segment.ticks[0].of + self._added
+            unit = "count" if segment.kind is SegmentKind.COUNT else "breath"
+            text = f"{more} more {unit}{'' if more == 1 else 's'}"
+        self._emit(EventKind.EXTEND, now, number=round(seconds), of=of, text=text)
 
     def _skip(self, now: float) -> None:
         self._emit(EventKind.SKIP, now)
@@ -410,12 +467,15 @@ class Player:
             ends_at = self._deadline(total) - self._origin
             if segment is not None:
                 step_ends_at = self._deadline(segment.end + self._extra) - self._origin
+        step_left, routine_left = self._left(segment, scheduled)
+        following = self._pos + 1 if self._pos >= 0 else self._first
         event = Event(
             kind=kind,
             scheduled=scheduled - self._origin,
             actual=now - self._origin,
-            wall=time.time(),
+            wall=self.clock.wall(),
             step=segment.index if segment is not None else 0,
+            top_step=segment.top if segment is not None else 0,
             segment=segment,
             step_ends_at=step_ends_at,
             ends_at=ends_at,
@@ -425,6 +485,13 @@ class Player:
             phase=phase,
             timeline=timeline,
             outcome=outcome,
+            where=self._path(segment) if segment is not None else "",
+            step_left=step_left,
+            routine_left=routine_left,
+            next_segment=self._segment_at(following),
+            next_move=self._move_from(following),
+            played=self._played(now),
+            paused=self._paused(now),
         )
         for sink in self.sinks:
             if not forgiving:
@@ -434,6 +501,48 @@ class Player:
                 sink.handle(event)
             except Exception:
                 continue
+
+    def _left(self, segment: Segment | None, at: float) -> tuple[float | None, float | None]:
+        """Routine seconds left in ``segment`` and in the whole routine at clock time ``at``
+        (the moment of pausing, while paused; the step's start, while it waits for Enter)."""
+        if not self._segments:
+            return None, 0.0
+        if self._finished:
+            return 0.0, 0.0
+        last_end = self._segments[-1].end
+        if segment is None:
+            if self._first >= len(self._segments):
+                return None, 0.0
+            # The lead-in is not routine time: all of it from the first step is still to come.
+            return None, self.timeline.total - self._segments[self._first].start
+        length = segment.duration + self._extra
+        into = 0.0
+        if not self._waiting:
+            reference = self._paused_clock if self._paused_clock is not None else at
+            # The one place clock seconds turn back into routine seconds.
+            into = (reference - self._deadline(segment.start)) * self.speed
+        step_left = length - min(length, max(0.0, into))
+        return step_left, step_left + (last_end - segment.end)
+
+    def _path(self, segment: Segment) -> str:
+        """The block path of ``segment``: its block's name, then rounds, sides, routines."""
+        found = self._where.get(segment.index)
+        if found is None:
+            parts = list(segment.where)
+            if segment.name and segment.name not in parts:
+                parts.insert(0, segment.name)
+            found = self._where[segment.index] = " · ".join(parts)
+        return found
+
+    def _segment_at(self, index: int) -> Segment | None:
+        return self._segments[index] if 0 <= index < len(self._segments) else None
+
+    def _move_from(self, index: int) -> Segment | None:
+        """The first segment from ``index`` on that is not a side switch."""
+        for candidate in self._segments[max(0, index) :]:
+            if candidate.kind is not SegmentKind.SWITCH:
+                return candidate
+        return None
 
     def _stop(self, status: Status, *, forgiving: bool = False) -> None:
         """Tell every sink the session stopped, and why, with what it came to."""
@@ -463,21 +572,35 @@ class Player:
         return self._paused_total + (now - self._paused_clock)
 
     def _played(self, now: float) -> float:
+        """Clock seconds played from the first step's start, pauses left out (0 in the lead-in)."""
+        if self._lead_in_played is None:
+            return 0.0
+        return max(0.0, (now - self._origin) - self._paused(now) - self._lead_in_played)
+
+    def _played_all(self, now: float) -> float:
+        """Clock seconds since the start, pauses left out, the lead-in in."""
         return (now - self._origin) - self._paused(now)
 
     def _conclude(self, status: Status) -> Outcome:
         """Work out what the session came to (before the event that ends it is told, so
         the event can carry it) and keep it as :attr:`outcome`."""
         now = self.clock.now()
-        played = self._played(now)
+        segment = self._segments[self._pos] if self._pos >= 0 else None
+        first = self._segments[self._first] if self._first < len(self._segments) else None
         self.outcome = Outcome(
             status=status,
-            step=self._segments[self._pos].index if self._pos >= 0 else 0,
+            step=segment.index if segment is not None else 0,
             steps_total=len(self._segments),
             steps_done=len(self._done),
             steps_skipped=len(self._skipped),
-            played_seconds=played,
+            played_seconds=self._played(now),
             paused_seconds=self._paused(now),
-            lead_in_seconds=played if self._lead_in_played is None else self._lead_in_played,
+            lead_in_seconds=(
+                self._played_all(now) if self._lead_in_played is None else self._lead_in_played
+            ),
+            top_step=segment.top if segment is not None else 0,
+            tops_total=len(self.timeline.routine.steps),
+            planned_seconds=self.timeline.total - (first.start if first is not None else 0.0),
+            done_seconds=math.fsum(self._segments[i].duration for i in self._done),
         )
         return self.outcome

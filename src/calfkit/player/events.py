@@ -2,7 +2,10 @@
 
 The engine never prints or plays: it emits :class:`Event` objects to every :class:`Sink`, and
 the last of them carries the session's :class:`Outcome`. Times are seconds since playback
-began on the player's clock, pauses included. Commands come from a :class:`Controls`: the
+began on the player's clock, pauses included; lengths a person reads (``step_left``,
+``routine_left``) are routine seconds, so no sink ever converts a speed. Each event says where
+it stands (flat step, top-level step, the block path) and what comes next, so no sink walks
+the timeline for it. Commands come from a :class:`Controls`: the
 terminal's keys (:mod:`calfkit.terminal.keys`), a script in tests, or :class:`NoControls`.
 """
 
@@ -11,6 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 if TYPE_CHECKING:
     from calfkit.player.clock import Clock
@@ -36,6 +42,12 @@ STOP_REASONS = {
 }
 
 
+# A session played to its end counts as practice ("finished") only when the steps played to
+# their end make up at least this share of the routine time it set out to play; otherwise it
+# ended "skipped" (docs/history.md).
+PRACTISED_SHARE = 0.5
+
+
 @dataclass(frozen=True)
 class Outcome:
     """What a session came to; the CLI's summary and history read it."""
@@ -45,10 +57,23 @@ class Outcome:
     steps_total: int  # flat steps in the whole timeline
     steps_done: int  # distinct steps played to their end (or ended with Enter)
     steps_skipped: int  # distinct steps left with ``n`` and never played to their end
-    played_seconds: float  # playback time, pauses excluded (lead-in included)
+    # Clock seconds from the first step's start to the end, pauses and the lead-in left out
+    # (the summary and history both show this figure).
+    played_seconds: float
     paused_seconds: float
-    # Of ``played_seconds``, the time before the first step began (all of it if none did).
-    lead_in_seconds: float = 0.0
+    lead_in_seconds: float = 0.0  # clock seconds of get-ready countdown played
+    top_step: int = 0  # the top-level step of ``step`` (what ``play --from`` takes), 0 if none
+    tops_total: int = 0  # top-level steps in the routine
+    planned_seconds: float = 0.0  # routine seconds from the first step played to the end
+    done_seconds: float = 0.0  # routine seconds of the steps played to their end
+
+    @property
+    def practised(self) -> bool:
+        """Played to the end with at least :data:`PRACTISED_SHARE` of it really played (not
+        skipped): what history records as "finished" and counts for the week and streak."""
+        if self.status is not Status.FINISHED:
+            return False
+        return self.done_seconds >= PRACTISED_SHARE * self.planned_seconds - 1e-9
 
 
 class EventKind(str, Enum):
@@ -82,8 +107,9 @@ class Event:
     kind: EventKind
     scheduled: float  # when it was due, seconds since playback began
     actual: float  # when it fired, same scale
-    wall: float  # Unix time when it fired
+    wall: float  # Unix time when it fired (read from the player's clock)
     step: int = 0  # flat step number, 1-based; 0 before the first step
+    top_step: int = 0  # the top-level step it belongs to (``play --from``, ``show``); 0 before
     text: str | None = None  # the cue, for step/switch events
     segment: Segment | None = None  # the segment in progress
     number: int | None = None
@@ -94,14 +120,35 @@ class Event:
     ends_at: float | None = None
     timeline: Timeline | None = None  # set on START
     outcome: Outcome | None = None  # set on FINISH and STOP: what the session came to
+    # Where the step stands, as a person reads it: "Legs turned out · Round 2 of 3 · Right side"
+    # (the block's name, then the rounds, sides and included routines it sits in).
+    where: str = ""
+    # Routine seconds left in the step in progress (None in the lead-in) and in the whole
+    # routine, as of this event: what a countdown shows, at any speed, paused or not.
+    step_left: float | None = None
+    routine_left: float | None = None
+    # The segment after this one (None at the last), and the next that is not a side switch.
+    next_segment: Segment | None = None
+    next_move: Segment | None = None
+    # Clock seconds played so far (from the first step's start, pauses left out) and paused.
+    played: float = 0.0
+    paused: float = 0.0
     seconds: float | None = None  # SPEAK: the phrase's spoken length
     cut: bool = False  # SPEAK: a key cut it short
 
+    @property
+    def next_text(self) -> str | None:
+        """The next step's cue, or None at the last step."""
+        return self.next_segment.text if self.next_segment is not None else None
+
     def to_json(self) -> dict[str, object]:
-        """The event-log object (cli.md): always event, step, scheduled, actual, wall."""
+        """The event-log object (cli.md): always event, step, top_step, scheduled, actual,
+        wall; ``ends_in`` (routine seconds left) where known; ``where`` and ``next`` on a
+        new step."""
         out: dict[str, object] = {
             "event": self.kind.value,
             "step": self.step,
+            "top_step": self.top_step,
             "scheduled": round(self.scheduled, 6),
             "actual": round(self.actual, 6),
             "wall": round(self.wall, 6),
@@ -112,6 +159,12 @@ class Event:
             value = getattr(self, key)
             if value is not None:
                 out[key] = value
+        if self.routine_left is not None:
+            out["ends_in"] = round(self.routine_left, 6)
+        if self.kind in (EventKind.STEP, EventKind.SWITCH):
+            if self.where:
+                out["where"] = self.where
+            out["next"] = self.next_text
         if self.seconds is not None:
             out["seconds"] = round(self.seconds, 6)
         if self.cut:
@@ -120,11 +173,24 @@ class Event:
 
 
 class Sink(Protocol):
-    """Anything that reacts to events: the live view, plain lines, sounds, speech, logs, history."""
+    """Anything that reacts to events: the live view, plain lines, sounds, speech, logs, history.
+
+    ``handle`` runs on the player's thread and must be quick: slow work (opening files and
+    databases, setting up sound) belongs in the sink's constructor, in a ``prepare(timeline)``
+    method, which the player calls before its clock starts, or on a thread of the sink's own.
+    """
 
     def handle(self, event: Event) -> None: ...
 
     def close(self) -> None: ...
+
+
+def prepare_sinks(sinks: Iterable[object], timeline: Timeline) -> None:
+    """Call ``prepare(timeline)`` on every sink that has one (before the player's clock starts)."""
+    for sink in sinks:
+        prepare = getattr(sink, "prepare", None)
+        if callable(prepare):
+            prepare(timeline)
 
 
 class Command(str, Enum):

@@ -1,13 +1,16 @@
 """The practice log's sink: records the session being played, as it plays.
 
-On START a row goes in marked *interrupted*, so a killed process still leaves an honest
-record; FINISH or STOP completes it. A problem with the file gives one warning and turns the
-sink off; the routine plays on.
+The row goes in when the player prepares its sinks, before its clock starts, so that opening
+the file never makes a cue late. It is marked *interrupted* until FINISH or STOP completes
+it, so a killed process still leaves an honest record; while the session plays, a heartbeat
+thread of its own marks the row as alive, so ``calfkit history`` can say "in progress". A
+problem with the file gives one warning and turns the sink off; the routine plays on.
 """
 
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable
 from datetime import datetime, tzinfo
 from pathlib import Path
@@ -18,6 +21,7 @@ from calfkit.history import store
 from calfkit.history.queries import History
 from calfkit.history.store import (
     FINAL_WRITE_PATIENCE_SECONDS,
+    HEARTBEAT_SECONDS,
     Ending,
     history_path,
     is_lock,
@@ -26,18 +30,23 @@ from calfkit.history.store import (
     reason,
     stamp,
 )
-from calfkit.player.events import Event, EventKind
+from calfkit.player.events import Event, EventKind, Status
 
 if TYPE_CHECKING:
     import sqlite3
+
+    from calfkit.timeline import Timeline
 
 
 class HistorySink:
     """Records the session being played (a :class:`~calfkit.player.events.Sink`).
 
-    On START a row goes in marked *interrupted*; each new step updates where it stands and
-    the time played (so a killed process leaves a sensible row), and FINISH or STOP completes
-    it with the figures the player attached to it (its Outcome). Any problem with the file gives one
+    :meth:`prepare` opens the log and inserts the row marked *interrupted* (the player calls
+    it before its clock starts; a START that comes unprepared does it then). Each new step
+    updates where the session stands and the time played so far, as the event says it, and
+    FINISH or STOP completes the row with the player's own figures (its Outcome). A session
+    played to its end counts as *finished* only if :attr:`Outcome.practised` (most of it
+    really played), else it is recorded as *skipped*. Any problem with the file gives one
     warning through ``warn`` and turns the sink off; the routine plays on.
 
     ``sound`` is the sound back end in use and ``voice`` whether cues are spoken; ``speed``
@@ -55,6 +64,7 @@ class HistorySink:
         tz: tzinfo | None = None,
         *,
         speed: float = 1.0,
+        heartbeat: float = HEARTBEAT_SECONDS,
     ) -> None:
         self.sound = sound
         self.voice = voice
@@ -63,21 +73,33 @@ class HistorySink:
         self.path = history_path() if path is None else Path(path)
         self._now = store.utc_now if now is None else now
         self._tz = tz
+        self._heartbeat_every = heartbeat
         self._connection: sqlite3.Connection | None = None
         self.session_id: int | None = None
         self.off = False
         self.ended: Ending | None = None
+        self._prepared = False
         self._planned = 0.0
         self._steps_total = 0
+        self._tops_total = 0
         self._step = 0
-        # Time so far for the row between steps, in seconds on the player's clock
-        # (Event.actual); the end takes the player's own figures instead.
-        self._begun_at: float | None = None  # the first step began (the lead-in is not played)
-        self._paused_before = 0.0  # paused before then
-        self._paused_since: float | None = None
-        self._paused = 0.0
+        self._top = 0
+        self._stop_beating = threading.Event()
+        self._beating: threading.Thread | None = None
 
     # -- Sink ----------------------------------------------------------------------------
+
+    def prepare(self, timeline: Timeline | None) -> None:
+        """Open the log and insert this session's row (slow: before the player's clock)."""
+        if self._prepared or self.off:
+            return
+        self._prepared = True
+        import sqlite3
+
+        try:
+            self._start(timeline)
+        except (sqlite3.Error, OSError, HistoryError) as error:
+            self._turn_off(error)
 
     def handle(self, event: Event) -> None:
         if self.off or self.ended is not None:
@@ -90,6 +112,7 @@ class HistorySink:
             self._turn_off(error)
 
     def close(self) -> None:
+        self._stop_heartbeat()
         if self._connection is not None:
             import sqlite3
 
@@ -105,7 +128,7 @@ class HistorySink:
     def summary_line(self, now: datetime | None = None) -> str | None:
         """The end summary, e.g. "3rd session this week · 5-day streak"; None when this
         session was not recorded or was a preview (played faster than real time)."""
-        if self.off or self.session_id is None or self.speed > 1.0:
+        if self.off or self.session_id is None or store.is_preview(self.speed):
             return None
         try:
             with History(self.path, tz=self._tz) as history:
@@ -126,36 +149,31 @@ class HistorySink:
     def _handle(self, event: Event) -> None:
         kind = event.kind
         if kind is EventKind.START:
-            self._start(event)
+            self.prepare(event.timeline)  # unless the player already did
         elif self._connection is None:
             return
         elif kind in (EventKind.STEP, EventKind.SWITCH):
             self._new_step(event)
-        elif kind is EventKind.PAUSE:
-            if self._paused_since is None:
-                self._paused_since = event.actual
-        elif kind is EventKind.RESUME:
-            if self._paused_since is not None:
-                self._paused += max(0.0, event.actual - self._paused_since)
-                self._paused_since = None
         elif kind in (EventKind.FINISH, EventKind.STOP):
             self._finish(event)
 
-    def _start(self, event: Event) -> None:
-        timeline = event.timeline
+    def _start(self, timeline: Timeline | None) -> None:
         if timeline is not None:
             routine = timeline.routine
             name, title, content_hash = routine.name, routine.title, routine.content_hash
             self._planned = timeline.total
             self._steps_total = len(timeline.segments)
+            self._tops_total = len(routine.steps)
         else:
             name, title, content_hash = "?", "?", None
         self._connection = open_for_writing(self.path)
+        now = stamp(self._now())
         cursor = self._connection.execute(
             "INSERT INTO sessions (started_at, routine, title, content_hash, planned_seconds,"
-            " steps_total, sound, voice, speed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " steps_total, sound, voice, speed, tops_total, heartbeat_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
-                stamp(self._now()),
+                now,
                 name,
                 title,
                 content_hash,
@@ -164,39 +182,29 @@ class HistorySink:
                 self.sound,
                 int(self.voice),
                 self.speed,
+                self._tops_total,
+                now,
             ),
         )
         self.session_id = cursor.lastrowid
+        self._start_heartbeat()
 
     def _new_step(self, event: Event) -> None:
-        if self._begun_at is None:
-            self._begun_at = event.actual
-            self._paused_before = self._so_far(event.actual)[1]
+        if self._step == 0 and event.segment is not None and event.segment.start > 0:
             # Started part-way (``play --from``): what was planned is what lies ahead.
-            if event.segment is not None and event.segment.start > 0:
-                self._planned = max(0.0, self._planned - event.segment.start)
-        self._step = event.step
-        self._write_progress(event.actual)
+            self._planned = max(0.0, self._planned - event.segment.start)
+        self._step, self._top = event.step, event.top_step
+        self._write_progress(event.played, event.paused)
 
-    def _so_far(self, at: float) -> tuple[float, float]:
-        """Seconds played (since the first step began) and paused, up to ``at``."""
-        paused = self._paused
-        if self._paused_since is not None:
-            paused += max(0.0, at - self._paused_since)
-        if self._begun_at is None:
-            return 0.0, paused
-        return max(0.0, at - self._begun_at - (paused - self._paused_before)), paused
-
-    def _write_progress(self, at: float) -> None:
+    def _write_progress(self, played: float, paused: float) -> None:
         import sqlite3
 
         assert self._connection is not None
-        played, paused = self._so_far(at)
         try:
             self._connection.execute(
                 "UPDATE sessions SET played_seconds = ?, paused_seconds = ?, end_step = ?,"
-                " planned_seconds = ? WHERE id = ?",
-                (played, paused, self._step, self._planned, self.session_id),
+                " end_top = ?, planned_seconds = ? WHERE id = ?",
+                (played, paused, self._step, self._top, self._planned, self.session_id),
             )
         except sqlite3.OperationalError as error:
             if not is_lock(error):
@@ -205,25 +213,26 @@ class HistorySink:
             # the same figures, so this one is not worth a warning or a wait.
 
     def _finish(self, event: Event) -> None:
-        from calfkit.player.events import Status
-
         assert self._connection is not None
+        self._stop_heartbeat()
         outcome = event.outcome
         if outcome is not None:
-            ending = {Status.FINISHED: Ending.FINISHED, Status.STOPPED: Ending.STOPPED}.get(
-                outcome.status, Ending.INTERRUPTED
-            )
-            step = outcome.step
-            played = outcome.played_seconds - outcome.lead_in_seconds
-            paused = outcome.paused_seconds
+            if outcome.status is Status.FINISHED:
+                ending = Ending.FINISHED if outcome.practised else Ending.SKIPPED
+            elif outcome.status is Status.STOPPED:
+                ending = Ending.STOPPED
+            else:
+                ending = Ending.INTERRUPTED
+            step, top = outcome.step, outcome.top_step
+            played, paused = outcome.played_seconds, outcome.paused_seconds
         else:
             # Not told by a player (a hand-made event): the figures as the events tell them.
             if event.kind is EventKind.FINISH:
-                ending, step = Ending.FINISHED, self._steps_total
+                ending, step, top = Ending.FINISHED, self._steps_total, self._tops_total
             else:
                 ending = Ending.STOPPED if event.text == "quit" else Ending.INTERRUPTED
-                step = event.step or self._step
-            played, paused = self._so_far(event.actual)
+                step, top = event.step or self._step, event.top_step or self._top
+            played, paused = event.played, event.paused
         connection = self._connection
         parameters = (
             stamp(self._now()),
@@ -231,6 +240,7 @@ class HistorySink:
             paused,
             ending.value,
             step,
+            top,
             self._planned,
             self.session_id,
         )
@@ -239,10 +249,50 @@ class HistorySink:
         patiently(
             lambda: connection.execute(
                 "UPDATE sessions SET ended_at = ?, played_seconds = ?, paused_seconds = ?,"
-                " ended = ?, end_step = ?, planned_seconds = ? WHERE id = ?",
+                " ended = ?, end_step = ?, end_top = ?, planned_seconds = ? WHERE id = ?",
                 parameters,
             ),
             FINAL_WRITE_PATIENCE_SECONDS,
         )
         self.ended = ending
         self.close()
+
+    # -- the heartbeat -------------------------------------------------------------------
+
+    def _start_heartbeat(self) -> None:
+        """Mark the row alive every few seconds from a thread of its own (its own connection,
+        so the player's thread never waits on it), paused or not, until the session ends."""
+        if self._heartbeat_every <= 0 or self.session_id is None:
+            return
+        self._beating = threading.Thread(
+            target=self._beat, args=(self.session_id,), name="calfkit-history", daemon=True
+        )
+        self._beating.start()
+
+    def _beat(self, session: int) -> None:
+        import sqlite3
+
+        connection: sqlite3.Connection | None = None
+        try:
+            while not self._stop_beating.wait(self._heartbeat_every):
+                if connection is None:
+                    connection = store.connect(self.path)
+                try:
+                    connection.execute(
+                        "UPDATE sessions SET heartbeat_at = ? WHERE id = ? AND ended_at IS NULL",
+                        (stamp(self._now()), session),
+                    )
+                except sqlite3.OperationalError as error:
+                    if not is_lock(error):
+                        return  # the main connection reports real problems
+        except sqlite3.Error:
+            return
+        finally:
+            if connection is not None:
+                connection.close()
+
+    def _stop_heartbeat(self) -> None:
+        beating, self._beating = self._beating, None
+        if beating is not None:
+            self._stop_beating.set()
+            beating.join()

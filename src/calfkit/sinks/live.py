@@ -20,9 +20,11 @@ from typing import TYPE_CHECKING
 
 from calfkit.player.events import Event, EventKind
 from calfkit.sinks import digits
-from calfkit.sinks.summary import Summary, clock_text
+from calfkit.sinks.summary import Summary
+from calfkit.terminal.keys import help_items, help_line
 from calfkit.text import clean, one_line
 from calfkit.timeline import SegmentKind
+from calfkit.words import countdown
 
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
@@ -32,22 +34,15 @@ if TYPE_CHECKING:
     from calfkit.player.events import Outcome
     from calfkit.timeline import Segment, Timeline
 
-# The key map's help, in the order a person needs it; ``key_help`` fills in what space and m
-# do right now.
-KEY_HELP = "space pause · n next · b back · + 10 s · m mute · q quit"
-KEY_HELP_MUTED = "space pause · n next · b back · + 10 s · m unmute · q quit"
+# The key help, built from the one key map (calfkit.terminal.keys); ``key_help`` fills in
+# what space and m do right now.
+KEY_HELP = help_line()
+KEY_HELP_MUTED = help_line(muted=True)
 
 
 def key_help(*, paused: bool = False, muted: bool = False) -> list[str]:
     """The key help as items (joined with `` · `` and wrapped between items by the view)."""
-    return [
-        "space resume" if paused else "space pause",
-        "n next",
-        "b back",
-        "+ 10 s",
-        "m unmute" if muted else "m mute",
-        "q quit",
-    ]
+    return help_items(paused=paused, muted=muted)
 
 
 # Colour only ever repeats what the words and shapes already say (NO_COLOR drops it).
@@ -73,15 +68,6 @@ _KIND_LABEL = {
 
 # The largest digits are a third of the terminal's rows, so the cue and the rest keep room.
 _DIGITS_SHARE = 3
-
-
-def _where(segment: Segment) -> str:
-    """Where the step stands: the block's name (which of several repeats this is), then the
-    rounds, sides and included routines it sits in."""
-    parts = [*segment.where]
-    if segment.name and segment.name not in parts:
-        parts.insert(0, segment.name)
-    return " · ".join(parts)
 
 
 def margin_for(columns: int) -> int:
@@ -263,7 +249,7 @@ class LiveView:
 
     ``keys`` says whether key help is shown (keys are read only when stdin is a terminal).
     ``screen`` draws on the alternate screen; tests turn it off to read the frames back.
-    ``speed`` is the player's speed: events carry clock seconds, the view shows routine ones.
+    Times shown are the routine seconds the events carry, whatever the player's speed.
     ``voice`` shows the VOICE badge (cues are spoken); the CLI sets it once speech is set up.
 
     Warnings that arise while playing (a sound back end failing, spoken cues turned off) are
@@ -277,7 +263,6 @@ class LiveView:
         *,
         keys: bool = True,
         screen: bool = True,
-        speed: float = 1.0,
         voice: bool = False,
     ) -> None:
         if console is None:
@@ -294,7 +279,6 @@ class LiveView:
         self.console = console
         self.keys = keys
         self.screen = screen
-        self.speed = speed
         self.voice = voice
         self._live: Live | None = None
         self._closed = False
@@ -307,7 +291,7 @@ class LiveView:
         self.caution: str | None = None
         self.equipment: tuple[str, ...] = ()
         self.segment: Segment | None = None
-        self.position = -1  # index of ``segment`` in the timeline
+        self.where = ""  # the block path the player gave for ``segment``
         self.step_left: float | None = None
         self.counter: str | None = None
         self.big_counter: str | None = None  # what the counter says in block digits
@@ -316,9 +300,9 @@ class LiveView:
         self.paused = False
         self.muted = False
         self.routine_left: float | None = None
-        self._left_at: float | None = None  # when ``routine_left`` was last worked out
         self._extra = 0.0  # seconds ``+`` added to the step in progress
-        self.next_text: str | None = None  # "Next: …" as the player said it, when it does
+        self._count: int | None = None  # the count in progress, on a count step
+        self.next_text: str | None = None  # the next step's cue, as the player said it
         # Warnings shown now, each with the count of steps entered at which it goes.
         self._warnings: list[tuple[str, int]] = []
         self._warned = 0  # warnings ever given, so a new one always redraws
@@ -441,21 +425,11 @@ class LiveView:
 
     def _update(self, event: Event) -> None:
         kind = event.kind
-        if event.ends_at is not None:
-            self.routine_left = max(0.0, event.ends_at - event.scheduled) * self.speed
-            self._left_at = event.scheduled
-        elif (
-            kind in (EventKind.STEP, EventKind.SWITCH)
-            and self.routine_left is not None
-            and self._left_at is not None
-        ):
-            # A ready step that waits for Enter has no planned end; the plan ran on unpaused
-            # from the last event that had one until this step began.
-            gone = (event.scheduled - self._left_at) * self.speed
-            self.routine_left = max(0.0, self.routine_left - gone)
-            self._left_at = event.scheduled
-        if event.step_ends_at is not None:
-            self.step_left = max(0.0, event.step_ends_at - event.scheduled) * self.speed
+        # The player says how much is left, in routine seconds, with every event.
+        if event.routine_left is not None:
+            self.routine_left = event.routine_left
+        if event.step_left is not None:
+            self.step_left = event.step_left
 
         if kind is EventKind.START:
             if event.timeline is not None:
@@ -471,10 +445,8 @@ class LiveView:
             self.lead_in = event.number
         elif kind in (EventKind.STEP, EventKind.SWITCH):
             self._enter(event)
-        elif kind in (EventKind.TICK, EventKind.COUNTDOWN):
-            if event.number is not None:
-                self.step_left = float(event.number)
         elif kind is EventKind.COUNT:
+            self._count = event.number
             self.counter = f"{event.number} / {event.of}"
             self.big_counter = self.counter
         elif kind is EventKind.BREATH:
@@ -491,6 +463,9 @@ class LiveView:
             self.paused = False
         elif kind is EventKind.EXTEND:
             self._extra += float(event.number or 0)
+            if event.of is not None and self._count is not None:
+                self.counter = f"{self._count} / {event.of}"  # more counts to come: "4 / 14"
+                self.big_counter = self.counter
         elif kind is EventKind.MUTE:
             self.muted = True
         elif kind is EventKind.UNMUTE:
@@ -502,30 +477,16 @@ class LiveView:
         self._steps_entered += 1
         self._warnings = [w for w in self._warnings if self._steps_entered < w[1]]
         self.segment = event.segment
+        self.where = event.where
+        self.next_text = event.next_text
         self.lead_in = None
         self._extra = 0.0
+        self._count = None
         self.counter = None
         self.big_counter = None
         self.waiting = False
-        # The player may say what comes next itself (newer players do); read it defensively.
-        following = getattr(event, "next", None)
-        self.next_text = following if isinstance(following, str) else None
-        if self.segment is not None:
-            if event.step_ends_at is None:
-                self.step_left = self.segment.duration
-            self.position = self._find(self.segment)
-
-    def _find(self, segment: Segment) -> int:
-        if self.timeline is None:
-            return -1
-        segments = self.timeline.segments
-        guess = segment.index - 1
-        if 0 <= guess < len(segments) and segments[guess].index == segment.index:
-            return guess
-        for i, candidate in enumerate(segments):
-            if candidate.index == segment.index:
-                return i
-        return -1
+        if self.segment is not None and event.step_left is None:
+            self.step_left = self.segment.duration
 
     def summary(self) -> Summary | None:
         """The end-of-session figures, once playback has finished or stopped."""
@@ -662,16 +623,15 @@ class LiveView:
         ):
             return self.big_counter
         left = segment.duration if self.step_left is None else self.step_left
-        return clock_text(left)
+        return countdown(left)
 
     def _detail(self, segment: Segment) -> str:
         """The small line under the digits: what kind of step, the breath in words, where."""
         parts = [_KIND_LABEL.get(segment.kind, segment.kind.value.title())]
         if self.counter is not None and segment.kind is SegmentKind.BREATHE:
             parts.append(self.counter)
-        where = _where(segment)
-        if where:
-            parts.append(where)
+        if self.where:
+            parts.append(self.where)
         return " · ".join(parts)
 
     def _badges(self) -> Text:
@@ -711,14 +671,11 @@ class LiveView:
         return found
 
     def _next_text(self) -> str:
-        if self.next_text is not None:
-            return self.next_text
-        if self.timeline is None or self.position < 0:
+        if self.segment is None:
             return ""
-        following = self.timeline.segments[self.position + 1 : self.position + 2]
-        if not following:
+        if self.next_text is None:
             return "Next: finish"
-        return f"Next: {following[0].text}"
+        return f"Next: {self.next_text}"
 
     def _bar(self, width: int) -> Text:
         """A progress bar filling the line, then the time left. The done and to-do parts
@@ -727,17 +684,15 @@ class LiveView:
 
         timeline = self.timeline
         total = timeline.total if timeline is not None else 0.0
-        done = 0.0
-        segment = self.segment
-        if segment is not None:
-            length = segment.duration + self._extra
-            into = length - (length if self.step_left is None else self.step_left)
-            done = segment.start + min(segment.duration, max(0.0, into))
-        left = self.routine_left if self.routine_left is not None else total - done
+        left = total if self.routine_left is None else self.routine_left
+        # Time ``+`` added is not progress: the bar stays at the step's end while it plays.
+        done = max(0.0, total + self._extra - left)
+        if self.segment is not None:
+            done = min(done, self.segment.end)
         percent = 0 if total <= 0 else min(100, int(100 * done / total))
-        label = f"{percent:3d}% · {clock_text(left)} left"
+        label = f"{percent:3d}% · {countdown(left)} left"
         if len(label) > width:
-            label = f"{clock_text(left)} left"
+            label = f"{countdown(left)} left"
         line = Text()
         room = width - len(label) - 1
         if room >= 4:

@@ -95,6 +95,9 @@ class SpeechSink:
         self._due: list[_Due] = []
         self._speaking: tuple[Phrase, threading.Event] | None = None
         self._sync = (self._clock(), 0.0)  # a clock time and the session time it was
+        # The player's wall clock at the last event and its session time: a phrase's ``wall``
+        # is read from the player's clock (``Clock.wall``), not from the system's.
+        self._wall_sync: tuple[float, float] | None = None
         self._muted = False
         self._paused_at: float | None = None
         self._regular = True  # the next step begins as planned (no key moved it)
@@ -162,6 +165,7 @@ class SpeechSink:
         kind = event.kind
         with self._condition:
             self._sync = (self._clock(), event.actual)
+            self._wall_sync = (event.wall, event.actual)
         # Phrases are anchored where the step really began: its chime sounds then too.
         if kind is EventKind.START:
             self._wait_plan()
@@ -248,6 +252,18 @@ class SpeechSink:
 
     # -- speaking ----------------------------------------------------------------------
 
+    def _top_of(self, step: int) -> int:
+        """The top-level step of flat step ``step`` (0 for the caution and the end)."""
+        segments = self.timeline.segments
+        return segments[step - 1].top if 1 <= step <= len(segments) else 0
+
+    def _wall_at(self, session_at: float) -> float:
+        """Unix time at session time ``session_at``, as the player's clock tells it."""
+        if self._wall_sync is None:
+            return time.time() - (self._session_now() - session_at)
+        wall, at = self._wall_sync
+        return wall + (session_at - at)
+
     def _session_now(self) -> float:
         clock_at, session_at = self._sync
         return session_at + (self._clock() - clock_at)
@@ -293,8 +309,9 @@ class SpeechSink:
                 kind=EventKind.SPEAK,
                 scheduled=due.when,
                 actual=began,
-                wall=time.time() - (self._session_now() - began),
+                wall=self._wall_at(began),
                 step=phrase.step,
+                top_step=self._top_of(phrase.step),
                 text=phrase.text,
                 seconds=phrase.seconds,
                 cut=was_cut,

@@ -3,20 +3,10 @@ view prints it when it closes, plain output as its last line."""
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
+from calfkit import words
 from calfkit.player.events import STOP_REASONS, Outcome, Status
-
-
-def clock_text(seconds: float) -> str:
-    """Whole seconds left as ``m:ss`` (``h:mm:ss`` from an hour), rounded up so 0:00 means done."""
-    whole = max(0, math.ceil(seconds - 1e-6))
-    hours, rest = divmod(whole, 3600)
-    minutes, secs = divmod(rest, 60)
-    if hours:
-        return f"{hours}:{minutes:02d}:{secs:02d}"
-    return f"{minutes:02d}:{secs:02d}"
 
 
 @dataclass
@@ -25,7 +15,7 @@ class Summary:
 
     title: str
     finished: bool
-    played: float  # clock seconds from start to end, lead-in in, pauses out (Outcome's count)
+    played: float  # clock seconds from the first step to the end, lead-in and pauses out
     paused: float
     steps_done: int
     steps_total: int
@@ -41,10 +31,11 @@ class Summary:
         return [head, self.figures()]
 
     def figures(self) -> str:
-        """The session in numbers, one line: time, steps done, skipped, paused."""
+        """The session in numbers, one line: time played (the lead-in and pauses left out, as
+        history counts it), timed steps done of all, skipped, paused; to the nearest second."""
         return (
-            f"Time {clock_text(self.played)} · steps done {self.steps_done} of "
-            f"{self.steps_total} · skipped {self.skipped} · paused {clock_text(self.paused)}"
+            f"Time {words.clock(self.played)} · steps done {self.steps_done} of "
+            f"{self.steps_total} · skipped {self.skipped} · paused {words.clock(self.paused)}"
         )
 
     @classmethod

@@ -15,7 +15,8 @@ if TYPE_CHECKING:
     from calfkit.sound.backends import Backend
 
 CHOICES = ("auto", "simpleaudio", "miniaudio", "system", "bell", "off")
-"""The values ``--sound`` accepts."""
+"""The values ``--sound`` accepts: the one list (``play``, ``export``, ``doctor`` and the back
+ends' order all come from it); after ``auto``, the order ``auto`` tries them in."""
 
 
 def pick_backend(choice: str, warn: Callable[[str], None]) -> tuple[Backend, list[str]]:

@@ -21,11 +21,12 @@ from array import array
 from collections.abc import Callable, Generator
 from typing import Any, Protocol
 
-from calfkit.sound import alsa
+from calfkit.sound import CHOICES, alsa
 from calfkit.sound.tones import SAMPLE_RATE, limit
 from calfkit.sound.wav import wav_bytes
 
-ORDER = ("simpleaudio", "miniaudio", "system", "bell", "off")
+# The order ``--sound auto`` tries them in: the choices (one list, in calfkit.sound) but auto.
+ORDER = tuple(choice for choice in CHOICES if choice != "auto")
 """Every back end, in the order ``--sound auto`` tries them."""
 
 SYSTEM_PLAYERS = ("pw-play", "paplay", "aplay", "afplay")

@@ -24,21 +24,43 @@ ESC = 0x1B
 # Terminals send a whole arrow-key sequence in one write, so this only matters for Esc itself.
 ESCAPE_WAIT = 0.05
 
+# The key map, the one place keys are bound: (keys, command, what the help line calls the key
+# and the command). The help line under the live view is built from it; Enter is left out
+# there because the view asks for it when a step waits.
+KEY_MAP: tuple[tuple[bytes, Command, str, str], ...] = (
+    (b" ", Command.PAUSE, "space", "pause"),
+    (b"nN", Command.NEXT, "n", "next"),
+    (b"bB", Command.BACK, "b", "back"),
+    (b"+=", Command.EXTEND, "+", "10 s"),
+    (b"mM", Command.MUTE, "m", "mute"),
+    (b"qQ", Command.QUIT, "q", "quit"),
+    (b"\r\n", Command.ENTER, "Enter", "ready"),
+)
+
 KEYS: dict[bytes, Command] = {
-    b" ": Command.PAUSE,
-    b"n": Command.NEXT,
-    b"N": Command.NEXT,
-    b"b": Command.BACK,
-    b"B": Command.BACK,
-    b"+": Command.EXTEND,
-    b"=": Command.EXTEND,
-    b"m": Command.MUTE,
-    b"M": Command.MUTE,
-    b"q": Command.QUIT,
-    b"Q": Command.QUIT,
-    b"\r": Command.ENTER,
-    b"\n": Command.ENTER,
+    bytes([key]): command for keys, command, _, _ in KEY_MAP for key in keys
 }
+
+
+def help_items(*, paused: bool = False, muted: bool = False) -> list[str]:
+    """The keys as the live view lists them, one item each: "space pause", "n next", … (space
+    says "resume" while paused, m "unmute" while muted)."""
+    items = []
+    for _, command, key, does in KEY_MAP:
+        if command is Command.ENTER:
+            continue
+        if command is Command.PAUSE and paused:
+            does = "resume"
+        if command is Command.MUTE and muted:
+            does = "unmute"
+        items.append(f"{key} {does}")
+    return items
+
+
+def help_line(*, paused: bool = False, muted: bool = False) -> str:
+    """The keys as one line: "space pause · n next · … · q quit"."""
+    return " · ".join(help_items(paused=paused, muted=muted))
+
 
 # Final bytes of CSI (``ESC [``) and SS3 (``ESC O``) sequences for the arrow keys.
 ARROWS: dict[int, Command] = {ord("C"): Command.NEXT, ord("D"): Command.BACK}
@@ -98,10 +120,9 @@ def finish_escape(pending: bytes) -> list[Command]:
 
 
 def _seconds_until(clock: Clock, deadline: float) -> float:
-    """Real seconds until ``deadline`` on ``clock`` (a clock may run faster: ``--speed``)."""
-    speed = getattr(clock, "speed", 1.0)
-    left = deadline - clock.now()
-    return left / speed if isinstance(speed, (int, float)) and speed > 0 else left
+    """Seconds until ``deadline`` on ``clock``. Deadlines are clock seconds: the player has
+    already divided routine time by ``--speed``, so nothing here converts it again."""
+    return deadline - clock.now()
 
 
 class KeyControls:

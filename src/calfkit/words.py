@@ -1,0 +1,111 @@
+"""How calfkit words times and numbers for people: the one family of formatters every command
+and sink uses, so that one kind of figure always reads the same way (docs/format.md says
+which is used where).
+
+- :func:`length`: how long something lasts, as planned: ``45s``, ``2.5s``, ``4m 36s``,
+  ``1h 5m``. Totals and step lengths in ``show``, ``list``, plain lines, ``validate``.
+- :func:`clock`: a time on a clock, to the nearest second: ``00:03``, ``04:36``, ``1:02:05``.
+  Time played and paused (the end summary, ``history``), plain lines' timestamps.
+- :func:`countdown`: the same clock face for time still to go, rounded up so that it reads
+  ``00:00`` only when nothing is left: the live view's countdowns and time left.
+- :func:`exact_length`: a length to the millisecond, for a message about a limit.
+- :func:`ordinal` and :func:`when`: "3rd", and "yesterday".
+
+Nothing here imports anything of calfkit's: every layer may use it.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime, tzinfo
+
+# Half a microsecond: float sums such as 0.1 * 3 land a hair off a whole second, and must
+# still round (and round up) as the whole second they mean.
+_EPSILON = 5e-7
+
+
+def _whole_seconds(seconds: float) -> int:
+    """To the nearest second, halves up (2.5 s -> 3), never below zero."""
+    if not math.isfinite(seconds):
+        return 0
+    return max(0, math.floor(seconds + 0.5 + _EPSILON))
+
+
+def _face(whole: int) -> str:
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours}:{minutes:02d}:{secs:02d}"
+    return f"{minutes:02d}:{secs:02d}"
+
+
+def clock(seconds: float) -> str:
+    """A time on a clock, to the nearest second: ``00:03`` for 3.004 s, ``1:02:05``."""
+    return _face(_whole_seconds(seconds))
+
+
+def countdown(seconds: float) -> str:
+    """Time still to go on a clock face, rounded up: ``00:01`` for 0.2 s, ``00:00`` at the end."""
+    if not math.isfinite(seconds):
+        return _face(0)
+    return _face(max(0, math.ceil(seconds - _EPSILON)))
+
+
+def length(seconds: float) -> str:
+    """How long something lasts: ``45s``, ``1.5s``, ``2m``, ``4m 36s``, ``1h 5m``.
+
+    Under a minute to a tenth of a second (steps may be that short); from a minute on, to
+    the nearest second, hours and minutes only from an hour on.
+    """
+    if not math.isfinite(seconds):
+        return "forever"
+    seconds = max(0.0, seconds)
+    if seconds < 59.95:
+        text = f"{seconds:.1f}".rstrip("0").rstrip(".")
+        return f"{text}s"
+    whole = _whole_seconds(seconds)
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        minutes += secs >= 30  # to the nearest minute: seconds are noise at this scale
+        if minutes == 60:
+            hours, minutes = hours + 1, 0
+        return f"{hours}h {minutes}m" if minutes else f"{hours}h"
+    return f"{minutes}m {secs}s" if secs else f"{minutes}m"
+
+
+def exact_length(seconds: float) -> str:
+    """A length to the millisecond, like ``24h 0m 1.2s``: a total just past a limit shows
+    that it is past it."""
+    if math.isinf(seconds):
+        return "forever"
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{int(hours)}h {int(minutes)}m {round(secs, 3):g}s"
+
+
+def ordinal(number: int) -> str:
+    """1 -> "1st", 2 -> "2nd", 11 -> "11th", 23 -> "23rd"."""
+    if 10 <= number % 100 <= 20:
+        suffix = "th"
+    else:
+        suffix = {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{suffix}"
+
+
+def plural(count: int, noun: str, nouns: str | None = None) -> str:
+    """``1 step``, ``3 steps``; ``nouns`` where adding an s is wrong."""
+    return f"{count} {noun if count == 1 else (nouns or noun + 's')}"
+
+
+def when(moment: datetime, today: date, tz: tzinfo | None = None) -> str:
+    """A past moment as a person says it: "today", "yesterday", "3 days ago", "2024-05-01"."""
+    local = moment.astimezone(tz) if tz is not None else moment.astimezone()
+    days = (today - local.date()).days
+    if days <= 0:
+        return "today"
+    if days == 1:
+        return "yesterday"
+    if days < 14:
+        return f"{days} days ago"
+    return local.date().isoformat()
