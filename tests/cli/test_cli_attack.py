@@ -118,3 +118,15 @@ def test_the_longest_lead_in_and_the_slowest_speed_still_play(short: str) -> Non
     )  # fmt: skip
     assert code == 0, output
     assert "Finished" in output
+
+
+def test_an_included_symlink_loop_is_named_as_one(tmp_path: Path) -> None:
+    # Before: "included routine 'loop.yaml' not found: …/loop.yaml does not exist".
+    (tmp_path / "loop.yaml").symlink_to(tmp_path / "other.yaml")
+    (tmp_path / "other.yaml").symlink_to(tmp_path / "loop.yaml")
+    main = tmp_path / "main.yaml"
+    main.write_text("title: Main\nsteps:\n  - routine: loop.yaml\n", encoding="utf-8")
+    code, output = run("validate", str(main))
+    assert code == 1, output
+    assert f"{main}:3:14: error: " in output
+    assert "a loop of symbolic links" in output and "does not exist" not in output

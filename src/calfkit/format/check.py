@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 import os
 import re
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
@@ -304,12 +305,13 @@ def _not_a_file(path: Path) -> str | None:
     """Why ``path`` cannot be an included routine file, or None when it is a file."""
     shown = os.path.normpath(str(path))
     try:
-        if path.is_file():
-            return None
-        what = "is not a file" if path.exists() else "does not exist"
-    except OSError as error:  # ENAMETOOLONG and friends: pathlib lets those through
+        # os.stat, not is_file/exists: those call a symlink loop "does not exist".
+        found = os.stat(path)
+    except FileNotFoundError:
+        return f"{shown} does not exist"
+    except OSError as error:  # ELOOP, ENAMETOOLONG, EACCES: say which
         return f"{quoted(shown)}: {os_reason(error)}"
-    return f"{shown} {what}"
+    return None if stat.S_ISREG(found.st_mode) else f"{shown} is not a file"
 
 
 class _RoutineBuilder:
