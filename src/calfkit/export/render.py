@@ -156,8 +156,12 @@ def _loudness(samples: array[int], rate: int) -> float:
 
 
 def _scaled(samples: array[int], gain: float) -> array[int]:
-    if gain == 1.0:
+    if gain == 1.0 or not samples:
         return samples
+    if max(max(samples), -min(samples)) * gain <= 32767:
+        # Nothing can clip (level_phrase's gains never let it): scaled by builtins alone, a
+        # quarter of the time of a Python loop per sample (this was most of an export).
+        return array("h", map(round, map(gain.__mul__, samples)))
     return array("h", [max(-32767, min(32767, round(value * gain))) for value in samples])
 
 
