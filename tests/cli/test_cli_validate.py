@@ -90,10 +90,10 @@ def test_a_file_that_crashes_the_checker_still_gets_a_line_not_a_traceback(
 ) -> None:
     from calfkit.format import check
 
-    def broken(path: object, **options: object) -> list[object]:
+    def broken(path: object, **options: object) -> tuple[object, list[object]]:
         raise RecursionError("maximum recursion depth exceeded")
 
-    monkeypatch.setattr(check, "check", broken)
+    monkeypatch.setattr(check, "examine", broken)  # what validate reads a file with
     result = runner.invoke(cli, ["validate", "good/minimal.yaml"])
     assert result.exit_code == 1
     assert result.output == (

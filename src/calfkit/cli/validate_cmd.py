@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from calfkit.cli.routine_arg import ROUTINE
 from calfkit.errors import Position, Problem, Severity
+
+if TYPE_CHECKING:
+    from calfkit.model import Routine
 
 
 @click.command(name="validate")
@@ -68,20 +73,20 @@ def _check(ref: str) -> list[Problem]:
             path = str(library.find(ref))
     except CalfkitError as error:
         return [Problem(Position(ref, 1, 1), str(error))]
-    return _with_warnings(path, library.check_safely(path))
+    return _with_warnings(*library.examine_safely(path))
 
 
-def _with_warnings(path: str, problems: list[Problem]) -> list[Problem]:
-    """A file's problems and, when it has no errors, its cues too long to be heard in their step."""
-    if any(problem.severity is Severity.ERROR for problem in problems):
+def _with_warnings(routine: Routine | None, problems: list[Problem]) -> list[Problem]:
+    """A file's problems and, when it has no errors, its cues too long to be heard in their
+    step (from the routine as read once: a 1 MiB file is not read again)."""
+    if routine is None:
         return problems
-    from calfkit import library
     from calfkit.errors import CalfkitError
     from calfkit.sound.plan import unheard_cues
     from calfkit.timeline import compile_routine
 
     try:
-        timeline = compile_routine(library.load(path))
+        timeline = compile_routine(routine)
     except CalfkitError:
         return problems
     found: dict[tuple[Position, str], Problem] = {}

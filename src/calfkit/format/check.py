@@ -86,12 +86,22 @@ def load(path: str | os.PathLike[str], *, find: FindByName | None = None) -> Rou
     return routine
 
 
-def check(path: str | os.PathLike[str], *, find: FindByName | None = None) -> list[Problem]:
-    """Every problem in a routine file and the files it includes, in file order; [] when valid."""
+def examine(
+    path: str | os.PathLike[str], *, find: FindByName | None = None
+) -> tuple[Routine | None, list[Problem]]:
+    """From one reading: the routine (None when it has errors) and every problem in it and
+    the files it includes, in file order (warnings too)."""
     loader = _Loader(find)
     with no_gc():
-        loader.load_file(str(path))
-    return loader.problems.final()
+        routine = loader.load_file(str(path))
+    if loader.problems.errors:
+        routine = None
+    return routine, loader.problems.final()
+
+
+def check(path: str | os.PathLike[str], *, find: FindByName | None = None) -> list[Problem]:
+    """Every problem in a routine file and the files it includes, in file order; [] when valid."""
+    return examine(path, find=find)[1]
 
 
 def check_safely(path: str | os.PathLike[str], *, find: FindByName | None = None) -> list[Problem]:
@@ -99,8 +109,22 @@ def check_safely(path: str | os.PathLike[str], *, find: FindByName | None = None
     try:
         return check(path, find=find)
     except Exception as error:  # the command line must never show a traceback
-        message = f"calfkit could not check this file ({type(error).__name__}: {error})"
-        return [Problem(Position(str(path), 1, 1), message)]
+        return [_could_not_check(path, error)]
+
+
+def examine_safely(
+    path: str | os.PathLike[str], *, find: FindByName | None = None
+) -> tuple[Routine | None, list[Problem]]:
+    """Like :func:`examine`, but a bug in calfkit also comes back as a problem."""
+    try:
+        return examine(path, find=find)
+    except Exception as error:  # the command line must never show a traceback
+        return None, [_could_not_check(path, error)]
+
+
+def _could_not_check(path: str | os.PathLike[str], error: Exception) -> Problem:
+    message = f"calfkit could not check this file ({type(error).__name__}: {error})"
+    return Problem(Position(str(path), 1, 1), message)
 
 
 # How alike a misspelt key must be to a real one for a did-you-mean ('hodl' -> 'hold' is 0.75;

@@ -183,6 +183,13 @@ def check_safely(path: str | os.PathLike[str]) -> list[Problem]:
     return checker.check_safely(path, find=include_by_name)
 
 
+def examine_safely(path: str | os.PathLike[str]) -> tuple[Routine | None, list[Problem]]:
+    """A routine file read once: the routine (None if it has errors) and every problem."""
+    from calfkit.format import check as checker
+
+    return checker.examine_safely(path, find=include_by_name)
+
+
 def load_ref(ref: str, *, relative_to: Path | None = None) -> Routine:
     """Find and load a routine by name or path; raises RoutineNotFound or RoutineError."""
     return load(find(ref, relative_to=relative_to))
