@@ -27,7 +27,7 @@ from calfkit.cli import cli
 from calfkit.format import measure
 from calfkit.format.schema import json_schema
 from calfkit.player.events import Status
-from calfkit.sound.speech import SPEECH_RATE_WPM
+from calfkit.sound import DEFAULT_RATE_WPM as SPEECH_RATE_WPM
 from calfkit.testing import play_fast
 from calfkit.timeline import Segment, SegmentKind, TickKind, compile_routine
 

@@ -10,6 +10,7 @@ import click
 from calfkit import words
 from calfkit.cli.common import check_lead_in, errors_to_exit
 from calfkit.cli.routine_arg import ROUTINE
+from calfkit.sound import DEFAULT_RATE_WPM, MAX_RATE_WPM, MIN_RATE_WPM
 
 if TYPE_CHECKING:
     from rich.progress import TaskID
@@ -64,10 +65,12 @@ def size_text(size: int) -> str:
 )
 @click.option(
     "--voice-rate",
-    type=click.IntRange(80, 450),
+    type=click.IntRange(MIN_RATE_WPM, MAX_RATE_WPM),
     default=None,
     metavar="WPM",
-    help="Speak at WPM words a minute (80-450; default 170).",
+    help=(
+        f"Speak at WPM words a minute ({MIN_RATE_WPM}-{MAX_RATE_WPM}; default {DEFAULT_RATE_WPM})."
+    ),
 )
 @click.option(
     "--lead-in",

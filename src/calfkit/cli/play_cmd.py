@@ -28,6 +28,7 @@ from calfkit.cli.common import (
 from calfkit.cli.routine_arg import ROUTINE
 from calfkit.errors import CalfkitError
 from calfkit.sound import CHOICES as SOUND_CHOICES
+from calfkit.sound import DEFAULT_RATE_WPM, MAX_RATE_WPM, MIN_RATE_WPM
 
 if TYPE_CHECKING:
     from calfkit.player.events import Controls, Event, Sink
@@ -37,9 +38,6 @@ if TYPE_CHECKING:
     from calfkit.timeline import Timeline
 
 # Plain numbers, not imported: calfkit --help must not load the speech modules.
-DEFAULT_RATE_WPM = 170  # calfkit.sound.speech.DEFAULT_RATE_WPM
-MIN_RATE_WPM = 80
-MAX_RATE_WPM = 450
 # Slower than this, a 24-hour routine's deadlines pass what time.sleep can wait for (an
 # OverflowError mid-session); 100 times slower is more than any preview needs.
 MIN_SPEED = 0.01

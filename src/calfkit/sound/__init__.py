@@ -15,6 +15,13 @@ if TYPE_CHECKING:
     from calfkit.sound.backends import Backend
 
 CHOICES = ("auto", "simpleaudio", "miniaudio", "system", "bell", "off")
+
+DEFAULT_RATE_WPM = 170
+"""Words per minute for every speech engine: calm, but quick enough to fit between counts."""
+
+MIN_RATE_WPM = 80
+MAX_RATE_WPM = 450
+"""The ``--voice-rate`` range every engine can speak at (here, light, for the command line)."""
 """The values ``--sound`` accepts: the one list (``play``, ``export``, ``doctor`` and the back
 ends' order all come from it); after ``auto``, the order ``auto`` tries them in."""
 

@@ -23,19 +23,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
+from calfkit.model import DEFAULT_LANGUAGE
+from calfkit.sound import DEFAULT_RATE_WPM as DEFAULT_RATE_WPM  # the one home
+from calfkit.sound import MAX_RATE_WPM as MAX_RATE_WPM
+from calfkit.sound import MIN_RATE_WPM as MIN_RATE_WPM
 from calfkit.text import one_line
-
-DEFAULT_RATE_WPM = 170
-"""Words per minute for every engine: calm, but quick enough to fit between counts."""
-
-SPEECH_RATE_WPM = DEFAULT_RATE_WPM
-"""The former name of :data:`DEFAULT_RATE_WPM` (tests of the built-in routines use it)."""
-
-MIN_RATE_WPM = 80
-MAX_RATE_WPM = 450
-"""The ``--voice-rate`` range every engine can speak at."""
-
-from calfkit.model import DEFAULT_LANGUAGE  # noqa: E402 - kept beside the other defaults
 
 RENDER_TIMEOUT_SECONDS = 60.0
 """A speech command still running after this long is stuck: it is killed, and fails."""
