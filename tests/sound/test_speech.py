@@ -209,8 +209,10 @@ def test_real_espeak_ng_speech_reaches_the_device_whole_at_its_planned_times(
     began = streams[0].opened
     at = [s.opened - began for s in speech]
     after_step = seconds(Sound.STEP) + AFTER_CHIME_SECONDS
-    assert after_step - 0.02 <= at[0] < after_step + 0.15  # the chime, then its cue
-    assert 2.0 + after_step - 0.02 <= at[1] < 2.0 + 0.5 + 0.15  # step 2: on time, not queued
+    # Times are measured from the first chime's stream, which may itself open a little late
+    # on a busy machine, so "not early" allows 0.1 s; "not queued" is the upper bound.
+    assert after_step - 0.1 <= at[0] < after_step + 0.15  # the chime, then its cue
+    assert 2.0 + after_step - 0.1 <= at[1] < 2.0 + 0.5 + 0.15  # step 2: on time, not queued
     assert at[3] == pytest.approx(5.0, abs=0.1)  # count 2
     events = [json.loads(line) for line in log.read_text().splitlines()]
     speak = [e for e in events if e["event"] == "speak"]
