@@ -61,6 +61,7 @@ def printable(text: str) -> str:
 # Past this many problems in one load, the rest are only counted: a file with a mistake on
 # every one of its 300,000 lines must still be reported in well under a second.
 MAX_PROBLEMS = 100
+MORE_NOT_SHOWN = f"more problems not shown (only the first {MAX_PROBLEMS} are); fix these first"
 
 
 class ProblemList:
@@ -69,10 +70,19 @@ class ProblemList:
     def __init__(self) -> None:
         self.items: list[Problem] = []
         self.dropped = 0
+        # How many of the dropped were errors: a file whose 101st problem is a warning
+        # still loads, and its "more not shown" line is a warning too.
+        self.dropped_errors = 0
+
+    def drop(self, severity: Severity = Severity.ERROR) -> None:
+        """Count a problem past the cap without building it."""
+        self.dropped += 1
+        if severity is Severity.ERROR:
+            self.dropped_errors += 1
 
     def append(self, problem: Problem) -> None:
         if len(self.items) >= MAX_PROBLEMS:
-            self.dropped += 1
+            self.drop(problem.severity)
             return
         if not problem.message.isprintable():
             # One problem, one line: a key or path with a newline in it must not break that.
@@ -83,6 +93,7 @@ class ProblemList:
         for problem in other.items:
             self.append(problem)
         self.dropped += other.dropped
+        self.dropped_errors += other.dropped_errors
 
     @property
     def errors(self) -> bool:
@@ -106,8 +117,8 @@ class ProblemList:
         """Every problem kept, in file order, then a line saying how many more were found."""
         kept = sorted(dict.fromkeys(self.items), key=lambda problem: problem.position)
         if self.dropped:
-            more = f"more problems not shown (only the first {MAX_PROBLEMS} are); fix these first"
-            kept.append(Problem(kept[-1].position, more))
+            severity = Severity.ERROR if self.dropped_errors else Severity.WARNING
+            kept.append(Problem(kept[-1].position, MORE_NOT_SHOWN, severity))
         return kept
 
 

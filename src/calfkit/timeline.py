@@ -110,22 +110,39 @@ def compile_routine(routine: Routine) -> Timeline:
     segment comes from. A segment's ``name`` is its own step's name, else that of the nearest
     enclosing ``repeat``/``sides``/``routine`` step that has one.
     """
-    pieces: list[Segment] = []
-    for top, step in enumerate(routine.steps, start=1):
-        pieces.extend(_expand(step, _Context(top=top)))
+    clock = _Clock()
     segments: list[Segment] = []
-    start = 0.0
-    for index, piece in enumerate(pieces, start=1):
-        segments.append(replace(piece, index=index, start=start))
-        start += piece.duration
+    for top, step in enumerate(routine.steps, start=1):
+        segments.extend(_expand(step, _Context(top=top, clock=clock)))
     return Timeline(routine=routine, segments=tuple(segments))
 
 
-@dataclass(frozen=True)
+class _Clock:
+    """Where the next segment goes: its number and its start. Segments are made in playing
+    order, so each takes its place as it is made (no second pass copying every segment)."""
+
+    __slots__ = ("index", "start")
+
+    def __init__(self) -> None:
+        self.index = 0
+        self.start = 0.0
+
+    def take(self, duration: float) -> tuple[int, float]:
+        """The next segment's (index, start), for a segment lasting ``duration``."""
+        self.index += 1
+        start = self.start
+        self.start = start + duration
+        return self.index, start
+
+
+@dataclass(slots=True)
 class _Context:
-    """What the enclosing blocks say about the steps inside them."""
+    """What the enclosing blocks say about the steps inside them. Never changed once made
+    (``replace`` gives a new one); not frozen only because a frozen dataclass takes several
+    times as long to make, and a routine of 40,000 top-level steps makes 40,000 of them."""
 
     top: int
+    clock: _Clock
     where: tuple[str, ...] = ()
     side: Side | None = None
     other_side: Side | None = None
@@ -205,10 +222,7 @@ def _expand(step: Step, ctx: _Context) -> Iterator[Segment]:
 
 
 def _leaf(step: Prepare | Do | Hold | Count | Breathe | Rest, ctx: _Context) -> Segment:
-    return replace(_leaf_segment(step, ctx), position=step.position)
-
-
-def _leaf_segment(step: Prepare | Do | Hold | Count | Breathe | Rest, ctx: _Context) -> Segment:
+    position = step.position
     note = ctx.fill(step.note) if step.note is not None else None
     name = ctx.fill(step.name) if step.name else ctx.name
     if isinstance(step, Prepare | Do):
@@ -221,6 +235,7 @@ def _leaf_segment(step: Prepare | Do | Hold | Count | Breathe | Rest, ctx: _Cont
             note=note,
             name=name,
             until_ready=step.until_ready,
+            position=position,
         )
     if isinstance(step, Hold):
         # Only the beeps that fit in the hold: a countdown of a billion must not loop a
@@ -231,7 +246,14 @@ def _leaf_segment(step: Prepare | Do | Hold | Count | Breathe | Rest, ctx: _Cont
             for k in range(beeps, 0, -1)
         )
         return _segment(
-            ctx, SegmentKind.HOLD, ctx.fill(step.text), step.duration, ticks, note, name
+            ctx,
+            SegmentKind.HOLD,
+            ctx.fill(step.text),
+            step.duration,
+            ticks,
+            note,
+            name,
+            position=position,
         )
     if isinstance(step, Count):
         text = ctx.fill(step.cue) if step.cue is not None else _count_text(step.count)
@@ -239,7 +261,16 @@ def _leaf_segment(step: Prepare | Do | Hold | Count | Breathe | Rest, ctx: _Cont
             Tick((i - 1) * step.every, TickKind.COUNT, i, step.count)
             for i in range(1, step.count + 1)
         )
-        return _segment(ctx, SegmentKind.COUNT, text, step.count * step.every, ticks, note, name)
+        return _segment(
+            ctx,
+            SegmentKind.COUNT,
+            text,
+            step.count * step.every,
+            ticks,
+            note,
+            name,
+            position=position,
+        )
     if isinstance(step, Breathe):
         text = ctx.fill(step.cue) if step.cue is not None else BREATHE_CUE
         breath = step.inhale + step.exhale
@@ -257,8 +288,18 @@ def _leaf_segment(step: Prepare | Do | Hold | Count | Breathe | Rest, ctx: _Cont
             tuple(breath_ticks),
             note,
             name,
+            position=position,
         )
-    return _segment(ctx, SegmentKind.REST, ctx.fill(step.cue), step.duration, (), note, name)
+    return _segment(
+        ctx,
+        SegmentKind.REST,
+        ctx.fill(step.cue),
+        step.duration,
+        (),
+        note,
+        name,
+        position=position,
+    )
 
 
 def _segment(
@@ -272,19 +313,22 @@ def _segment(
     *,
     until_ready: bool = False,
     side: Side | None = None,
+    position: Position | None = None,
 ) -> Segment:
-    # index and start are filled in once the whole routine is flat.
+    seconds = float(duration)
+    index, start = ctx.clock.take(seconds)
     return Segment(
-        index=0,
+        index=index,
         top=ctx.top,
         kind=kind,
         text=text,
-        start=0.0,
-        duration=float(duration),
+        start=start,
+        duration=seconds,
         ticks=ticks,
         note=note,
         name=name if name is not None else ctx.name,
         until_ready=until_ready,
         side=side if side is not None else ctx.side,
         where=ctx.where,
+        position=position,
     )

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from calfkit.cli import cli
 
 ROUTINES = Path(__file__).parent.parent / "routines"
+MORE = "more problems not shown (only the first 100 are); fix these first"
 BAD = sorted((ROUTINES / "bad").glob("*.y*ml"))
 
 
@@ -170,3 +171,48 @@ def test_the_language_key_takes_a_bcp_47_tag(tmp_path: Path) -> None:
         f"{bad}:3:11: error: 'language' must be a BCP 47 language tag like en, en-GB or de; "
         "found 'english!'",
     ]
+
+
+def test_a_file_with_more_warnings_than_the_cap_still_loads_and_is_ok(tmp_path: Path) -> None:
+    # 150 warnings: past the cap of 100, the 101st was counted as an error, so a file with
+    # nothing wrong in it failed validate and could not be shown or played.
+    path = tmp_path / "chatty.yaml"
+    path.write_text(
+        "title: Chatty\nsteps:\n" + "- rest: 1\n  cue: 'Rest {sdie} here'\n" * 150,
+        encoding="utf-8",
+    )
+    runner = CliRunner()
+    result = runner.invoke(cli, ["validate", str(path)])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert len(lines) == 101
+    assert all(": warning: " in line for line in lines)
+    assert lines[-1].endswith(f"warning: {MORE}")
+    assert runner.invoke(cli, ["validate", "--strict", str(path)]).exit_code == 1
+    shown = runner.invoke(cli, ["show", str(path)])
+    assert shown.exit_code == 0, shown.output
+    assert "150." in shown.output
+
+    from calfkit import library
+
+    assert len(library.load(path).steps) == 150
+
+
+def test_cues_too_long_for_their_steps_are_capped_like_every_problem(tmp_path: Path) -> None:
+    path = tmp_path / "hurried.yaml"
+    path.write_text(
+        "title: Hurried\nsteps:\n"
+        + "".join(
+            f"- do: Rise onto the balls of your feet and lower the heels, number {n}.\n"
+            "  duration: 0.5\n"
+            for n in range(300)
+        ),
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(cli, ["validate", str(path)])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert len(lines) == 101
+    assert all("sped up or heard late" in line for line in lines[:-1])
+    assert lines[0].startswith(f"{path}:3:3: warning: ")
+    assert lines[-1].endswith(f"warning: {MORE}")

@@ -82,15 +82,26 @@ def _with_warnings(routine: Routine | None, problems: list[Problem]) -> list[Pro
     if routine is None:
         return problems
     from calfkit.errors import CalfkitError
+    from calfkit.format.source import no_gc
     from calfkit.sound.plan import unheard_cues
     from calfkit.timeline import compile_routine
 
-    try:
-        timeline = compile_routine(routine)
-    except CalfkitError:
-        return problems
+    # A full-size file compiles to 100,000 segments, none of them garbage (see no_gc).
+    with no_gc():
+        try:
+            timeline = compile_routine(routine)
+        except CalfkitError:
+            return problems
+        unheard_list = unheard_cues(timeline)
+    from calfkit.errors import MAX_PROBLEMS, MORE_NOT_SHOWN
+
+    more = bool(problems) and problems[-1].message == MORE_NOT_SHOWN
+    kept = problems[:-1] if more else problems
+    # The same cap as the checker's: a file of 40,000 cues too long for their steps gets
+    # the first ones and "more not shown", not 40,000 lines.
+    room = MAX_PROBLEMS - len(kept)
     found: dict[tuple[Position, str], Problem] = {}
-    for unheard in unheard_cues(timeline):
+    for unheard in unheard_list:
         where = unheard.segment.position
         if where is None:
             continue
@@ -99,5 +110,13 @@ def _with_warnings(routine: Routine | None, problems: list[Problem]) -> list[Pro
             f"step and the quiet before it leave {max(0.0, unheard.has):.1f} s; it will be "
             "sped up or heard late (shorten it or lengthen the step)"
         )
-        found.setdefault((where, message), Problem(where, message, Severity.WARNING))
-    return sorted([*problems, *found.values()], key=lambda p: p.position)
+        if (where, message) in found:
+            continue
+        if len(found) >= room:
+            more = True
+            break
+        found[where, message] = Problem(where, message, Severity.WARNING)
+    result = sorted([*kept, *found.values()], key=lambda p: p.position)
+    if more and result:
+        result.append(Problem(result[-1].position, MORE_NOT_SHOWN, Severity.WARNING))
+    return result

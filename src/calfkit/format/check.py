@@ -355,7 +355,7 @@ class _RoutineBuilder:
         """Like problem(), at a node; past the cap the Position is never even built."""
         self.failed = True
         if self.loader.problems.full:
-            self.loader.problems.dropped += 1
+            self.loader.problems.drop()
         else:
             self.loader.problems.append(Problem(node.position, message))
         return INVALID
@@ -363,7 +363,7 @@ class _RoutineBuilder:
     def warning(self, node: Node, message: str) -> None:
         """Something allowed but probably not meant: reported, and the file still loads."""
         if self.loader.problems.full:
-            self.loader.problems.dropped += 1
+            self.loader.problems.drop(Severity.WARNING)
             return
         self.loader.problems.append(Problem(node.position, message, Severity.WARNING))
 
@@ -461,7 +461,7 @@ class _RoutineBuilder:
             if key is None:
                 if self.loader.problems.full:  # see unknown_key(): nothing more is shown
                     self.failed = True
-                    self.loader.problems.dropped += 1
+                    self.loader.problems.drop()
                     continue
                 close = self.unknown_key(key_node, list(by_name), context, what)
                 if close is not None:
@@ -495,7 +495,7 @@ class _RoutineBuilder:
             # Past the cap nothing more is shown: a did-you-mean for each of 100,000 unknown
             # keys would take seconds to work out for nothing.
             self.failed = True
-            self.loader.problems.dropped += 1
+            self.loader.problems.drop()
             return None
         shown = key_node.text
         close = _close_match(shown, allowed)
@@ -709,7 +709,7 @@ class _RoutineBuilder:
                 continue
             if self.loader.problems.full:
                 # Enough said: a list of 300,000 bad tags must not take seconds to refuse.
-                self.loader.problems.dropped += 1
+                self.loader.problems.drop()
                 return INVALID
             if item.broken:
                 self.failed = invalid = True
@@ -776,9 +776,10 @@ class _RoutineBuilder:
         invalid = False
         check_step = self.step
         for item in node.items:
-            if problems.dropped:
+            if problems.dropped_errors:
                 # Past the cap the output is settled (the first problems, then "more not
                 # shown"): checking the other 100,000 steps of a broken file changes nothing.
+                # (Past it with warnings only, the file still loads: every step is built.)
                 self.failed = True
                 return INVALID
             step = check_step(item, scope=scope, depth=depth)

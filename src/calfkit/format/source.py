@@ -589,7 +589,7 @@ class _TreeReader:
 
     def duplicate(self, key: ScalarNode, first: ScalarNode) -> None:
         if self.problems.full:  # a mapping of 200,000 copies of one key stays quick
-            self.problems.dropped += 1
+            self.problems.drop()
             return
         where = f"line {first.line}, column {first.column}"
         self.problems.append(

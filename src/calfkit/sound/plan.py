@@ -477,7 +477,9 @@ speak short words faster than their nominal rate, so words x 60 / rate would ove
 def estimate_seconds(text: str, wpm: int = DEFAULT_RATE_WPM) -> float:
     """About how long ``text`` takes to say at ``wpm``, from its words and pauses alone."""
     words = len(text.split())
-    pauses = sum(text.count(mark) for mark in ",;:.!?")
+    pauses = 0
+    for mark in ",;:.!?":
+        pauses += text.count(mark)
     scale = DEFAULT_RATE_WPM / wpm
     return (words * WORD_SECONDS + pauses * PAUSE_SECONDS) * scale + PHRASE_SECONDS
 
@@ -495,16 +497,26 @@ def unheard_cues(timeline: Timeline, *, wpm: int = DEFAULT_RATE_WPM) -> list[Unh
     """Cues too long for the time their step and the quiet tail before it leave, estimated."""
     segments = timeline.segments
     found: list[Unheard] = []
-    for position, segment in enumerate(segments):
-        needs = estimate_seconds(cue_text(segment), wpm)
-        nxt = segment.end  # the next step (or the end of the routine) begins here
-        has = nxt + CUE_LATE_SECONDS - segment.start - chime_after(segment, True)
-        if position > 0:
-            before = segments[position - 1]
-            if before.kind in QUIET_KINDS and not before.until_ready:
-                # What the step before leaves once its own cue is said.
-                said = estimate_seconds(cue_text(before), wpm) + chime_after(before, True)
-                has += max(0.0, before.duration - said - GAP_SECONDS)
+    # A routine says the same few cues again and again (rounds, sides): each text and each
+    # kind's chime is worked out once, and a step's estimate serves again for the next step.
+    estimates: dict[str, float] = {}
+    chimes: dict[SegmentKind, float] = {}
+    before: Segment | None = None
+    before_needs = 0.0
+    for segment in segments:
+        needs = estimates.get(segment.text)
+        if needs is None:
+            needs = estimates[segment.text] = estimate_seconds(cue_text(segment), wpm)
+        chime = chimes.get(segment.kind)
+        if chime is None:
+            chime = chimes[segment.kind] = chime_after(segment, True)
+        # The next step (or the end of the routine) begins at the segment's end.
+        has = segment.end + CUE_LATE_SECONDS - segment.start - chime
+        if before is not None and before.kind in QUIET_KINDS and not before.until_ready:
+            # What the step before leaves once its own cue is said.
+            said = before_needs + chimes[before.kind]
+            has += max(0.0, before.duration - said - GAP_SECONDS)
         if needs > has:
             found.append(Unheard(segment, needs, has))
+        before, before_needs = segment, needs
     return found
