@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import click
 
 from calfkit.cli.common import errors_to_exit
@@ -72,7 +74,9 @@ def command(name: str) -> None:
         folder = library.user_routines_dir()
         for suffix in library.SUFFIXES:
             existing = folder / f"{name}{suffix}"
-            if existing.exists():
+            # lexists, not exists(): a dangling link is there too, and a folder name too
+            # long for the file system must reach mkdir below for its message.
+            if os.path.lexists(existing):
                 raise CalfkitError(f"{existing} already exists; edit it, or choose another name")
         path = folder / f"{name}.yaml"
         title = name.replace("-", " ").strip().capitalize() or name

@@ -8,6 +8,7 @@ the same name later); anything that is not a name is a path. Loading goes throug
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import sys
@@ -100,7 +101,9 @@ def in_folder(folder: Path, name: str) -> Path | None:
     """The routine file called ``name`` in one folder, if there is one."""
     for suffix in SUFFIXES:
         candidate = folder / f"{name}{suffix}"
-        if candidate.is_file():
+        # Not is_file(): it lets ENAMETOOLONG through, and one folder in CALFKIT_PATH (or a
+        # config folder) whose name is too long must not end every lookup in a traceback.
+        if _is_regular(candidate):
             return candidate
     return None
 
@@ -152,7 +155,9 @@ def _not_found_message(name: str, places: Sequence[Place]) -> str:
     close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
     if close:
         message += f" (did you mean {close[0]!r}?)"
-    folders = ", ".join(str(place.folder) for place in places)
+    from calfkit.text import one_line
+
+    folders = ", ".join(one_line(str(place.folder)) for place in places)
     return f"{message}; looked in {folders}. Try `calfkit list`."
 
 
@@ -234,15 +239,23 @@ def _routine_file(entry: os.DirEntry[str], warn: bool) -> bool:
     if not entry.name.endswith(SUFFIXES):
         return False  # not a routine whatever it is: not even looked at
     try:
-        return entry.is_file()
+        if entry.is_file():
+            return True
+        if not entry.is_symlink():
+            return False
+        os.stat(entry.path)  # a link to something that is not a file: not a routine
+        return False
     except OSError as error:
         if warn and entry.path not in _warned:
             from calfkit.format.source import os_reason
             from calfkit.text import one_line
 
             _warned.add(entry.path)
+            reason = os_reason(error)
+            if error.errno == errno.ENOENT:  # the entry is there: what it points to is not
+                reason = "a symbolic link to a file that does not exist"
             print(
-                f"calfkit: warning: skipping {one_line(entry.path)}: {os_reason(error)}",
+                f"calfkit: warning: skipping {one_line(entry.path)}: {reason}",
                 file=sys.stderr,
             )
         return False

@@ -1,0 +1,81 @@
+"""What a second outside tester broke after issue 12 was closed: each case failed before its fix.
+
+Every case runs the real program in a subprocess, on real files, and reads what it wrote.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+TOO_LONG = "a" * 300  # longer than any file system allows one name to be
+
+
+def calfkit(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """The real program, with its own config folder unless ``env`` names another."""
+    full = dict(os.environ)
+    full.update(CALFKIT_CONFIG_DIR=str(tmp_path / "config"), COLUMNS="120")
+    full.update(env)
+    return subprocess.run(
+        [sys.executable, "-m", "calfkit", *args],
+        env=full,
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=120,
+        cwd=tmp_path,
+    )
+
+
+FAST = ("--plain", "--speed", "1000", "--lead-in", "0", "--sound", "off", "--no-voice")
+
+
+@pytest.mark.parametrize("variable", ["CALFKIT_PATH", "CALFKIT_CONFIG_DIR"])
+def test_a_search_folder_whose_name_is_too_long_is_passed_over(
+    tmp_path: Path, variable: str
+) -> None:
+    long_folder = str(tmp_path / TOO_LONG)
+    (tmp_path / "inc.yaml").write_text("title: Inc\nsteps:\n  - routine: calf-release\n")
+    for args in (
+        ("show", "calf-release"),
+        ("play", "calf-release", *FAST, "--no-history"),
+        ("validate", "calf-release", "inc.yaml"),
+        ("export", "calf-release", "out.fit"),
+    ):
+        done = calfkit(tmp_path, *args, **{variable: long_folder})
+        assert "Traceback" not in done.stderr, (args, done.stderr)
+        assert done.returncode == 0, (args, done.stdout, done.stderr)
+    assert (tmp_path / "out.fit").stat().st_size > 0
+
+
+def test_new_in_a_config_folder_whose_name_is_too_long_says_so(tmp_path: Path) -> None:
+    done = calfkit(tmp_path, "new", "morning", CALFKIT_CONFIG_DIR=str(tmp_path / TOO_LONG))
+    assert "Traceback" not in done.stderr
+    assert done.returncode == 1
+    assert "could not create" in done.stderr and "File name too long" in done.stderr
+
+
+def test_a_dangling_link_in_a_routines_folder_is_named_once(tmp_path: Path) -> None:
+    routines = tmp_path / "config" / "routines"
+    routines.mkdir(parents=True)
+    (routines / "gone.yaml").symlink_to(tmp_path / "moved-away.yaml")
+    (routines / "mine.yaml").write_text("title: Mine\nsteps:\n  - rest: 5\n")
+    done = calfkit(tmp_path, "list")
+    assert done.returncode == 0
+    assert "mine" in done.stdout
+    warnings = [line for line in done.stderr.splitlines() if "gone.yaml" in line]
+    assert warnings == [
+        f"calfkit: warning: skipping {routines / 'gone.yaml'}: "
+        "a symbolic link to a file that does not exist"
+    ]
+
+
+def test_a_search_folder_with_a_newline_is_named_on_one_line(tmp_path: Path) -> None:
+    done = calfkit(tmp_path, "show", "no-such-routine", CALFKIT_PATH=f"{tmp_path}\nelse")
+    assert done.returncode == 1
+    assert len(done.stderr.strip().splitlines()) == 1, done.stderr
+    assert "no routine named 'no-such-routine'" in done.stderr
