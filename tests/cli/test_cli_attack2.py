@@ -79,3 +79,36 @@ def test_a_search_folder_with_a_newline_is_named_on_one_line(tmp_path: Path) -> 
     assert done.returncode == 1
     assert len(done.stderr.strip().splitlines()) == 1, done.stderr
     assert "no routine named 'no-such-routine'" in done.stderr
+
+
+@pytest.mark.parametrize("quoted", ["1e3", "0x10", "+5"])
+def test_a_quoted_number_is_never_told_to_take_a_spelling_that_is_refused_too(
+    tmp_path: Path, quoted: str
+) -> None:
+    (tmp_path / "q.yaml").write_text(f'title: Q\nsteps:\n  - do: x\n    duration: "{quoted}"\n')
+    done = calfkit(tmp_path, "validate", "q.yaml")
+    assert done.returncode == 1
+    assert done.stdout.startswith("q.yaml:4:15: error: ")
+    # Whatever the hint says to write must be accepted.
+    hint = done.stdout.split("(write ", 1)[1].split(")", 1)[0]
+    spellings = [hint.removesuffix(" without quotes")] if "without" in hint else hint.split(" or ")
+    for spelling in spellings:
+        (tmp_path / "fixed.yaml").write_text(
+            f"title: Q\nsteps:\n  - do: x\n    duration: {spelling}\n"
+        )
+        assert calfkit(tmp_path, "validate", "fixed.yaml").returncode == 0, spelling
+
+
+def test_a_quoted_whole_number_still_offers_seconds(tmp_path: Path) -> None:
+    (tmp_path / "q.yaml").write_text('title: Q\nsteps:\n  - do: x\n    duration: "45"\n')
+    assert "(write 45 or 45s)" in calfkit(tmp_path, "validate", "q.yaml").stdout
+
+
+@pytest.mark.parametrize("written", ['"5s\\n"', '"1:30\\n"', "|\n      2m\n"])
+def test_a_duration_with_a_line_break_after_it_is_refused_as_the_schema_refuses_it(
+    tmp_path: Path, written: str
+) -> None:
+    (tmp_path / "nl.yaml").write_text(f"title: N\nsteps:\n  - do: x\n    duration: {written}\n")
+    done = calfkit(tmp_path, "validate", "nl.yaml")
+    assert done.returncode == 1, done.stdout
+    assert done.stdout.startswith("nl.yaml:4:15: error: do step: 'duration' must be a duration")

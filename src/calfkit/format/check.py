@@ -641,10 +641,16 @@ class _RoutineBuilder:
                         node.position, f"{label} must be more than 0 seconds; found {value!r}"
                     )
                 if not node.plain and isinstance(resolve_plain(value), (int, float)):
+                    # Offer "45s" only where it is itself a duration: "1e3s" and "0x10s" are not.
+                    spelled = (
+                        f"{value} or {value}s"
+                        if spec.parse_duration_text(f"{value}s")
+                        else f"{value} without quotes"
+                    )
                     return self.problem(
                         node.position,
                         f"{label} must be {kind.expected}; found {value!r}, a number in quotes "
-                        f"(write {value} or {value}s)",
+                        f"(write {spelled})",
                     )
                 return self.wrong(node, label, kind.expected)
         elif isinstance(value, (int, float)) and not isinstance(value, bool):

@@ -42,7 +42,9 @@ SIDE_VARIABLES = ("{side}", "{other_side}")
 
 def parse_duration_text(text: str) -> float | None:
     """Seconds for a duration written as text (``45s``, ``1m30s``, ``1:30``), else None."""
-    match = _DURATION_RE.match(text)
+    # fullmatch: the pattern's "$" also matches before a final newline, so "5s\n" (a block
+    # scalar) passed here while the JSON Schema, whose "$" does not, refuses it in editors.
+    match = _DURATION_RE.fullmatch(text)
     if match is None:
         return None
     hours, minutes, secs, clock_minutes, clock_seconds = match.groups()
