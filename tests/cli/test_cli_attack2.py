@@ -5,6 +5,7 @@ Every case runs the real program in a subprocess, on real files, and reads what 
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -112,3 +113,28 @@ def test_a_duration_with_a_line_break_after_it_is_refused_as_the_schema_refuses_
     done = calfkit(tmp_path, "validate", "nl.yaml")
     assert done.returncode == 1, done.stdout
     assert done.stdout.startswith("nl.yaml:4:15: error: do step: 'duration' must be a duration")
+
+
+def test_show_describes_what_is_played_for_one_round_one_side_and_a_short_hold(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "one.yaml").write_text(
+        "title: One\nsteps:\n"
+        "  - repeat: 1\n    rest_between: 2\n    steps:\n      - rest: 1\n"
+        "  - sides: [left]\n    switch: 3\n    steps:\n      - rest: 1\n"
+        "  - hold: Hold it\n    duration: 2.5\n    countdown: 5\n"
+    )
+    shown = calfkit(tmp_path, "show", "one.yaml")
+    assert shown.returncode == 0
+    lines = shown.stdout.splitlines()
+    assert "├── 1. 1s  Repeat 1 round" in lines
+    assert "├── 2. 1s  Sides: left" in lines
+    assert "└── 3. 2.5s  Hold, beeps for the last 2s: Hold it" in lines
+    # ... which is what the player does: no rest, no switch, two beeps.
+    log = tmp_path / "events.jsonl"
+    played = calfkit(tmp_path, "play", "one.yaml", *FAST, "--no-history", "--log-events", str(log))
+    assert played.returncode == 0, played.stderr
+    events = [json.loads(line)["event"] for line in log.read_text().splitlines()]
+    assert "switch" not in events
+    assert events.count("countdown") == 2
+    assert events.count("step") == 3

@@ -3,6 +3,7 @@ its top-level steps numbered as ``play --from`` counts them and its cues as play
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -180,7 +181,9 @@ def _label(step: Step) -> tuple[str, str]:
     if isinstance(step, (model.Prepare, model.Do)):
         return step.__class__.__name__, step.text
     if isinstance(step, model.Hold):
-        countdown = f", beeps for the last {step.countdown}s" if step.countdown else ""
+        # As the player beeps: never more whole seconds than the hold lasts.
+        beeps = min(step.countdown, math.floor(step.duration))
+        countdown = f", beeps for the last {beeps}s" if beeps else ""
         return f"Hold{countdown}", step.text
     if isinstance(step, model.Count):
         return f"Count {step.count}, every {_seconds(step.every)}", step.cue or ""
@@ -194,11 +197,15 @@ def _label(step: Step) -> tuple[str, str]:
     if isinstance(step, model.Rest):
         return "Rest", step.cue
     if isinstance(step, model.Repeat):
-        between = f", {_seconds(step.rest_between)} rest between" if step.rest_between else ""
-        return f"Repeat {step.rounds} rounds{between}", ""
+        # What is played: one round has nothing to rest between, one side nothing to switch.
+        rests = step.rest_between and step.rounds > 1
+        between = f", {_seconds(step.rest_between)} rest between" if rests else ""
+        rounds = "round" if step.rounds == 1 else "rounds"
+        return f"Repeat {step.rounds} {rounds}{between}", ""
     if isinstance(step, model.Sides):
         sides = " then ".join(side.value for side in step.sides)
-        switch = f", {_seconds(step.switch)} to switch" if step.switch > 0 else ""
+        switches = step.switch > 0 and len(step.sides) > 1
+        switch = f", {_seconds(step.switch)} to switch" if switches else ""
         return f"Sides: {sides}{switch}", ""
     if isinstance(step, model.Include):
         return f"Routine {step.ref}", step.routine.title
