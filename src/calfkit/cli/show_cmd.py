@@ -198,8 +198,9 @@ def _label(step: Step) -> tuple[str, str]:
         return "Rest", step.cue
     if isinstance(step, model.Repeat):
         # What is played: one round has nothing to rest between, one side nothing to switch.
-        rests = step.rest_between and step.rounds > 1
-        between = f", {_seconds(step.rest_between)} rest between" if rests else ""
+        between = ""
+        if step.rest_between and step.rounds > 1:
+            between = f", {_seconds(step.rest_between)} rest between"
         rounds = "round" if step.rounds == 1 else "rounds"
         return f"Repeat {step.rounds} {rounds}{between}", ""
     if isinstance(step, model.Sides):
