@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -138,3 +140,36 @@ def test_show_describes_what_is_played_for_one_round_one_side_and_a_short_hold(
     assert "switch" not in events
     assert events.count("countdown") == 2
     assert events.count("step") == 3
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+@pytest.mark.parametrize(("signame", "code"), [("SIGTERM", 143), ("SIGHUP", 129), ("SIGQUIT", 131)])
+def test_an_export_ended_by_a_signal_leaves_no_part_file_and_the_old_file_whole(
+    tmp_path: Path, signame: str, code: int
+) -> None:
+    target = tmp_path / "care.mp3"
+    target.write_bytes(b"the track from last week")
+    full = dict(os.environ, CALFKIT_CONFIG_DIR=str(tmp_path / "config"))
+    args = ["calf-care", str(target), "--force", "--log-events", str(tmp_path / "ev.jsonl")]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "calfkit", "export", *args],
+        env=full,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60  # a hang guard only
+        # Both temporary files exist before rendering starts, which takes seconds for an MP3.
+        while len(list(tmp_path.glob(".*.part"))) < 2 and process.poll() is None:
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        process.send_signal(getattr(signal, signame))
+        _, err = process.communicate(timeout=60)
+    finally:
+        process.kill()
+    assert process.returncode == code, err
+    assert b"Traceback" not in err
+    assert list(tmp_path.glob(".*.part")) == []
+    assert target.read_bytes() == b"the track from last week"
+    assert not (tmp_path / "ev.jsonl").exists()

@@ -160,7 +160,13 @@ def command(
                 )
         elif voice_rate is not None:
             warn("note: --voice-rate changes nothing without --voice")
-        exported = _export(timeline, path, fmt, lead_in, speak, log_events)
+        from calfkit.terminal.mode import terminate_raises
+
+        # SIGTERM, SIGQUIT and SIGHUP raise, as Ctrl-C does, so the temporary files beside
+        # FILE are removed (they were left as hidden ".FILE.*.part" files) and the exit is
+        # 143, 131 or 129.
+        with terminate_raises():
+            exported = _export(timeline, path, fmt, lead_in, speak, log_events)
     click.echo(
         f"Wrote {exported.path} ({fmt.label}, {words.clock(exported.seconds)}, "
         f"{size_text(exported.size)}, {exported.holds})"
