@@ -173,3 +173,36 @@ def test_an_export_ended_by_a_signal_leaves_no_part_file_and_the_old_file_whole(
     assert list(tmp_path.glob(".*.part")) == []
     assert target.read_bytes() == b"the track from last week"
     assert not (tmp_path / "ev.jsonl").exists()
+
+
+# A real SIGINT, sent by the process to itself at the moment it imports one module: Ctrl-C
+# in the first tens of milliseconds of a command, made to happen every time.
+_CTRL_C_AT_IMPORT = """
+import importlib.abc, os, runpy, signal, sys
+AT = sys.argv[1]
+class CtrlC(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path, target=None):
+        if name == AT:
+            os.kill(os.getpid(), signal.SIGINT)
+        return None
+sys.meta_path.insert(0, CtrlC())
+sys.argv = ["calfkit", *sys.argv[2:]]
+runpy.run_module("calfkit", run_name="__main__")
+"""
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+@pytest.mark.parametrize("module", ["click", "click.core"])
+def test_ctrl_c_while_the_command_line_is_starting_ends_with_130_and_no_traceback(
+    tmp_path: Path, module: str
+) -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", _CTRL_C_AT_IMPORT, module, "list"],
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=60,
+        env=dict(os.environ, CALFKIT_CONFIG_DIR=str(tmp_path / "config")),
+    )
+    assert "Traceback" not in done.stderr, done.stderr
+    assert done.returncode == 130

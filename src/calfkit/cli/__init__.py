@@ -6,15 +6,21 @@ lists it by name), so ``calfkit --help`` stays fast.
 
 from __future__ import annotations
 
-import importlib
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
 
-import click
+try:
+    import importlib
+    from collections.abc import Iterator
+    from contextlib import contextmanager
+    from typing import Any
 
-from calfkit import __version__
+    import click
+
+    from calfkit import __version__
+except KeyboardInterrupt:
+    # Ctrl-C while the command line is still being imported ends as it does later: 130,
+    # not a traceback from deep inside click.
+    raise SystemExit(130) from None
 
 # name -> (module, one-line help shown by `calfkit --help` without importing the module)
 COMMANDS: dict[str, tuple[str, str]] = {
