@@ -27,8 +27,13 @@ SLUG_RE = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
 
 # C0 controls (U+0000-U+001F), DEL (U+007F) and C1 controls (U+0080-U+009F, among them the
 # 8-bit CSI U+009B, OSC U+009D and ST U+009C). Newline and tab are kept only where asked for.
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
-_CONTROL_BUT_LAYOUT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Also the bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069):
+# a terminal that lays out bidi text keeps them in force to the end of the line, so one in a
+# title reverses the rest of its `list` row ("Trojan Source"). The marks LRM, RLM and ALM,
+# which right-to-left text may need and which change no state, are kept.
+_BIDI = "\u202a-\u202e\u2066-\u2069"
+_CONTROL = re.compile(f"[\x00-\x1f\x7f-\x9f{_BIDI}]")
+_CONTROL_BUT_LAYOUT = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_BIDI}]")
 _NAMES = {
     0x00: "NUL",
     0x07: "BEL",
@@ -41,11 +46,20 @@ _NAMES = {
     0x9B: "CSI",
     0x9C: "ST",
     0x9D: "OSC",
+    0x202A: "LRE",
+    0x202B: "RLE",
+    0x202C: "PDF",
+    0x202D: "LRO",
+    0x202E: "RLO",
+    0x2066: "LRI",
+    0x2067: "RLI",
+    0x2068: "FSI",
+    0x2069: "PDI",
 }
 
 
 def clean(text: str, *, layout: bool = False) -> str:
-    """``text`` without control characters (C0, DEL, C1).
+    """``text`` without control characters (C0, DEL, C1, the bidi overrides and isolates).
 
     With ``layout``, newlines and tabs are kept (a description or a note may be written in
     several lines); without it they go too, for text that must stay on one line. A control

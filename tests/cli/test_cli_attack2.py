@@ -206,3 +206,44 @@ def test_ctrl_c_while_the_command_line_is_starting_ends_with_130_and_no_tracebac
     )
     assert "Traceback" not in done.stderr, done.stderr
     assert done.returncode == 130
+
+
+_BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+
+
+@pytest.mark.parametrize("control", list(_BIDI_CONTROLS), ids=lambda c: f"U+{ord(c):04X}")
+def test_a_bidi_override_in_routine_text_never_reaches_the_output(
+    tmp_path: Path, control: str
+) -> None:
+    # An override left open reverses the rest of the line where a terminal lays out bidi
+    # text: the title's list row would read backwards to its Source column.
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    routine = folder / "spoof.yaml"
+    escape = f"\\u{ord(control):04x}"  # YAML's escape, as a file from the web may hold it
+    routine.write_text(
+        f'title: "Calf {escape} evil"\n'
+        "steps:\n"
+        f'  - do: "Heel {escape} down"\n'
+        "    duration: 5\n"
+        '    note: "\u05e2\u05d1\u05e8\u05d9\u05ea \u200f ok"\n'
+    )
+    outputs = []
+    for args in (
+        ("list",),
+        ("show", str(routine)),
+        ("play", str(routine), *FAST, "--no-history"),
+        ("validate", str(routine)),
+    ):
+        done = calfkit(tmp_path, *args, CALFKIT_PATH=str(folder))
+        assert done.returncode == 0, (args, done.stderr)
+        outputs.append(done.stdout + done.stderr)
+    for output in outputs:
+        assert not set(_BIDI_CONTROLS) & set(output), output
+    assert "Calf  evil" in outputs[0]
+    # A right-to-left mark changes no state and right-to-left text may need it: it stays.
+    assert "\u05e2\u05d1\u05e8\u05d9\u05ea \u200f ok" in outputs[1]
+    warnings = outputs[3].splitlines()
+    name = f"U+{ord(control):04X}"
+    assert f"{routine}:1:8: warning: 'title' holds the control character {name}" in warnings[0]
+    assert f"{routine}:3:9: warning: do step: 'do' holds the control character {name}" in outputs[3]
