@@ -247,3 +247,27 @@ def test_a_bidi_override_in_routine_text_never_reaches_the_output(
     name = f"U+{ord(control):04X}"
     assert f"{routine}:1:8: warning: 'title' holds the control character {name}" in warnings[0]
     assert f"{routine}:3:9: warning: do step: 'do' holds the control character {name}" in outputs[3]
+
+
+@pytest.mark.parametrize("typed", ["calf_release", "Calf-Release", "CALF_RELEASE"])
+def test_a_mistyped_routine_name_is_not_only_no_such_file(tmp_path: Path, typed: str) -> None:
+    for command in ("show", "play"):
+        done = calfkit(tmp_path, command, typed, *(FAST if command == "play" else ()))
+        assert done.returncode == 1
+        assert done.stderr == (
+            f"calfkit: error: {typed}: no such file (did you mean the routine 'calf-release'?)\n"
+        )
+
+
+def test_a_name_whose_file_is_in_the_current_folder_says_to_give_its_path(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "mine.yaml").write_text("title: Mine\nsteps:\n  - rest: 5\n")
+    expected = "no routine named 'mine', but ./mine.yaml is here: give its path (./mine.yaml)"
+    done = calfkit(tmp_path, "show", "mine")
+    assert done.returncode == 1
+    assert done.stderr == f"calfkit: error: {expected} to use it\n"
+    done = calfkit(tmp_path, "validate", "mine")
+    assert done.returncode == 1
+    assert done.stdout == f"mine:1:1: error: {expected} to use it\n"
+    assert calfkit(tmp_path, "show", "./mine.yaml").returncode == 0

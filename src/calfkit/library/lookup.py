@@ -121,6 +121,13 @@ def find(ref: str, *, relative_to: Path | None = None) -> Path:
             found = in_folder(place.folder, ref)
             if found is not None:
                 return found
+        here = in_folder(Path("."), ref) if relative_to is None else None
+        if here is not None:
+            # A name is not looked for in the current folder: say how to use the file that is.
+            raise RoutineNotFound(
+                f"no routine named {ref!r}, but ./{here.name} is here: give its path "
+                f"(./{here.name}) to use it"
+            )
         raise RoutineNotFound(_not_found_message(ref, places))
     path = Path(ref).expanduser()
     if not path.is_absolute() and relative_to is not None:
@@ -134,10 +141,23 @@ def find(ref: str, *, relative_to: Path | None = None) -> Path:
         from calfkit.format.source import os_reason
 
         shown = ref if len(ref) <= 200 else ref[:60] + "..."
-        raise RoutineNotFound(f"{shown}: {os_reason(error)}") from None
+        raise RoutineNotFound(f"{shown}: {os_reason(error)}{_meant_a_name(ref)}") from None
     if stat.S_ISDIR(status.st_mode):
         raise RoutineNotFound(f"{ref}: is a folder, not a routine file")
     return path
+
+
+def _meant_a_name(ref: str) -> str:
+    """A hint where a path that is not there looks like a routine name mistyped
+    (``Calf-Release``, ``calf_release``): the name it is probably meant to be."""
+    if os.sep in ref or (os.altsep and os.altsep in ref) or ref.endswith(SUFFIXES):
+        return ""
+    guess = ref.strip().lower().replace("_", "-").replace(" ", "-")
+    if not is_name(guess):
+        return ""
+    if any(in_folder(place.folder, guess) for place in search_path()):
+        return f" (did you mean the routine {guess!r}?)"
+    return ""
 
 
 def _is_regular(path: Path) -> bool:
