@@ -104,3 +104,34 @@ def control_name(char: str) -> str:
     code = ord(char)
     name = _NAMES.get(code)
     return f"U+{code:04X}" + (f" ({name})" if name else "")
+
+
+# calfkit's own drawing characters as one character each that any terminal can show, for a
+# terminal that is not UTF-8 (LANG=C, a Latin-1 locale): the live view's block digits must
+# still read from the floor ("#", not "?"), and its bar, separators and ellipses must keep
+# their width so the layout holds; typographic dashes and quotes get their plain forms. Anything
+# else that cannot be shown becomes "?".
+_FALLBACK = {
+    "\u2588": "#",  # █  the digits' full cell
+    "\u2580": "#",  # ▀  and half cells: a pixel either way
+    "\u2584": "#",  # ▄
+    "\u2501": "=",  # ━  the progress bar, done
+    "\u2500": "-",  # ─  and to do
+    "\u00b7": "-",  # ·  the separator between items
+    "\u2026": ".",  # …  an ellipsis, in one cell as it was measured
+    "\u2014": "-",  # —  em dash
+    "\u2013": "-",  # –  en dash
+    "\u2018": "'",
+    "\u2019": "'",
+    "\u201c": '"',
+    "\u201d": '"',
+}
+
+
+def fallback(error: UnicodeError) -> tuple[str, int]:
+    """A codec error handler (``codecs.register_error``) that writes :data:`_FALLBACK`'s
+    stand-in for each character the output's encoding lacks, and ``?`` for any other."""
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    chunk = error.object[error.start : error.end]
+    return "".join(_FALLBACK.get(char, "?") for char in chunk), error.end

@@ -116,9 +116,15 @@ def main(argv: list[str] | None = None) -> Any:
         os.close(read)
         sys.stdout = os.fdopen(write, "w", encoding="utf-8")
     # A terminal that is not UTF-8 (LANG=C, a Latin-1 locale, PYTHONIOENCODING=ascii) cannot
-    # show every character a routine holds: "?" in its place, not a UnicodeEncodeError.
+    # show every character a routine holds: "?" in its place, not a UnicodeEncodeError; and
+    # calfkit's own block digits, bar and separators as "#", "=", "-" (calfkit.text.fallback).
+    import codecs
+
+    from calfkit.text import fallback
+
+    codecs.register_error("calfkit-fallback", fallback)
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None and getattr(stream, "errors", None) in STRICT_ERRORS:
-            reconfigure(errors="replace")
+            reconfigure(errors="calfkit-fallback")
     return cli.main(args=argv, prog_name="calfkit")
