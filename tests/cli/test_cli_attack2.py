@@ -271,3 +271,15 @@ def test_a_name_whose_file_is_in_the_current_folder_says_to_give_its_path(
     assert done.returncode == 1
     assert done.stdout == f"mine:1:1: error: {expected} to use it\n"
     assert calfkit(tmp_path, "show", "./mine.yaml").returncode == 0
+
+
+@pytest.mark.parametrize("name", ["123", "0", "true", "null", "0x1f", "1e3", "0o7"])
+def test_a_starter_whose_name_reads_as_a_number_or_a_boolean_still_loads(
+    tmp_path: Path, name: str
+) -> None:
+    made = calfkit(tmp_path, "new", name)
+    assert made.returncode == 0, made.stderr
+    checked = calfkit(tmp_path, "validate", "--strict", name)
+    assert checked.stdout == f"{name}: ok\n"
+    shown = calfkit(tmp_path, "show", "--json", name)
+    assert json.loads(shown.stdout)["title"] == name.capitalize()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 
 import click
@@ -88,7 +89,10 @@ def command(name: str) -> None:
         try:
             with open(path, "x", encoding="utf-8") as file:
                 schema = folder / "calfkit.schema.json"
-                file.write(STARTER.format(path=path, name=name, title=title, schema=schema))
+                # Quoted: a name such as 123, true, null or 0x1f would otherwise be read back
+                # as a number, a boolean or nothing, and the starter would not load.
+                quoted = json.dumps(title)
+                file.write(STARTER.format(path=path, name=name, title=quoted, schema=schema))
         except FileExistsError:
             raise CalfkitError(f"{path} already exists; edit it, or choose another name") from None
         except OSError as error:
