@@ -283,3 +283,17 @@ def test_a_starter_whose_name_reads_as_a_number_or_a_boolean_still_loads(
     assert checked.stdout == f"{name}: ok\n"
     shown = calfkit(tmp_path, "show", "--json", name)
     assert json.loads(shown.stdout)["title"] == name.capitalize()
+
+
+def test_including_a_routine_whose_name_reads_as_a_number_says_to_quote_it(
+    tmp_path: Path,
+) -> None:
+    assert calfkit(tmp_path, "new", "123").returncode == 0
+    (tmp_path / "outer.yaml").write_text("title: Outer\nsteps:\n  - routine: 123\n")
+    done = calfkit(tmp_path, "validate", "outer.yaml")
+    assert done.returncode == 1
+    assert done.stdout.startswith("outer.yaml:3:14: error: routine step: 'routine' must be")
+    assert done.stdout.endswith("found 123 (put it in quotes to use it as text)\n")
+    # ... and quoted, as the hint says, it loads.
+    (tmp_path / "outer.yaml").write_text('title: Outer\nsteps:\n  - routine: "123"\n')
+    assert calfkit(tmp_path, "validate", "outer.yaml").stdout == "outer.yaml: ok\n"

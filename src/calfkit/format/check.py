@@ -544,7 +544,8 @@ class _RoutineBuilder:
             and node.plain
             and isinstance(node.value, (bool, int, float))
         )
-        if quotable and expected.startswith(("text", "a slug")):
+        # A routine called 123.yaml or true.yaml (`calfkit new 123`) is included as "123".
+        if quotable and expected.startswith(("text", "a slug", "a routine name")):
             found += " (put it in quotes to use it as text)"
         return self.problem_at(node, f"{label} must be {expected}; found {found}")
 
