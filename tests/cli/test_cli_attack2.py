@@ -297,3 +297,30 @@ def test_including_a_routine_whose_name_reads_as_a_number_says_to_quote_it(
     # ... and quoted, as the hint says, it loads.
     (tmp_path / "outer.yaml").write_text('title: Outer\nsteps:\n  - routine: "123"\n')
     assert calfkit(tmp_path, "validate", "outer.yaml").stdout == "outer.yaml: ok\n"
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX shell")
+def test_with_stderr_closed_no_warning_lands_in_stdout(tmp_path: Path) -> None:
+    routines = tmp_path / "config" / "routines"
+    routines.mkdir(parents=True)
+    (routines / "gone.yaml").symlink_to(tmp_path / "moved-away.yaml")  # a warning on stderr
+    env = dict(os.environ, CALFKIT_CONFIG_DIR=str(tmp_path / "config"))
+
+    def closed_stderr(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            ["sh", "-c", 'exec "$0" -m calfkit "$@" 2>&-', sys.executable, *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            stdin=subprocess.DEVNULL,
+            timeout=60,
+            cwd=tmp_path,
+        )
+
+    listed = closed_stderr("list", "--json")
+    assert listed.returncode == 0
+    names = [entry["name"] for entry in json.loads(listed.stdout)]  # nothing but the JSON
+    assert "calf-release" in names
+    missing = closed_stderr("show", "no-such-routine")
+    assert missing.returncode == 1
+    assert missing.stdout == ""

@@ -107,14 +107,19 @@ STRICT_ERRORS = ("strict", "surrogateescape")
 
 def main(argv: list[str] | None = None) -> Any:
     """Entry point for the console script and ``python -m calfkit``."""
+    import os
+
     if sys.stdout is None:
         # Started with stdout closed (``>&-``): make it a pipe whose reader has gone, so every
         # command ends exactly as it does on a closed pipe.
-        import os
-
         read, write = os.pipe()
         os.close(read)
         sys.stdout = os.fdopen(write, "w", encoding="utf-8")
+    if sys.stderr is None:
+        # Started with stderr closed (``2>&-``): print(file=sys.stderr) would then write to
+        # stdout, into the JSON a script is reading. Messages go nowhere instead, and the
+        # descriptor is taken, so no file opened later becomes stderr for C libraries.
+        sys.stderr = os.fdopen(os.open(os.devnull, os.O_WRONLY), "w", encoding="utf-8")
     # A terminal that is not UTF-8 (LANG=C, a Latin-1 locale, PYTHONIOENCODING=ascii) cannot
     # show every character a routine holds: "?" in its place, not a UnicodeEncodeError; and
     # calfkit's own block digits, bar and separators as "#", "=", "-" (calfkit.text.fallback).
