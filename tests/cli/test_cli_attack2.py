@@ -324,3 +324,25 @@ def test_with_stderr_closed_no_warning_lands_in_stdout(tmp_path: Path) -> None:
     missing = closed_stderr("show", "no-such-routine")
     assert missing.returncode == 1
     assert missing.stdout == ""
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="FIFOs")
+def test_a_history_path_that_is_not_a_file_is_named_as_such_and_left_alone(
+    tmp_path: Path,
+) -> None:
+    fifo = tmp_path / "history.fifo"  # as CALFKIT_HISTORY=/dev/null would be
+    os.mkfifo(fifo)
+    env = {"CALFKIT_HISTORY": str(fifo)}
+    played = calfkit(tmp_path, "play", "calf-release-walk", *FAST, **env)
+    assert played.returncode == 0
+    assert played.stderr == (
+        f"history: not recording this session: {fifo} is not a regular file "
+        "(a device, a FIFO or a socket)\n"
+    )
+    shown = calfkit(tmp_path, "history", **env)
+    assert shown.returncode == 1
+    assert shown.stderr.startswith(f"calfkit: error: cannot read history: {fifo} is not a regular")
+    # SQLite was never let near it: no journal or WAL files beside it.
+    assert sorted(path.name for path in tmp_path.iterdir() if "history" in path.name) == [
+        "history.fifo"
+    ]

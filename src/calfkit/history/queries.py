@@ -219,7 +219,10 @@ class History:
             uri = self.path.resolve().as_uri() + "?mode=ro&immutable=1"
             connection = sqlite3.connect(uri, uri=True, check_same_thread=False)
         else:
-            connection = connect(self.path)
+            try:
+                connection = connect(self.path)
+            except HistoryError as error:
+                raise HistoryError(f"cannot read history: {self.path} {error}") from None
         try:
             migrate(connection)
         except HistoryError as error:

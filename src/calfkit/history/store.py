@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import errno
 import os
+import stat
 from collections.abc import Callable
 from datetime import datetime, timezone
 from enum import Enum
@@ -185,6 +186,17 @@ def reason(error: BaseException) -> str:
 
 def connect(path: Path) -> sqlite3.Connection:
     import sqlite3
+
+    # Not SQLite's "cannot rollback - no transaction is active" for CALFKIT_HISTORY=/dev/null,
+    # nor its journal files left beside a device (/dev/null-journal): only a file will do.
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        mode = None  # not there yet (SQLite makes it), or SQLite says what is wrong
+    if mode is not None and stat.S_ISDIR(mode):
+        raise HistoryError("is a folder, not a file")
+    if mode is not None and not stat.S_ISREG(mode):
+        raise HistoryError("is not a regular file (a device, a FIFO or a socket)")
 
     # Autocommit (isolation_level=None): every write is its own short transaction unless we
     # open one, so rows land on disk at once and no lock is held between events.

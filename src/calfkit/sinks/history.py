@@ -285,7 +285,7 @@ class HistorySink:
                 except sqlite3.OperationalError as error:
                     if not is_lock(error):
                         return  # the main connection reports real problems
-        except sqlite3.Error:
+        except (sqlite3.Error, HistoryError):
             return
         finally:
             if connection is not None:
