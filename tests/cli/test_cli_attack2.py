@@ -346,3 +346,31 @@ def test_a_history_path_that_is_not_a_file_is_named_as_such_and_left_alone(
     assert sorted(path.name for path in tmp_path.iterdir() if "history" in path.name) == [
         "history.fifo"
     ]
+
+
+@pytest.mark.parametrize(
+    ("args", "written", "riff"),
+    [
+        (("--wav", "track.mp3"), "track.mp3", True),
+        (("track.fit", "--format", "wav"), "track.fit", True),
+        (("track.wav", "--format", "mp3"), "track.wav", False),
+    ],
+)
+def test_an_export_whose_name_says_another_format_says_so(
+    tmp_path: Path, args: tuple[str, ...], written: str, riff: bool
+) -> None:
+    done = calfkit(tmp_path, "export", "calf-release-walk", *args)
+    assert done.returncode == 0, done.stderr
+    extension = written.rsplit(".", 1)[1]
+    kind = "WAV sound track" if riff else "MP3 sound track"
+    assert done.stderr == (
+        f"note: {written} is written as a {kind}, though its name ends .{extension}\n"
+    )
+    assert (tmp_path / written).read_bytes().startswith(b"RIFF") is riff
+
+
+def test_an_export_whose_name_matches_its_format_has_no_note(tmp_path: Path) -> None:
+    for args in (("t.wav",), ("t.mp3", "--format", "mp3"), ("--wav", "w.wav"), ("t.FIT",)):
+        done = calfkit(tmp_path, "export", "calf-release-walk", *args)
+        assert done.returncode == 0
+        assert done.stderr == "", args

@@ -132,6 +132,14 @@ def command(
     def warn(line: str) -> None:
         click.echo(line, err=True)
 
+    named = format_for(path)
+    if named is not None and named != fmt:
+        # Written as asked, but a phone or a watch goes by the name: say so before it misleads.
+        warn(
+            f"note: {path} is written as a {fmt.name.upper()} {fmt.label}, though its name "
+            f"ends {named.extension}"
+        )
+
     with errors_to_exit():
         loaded = library.load_ref(routine)
         timeline = compile_routine(loaded)
