@@ -374,3 +374,25 @@ def test_an_export_whose_name_matches_its_format_has_no_note(tmp_path: Path) -> 
         done = calfkit(tmp_path, "export", "calf-release-walk", *args)
         assert done.returncode == 0
         assert done.stderr == "", args
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="symbolic links")
+def test_a_routine_linked_into_the_routines_folder_keeps_its_relative_includes(
+    tmp_path: Path,
+) -> None:
+    dotfiles = tmp_path / "dotfiles"
+    dotfiles.mkdir()
+    (dotfiles / "morning.yaml").write_text(
+        "title: Morning\nsteps:\n  - routine: parts/warm-up.yaml\n  - rest: 5\n"
+    )
+    (dotfiles / "parts").mkdir()
+    (dotfiles / "parts" / "warm-up.yaml").write_text("title: Warm-up\nsteps:\n  - rest: 30\n")
+    routines = tmp_path / "config" / "routines"
+    routines.mkdir(parents=True)
+    (routines / "morning.yaml").symlink_to(dotfiles / "morning.yaml")
+    for args in (("validate", "morning"), ("show", "morning"), ("play", "morning", *FAST)):
+        done = calfkit(tmp_path, *args)
+        assert done.returncode == 0, (args, done.stdout, done.stderr)
+    assert "Total: 35s, 2 timed steps" in calfkit(tmp_path, "show", "morning").stdout
+    listed = json.loads(calfkit(tmp_path, "list", "--json").stdout)
+    assert [entry["total_seconds"] for entry in listed if entry["name"] == "morning"] == [35.0]

@@ -276,7 +276,12 @@ class _Loader:
             target = found
             shown = str(found)
         else:
-            target = Path(including).parent / ref
+            folder = Path(including).parent
+            if os.path.islink(including):
+                # A routine shared by a symbolic link (into the routines folder, say) means
+                # its paths from where it really is, as its author wrote them.
+                folder = Path(os.path.realpath(including)).parent
+            target = folder / ref
             shown = os.path.normpath(str(target))
             what = _not_a_file(target)
             if what is not None:
