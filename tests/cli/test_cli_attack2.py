@@ -396,3 +396,30 @@ def test_a_routine_linked_into_the_routines_folder_keeps_its_relative_includes(
     assert "Total: 35s, 2 timed steps" in calfkit(tmp_path, "show", "morning").stdout
     listed = json.loads(calfkit(tmp_path, "list", "--json").stdout)
     assert [entry["total_seconds"] for entry in listed if entry["name"] == "morning"] == [35.0]
+
+
+def test_a_routine_file_whose_name_is_not_a_name_is_named_once_not_hidden(
+    tmp_path: Path,
+) -> None:
+    routines = tmp_path / "config" / "routines"
+    routines.mkdir(parents=True)
+    for stem in ("Morning Stretch", "My_Routine", "ok-one"):
+        (routines / f"{stem}.yaml").write_text("title: T\nsteps:\n  - rest: 3\n")
+    (routines / ".hidden.yaml").write_text("title: T\nsteps:\n  - rest: 3\n")
+    done = calfkit(tmp_path, "list")
+    assert done.returncode == 0
+    assert "ok-one" in done.stdout
+    assert done.stderr.splitlines() == [
+        f"calfkit: warning: skipping {routines / 'Morning Stretch.yaml'}: 'Morning Stretch' is "
+        "not a routine name (lowercase letters, digits and dashes); rename it "
+        "morning-stretch.yaml to use it by name",
+        f"calfkit: warning: skipping {routines / 'My_Routine.yaml'}: 'My_Routine' is not a "
+        "routine name (lowercase letters, digits and dashes); rename it my-routine.yaml to use "
+        "it by name",
+    ]
+    # Completion stays quiet: a warning would land in the middle of the command line.
+    completed = calfkit(
+        tmp_path, COMP_WORDS="calfkit play ", COMP_CWORD="2", _CALFKIT_COMPLETE="bash_complete"
+    )
+    assert completed.stderr == ""
+    assert "plain,ok-one" in completed.stdout.splitlines()

@@ -238,9 +238,13 @@ def entries(
         names: dict[str, Path] = {}
         for suffix in reversed(SUFFIXES):  # so that .yaml wins over .yml in one folder
             for file_name in files:
+                if not file_name.endswith(suffix):
+                    continue
                 stem = file_name[: -len(suffix)]
-                if file_name.endswith(suffix) and is_name(stem):
+                if is_name(stem):
                     names[stem] = place.folder / file_name
+                elif warn:
+                    _not_a_name(place.folder / file_name, stem)
         for name in sorted(names):
             yield name, (place, names[name])
 
@@ -252,6 +256,24 @@ def names(*, warn: bool = True) -> list[str]:
 
 
 _warned: set[str] = set()
+
+
+def _not_a_name(path: Path, stem: str) -> None:
+    """Say once that a routine file is passed over for its name ("Morning Stretch.yaml"):
+    found by no name, it would otherwise be missing from ``list`` without a word."""
+    key = str(path)
+    if key in _warned or stem.startswith("."):  # an editor's hidden file: not meant
+        return
+    _warned.add(key)
+    from calfkit.text import one_line
+
+    guess = stem.strip().lower().replace("_", "-").replace(" ", "-")
+    rename = f"; rename it {guess}{path.suffix} to use it by name" if is_name(guess) else ""
+    print(
+        f"calfkit: warning: skipping {one_line(str(path))}: {one_line(stem)!r} is not a "
+        f"routine name (lowercase letters, digits and dashes){rename}",
+        file=sys.stderr,
+    )
 
 
 def _routine_file(entry: os.DirEntry[str], warn: bool) -> bool:
