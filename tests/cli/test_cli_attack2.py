@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -423,3 +424,21 @@ def test_a_routine_file_whose_name_is_not_a_name_is_named_once_not_hidden(
     )
     assert completed.stderr == ""
     assert "plain,ok-one" in completed.stdout.splitlines()
+
+
+@pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="needs espeak-ng")
+@pytest.mark.parametrize("language", ["zz", "zz-yy"])
+def test_an_export_in_a_language_espeak_ng_has_no_voice_for_says_which(
+    tmp_path: Path, language: str
+) -> None:
+    (tmp_path / "lang.yaml").write_text(
+        f"title: Lang\nlanguage: {language}\nsteps:\n  - do: Hallo\n    duration: 3\n"
+    )
+    done = calfkit(tmp_path, "export", "lang.yaml", "lang.wav", "--voice")
+    assert done.returncode == 1
+    assert done.stderr == (
+        f"calfkit: error: voice: espeak-ng has no voice for the language '{language}' (the "
+        "routine's language:); install one, or write another language\n"
+    )
+    assert not (tmp_path / "lang.wav").exists()
+    assert [path.name for path in tmp_path.iterdir() if path.name.endswith(".part")] == []

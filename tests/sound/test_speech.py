@@ -77,7 +77,7 @@ def test_the_language_picks_espeak_ngs_voice_and_a_region_falls_back_to_its_lang
     british = EspeakVoice(espeak().program, "en-GB")
     assert british.command(170, None)[0][-1] == "en-gb"
     british.render("Lift the heel.", 170)
-    with pytest.raises(OSError, match="espeak-ng failed"):
+    with pytest.raises(OSError, match="espeak-ng has no voice for the language 'zz'"):
         EspeakVoice(espeak().program, "zz").render("nothing", 170)
 
 

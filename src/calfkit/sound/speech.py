@@ -129,13 +129,26 @@ class EspeakVoice(CommandVoice):
     def render(self, text: str, wpm: int) -> tuple[array[int], int]:
         try:
             return super().render(text, wpm)
-        except OSError:
+        except OSError as error:
             primary = self.voice.split("-")[0]
             if primary == self.voice:
-                raise
+                raise self._no_voice(error) from None
             # No voice for the region (en-nz): the language's own voice says it as well.
             self.voice = primary
-            return super().render(text, wpm)
+            try:
+                return super().render(text, wpm)
+            except OSError as again:
+                raise self._no_voice(again) from None
+
+    def _no_voice(self, error: OSError) -> OSError:
+        """espeak-ng's "The specified espeak-ng voice does not exist" in calfkit's words:
+        which language, and where it comes from."""
+        if "voice does not exist" not in str(error):
+            return error
+        return OSError(
+            f"espeak-ng has no voice for the language {self.language!r} (the routine's "
+            "language:); install one, or write another language"
+        )
 
 
 SAY_DEFAULT_WPM = 175
