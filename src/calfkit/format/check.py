@@ -362,7 +362,7 @@ class _RoutineBuilder:
 
     def warning(self, node: Node, message: str) -> None:
         """Something allowed but probably not meant: reported, and the file still loads."""
-        if self.loader.problems.full:
+        if self.loader.problems.full_for_warnings:
             self.loader.problems.drop(Severity.WARNING)
             return
         self.loader.problems.append(Problem(node.position, message, Severity.WARNING))
