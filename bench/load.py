@@ -4,8 +4,9 @@ The format promises that loading "stays fast (under a second for any file within
 limit)". The slowest files are not the deep or the clever ones but the plain ones: as many
 tiny steps as fit in 1 MiB (about 100,000), valid or each with a mistake. This writes such
 files to a temporary folder, runs ``calfkit validate FILE`` on each several times and prints
-the median wall time (start-up included, as a user sees it) and the median CPU time of the
-run (user + system: on a shared machine the steadier of the two). Target: under 1 s (the
+the median and the best wall time (start-up included, as a user sees it) and the median CPU
+time (user + system). On a shared machine the best of several runs is the steadier figure:
+a busy neighbour only ever adds time. Target: under 1 s (the
 format's promise); issue 12 asked for under 0.5 s for every shape.
 
 It also prints the floor no reader built on PyYAML can go under: ``calfkit validate`` of a
@@ -148,9 +149,9 @@ def main() -> None:
             wall([*command, "validate", str(tiny)]) for _ in range(args.runs)
         )
         print(f"start-up (validate of a one-step file): {startup:.3f} s")
-        worst = 0.0
-        heading = f"{'file':<22} {'bytes':>8}  {'wall':>6} {'cpu':>6} {'floor':>6}"
-        print(f"{heading}  (s, median of {args.runs})")
+        worst = worst_best = 0.0
+        heading = f"{'file':<22} {'bytes':>8}  {'median':>6} {'best':>6} {'cpu':>6} {'floor':>6}"
+        print(f"{heading}  (s, of {args.runs} runs)")
         for name in names:
             path = folder / f"{name}.yaml"
             path.write_text(CASES[name], encoding="utf-8")
@@ -158,12 +159,18 @@ def main() -> None:
             assert size <= LIMIT, (name, size)
             runs = [timed([*command, "validate", str(path)]) for _ in range(args.runs)]
             median = statistics.median(run[0] for run in runs)
+            best = min(run[0] for run in runs)
             cpu = statistics.median(run[1] for run in runs)
             floor = startup + events_floor(CASES[name])
             worst = max(worst, median)
+            worst_best = max(worst_best, best)
             flag = "  OVER 1 s" if median >= TARGET else "  over 0.5 s" if median >= AIM else ""
-            print(f"{name:<22} {size:>8}  {median:6.3f} {cpu:6.3f} {floor:6.3f}{flag}")
-        print(f"worst: {worst:.3f} s (target under {TARGET:.0f} s, aim under {AIM} s)")
+            print(f"{name:<22} {size:>8}  {median:6.3f} {best:6.3f} {cpu:6.3f} {floor:6.3f}{flag}")
+        print(
+            f"worst median: {worst:.3f} s, worst best: {worst_best:.3f} s "
+            f"(target under {TARGET:.0f} s, aim under {AIM} s)"
+        )
+        print("best: the fastest run (a busy machine only ever adds time); cpu: user + system")
         print("floor: start-up plus libyaml's events alone, before calfkit does anything")
 
 

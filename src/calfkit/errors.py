@@ -73,6 +73,7 @@ class ProblemList:
         # How many of the dropped were errors: a file whose 101st problem is a warning
         # still loads, and its "more not shown" line is a warning too.
         self.dropped_errors = 0
+        self._warnings_kept = 0  # kept problems that are not errors (room an error may take)
 
     def drop(self, severity: Severity = Severity.ERROR) -> None:
         """Count a problem past the cap without building it."""
@@ -81,13 +82,19 @@ class ProblemList:
             self.dropped_errors += 1
 
     def append(self, problem: Problem) -> None:
-        if len(self.items) >= MAX_PROBLEMS:
+        # Past the cap a problem is only counted, unless it is an error and a warning can
+        # give up its place.
+        if len(self.items) >= MAX_PROBLEMS and (
+            problem.severity is not Severity.ERROR or not self._evict_a_warning()
+        ):
             self.drop(problem.severity)
             return
         if not problem.message.isprintable():
             # One problem, one line: a key or path with a newline in it must not break that.
             problem = Problem(problem.position, printable(problem.message), problem.severity)
         self.items.append(problem)
+        if problem.severity is not Severity.ERROR:
+            self._warnings_kept += 1
 
     def extend(self, other: ProblemList) -> None:
         for problem in other.items:
@@ -100,8 +107,27 @@ class ProblemList:
         """Whether any kept problem is an error (warnings alone leave a file usable)."""
         return any(problem.severity is Severity.ERROR for problem in self.items)
 
+    def _evict_a_warning(self) -> bool:
+        """Make room for an error by dropping the last warning kept, if there is one: an
+        error must never be hidden behind a hundred warnings (it is why the file fails)."""
+        if not self._warnings_kept:
+            return False
+        for index in range(len(self.items) - 1, -1, -1):
+            if self.items[index].severity is not Severity.ERROR:
+                del self.items[index]
+                self._warnings_kept -= 1
+                self.drop(Severity.WARNING)
+                return True
+        return False  # not reached: the count says a warning is kept
+
     @property
     def full(self) -> bool:
+        """Whether another error would only be counted (no room, not even a warning's)."""
+        return len(self.items) >= MAX_PROBLEMS and not self._warnings_kept
+
+    @property
+    def full_for_warnings(self) -> bool:
+        """Whether another warning would only be counted."""
         return len(self.items) >= MAX_PROBLEMS
 
     def __bool__(self) -> bool:

@@ -216,3 +216,31 @@ def test_cues_too_long_for_their_steps_are_capped_like_every_problem(tmp_path: P
     assert all("sped up or heard late" in line for line in lines[:-1])
     assert lines[0].startswith(f"{path}:3:3: warning: ")
     assert lines[-1].endswith(f"warning: {MORE}")
+
+
+def test_an_error_after_a_hundred_warnings_is_shown_not_hidden_behind_them(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "chatty-and-wrong.yaml"
+    path.write_text(
+        "title: Chatty\nsteps:\n"
+        + "- rest: 1\n  cue: 'Rest {sdie} here'\n" * 120
+        + "- rest: forever\n",
+        encoding="utf-8",
+    )
+    runner = CliRunner()
+    result = runner.invoke(cli, ["validate", str(path)])
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert len(lines) == 101
+    error = (
+        f"{path}:243:9: error: rest step: 'rest' must be a duration like 30, 45s, 1m30s or "
+        "\"1:30\"; found 'forever'"
+    )
+    assert error in lines
+    assert sum(": warning: rest step: " in line for line in lines) == 99
+    # Only warnings were left out to make room for it, so the last line is a warning.
+    assert lines[-1] == f"{path}:243:9: warning: {MORE}"
+    shown = runner.invoke(cli, ["show", str(path)])
+    assert shown.exit_code == 1
+    assert error in shown.output

@@ -341,6 +341,25 @@ def test_enormous_expansions_are_measured_without_expanding(tmp_path: Path) -> N
     ]
 
 
+@pytest.mark.parametrize("count", [100_000, 100_001])
+def test_more_steps_than_events_allowed_is_refused_at_once_and_only_then(
+    tmp_path: Path, count: int
+) -> None:
+    # Each step is at least one timed event: 100,001 steps are over the limit whatever they
+    # hold (step 2's mistake included), and the file is refused without checking each one.
+    steps = ["{rest: 1}"] * count
+    steps[1] = "{rest: 0}"
+    path = write(tmp_path / "long.yaml", f"title: Long\nsteps: [{','.join(steps)}]\n")
+    messages = [p.message for p in library.check(path)]
+    if count > 100_000:
+        assert messages == [
+            "'steps' holds 100,001 steps, so the routine has more than 100,000 timed events "
+            "when expanded (each step is at least one); at most 100,000 are allowed"
+        ]
+    else:
+        assert messages == ["rest step: 'rest' must be more than 0 seconds; found 0"]
+
+
 def test_check_safely_turns_an_unexpected_failure_into_a_problem(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -367,7 +367,7 @@ class _RoutineBuilder:
 
     def warning(self, node: Node, message: str) -> None:
         """Something allowed but probably not meant: reported, and the file still loads."""
-        if self.loader.problems.full:
+        if self.loader.problems.full_for_warnings:
             self.loader.problems.drop(Severity.WARNING)
             return
         self.loader.problems.append(Problem(node.position, message, Severity.WARNING))
@@ -782,6 +782,16 @@ class _RoutineBuilder:
         if not node.items:
             return self.problem(
                 node.position, f"{label} is an empty list; a list of steps needs at least one step"
+            )
+        if len(node.items) > MAX_EVENTS:
+            # Every step is at least one timed event: the routine is over the limit whatever
+            # its steps say, so it is refused at once (checking 100,000 steps first would
+            # take most of a second to say the same).
+            return self.problem(
+                node.position,
+                f"{label} holds {len(node.items):,} steps, so the routine has more than "
+                f"{MAX_EVENTS:,} timed events when expanded (each step is at least one); "
+                f"at most {MAX_EVENTS:,} are allowed",
             )
         problems = self.loader.problems
         steps: list[Step] = []
