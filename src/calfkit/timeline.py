@@ -71,6 +71,7 @@ class Segment:
     start: float  # seconds from the start of the routine
     duration: float  # seconds; a ready step counts READY_FALLBACK_SECONDS
     ticks: tuple[Tick, ...] = ()
+    # Its step's note, else the nearest enclosing block's (both filled in); None if neither.
     note: str | None = None
     name: str | None = None
     until_ready: bool = False
@@ -108,7 +109,9 @@ def compile_routine(routine: Routine) -> Timeline:
 
     Segments are numbered 1.. in playing order (``index``); ``top`` is the top-level step a
     segment comes from. A segment's ``name`` is its own step's name, else that of the nearest
-    enclosing ``repeat``/``sides``/``routine`` step that has one.
+    enclosing ``repeat``/``sides``/``routine`` step that has one; its ``note`` likewise (a
+    block's note, filled in where the block stands, is shown on every step inside it that has
+    none of its own, its rests between rounds and side switches included).
     """
     clock = _Clock()
     segments: list[Segment] = []
@@ -149,9 +152,17 @@ class _Context:
     round: int | None = None  # the innermost repeat's round, 1-based, and its rounds
     rounds: int | None = None
     name: str | None = None
+    note: str | None = None  # the nearest enclosing block's note, filled in
 
-    def inside(self, label: str, name: str | None) -> _Context:
-        return replace(self, where=(*self.where, label), name=name or self.name)
+    def inside(self, label: str, block: Step) -> _Context:
+        return replace(
+            self, where=(*self.where, label), name=block.name or self.name, note=self.noted(block)
+        )
+
+    def noted(self, block: Step) -> str | None:
+        """The note the steps inside ``block`` show when they have none of their own: the
+        block's own, filled in where the block stands (as ``validate`` checks it), else this."""
+        return self.fill(block.note) if block.note is not None else self.note
 
     def fill(self, text: str) -> str:
         # Plain replacement, not str.format: cue text may hold other braces.
@@ -177,7 +188,7 @@ def _expand(step: Step, ctx: _Context) -> Iterator[Segment]:
     if isinstance(step, Repeat):
         for round_ in range(1, step.rounds + 1):
             inner = replace(
-                ctx.inside(f"Round {round_} of {step.rounds}", step.name),
+                ctx.inside(f"Round {round_} of {step.rounds}", step),
                 round=round_,
                 rounds=step.rounds,
             )
@@ -185,7 +196,7 @@ def _expand(step: Step, ctx: _Context) -> Iterator[Segment]:
                 yield from _expand(child, inner)
             if step.rest_between and round_ < step.rounds:
                 yield _segment(
-                    ctx.inside(f"Round {round_} of {step.rounds}", step.name),
+                    ctx.inside(f"Round {round_} of {step.rounds}", step),
                     SegmentKind.REST,
                     REST_BETWEEN_CUE,
                     step.rest_between,
@@ -194,21 +205,21 @@ def _expand(step: Step, ctx: _Context) -> Iterator[Segment]:
         for number, side in enumerate(step.sides):
             if number > 0 and step.switch > 0:
                 yield _segment(
-                    replace(ctx, name=step.name or ctx.name),
+                    replace(ctx, name=step.name or ctx.name, note=ctx.noted(step)),
                     SegmentKind.SWITCH,
                     f"Switch to your {side.value} side",
                     step.switch,
                     side=side,
                 )
             inner = replace(
-                ctx.inside(SIDE_LABELS[side], step.name),
+                ctx.inside(SIDE_LABELS[side], step),
                 side=side,
                 other_side=_other(side),
             )
             for child in step.steps:
                 yield from _expand(child, inner)
     elif isinstance(step, Include):
-        inner = ctx.inside(step.routine.title, step.name)
+        inner = ctx.inside(step.routine.title, step)
         caution = step.routine.caution
         for child in step.routine.steps:
             for segment in _expand(child, inner):
@@ -223,7 +234,7 @@ def _expand(step: Step, ctx: _Context) -> Iterator[Segment]:
 
 def _leaf(step: Prepare | Do | Hold | Count | Breathe | Rest, ctx: _Context) -> Segment:
     position = step.position
-    note = ctx.fill(step.note) if step.note is not None else None
+    note = ctx.fill(step.note) if step.note is not None else ctx.note
     name = ctx.fill(step.name) if step.name else ctx.name
     if isinstance(step, Prepare | Do):
         kind = SegmentKind.PREPARE if isinstance(step, Prepare) else SegmentKind.DO
@@ -325,7 +336,7 @@ def _segment(
         start=start,
         duration=seconds,
         ticks=ticks,
-        note=note,
+        note=note if note is not None else ctx.note,
         name=name if name is not None else ctx.name,
         until_ready=until_ready,
         side=side if side is not None else ctx.side,

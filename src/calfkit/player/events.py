@@ -143,8 +143,8 @@ class Event:
 
     def to_json(self) -> dict[str, object]:
         """The event-log object (cli.md): always event, step, top_step, scheduled, actual,
-        wall; ``ends_in`` (routine seconds left) where known; ``where`` and ``next`` on a
-        new step."""
+        wall; ``ends_in`` (routine seconds left) where known; ``where``, ``note`` (the step's
+        own, else its block's) and ``next`` on a new step."""
         out: dict[str, object] = {
             "event": self.kind.value,
             "step": self.step,
@@ -164,6 +164,8 @@ class Event:
         if self.kind in (EventKind.STEP, EventKind.SWITCH):
             if self.where:
                 out["where"] = self.where
+            if self.segment is not None and self.segment.note is not None:
+                out["note"] = self.segment.note
             out["next"] = self.next_text
         if self.seconds is not None:
             out["seconds"] = round(self.seconds, 6)
