@@ -175,6 +175,27 @@ class _Context:
         return text
 
 
+def fill(
+    text: str,
+    *,
+    side: Side | None = None,
+    round_: int | None = None,
+    rounds: int | None = None,
+) -> str:
+    """``text`` as played on ``side`` in round ``round_`` of ``rounds``, filled in as the
+    timeline fills every cue: for what shows text as played without compiling a routine
+    (``calfkit show``)."""
+    ctx = _Context(
+        top=0,
+        clock=_Clock(),
+        side=side,
+        other_side=_other(side) if side is not None else None,
+        round=round_,
+        rounds=rounds,
+    )
+    return ctx.fill(text)
+
+
 def _other(side: Side) -> Side:
     # "The other side" is the body's other side, whichever the block lists.
     return Side.LEFT if side is Side.RIGHT else Side.RIGHT

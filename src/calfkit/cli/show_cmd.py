@@ -80,10 +80,14 @@ def routine_to_json(routine: Routine) -> dict[str, Any]:
     }
 
 
-def step_to_json(step: Step, sides: tuple[Side, ...] = ()) -> dict[str, Any]:
+def step_to_json(
+    step: Step, sides: tuple[Side, ...] = (), rounds: int | None = None
+) -> dict[str, Any]:
     """One step as plain data; inside a ``sides`` block (``sides``), a cue or note with
     ``{side}`` in it also comes filled in for each side, as played (``as_played``,
-    ``note_as_played``: side to text)."""
+    ``note_as_played``: side to text); inside a ``repeat`` of ``rounds``, one with ``{round}``
+    comes filled in for every round (``as_played_by_round``, ``note_as_played_by_round``: a
+    list, round 1 first, of the text, or inside a sides block of side to text)."""
     from calfkit import model
     from calfkit.format import measure
 
@@ -102,24 +106,39 @@ def step_to_json(step: Step, sides: tuple[Side, ...] = ()) -> dict[str, Any]:
         data.update(cue=step.cue)
     elif isinstance(step, model.Repeat):
         data.update(rounds=step.rounds, rest_between=step.rest_between)
-        data["steps"] = [step_to_json(inner, sides) for inner in step.steps]
+        data["steps"] = [step_to_json(inner, sides, step.rounds) for inner in step.steps]
     elif isinstance(step, model.Sides):
         data.update(sides=[side.value for side in step.sides], switch=step.switch)
-        data["steps"] = [step_to_json(inner, step.sides) for inner in step.steps]
+        data["steps"] = [step_to_json(inner, step.sides, rounds) for inner in step.steps]
     elif isinstance(step, model.Include):
         data.update(routine=step.ref, title=step.routine.title)
         # An included routine is checked on its own: its {side} only means something inside
         # its own sides blocks.
         data["steps"] = [step_to_json(inner) for inner in step.routine.steps]
-    played = _as_played(_cue(step), sides)
-    if played is not None:
-        data["as_played"] = played
+    data.update(_played_json("as_played", _cue(step), sides, rounds))
     if step.note is not None:
         data["note"] = step.note
-        played = _as_played(step.note, sides)
-        if played is not None:
-            data["note_as_played"] = played
+        data.update(_played_json("note_as_played", step.note, sides, rounds))
     return data
+
+
+def _played_json(
+    key: str, text: str | None, sides: tuple[Side, ...], rounds: int | None
+) -> dict[str, Any]:
+    """``{key: side to text}``, or ``{key_by_round: [...]}`` where ``text`` changes with the
+    round, or nothing where it is played as written."""
+    if text is None:
+        return {}
+    if _by_round(text, rounds):
+        assert rounds is not None
+        return {
+            f"{key}_by_round": [
+                _as_played(text, sides, round_, rounds) or _filled(text, None, round_, rounds)
+                for round_ in range(1, rounds + 1)
+            ]
+        }
+    played = _as_played(text, sides)
+    return {key: played} if played is not None else {}
 
 
 def _cue(step: Step) -> str | None:
@@ -132,20 +151,65 @@ def _cue(step: Step) -> str | None:
     return None
 
 
-def _fill(text: str, side: Side) -> str:
-    """``text`` as played on ``side``, as the timeline fills it (plain replacement)."""
-    from calfkit.model import Side
+def _filled(text: str, side: Side | None, round_: int | None, rounds: int | None) -> str:
+    """``text`` as played on ``side`` in round ``round_``: filled in by the timeline's own
+    filling, so that show can never say other than what is played."""
+    from calfkit.timeline import fill
 
-    other = Side.LEFT if side is Side.RIGHT else Side.RIGHT
-    return text.replace("{side}", side.value).replace("{other_side}", other.value)
+    return fill(text, side=side, round_=round_, rounds=rounds)
 
 
-def _as_played(text: str | None, sides: tuple[Side, ...]) -> dict[str, str] | None:
-    """Side to ``text`` filled in, or None where every side hears the same."""
+def _by_round(text: str, rounds: int | None) -> bool:
+    """Whether ``text``, inside a repeat of ``rounds`` (None outside one), changes by round."""
+    return rounds is not None and _filled(text, None, 1, rounds) != text
+
+
+def _as_played(
+    text: str | None,
+    sides: tuple[Side, ...],
+    round_: int | None = None,
+    rounds: int | None = None,
+) -> dict[str, str] | None:
+    """Side to ``text`` filled in (in round ``round_``), or None where every side hears the
+    same."""
     if text is None or not sides:
         return None
-    played = {side.value: _fill(text, side) for side in sides}
-    return played if any(filled != text for filled in played.values()) else None
+    unsided = _filled(text, None, round_, rounds)
+    played = {side.value: _filled(text, side, round_, rounds) for side in sides}
+    return played if any(filled != unsided for filled in played.values()) else None
+
+
+# How many rounds of a repeat show prints a text that changes by round for, in full; a longer
+# repeat gets its first two rounds, a "…" line and its last (a repeat may have 100 rounds).
+SHOWN_ROUNDS = 3
+
+
+def _played_lines(
+    text: str, sides: tuple[Side, ...], rounds: int | None
+) -> list[tuple[str, str]] | None:
+    """``text`` as played, one (label, text) a line, where it changes by side or by round
+    ("Right", "Round 2", "Round 2, left"; "…" for rounds left out); None where it does not."""
+    by_round = _by_round(text, rounds)
+    if not by_round:
+        played = _as_played(text, sides)
+        if played is None:
+            return None
+        return [(side.capitalize(), filled) for side, filled in played.items()]
+    assert rounds is not None
+    shown: list[int | None] = list(range(1, rounds + 1))
+    if rounds > SHOWN_ROUNDS:
+        shown = [1, 2, None, rounds]
+    lines: list[tuple[str, str]] = []
+    for round_ in shown:
+        if round_ is None:
+            lines.append(("…", ""))
+            continue
+        per_side = _as_played(text, sides, round_, rounds)
+        if per_side is None:
+            lines.append((f"Round {round_}", _filled(text, None, round_, rounds)))
+        else:
+            lines.extend((f"Round {round_}, {side}", filled) for side, filled in per_side.items())
+    return lines
 
 
 def _kind(step: Step) -> str:
@@ -223,11 +287,16 @@ def _time(step: Step) -> str:
 
 
 def _add_steps(
-    tree: Tree, steps: tuple[Step, ...], sides: tuple[Side, ...] = (), *, numbered: bool = False
+    tree: Tree,
+    steps: tuple[Step, ...],
+    sides: tuple[Side, ...] = (),
+    rounds: int | None = None,
+    *,
+    numbered: bool = False,
 ) -> None:
     """Add ``steps`` under ``tree``, numbered 1.. as ``play --from`` counts them when they are
-    the routine's own top-level steps, with cues filled in for each of ``sides`` (one line per
-    side where the sides differ)."""
+    the routine's own top-level steps, with cues filled in for each of ``sides`` and each of
+    the innermost repeat's ``rounds`` (one line per side or round where they differ)."""
     from rich.text import Text
 
     from calfkit import model
@@ -244,26 +313,34 @@ def _add_steps(
         label.append(one_line(kind), style="bold")
         if step.name:
             label.append(f" [{one_line(step.name)}]", style="cyan")
-        played = _as_played(cue, sides)
+        played = _played_lines(cue, sides, rounds) if cue else None
         if played is not None:
             label.append(":")
-            for side, text in played.items():
-                label.append(f"\n{side.capitalize()}: {clean(text, layout=True)}")
+            label.append(_lines(played))
         elif cue:
             label.append(f": {clean(cue, layout=True)}")
         if step.note:
-            notes = _as_played(step.note, sides)
+            notes = _played_lines(step.note, sides, rounds)
             if notes is None:
                 label.append(f"\n{clean(step.note, layout=True)}", style="dim")
-            for side, text in (notes or {}).items():
-                label.append(f"\n{side.capitalize()}: {clean(text, layout=True)}", style="dim")
+            else:
+                label.append(_lines(notes), style="dim")
         branch = tree.add(label)
         if isinstance(step, model.Repeat):
-            _add_steps(branch, step.steps, sides)
+            _add_steps(branch, step.steps, sides, step.rounds)
         elif isinstance(step, model.Sides):
-            _add_steps(branch, step.steps, step.sides)
+            _add_steps(branch, step.steps, step.sides, rounds)
         elif isinstance(step, model.Include):
             _add_steps(branch, step.routine.steps)
+
+
+def _lines(played: list[tuple[str, str]]) -> str:
+    """Played text as show's lines under a step: "\nRight: …", "\nRound 2: …", "\n…"."""
+    from calfkit.text import clean
+
+    return "".join(
+        f"\n{label}: {clean(text, layout=True)}" if text else f"\n{label}" for label, text in played
+    )
 
 
 def _print_tree(routine: Routine) -> None:
