@@ -300,23 +300,112 @@ def test_a_log_locked_by_another_program_says_to_try_again_not_to_move_it(log: P
     )
 
 
-@pytest.mark.parametrize("column", ["started_at", "ended"])
-def test_a_session_edited_by_hand_into_nonsense_is_one_error_line(log: Path, column: str) -> None:
+def edit(path: Path, sql: str, *, schema: str | None = None) -> None:
+    """Edit the log by hand, as a person with the sqlite3 tool might: ``sql`` run with CHECK
+    constraints off; ``schema`` first rewrites the table's own definition (what it takes to
+    put a NULL where calfkit's schema says NOT NULL)."""
     import sqlite3
 
-    record(log, NOW, "calf-release", "finish")
-    connection = sqlite3.connect(log)
+    connection = sqlite3.connect(path)
+    if schema is not None:
+        connection.execute("PRAGMA writable_schema = ON")
+        connection.execute(
+            "UPDATE sqlite_master SET sql = replace(sql, ?, ?) WHERE name = 'sessions'",
+            (schema, schema.replace(" NOT NULL", "")),
+        )
+        connection.commit()
+        connection.close()
+        connection = sqlite3.connect(path)
     connection.execute("PRAGMA ignore_check_constraints = ON")
-    connection.execute(f"UPDATE sessions SET {column} = 'yesterday'")
+    connection.execute(sql)
     connection.commit()
     connection.close()
-    for args in ((), ("--json",)):
-        assert run(*args) == (
-            1,
-            "",
-            f"calfkit: error: cannot read history: {log} has a session (id 1) calfkit cannot read"
-            " (move it aside, or set CALFKIT_HISTORY to use another file)\n",
-        )
+
+
+FILLED_ROWS = [
+    "When                  Routine       Played  How it ended",
+    "Sat 2026-11-21 17:50  hip-to-heel    06:00  interrupted at step 7 of 12",
+    "Fri 2026-11-20 18:30  calf-release   12:00  finished",
+    "Fri 2026-11-20 17:30  foam-roll      03:30  stopped at step 4 of 12",
+    "Thu 2026-11-19 08:30  calf-release   12:00  finished",
+    "Fri 2026-11-13 18:30  calf-release   12:00  finished",
+]
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [
+        ("played_seconds", "'twelve minutes'"),  # a text in a number column
+        ("end_step", "'seven'"),
+        ("speed", "x'00ff'"),  # a blob
+        ("played_seconds", "1e999"),  # an infinity, which no JSON can carry
+        ("started_at", "'yesterday'"),  # a time that is not one
+        ("started_at", "'2026-13-40T25:00:00+00:00'"),
+        ("heartbeat_at", "'soon'"),
+        ("ended", "'yesterday'"),
+    ],
+)
+def test_a_session_edited_by_hand_into_nonsense_is_left_out_with_one_warning(
+    log: Path, column: str, value: str
+) -> None:
+    fill(log)
+    edit(log, f"UPDATE sessions SET {column} = {value} WHERE id = 4")  # Fri 18:30, finished
+    warning = (
+        f"calfkit: warning: history: {log} has 1 session calfkit cannot read (id 4); left out\n"
+    )
+    code, out, err = run()
+    assert (code, err) == (0, warning)
+    lines = [line.rstrip() for line in out.splitlines()]
+    assert lines[:6] == [*FILLED_ROWS[:2], *FILLED_ROWS[3:], ""]  # all but that one
+    assert lines[6].startswith("This week: ")
+    assert lines[7].startswith("Current streak: ")
+    assert len(lines) == 8
+    code, out, err = run("--json")
+    assert (code, err) == (0, warning)
+    assert [session["id"] for session in json.loads(out)] == [5, 3, 2, 1]
+
+
+def test_a_null_where_the_log_needs_a_value_is_left_out_with_one_warning(log: Path) -> None:
+    fill(log)
+    edit(
+        log,
+        "UPDATE sessions SET planned_seconds = NULL WHERE id IN (2, 5)",
+        schema="planned_seconds REAL NOT NULL",
+    )
+    edit(log, "UPDATE sessions SET ended = NULL WHERE id = 3", schema="ended TEXT NOT NULL")
+    code, out, err = run()
+    assert code == 0
+    assert err == (
+        f"calfkit: warning: history: {log} has 3 sessions calfkit cannot read (id 2, 3, 5);"
+        " left out\n"
+    )
+    assert [line.rstrip() for line in out.splitlines()][:3] == [
+        FILLED_ROWS[0],
+        FILLED_ROWS[2],
+        FILLED_ROWS[5],
+    ]
+
+
+def test_an_absurd_figure_is_shown_as_unknown_not_as_a_300_digit_clock(log: Path) -> None:
+    fill(log)
+    edit(log, "UPDATE sessions SET played_seconds = 1e308 WHERE id = 3")  # Fri 17:30
+    edit(log, "UPDATE sessions SET played_seconds = -60 WHERE id = 2")  # Thu 08:30
+    code, out, err = run()
+    assert (code, err) == (0, "")
+    assert [line.rstrip() for line in out.splitlines()] == [
+        FILLED_ROWS[0],
+        FILLED_ROWS[1],
+        FILLED_ROWS[2],
+        "Fri 2026-11-20 17:30  foam-roll          ?  stopped at step 4 of 12",
+        "Thu 2026-11-19 08:30  calf-release       ?  finished",
+        FILLED_ROWS[5],
+        "",
+        "This week: 4 sessions, 2 finished, 18:00 played",  # the figures a session can have
+        "Current streak: 2 days",
+    ]
+    code, out, err = run("--json")
+    assert (code, err) == (0, "")
+    assert json.loads(out)[2]["played_seconds"] == 1e308  # the data as it stands
 
 
 def test_a_damaged_log_is_one_error_line_saying_so(log: Path) -> None:

@@ -745,7 +745,9 @@ def test_last_done_is_empty_when_the_log_is_missing_or_broken(tmp_path: Path) ->
     assert last_done(["a"], path=junk) == {}
 
 
-def test_a_start_time_edited_by_hand_into_nonsense_is_a_history_error(tmp_path: Path) -> None:
+def test_a_start_time_edited_by_hand_into_nonsense_is_left_out_of_the_streak(
+    tmp_path: Path,
+) -> None:
     path = tmp_path / "h.sqlite3"
     record(path, datetime(2026, 5, 1, 9, tzinfo=UTC))
     connection = sqlite3.connect(path)
@@ -754,8 +756,13 @@ def test_a_start_time_edited_by_hand_into_nonsense_is_a_history_error(tmp_path: 
     connection.close()
     damaged = f"cannot read history: {path} has a session start time '2026-13-45T09:00:00+00:00'"
     with History(path, tz=UTC) as history:
-        with pytest.raises(HistoryError, match="^" + re.escape(damaged)):
-            history.streak(date(2027, 1, 1))
+        assert history.streak(date(2026, 5, 1)) == 0  # the row, left out, counts for no day
+        assert history.sessions() == []
+        assert list(history.unreadable) == ["1"]
+        assert history.unreadable_warning() == (
+            f"history: {path} has 1 session calfkit cannot read (id 1); left out"
+        )
+        # ``list``'s "last done" still says it cannot tell, rather than guess.
         with pytest.raises(HistoryError, match="^" + re.escape(damaged)):
             history.last_done(["calf-release"])
     assert last_done(["calf-release"], path=path) == {}  # a listing never fails over it

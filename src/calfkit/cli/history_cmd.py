@@ -57,6 +57,7 @@ def command(as_json: bool, limit: int, routine: str | None) -> None:
 
             from calfkit.text import json_safe
 
+            _warn_unreadable(history)
             listing = json.dumps([session.to_json() for session in sessions], indent=2)
             click.echo(json_safe(listing))
             return
@@ -76,12 +77,29 @@ def command(as_json: bool, limit: int, routine: str | None) -> None:
             click.echo()
         week = history.week_totals(now)
         streak = history.streak(history.today(now))
+        _warn_unreadable(history)
     sessions_word = "session" if week.sessions == 1 else "sessions"
     click.echo(
         f"This week: {week.sessions} {sessions_word}, {week.finished} finished, "
         f"{words.clock(week.played_seconds)} played"
     )
     click.echo(f"Current streak: {streak} day{'' if streak == 1 else 's'}")
+
+
+def _warn_unreadable(history: History) -> None:
+    """Rows left out as unreadable: one warning line on stderr, whatever asked for them."""
+    from calfkit.text import one_line
+
+    warning = history.unreadable_warning()
+    if warning is not None:
+        click.echo(f"calfkit: warning: {one_line(warning)}", err=True)
+
+
+def _played(seconds: float) -> str:
+    """A figure from the log on a clock, or "?" for one no session can have (hand-edited)."""
+    from calfkit.history.queries import plausible
+
+    return words.clock(seconds) if plausible(seconds) else "?"
 
 
 def _check_openable(path: Path) -> None:
@@ -140,7 +158,7 @@ def _print_table(history: History, sessions: list[Session]) -> None:
         table.add_row(
             when,
             Text(one_line(session.routine)),  # a row an older calfkit wrote may hold anything
-            words.clock(session.played_seconds),
+            _played(session.played_seconds),
             Text(session.outcome(), style="cyan" if session.playing else styles[session.ended]),
         )
     console = Console()

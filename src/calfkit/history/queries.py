@@ -4,6 +4,7 @@ routine was last done."""
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -29,6 +30,26 @@ from calfkit.history.store import (
     stamp,
 )
 from calfkit.words import ordinal
+
+# More seconds than any session lasts (a day-long routine at the slowest speed, 0.01x, plays
+# for 2,400 hours): a figure past this, or below zero, was never written by calfkit, and is
+# shown as unknown rather than as a clock hundreds of digits long.
+MAX_SHOWN_SECONDS = 10_000 * 3600.0
+
+
+def plausible(seconds: float) -> bool:
+    """Whether a figure of seconds from the log is one a session can have played."""
+    return 0.0 <= seconds <= MAX_SHOWN_SECONDS
+
+
+def _figure(value: object) -> float:
+    # A text, a blob or NULL where a number belongs is a ValueError, and so is an infinity,
+    # which no JSON can carry (SQLite stores NaN as NULL).
+    number = float(str(value))
+    if not math.isfinite(number):
+        raise ValueError(f"not a finite number: {value!r}")
+    return number
+
 
 if TYPE_CHECKING:
     import sqlite3
@@ -147,15 +168,15 @@ class Session:
             routine=str(routine),
             title=str(title),
             content_hash=None if content_hash is None else str(content_hash),
-            planned_seconds=float(str(planned)),
-            played_seconds=float(str(played)),
-            paused_seconds=float(str(paused)),
+            planned_seconds=_figure(planned),
+            played_seconds=_figure(played),
+            paused_seconds=_figure(paused),
             ended=Ending(str(ended)),
             end_step=int(str(end_step)),
             steps_total=int(str(steps_total)),
             sound=str(sound),
             voice=bool(voice),
-            speed=float(str(speed)),
+            speed=_figure(speed),
             end_top=int(str(end_top)),
             tops_total=int(str(tops_total)),
             heartbeat_at=heartbeat,
@@ -178,12 +199,15 @@ class History:
     """Read access to the log. A missing file is an empty history, and is not created.
 
     ``tz`` is the zone whose calendar days count for weeks and streaks (default: this
-    machine's local zone); tests pass one.
+    machine's local zone); tests pass one. A row calfkit cannot read (edited by hand: a text
+    where a number belongs, a NULL, a time that is not one) is left out of every answer, and
+    its id kept in ``unreadable`` for the caller to warn about once.
     """
 
     def __init__(self, path: str | os.PathLike[str] | None = None, *, tz: tzinfo | None = None):
         self.path = history_path() if path is None else Path(path)
         self._tz = tz
+        self.unreadable: dict[str, None] = {}  # ids of the rows left out (a set, kept in order)
         self._connection: sqlite3.Connection | None = None
         if self.path.exists():
             import sqlite3
@@ -290,13 +314,27 @@ class History:
         if limit is not None:
             sql += " LIMIT ?"
             parameters.append(limit)
-        return [self._session(row) for row in self._query(sql, parameters)]
+        now = store.utc_now()
+        found = (self._session(row, now) for row in self._query(sql, parameters))
+        return [session for session in found if session is not None]
 
-    def _session(self, row: tuple[object, ...]) -> Session:
+    def _session(self, row: tuple[object, ...], now: datetime) -> Session | None:
         try:
-            return Session.from_row(row, store.utc_now())
-        except (ValueError, TypeError):
-            raise self._damaged(f"session (id {row[0]})") from None
+            return Session.from_row(row, now)
+        except (ValueError, TypeError, OverflowError):
+            self.unreadable[str(row[0])] = None
+            return None
+
+    def unreadable_warning(self) -> str | None:
+        """One line saying which rows were left out as unreadable, or None if none were."""
+        if not self.unreadable:
+            return None
+        ids = sorted(self.unreadable, key=lambda id_: (len(id_), id_))  # 2 before 10
+        shown = ", ".join(ids[:10]) + (f" and {len(ids) - 10} more" if len(ids) > 10 else "")
+        rows = "session" if len(ids) == 1 else "sessions"
+        return (
+            f"history: {self.path} has {len(ids)} {rows} calfkit cannot read (id {shown}); left out"
+        )
 
     def _parse(self, stamp: object) -> datetime:
         try:
@@ -314,7 +352,11 @@ class History:
         rows = list(
             self._query(
                 "SELECT count(*), coalesce(sum(ended = 'finished'), 0),"
-                " coalesce(sum(played_seconds), 0)"
+                # Only figures a session can have (a row edited into text or 1e308 is
+                # shown as unknown in its own line, and adds nothing here).
+                " coalesce(sum(CASE WHEN typeof(played_seconds) IN ('integer', 'real')"
+                f" AND played_seconds BETWEEN 0 AND {MAX_SHOWN_SECONDS} THEN played_seconds"
+                " END), 0)"
                 f" FROM sessions WHERE started_at >= ? AND started_at < ? AND {NOT_PREVIEW_SQL}",
                 (start, end),
             )
@@ -336,15 +378,19 @@ class History:
         today = self.today() if today is None else today
         end = stamp(self._midnight(today + timedelta(days=1)))
         rows = self._query(
-            "SELECT started_at FROM sessions"
+            "SELECT id, started_at FROM sessions"
             f" WHERE ended = 'finished' AND {NOT_PREVIEW_SQL} AND started_at < ?"
             " ORDER BY started_at DESC",
             (end,),
         )
         expected = today
         streak = 0
-        for (started_at,) in rows:
-            day = self.local(self._parse(started_at)).date()
+        for id_, started_at in rows:
+            try:
+                day = self.local(parse_stamp(str(started_at))).date()
+            except (ValueError, OverflowError):
+                self.unreadable[str(id_)] = None
+                continue
             if day > expected:
                 continue  # a second session on a day already counted
             if day == expected:
