@@ -141,13 +141,13 @@ def find(ref: str, *, relative_to: Path | None = None) -> Path:
         from calfkit.format.source import os_reason
 
         shown = ref if len(ref) <= 200 else ref[:60] + "..."
-        raise RoutineNotFound(f"{shown}: {os_reason(error)}{_meant_a_name(ref)}") from None
+        raise RoutineNotFound(f"{shown}: {os_reason(error)}{meant_a_name(ref)}") from None
     if stat.S_ISDIR(status.st_mode):
         raise RoutineNotFound(f"{ref}: is a folder, not a routine file")
     return path
 
 
-def _meant_a_name(ref: str) -> str:
+def meant_a_name(ref: str) -> str:
     """A hint where a path that is not there looks like a routine name mistyped
     (``Calf-Release``, ``calf_release``): the name it is probably meant to be."""
     if os.sep in ref or (os.altsep and os.altsep in ref) or ref.endswith(SUFFIXES):
