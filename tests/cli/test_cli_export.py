@@ -314,3 +314,26 @@ def test_voice_rate_reaches_espeak_ng(tmp_path: Path) -> None:
         return float(end["seconds"])
 
     assert spoken("320") < 0.7 * spoken("120")
+
+
+def test_export_voice_without_a_speech_engine_says_what_to_install_and_writes_beeps(
+    routines: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # No espeak-ng (nor say, nor PowerShell) on PATH: the real lookup finds no engine.
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+    target = tmp_path / "out.wav"
+    result = CliRunner().invoke(
+        cli, ["export", str(routines / "main.yaml"), str(target), "--voice", "--lead-in", "0"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "install espeak-ng" in result.stderr
+    assert "; the file has beeps only" in result.stderr
+    # Beeps only: the very file an export without --voice writes.
+    plain = tmp_path / "plain.wav"
+    result = CliRunner().invoke(
+        cli, ["export", str(routines / "main.yaml"), str(plain), "--lead-in", "0"]
+    )
+    assert result.exit_code == 0, result.output
+    assert target.read_bytes() == plain.read_bytes()

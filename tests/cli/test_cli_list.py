@@ -126,9 +126,23 @@ def test_list_tag_keeps_only_routines_with_that_tag(home: Path) -> None:
     ]
 
 
-def test_list_with_an_unknown_tag_says_so_and_succeeds(home: Path) -> None:
-    assert run("list", "--tag", "nope") == (0, "", "No routines with the tag 'nope'.\n")
+def test_list_with_an_unknown_tag_says_so_names_the_tags_in_use_and_succeeds(home: Path) -> None:
+    user_routine(home, "mine", MINE.format(title="Mine"))
+    code, out, err = run("list", "--tag", "nope")
+    assert (code, out) == (0, "")
+    assert err.startswith("No routines with the tag 'nope' (the tags in use: awareness, calf, ")
+    assert err.endswith(
+        ", mine, release, roller, self-care, self-massage, session, standing, stretch, walking).\n"
+    )
     assert run("list", "--tag", "nope", "--json") == (0, "[]\n", "")
+
+
+@pytest.mark.parametrize("tag", ["", "Foam", "foam roller", "-x"])
+def test_list_tag_that_cannot_be_a_tag_is_a_usage_error(home: Path, tag: str) -> None:
+    # '' listed nothing and said "No routines found.", as if the library were empty.
+    code, out, err = run("list", "--tag", tag)
+    assert (code, out) == (2, "")
+    assert f"Invalid value for '--tag': {tag!r} is not a tag: tags are lowercase" in err
 
 
 def test_an_invalid_user_routine_is_listed_as_invalid_with_a_warning(home: Path) -> None:

@@ -244,3 +244,16 @@ def test_an_error_after_a_hundred_warnings_is_shown_not_hidden_behind_them(
     shown = runner.invoke(cli, ["show", str(path)])
     assert shown.exit_code == 1
     assert error in shown.output
+
+
+def test_a_mistyped_routine_name_gets_a_did_you_mean_as_show_gives(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["validate", "calf_release", "Calf-Release", "no_such"])
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        "calf_release:1:1: error: no such file (did you mean the routine 'calf-release'?)",
+        "Calf-Release:1:1: error: no such file (did you mean the routine 'calf-release'?)",
+        "no_such:1:1: error: no such file",
+    ]

@@ -244,7 +244,9 @@ def test_a_failing_sink_still_puts_the_terminal_back(player: Player) -> None:
     session.assert_terminal_restored()
     screen = session.screen.text
     assert "Stopped Wall work (error)." in screen
-    assert "calfkit: error: playback failed: BrokenPipeError" in screen
+    # The screen wraps the long path: read the message with its line breaks taken out.
+    assert "calfkit: error: cannot write the event log " in screen
+    assert "events.fifo: Broken pipe" in screen.replace("\n", "")
 
 
 def test_a_resize_to_forty_columns_redraws_at_once_even_while_paused(player: Player) -> None:

@@ -227,6 +227,37 @@ def test_an_include_of_a_built_in_routine_by_name_loads_it(isolated_library: Pat
     assert include.routine.name == "calf-release"
 
 
+def test_a_routine_that_includes_its_own_name_gets_the_one_it_shadows(
+    isolated_library: Path,
+) -> None:
+    # Your calf-release.yaml wrapping the built-in calf-release was an include cycle, and it
+    # took the built-in calf-care (which includes calf-release) down with it.
+    mine = write(
+        isolated_library / "config" / "routines" / "calf-release.yaml",
+        "title: My calf release\nsteps:\n  - routine: calf-release\n  - rest: 30s\n",
+    )
+    wrapped, _ = library.load(mine).steps
+    assert isinstance(wrapped, Include)
+    assert wrapped.routine.title == "Calf Release at the Wall"
+    assert Path(wrapped.routine.path).parent == library.builtin_routines_dir()
+    care = library.load(library.find("calf-care"))
+    titles = [step.routine.title for step in care.steps if isinstance(step, Include)]
+    assert "My calf release" in titles  # the user's routine shadows the built-in everywhere
+
+
+def test_a_routine_that_includes_its_own_name_and_shadows_nothing_says_so(
+    isolated_library: Path,
+) -> None:
+    solo = write(
+        isolated_library / "config" / "routines" / "solo.yaml",
+        "title: Solo\nsteps:\n  - routine: solo\n",
+    )
+    assert [p.format() for p in library.check(solo)] == [
+        f"{solo}:3:14: error: included routine 'solo' not found: the only routine named 'solo' "
+        "is this file itself (a routine cannot include itself)"
+    ]
+
+
 def test_an_include_by_an_unknown_name_says_it_was_not_found(isolated_library: Path) -> None:
     path = write(isolated_library / "main.yaml", "title: Main\nsteps:\n  - routine: no-such-one\n")
     (problem,) = library.check(path)

@@ -200,7 +200,7 @@ def test_invalid_utf8_is_reported_at_the_first_bad_byte() -> None:
 def test_utf16_is_not_utf8() -> None:
     data = "title: T\n".encode("utf-16")
     assert messages(data) == [
-        "r.yaml:1:1: error: the file is not UTF-8 text: byte 0xff cannot be decoded"
+        "r.yaml:1:1: error: the file is UTF-16 text, not UTF-8; save it as UTF-8"
     ]
 
 
@@ -307,3 +307,33 @@ def test_the_pure_python_parser_gives_the_same_tree(monkeypatch: pytest.MonkeyPa
     pure = parse(text)
     assert plain_data(pure.root) == plain_data(with_libyaml.root)  # type: ignore[arg-type]
     assert list(pure.problems) == list(with_libyaml.problems) == []
+
+
+@pytest.mark.parametrize(
+    ("encoding", "named"),
+    [
+        ("utf-16", "UTF-16"),
+        ("utf-16-le", "UTF-16"),
+        ("utf-16-be", "UTF-16"),
+        ("utf-32", "UTF-32"),
+        ("utf-32-le", "UTF-32"),
+        ("utf-32-be", "UTF-32"),
+    ],
+)
+def test_a_file_saved_as_utf16_or_utf32_is_named_as_such(
+    tmp_path: Path, encoding: str, named: str
+) -> None:
+    # Windows Notepad's "Unicode" is UTF-16: "byte 0xff cannot be decoded" did not say so.
+    path = tmp_path / "wide.yaml"
+    path.write_bytes("title: Wide\nsteps:\n- rest: 1\n".encode(encoding))
+    assert [p.format() for p in read_source(path).problems.final()] == [
+        f"{path}:1:1: error: the file is {named} text, not UTF-8; save it as UTF-8"
+    ]
+
+
+def test_a_utf8_file_with_a_byte_order_mark_still_loads(tmp_path: Path) -> None:
+    path = tmp_path / "bom.yaml"
+    path.write_bytes("title: Bom\nsteps:\n- rest: 1\n".encode("utf-8-sig"))
+    source = read_source(path)
+    assert source.root is not None
+    assert list(source.problems) == []

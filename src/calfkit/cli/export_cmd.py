@@ -162,10 +162,10 @@ def command(
         elif voice:
             speak = _speaker(voice_rate, loaded.language)
             if speak is None:
-                warn(
-                    "voice: no speech engine was found, so the file has beeps only; install "
-                    "espeak-ng (e.g. `sudo apt install espeak-ng`) for spoken cues"
-                )
+                from calfkit.sound.speech import install_hint
+
+                # What to install for this system (espeak-ng, `say`, Windows' speech).
+                warn(f"{install_hint()}; the file has beeps only")
         elif voice_rate is not None:
             warn("note: --voice-rate changes nothing without --voice")
         from calfkit.terminal.mode import terminate_raises

@@ -26,6 +26,14 @@ def command(as_json: bool, tag: str | None) -> None:
                calfkit list --tag foam-roller
                calfkit list --json
     """
+    from calfkit.text import SLUG_RE
+
+    if tag is not None and not SLUG_RE.match(tag):
+        raise click.BadParameter(
+            f"{tag!r} is not a tag: tags are lowercase letters, digits and dashes "
+            "(like foam-roller)",
+            param_hint="'--tag'",
+        )
     with errors_to_exit():
         found = library.available()
     from calfkit.text import one_line
@@ -37,6 +45,7 @@ def command(as_json: bool, tag: str | None) -> None:
             f"`calfkit validate {path}` lists every problem",
             err=True,
         )
+    in_use = sorted({name for entry in found for name in entry.tags})
     if tag is not None:
         found = [entry for entry in found if tag in entry.tags]
     from calfkit.history import last_done
@@ -52,7 +61,11 @@ def command(as_json: bool, tag: str | None) -> None:
         echo(json.dumps(listing, indent=2))
         return
     if not found:
-        click.echo(f"No routines with the tag {tag!r}." if tag else "No routines found.", err=True)
+        if tag is None:
+            click.echo("No routines found.", err=True)
+        else:
+            known = f" (the tags in use: {', '.join(in_use)})" if in_use else ""
+            click.echo(f"No routines with the tag {tag!r}{known}.", err=True)
         return
     _print_table(found, None if unreadable else done)
 

@@ -73,6 +73,10 @@ def _check(ref: str) -> list[Problem]:
             path = str(library.find(ref))
     except CalfkitError as error:
         return [Problem(Position(ref, 1, 1), str(error))]
+    if not os.path.lexists(path):
+        hint = library.meant_a_name(ref)  # calf_release, Calf-Release: a name mistyped
+        if hint:
+            return [Problem(Position(ref, 1, 1), f"no such file{hint}")]
     return _with_warnings(*library.examine_safely(path))
 
 

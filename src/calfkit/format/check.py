@@ -68,8 +68,8 @@ from calfkit.model import (
 from calfkit.text import clean, control_name, first_control
 
 FindByName = Callable[[str, Path], Path]
-"""Turns the name in ``routine: NAME`` into a file, given the folder of the file that includes
-it; raises :class:`~calfkit.errors.CalfkitError` (saying why) when nothing has that name."""
+"""Turns the name in ``routine: NAME`` into a file, given the file that includes it; raises
+:class:`~calfkit.errors.CalfkitError` (saying why) when nothing has that name."""
 
 
 def load(path: str | os.PathLike[str], *, find: FindByName | None = None) -> Routine:
@@ -309,7 +309,7 @@ class _Loader:
             )
             return None
         try:
-            return self.find(name, Path(including).parent)
+            return self.find(name, Path(including))
         except CalfkitError as error:
             detail = f": {error}" if str(error) else ""
             self.problems.append(

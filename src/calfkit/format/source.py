@@ -268,6 +268,11 @@ def _only(problem: Problem) -> ProblemList:
 
 def parse_bytes(data: bytes, path: str) -> Source:
     """Decode (strict UTF-8) and parse a routine file's bytes."""
+    wide = _wide_encoding(data)
+    if wide is not None:
+        # Saved as UTF-16 (Windows Notepad's "Unicode") or UTF-32: every other byte is 0.
+        message = f"the file is {wide} text, not UTF-8; save it as UTF-8"
+        return Source(path, data, None, _only(Problem(Position(path, 1, 1), message)))
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -277,6 +282,19 @@ def parse_bytes(data: bytes, path: str) -> Source:
         return Source(path, data, None, _only(Problem(Position(path, line, column), message)))
     root, problems = parse_text(text, path, data)
     return Source(path, data, root, problems)
+
+
+def _wide_encoding(data: bytes) -> str | None:
+    """ "UTF-16" or "UTF-32" when the bytes are plainly one of those (a byte order mark, or
+    the zero bytes that ASCII text has in them), else None."""
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return "UTF-32"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "UTF-16"
+    head = data[:64]
+    if len(head) >= 8 and head.count(0) * 2 >= len(head):  # ASCII as UTF-16: "t\0i\0t\0..."
+        return "UTF-32" if b"\x00\x00\x00" in head else "UTF-16"
+    return None
 
 
 def _byte_offset_to_line_col(data: bytes, offset: int) -> tuple[int, int]:

@@ -117,10 +117,22 @@ def find(ref: str, *, relative_to: Path | None = None) -> Path:
     """
     if is_name(ref):
         places = search_path()
+        # A routine that includes its own name (your calf-release.yaml wrapping the built-in
+        # calf-release) means the one it shadows, further along: not itself, a cycle.
+        including = _same_file_key(relative_to) if relative_to is not None else None
+        itself = False
         for place in places:
             found = in_folder(place.folder, ref)
-            if found is not None:
+            if found is None:
+                continue
+            if including is None or _same_file_key(found) != including:
                 return found
+            itself = True
+        if itself:
+            raise RoutineNotFound(
+                f"the only routine named {ref!r} is this file itself (a routine cannot include "
+                "itself)"
+            )
         here = in_folder(Path("."), ref) if relative_to is None else None
         if here is not None:
             # A name is not looked for in the current folder: say how to use the file that is.
@@ -141,13 +153,23 @@ def find(ref: str, *, relative_to: Path | None = None) -> Path:
         from calfkit.format.source import os_reason
 
         shown = ref if len(ref) <= 200 else ref[:60] + "..."
-        raise RoutineNotFound(f"{shown}: {os_reason(error)}{_meant_a_name(ref)}") from None
+        raise RoutineNotFound(f"{shown}: {os_reason(error)}{meant_a_name(ref)}") from None
     if stat.S_ISDIR(status.st_mode):
         raise RoutineNotFound(f"{ref}: is a folder, not a routine file")
     return path
 
 
-def _meant_a_name(ref: str) -> str:
+def _same_file_key(path: Path) -> tuple[int, int] | None:
+    """What tells one file from another (device and inode; links followed), None for what
+    is not a regular file."""
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    return (status.st_dev, status.st_ino) if stat.S_ISREG(status.st_mode) else None
+
+
+def meant_a_name(ref: str) -> str:
     """A hint where a path that is not there looks like a routine name mistyped
     (``Calf-Release``, ``calf_release``): the name it is probably meant to be."""
     if os.sep in ref or (os.altsep and os.altsep in ref) or ref.endswith(SUFFIXES):
@@ -181,10 +203,10 @@ def _not_found_message(name: str, places: Sequence[Place]) -> str:
     return f"{message}; looked in {folders}. Try `calfkit list`."
 
 
-def include_by_name(name: str, folder: Path) -> Path:
-    """The file ``routine: NAME`` in a file in ``folder`` means (a
+def include_by_name(name: str, including: Path) -> Path:
+    """The file ``routine: NAME`` in the file ``including`` means (a
     :data:`calfkit.format.check.FindByName`)."""
-    return find(name, relative_to=folder)
+    return find(name, relative_to=including)
 
 
 def load(path: str | os.PathLike[str]) -> Routine:

@@ -15,7 +15,13 @@ import json
 import os
 import threading
 
+from calfkit.errors import CalfkitError
 from calfkit.player.events import Event, EventKind
+
+
+class EventLogError(CalfkitError):
+    """The event log could not be written (a full disk, a closed pipe): ends the session with
+    a message naming the file, not "playback failed: OSError"."""
 
 
 class EventLogSink:
@@ -46,8 +52,12 @@ class EventLogSink:
         with self._lock:
             if self._file.closed:
                 return  # a phrase that ended after the session's log was closed
-            self._file.write(line)
-            self._file.flush()
+            try:
+                self._file.write(line)
+                self._file.flush()
+            except OSError as error:
+                reason = error.strerror or str(error)
+                raise EventLogError(f"cannot write the event log {self.path}: {reason}") from None
 
     def close(self) -> None:
         with self._lock:
