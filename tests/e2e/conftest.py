@@ -11,3 +11,17 @@ if _ROOT not in sys.path:
 
 if sys.platform == "win32":
     collect_ignore_glob = ["*.py"]
+else:
+    from collections.abc import Iterator
+
+    import pytest
+    from pty_session import Player
+
+    @pytest.fixture
+    def player(tmp_path: Path) -> Iterator[Player]:
+        """Starts calfkit in pseudo-terminals; any session still running at the end is ended."""
+        made = Player(tmp_path)
+        yield made
+        for session in made.sessions:
+            if session.child.isalive():
+                session.child.terminate(force=True)

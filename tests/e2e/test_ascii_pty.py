@@ -4,9 +4,6 @@ floor, instead of rows of "?"."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from pty_session import Player
 from tests.blocks import read_digits
@@ -19,14 +16,11 @@ HOLD = "title: Plain terminal\nsteps:\n  - hold: Lean into the wall\n    duratio
 
 
 @pytest.fixture
-def player(tmp_path: Path) -> Iterator[Player]:
-    made = Player(tmp_path)
+def player(player: Player) -> Player:
+    """conftest's player, with the locale left to each test (no UTF-8 forced on)."""
     for name in ("PYTHONIOENCODING", "LC_CTYPE"):
-        made.env.pop(name, None)
-    yield made
-    for session in made.sessions:
-        if session.child.isalive():
-            session.child.terminate(force=True)
+        player.env.pop(name, None)
+    return player
 
 
 def test_the_countdown_reads_in_ascii_on_a_terminal_that_is_not_utf8(player: Player) -> None:

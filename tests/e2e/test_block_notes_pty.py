@@ -3,9 +3,6 @@ inside it that has no note of its own, and the step's own note where it has one.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from pty_session import Player
 
@@ -23,15 +20,6 @@ steps:
         duration: 30
         note: Only as far as it is easy.
 """
-
-
-@pytest.fixture
-def player(tmp_path: Path) -> Iterator[Player]:
-    made = Player(tmp_path)
-    yield made
-    for session in made.sessions:
-        if session.child.isalive():
-            session.child.terminate(force=True)
 
 
 def test_the_live_view_shows_the_blocks_note_under_a_step_without_one(player: Player) -> None:

@@ -12,8 +12,6 @@ import subprocess
 import sys
 import termios
 import time
-from collections.abc import Iterator
-from pathlib import Path
 
 import pexpect
 import pyte
@@ -44,15 +42,6 @@ steps:
 
 
 FAST_PLAIN = ["--speed", "20", "--lead-in", "0", "--sound", "off", "--no-history"]
-
-
-@pytest.fixture
-def player(tmp_path: Path) -> Iterator[Player]:
-    made = Player(tmp_path)
-    yield made
-    for session in made.sessions:
-        if session.child.isalive():
-            session.child.terminate(force=True)
 
 
 def rows(session: Session) -> list[str]:

@@ -5,8 +5,6 @@ priority on a small terminal and using the room on a large one."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from pty_session import Player, Session
@@ -24,15 +22,6 @@ steps:
     every: 0.5
     cue: Lower both heels slowly to the floor and lift them again, keeping the knees soft
 """
-
-
-@pytest.fixture
-def player(tmp_path: Path) -> Iterator[Player]:
-    made = Player(tmp_path)
-    yield made
-    for session in made.sessions:
-        if session.child.isalive():
-            session.child.terminate(force=True)
 
 
 def quit_cleanly(session: Session) -> None:

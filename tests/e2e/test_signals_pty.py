@@ -12,8 +12,6 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from pty_session import Player, Session
@@ -23,15 +21,6 @@ from calfkit.testing.card import FakeCard
 pytestmark = pytest.mark.pty
 
 HOLD = "title: Long hold\nsteps:\n  - hold: Lean into the wall\n    duration: 60\n"
-
-
-@pytest.fixture
-def player(tmp_path: Path) -> Iterator[Player]:
-    made = Player(tmp_path)
-    yield made
-    for session in made.sessions:
-        if session.child.isalive():
-            session.child.terminate(force=True)
 
 
 def start(player: Player, *, sound: bool) -> Session:
