@@ -148,7 +148,7 @@ def test_show_finds_a_routine_by_name_in_the_user_folder(home: Path) -> None:
     assert run("show", "mine") == (
         0,
         "Mine (mine)\nSteps (play --from N starts at step N)\n└── 1. 1m  Rest: Rest\n"
-        "Total: 1m, 1 timed steps\n",
+        "Total: 1m, 1 timed step\n",
         "",
     )
 
@@ -309,3 +309,11 @@ def test_the_readme_fish_completion_line_completes_a_routine_name(home: Path) ->
     )
     assert (done.returncode, done.stderr) == (0, "")
     assert done.stdout.split("\\t")[0].strip() == "hip-to-heel-press"
+
+
+def test_the_total_of_a_one_step_routine_says_one_timed_step(tmp_path: Path) -> None:
+    path = tmp_path / "one.yaml"
+    path.write_text("title: One\nsteps:\n- rest: 1\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["show", str(path)])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[-1] == "Total: 1s, 1 timed step"

@@ -368,7 +368,9 @@ def _print_tree(routine: Routine) -> None:
     if routine.caution:
         console.print(Text("Caution: ", style="bold yellow") + Text(clean(routine.caution)))
     console.print(tree)
-    summary = f"{_seconds(total)}, {measure.step_count(routine.steps)} timed steps"
+    from calfkit.words import plural
+
+    summary = f"{_seconds(total)}, {plural(measure.step_count(routine.steps), 'timed step')}"
     if _waits_for_enter(routine.steps):
         summary += " (steps that wait for Enter counted as 10s)"
     console.print(Text("Total: ", style="bold") + Text(summary))
