@@ -212,6 +212,7 @@ values = st.one_of(
     st.lists(st.sampled_from(["right", "left", "up"]), max_size=3),
 )
 leaf_kinds = ["prepare", "do", "hold", "count", "breathe", "rest"]
+WHOLE_ROUTINE = ("the routine lasts ", "the routine has ")
 leaf_keys = ["duration", "countdown", "every", "cue", "inhale", "exhale", "name", "note", "steps"]
 
 
@@ -237,5 +238,8 @@ def test_the_validator_and_the_schema_agree_on_leaf_steps(
     schema_says = jsonschema.Draft7Validator(json_schema()).is_valid(routine_with(step))
     path = tmp_path_factory.mktemp("agree") / "step.yaml"
     path.write_text(json.dumps(routine_with(step)), encoding="utf-8")
-    loader_says = library.check(path) == []
-    assert schema_says == loader_says, library.check(path)
+    # The whole routine's limits (24 hours, 100,000 events) are sums no JSON Schema can
+    # state: `count: 100` with `every: 1000` is a valid step in a routine too long to play.
+    problems = [p for p in library.check(path) if not p.message.startswith(WHOLE_ROUTINE)]
+    loader_says = problems == []
+    assert schema_says == loader_says, problems
