@@ -165,14 +165,7 @@ class _Context:
         return self.fill(block.note) if block.note is not None else self.note
 
     def fill(self, text: str) -> str:
-        # Plain replacement, not str.format: cue text may hold other braces.
-        if self.side is not None:
-            text = text.replace("{side}", self.side.value)
-        if self.other_side is not None:
-            text = text.replace("{other_side}", self.other_side.value)
-        if self.round is not None and "{round" in text:
-            text = text.replace("{rounds}", str(self.rounds)).replace("{round}", str(self.round))
-        return text
+        return _fill(text, self.side, self.other_side, self.round, self.rounds)
 
 
 def fill(
@@ -185,15 +178,24 @@ def fill(
     """``text`` as played on ``side`` in round ``round_`` of ``rounds``, filled in as the
     timeline fills every cue: for what shows text as played without compiling a routine
     (``calfkit show``)."""
-    ctx = _Context(
-        top=0,
-        clock=_Clock(),
-        side=side,
-        other_side=_other(side) if side is not None else None,
-        round=round_,
-        rounds=rounds,
-    )
-    return ctx.fill(text)
+    return _fill(text, side, _other(side) if side is not None else None, round_, rounds)
+
+
+def _fill(
+    text: str,
+    side: Side | None,
+    other_side: Side | None,
+    round_: int | None,
+    rounds: int | None,
+) -> str:
+    # Plain replacement, not str.format: cue text may hold other braces.
+    if side is not None:
+        text = text.replace("{side}", side.value)
+    if other_side is not None:
+        text = text.replace("{other_side}", other_side.value)
+    if round_ is not None and "{round" in text:
+        text = text.replace("{rounds}", str(rounds)).replace("{round}", str(round_))
+    return text
 
 
 def _other(side: Side) -> Side:

@@ -93,17 +93,23 @@ def test_history_without_a_log_says_how_to_start_one(log: Path) -> None:
     assert not log.exists()
 
 
+# What `history` prints for the sessions fill() writes, header first.
+FILLED_ROWS = [
+    "When                  Routine       Played  How it ended",
+    "Sat 2026-11-21 17:50  hip-to-heel    06:00  interrupted at step 7 of 12",
+    "Fri 2026-11-20 18:30  calf-release   12:00  finished",
+    "Fri 2026-11-20 17:30  foam-roll      03:30  stopped at step 4 of 12",
+    "Thu 2026-11-19 08:30  calf-release   12:00  finished",
+    "Fri 2026-11-13 18:30  calf-release   12:00  finished",
+]
+
+
 def test_history_lists_sessions_newest_first_with_week_totals_and_streak(log: Path) -> None:
     fill(log)
     code, out, err = run()
     assert (code, err) == (0, "")
     assert [line.rstrip() for line in out.splitlines()] == [
-        "When                  Routine       Played  How it ended",
-        "Sat 2026-11-21 17:50  hip-to-heel    06:00  interrupted at step 7 of 12",
-        "Fri 2026-11-20 18:30  calf-release   12:00  finished",
-        "Fri 2026-11-20 17:30  foam-roll      03:30  stopped at step 4 of 12",
-        "Thu 2026-11-19 08:30  calf-release   12:00  finished",
-        "Fri 2026-11-13 18:30  calf-release   12:00  finished",
+        *FILLED_ROWS,
         "",
         "This week: 4 sessions, 2 finished, 33:30 played",
         "Current streak: 2 days",
@@ -320,16 +326,6 @@ def edit(path: Path, sql: str, *, schema: str | None = None) -> None:
     connection.execute(sql)
     connection.commit()
     connection.close()
-
-
-FILLED_ROWS = [
-    "When                  Routine       Played  How it ended",
-    "Sat 2026-11-21 17:50  hip-to-heel    06:00  interrupted at step 7 of 12",
-    "Fri 2026-11-20 18:30  calf-release   12:00  finished",
-    "Fri 2026-11-20 17:30  foam-roll      03:30  stopped at step 4 of 12",
-    "Thu 2026-11-19 08:30  calf-release   12:00  finished",
-    "Fri 2026-11-13 18:30  calf-release   12:00  finished",
-]
 
 
 @pytest.mark.parametrize(
