@@ -84,7 +84,7 @@ def test_doctor_on_a_working_card_lists_each_back_end_picks_the_first_and_beeps(
     miniaudio = (
         "  miniaudio    works: miniaudio (ALSA)" + ("  <- auto" if pick == "miniaudio" else "")
         if installed("miniaudio")
-        else "  miniaudio    no: not installed (pip install 'calfkit[audio]')"
+        else "  miniaudio    no: not installed (pip install 'calfkit-player[audio]')"
     )
     system = "  system       works: the system player (aplay)"
     assert result.stdout == "\n".join(
@@ -130,7 +130,7 @@ def test_doctor_without_a_card_says_why_each_back_end_fails_and_prints_no_alsa_l
     if installed("miniaudio"):
         assert lines[2].startswith("  miniaudio    no: no audio device (")
     else:
-        assert lines[2] == "  miniaudio    no: not installed (pip install 'calfkit[audio]')"
+        assert lines[2] == "  miniaudio    no: not installed (pip install 'calfkit-player[audio]')"
     assert lines[3] == f"  system       no: aplay: {missing}"
     assert lines[6] == "--sound auto picks: off"
     assert lines[8] == "  espeak-ng  no: not installed (e.g. `sudo apt install espeak-ng`)"

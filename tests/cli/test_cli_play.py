@@ -351,7 +351,7 @@ def test_a_named_sound_back_end_that_cannot_play_is_an_error_before_playing(
     assert done.stderr.startswith(f"calfkit: error: --sound {backend} cannot play here: ")
     assert "--sound auto takes the first that works" in done.stderr
     if backend in ("simpleaudio", "miniaudio"):
-        assert "pip install 'calfkit[" in done.stderr
+        assert "pip install 'calfkit-player[" in done.stderr
     assert "Traceback" not in done.stderr
     assert done.stdout == ""  # nothing played
     assert not log.exists()

@@ -361,13 +361,13 @@ def test_without_simpleaudio_the_hint_fits_the_python_version(
     monkeypatch.setattr(backends.sys, "version_info", (3, 11, 0))
     with pytest.raises(backends.Unavailable) as old:
         backends.SimpleaudioBackend(by_name=True)
-    assert str(old.value) == "not installed (pip install 'calfkit[simpleaudio]')"
+    assert str(old.value) == "not installed (pip install 'calfkit-player[simpleaudio]')"
     monkeypatch.setattr(backends.sys, "version_info", (3, 12, 0))
     with pytest.raises(backends.Unavailable) as new:
         backends.SimpleaudioBackend(by_name=True)
     # The extra installs nothing on 3.12+, so it is not what to suggest there.
     assert "pip install simpleaudio" in str(new.value)
-    assert "'calfkit[simpleaudio]')" not in str(new.value)
+    assert "'calfkit-player[simpleaudio]')" not in str(new.value)
 
 
 def test_a_back_end_asked_for_by_name_that_cannot_play_gives_one_line_and_the_next(

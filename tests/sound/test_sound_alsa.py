@@ -68,10 +68,10 @@ def _missing(module: str) -> bool:
 
 needs_simpleaudio = pytest.mark.skipif(
     _missing("simpleaudio"),
-    reason="simpleaudio is not installed (pip install calfkit[simpleaudio])",
+    reason="simpleaudio is not installed (pip install calfkit-player[simpleaudio])",
 )
 needs_miniaudio = pytest.mark.skipif(
-    _missing("miniaudio"), reason="miniaudio is not installed (pip install calfkit[audio])"
+    _missing("miniaudio"), reason="miniaudio is not installed (pip install calfkit-player[audio])"
 )
 needs_espeak = pytest.mark.skipif(
     shutil.which("espeak-ng") is None, reason="espeak-ng is not installed"
@@ -187,7 +187,7 @@ def test_muting_cuts_the_phrase_being_spoken_at_once_and_unmuting_speaks_the_nex
     choice: str, tmp_path: Path
 ) -> None:
     if choice == "simpleaudio" and _missing("simpleaudio"):
-        pytest.skip("simpleaudio is not installed (pip install calfkit[simpleaudio])")
+        pytest.skip("simpleaudio is not installed (pip install calfkit-player[simpleaudio])")
     if choice == "system" and shutil.which("aplay") is None:
         pytest.skip("aplay (alsa-utils) is not installed")
     card = FakeCard(tmp_path / "card", paced=True)  # a cut sound is recorded cut

@@ -8,6 +8,8 @@ heavy is imported here: each sink's module is imported only when it is used.
 from __future__ import annotations
 
 import math
+
+from calfkit import install_hint
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -95,8 +97,8 @@ def build_sinks(
 
 # What a named back end needs, said when it cannot play here.
 _NEEDS = {
-    "simpleaudio": "simpleaudio (pip install 'calfkit[simpleaudio]') and a working sound device",
-    "miniaudio": "miniaudio (pip install 'calfkit[audio]') and a working sound device",
+    "simpleaudio": f"simpleaudio ({install_hint('simpleaudio')}) and a working sound device",
+    "miniaudio": f"miniaudio ({install_hint('audio')}) and a working sound device",
     "system": "a command-line player (aplay from alsa-utils, paplay, or afplay on macOS) "
     "and a working sound device",
     "bell": "a terminal to ring",

@@ -21,6 +21,7 @@ from array import array
 from collections.abc import Callable, Generator
 from typing import Any, Protocol
 
+from calfkit import DISTRIBUTION, install_hint
 from calfkit.sound import CHOICES, alsa
 from calfkit.sound.tones import SAMPLE_RATE, limit
 from calfkit.sound.wav import wav_bytes
@@ -108,12 +109,12 @@ class SimpleaudioBackend:
 def simpleaudio_missing() -> str:
     """Why simpleaudio is not here, and how to get it on this Python."""
     if sys.version_info >= (3, 12):
-        # The calfkit[simpleaudio] extra installs nothing on these versions (see above).
+        # The [simpleaudio] extra installs nothing on these versions (see above).
         return (
-            "not installed; the calfkit[simpleaudio] extra leaves it out on Python 3.12 and"
-            " later, where it is known to crash (`pip install simpleaudio` to try it anyway)"
+            f"not installed; the {DISTRIBUTION}[simpleaudio] extra leaves it out on Python 3.12"
+            " and later, where it is known to crash (`pip install simpleaudio` to try it anyway)"
         )
-    return "not installed (pip install 'calfkit[simpleaudio]')"
+    return f"not installed ({install_hint('simpleaudio')})"
 
 
 class MiniaudioBackend:
@@ -131,7 +132,7 @@ class MiniaudioBackend:
         try:
             import miniaudio
         except ImportError:
-            raise Unavailable("not installed (pip install 'calfkit[audio]')") from None
+            raise Unavailable(f"not installed ({install_hint('audio')})") from None
         alsa.silence_errors()
         # Without an explicit list miniaudio may settle on its silent NULL back end; that
         # counts as "no device" unless a caller (a test) asks for NULL on purpose.
