@@ -586,7 +586,7 @@ def test_the_wheel_ships_every_builtin_routine_and_a_wheel_install_lists_them(
         capture_output=True,
         timeout=300,
     )
-    (wheel,) = wheels.glob("calfkit-*.whl")
+    (wheel,) = wheels.glob("calfkit_player-*.whl")
     with zipfile.ZipFile(wheel) as archive:
         shipped = sorted(n for n in archive.namelist() if n.startswith("calfkit/routines/"))
         assert shipped == sorted(f"calfkit/routines/{name}.yaml" for name in EXPECTED)
