@@ -3,12 +3,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import click
 
 from calfkit import words
-from calfkit.cli.common import check_lead_in, errors_to_exit
+from calfkit.cli.common import (
+    SPEAK_HELP,
+    VOICE_MODEL_HELP,
+    check_lead_in,
+    errors_to_exit,
+    spoken_option,
+)
 from calfkit.cli.routine_arg import ROUTINE
 from calfkit.sound import DEFAULT_RATE_WPM, MAX_RATE_WPM, MIN_RATE_WPM
 
@@ -61,7 +68,7 @@ def size_text(size: int) -> str:
     "--voice/--no-voice",
     default=False,
     show_default=True,
-    help="Speak the cues in the sound track too (needs espeak-ng, say or Windows' speech).",
+    help="Speak the cues in the sound track too (Piper, else espeak-ng, say or Windows' speech).",
 )
 @click.option(
     "--voice-rate",
@@ -71,6 +78,21 @@ def size_text(size: int) -> str:
     help=(
         f"Speak at WPM words a minute ({MIN_RATE_WPM}-{MAX_RATE_WPM}; default {DEFAULT_RATE_WPM})."
     ),
+)
+@click.option(
+    "--speak",
+    "spoken",
+    default=None,
+    callback=spoken_option,
+    metavar="WHAT",
+    help=SPEAK_HELP,
+)
+@click.option(
+    "--voice-model",
+    type=click.Path(dir_okay=False),
+    default=None,
+    metavar="FILE",
+    help=VOICE_MODEL_HELP,
 )
 @click.option(
     "--lead-in",
@@ -94,6 +116,8 @@ def command(
     wav_path: str | None,
     voice: bool,
     voice_rate: int | None,
+    spoken: frozenset[str] | None,
+    voice_model: str | None,
     lead_in: float | None,
     log_events: str | None,
     force: bool,
@@ -160,14 +184,14 @@ def command(
                     "--voice-rate and --lead-in change nothing in it"
                 )
         elif voice:
-            speak = _speaker(voice_rate, loaded.language)
+            speak = _speaker(voice_rate, loaded.language, spoken, voice_model, warn)
             if speak is None:
                 from calfkit.sound.speech import install_hint
 
                 # What to install for this system (espeak-ng, `say`, Windows' speech).
                 warn(f"{install_hint()}; the file has beeps only")
-        elif voice_rate is not None:
-            warn("note: --voice-rate changes nothing without --voice")
+        elif voice_rate is not None or spoken is not None or voice_model is not None:
+            warn("note: --voice-rate, --speak and --voice-model change nothing without --voice")
         from calfkit.terminal.mode import terminate_raises
 
         # SIGTERM, SIGQUIT and SIGHUP raise, as Ctrl-C does, so the temporary files beside
@@ -181,15 +205,26 @@ def command(
     )
 
 
-def _speaker(voice_rate: int | None, language: str) -> Speak | None:
-    """The speech engine here for ``language``, at ``voice_rate``; None if there is none."""
+def _speaker(
+    voice_rate: int | None,
+    language: str,
+    spoken: frozenset[str] | None,
+    voice_model: str | None,
+    warn: Callable[[str], None],
+) -> Speak | None:
+    """The voice here for ``language`` (Piper, else the system's), at ``voice_rate``, saying
+    ``spoken`` besides the cues; None if there is none."""
     from calfkit.export.render import Speak
-    from calfkit.sound.speech import DEFAULT_RATE_WPM, find_voice
+    from calfkit.sound import DEFAULT_SPOKEN
+    from calfkit.sound.speech import DEFAULT_RATE_WPM, pick_voice
 
-    voice = find_voice(language)
+    voice, notes = pick_voice(language, voice_model)
+    for note in notes:
+        warn(note)
     if voice is None:
         return None
-    return Speak(voice, voice_rate if voice_rate is not None else DEFAULT_RATE_WPM)
+    rate = voice_rate if voice_rate is not None else DEFAULT_RATE_WPM
+    return Speak(voice, rate, DEFAULT_SPOKEN if spoken is None else spoken)
 
 
 def _export(

@@ -18,12 +18,15 @@ import click
 
 from calfkit.cli.common import (
     INTERRUPTED_EXIT,
+    SPEAK_HELP,
+    VOICE_MODEL_HELP,
     GuardedOutput,
     OutputError,
     check_lead_in,
     errors_to_exit,
     output_failed,
     report,
+    spoken_option,
 )
 from calfkit.cli.routine_arg import ROUTINE
 from calfkit.errors import CalfkitError
@@ -90,6 +93,21 @@ def _lead_in(ctx: click.Context, param: click.Parameter, value: float) -> float:
     help=f"How fast the voice speaks, in words a minute ({MIN_RATE_WPM} to {MAX_RATE_WPM}).",
 )
 @click.option(
+    "--speak",
+    "spoken",
+    default=None,
+    callback=spoken_option,
+    metavar="WHAT",
+    help=SPEAK_HELP,
+)
+@click.option(
+    "--voice-model",
+    type=click.Path(dir_okay=False),
+    default=None,
+    metavar="FILE",
+    help=VOICE_MODEL_HELP,
+)
+@click.option(
     "--plain",
     is_flag=True,
     help="One line per event instead of the live view (the default when stdout is not a terminal).",
@@ -118,6 +136,8 @@ def command(
     sound: str,
     voice: bool,
     voice_rate: int,
+    spoken: frozenset[str] | None,
+    voice_model: str | None,
     plain: bool,
     lead_in: float,
     log_events: str | None,
@@ -159,6 +179,8 @@ def command(
             f"(1 to {tops})",
             param_hint="'--from'",
         )
+    if not voice and (spoken is not None or voice_model is not None):
+        click.echo("note: --speak and --voice-model change nothing without --voice", err=True)
     _play(
         timeline,
         speed=speed,
@@ -166,6 +188,8 @@ def command(
         sound=sound,
         voice=voice,
         voice_rate=voice_rate,
+        spoken=spoken,
+        voice_model=voice_model,
         plain=plain or not _isatty(sys.stdout) or os.environ.get("TERM") == "dumb",
         lead_in=lead_in,
         log_events=log_events,
@@ -289,6 +313,8 @@ def _play(
     sound: str,
     voice: bool,
     voice_rate: int = DEFAULT_RATE_WPM,
+    spoken: frozenset[str] | None = None,
+    voice_model: str | None = None,
     plain: bool,
     lead_in: float,
     log_events: str | None,
@@ -327,6 +353,8 @@ def _play(
                     speed=speed,
                     wpm=voice_rate,
                     emit=relay.handle,
+                    spoken=spoken,
+                    voice_model=voice_model,
                 )
             )
             speech = _speech_sink(sinks)

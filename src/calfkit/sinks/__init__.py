@@ -8,10 +8,10 @@ heavy is imported here: each sink's module is imported only when it is used.
 from __future__ import annotations
 
 import math
-
-from calfkit import install_hint
 from collections.abc import Callable
 from typing import TYPE_CHECKING
+
+from calfkit import install_hint
 
 if TYPE_CHECKING:
     from calfkit.player.events import Event, Sink
@@ -30,12 +30,17 @@ def build_sinks(
     speed: float = 1.0,
     wpm: int | None = None,
     emit: Callable[[Event], None] | None = None,
+    voice_model: str | None = None,
+    spoken: frozenset[str] | None = None,
 ) -> list[Sink]:
     """The sinks for ``--sound CHOICE`` and ``--voice``: speech (if any), then sounds.
 
     Voice needs ``timeline`` (the session's speech is planned from it, from flat step
     ``first``); the speech sink's ``lead_in`` is the one to play (a caution lengthens it).
-    ``emit`` gets its ``speak`` events. ``warn`` gets at most one line per problem (a back
+    ``emit`` gets its ``speak`` events. ``voice_model``: ``--voice-model`` (a Piper model, or
+    ``system``); one named but unusable is a :class:`CalfkitError`, raised before anything
+    plays. ``spoken``: what the voice says besides the cues (``--speak``; None: the
+    default). ``warn`` gets at most one line per problem (a back
     end missing or failing, no speech engine); the routine plays on.
     Only a back end named by ``--sound`` (not ``auto``) that cannot play here is an error,
     raised before anything plays: the person asked for it, so playing silently or through
@@ -44,13 +49,17 @@ def build_sinks(
     from calfkit.model import DEFAULT_LANGUAGE
     from calfkit.sinks.sound import SoundSink
     from calfkit.sinks.speech import SpeechSink
-    from calfkit.sound import pick_backend
+    from calfkit.sound import DEFAULT_SPOKEN, pick_backend
     from calfkit.sound.backends import BellBackend, plays_speech
     from calfkit.sound.plan import PhraseBook
-    from calfkit.sound.speech import DEFAULT_RATE_WPM, find_voice, install_hint
+    from calfkit.sound.speech import DEFAULT_RATE_WPM, install_hint, pick_voice
 
     language = timeline.routine.language if timeline is not None else DEFAULT_LANGUAGE
-    engine = find_voice(language) if voice and timeline is not None else None
+    engine = None
+    if voice and timeline is not None:
+        engine, notes = pick_voice(language, voice_model)
+        for note in notes:
+            warn(note)
     if voice and engine is None:
         warn(install_hint())
         voice = False
@@ -74,7 +83,9 @@ def build_sinks(
             sound.close()
             return []
         return [sound]
-    sound.speak_counts = True
+    speak = DEFAULT_SPOKEN if spoken is None else spoken
+    sound.speak_counts = "counts" in speak
+    sound.speak_time = "time" in speak
     book = PhraseBook(engine, wpm=wpm or DEFAULT_RATE_WPM)
     speech = SpeechSink(
         book,
@@ -88,6 +99,7 @@ def build_sinks(
         lead_in=lead_in,
         speed=speed,
         chimes=sound.beeps,
+        speak=speak,
     )
     if timeline.routine.caution:
         sound.lead_in_beeps = math.ceil(lead_in)  # the caution is said over the rest
