@@ -23,9 +23,7 @@ def _check_routine(ref: str, plan_file: Path) -> None:
     try:
         library.load(path)
     except RoutineError:
-        raise RoutineNotFound(
-            f"has errors (`calfkit validate {ref}` shows them)"
-        ) from None
+        raise RoutineNotFound(f"has errors (`calfkit validate {ref}` shows them)") from None
 
 
 def examine(path: str | os.PathLike[str]) -> tuple[Plan | None, list[object]]:

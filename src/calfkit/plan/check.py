@@ -27,6 +27,7 @@ from calfkit.plan.model import (
     MAX_ROUNDS,
     MAX_WEEKS,
     PLAN_FORMAT_VERSION,
+    WEEKDAY_NAMES,
     WEEKDAYS,
     HoldRule,
     Plan,
@@ -63,7 +64,8 @@ class _Checker:
     ) -> dict[str, tuple[ScalarNode, Node]]:
         """The keys of a mapping, checked for unknown and missing ones."""
         if not isinstance(node, MapNode):
-            raise self.problem(node, f"{label} must be a mapping; found {describe(node)}")
+            what = label.rstrip(": ") or "the plan"
+            raise self.problem(node, f"{what} must be a mapping; found {describe(node)}")
         allowed = [key.name for key in keys]
         found: dict[str, tuple[ScalarNode, Node]] = {}
         for key_node, value in node.pairs:
@@ -73,12 +75,12 @@ class _Checker:
 
                 close = difflib.get_close_matches(str(key_node.text)[:100], allowed, n=1)
                 hint = f"did you mean '{close[0]}'?" if close else f"it takes: {', '.join(allowed)}"
-                self.problem(key_node, f"{label}: unknown key {quoted(key_node.text)}; {hint}")
+                self.problem(key_node, f"{label}unknown key {quoted(key_node.text)}; {hint}")
                 continue
             found[name] = (key_node, value)
         for key in keys:
             if key.required and key.name not in found:
-                self.problem(node, f"{label}: missing '{key.name}' ({key.kind.value})")
+                self.problem(node, f"{label}missing '{key.name}' ({key.kind.value})")
         return found
 
     def value(self, kind: spec.Kind, node: Node, label: str) -> _Value:
@@ -150,8 +152,7 @@ class _Checker:
         return tuple(sorted(days))
 
 
-_FULL = dict(zip(WEEKDAYS, ("monday", "tuesday", "wednesday", "thursday", "friday",
-                            "saturday", "sunday")))
+_FULL = {day: name for day, name in zip(WEEKDAYS, WEEKDAY_NAMES, strict=True)}
 _NAMES = ", ".join(WEEKDAYS)
 
 
@@ -194,9 +195,7 @@ def _rule(checker: _Checker, node: Node, label: str, hold: bool) -> HoldRule | R
     )
 
 
-def _session(
-    checker: _Checker, node: Node, number: int, rest: tuple[int, ...]
-) -> Session:
+def _session(checker: _Checker, node: Node, number: int, rest: tuple[int, ...]) -> Session:
     label = f"session {number}: "
     values, found, good = _values(checker, node, spec.SESSION_KEYS, label)
     days: tuple[int, ...] = ()
@@ -207,9 +206,10 @@ def _session(
         checker.problem(node, f"{label}missing 'days' or 'times_a_week' (which days to play it)")
         good = False
     elif "days" in values:
-        days = tuple(values["days"])  # type: ignore[call-overload]
-        for item, day in zip(_items(found["days"][1]), days):
-            if day in rest:
+        days = _days(values.get("days"))
+        for item in _items(found["days"][1]):
+            day = _weekday(item)
+            if day is not None and day in rest:
                 checker.problem(item, f"{label}{WEEKDAYS[day]} is one of the plan's rest days")
                 good = False
         if not days:
@@ -254,19 +254,42 @@ def _session(
     )
 
 
+def _days(value: _Value) -> tuple[int, ...]:
+    """Weekday numbers as :meth:`_Checker.weekdays` returned them (none if absent)."""
+    return tuple(day for day in value if isinstance(day, int)) if isinstance(value, tuple) else ()
+
+
+def _time(value: _Value) -> time:
+    return value if isinstance(value, time) else DEFAULT_START
+
+
+def _found(node: Node) -> str:
+    if isinstance(node, SeqNode):
+        return "an empty list" if not node.items else f"a list of {len(node.items)}"
+    return describe(node)
+
+
+def _weekday(node: Node) -> int | None:
+    text = node.value if isinstance(node, ScalarNode) else None
+    short = text.lower()[:3] if isinstance(text, str) else ""
+    return WEEKDAYS.index(short) if short in WEEKDAYS else None
+
+
 def _items(node: Node) -> list[Node]:
     return node.items if isinstance(node, SeqNode) else []
 
 
 def _plan(checker: _Checker, root: MapNode, data: bytes) -> Plan | None:
     values, found, good = _values(checker, root, spec.TOP_KEYS, "")
-    rest = tuple(values.get("rest_days", ()))  # type: ignore[call-overload]
+    rest = _days(values.get("rest_days"))
     sessions: list[Session] = []
     if "sessions" in found:
         node = found["sessions"][1]
         if not isinstance(node, SeqNode) or not 1 <= len(node.items) <= spec.MAX_SESSIONS:
-            checker.problem(node, f"'sessions' must be {spec.Kind.SESSIONS.value}; "
-                            f"found {describe(node) if not isinstance(node, SeqNode) else 'a list of ' + str(len(node.items))}")
+            checker.problem(
+                node,
+                f"'sessions' must be {spec.Kind.SESSIONS.value}; found {_found(node)}",
+            )
             good = False
         else:
             for number, item in enumerate(node.items, start=1):
@@ -288,11 +311,22 @@ def _plan(checker: _Checker, root: MapNode, data: bytes) -> Plan | None:
         description=str(values["description"]) if "description" in values else None,
         weeks=int(str(values["weeks"])),
         rest_days=rest,
-        start_time=values.get("start_time", DEFAULT_START),  # type: ignore[arg-type]
+        start_time=_time(values.get("start_time")),
         sessions=tuple(sessions),
         path=checker.path,
         content_hash=hashlib.sha256(data).hexdigest(),
     )
+
+
+_ROUTINE_KEYS = ("a routine needs at least 'title' and 'steps'", "keys like 'title' and 'steps'")
+
+
+def _for_plans(message: str) -> str:
+    if message == "the file is empty":
+        return "the file is empty; a plan needs at least 'title', 'weeks' and 'sessions'"
+    needs, like = _ROUTINE_KEYS
+    message = message.replace(needs, "a plan needs at least 'title', 'weeks' and 'sessions'")
+    return message.replace(like, "keys like 'title', 'weeks' and 'sessions'")
 
 
 def examine(
@@ -302,12 +336,16 @@ def examine(
     shown = str(path)
     source = read_source(shown)
     checker = _Checker(shown, find)
-    checker.problems.extend(source.problems)
+    # The reader words a few messages for routines; a plan needs other keys.
+    checker.problems.extend(
+        Problem(problem.position, _for_plans(problem.message), problem.severity)
+        for problem in source.problems
+    )
     plan = None
     if source.root is not None and not source.failed:
         plan = _plan(checker, source.root, source.data)
     elif source.root is None and not source.problems:
-        checker.problems.append(Problem(Position(shown, 1, 1), "the plan file is empty"))
+        checker.problems.append(Problem(Position(shown, 1, 1), _for_plans("the file is empty")))
     problems = sorted(checker.problems, key=lambda problem: problem.position)
     if any(problem.severity is Severity.ERROR for problem in problems):
         plan = None

@@ -35,8 +35,7 @@ def find(ref: str) -> Path:
                 return found
         known = ", ".join(names()) or "none"
         raise RoutineNotFound(
-            f"no plan named {ref!r} (looked in {user_plans_dir()} and the built-in plans: "
-            f"{known})"
+            f"no plan named {ref!r} (looked in {user_plans_dir()} and the built-in plans: {known})"
         )
     path = Path(ref).expanduser()
     if not path.is_file():

@@ -14,6 +14,7 @@ from calfkit.errors import Position
 
 PLAN_FORMAT_VERSION = 1
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")  # date.weekday() order
+WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MAX_WEEKS = 52
 MAX_ROUNDS = 100  # a repeat's limit in the routine format
 DEFAULT_FROM_WEEK = 2

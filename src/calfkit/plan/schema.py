@@ -7,12 +7,10 @@ from __future__ import annotations
 from calfkit.format import spec as routine_spec
 from calfkit.model import MAX_STEP_SECONDS
 from calfkit.plan import spec
-from calfkit.plan.model import MAX_ROUNDS, MAX_WEEKS, WEEKDAYS
+from calfkit.plan.model import MAX_ROUNDS, MAX_WEEKS, WEEKDAY_NAMES, WEEKDAYS
 from calfkit.text import SLUG_PATTERN
 
 _Json = dict[str, object]
-
-_FULL_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
 def _kind(kind: spec.Kind) -> _Json:
@@ -27,7 +25,7 @@ def _kind(kind: spec.Kind) -> _Json:
     if kind is spec.Kind.ROUTINE:
         return {"type": "string", "pattern": routine_spec.INCLUDE_PATTERN}
     if kind is spec.Kind.WEEKDAYS:
-        names = [*WEEKDAYS, *_FULL_DAYS]
+        names = [*WEEKDAYS, *WEEKDAY_NAMES]
         return {"type": "array", "items": {"enum": names}, "uniqueItems": True}
     if kind is spec.Kind.TIME:
         return {"type": "string", "pattern": spec.TIME_PATTERN}

@@ -26,7 +26,7 @@ class Kind(Enum):
     TEXT = "text"
     WEEKS = f"a whole number of weeks from 1 to {MAX_WEEKS}"
     WEEKDAYS = "a list of weekdays (" + ", ".join(WEEKDAYS) + "), none twice"
-    TIME = "a time of day as HH:MM (24-hour clock, e.g. \"07:30\")"
+    TIME = 'a time of day as HH:MM (24-hour clock, e.g. "07:30")'
     SESSIONS = f"a list of 1 to {MAX_SESSIONS} sessions"
     ROUTINE = "a routine: a name, or a path ending .yaml or .yml relative to the plan"
     TIMES = "a whole number of times a week from 1 to 7"
