@@ -106,9 +106,7 @@ class SimpleaudioBackend:
         self._playing = []
 
 
-def simpleaudio_missing(
-    version: tuple[int, ...] | None = None, platform: str | None = None
-) -> str:
+def simpleaudio_missing(version: tuple[int, ...] | None = None, platform: str | None = None) -> str:
     """Why simpleaudio is not here, and how to get it on this Python and platform.
 
     The [simpleaudio] extra installs it only where it can be built: it has no wheels for
