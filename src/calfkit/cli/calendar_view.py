@@ -165,11 +165,11 @@ def render(
             lines.pop()
         lines.append(Text())
     # The legend, wrapped between its items to the width.
-    row = ""
+    legend = ""
     for item in LEGEND.split("  "):
-        if row and len(row) + 2 + len(item) > width:
-            lines.append(Text(row, style="dim"))
-            row = ""
-        row = f"{row}  {item}" if row else item
-    lines.append(Text(row, style="dim"))
+        if legend and len(legend) + 2 + len(item) > width:
+            lines.append(Text(legend, style="dim"))
+            legend = ""
+        legend = f"{legend}  {item}" if legend else item
+    lines.append(Text(legend, style="dim"))
     return lines
