@@ -197,11 +197,11 @@ class HistorySink:
 
     def _new_step(self, event: Event) -> None:
         assert self._writer is not None and self.session_id is not None
-        resuming = self.resume is not None
-        if self._step == 0 and event.segment is not None and event.segment.start > 0:
-            if not resuming:
-                # Started part-way (``play --from``): what was planned is what lies ahead.
-                self._planned = max(0.0, self._planned - event.segment.start)
+        segment = event.segment
+        if self._step == 0 and segment is not None and segment.start > 0 and self.resume is None:
+            # Started part-way (``play --from``): what was planned is what lies ahead. (A
+            # resumed session keeps the whole routine's plan: its parts add up to it.)
+            self._planned = max(0.0, self._planned - segment.start)
         self._step, self._top = event.step, event.top_step
         played, paused = self._so_far(event.played, event.paused)
         if event.segment is not None:
