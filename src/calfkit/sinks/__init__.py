@@ -8,10 +8,10 @@ heavy is imported here: each sink's module is imported only when it is used.
 from __future__ import annotations
 
 import math
-
-from calfkit import install_hint
 from collections.abc import Callable
 from typing import TYPE_CHECKING
+
+from calfkit import install_hint
 
 if TYPE_CHECKING:
     from calfkit.player.events import Event, Sink
