@@ -175,4 +175,4 @@ class HistoryBusy(HistoryError):
 
 
 class ExportError(CalfkitError):
-    """The WAV file cannot be written."""
+    """The export cannot be written (its file, or a library its format needs is missing)."""
