@@ -3,17 +3,19 @@
 Each writer module has ``SOUND`` (whether the session's sounds are rendered for it) and
 ``write(render, path, *, progress)``, which says what the file holds. Adding a format is adding
 a module and a row here.
-Writer modules are imported only when used, so their libraries (lameenc, mutagen, Garmin's
-FIT SDK) never slow down the rest of calfkit.
+Writer modules (and the renderer) are imported only when used, so their libraries (lameenc,
+mutagen, Garmin's FIT SDK) never slow down the rest of calfkit: the command line reads this
+table for its ``--format`` choices.
 """
 
 from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
-from typing import Protocol, cast
+from typing import TYPE_CHECKING, Protocol, cast
 
-from calfkit.export.render import Progress, Render
+if TYPE_CHECKING:
+    from calfkit.export.render import Progress, Render
 
 
 class Writer(Protocol):
