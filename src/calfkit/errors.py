@@ -175,7 +175,7 @@ class HistoryBusy(HistoryError):
 
 
 class ExportError(CalfkitError):
-    """The WAV file cannot be written."""
+    """The export cannot be written (its file, or a library its format needs is missing)."""
 
 
 class SettingError(CalfkitError):

@@ -123,7 +123,9 @@ def command(
             f"ends {named.extension}"
         )
     timeline = _checked(routine, path, log_events, force=force)
-    if not fmt.writer().SOUND:
+    with errors_to_exit():
+        sound = fmt.writer().SOUND  # an ExportError if its libraries are missing here
+    if not sound:
         if voice or voice_rate is not None or lead_in is not None:
             warn(
                 f"note: a {fmt.extension} {fmt.label} holds no sound; --voice, "

@@ -3,8 +3,9 @@
 The log must never get in the way of a routine: a file that is not a database, is read-only
 or is locked is reported as a :class:`~calfkit.errors.HistoryError`, and its callers carry on
 without it. ``sqlite3`` is imported only when the log is used, so commands that never touch it
-start fast. The questions people ask of the log are in :mod:`calfkit.history.queries`; the sink
-that writes a session as it plays is :class:`calfkit.sinks.history.HistorySink`.
+start fast. Every write is a method of :class:`Writer` here, with the schema it writes; the
+questions people ask of the log are in :mod:`calfkit.history.queries`; the sink that records a
+session as it plays (through a :class:`Writer`) is :class:`calfkit.sinks.history.HistorySink`.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import errno
 import os
 import stat
 from collections.abc import Callable
+from dataclasses import dataclass, fields
 from datetime import datetime, timezone
 from enum import Enum
 from pathlib import Path
@@ -330,3 +332,133 @@ def open_for_writing(path: Path) -> sqlite3.Connection:
         connection.close()
         raise
     return connection
+
+
+# -- writing ------------------------------------------------------------------------------
+# The rows as written. Each field is named after its column, so a new column that a session
+# is written with is a field here plus its migration above; the SQL is built from the fields.
+
+
+@dataclass(frozen=True)
+class Begun:
+    """A session's row as it begins. It is written marked *interrupted* (the column's
+    default) and stays so until :meth:`Writer.end`, so a killed process leaves an honest row."""
+
+    started_at: datetime
+    routine: str  # the routine's name (slug)
+    title: str
+    content_hash: str | None
+    planned_seconds: float
+    steps_total: int  # flat (timed) steps
+    tops_total: int  # top-level steps
+    sound: str  # the sound back end in use
+    voice: bool  # whether cues are spoken
+    speed: float  # above PREVIEW_ABOVE_SPEED: a preview
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where a session stands as a step begins: the time played so far and the step reached."""
+
+    played_seconds: float
+    paused_seconds: float
+    end_step: int  # the flat (timed) step reached
+    end_top: int  # the top-level step reached
+    planned_seconds: float  # lowered when play starts part-way
+
+
+@dataclass(frozen=True)
+class Ended(Progress):
+    """How a session came out: its last progress, when it ended and how."""
+
+    ended_at: datetime
+    ended: Ending
+
+
+def _column_value(value: object) -> object:
+    if isinstance(value, datetime):
+        return stamp(value)
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, bool):
+        return int(value)
+    return value
+
+
+def _row(row: Begun | Progress) -> dict[str, object]:
+    """A row dataclass as column names and the values stored for them."""
+    return {field.name: _column_value(getattr(row, field.name)) for field in fields(row)}
+
+
+def _update_sql(columns: dict[str, object]) -> str:
+    return "UPDATE sessions SET " + ", ".join(f"{name} = ?" for name in columns)
+
+
+class Writer:
+    """Writes sessions' rows: the only code that changes the log.
+
+    :meth:`open` makes the log ready (created, WAL, migrated) for the session being played;
+    :meth:`attach` only connects, for a second thread writing the heartbeat of a row that is
+    already there. Every write is its own short transaction, so each lands on disk at once.
+    """
+
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self._connection = connection
+
+    @classmethod
+    def open(cls, path: Path) -> Writer:
+        return cls(open_for_writing(path))
+
+    @classmethod
+    def attach(cls, path: Path) -> Writer:
+        return cls(connect(path))
+
+    def close(self) -> None:
+        self._connection.close()
+
+    def begin(self, row: Begun) -> int:
+        """Insert a session's row (marked *interrupted*); return its id."""
+        columns = _row(row)
+        columns["heartbeat_at"] = columns["started_at"]  # alive from the moment it is written
+        names = ", ".join(columns)
+        marks = ", ".join("?" for _ in columns)
+        cursor = self._connection.execute(
+            f"INSERT INTO sessions ({names}) VALUES ({marks})", tuple(columns.values())
+        )
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    def progress(self, session: int, row: Progress) -> None:
+        """Say where ``session`` stands. A log locked by another calfkit this instant skips
+        the write without a wait or a warning: the next step or the end writes it again."""
+        import sqlite3
+
+        columns = _row(row)
+        try:
+            self._connection.execute(
+                _update_sql(columns) + " WHERE id = ?", (*columns.values(), session)
+            )
+        except sqlite3.OperationalError as error:
+            if not is_lock(error):
+                raise
+
+    def end(self, session: int, row: Ended) -> None:
+        """Complete ``session``'s row. The routine is over, so this write waits a little
+        longer than the others for another calfkit to let go: it says how the session ended."""
+        columns = _row(row)
+        sql = _update_sql(columns) + " WHERE id = ?"
+        parameters = (*columns.values(), session)
+        patiently(lambda: self._connection.execute(sql, parameters), FINAL_WRITE_PATIENCE_SECONDS)
+
+    def beat(self, session: int, moment: datetime) -> None:
+        """Mark ``session`` alive at ``moment`` (unless it has ended). A lock skips the beat."""
+        import sqlite3
+
+        try:
+            self._connection.execute(
+                "UPDATE sessions SET heartbeat_at = ? WHERE id = ? AND ended_at IS NULL",
+                (stamp(moment), session),
+            )
+        except sqlite3.OperationalError as error:
+            if not is_lock(error):
+                raise
