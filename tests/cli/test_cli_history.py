@@ -227,7 +227,7 @@ def test_a_history_from_a_newer_calfkit_is_one_error_line(log: Path) -> None:
         1,
         "",
         f"calfkit: error: cannot read history: {log} was written by a newer calfkit"
-        " (history schema 9; this one knows 2) (move it aside, or set CALFKIT_HISTORY"
+        " (history schema 9; this one knows 3) (move it aside, or set CALFKIT_HISTORY"
         " to use another file)\n",
     )
 

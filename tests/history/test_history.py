@@ -152,6 +152,8 @@ def test_start_writes_an_interrupted_row_that_finish_completes(tmp_path: Path) -
         "end_top": 0,
         "tops_total": 4,
         "heartbeat_at": "2026-11-21T12:00:05+00:00",
+        "parts": 1,
+        "step_hash": None,
     }
 
     for event in step_events(timeline, lead_in=3.0):
@@ -275,7 +277,7 @@ def test_the_log_is_created_with_its_folders_in_wal_mode_and_marked_as_calfkits(
     try:
         assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert connection.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
-        assert connection.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == 3
     finally:
         connection.close()
 
@@ -349,7 +351,7 @@ def test_a_log_from_a_newer_calfkit_is_not_written(tmp_path: Path) -> None:
     play_through(HistorySink("bell", False, warnings, path=path), make_timeline())
     assert warnings.lines == [
         f"history: not recording this session: {path} was written by a newer calfkit"
-        " (history schema 7; this one knows 2)"
+        " (history schema 7; this one knows 3)"
     ]
     assert len(rows(path)) == 1
 
@@ -501,7 +503,7 @@ def test_an_older_log_is_migrated_keeping_its_sessions(
 
     connection = sqlite3.connect(path)
     try:
-        assert connection.execute("PRAGMA user_version").fetchone()[0] == 3
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == 4
         assert connection.execute("SELECT routine, felt FROM sessions ORDER BY id").fetchall() == [
             ("old-one", None),
             ("new-one", None),
@@ -524,7 +526,7 @@ def test_a_failing_migration_leaves_the_log_as_it_was(
         History(path)
     connection = sqlite3.connect(path)
     try:
-        assert connection.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == 3
         columns = [r[1] for r in connection.execute("PRAGMA table_info(sessions)")]
         assert "felt" not in columns
         assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
