@@ -113,7 +113,8 @@ class Player:
     """Plays a timeline: ``Player(timeline, clock=..., sinks=[...]).run()``.
 
     ``speed`` divides routine seconds (2.0 plays twice as fast); ``start_top`` is the
-    1-based top-level step to begin at (``play --from``); ``lead_in`` is a get-ready
+    1-based top-level step to begin at (``play --from``), and ``start_step``, when given, the
+    timed (flat) step to begin at instead (``play --resume``); ``lead_in`` is a get-ready
     countdown in routine seconds; ``keys_interactive`` says whether a person can press
     Enter, so that ``duration: ready`` steps wait for it (otherwise they last their 10 s);
     ``lead_in_gate``, when given, must say True before the lead-in may end (it waits for the
@@ -142,6 +143,7 @@ class Player:
         lead_in: float = LEAD_IN_SECONDS,
         keys_interactive: bool = False,
         lead_in_gate: Callable[[], bool] | None = None,
+        start_step: int | None = None,
     ) -> None:
         self.pace = Pace(float(speed))  # ValueError for a speed it refuses
         if not (math.isfinite(lead_in) and lead_in >= 0):
@@ -166,8 +168,17 @@ class Player:
         self.muted = False
 
         self._segments = timeline.segments
+        if start_step is not None:
+            # A flat step (``play --resume``): mid-round, mid-side, where a session stopped.
+            if not 1 <= start_step <= len(self._segments):
+                raise ValueError(f"start step must be a timed step, not {start_step}")
+            self.start_top = self._segments[start_step - 1].top
         self._first = next(
-            (i for i, seg in enumerate(self._segments) if seg.top >= start_top),
+            (
+                i
+                for i, seg in enumerate(self._segments)
+                if (seg.index >= start_step if start_step is not None else seg.top >= start_top)
+            ),
             len(self._segments),
         )
         self._origin = 0.0
