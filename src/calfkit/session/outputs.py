@@ -4,7 +4,6 @@ only when it is used."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
@@ -88,8 +87,7 @@ def build_sinks(
         clock=clock if clock is not None else MonotonicClock(),
         speak=settings.speak,
     )
-    if timeline.routine.caution:
-        sound.lead_in_beeps = math.ceil(settings.lead_in)  # the caution is said over the rest
+    sound.lead_in_beeps = speech.lead_in_beeps  # a caution is said over the rest
     # Speech first: closing it lets the last phrase reach the sound sink before that closes.
     return [speech, sound]
 
