@@ -367,7 +367,7 @@ def test_step_count_is_the_number_of_timeline_segments(path: Path, home: Path) -
 TOO_LONG = "a" * 300  # longer than any file system allows one name to be
 
 
-FAST = ("--plain", "--speed", "1000", "--lead-in", "0", "--sound", "off", "--no-voice")
+FAST_NO_VOICE = ("--plain", "--speed", "1000", "--lead-in", "0", "--sound", "off", "--no-voice")
 
 
 @pytest.mark.parametrize("variable", ["CALFKIT_PATH", "CALFKIT_CONFIG_DIR"])
@@ -378,7 +378,7 @@ def test_a_search_folder_whose_name_is_too_long_is_passed_over(
     (tmp_path / "inc.yaml").write_text("title: Inc\nsteps:\n  - routine: calf-release\n")
     for args in (
         ("show", "calf-release"),
-        ("play", "calf-release", *FAST, "--no-history"),
+        ("play", "calf-release", *FAST_NO_VOICE, "--no-history"),
         ("validate", "calf-release", "inc.yaml"),
         ("export", "calf-release", "out.fit"),
     ):
@@ -409,7 +409,7 @@ def test_a_routine_linked_into_the_routines_folder_keeps_its_relative_includes(
     routines = tmp_path / "config" / "routines"
     routines.mkdir(parents=True)
     (routines / "morning.yaml").symlink_to(dotfiles / "morning.yaml")
-    for args in (("validate", "morning"), ("show", "morning"), ("play", "morning", *FAST)):
+    for args in (("validate", "morning"), ("show", "morning"), ("play", "morning", *FAST_NO_VOICE)):
         done = calfkit(tmp_path, *args)
         assert done.returncode == 0, (args, done.stdout, done.stderr)
     assert "Total: 35s, 2 timed steps" in calfkit(tmp_path, "show", "morning").stdout
@@ -433,7 +433,7 @@ def run(*args: str, env: dict[str, str] | None = None) -> tuple[int, bytes, byte
     return result.exit_code, result.stdout_bytes, result.stderr_bytes
 
 
-FAST_PLAY = ("--plain", "--speed", "1000", "--lead-in", "0", "--sound", "off")
+FAST = ("--plain", "--speed", "1000", "--lead-in", "0", "--sound", "off")
 
 
 def test_a_routine_has_one_name_everywhere(cli_home: Path) -> None:
@@ -445,8 +445,8 @@ def test_a_routine_has_one_name_everywhere(cli_home: Path) -> None:
         f"{path}:1:7: warning: name 'other-name' differs from the file name 'named'; "
         "rename the file or remove name: (the file name is the routine's name)\n"
     )
-    assert run("play", "named", *FAST_PLAY)[0] == 0
-    code, _, err = run("play", "other-name", *FAST_PLAY)
+    assert run("play", "named", *FAST)[0] == 0
+    code, _, err = run("play", "other-name", *FAST)
     assert code == 1 and b"no routine named 'other-name'" in err
     (session,) = json.loads(run("history", "--json")[1])
     assert session["routine"] == "named"

@@ -97,7 +97,11 @@ class LiveView:
         summary = self.summary()
         if summary is not None:
             for line in summary.lines():
-                self.console.print(line, markup=False, highlight=False, soft_wrap=False)
+                # emoji=False: a title's ":smile:" is text, and rich's emoji table (a fresh
+                # import of 140 kB) would make the summary late by a tenth of a second.
+                self.console.print(
+                    line, markup=False, highlight=False, emoji=False, soft_wrap=False
+                )
 
     def suspend(self) -> None:
         """Leave the screen for now (Ctrl-Z): the shell gets its own screen and cursor back."""
