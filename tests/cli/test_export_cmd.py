@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -403,3 +404,13 @@ def test_an_export_whose_name_matches_its_format_has_no_note(tmp_path: Path) -> 
         done = calfkit(tmp_path, "export", "calf-release-walk", *args)
         assert done.returncode == 0
         assert done.stderr == "", args
+
+
+def test_every_export_format_is_a_format_choice_and_named_in_the_help() -> None:
+    from calfkit.cli.export_cmd import FORMAT_HELP, command
+    from calfkit.export.formats import FORMATS
+
+    option = next(p for p in command.params if p.name == "format_name")
+    assert list(option.type.choices) == list(FORMATS)  # type: ignore[attr-defined]
+    for name in FORMATS:
+        assert re.search(rf"\b{name}\b", FORMAT_HELP), name
