@@ -26,7 +26,10 @@ from calfkit.sound import CHOICES as SOUND_CHOICES
 from calfkit.sound import MAX_RATE_WPM, MIN_RATE_WPM
 
 if TYPE_CHECKING:
+    from calfkit.history import Session
     from calfkit.model import Routine
+    from calfkit.player.events import Outcome
+    from calfkit.timeline import Timeline
 
 
 def _speed(ctx: click.Context, param: click.Parameter, value: float) -> float:
@@ -130,24 +133,13 @@ def command(
                calfkit play today
     """
     from calfkit import library
-    from calfkit.history.store import is_preview
     from calfkit.timeline import compile_routine
 
-    if resume and start != DEFAULTS.start:
-        raise click.UsageError("--resume starts where the session stopped; leave out --from")
-    if resume and no_history:
-        raise click.UsageError(
-            "--resume continues a session in your history; leave out --no-history"
-        )
+    _check_resume(resume, start=start, no_history=no_history)
     with errors_to_exit():
         loaded = _todays_routine() if routine == TODAY else library.load_ref(routine)
         timeline = compile_routine(loaded)
-        resumed = None
-        if resume:
-            from calfkit.cli.practice import resume_point, resuming_line
-
-            resumed = resume_point(loaded, timeline)
-            click.echo(resuming_line(loaded, timeline, resumed))
+        resumed = _resume_point(loaded, timeline) if resume else None
         if log_events is not None:
             from calfkit.cli.outputs import check_output, routine_files
 
@@ -188,16 +180,41 @@ def command(
         played = play(timeline, settings, out=out, warn=lambda line: click.echo(line, err=True))
     for line in played.lines:
         click.echo(line)
-    outcome = played.outcome
-    stopped = outcome.status is Status.STOPPED and outcome.step > 0
-    if stopped and not no_history and not is_preview(speed):
-        # Stopped part-way (and recorded): how to take it up again.
-        ref = routine if routine == TODAY or library.is_name(routine) else shlex.quote(routine)
-        click.echo(f"Resume where you stopped: calfkit play {ref} --resume")
+    if settings.history:
+        _resume_hint(played.outcome, routine, speed)
 
 
 TODAY = "today"
 """``calfkit play today``: the plan's next session for today, not a routine of that name."""
+
+
+def _check_resume(resume: bool, *, start: int, no_history: bool) -> None:
+    if resume and start != DEFAULTS.start:
+        raise click.UsageError("--resume starts where the session stopped; leave out --from")
+    if resume and no_history:
+        raise click.UsageError(
+            "--resume continues a session in your history; leave out --no-history"
+        )
+
+
+def _resume_point(loaded: Routine, timeline: Timeline) -> Session:
+    """The session ``--resume`` takes up (said before it plays), or CalfkitError."""
+    from calfkit.cli.practice import resume_point, resuming_line
+
+    resumed = resume_point(loaded, timeline)
+    click.echo(resuming_line(loaded, timeline, resumed))
+    return resumed
+
+
+def _resume_hint(outcome: Outcome, routine: str, speed: float) -> None:
+    """Stopped part-way (and recorded, not a preview): how to take it up again."""
+    from calfkit import library
+    from calfkit.history.store import is_preview
+
+    if outcome.status is not Status.STOPPED or outcome.step <= 0 or is_preview(speed):
+        return
+    ref = routine if routine == TODAY or library.is_name(routine) else shlex.quote(routine)
+    click.echo(f"Resume where you stopped: calfkit play {ref} --resume")
 
 
 def _todays_routine() -> Routine:
