@@ -8,7 +8,7 @@ Light to import: the command line reads the defaults for its help.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from calfkit.errors import SettingError
 from calfkit.player.pace import LEAD_IN_SECONDS, Pace, lead_in_problem, speed_problem
@@ -20,6 +20,9 @@ from calfkit.sound import (
     MIN_RATE_WPM,
     SPOKEN_EXTRAS,
 )
+
+if TYPE_CHECKING:
+    from calfkit.history.queries import Session
 
 __all__ = ["DEFAULTS", "Settings", "rate_problem"]
 
@@ -44,6 +47,8 @@ class Settings:
     ``system`` (``--voice-model``; None: ``CALFKIT_VOICE_MODEL``, else the packaged voice).
     ``plain``: lines instead of the live view.
     ``log_events``: a file for the events as JSON Lines. ``history``: record the session.
+    ``resume``: the unfinished session this one takes up (``play --resume``): play begins at
+    the timed step it stopped at (mid-round, mid-side) and the log continues its row.
     """
 
     lead_in: float = LEAD_IN_SECONDS
@@ -57,6 +62,12 @@ class Settings:
     plain: bool = False
     log_events: str | None = None
     history: bool = True
+    resume: Session | None = None
+
+    @property
+    def start_step(self) -> int | None:
+        """The timed (flat) step to begin at, when resuming; else None (``start`` says)."""
+        return self.resume.end_step if self.resume is not None else None
 
     def __post_init__(self) -> None:
         for option, problem in (
