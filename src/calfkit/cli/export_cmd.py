@@ -11,6 +11,7 @@ from calfkit import words
 from calfkit.cli.common import check_lead_in, errors_to_exit
 from calfkit.cli.routine_arg import ROUTINE
 from calfkit.sound import DEFAULT_RATE_WPM, MAX_RATE_WPM, MIN_RATE_WPM
+from calfkit.text import shown
 
 if TYPE_CHECKING:
     from rich.progress import TaskID
@@ -136,7 +137,7 @@ def command(
     if named is not None and named != fmt:
         # Written as asked, but a phone or a watch goes by the name: say so before it misleads.
         warn(
-            f"note: {path} is written as a {fmt.name.upper()} {fmt.label}, though its name "
+            f"note: {shown(path)} is written as a {fmt.name.upper()} {fmt.label}, though its name "
             f"ends {named.extension}"
         )
 
@@ -176,7 +177,7 @@ def command(
         with terminate_raises():
             exported = _export(timeline, path, fmt, lead_in, speak, log_events)
     click.echo(
-        f"Wrote {exported.path} ({fmt.label}, {words.clock(exported.seconds)}, "
+        f"Wrote {shown(exported.path)} ({fmt.label}, {words.clock(exported.seconds)}, "
         f"{size_text(exported.size)}, {exported.holds})"
     )
 

@@ -30,6 +30,7 @@ from calfkit.history.store import (
     reason,
 )
 from calfkit.player.events import Event, EventKind, Status
+from calfkit.text import shown
 
 if TYPE_CHECKING:
     from calfkit.timeline import Timeline
@@ -141,7 +142,7 @@ class HistorySink:
         self.off = True
         self.close()
         doing = "not recording" if self.session_id is None else "stopped recording"
-        self._warn(f"history: {doing} this session: {self.path} {reason(error)}")
+        self._warn(f"history: {doing} this session: {shown(self.path)} {reason(error)}")
 
     def _handle(self, event: Event) -> None:
         kind = event.kind
