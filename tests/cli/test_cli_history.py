@@ -176,6 +176,7 @@ def test_history_json_is_a_list_of_session_objects(log: Path) -> None:
             "sound": "bell",
             "voice": False,
             "speed": 1.0,
+            "parts": 1,
         },
         {
             "id": 4,
@@ -196,6 +197,7 @@ def test_history_json_is_a_list_of_session_objects(log: Path) -> None:
             "sound": "bell",
             "voice": False,
             "speed": 1.0,
+            "parts": 1,
         },
     ]
 

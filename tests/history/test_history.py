@@ -1295,3 +1295,75 @@ def test_days_totals_what_was_played_each_local_day_leaving_previews_out(tmp_pat
     assert totals[date(2026, 12, 4)].sessions == 2
     assert totals[date(2026, 12, 4)].finished == 2
     assert totals[date(2026, 12, 4)].played_seconds > 0
+
+
+def test_a_resumed_session_continues_its_own_row_and_finishes_it_across_its_parts(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "h.sqlite3"
+    timeline = make_timeline(steps=4, seconds=30)
+    started = datetime(2026, 12, 6, 8, 0, tzinfo=UTC)
+    first = HistorySink("bell", False, Warnings(), path=path, now=lambda: started)
+    first.handle(ev(EventKind.START, 0.0, timeline=timeline))
+    for event in step_events(timeline, upto=3):
+        first.handle(event)
+    first.handle(ev(EventKind.STOP, 75.0, step=3, text="quit"))
+    first.close()
+
+    with History(path) as history:
+        stopped = history.resumable("calf-release")
+        assert history.resumable("another-routine") is None
+    assert stopped is not None and (stopped.end_step, stopped.ended) == (3, Ending.STOPPED)
+    assert stopped.step_hash is not None and len(stopped.step_hash) == 16
+
+    later = datetime(2026, 12, 6, 18, 0, tzinfo=UTC)
+    second = HistorySink("bell", False, Warnings(), path=path, now=lambda: later, resume=stopped)
+    second.handle(ev(EventKind.START, 0.0, timeline=timeline))
+    (row,) = rows(path)
+    # taken up again: in progress, marked interrupted until this part ends (kill -9 safe)
+    assert (row["ended"], row["ended_at"], row["parts"]) == ("interrupted", None, 2)
+    for segment in timeline.segments[2:]:
+        second.handle(
+            ev(EventKind.STEP, segment.start - 60.0, step=segment.index, segment=segment,
+               played=segment.start - 60.0)
+        )  # fmt: skip
+    second.handle(ev(EventKind.FINISH, 60.0, step=4))
+    second.close()
+
+    (row,) = rows(path)
+    assert row["ended"] == "finished"
+    assert row["started_at"] == "2026-12-06T08:00:00+00:00"  # the session's own start
+    assert row["ended_at"] == "2026-12-06T18:00:00+00:00"
+    assert row["parts"] == 2
+    assert row["played_seconds"] == 75.0 + 60.0  # both parts
+    assert row["planned_seconds"] == 120.0  # the whole routine, not what lay ahead
+    with History(path) as history:
+        (session,) = history.sessions()
+        assert session.outcome() == "finished (in 2 parts)"
+        assert history.resumable("calf-release") is None
+
+
+def test_a_resumed_session_stopped_again_in_its_lead_in_still_stands_where_it_stood(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "h.sqlite3"
+    timeline = make_timeline(steps=4, seconds=30)
+    at = datetime(2026, 12, 6, 8, 0, tzinfo=UTC)
+    first = HistorySink("bell", False, Warnings(), path=path, now=lambda: at)
+    first.handle(ev(EventKind.START, 0.0, timeline=timeline))
+    for event in step_events(timeline, upto=2):
+        first.handle(event)
+    first.handle(ev(EventKind.STOP, 45.0, step=2, text="quit"))
+    first.close()
+    with History(path) as history:
+        stopped = history.resumable("calf-release")
+    assert stopped is not None
+    second = HistorySink("bell", False, Warnings(), path=path, now=lambda: at, resume=stopped)
+    second.handle(ev(EventKind.START, 0.0, timeline=timeline))
+    second.handle(ev(EventKind.STOP, 0.0, step=0, text="quit", played=0.0))
+    second.close()
+    with History(path) as history:
+        again = history.resumable("calf-release")
+    assert again is not None
+    assert (again.id, again.end_step, again.step_hash) == (stopped.id, 2, stopped.step_hash)
+    assert again.parts == 2

@@ -79,6 +79,15 @@ class Session:
     tops_total: int = 0
     heartbeat_at: datetime | None = None
     playing: bool = False  # never ended and its heartbeat is fresh: still being played
+    parts: int = 1  # times it was played: one more for each ``play --resume``
+    step_hash: str | None = None  # the fingerprint of the step reached (schema 3 on)
+
+    @property
+    def unfinished(self) -> bool:
+        """Stopped or interrupted after its first step began, and not playing now: what
+        ``play --resume`` takes up."""
+        ended_early = self.ended in (Ending.STOPPED, Ending.INTERRUPTED)
+        return ended_early and self.end_step > 0 and not self.playing
 
     @property
     def preview(self) -> bool:
@@ -104,6 +113,8 @@ class Session:
             text = f"{how} before the first step" if not self.playing else "in progress"
         else:
             text = f"{how} at {at}"
+        if self.parts > 1:
+            text += f" (in {self.parts} parts)"
         if self.preview:
             text += f" ({self.speed:g}x preview)"
         return text
@@ -128,6 +139,7 @@ class Session:
             "sound": self.sound,
             "voice": self.voice,
             "speed": self.speed,
+            "parts": self.parts,
         }
 
     @classmethod
@@ -153,6 +165,8 @@ class Session:
             end_top,
             tops_total,
             heartbeat_at,
+            parts,
+            step_hash,
         ) = row
         heartbeat = None if heartbeat_at is None else parse_stamp(str(heartbeat_at))
         playing = (
@@ -181,6 +195,8 @@ class Session:
             tops_total=int(str(tops_total)),
             heartbeat_at=heartbeat,
             playing=playing,
+            parts=int(str(parts)),
+            step_hash=None if step_hash is None else str(step_hash),
         )
 
 
@@ -335,6 +351,21 @@ class History:
         now = store.utc_now()
         found = (self._session(row, now) for row in self._query(sql, parameters))
         return [session for session in found if session is not None]
+
+    def resumable(self, routine: str) -> Session | None:
+        """The last unfinished session of ``routine`` (:attr:`Session.unfinished`), if any;
+        previews are not taken up."""
+        sql = (
+            f"SELECT {COLUMNS} FROM sessions WHERE routine = ? AND end_step > 0"
+            f" AND ended IN ('stopped', 'interrupted') AND {NOT_PREVIEW_SQL}"
+            " ORDER BY started_at DESC, id DESC LIMIT 20"
+        )
+        now = store.utc_now()
+        for row in self._query(sql, (routine,)):
+            session = self._session(row, now)
+            if session is not None and session.unfinished:
+                return session
+        return None
 
     def _session(self, row: tuple[object, ...], now: datetime) -> Session | None:
         try:

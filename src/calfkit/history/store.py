@@ -14,7 +14,7 @@ import errno
 import os
 import stat
 from collections.abc import Callable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timezone
 from enum import Enum
 from pathlib import Path
@@ -129,7 +129,7 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
 COLUMNS = (
     "id, started_at, ended_at, routine, title, content_hash, planned_seconds, played_seconds,"
     " paused_seconds, ended, end_step, steps_total, sound, voice, speed, end_top, tops_total,"
-    " heartbeat_at"
+    " heartbeat_at, parts, step_hash"
 )
 
 # The preview rule, defined once: a session played faster than real time (``play --speed``
@@ -385,6 +385,9 @@ class Progress:
     end_step: int  # the flat (timed) step reached
     end_top: int  # the top-level step reached
     planned_seconds: float  # lowered when play starts part-way
+    # The fingerprint of the step reached (calfkit.timeline.fingerprint), so that a session
+    # stopped there can be resumed even after its routine file was edited elsewhere.
+    step_hash: str | None = field(default=None, kw_only=True)
 
 
 @dataclass(frozen=True)
@@ -469,6 +472,19 @@ class Writer:
         sql = _update_sql(columns) + " WHERE id = ?"
         parameters = (*columns.values(), session)
         patiently(lambda: self._connection.execute(sql, parameters), FINAL_WRITE_PATIENCE_SECONDS)
+
+    def reopen(self, session: int, moment: datetime) -> None:
+        """Take ``session`` up again (``play --resume``): one part more, in progress from
+        ``moment``, and marked *interrupted* again until :meth:`end` says how this part ended,
+        so a killed process still leaves an honest row."""
+        patiently(
+            lambda: self._connection.execute(
+                "UPDATE sessions SET ended = 'interrupted', ended_at = NULL, heartbeat_at = ?,"
+                " parts = parts + 1 WHERE id = ?",
+                (stamp(moment), session),
+            ),
+            FINAL_WRITE_PATIENCE_SECONDS,
+        )
 
     def beat(self, session: int, moment: datetime) -> None:
         """Mark ``session`` alive at ``moment`` (unless it has ended). A lock skips the beat."""

@@ -24,11 +24,12 @@ from calfkit.player.events import (
     Controls,
     Event,
     EventKind,
+    Fanout,
     Outcome,
     Sink,
     Status,
-    prepare_sinks,
 )
+from calfkit.player.pace import LEAD_IN_SECONDS, Pace
 from calfkit.timeline import Segment, SegmentKind, Tick, TickKind, Timeline
 
 EXTEND_SECONDS = 10.0  # what one ``+`` adds at least, in routine seconds
@@ -112,7 +113,8 @@ class Player:
     """Plays a timeline: ``Player(timeline, clock=..., sinks=[...]).run()``.
 
     ``speed`` divides routine seconds (2.0 plays twice as fast); ``start_top`` is the
-    1-based top-level step to begin at (``play --from``); ``lead_in`` is a get-ready
+    1-based top-level step to begin at (``play --from``), and ``start_step``, when given, the
+    timed (flat) step to begin at instead (``play --resume``); ``lead_in`` is a get-ready
     countdown in routine seconds; ``keys_interactive`` says whether a person can press
     Enter, so that ``duration: ready`` steps wait for it (otherwise they last their 10 s);
     ``lead_in_gate``, when given, must say True before the lead-in may end (it waits for the
@@ -138,12 +140,12 @@ class Player:
         controls: Controls | None = None,
         speed: float = 1.0,
         start_top: int = 1,
-        lead_in: float = 3.0,
+        lead_in: float = LEAD_IN_SECONDS,
         keys_interactive: bool = False,
         lead_in_gate: Callable[[], bool] | None = None,
+        start_step: int | None = None,
     ) -> None:
-        if not (math.isfinite(speed) and speed > 0):
-            raise ValueError(f"speed must be a positive number, not {speed}")
+        self.pace = Pace(float(speed))  # ValueError for a speed it refuses
         if not (math.isfinite(lead_in) and lead_in >= 0):
             raise ValueError(f"lead-in must be zero or more seconds, not {lead_in}")
         if keys_interactive and controls is None:
@@ -154,6 +156,7 @@ class Player:
         self.timeline = timeline
         self.clock = clock
         self.sinks = tuple(sinks)
+        self._fanout = Fanout(self.sinks)
         self.controls = controls
         self.speed = float(speed)
         self.lead_in = float(lead_in)
@@ -165,8 +168,17 @@ class Player:
         self.muted = False
 
         self._segments = timeline.segments
+        if start_step is not None:
+            # A flat step (``play --resume``): mid-round, mid-side, where a session stopped.
+            if not 1 <= start_step <= len(self._segments):
+                raise ValueError(f"start step must be a timed step, not {start_step}")
+            self.start_top = self._segments[start_step - 1].top
         self._first = next(
-            (i for i, seg in enumerate(self._segments) if seg.top >= start_top),
+            (
+                i
+                for i, seg in enumerate(self._segments)
+                if (seg.index >= start_step if start_step is not None else seg.top >= start_top)
+            ),
             len(self._segments),
         )
         self._origin = 0.0
@@ -204,7 +216,7 @@ class Player:
         try:
             # Every sink's slow work happens now, before the clock starts: none may make a
             # deadline late (a sink that fails here stops the session before it began).
-            prepare_sinks(self.sinks, self.timeline)
+            self._fanout.prepare(self.timeline)
             self._origin = self.clock.now()
             self._play()
             failed = False
@@ -218,14 +230,14 @@ class Player:
             self._stop(Status.ERROR, forgiving=True)
             raise
         finally:
-            self._close_all(reraise=not failed)
+            self._fanout.close(forgiving=failed)
         assert self.outcome is not None  # the FINISH or STOP that ended the session set it
         return self.outcome
 
     def _play(self) -> None:
         if self._first < len(self._segments):
             # Anchored before START is told, so its ``ends_at`` is already right.
-            self._anchor = self._origin + self.lead_in / self.speed
+            self._anchor = self._origin + self.pace.clock_seconds(self.lead_in)
             self._anchor_at = self._segments[self._first].start
         self._emit(EventKind.START, self._origin, timeline=self.timeline)
         if self._first >= len(self._segments):
@@ -317,7 +329,7 @@ class Player:
         return tick if tick is not None else self._end_at + self._extra
 
     def _deadline(self, at: float) -> float:
-        return self._anchor + (at - self._anchor_at) / self.speed
+        return self._anchor + self.pace.clock_seconds(at - self._anchor_at)
 
     def _fire_next(self, due: float) -> None:
         tick = self._tick_due()
@@ -534,15 +546,9 @@ class Player:
             next_move=self._move_from(following),
             played=self._played(now),
             paused=self._paused(now),
+            pace=self.pace,
         )
-        for sink in self.sinks:
-            if not forgiving:
-                sink.handle(event)
-                continue
-            try:
-                sink.handle(event)
-            except Exception:
-                continue
+        self._fanout.handle(event, forgiving=forgiving)
 
     def _left(self, segment: Segment | None, at: float) -> tuple[float | None, float | None]:
         """Routine seconds left in ``segment`` and in the whole routine at clock time ``at``
@@ -562,7 +568,7 @@ class Player:
         if not self._waiting:
             reference = self._paused_clock if self._paused_clock is not None else at
             # The one place clock seconds turn back into routine seconds.
-            into = (reference - self._deadline(segment.start)) * self.speed
+            into = self.pace.routine_seconds(reference - self._deadline(segment.start))
         step_left = length - min(length, max(0.0, into))
         return step_left, step_left + (last_end - segment.end)
 
@@ -596,16 +602,6 @@ class Player:
             outcome=outcome,
             forgiving=forgiving,
         )
-
-    def _close_all(self, *, reraise: bool) -> None:
-        first: BaseException | None = None
-        for sink in self.sinks:
-            try:
-                sink.close()
-            except Exception as error:
-                first = first or error
-        if first is not None and reraise:
-            raise first
 
     def _paused(self, now: float) -> float:
         """Clock seconds paused so far, the pause in progress included."""
