@@ -15,6 +15,7 @@ import click
 
 from calfkit.errors import CalfkitError, RoutineError, SettingError
 from calfkit.player.pace import lead_in_problem, speed_problem
+from calfkit.text import shown
 
 INTERRUPTED_EXIT = 130  # Ctrl-C, as a shell reports a process killed by SIGINT
 
@@ -43,7 +44,8 @@ def report(error: CalfkitError) -> None:
         for problem in error.problems:
             click.echo(problem.format(), err=True)
     else:
-        click.echo(f"calfkit: error: {error}", err=True)
+        # calfkit's own words are printable: what is not came from a path or an argument.
+        click.echo(f"calfkit: error: {shown(str(error))}", err=True)
 
 
 @contextmanager

@@ -21,6 +21,7 @@ from calfkit.cli.routine_arg import ROUTINE
 from calfkit.export.formats import FORMATS, Format, format_for
 from calfkit.session.settings import DEFAULTS, Settings
 from calfkit.sound import MAX_RATE_WPM, MIN_RATE_WPM
+from calfkit.text import shown
 
 if TYPE_CHECKING:
     from rich.progress import TaskID
@@ -146,7 +147,7 @@ def command(
     if named is not None and named != fmt:
         # Written as asked, but a phone or a watch goes by the name: say so before it misleads.
         warn(
-            f"note: {path} is written as a {fmt.name.upper()} {fmt.label}, though its name "
+            f"note: {shown(path)} is written as a {fmt.name.upper()} {fmt.label}, though its name "
             f"ends {named.extension}"
         )
     timeline = _checked(routine, path, log_events, force=force)
@@ -181,7 +182,7 @@ def command(
     with session_errors_to_exit():
         exported = _export(timeline, path, fmt, settings, warn)
     click.echo(
-        f"Wrote {exported.path} ({fmt.label}, {words.clock(exported.seconds)}, "
+        f"Wrote {shown(exported.path)} ({fmt.label}, {words.clock(exported.seconds)}, "
         f"{size_text(exported.size)}, {exported.holds})"
     )
 
