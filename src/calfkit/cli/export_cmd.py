@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from calfkit import words
-from calfkit.cli.common import check_lead_in, errors_to_exit, session_errors_to_exit
+from calfkit.cli.common import check_lead_in, errors_to_exit
 from calfkit.cli.routine_arg import ROUTINE
 from calfkit.export.formats import FORMATS, Format, format_for
 from calfkit.session.settings import DEFAULTS, Settings
@@ -136,10 +136,10 @@ def command(
             )
     elif voice_rate is not None and not voice:
         warn("note: --voice-rate changes nothing without --voice")
-    settings = Settings.given(
-        voice=voice, voice_rate=voice_rate, lead_in=lead_in, log_events=log_events
-    )
-    with session_errors_to_exit():
+    with errors_to_exit():
+        settings = Settings.given(
+            voice=voice, voice_rate=voice_rate, lead_in=lead_in, log_events=log_events
+        )
         exported = _export(timeline, path, fmt, settings, warn)
     click.echo(
         f"Wrote {exported.path} ({fmt.label}, {words.clock(exported.seconds)}, "

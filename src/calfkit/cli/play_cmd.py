@@ -140,20 +140,20 @@ def command(
             f"(1 to {tops})",
             param_hint="'--from'",
         )
-    settings = Settings(
-        lead_in=lead_in,
-        speed=speed,
-        start=start,
-        sound=sound,
-        voice=voice,
-        voice_rate=voice_rate,
-        plain=plain,
-        log_events=log_events,
-        history=not no_history,
-    )
     from calfkit.session.play import play
 
     with session_errors_to_exit():
+        settings = Settings(
+            lead_in=lead_in,
+            speed=speed,
+            start=start,
+            sound=sound,
+            voice=voice,
+            voice_rate=voice_rate,
+            plain=plain,
+            log_events=log_events,
+            history=not no_history,
+        )
         # Failed writes to stdout are told apart from those of other files: they end the
         # session the way every command ends on a closed pipe or full disk.
         out = cast(TextIO, GuardedOutput(sys.stdout))
