@@ -36,7 +36,6 @@ from calfkit import words
 from calfkit.errors import ExportError
 from calfkit.export.render import Progress, Render
 from calfkit.export.text import clean, cut
-from calfkit.format import measure
 from calfkit.model import (
     READY_FALLBACK_SECONDS,
     BlockVisitor,
@@ -103,6 +102,28 @@ def short_name(text: str, limit: int = NAME_BYTES) -> tuple[str, str]:
             head = " ".join(parts)
     stripped = head.rstrip(",;:.-")
     return stripped or head, rest
+
+
+class _Segments(BlockVisitor[int]):
+    """How many timeline segments a step becomes."""
+
+    def timed(self, step: TimedStep) -> int:
+        return 1
+
+    def repeat(self, step: Repeat) -> int:
+        body = sum(child.accept(self) for child in step.steps)
+        rests = step.rounds - 1 if step.rest_between else 0
+        return step.rounds * body + rests
+
+    def sides(self, step: Sides) -> int:
+        switches = len(step.sides) - 1 if step.switch > 0 else 0
+        return len(step.sides) * sum(child.accept(self) for child in step.steps) + switches
+
+    def routine(self, step: Include) -> int:
+        return sum(child.accept(self) for child in step.routine.steps)
+
+
+_SEGMENTS = _Segments()
 
 
 def _holds_repeat(steps: tuple[Step, ...]) -> bool:
@@ -196,7 +217,7 @@ class _Layout(BlockVisitor[None]):
         self.segment_step(step.name)
 
     def repeat(self, step: Repeat) -> None:
-        body = measure.step_count(step.steps)
+        body = sum(child.accept(_SEGMENTS) for child in step.steps)
         rest = bool(step.rest_between) and step.rounds > 1
         if step.rounds == 1 or _holds_repeat(step.steps):
             for round_ in range(1, step.rounds + 1):
