@@ -50,9 +50,12 @@ def report(error: CalfkitError) -> None:
 
 @contextmanager
 def errors_to_exit() -> Iterator[None]:
-    """Run a command body, turning calfkit's own errors into a message and exit code 1."""
+    """Run a command body, turning calfkit's own errors into a message and exit code 1, and
+    a setting no session can use into a usage error naming its option (exit 2)."""
     try:
         yield
+    except SettingError as error:
+        raise click.BadParameter(error.message, param_hint=f"'{error.option}'") from None
     except CalfkitError as error:
         report(error)
         sys.exit(error.exit_code)

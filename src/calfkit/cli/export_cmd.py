@@ -14,7 +14,6 @@ from calfkit.cli.common import (
     VOICE_MODEL_HELP,
     check_lead_in,
     errors_to_exit,
-    session_errors_to_exit,
     spoken_option,
 )
 from calfkit.cli.routine_arg import ROUTINE
@@ -171,15 +170,15 @@ def command(
         ]
         verb = "changes" if len(given) == 1 else "change"
         warn(f"note: {' and '.join(given)} {verb} nothing without --voice")
-    settings = Settings.given(
-        voice=voice,
-        voice_rate=voice_rate,
-        speak=spoken,
-        voice_model=voice_model,
-        lead_in=lead_in,
-        log_events=log_events,
-    )
-    with session_errors_to_exit():
+    with errors_to_exit():
+        settings = Settings.given(
+            voice=voice,
+            voice_rate=voice_rate,
+            speak=spoken,
+            voice_model=voice_model,
+            lead_in=lead_in,
+            log_events=log_events,
+        )
         exported = _export(timeline, path, fmt, settings, warn)
     click.echo(
         f"Wrote {shown(exported.path)} ({fmt.label}, {words.clock(exported.seconds)}, "
