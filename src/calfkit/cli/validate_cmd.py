@@ -82,7 +82,7 @@ def _check(ref: str) -> list[Problem]:
 
 def _with_warnings(routine: Routine | None, problems: list[Problem]) -> list[Problem]:
     """A file's problems and, when it has no errors, its cues too long to be heard in their
-    step (from the routine as read once: a 1 MiB file is not read again)."""
+    step (from the routine as read once: a file at the size limit is not read again)."""
     if routine is None:
         return problems
     from calfkit.errors import CalfkitError
