@@ -445,3 +445,11 @@ def test_plain_mode_with_keys_says_once_where_q_stopped_it_then_the_figures(
     assert lines[-1].startswith("Time 00:0")
     assert lines[-1].endswith(" · steps done 0 of 4 · skipped 0 · paused 00:00")
     assert "stopped at step" not in session.screen.text
+
+
+def test_a_dumb_terminal_gets_plain_lines_and_not_one_escape_sequence(player: Player) -> None:
+    routine = player.routine("title: Short\nsteps:\n  - rest: 1\n")
+    session = player.start(routine, "--lead-in", "0", log=False, TERM="dumb")
+    assert session.finish() == 0
+    assert b"] Finished\r\n" in session.raw
+    assert b"\x1b" not in session.raw  # not even the show-cursor sequence at the end

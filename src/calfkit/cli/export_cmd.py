@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING
 import click
 
 from calfkit import words
-from calfkit.cli.common import check_lead_in, errors_to_exit
+from calfkit.cli.common import check_lead_in, check_voice_rate, errors_to_exit, voice_rate_help
 from calfkit.cli.routine_arg import ROUTINE
-from calfkit.sound import DEFAULT_RATE_WPM, MAX_RATE_WPM, MIN_RATE_WPM
+from calfkit.sound import DEFAULT_RATE_WPM
 
 if TYPE_CHECKING:
     from rich.progress import TaskID
@@ -65,12 +65,11 @@ def size_text(size: int) -> str:
 )
 @click.option(
     "--voice-rate",
-    type=click.IntRange(MIN_RATE_WPM, MAX_RATE_WPM),
+    type=int,
     default=None,
+    callback=check_voice_rate,
     metavar="WPM",
-    help=(
-        f"Speak at WPM words a minute ({MIN_RATE_WPM}-{MAX_RATE_WPM}; default {DEFAULT_RATE_WPM})."
-    ),
+    help=f"{voice_rate_help('How fast the voice speaks')}  [default: {DEFAULT_RATE_WPM}]",
 )
 @click.option(
     "--lead-in",

@@ -21,14 +21,16 @@ from calfkit.cli.common import (
     GuardedOutput,
     OutputError,
     check_lead_in,
+    check_voice_rate,
     errors_to_exit,
     output_failed,
     report,
+    voice_rate_help,
 )
 from calfkit.cli.routine_arg import ROUTINE
 from calfkit.errors import CalfkitError
 from calfkit.sound import CHOICES as SOUND_CHOICES
-from calfkit.sound import DEFAULT_RATE_WPM, MAX_RATE_WPM, MIN_RATE_WPM
+from calfkit.sound import DEFAULT_RATE_WPM
 
 if TYPE_CHECKING:
     from calfkit.player.events import Controls, Event, Sink
@@ -83,11 +85,12 @@ def _lead_in(ctx: click.Context, param: click.Parameter, value: float) -> float:
 @click.option("--voice/--no-voice", default=False, show_default=True, help="Speak the cues.")
 @click.option(
     "--voice-rate",
-    type=click.IntRange(MIN_RATE_WPM, MAX_RATE_WPM),
+    type=int,
     default=DEFAULT_RATE_WPM,
     show_default=True,
+    callback=check_voice_rate,
     metavar="WPM",
-    help=f"How fast the voice speaks, in words a minute ({MIN_RATE_WPM} to {MAX_RATE_WPM}).",
+    help=voice_rate_help("How fast the voice speaks"),
 )
 @click.option(
     "--plain",
@@ -98,10 +101,10 @@ def _lead_in(ctx: click.Context, param: click.Parameter, value: float) -> float:
     "--lead-in",
     type=float,
     default=3.0,
-    show_default=True,
     callback=_lead_in,
     metavar="SECONDS",
-    help="A get-ready countdown before the first step; 0 for none.",
+    # The default said as export says it ("3", where click would show "3.0").
+    help="A get-ready countdown before the first step; 0 for none.  [default: 3]",
 )
 @click.option(
     "--log-events",
