@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from calfkit import words
+from calfkit.cli.routine_arg import complete_name
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -31,7 +32,12 @@ MAX_LIMIT = 1_000_000
     metavar="N",
     help="Show at most N sessions, newest first.",
 )
-@click.option("--routine", metavar="NAME", help="Only sessions of this routine.")
+@click.option(
+    "--routine",
+    metavar="NAME",
+    shell_complete=complete_name,
+    help="Only sessions of this routine.",
+)
 def command(as_json: bool, limit: int, routine: str | None) -> None:
     """Show past sessions: when, which routine, how long, and whether it was finished
     or where it stopped; then this week's totals and your current streak of days with a

@@ -57,7 +57,16 @@ def command(as_json: bool, tag: str | None) -> None:
     if as_json:
         import json
 
-        listing = [{**entry.to_json(), "last_done": _iso(done.get(entry.name))} for entry in found]
+        from calfkit.text import JSON_FORMAT_VERSION
+
+        listing = [
+            {
+                "format_version": JSON_FORMAT_VERSION,
+                **entry.to_json(),
+                "last_done": _iso(done.get(entry.name)),
+            }
+            for entry in found
+        ]
         echo(json.dumps(listing, indent=2))
         return
     if not found:

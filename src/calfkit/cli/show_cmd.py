@@ -65,8 +65,10 @@ def stdout_console(**options: object) -> Console:
 def routine_to_json(routine: Routine) -> dict[str, Any]:
     """The routine as plain data: its fields, its total and every step with its time."""
     from calfkit.format import measure
+    from calfkit.text import JSON_FORMAT_VERSION
 
     return {
+        "format_version": JSON_FORMAT_VERSION,
         "name": routine.name,
         "title": routine.title,
         "description": routine.description,
