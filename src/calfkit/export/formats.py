@@ -3,8 +3,9 @@
 Each writer module has ``SOUND`` (whether the session's sounds are rendered for it) and
 ``write(render, path, *, progress)``, which says what the file holds. Adding a format is adding
 a module and a row here.
-Writer modules are imported only when used, so their libraries (lameenc, mutagen, Garmin's
-FIT SDK) never slow down the rest of calfkit. Those libraries come with the ``export`` extra,
+Writer modules (and the renderer) are imported only when used, so their libraries (lameenc,
+mutagen, Garmin's FIT SDK) never slow down the rest of calfkit: the command line reads this
+table for its ``--format`` choices. Those libraries come with the ``export`` extra,
 not with calfkit itself (lameenc has no wheels for musl or 32-bit ARM, and no sdist): a format
 whose libraries are missing says what to install, before anything is rendered.
 """
@@ -13,11 +14,13 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
-from typing import Protocol, cast
+from typing import TYPE_CHECKING, Protocol, cast
 
 from calfkit import install_hint
 from calfkit.errors import ExportError
-from calfkit.export.render import Progress, Render
+
+if TYPE_CHECKING:
+    from calfkit.export.render import Progress, Render
 
 
 class Writer(Protocol):

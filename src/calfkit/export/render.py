@@ -35,6 +35,7 @@ from calfkit.model import Include, Routine
 from calfkit.player.clock import FakeClock
 from calfkit.player.engine import Player
 from calfkit.player.events import Event, EventKind
+from calfkit.player.pace import LEAD_IN_SECONDS
 from calfkit.sound.cues import SoundCues, count_sound, counts_spoken
 from calfkit.sound.plan import (
     Phrase,
@@ -130,7 +131,7 @@ class Chapter:
     title: str
 
 
-def session_events(timeline: Timeline, *, lead_in: float = 3.0) -> list[Event]:
+def session_events(timeline: Timeline, *, lead_in: float = LEAD_IN_SECONDS) -> list[Event]:
     """The events a live session of ``timeline`` emits, with nobody touching a key."""
     recorder = _Recorder()
     Player(timeline, clock=FakeClock(), sinks=[recorder], lead_in=lead_in).run()
@@ -205,7 +206,9 @@ class SpeechTrack:
         }
 
 
-def speech_track(timeline: Timeline, speak: Speak, *, lead_in: float = 3.0) -> SpeechTrack:
+def speech_track(
+    timeline: Timeline, speak: Speak, *, lead_in: float = LEAD_IN_SECONDS
+) -> SpeechTrack:
     """The speech plan of a whole session (the plan live play follows), each phrase at the
     session time it is heard; OSError if the voice cannot render a phrase."""
     book = PhraseBook(speak.voice, wpm=speak.wpm)
@@ -358,7 +361,7 @@ class Render:
 def render_session(
     timeline: Timeline,
     *,
-    lead_in: float = 3.0,
+    lead_in: float = LEAD_IN_SECONDS,
     speak: Speak | None = None,
     rate: int = SAMPLE_RATE,
     sound: bool = True,

@@ -14,8 +14,8 @@ import errno
 import os
 import stat
 from collections.abc import Callable
-from dataclasses import dataclass, fields
-from datetime import datetime, timezone
+from dataclasses import dataclass, field, fields
+from datetime import date, datetime, timezone
 from enum import Enum
 from pathlib import Path
 from time import monotonic, sleep
@@ -104,12 +104,32 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "CREATE INDEX sessions_by_start ON sessions (started_at)",
         "CREATE INDEX sessions_by_routine ON sessions (routine, started_at)",
     ),
+    # 3: practice over weeks. A session stopped part-way can be resumed into its own row
+    # (``play --resume``): ``parts`` counts the times it was played, ``step_hash`` fingerprints
+    # the step it reached, so a routine edited since can still be resumed where that step is
+    # unchanged. ``plans``: each ``calfkit plan start``, newest the one followed.
+    (
+        "ALTER TABLE sessions ADD COLUMN parts INTEGER NOT NULL DEFAULT 1",
+        "ALTER TABLE sessions ADD COLUMN step_hash TEXT",
+        """
+        CREATE TABLE plans (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,                -- the plan's name (slug)
+            title TEXT NOT NULL,
+            path TEXT NOT NULL,                -- the plan file as found when started
+            content_hash TEXT,
+            started_on TEXT NOT NULL,          -- the local date its week 1 begins, YYYY-MM-DD
+            started_at TEXT NOT NULL,          -- UTC: when `plan start` was run
+            stopped_at TEXT                    -- UTC: when `plan stop` (or another start) ended it
+        )
+        """,
+    ),
 )
 
 COLUMNS = (
     "id, started_at, ended_at, routine, title, content_hash, planned_seconds, played_seconds,"
     " paused_seconds, ended, end_step, steps_total, sound, voice, speed, end_top, tops_total,"
-    " heartbeat_at"
+    " heartbeat_at, parts, step_hash"
 )
 
 # The preview rule, defined once: a session played faster than real time (``play --speed``
@@ -365,6 +385,9 @@ class Progress:
     end_step: int  # the flat (timed) step reached
     end_top: int  # the top-level step reached
     planned_seconds: float  # lowered when play starts part-way
+    # The fingerprint of the step reached (calfkit.timeline.fingerprint), so that a session
+    # stopped there can be resumed even after its routine file was edited elsewhere.
+    step_hash: str | None = field(default=None, kw_only=True)
 
 
 @dataclass(frozen=True)
@@ -450,6 +473,19 @@ class Writer:
         parameters = (*columns.values(), session)
         patiently(lambda: self._connection.execute(sql, parameters), FINAL_WRITE_PATIENCE_SECONDS)
 
+    def reopen(self, session: int, moment: datetime) -> None:
+        """Take ``session`` up again (``play --resume``): one part more, in progress from
+        ``moment``, and marked *interrupted* again until :meth:`end` says how this part ended,
+        so a killed process still leaves an honest row."""
+        patiently(
+            lambda: self._connection.execute(
+                "UPDATE sessions SET ended = 'interrupted', ended_at = NULL, heartbeat_at = ?,"
+                " parts = parts + 1 WHERE id = ?",
+                (stamp(moment), session),
+            ),
+            FINAL_WRITE_PATIENCE_SECONDS,
+        )
+
     def beat(self, session: int, moment: datetime) -> None:
         """Mark ``session`` alive at ``moment`` (unless it has ended). A lock skips the beat."""
         import sqlite3
@@ -462,3 +498,81 @@ class Writer:
         except sqlite3.OperationalError as error:
             if not is_lock(error):
                 raise
+
+
+# -- plans ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlanRun:
+    """A plan as followed: started with ``calfkit plan start``, until stopped or replaced."""
+
+    name: str
+    title: str
+    path: str
+    content_hash: str | None
+    started_on: date  # the local date week 1 begins
+    started_at: datetime
+    stopped_at: datetime | None = None
+
+
+PLAN_COLUMNS = "name, title, path, content_hash, started_on, started_at, stopped_at"
+
+
+def plan_run_from_row(row: tuple[object, ...]) -> PlanRun:
+    name, title, path, content_hash, started_on, started_at, stopped_at = row
+    return PlanRun(
+        name=str(name),
+        title=str(title),
+        path=str(path),
+        content_hash=None if content_hash is None else str(content_hash),
+        started_on=date.fromisoformat(str(started_on)),
+        started_at=parse_stamp(str(started_at)),
+        stopped_at=None if stopped_at is None else parse_stamp(str(stopped_at)),
+    )
+
+
+def start_plan(path: Path, run: PlanRun) -> None:
+    """Record ``run`` as the plan followed from now on, ending the one followed until now;
+    one transaction, so a killed process leaves one plan followed, the old or the new."""
+    connection = open_for_writing(path)
+    try:
+
+        def write() -> None:
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                connection.execute(
+                    "UPDATE plans SET stopped_at = ? WHERE stopped_at IS NULL",
+                    (stamp(run.started_at),),
+                )
+                connection.execute(
+                    f"INSERT INTO plans ({PLAN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, NULL)",
+                    (
+                        run.name,
+                        run.title,
+                        run.path,
+                        run.content_hash,
+                        run.started_on.isoformat(),
+                        stamp(run.started_at),
+                    ),
+                )
+                connection.execute("COMMIT")
+            except BaseException:
+                connection.execute("ROLLBACK")
+                raise
+
+        patiently(write, FINAL_WRITE_PATIENCE_SECONDS)
+    finally:
+        connection.close()
+
+
+def stop_plan(path: Path, moment: datetime) -> bool:
+    """End the plan being followed; False if none was."""
+    connection = open_for_writing(path)
+    try:
+        cursor = connection.execute(
+            "UPDATE plans SET stopped_at = ? WHERE stopped_at IS NULL", (stamp(moment),)
+        )
+        return cursor.rowcount > 0
+    finally:
+        connection.close()

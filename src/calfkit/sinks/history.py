@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from calfkit.errors import HistoryError
 from calfkit.history import store
-from calfkit.history.queries import History
+from calfkit.history.queries import History, Session
 from calfkit.history.store import (
     HEARTBEAT_SECONDS,
     Begun,
@@ -30,6 +30,7 @@ from calfkit.history.store import (
     reason,
 )
 from calfkit.player.events import Event, EventKind, Status
+from calfkit.timeline import fingerprint
 
 if TYPE_CHECKING:
     from calfkit.timeline import Timeline
@@ -49,6 +50,11 @@ class HistorySink:
     ``sound`` is the sound back end in use and ``voice`` whether cues are spoken; ``speed``
     is the playback speed (a session played faster than real time is kept as a preview).
     Times recorded are seconds on the player's clock, so real time even at another speed.
+
+    ``resume`` is the unfinished session this one takes up (``play --resume``): its own row is
+    opened again (one part more) instead of a new one, the time played adds to what it held,
+    and what was planned stays the whole routine's, so the session is *finished* once all its
+    steps were played across its parts.
     """
 
     def __init__(
@@ -62,8 +68,10 @@ class HistorySink:
         *,
         speed: float = 1.0,
         heartbeat: float = HEARTBEAT_SECONDS,
+        resume: Session | None = None,
     ) -> None:
         self.sound = sound
+        self.resume = resume
         self.voice = voice
         self.speed = speed
         self._warn = warn
@@ -81,6 +89,7 @@ class HistorySink:
         self._tops_total = 0
         self._step = 0
         self._top = 0
+        self._step_hash: str | None = None
         self._stop_beating = threading.Event()
         self._beating: threading.Thread | None = None
 
@@ -164,6 +173,12 @@ class HistorySink:
         else:
             name, title, content_hash = "?", "?", None
         self._writer = Writer.open(self.path)
+        if self.resume is not None:
+            self._planned = self.resume.planned_seconds  # the whole routine's, as first planned
+            self._writer.reopen(self.resume.id, self._now())
+            self.session_id = self.resume.id
+            self._start_heartbeat()
+            return
         self.session_id = self._writer.begin(
             Begun(
                 started_at=self._now(),
@@ -182,20 +197,32 @@ class HistorySink:
 
     def _new_step(self, event: Event) -> None:
         assert self._writer is not None and self.session_id is not None
-        if self._step == 0 and event.segment is not None and event.segment.start > 0:
-            # Started part-way (``play --from``): what was planned is what lies ahead.
-            self._planned = max(0.0, self._planned - event.segment.start)
+        segment = event.segment
+        if self._step == 0 and segment is not None and segment.start > 0 and self.resume is None:
+            # Started part-way (``play --from``): what was planned is what lies ahead. (A
+            # resumed session keeps the whole routine's plan: its parts add up to it.)
+            self._planned = max(0.0, self._planned - segment.start)
         self._step, self._top = event.step, event.top_step
+        played, paused = self._so_far(event.played, event.paused)
+        if event.segment is not None:
+            self._step_hash = fingerprint(event.segment)
         self._writer.progress(
             self.session_id,
             Progress(
-                played_seconds=event.played,
-                paused_seconds=event.paused,
+                played_seconds=played,
+                paused_seconds=paused,
                 end_step=self._step,
                 end_top=self._top,
                 planned_seconds=self._planned,
+                step_hash=self._step_hash,
             ),
         )
+
+    def _so_far(self, played: float, paused: float) -> tuple[float, float]:
+        """This part's figures, added to the earlier parts' when resuming."""
+        if self.resume is None:
+            return played, paused
+        return self.resume.played_seconds + played, self.resume.paused_seconds + paused
 
     def _finish(self, event: Event) -> None:
         assert self._writer is not None and self.session_id is not None
@@ -218,6 +245,11 @@ class HistorySink:
                 ending = Ending.STOPPED if event.text == "quit" else Ending.INTERRUPTED
                 step, top = event.step or self._step, event.top_step or self._top
             played, paused = event.played, event.paused
+        played, paused = self._so_far(played, paused)
+        if self.resume is not None and step == 0:
+            # Stopped again before a step began: it still stands where it stood.
+            step, top = self.resume.end_step, self.resume.end_top
+            self._step_hash = self.resume.step_hash
         self._writer.end(
             self.session_id,
             Ended(
@@ -228,6 +260,7 @@ class HistorySink:
                 planned_seconds=self._planned,
                 ended_at=self._now(),
                 ended=ending,
+                step_hash=self._step_hash,
             ),
         )
         self.ended = ending

@@ -7,18 +7,23 @@ Each phrase then plays at its planned time after the start of the step it begins
 player really reached it: pauses move what is still to come, and a skip, a step back, Enter
 or ``+`` re-plans from the step that begins next. Only a key cuts a phrase (skip, back,
 Enter, quit, mute). Each phrase heard is told as a ``speak`` event through ``emit``.
+
+It keeps no time of its own: it waits on the player's clock (the one passed in), and when a
+phrase is due comes from the event that hosts it (:meth:`~calfkit.player.events.Event.
+clock_after` turns the plan's routine seconds into the session's, at the player's speed).
 """
 
 from __future__ import annotations
 
 import contextlib
 import threading
-import time
 from array import array
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from calfkit.player.clock import Clock, MonotonicClock
 from calfkit.player.events import Event, EventKind
+from calfkit.player.pace import LEAD_IN_SECONDS
 from calfkit.sound.cues import count_sound, counts_spoken
 from calfkit.sound.plan import (
     Phrase,
@@ -44,7 +49,8 @@ class _Due:
 
 
 class SpeechSink:
-    """Says the speech plan of ``timeline`` from flat step ``first`` on.
+    """Says the speech plan of ``timeline`` from flat step ``first`` on, on the player's
+    ``clock``.
 
     ``output``: plays samples (the sound sink's ``play_samples``); ``cut``: silences what
     ``output`` is playing. ``beep``: plays a count the plan could not fit. ``warn``: one line
@@ -63,10 +69,9 @@ class SpeechSink:
         warn: Callable[[str], None] | None = None,
         emit: Callable[[Event], None] | None = None,
         first: int = 1,
-        lead_in: float = 3.0,
-        speed: float = 1.0,
+        lead_in: float = LEAD_IN_SECONDS,
         chimes: bool = True,
-        clock: Callable[[], float] = time.monotonic,
+        clock: Clock | None = None,
     ) -> None:
         self.book = book
         self.timeline = timeline
@@ -76,9 +81,8 @@ class SpeechSink:
         self._warn = warn
         self._emit = emit
         self._first = first
-        self._speed = speed
         self._chimes = chimes
-        self._clock = clock
+        self._clock: Clock = clock if clock is not None else MonotonicClock()
         self._asked_lead_in = lead_in
         self.lead_in = lead_in
         caution = timeline.routine.caution
@@ -94,10 +98,7 @@ class SpeechSink:
         self._condition = threading.Condition()
         self._due: list[_Due] = []
         self._speaking: tuple[Phrase, threading.Event] | None = None
-        self._sync = (self._clock(), 0.0)  # a clock time and the session time it was
-        # The player's wall clock at the last event and its session time: a phrase's ``wall``
-        # is read from the player's clock (``Clock.wall``), not from the system's.
-        self._wall_sync: tuple[float, float] | None = None
+        self._origin = self._clock.now()  # the clock time playback began at (START's)
         self._muted = False
         self._paused_at: float | None = None
         self._regular = True  # the next step begins as planned (no key moved it)
@@ -163,13 +164,12 @@ class SpeechSink:
 
     def handle(self, event: Event) -> None:
         kind = event.kind
-        with self._condition:
-            self._sync = (self._clock(), event.actual)
-            self._wall_sync = (event.wall, event.actual)
         # Phrases are anchored where the step really began: its chime sounds then too.
         if kind is EventKind.START:
+            with self._condition:
+                self._origin = self._clock.now() - event.actual
             self._wait_plan()
-            self._schedule(0, event.actual)
+            self._schedule(0, event)
         elif kind in (EventKind.STEP, EventKind.SWITCH) and event.segment is not None:
             self._wait_plan()
             index = event.segment.index
@@ -182,9 +182,9 @@ class SpeechSink:
                 except OSError as error:
                     self._fail(error)
             self._regular = True
-            self._schedule(index, event.actual)
+            self._schedule(index, event)
         elif kind is EventKind.FINISH:
-            self._schedule(len(self.timeline.segments) + 1, event.actual)
+            self._schedule(len(self.timeline.segments) + 1, event)
         elif kind is EventKind.COUNT and event.segment is not None:
             self._count(event)
         elif kind is EventKind.PAUSE:
@@ -221,12 +221,14 @@ class SpeechSink:
         # The player's lead-in waited for the plan; without a lead-in, the first step does.
         self._ready.wait()
 
-    def _schedule(self, host: int, began: float) -> None:
+    def _schedule(self, host: int, began: Event) -> None:
+        """Make due the phrases hosted by step ``host`` (0: the lead-in; one past the last:
+        the end), which ``began`` now."""
         if self.plan is None or self._broken or self._muted:
             return
         with self._condition:
             for phrase in self.plan.hosted(host):
-                self._due.append(_Due(phrase, began + phrase.at / self._speed))
+                self._due.append(_Due(phrase, began.clock_after(phrase.at)))
             self._due.sort(key=lambda d: d.when)
             self._condition.notify()
 
@@ -252,21 +254,9 @@ class SpeechSink:
 
     # -- speaking ----------------------------------------------------------------------
 
-    def _top_of(self, step: int) -> int:
-        """The top-level step of flat step ``step`` (0 for the caution and the end)."""
-        segments = self.timeline.segments
-        return segments[step - 1].top if 1 <= step <= len(segments) else 0
-
-    def _wall_at(self, session_at: float) -> float:
-        """Unix time at session time ``session_at``, as the player's clock tells it."""
-        if self._wall_sync is None:
-            return time.time() - (self._session_now() - session_at)
-        wall, at = self._wall_sync
-        return wall + (session_at - at)
-
     def _session_now(self) -> float:
-        clock_at, session_at = self._sync
-        return session_at + (self._clock() - clock_at)
+        """Seconds since playback began, on the player's clock (as events' ``actual``)."""
+        return self._clock.now() - self._origin
 
     def _run(self) -> None:
         while True:
@@ -300,6 +290,7 @@ class SpeechSink:
             self._fail(error)
             return
         began = self._session_now()
+        wall = self._clock.wall()
         self._output(samples)
         cut.wait(len(samples) / SAMPLE_RATE)
         was_cut = cut.is_set()
@@ -309,9 +300,9 @@ class SpeechSink:
                 kind=EventKind.SPEAK,
                 scheduled=due.when,
                 actual=began,
-                wall=self._wall_at(began),
+                wall=wall,
                 step=phrase.step,
-                top_step=self._top_of(phrase.step),
+                top_step=phrase.top,
                 text=phrase.text,
                 seconds=phrase.seconds,
                 cut=was_cut,

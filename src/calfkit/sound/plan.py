@@ -33,6 +33,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import Enum
 
+from calfkit.player.pace import LEAD_IN_SECONDS
 from calfkit.sound.cues import counts_spoken
 from calfkit.sound.speech import DEFAULT_RATE_WPM, Voice
 from calfkit.sound.tones import SAMPLE_RATE, Sound, seconds
@@ -79,7 +80,8 @@ class PhraseKind(str, Enum):
 class Phrase:
     """One phrase of the plan.
 
-    ``step``: the flat step it belongs to (0: the routine's caution). ``host``: the flat step
+    ``step``: the flat step it belongs to (0: the routine's caution), ``top`` that step's
+    top-level step (0 for the caution). ``host``: the flat step
     it begins in (0: the lead-in; one past the last step: after the end). ``at``: seconds
     after its host began (the lead-in begins at 0). ``speed``: 1.0, or how much it was sped up.
     """
@@ -93,6 +95,7 @@ class Phrase:
     wpm: int
     speed: float = 1.0
     number: int | None = None  # a count's number
+    top: int = 0
 
 
 @dataclass
@@ -260,7 +263,7 @@ def make_plan(
     book: PhraseBook,
     *,
     first: int = 1,
-    lead_in: float | None = 3.0,
+    lead_in: float | None = LEAD_IN_SECONDS,
     chimes: bool = True,
     speak_counts: bool = True,
 ) -> SpeechPlan:
@@ -449,6 +452,7 @@ def _hosted(slot: _Slot, segments: tuple[Segment, ...], start_at: int, lead_star
         wpm=slot.wpm,
         speed=slot.speed,
         number=slot.number,
+        top=segments[slot.step - 1].top if slot.step > 0 else 0,
     )
 
 
