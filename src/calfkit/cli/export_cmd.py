@@ -26,6 +26,9 @@ if TYPE_CHECKING:
     from calfkit.export.run import Exported
     from calfkit.timeline import Timeline
 
+# Each format in calfkit.export.formats.FORMATS, in words (tests/cli/test_cli_export.py ties them).
+FORMAT_HELP = "wav or mp3 (a sound track), or fit (a watch workout); default: FILE's extension."
+
 STAGE_LABELS = {"sounds": "Placing sounds", "writing": "Writing {name}"}
 
 
@@ -52,7 +55,7 @@ def size_text(size: int) -> str:
     "--format",
     "format_name",
     type=click.Choice(list(FORMATS)),  # the one table, in calfkit.export.formats
-    help="wav or mp3 (a sound track), or fit (a watch workout); default: FILE's extension.",
+    help=FORMAT_HELP,
 )
 @click.option(
     "--wav",
@@ -158,9 +161,10 @@ def _target(file: str | None, wav_path: str | None, format_name: str | None) -> 
         format_name = "wav"
     fmt = FORMATS[format_name] if format_name is not None else format_for(path)
     if fmt is None:
+        *others, last = (f.extension for f in FORMATS.values())
         raise click.UsageError(
-            f"cannot tell the format of {path!r} from its name: end it in .wav, .mp3 or .fit, "
-            "or give --format"
+            f"cannot tell the format of {path!r} from its name: end it in "
+            f"{', '.join(others)} or {last}, or give --format"
         )
     return path, fmt
 

@@ -41,8 +41,10 @@ from calfkit.sound.plan import (
     Phrase,
     PhraseBook,
     PhraseKind,
+    caution_text,
     make_plan,
     session_time,
+    spoken_lead_in,
     texts_to_render,
 )
 from calfkit.sound.speech import DEFAULT_RATE_WPM, Voice
@@ -196,6 +198,7 @@ class SpeechTrack:
 
     lead_in: float
     spoken: tuple[Spoken, ...]
+    lead_in_beeps: int | None = None  # the lead-in's last seconds that beep (None: all)
 
     def counts(self) -> set[tuple[int, int]]:
         """(step, number) of every count said rather than beeped."""
@@ -220,7 +223,9 @@ def speech_track(
         Spoken(session_time(plan, timeline, p), p, book.samples(p.text, p.wpm))
         for p in plan.phrases
     )
-    return SpeechTrack(plan.lead_in, spoken)
+    caution = timeline.routine.caution
+    lead = spoken_lead_in(lead_in, book.seconds(caution_text(caution)) if caution else None)
+    return SpeechTrack(plan.lead_in, spoken, lead.beeps)
 
 
 def phrases_to_place(
@@ -378,8 +383,7 @@ def render_session(
             speech = speech_track(timeline, speak, lead_in=lead_in)
         except OSError as error:
             raise ExportError(f"voice: {error}") from None
-        if timeline.routine.caution:
-            beeps = math.ceil(lead_in)
+        beeps = speech.lead_in_beeps
         lead_in = speech.lead_in
     events = session_events(timeline, lead_in=lead_in)
     placed = (

@@ -4,7 +4,6 @@ only when it is used."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
@@ -80,8 +79,7 @@ def build_sinks(
         chimes=sound.beeps,
         clock=clock if clock is not None else MonotonicClock(),
     )
-    if timeline.routine.caution:
-        sound.lead_in_beeps = math.ceil(settings.lead_in)  # the caution is said over the rest
+    sound.lead_in_beeps = speech.lead_in_beeps  # a caution is said over the rest
     # Speech first: closing it lets the last phrase reach the sound sink before that closes.
     return [speech, sound]
 
@@ -174,4 +172,4 @@ def history_sink(
             label = str(getattr(backend, "label", settings.sound))
             break
     voice = settings.voice and speech_sink(sinks) is not None
-    return HistorySink(label, voice, warn, speed=settings.speed)
+    return HistorySink(label, voice, warn, speed=settings.speed, resume=settings.resume)

@@ -8,12 +8,15 @@ Light to import: the command line reads the defaults for its help.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from calfkit.errors import SettingError
 from calfkit.player.pace import LEAD_IN_SECONDS, Pace, lead_in_problem, speed_problem
 from calfkit.sound import CHOICES as SOUND_CHOICES
 from calfkit.sound import DEFAULT_RATE_WPM, MAX_RATE_WPM, MIN_RATE_WPM
+
+if TYPE_CHECKING:
+    from calfkit.history.queries import Session
 
 __all__ = ["DEFAULTS", "Settings", "rate_problem"]
 
@@ -35,6 +38,8 @@ class Settings:
     top-level step to begin at (``--from``). ``sound``: a ``--sound`` choice. ``voice``,
     ``voice_rate``: spoken cues, in words a minute. ``plain``: lines instead of the live view.
     ``log_events``: a file for the events as JSON Lines. ``history``: record the session.
+    ``resume``: the unfinished session this one takes up (``play --resume``): play begins at
+    the timed step it stopped at (mid-round, mid-side) and the log continues its row.
     """
 
     lead_in: float = LEAD_IN_SECONDS
@@ -46,6 +51,12 @@ class Settings:
     plain: bool = False
     log_events: str | None = None
     history: bool = True
+    resume: Session | None = None
+
+    @property
+    def start_step(self) -> int | None:
+        """The timed (flat) step to begin at, when resuming; else None (``start`` says)."""
+        return self.resume.end_step if self.resume is not None else None
 
     def __post_init__(self) -> None:
         for option, problem in (

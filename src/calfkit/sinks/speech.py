@@ -26,13 +26,14 @@ from calfkit.player.events import Event, EventKind
 from calfkit.player.pace import LEAD_IN_SECONDS
 from calfkit.sound.cues import count_sound, counts_spoken
 from calfkit.sound.plan import (
+    LeadIn,
     Phrase,
     PhraseBook,
     PhraseKind,
     SpeechPlan,
-    caution_lead_in,
     caution_text,
     make_plan,
+    spoken_lead_in,
     texts_to_render,
 )
 from calfkit.sound.tones import SAMPLE_RATE, Sound
@@ -55,7 +56,8 @@ class SpeechSink:
     ``output``: plays samples (the sound sink's ``play_samples``); ``cut``: silences what
     ``output`` is playing. ``beep``: plays a count the plan could not fit. ``warn``: one line
     if the voice stops working. ``emit``: gets each ``speak`` event. ``lead_in``: the lead-in
-    asked for; :attr:`lead_in` is the one the caution needs (give the player that).
+    asked for; :attr:`lead_in` is the one the caution needs (give the player that), and
+    :attr:`lead_in_beeps` how many of its last seconds beep (give the sound sink that).
     """
 
     def __init__(
@@ -84,13 +86,13 @@ class SpeechSink:
         self._chimes = chimes
         self._clock: Clock = clock if clock is not None else MonotonicClock()
         self._asked_lead_in = lead_in
-        self.lead_in = lead_in
+        self._lead_in = LeadIn(lead_in)
         caution = timeline.routine.caution
         if caution:
             # The caution's length sets the lead-in, so it is rendered now (a fraction of a
             # second); everything else renders while the lead-in plays.
             try:
-                self.lead_in = caution_lead_in(lead_in, book.seconds(caution_text(caution)))
+                self._lead_in = spoken_lead_in(lead_in, book.seconds(caution_text(caution)))
             except OSError as error:
                 book.failure = error
         self.plan: SpeechPlan | None = None
@@ -140,6 +142,16 @@ class SpeechSink:
                     return
                 with contextlib.suppress(OSError):
                     self.book.samples(phrase.text, phrase.wpm)
+
+    @property
+    def lead_in(self) -> float:
+        """The lead-in to play: as asked, or longer for the caution to be said in it."""
+        return self._lead_in.seconds
+
+    @property
+    def lead_in_beeps(self) -> int | None:
+        """How many of the lead-in's last seconds beep (None: all of them)."""
+        return self._lead_in.beeps
 
     def ready(self) -> bool:
         """Whether the plan is made (the player's lead-in waits for this)."""

@@ -170,6 +170,24 @@ def caution_lead_in(asked: float, caution_seconds: float) -> float:
     return CAUTION_AT_SECONDS + caution_seconds + max(AFTER_CAUTION_SECONDS, asked)
 
 
+@dataclass(frozen=True)
+class LeadIn:
+    """The lead-in a session with voice plays: ``seconds`` long, and beeping only its last
+    ``beeps`` seconds, the countdown asked for, where a spoken caution fills what comes before
+    (None: every second beeps). Live play and export both take it from :func:`spoken_lead_in`."""
+
+    seconds: float
+    beeps: int | None = None
+
+
+def spoken_lead_in(asked: float, caution_seconds: float | None) -> LeadIn:
+    """The lead-in for ``asked`` seconds of countdown, after a caution that takes
+    ``caution_seconds`` to say (None: no caution is said)."""
+    if caution_seconds is None:
+        return LeadIn(asked)
+    return LeadIn(caution_lead_in(asked, caution_seconds), math.ceil(asked))
+
+
 def sentence(text: str) -> str:
     text = " ".join(text.split())
     return text if not text or text[-1] in ".!?" else text + "."
