@@ -13,12 +13,15 @@ from typing import TYPE_CHECKING, TextIO, cast
 import click
 
 from calfkit.cli.common import (
+    SPEAK_HELP,
+    VOICE_MODEL_HELP,
     GuardedOutput,
     check_lead_in,
     check_speed,
     check_voice_rate,
     errors_to_exit,
     session_errors_to_exit,
+    spoken_option,
     voice_rate_help,
 )
 from calfkit.cli.routine_arg import ROUTINE
@@ -81,6 +84,21 @@ def _lead_in(ctx: click.Context, param: click.Parameter, value: float) -> float:
     help=voice_rate_help("How fast the voice speaks"),
 )
 @click.option(
+    "--speak",
+    "spoken",
+    default=None,
+    callback=spoken_option,
+    metavar="WHAT",
+    help=SPEAK_HELP,
+)
+@click.option(
+    "--voice-model",
+    type=click.Path(dir_okay=False),
+    default=None,
+    metavar="FILE",
+    help=VOICE_MODEL_HELP,
+)
+@click.option(
     "--plain",
     is_flag=True,
     help="One line per event instead of the live view (the default when stdout is not a terminal).",
@@ -115,6 +133,8 @@ def command(
     sound: str,
     voice: bool,
     voice_rate: int,
+    spoken: frozenset[str] | None,
+    voice_model: str | None,
     plain: bool,
     lead_in: float,
     log_events: str | None,
@@ -162,13 +182,17 @@ def command(
             f"(1 to {tops})",
             param_hint="'--from'",
         )
-    settings = Settings(
+    if not voice and (spoken is not None or voice_model is not None):
+        click.echo("note: --speak and --voice-model change nothing without --voice", err=True)
+    settings = Settings.given(
         lead_in=lead_in,
         speed=speed,
         start=start,
         sound=sound,
         voice=voice,
         voice_rate=voice_rate,
+        speak=spoken,
+        voice_model=voice_model,
         plain=plain,
         log_events=log_events,
         history=not no_history,
