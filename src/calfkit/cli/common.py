@@ -15,6 +15,7 @@ import click
 
 from calfkit.errors import CalfkitError, RoutineError, SettingError
 from calfkit.player.pace import lead_in_problem, speed_problem
+from calfkit.text import shown
 
 INTERRUPTED_EXIT = 130  # Ctrl-C, as a shell reports a process killed by SIGINT
 
@@ -62,14 +63,18 @@ def report(error: CalfkitError) -> None:
         for problem in error.problems:
             click.echo(problem.format(), err=True)
     else:
-        click.echo(f"calfkit: error: {error}", err=True)
+        # calfkit's own words are printable: what is not came from a path or an argument.
+        click.echo(f"calfkit: error: {shown(str(error))}", err=True)
 
 
 @contextmanager
 def errors_to_exit() -> Iterator[None]:
-    """Run a command body, turning calfkit's own errors into a message and exit code 1."""
+    """Run a command body, turning calfkit's own errors into a message and exit code 1, and
+    a setting no session can use into a usage error naming its option (exit 2)."""
     try:
         yield
+    except SettingError as error:
+        raise click.BadParameter(error.message, param_hint=f"'{error.option}'") from None
     except CalfkitError as error:
         report(error)
         sys.exit(error.exit_code)

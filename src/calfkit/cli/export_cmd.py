@@ -15,13 +15,13 @@ from calfkit.cli.common import (
     check_lead_in,
     check_voice_rate,
     errors_to_exit,
-    session_errors_to_exit,
     spoken_option,
     voice_rate_help,
 )
 from calfkit.cli.routine_arg import ROUTINE
 from calfkit.export.formats import FORMATS, Format, format_for
 from calfkit.session.settings import DEFAULTS, Settings
+from calfkit.text import shown
 
 if TYPE_CHECKING:
     from rich.progress import TaskID
@@ -145,7 +145,7 @@ def command(
     if named is not None and named != fmt:
         # Written as asked, but a phone or a watch goes by the name: say so before it misleads.
         warn(
-            f"note: {path} is written as a {fmt.name.upper()} {fmt.label}, though its name "
+            f"note: {shown(path)} is written as a {fmt.name.upper()} {fmt.label}, though its name "
             f"ends {named.extension}"
         )
     timeline = _checked(routine, path, log_events, force=force)
@@ -169,18 +169,18 @@ def command(
         ]
         verb = "changes" if len(given) == 1 else "change"
         warn(f"note: {' and '.join(given)} {verb} nothing without --voice")
-    settings = Settings.given(
-        voice=voice,
-        voice_rate=voice_rate,
-        speak=spoken,
-        voice_model=voice_model,
-        lead_in=lead_in,
-        log_events=log_events,
-    )
-    with session_errors_to_exit():
+    with errors_to_exit():
+        settings = Settings.given(
+            voice=voice,
+            voice_rate=voice_rate,
+            speak=spoken,
+            voice_model=voice_model,
+            lead_in=lead_in,
+            log_events=log_events,
+        )
         exported = _export(timeline, path, fmt, settings, warn)
     click.echo(
-        f"Wrote {exported.path} ({fmt.label}, {words.clock(exported.seconds)}, "
+        f"Wrote {shown(exported.path)} ({fmt.label}, {words.clock(exported.seconds)}, "
         f"{size_text(exported.size)}, {exported.holds})"
     )
 

@@ -184,23 +184,23 @@ def command(
         )
     if not voice and (spoken is not None or voice_model is not None):
         click.echo("note: --speak and --voice-model change nothing without --voice", err=True)
-    settings = Settings.given(
-        lead_in=lead_in,
-        speed=speed,
-        start=start,
-        sound=sound,
-        voice=voice,
-        voice_rate=voice_rate,
-        speak=spoken,
-        voice_model=voice_model,
-        plain=plain,
-        log_events=log_events,
-        history=not no_history,
-        resume=resumed,
-    )
     from calfkit.session.play import play
 
     with session_errors_to_exit():
+        settings = Settings.given(
+            lead_in=lead_in,
+            speed=speed,
+            start=start,
+            sound=sound,
+            voice=voice,
+            voice_rate=voice_rate,
+            speak=spoken,
+            voice_model=voice_model,
+            plain=plain,
+            log_events=log_events,
+            history=not no_history,
+            resume=resumed,
+        )
         # Failed writes to stdout are told apart from those of other files: they end the
         # session the way every command ends on a closed pipe or full disk.
         out = cast(TextIO, GuardedOutput(sys.stdout))
