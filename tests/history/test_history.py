@@ -1367,3 +1367,56 @@ def test_a_resumed_session_stopped_again_in_its_lead_in_still_stands_where_it_st
     assert again is not None
     assert (again.id, again.end_step, again.step_hash) == (stopped.id, 2, stopped.step_hash)
     assert again.parts == 2
+
+
+def test_a_resumed_part_killed_with_sigkill_leaves_its_row_interrupted_and_resumable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from calfkit import library
+
+    path = tmp_path / "h.sqlite3"
+    routine = tmp_path / "kill-me.yaml"
+    routine.write_text(KILL_ME)
+    # The first part: stopped with q at the second step.
+    timeline = compile_routine(library.load(routine))
+    first = HistorySink("off", False, Warnings(), path=path)
+    first.handle(ev(EventKind.START, 0.0, timeline=timeline))
+    for event in step_events(timeline, upto=2):
+        first.handle(event)
+    first.handle(ev(EventKind.STOP, 3.0, step=2, text="quit"))
+    first.close()
+    (before,) = rows(path)
+
+    play = ["play", str(routine), "--resume", "--plain", "--lead-in", "0", "--sound", "off"]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "calfkit", *play],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "CALFKIT_HISTORY": str(path)},
+    )
+    try:
+        assert process.stdout is not None
+        for line in process.stdout:
+            if "Second move." in line:
+                break
+        deadline = time_module.monotonic() + 10
+        while time_module.monotonic() < deadline and rows(path)[0]["parts"] != 2:
+            time_module.sleep(0.02)
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.communicate(timeout=30)
+    assert process.returncode == -signal.SIGKILL
+    assert integrity(path) == "ok"
+    (row,) = rows(path)  # the same row, taken up: no second one
+    assert (row["id"], row["parts"], row["ended"], row["ended_at"]) == (
+        before["id"],
+        2,
+        "interrupted",
+        None,
+    )
+    later = history_module.utc_now() + timedelta(seconds=history_module.HEARTBEAT_STALE_SECONDS + 5)
+    monkeypatch.setattr(history_module, "utc_now", lambda: later)
+    with History(path) as history:
+        again = history.resumable("kill-me")
+    assert again is not None and (again.id, again.end_step) == (before["id"], 2)

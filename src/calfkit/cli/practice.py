@@ -107,6 +107,13 @@ def resume_point(routine: Routine, timeline: Timeline) -> Session:
     with History() as history:
         found = history.resumable(routine.name)
         when = None if found is None else history.local(found.started_at)
+        latest = history.sessions(limit=1, routine=routine.name)
+    if latest and latest[0].playing and (found is None or latest[0].id != found.id):
+        raise CalfkitError(
+            f"the last session of {routine.name} is still in progress (in another terminal?); "
+            "if its calfkit was killed, it can be resumed once its heartbeat stops, in under "
+            "a minute"
+        )
     if found is None or when is None:
         raise CalfkitError(
             f"nothing to resume: no unfinished session of {routine.name} in your history "
