@@ -42,6 +42,13 @@ COMMANDS: dict[str, tuple[str, str]] = {
 def _quiet_ends() -> Iterator[None]:
     try:
         yield
+    except click.ClickException as error:
+        # A usage error quotes what was typed (a path, an option's value): shown escaped, as
+        # every path and argument calfkit echoes, never as the escape sequence it may hold.
+        from calfkit.text import shown
+
+        vars(error)["message"] = shown(error.message)  # click declares it Final
+        raise
     except KeyboardInterrupt:
         from calfkit.cli.common import INTERRUPTED_EXIT
 

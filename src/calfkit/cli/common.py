@@ -15,6 +15,7 @@ import click
 
 from calfkit.errors import CalfkitError, RoutineError, SettingError
 from calfkit.player.pace import lead_in_problem, speed_problem
+from calfkit.text import shown
 
 INTERRUPTED_EXIT = 130  # Ctrl-C, as a shell reports a process killed by SIGINT
 
@@ -43,14 +44,18 @@ def report(error: CalfkitError) -> None:
         for problem in error.problems:
             click.echo(problem.format(), err=True)
     else:
-        click.echo(f"calfkit: error: {error}", err=True)
+        # calfkit's own words are printable: what is not came from a path or an argument.
+        click.echo(f"calfkit: error: {shown(str(error))}", err=True)
 
 
 @contextmanager
 def errors_to_exit() -> Iterator[None]:
-    """Run a command body, turning calfkit's own errors into a message and exit code 1."""
+    """Run a command body, turning calfkit's own errors into a message and exit code 1, and
+    a setting no session can use into a usage error naming its option (exit 2)."""
     try:
         yield
+    except SettingError as error:
+        raise click.BadParameter(error.message, param_hint=f"'{error.option}'") from None
     except CalfkitError as error:
         report(error)
         sys.exit(error.exit_code)
@@ -165,3 +170,27 @@ def echo(text: str, *, colour: bool | None = None) -> None:
     the command, where the group ends quietly, not at exit, where Python would complain."""
     click.echo(text, color=colour)
     sys.stdout.flush()
+
+
+def spoken_option(ctx: click.Context, param: click.Parameter, value: str | None) -> object:
+    """``--speak WHAT``'s value as a set of extras (None when not given), or a usage error."""
+    if value is None:
+        return None
+    from calfkit.sound import parse_spoken
+
+    try:
+        return parse_spoken(value)
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None
+
+
+SPEAK_HELP = (
+    "What the voice says besides each cue: a comma list of notes, time (halfway, ten "
+    "seconds, three-two-one in holds), counts (of slow counts), previews (of the next cue); "
+    "all or none.  [default: all]"
+)
+VOICE_MODEL_HELP = (
+    "A Piper voice model (.onnx, its .onnx.json beside it) to speak with; 'system' for the "
+    "system's voice (espeak-ng, say, Windows). Default: $CALFKIT_VOICE_MODEL, else the voice "
+    "the [piper] extra installs."
+)

@@ -9,11 +9,18 @@ from typing import TYPE_CHECKING
 import click
 
 from calfkit import words
-from calfkit.cli.common import check_lead_in, errors_to_exit, session_errors_to_exit
+from calfkit.cli.common import (
+    SPEAK_HELP,
+    VOICE_MODEL_HELP,
+    check_lead_in,
+    errors_to_exit,
+    spoken_option,
+)
 from calfkit.cli.routine_arg import ROUTINE
 from calfkit.export.formats import FORMATS, Format, format_for
 from calfkit.session.settings import DEFAULTS, Settings
 from calfkit.sound import MAX_RATE_WPM, MIN_RATE_WPM
+from calfkit.text import shown
 
 if TYPE_CHECKING:
     from rich.progress import TaskID
@@ -63,7 +70,7 @@ def size_text(size: int) -> str:
     "--voice/--no-voice",
     default=False,
     show_default=True,
-    help="Speak the cues in the sound track too (needs espeak-ng, say or Windows' speech).",
+    help="Speak the cues in the sound track too (Piper, else espeak-ng, say or Windows' speech).",
 )
 @click.option(
     "--voice-rate",
@@ -74,6 +81,21 @@ def size_text(size: int) -> str:
         f"Speak at WPM words a minute ({MIN_RATE_WPM}-{MAX_RATE_WPM}; "
         f"default {DEFAULTS.voice_rate})."
     ),
+)
+@click.option(
+    "--speak",
+    "spoken",
+    default=None,
+    callback=spoken_option,
+    metavar="WHAT",
+    help=SPEAK_HELP,
+)
+@click.option(
+    "--voice-model",
+    type=click.Path(dir_okay=False),
+    default=None,
+    metavar="FILE",
+    help=VOICE_MODEL_HELP,
 )
 @click.option(
     "--lead-in",
@@ -98,6 +120,8 @@ def command(
     wav_path: str | None,
     voice: bool,
     voice_rate: int | None,
+    spoken: frozenset[str] | None,
+    voice_model: str | None,
     lead_in: float | None,
     log_events: str | None,
     force: bool,
@@ -122,7 +146,7 @@ def command(
     if named is not None and named != fmt:
         # Written as asked, but a phone or a watch goes by the name: say so before it misleads.
         warn(
-            f"note: {path} is written as a {fmt.name.upper()} {fmt.label}, though its name "
+            f"note: {shown(path)} is written as a {fmt.name.upper()} {fmt.label}, though its name "
             f"ends {named.extension}"
         )
     timeline = _checked(routine, path, log_events, force=force)
@@ -134,15 +158,30 @@ def command(
                 f"note: a {fmt.extension} {fmt.label} holds no sound; --voice, "
                 "--voice-rate and --lead-in change nothing in it"
             )
-    elif voice_rate is not None and not voice:
-        warn("note: --voice-rate changes nothing without --voice")
-    settings = Settings.given(
-        voice=voice, voice_rate=voice_rate, lead_in=lead_in, log_events=log_events
-    )
-    with session_errors_to_exit():
+    elif not voice and (voice_rate is not None or spoken is not None or voice_model is not None):
+        given = [
+            name
+            for name, value in (
+                ("--voice-rate", voice_rate),
+                ("--speak", spoken),
+                ("--voice-model", voice_model),
+            )
+            if value is not None
+        ]
+        verb = "changes" if len(given) == 1 else "change"
+        warn(f"note: {' and '.join(given)} {verb} nothing without --voice")
+    with errors_to_exit():
+        settings = Settings.given(
+            voice=voice,
+            voice_rate=voice_rate,
+            speak=spoken,
+            voice_model=voice_model,
+            lead_in=lead_in,
+            log_events=log_events,
+        )
         exported = _export(timeline, path, fmt, settings, warn)
     click.echo(
-        f"Wrote {exported.path} ({fmt.label}, {words.clock(exported.seconds)}, "
+        f"Wrote {shown(exported.path)} ({fmt.label}, {words.clock(exported.seconds)}, "
         f"{size_text(exported.size)}, {exported.holds})"
     )
 

@@ -36,10 +36,10 @@ def command(as_json: bool, tag: str | None) -> None:
         )
     with errors_to_exit():
         found = library.available()
-    from calfkit.text import one_line
+    from calfkit.text import one_line, shown
 
     for broken in (entry for entry in found if not entry.ok):
-        path = one_line(str(broken.path))
+        path = shown(broken.path)
         click.echo(
             f"calfkit: warning: {path}: invalid routine ({one_line(broken.error or '')}); "
             f"`calfkit validate {path}` lists every problem",
@@ -53,7 +53,7 @@ def command(as_json: bool, tag: str | None) -> None:
     unreadable: list[str] = []
     done = last_done((entry.name for entry in found), warn=unreadable.append)
     for message in unreadable:
-        click.echo(f"calfkit: warning: {message}; last done is not shown", err=True)
+        click.echo(f"calfkit: warning: {shown(message)}; last done is not shown", err=True)
     if as_json:
         import json
 

@@ -13,11 +13,14 @@ from typing import TYPE_CHECKING, TextIO, cast
 import click
 
 from calfkit.cli.common import (
+    SPEAK_HELP,
+    VOICE_MODEL_HELP,
     GuardedOutput,
     check_lead_in,
     check_speed,
     errors_to_exit,
     session_errors_to_exit,
+    spoken_option,
 )
 from calfkit.cli.routine_arg import ROUTINE
 from calfkit.player.events import Status
@@ -79,6 +82,21 @@ def _lead_in(ctx: click.Context, param: click.Parameter, value: float) -> float:
     help=f"How fast the voice speaks, in words a minute ({MIN_RATE_WPM} to {MAX_RATE_WPM}).",
 )
 @click.option(
+    "--speak",
+    "spoken",
+    default=None,
+    callback=spoken_option,
+    metavar="WHAT",
+    help=SPEAK_HELP,
+)
+@click.option(
+    "--voice-model",
+    type=click.Path(dir_okay=False),
+    default=None,
+    metavar="FILE",
+    help=VOICE_MODEL_HELP,
+)
+@click.option(
     "--plain",
     is_flag=True,
     help="One line per event instead of the live view (the default when stdout is not a terminal).",
@@ -112,6 +130,8 @@ def command(
     sound: str,
     voice: bool,
     voice_rate: int,
+    spoken: frozenset[str] | None,
+    voice_model: str | None,
     plain: bool,
     lead_in: float,
     log_events: str | None,
@@ -159,21 +179,25 @@ def command(
             f"(1 to {tops})",
             param_hint="'--from'",
         )
-    settings = Settings(
-        lead_in=lead_in,
-        speed=speed,
-        start=start,
-        sound=sound,
-        voice=voice,
-        voice_rate=voice_rate,
-        plain=plain,
-        log_events=log_events,
-        history=not no_history,
-        resume=resumed,
-    )
+    if not voice and (spoken is not None or voice_model is not None):
+        click.echo("note: --speak and --voice-model change nothing without --voice", err=True)
     from calfkit.session.play import play
 
     with session_errors_to_exit():
+        settings = Settings.given(
+            lead_in=lead_in,
+            speed=speed,
+            start=start,
+            sound=sound,
+            voice=voice,
+            voice_rate=voice_rate,
+            speak=spoken,
+            voice_model=voice_model,
+            plain=plain,
+            log_events=log_events,
+            history=not no_history,
+            resume=resumed,
+        )
         # Failed writes to stdout are told apart from those of other files: they end the
         # session the way every command ends on a closed pipe or full disk.
         out = cast(TextIO, GuardedOutput(sys.stdout))

@@ -36,7 +36,8 @@ from calfkit.player.clock import FakeClock
 from calfkit.player.engine import Player
 from calfkit.player.events import Event, EventKind
 from calfkit.player.pace import LEAD_IN_SECONDS
-from calfkit.sound.cues import SoundCues, count_sound, counts_spoken
+from calfkit.sound import DEFAULT_SPOKEN
+from calfkit.sound.cues import SoundCues, count_sound, countdown_spoken, counts_spoken
 from calfkit.sound.plan import (
     Phrase,
     PhraseBook,
@@ -49,7 +50,7 @@ from calfkit.sound.plan import (
 )
 from calfkit.sound.speech import DEFAULT_RATE_WPM, Voice
 from calfkit.sound.tones import SAMPLE_RATE, Sound, limit, render
-from calfkit.timeline import Timeline
+from calfkit.timeline import TickKind, Timeline
 
 Progress = Callable[[int, int], None]
 """Told (done, total) as rendering goes on."""
@@ -58,10 +59,11 @@ Progress = Callable[[int, int], None]
 @dataclass(frozen=True)
 class Speak:
     """What ``--voice`` speaks with: a speech engine (:class:`~calfkit.sound.speech.Voice`)
-    at ``wpm`` words a minute."""
+    at ``wpm`` words a minute; ``what`` it says besides the cues (``--speak``)."""
 
     voice: Voice
     wpm: int = DEFAULT_RATE_WPM
+    what: frozenset[str] = DEFAULT_SPOKEN
 
 
 TAIL_SECONDS = 1.0
@@ -199,6 +201,7 @@ class SpeechTrack:
     lead_in: float
     spoken: tuple[Spoken, ...]
     lead_in_beeps: int | None = None  # the lead-in's last seconds that beep (None: all)
+    what: frozenset[str] = DEFAULT_SPOKEN
 
     def counts(self) -> set[tuple[int, int]]:
         """(step, number) of every count said rather than beeped."""
@@ -208,6 +211,14 @@ class SpeechTrack:
             if s.phrase.kind is PhraseKind.COUNT and s.phrase.number is not None
         }
 
+    def countdowns(self) -> set[tuple[int, int]]:
+        """(step, number) of every hold's countdown second said rather than beeped."""
+        return {
+            (s.phrase.step, s.phrase.number)
+            for s in self.spoken
+            if s.phrase.kind is PhraseKind.TIME and s.phrase.number is not None
+        }
+
 
 def speech_track(
     timeline: Timeline, speak: Speak, *, lead_in: float = LEAD_IN_SECONDS
@@ -215,17 +226,17 @@ def speech_track(
     """The speech plan of a whole session (the plan live play follows), each phrase at the
     session time it is heard; OSError if the voice cannot render a phrase."""
     book = PhraseBook(speak.voice, wpm=speak.wpm)
-    book.render_all(texts_to_render(timeline))
+    book.render_all(texts_to_render(timeline, speak=speak.what))
     if book.failure is not None:
         raise book.failure
-    plan = make_plan(timeline, book, lead_in=lead_in)
+    plan = make_plan(timeline, book, lead_in=lead_in, speak=speak.what)
     spoken = tuple(
         Spoken(session_time(plan, timeline, p), p, book.samples(p.text, p.wpm))
         for p in plan.phrases
     )
     caution = timeline.routine.caution
     lead = spoken_lead_in(lead_in, book.seconds(caution_text(caution)) if caution else None)
-    return SpeechTrack(plan.lead_in, spoken, lead.beeps)
+    return SpeechTrack(plan.lead_in, spoken, lead.beeps, speak.what)
 
 
 def phrases_to_place(
@@ -246,19 +257,39 @@ def phrases_to_place(
             samples = converted[key]
         text = PHRASE + spoken.phrase.text
         placed.append(Placed(round(spoken.at * rate), samples, text, spoken.phrase.step))
-    said = speech.counts()
+    said = (speech.counts(), speech.countdowns())
     for event in events:
-        if (
-            event.kind is EventKind.COUNT
-            and event.number is not None
-            and event.number > 1
-            and counts_spoken(event.segment)
-            and (event.step, event.number) not in said
-        ):
-            beep = count_sound(event)
+        beep = _unsaid_beep(event, speech.what, *said)
+        if beep is not None:
             placed.append(Placed(round(event.scheduled * rate), render(beep, rate), beep.value,
                                  event.step))  # fmt: skip
     return placed
+
+
+def _unsaid_beep(
+    event: Event,
+    what: frozenset[str],
+    counts: set[tuple[int, int]],
+    countdowns: set[tuple[int, int]],
+) -> Sound | None:
+    """The beep for a count or countdown second left to speech that the plan could not say."""
+    segment = event.segment
+    if event.number is None or segment is None:
+        return None
+    if event.kind is EventKind.COUNT and "counts" in what:
+        unsaid = (event.step, event.number) not in counts
+        if event.number > 1 and counts_spoken(segment) and unsaid:
+            return count_sound(event)
+    elif event.kind is EventKind.COUNTDOWN and "time" in what:
+        offset = next(
+            (t.offset for t in segment.ticks if t.kind is TickKind.COUNTDOWN
+             and t.number == event.number),
+            0.0,
+        )  # fmt: skip
+        unsaid = (event.step, event.number) not in countdowns
+        if countdown_spoken(segment, event.number, offset) and unsaid:
+            return Sound.COUNTDOWN
+    return None
 
 
 def place_sounds(
@@ -272,7 +303,11 @@ def place_sounds(
     """Every sound (and, given ``speech``, every phrase, levelled) of a session, at its sample,
     in order. ``lead_in_beeps``: beep only the lead-in's last N seconds (a caution is spoken
     over the rest)."""
-    cues = SoundCues(speak_counts=speech is not None, lead_in_beeps=lead_in_beeps)
+    cues = SoundCues(
+        speak_counts=speech is not None and "counts" in speech.what,
+        speak_time=speech is not None and "time" in speech.what,
+        lead_in_beeps=lead_in_beeps,
+    )
     placed: list[Placed] = []
     for done, event in enumerate(events, 1):
         sound = cues.sound_for(event)
