@@ -161,24 +161,8 @@ def command(
         timeline = compile_routine(loaded)
         resumed = _resume_point(loaded, timeline) if resume else None
         if log_events is not None:
-            from calfkit.cli.outputs import check_output, routine_files
-
-            # Never the routine or a file it includes; an existing log only with --force.
-            check_output(
-                log_events,
-                reading=routine_files(loaded),
-                force=force,
-                option="--log-events",
-                replaces=False,
-            )
-    tops = len(loaded.steps)
-    if not 1 <= start <= tops:
-        steps = "step" if tops == 1 else "steps"
-        raise click.BadParameter(
-            f"{start} is not a step of {loaded.title!r}, which has {tops} top-level {steps} "
-            f"(1 to {tops})",
-            param_hint="'--from'",
-        )
+            _check_log(loaded, log_events, force=force)
+    _check_start(loaded, start)
     if not voice and (spoken is not None or voice_model is not None):
         click.echo("note: --speak and --voice-model change nothing without --voice", err=True)
     from calfkit.session.play import play
@@ -206,6 +190,27 @@ def command(
         click.echo(line)
     if settings.history:
         _resume_hint(played.outcome, routine, speed)
+
+
+def _check_log(loaded: Routine, path: str, *, force: bool) -> None:
+    """Never the routine or a file it includes; an existing log only with --force."""
+    from calfkit.cli.outputs import check_output, routine_files
+
+    check_output(
+        path, reading=routine_files(loaded), force=force, option="--log-events", replaces=False
+    )
+
+
+def _check_start(loaded: Routine, start: int) -> None:
+    """``--from START`` names a top-level step of ``loaded``, or it is a usage error."""
+    tops = len(loaded.steps)
+    if not 1 <= start <= tops:
+        steps = "step" if tops == 1 else "steps"
+        raise click.BadParameter(
+            f"{start} is not a step of {loaded.title!r}, which has {tops} top-level {steps} "
+            f"(1 to {tops})",
+            param_hint="'--from'",
+        )
 
 
 TODAY = "today"

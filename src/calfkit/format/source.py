@@ -453,7 +453,6 @@ class _TreeReader:
         sequence_start = yaml.SequenceStartEvent
         mapping_end = yaml.MappingEndEvent
         sequence_end = yaml.SequenceEndEvent
-        stream_end = yaml.StreamEndEvent
         path = self.path
         stack = self.stack
         pending_keys = self.pending_keys
@@ -480,73 +479,36 @@ class _TreeReader:
                         self.too_large(node)
                 if event.anchor is not None or event.tag is not None:
                     self.refuse_anchor_and_tag(event, node)
-                if not stack:
-                    self.root = node
-                    continue
-                parent = stack[-1]
-                if type(parent) is seq_node:
-                    parent.items.append(node)
-                    continue
-                key = pending_keys[-1]
-                if key is None:
-                    pending_keys[-1] = node  # a key: its value comes next
-                    continue
             elif kind is mapping_end or kind is sequence_end:
                 node = stack.pop()
                 pending_keys.pop()
                 seen_keys.pop()
-                if not stack:
-                    self.root = node
-                    continue
-                parent = stack[-1]
-                if type(parent) is seq_node:
-                    parent.items.append(node)
-                    continue
-                key = pending_keys[-1]
-                if key is None:
-                    self.refuse_key(node)
-                    continue
             elif kind is mapping_start or kind is sequence_start:
-                mark = event.start_mark
-                if len(stack) >= MAX_DEPTH:
-                    message = f"lists and mappings are nested more than {MAX_DEPTH} levels deep"
-                    self.problems.append(
-                        Problem(Position(path, mark.line + 1, mark.column + 1), message)
-                    )
-                    raise _Stop
-                container: SeqNode | MapNode
-                if kind is mapping_start:
-                    container = MapNode(path, mark.line + 1, mark.column + 1)
-                else:
-                    container = seq_node(path, mark.line + 1, mark.column + 1)
-                if event.anchor is not None or event.tag is not None:
-                    self.refuse_anchor_and_tag(event, container)
-                stack.append(container)
-                pending_keys.append(None)
-                seen_keys.append({})
+                self.open(event, kind is mapping_start)
                 continue
             elif kind is yaml.AliasEvent:
-                mark = event.start_mark
-                alias = scalar_node(
-                    None, "*" + str(event.anchor), False, path, mark.line + 1, mark.column + 1
-                )
-                alias.broken = True
-                message = f"aliases (*{event.anchor}) are not supported; write the value out"
-                self.problems.append(Problem(alias.position, message))
-                self.add(alias)
+                self.alias(event)
                 continue
-            elif kind is stream_end:
+            elif kind is yaml.StreamEndEvent:
                 return
             else:
                 if kind is yaml.DocumentStartEvent:
-                    self.documents += 1
-                    if self.documents > 1:
-                        mark = event.start_mark
-                        message = "a routine file holds one YAML document; found a second one"
-                        self.problems.append(
-                            Problem(Position(path, mark.line + 1, mark.column + 1), message)
-                        )
-                        raise _Stop
+                    self.document(event)
+                continue
+            # ``node`` (a scalar, or a list or mapping just ended) is finished: put it in place.
+            if not stack:
+                self.root = node
+                continue
+            parent = stack[-1]
+            if type(parent) is seq_node:
+                parent.items.append(node)
+                continue
+            key = pending_keys[-1]
+            if key is None:
+                if isinstance(node, ScalarNode):
+                    pending_keys[-1] = node  # a key: its value comes next
+                else:
+                    self.refuse_key(node)
                 continue
             # ``node`` is the value of ``key`` in the mapping ``parent``.
             pending_keys[-1] = None
@@ -563,6 +525,47 @@ class _TreeReader:
                 continue
             seen[identity] = key
             parent.pairs.append((key, node))  # type: ignore[union-attr]
+
+    def open(self, event: _Event, mapping: bool) -> None:
+        """A mapping or a list begins: it is the innermost open container until it ends."""
+        mark = event.start_mark
+        path = self.path
+        if len(self.stack) >= MAX_DEPTH:
+            message = f"lists and mappings are nested more than {MAX_DEPTH} levels deep"
+            self.problems.append(Problem(Position(path, mark.line + 1, mark.column + 1), message))
+            raise _Stop
+        container: SeqNode | MapNode
+        if mapping:
+            container = MapNode(path, mark.line + 1, mark.column + 1)
+        else:
+            container = SeqNode(path, mark.line + 1, mark.column + 1)
+        if event.anchor is not None or event.tag is not None:
+            self.refuse_anchor_and_tag(event, container)
+        self.stack.append(container)
+        self.pending_keys.append(None)
+        self.seen_keys.append({})
+
+    def alias(self, event: _Event) -> None:
+        """An alias (``*name``): refused, and put in place as a broken node."""
+        mark = event.start_mark
+        alias = ScalarNode(
+            None, "*" + str(event.anchor), False, self.path, mark.line + 1, mark.column + 1
+        )
+        alias.broken = True
+        message = f"aliases (*{event.anchor}) are not supported; write the value out"
+        self.problems.append(Problem(alias.position, message))
+        self.add(alias)
+
+    def document(self, event: _Event) -> None:
+        """A document begins: a second one is refused."""
+        self.documents += 1
+        if self.documents > 1:
+            mark = event.start_mark
+            message = "a routine file holds one YAML document; found a second one"
+            self.problems.append(
+                Problem(Position(self.path, mark.line + 1, mark.column + 1), message)
+            )
+            raise _Stop
 
     def add(self, node: Node) -> None:
         """Put a finished node into its parent: a list item, a mapping key, or its value."""
