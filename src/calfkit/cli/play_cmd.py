@@ -160,7 +160,7 @@ def command(
 
     _check_resume(resume, start=start, no_history=no_history)
     with errors_to_exit():
-        loaded = _todays_routine() if routine == TODAY else library.load_ref(routine)
+        loaded = _todays_routine(resume) if routine == TODAY else library.load_ref(routine)
         timeline = compile_routine(loaded)
         resumed = _resume_point(loaded, timeline) if resume else None
         if log_events is not None:
@@ -249,11 +249,11 @@ def _resume_hint(outcome: Outcome, routine: str, speed: float) -> None:
     click.echo(f"Resume where you stopped: calfkit play {ref} --resume")
 
 
-def _todays_routine() -> Routine:
+def _todays_routine(resuming: bool) -> Routine:
     from calfkit.cli.practice import NothingToDo, todays_routine
 
     try:
-        return todays_routine()
+        return todays_routine(resuming=resuming)
     except NothingToDo as done:
         click.echo(str(done))
         sys.exit(0)
