@@ -52,7 +52,7 @@ NATURAL_WPM = 170
 
 
 CACHE_LIMIT_BYTES = 256 * 1024 * 1024
-"""The most the rendered phrases kept on disk may take (a long routine's take about 25 MB)."""
+"""The most the rendered phrases kept on disk may take (`calf-care`'s take about 30 MB)."""
 
 CACHE_FORMAT = 1
 """Changes whenever what a cached phrase holds would change (a new key or rendering)."""
