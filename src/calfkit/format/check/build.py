@@ -65,6 +65,7 @@ def _prepare(_: Reporter, parts: Parts) -> Step:
         until_ready=ready,
         name=parts.name,
         note=parts.note,
+        exercise=parts.exercise,
         position=parts.position,
     )
 
@@ -77,6 +78,7 @@ def _do(_: Reporter, parts: Parts) -> Step:
         until_ready=ready,
         name=parts.name,
         note=parts.note,
+        exercise=parts.exercise,
         position=parts.position,
     )
 
@@ -88,6 +90,7 @@ def _hold(_: Reporter, parts: Parts) -> Step:
         countdown=parts.values.number("countdown", DEFAULT_COUNTDOWN),
         name=parts.name,
         note=parts.note,
+        exercise=parts.exercise,
         position=parts.position,
     )
 
@@ -99,6 +102,7 @@ def _count(_: Reporter, parts: Parts) -> Step:
         cue=parts.values.text("cue"),
         name=parts.name,
         note=parts.note,
+        exercise=parts.exercise,
         position=parts.position,
     )
 
@@ -111,6 +115,7 @@ def _breathe(_: Reporter, parts: Parts) -> Step:
         cue=parts.values.text("cue"),
         name=parts.name,
         note=parts.note,
+        exercise=parts.exercise,
         position=parts.position,
     )
 
@@ -123,6 +128,7 @@ def _rest(_: Reporter, parts: Parts) -> Step:
         cue=parts.values.text("cue") or DEFAULT_REST_CUE,
         name=parts.name,
         note=parts.note,
+        exercise=parts.exercise,
         position=parts.position,
     )
 
@@ -135,6 +141,7 @@ def _repeat(_: Reporter, parts: Parts) -> Step:
         rest_between=between if isinstance(between, float) else None,
         name=parts.name,
         note=parts.note,
+        exercise=parts.exercise,
         position=parts.position,
     )
 
@@ -148,6 +155,7 @@ def _sides(_: Reporter, parts: Parts) -> Step:
         switch=parts.values.seconds("switch", DEFAULT_SWITCH_SECONDS),
         name=parts.name,
         note=parts.note,
+        exercise=parts.exercise,
         position=parts.position,
     )
 
@@ -164,7 +172,12 @@ def _include(checker: Reporter, parts: Parts) -> Step | Invalid:
     if too_deep is not None:
         return checker.problem(node.position, too_deep)
     return Include(
-        ref=ref, routine=included, name=parts.name, note=parts.note, position=parts.position
+        ref=ref,
+        routine=included,
+        name=parts.name,
+        note=parts.note,
+        exercise=parts.exercise,
+        position=parts.position,
     )
 
 
