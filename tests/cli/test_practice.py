@@ -166,3 +166,19 @@ def test_a_session_still_playing_is_not_resumed_and_says_why(tmp_path: Path) -> 
     with pytest.raises(CalfkitError, match="still in progress"):
         resume_point(routine, timeline)
     playing.close()
+
+
+def test_rest_days_for_the_summary_come_from_the_followed_plan_or_none(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from datetime import date
+
+    from calfkit.cli.practice import rest_days_quietly
+
+    assert rest_days_quietly() is None
+    monkeypatch.setenv("CALFKIT_TODAY", "2026-11-30")
+    CliRunner().invoke(cli, ["plan", "start", "four-calm-weeks"])
+    rest = rest_days_quietly()
+    assert rest is not None
+    assert rest(date(2026, 12, 6)) and not rest(date(2026, 12, 7))
+    assert not rest(date(2026, 11, 29))  # before the plan began
