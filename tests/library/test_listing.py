@@ -114,7 +114,7 @@ def test_the_list_cache_never_reads_a_routine_grown_past_the_limit(isolated: Pat
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    assert "larger than 1 MiB" in (found["grows"].error or "")
+    assert "larger than 256 KiB" in (found["grows"].error or "")
     assert peak < 16 * 1024 * 1024, peak  # nothing near the file's 64 MiB was read
 
 

@@ -84,7 +84,10 @@ def test_key_mode_calls_on_resize_when_the_window_changes(pty_pair: tuple[int, i
     assert signal.getsignal(signal.SIGWINCH) == old
 
 
-def test_show_cursor_writes_only_to_a_terminal(pty_pair: tuple[int, int]) -> None:
+def test_show_cursor_writes_only_to_a_terminal(
+    pty_pair: tuple[int, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TERM", "xterm")
     master, slave = pty_pair
     pipe = io.StringIO()
     show_cursor(pipe)
@@ -92,6 +95,17 @@ def test_show_cursor_writes_only_to_a_terminal(pty_pair: tuple[int, int]) -> Non
     with open(slave, "w", closefd=False) as tty:
         show_cursor(tty)
     assert os.read(master, 100) == b"\x1b[?25h"
+
+
+def test_show_cursor_writes_nothing_to_a_dumb_terminal(
+    pty_pair: tuple[int, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TERM", "dumb")
+    master, slave = pty_pair
+    with open(slave, "w", closefd=False) as tty:
+        show_cursor(tty)
+        tty.write("end")
+    assert os.read(master, 100) == b"end"
 
 
 def test_sigterm_raises_terminated_inside_and_not_after() -> None:
