@@ -177,3 +177,17 @@ def rest_days_quietly() -> Callable[[date], bool] | None:
         return Following(run, check.load(path)).rest()
     except (CalfkitError, OSError):
         return None
+
+
+def rest_days_later() -> Callable[[date], bool]:
+    """:func:`rest_days_quietly`, read the first time it is asked (after the session, for its
+    summary), so that nothing reads the log before the session's own row is written."""
+    found: list[Callable[[date], bool] | None] = []
+
+    def rest(day: date) -> bool:
+        if not found:
+            found.append(rest_days_quietly())
+        predicate = found[0]
+        return predicate is not None and predicate(day)
+
+    return rest
