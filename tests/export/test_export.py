@@ -248,3 +248,29 @@ def test_the_limiter_keeps_quiet_sums_and_bends_loud_ones_smoothly_below_full_sc
     assert all(b >= a for a, b in itertools.pairwise(loud))  # never folds back
     assert all(b - a <= 50 for a, b in itertools.pairwise(loud))  # no jump past the knee
     assert max(loud) < 32767 and limit(-70000) == -max(loud)
+
+
+def test_a_reps_step_is_heard_as_counts_with_a_falling_tone_at_each_down(tmp_path: Path) -> None:
+    routine = tmp_path / "raises.yaml"
+    routine.write_text("title: Raises\nsteps:\n  - reps: 3\n    up: 1\n    down: 1\n")
+    out = tmp_path / "raises.wav"
+    result = export(str(routine), "--wav", str(out))
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    samples, _ = read(out)
+    cues = SoundCues()
+    expected = [
+        (round(e.scheduled * SAMPLE_RATE), s)
+        for e in session_events(compile_routine(load(routine)))
+        if (s := cues.sound_for(e)) is not None
+    ]
+    heard = [identify(samples[b.start : b.end]) for b in bursts(samples)]
+    assert heard == [s for _, s in expected]
+    assert heard[3:] == [
+        Sound.STEP,  # rep 1: the step's own sound
+        Sound.DOWN,
+        Sound.COUNT,
+        Sound.DOWN,
+        Sound.LAST_COUNT,
+        Sound.DOWN,
+        Sound.END,
+    ]
