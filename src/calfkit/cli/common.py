@@ -38,6 +38,25 @@ def check_speed(value: float) -> float:
     return value
 
 
+def check_voice_rate(ctx: click.Context, param: click.Parameter, value: int | None) -> int | None:
+    """``--voice-rate``'s callback: the value, or a usage error outside the range espeak-ng
+    speaks (80 to 450). A callback, not click.IntRange, whose help would say the range again."""
+    from calfkit.sound import MAX_RATE_WPM, MIN_RATE_WPM
+
+    if value is not None and not MIN_RATE_WPM <= value <= MAX_RATE_WPM:
+        raise click.BadParameter(
+            f"must be {MIN_RATE_WPM} to {MAX_RATE_WPM} words a minute, not {value}"
+        )
+    return value
+
+
+def voice_rate_help(start: str) -> str:
+    """``--voice-rate``'s help, the range said once (click's own range note is not shown)."""
+    from calfkit.sound import MAX_RATE_WPM, MIN_RATE_WPM
+
+    return f"{start}, {MIN_RATE_WPM} to {MAX_RATE_WPM} words a minute."
+
+
 def report(error: CalfkitError) -> None:
     """Print an error for people on stderr: one line per problem, never a traceback."""
     if isinstance(error, RoutineError):

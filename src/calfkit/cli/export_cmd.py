@@ -13,13 +13,14 @@ from calfkit.cli.common import (
     SPEAK_HELP,
     VOICE_MODEL_HELP,
     check_lead_in,
+    check_voice_rate,
     errors_to_exit,
     spoken_option,
+    voice_rate_help,
 )
 from calfkit.cli.routine_arg import ROUTINE
 from calfkit.export.formats import FORMATS, Format, format_for
 from calfkit.session.settings import DEFAULTS, Settings
-from calfkit.sound import MAX_RATE_WPM, MIN_RATE_WPM
 from calfkit.text import shown
 
 if TYPE_CHECKING:
@@ -74,13 +75,11 @@ def size_text(size: int) -> str:
 )
 @click.option(
     "--voice-rate",
-    type=click.IntRange(MIN_RATE_WPM, MAX_RATE_WPM),
+    type=int,
     default=None,
+    callback=check_voice_rate,
     metavar="WPM",
-    help=(
-        f"Speak at WPM words a minute ({MIN_RATE_WPM}-{MAX_RATE_WPM}; "
-        f"default {DEFAULTS.voice_rate})."
-    ),
+    help=f"{voice_rate_help('How fast the voice speaks')}  [default: {DEFAULTS.voice_rate}]",
 )
 @click.option(
     "--speak",

@@ -18,15 +18,16 @@ from calfkit.cli.common import (
     GuardedOutput,
     check_lead_in,
     check_speed,
+    check_voice_rate,
     errors_to_exit,
     session_errors_to_exit,
     spoken_option,
+    voice_rate_help,
 )
 from calfkit.cli.routine_arg import ROUTINE
 from calfkit.player.events import Status
 from calfkit.session.settings import DEFAULTS, Settings
 from calfkit.sound import CHOICES as SOUND_CHOICES
-from calfkit.sound import MAX_RATE_WPM, MIN_RATE_WPM
 
 if TYPE_CHECKING:
     from calfkit.history import Session
@@ -75,11 +76,12 @@ def _lead_in(ctx: click.Context, param: click.Parameter, value: float) -> float:
 )
 @click.option(
     "--voice-rate",
-    type=click.IntRange(MIN_RATE_WPM, MAX_RATE_WPM),
+    type=int,
     default=DEFAULTS.voice_rate,
     show_default=True,
+    callback=check_voice_rate,
     metavar="WPM",
-    help=f"How fast the voice speaks, in words a minute ({MIN_RATE_WPM} to {MAX_RATE_WPM}).",
+    help=voice_rate_help("How fast the voice speaks"),
 )
 @click.option(
     "--speak",
@@ -105,10 +107,11 @@ def _lead_in(ctx: click.Context, param: click.Parameter, value: float) -> float:
     "--lead-in",
     type=float,
     default=DEFAULTS.lead_in,
-    show_default=True,
     callback=_lead_in,
     metavar="SECONDS",
-    help="A get-ready countdown before the first step; 0 for none.",
+    # The default said as export says it ("3", where click would show "3.0").
+    help="A get-ready countdown before the first step; 0 for none.  "
+    f"[default: {DEFAULTS.lead_in:g}]",
 )
 @click.option(
     "--log-events",
@@ -157,7 +160,7 @@ def command(
 
     _check_resume(resume, start=start, no_history=no_history)
     with errors_to_exit():
-        loaded = _todays_routine() if routine == TODAY else library.load_ref(routine)
+        loaded = _todays_routine(resume) if routine == TODAY else library.load_ref(routine)
         timeline = compile_routine(loaded)
         resumed = _resume_point(loaded, timeline) if resume else None
         if log_events is not None:
@@ -246,11 +249,11 @@ def _resume_hint(outcome: Outcome, routine: str, speed: float) -> None:
     click.echo(f"Resume where you stopped: calfkit play {ref} --resume")
 
 
-def _todays_routine() -> Routine:
+def _todays_routine(resuming: bool) -> Routine:
     from calfkit.cli.practice import NothingToDo, todays_routine
 
     try:
-        return todays_routine()
+        return todays_routine(resuming=resuming)
     except NothingToDo as done:
         click.echo(str(done))
         sys.exit(0)

@@ -30,6 +30,7 @@ from calfkit.model import (
     StepVisitor,
     TimedStep,
 )
+from calfkit.text import JSON_FORMAT_VERSION
 
 Json = dict[str, object]
 """A JSON object."""
@@ -40,8 +41,10 @@ SHOWN_ROUNDS = 3
 
 
 def to_json(routine: Routine) -> Json:
-    """The routine as plain data: its fields, its total and every step with its time."""
+    """The routine as plain data: its fields, its total and every step with its time
+    (docs/json.md says what each field is)."""
     return {
+        "format_version": JSON_FORMAT_VERSION,
         "name": routine.name,
         "title": routine.title,
         "description": routine.description,

@@ -21,11 +21,11 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Protocol, cast
 
 from calfkit.errors import Position, Problem, ProblemList
+from calfkit.format.spec import MAX_FILE_BYTES
 
 if TYPE_CHECKING:
     import yaml
 
-MAX_FILE_BYTES = 1024 * 1024
 # Lists and mappings inside one another. A valid routine needs about 20 (eight levels of
 # repeat/sides/routine, each a step mapping holding a list); the cap only has to stop a
 # hostile file long before anything recursive could notice it.
@@ -175,10 +175,11 @@ def read_source(path: str | os.PathLike[str]) -> Source:
     shown = str(path)
     start = Position(shown, 1, 1)
     try:
-        data = read_limited(path)
+        data = read_limited(path, MAX_FILE_BYTES)
     except TooLarge:
         message = (
-            f"the file is larger than 1 MiB ({MAX_FILE_BYTES} bytes); routine files must be smaller"
+            f"the file is larger than {MAX_FILE_BYTES // 1024} KiB ({MAX_FILE_BYTES} bytes); "
+            "routine files must be smaller"
         )
         return Source(shown, b"", None, _only(Problem(start, message)))
     except OSError as error:
@@ -247,9 +248,9 @@ def cannot_read(error: OSError) -> str:
 def no_gc() -> Iterator[None]:
     """The cyclic garbage collector off for a while (back on after, if it was on).
 
-    Reading and checking a 1 MiB file makes hundreds of thousands of small objects, none of
-    them garbage: the collector would rescan them again and again for nothing (a third of
-    the time a long file takes to load). Reference counting still frees what is dropped.
+    Reading and checking a file at the size limit makes tens of thousands of small objects,
+    none of them garbage: the collector would rescan them again and again for nothing (a
+    third of the time a long file takes to load). Reference counting still frees what is dropped.
     """
     collecting = gc.isenabled()
     gc.disable()
@@ -430,8 +431,8 @@ def _parse_with(
 class _TreeReader:
     """Builds the node tree from parser events in one loop; no recursion, bounded depth.
 
-    The loop is the hot path for a 1 MiB file (hundreds of thousands of events), so it
-    tests event classes by identity and builds positions only for problems.
+    The loop is the hot path for a file at the size limit (tens of thousands of events), so
+    it tests event classes by identity and builds positions only for problems.
     """
 
     def __init__(self, path: str) -> None:

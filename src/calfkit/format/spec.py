@@ -460,7 +460,14 @@ ALL_STEP_KEYS: tuple[str, ...] = tuple(
     )
 )
 
+# The largest routine file calfkit reads. Real routines are 1 to 3 KiB (the largest built-in,
+# foam-roll-calf, is 3.2); 256 KiB is 80 times that, and small enough that the worst-shaped file
+# (as many tiny steps as fit) loads in under half a second: bench/load.py measures it. At
+# 1 MiB the floor of any reader on PyYAML was itself about 0.5 s.
+MAX_FILE_BYTES = 256 * 1024
+
 LIMITS = {
+    "max_file_bytes": MAX_FILE_BYTES,
     "max_step_seconds": MAX_STEP_SECONDS,
     "max_total_seconds": MAX_TOTAL_SECONDS,
     "max_events": MAX_EVENTS,
