@@ -21,9 +21,9 @@ steps:
 def test_the_live_view_counts_reps_and_shows_up_then_down(player: Player) -> None:
     session = player.start(player.routine(ROUTINE), "--lead-in", "0")
     session.wait_for("Rise, then lower slowly")
-    session.wait_for_digits("1 / 3")
+    session.wait_for_digits("1 of 3")
     session.wait_for("Reps · down")
-    session.wait_for_digits("2 / 3")
+    session.wait_for_digits("2 of 3")
     session.wait_for("Reps · up")
     session.press("q")
     assert session.finish() == 0

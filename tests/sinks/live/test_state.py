@@ -206,12 +206,12 @@ def test_reps_show_the_rep_in_the_digits_and_up_or_down_under_them(tmp_path: Pat
     play_fast(compile_routine(load(path)), sinks=[folding])
     counts = folding.after(EventKind.COUNT, 1)
     downs = folding.after(EventKind.DOWN, 1)
-    assert [seen.digits for seen in counts] == ["1 / 3", "2 / 3", "3 / 3"]
+    assert [seen.digits for seen in counts] == ["1 of 3", "2 of 3", "3 of 3"]
     assert [seen.detail for seen in counts] == ["Reps · up"] * 3
     assert [(seen.digits, seen.detail) for seen in downs] == [
-        ("1 / 3", "Reps · down"),
-        ("2 / 3", "Reps · down"),
-        ("3 / 3", "Reps · down"),
+        ("1 of 3", "Reps · down"),
+        ("2 of 3", "Reps · down"),
+        ("3 of 3", "Reps · down"),
     ]
 
 
