@@ -44,7 +44,13 @@ def kind_colour(kind: SegmentKind) -> str:
     match kind:
         case SegmentKind.PREPARE:
             return "bold blue"
-        case SegmentKind.DO | SegmentKind.HOLD | SegmentKind.COUNT | SegmentKind.BREATHE:
+        case (
+            SegmentKind.DO
+            | SegmentKind.HOLD
+            | SegmentKind.COUNT
+            | SegmentKind.REPS
+            | SegmentKind.BREATHE
+        ):
             return "bold cyan"
         case SegmentKind.REST:
             return "bold green"
