@@ -169,7 +169,6 @@ def command(
                 reading=routine_files(loaded),
                 force=force,
                 option="--log-events",
-                replaces=False,
             )
     tops = len(loaded.steps)
     if not 1 <= start <= tops:
