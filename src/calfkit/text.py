@@ -100,6 +100,12 @@ def one_line(text: str) -> str:
     return clean(text.replace("\n", " ").replace("\t", " ").replace("\r", " "))
 
 
+# The version of what `list --json` and `show --json` print (docs/json.md), in every object as
+# "format_version". Fields may be added within a version; one that changes meaning or goes
+# away makes a new version.
+JSON_FORMAT_VERSION = 1
+
+
 def json_safe(text: str) -> str:
     """JSON text with DEL and the C1 controls written as ``\\u`` escapes too.
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from calfkit import words
+from calfkit.cli.routine_arg import complete_name
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -33,7 +34,12 @@ MAX_LIMIT = 1_000_000
     metavar="N",
     help="Show at most N sessions, newest first.",
 )
-@click.option("--routine", metavar="NAME", help="Only sessions of this routine.")
+@click.option(
+    "--routine",
+    metavar="NAME",
+    shell_complete=complete_name,
+    help="Only sessions of this routine.",
+)
 @click.option(
     "--calendar",
     "as_calendar",
