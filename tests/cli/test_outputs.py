@@ -217,5 +217,5 @@ def test_the_log_is_checked_as_it_is_opened_so_a_fifo_put_there_later_never_bloc
     log = tmp_path / "log.jsonl"
     log.write_text("old, longer text\n")
     with open_log(log) as file:
-        file.write("new\n")
+        file.write(b"new\n")
     assert log.read_text() == "new\n"

@@ -193,6 +193,11 @@ def command(
         click.echo(line)
     if settings.history:
         _resume_hint(played.outcome, routine, speed)
+    if played.failed:
+        # The session played on past it, but what was asked for by name is not all there.
+        for why in played.failed:
+            click.echo(f"calfkit: error: {why} (the session played on without it)", err=True)
+        sys.exit(1)
 
 
 def _check_log(loaded: Routine, path: str, *, force: bool) -> None:
