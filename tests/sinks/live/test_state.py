@@ -116,11 +116,11 @@ def test_a_count_shows_n_of_total_and_plus_raises_the_total(timeline: Timeline) 
     folding = Folding()
     play_fast(timeline, keys=[(23.0, Command.EXTEND)], sinks=[folding])
     counts = [seen.digits for seen in folding.after(EventKind.COUNT, 2)]
-    assert counts[:2] == ["1 / 4", "2 / 4"]
+    assert counts[:2] == ["1 of 4", "2 of 4"]
     (extended,) = folding.after(EventKind.EXTEND, 2)
     # One ``+`` adds as many counts as make at least 10 s: five of 2 s.
-    assert extended.digits == "2 / 9"
-    assert counts[-1] == "9 / 9"
+    assert extended.digits == "2 of 9"
+    assert counts[-1] == "9 of 9"
     assert extended.detail == "Count"
 
 

@@ -121,7 +121,8 @@ class ViewState:
             self._enter(event)
         elif kind is EventKind.COUNT:
             self.count = event.number
-            self.counter = f"{event.number} / {event.of}"
+            # "of", not "/": a slash in block digits reads as a broken staircase from the floor.
+            self.counter = f"{event.number} of {event.of}"
             self.big_counter = self.counter
         elif kind is EventKind.BREATH:
             self.counter = f"breath {event.number} of {event.of} · {event.phase}"
@@ -134,7 +135,7 @@ class ViewState:
         elif kind is EventKind.EXTEND:
             self.extra += float(event.number or 0)
             if event.of is not None and self.count is not None:
-                self.counter = f"{self.count} / {event.of}"  # more counts to come: "4 / 14"
+                self.counter = f"{self.count} of {event.of}"  # more counts to come: "4 of 14"
                 self.big_counter = self.counter
         elif kind in (EventKind.MUTE, EventKind.UNMUTE):
             self.muted = kind is EventKind.MUTE
