@@ -105,7 +105,7 @@ def test_counts_and_breaths_show_and_a_finished_routine_leaves_only_the_summary(
     session = player.start(
         player.routine(WALL_WORK), "--from", "2", "--speed", "4", "--lead-in", "0"
     )
-    counting = session.wait_for_digits("7 / 10")
+    counting = session.wait_for_digits("7 of 10")
     assert "Lower your heels" in counting
     assert "Next: Breathe" in counting
     session.wait_for("breath 2 of 3 · inhale")
