@@ -247,7 +247,7 @@ def test_a_resize_to_forty_columns_redraws_at_once_even_while_paused(player: Pla
     session.screen.resize(24, 40)
     session.wait_for(
         lambda text: (
-            text.splitlines()[-1].strip() == "+ 10 s · m mute · q quit"
+            text.splitlines()[-1].strip() == "+ 10 s · m mute · q quit · ? keys"
             and "space resume · n next · b back" in text
         )  # the frame's last line, laid out for 40 columns: the whole new frame has arrived
     )

@@ -219,3 +219,29 @@ def test_speech_and_a_beep_overlapping_are_mixed_without_clipping(tmp_path: Path
     # Where the beep sounds over the phrase, both are still there (bent, not flattened).
     mixed = samples[beep.at : beep.end]
     assert len(set(mixed)) > 100
+
+
+def test_a_reps_step_is_heard_as_counts_with_a_falling_tone_at_each_down(tmp_path: Path) -> None:
+    routine = tmp_path / "raises.yaml"
+    routine.write_text("title: Raises\nsteps:\n  - reps: 3\n    up: 1\n    down: 1\n")
+    out = tmp_path / "raises.wav"
+    result = export(str(routine), "--wav", str(out))
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    samples, _ = read(out)
+    cues = SoundCues()
+    expected = [
+        (round(e.scheduled * SAMPLE_RATE), s)
+        for e in session_events(compile_routine(load(routine)))
+        if (s := cues.sound_for(e)) is not None
+    ]
+    heard = [identify(samples[b.start : b.end]) for b in bursts(samples)]
+    assert heard == [s for _, s in expected]
+    assert heard[3:] == [
+        Sound.STEP,  # rep 1: the step's own sound
+        Sound.DOWN,
+        Sound.COUNT,
+        Sound.DOWN,
+        Sound.LAST_COUNT,
+        Sound.DOWN,
+        Sound.END,
+    ]

@@ -16,6 +16,7 @@ from calfkit.model import (
     Hold,
     Prepare,
     Repeat,
+    Reps,
     Rest,
     Routine,
     Side,
@@ -1029,3 +1030,30 @@ def test_sinks_are_prepared_with_the_timeline_before_the_clock_starts() -> None:
     Player(EVERY_KIND, clock=clock, sinks=[Slow()], lead_in=0).run()
     assert seen[0] == ("prepare", 0.5)
     assert all(late == 0.0 for _, late in seen[1:])  # nothing fired late for it
+
+
+# ---- reps ----------------------------------------------------------------------------------
+
+
+def test_reps_count_each_rep_and_say_down_after_up_and_the_top_pause() -> None:
+    played = play_fast(timeline(Reps(reps=3, up=1, top=0.5, down=2, bottom=0.5)))
+    assert [(e.scheduled, e.number, e.of) for e in played.sink.of(K.COUNT)] == [
+        (0.0, 1, 3),
+        (4.0, 2, 3),
+        (8.0, 3, 3),
+    ]
+    assert [(e.scheduled, e.number) for e in played.sink.of(K.DOWN)] == [
+        (1.5, 1),
+        (5.5, 2),
+        (9.5, 3),
+    ]
+    assert played.sink.times(K.FINISH) == [12.0]
+
+
+def test_extend_on_reps_adds_whole_reps_at_the_same_tempo() -> None:
+    played = play_fast(timeline(Reps(reps=2, up=2, down=2)), keys=[(1.0, X)])
+    # Reps of 4 s: three more make at least 10 s.
+    extend = played.sink.of(K.EXTEND)[0]
+    assert (extend.of, extend.text) == (5, "3 more reps")
+    assert played.sink.times(K.DOWN) == [2.0, 6.0, 10.0, 14.0, 18.0]
+    assert played.sink.times(K.FINISH) == [20.0]
