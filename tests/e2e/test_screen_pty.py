@@ -136,3 +136,72 @@ def test_the_phase_band_side_and_a_paused_band_read_back_from_the_screen(
     session.press("n")
     session.wait_for("HOLD · LEFT SIDE")
     quit_cleanly(session)
+
+
+SHORT = """\
+title: Quick sides
+steps:
+  - sides: [right, left]
+    switch: 1
+    steps:
+      - hold: Lean into the wall, {side} leg back
+        duration: 2
+"""
+
+
+def test_question_mark_shows_the_keys_and_any_key_closes_them_while_time_runs(
+    player: Player,
+) -> None:
+    session = player.start(player.routine(HOLDS), "--lead-in", "0")
+    session.wait_for_digits("00:19")
+    session.press("?")
+    session.wait_for("Any key closes this")
+    assert "q  Esc  stop" in session.screen.text
+    assert "Lean into the wall" not in session.screen.text
+    left = [line for line in session.screen.display if line.rstrip().endswith(" left")]
+    session.pump(1.5)
+    now = [line for line in session.screen.display if line.rstrip().endswith(" left")]
+    assert left and now and now != left  # the routine's time left still runs under the help
+    session.press("q")  # closes the help; does not quit
+    session.wait_for("Lean into the wall")
+    assert session.child.isalive()
+    session.wait_for_digits("00:16", "00:15", "00:14")
+    quit_cleanly(session)
+    assert "help" not in player.kinds()  # the player never heard of it
+
+
+def test_a_finished_routine_shows_an_end_screen_until_a_key_then_leaves_the_summary(
+    player: Player,
+) -> None:
+    session = player.start(player.routine(SHORT), "--lead-in", "0")
+    session.wait_for("Press any key to close", timeout=15)
+    session.pump(0.3)
+    text = session.screen.text
+    assert "FINISHED" in text and "Finished Quick sides." in text
+    assert "time played" in text and session.big() == ["00:05"]
+    assert session.screen.in_alt_screen and session.child.isalive()
+    session.pump(1.0)
+    assert session.child.isalive()  # it waits for a key
+    session.press("x")
+    assert session.finish() == 0
+    session.assert_terminal_restored()
+    assert session.screen.text.startswith("Finished Quick sides.\nTime 00:05")
+
+
+def test_b_after_two_seconds_restarts_the_step_and_a_quick_second_b_goes_to_the_one_before(
+    player: Player,
+) -> None:
+    session = player.start(player.routine(HOLDS), "--lead-in", "0")
+    session.wait_for_digits("00:19")
+    session.press("n")  # to the count
+    session.wait_for("COUNT")
+    session.pump(2.6)  # past the first 2 s of the count: b restarts it
+    session.press("b")
+    session.wait_for_digits("1 of 10")
+    assert "COUNT" in session.screen.text
+    session.press("b")  # within 2 s of the restart: the step before
+    session.wait_for("HOLD")
+    session.wait_for_digits("00:20", "00:19")
+    quit_cleanly(session)
+    steps = [e["step"] for e in player.events() if e["event"] == "step"]
+    assert steps == [1, 2, 2, 1]

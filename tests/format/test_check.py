@@ -657,3 +657,25 @@ def test_one_builder_per_step_kind_and_no_explicit_any_in_the_format_code() -> N
     folder = Path(spec.__file__).parent
     for module in folder.rglob("*.py"):
         assert not re.search(r"\bAny\b", module.read_text(encoding="utf-8")), module
+
+
+def test_an_exercise_is_read_onto_its_step_and_an_unknown_one_is_a_positioned_error(
+    tmp_path: Path,
+) -> None:
+    good = write(
+        tmp_path / "ex.yaml",
+        "title: Ex\nsteps:\n  - sides: [right]\n    exercise: foam-roll\n    steps:\n"
+        "      - hold: Lean.\n        duration: 5\n        exercise: calf-stretch\n",
+    )
+    (block,) = library.load(good).steps
+    assert block.exercise == "foam-roll"
+    assert block.steps[0].exercise == "calf-stretch"  # type: ignore[attr-defined]
+    bad = write(
+        tmp_path / "bad.yaml",
+        "title: Ex\nsteps:\n  - hold: Lean.\n    duration: 5\n    exercise: calf-strech\n",
+    )
+    with pytest.raises(RoutineError) as raised:
+        library.load(bad)
+    (problem,) = raised.value.problems
+    assert (problem.position.line, problem.position.column) == (5, 15)
+    assert "'exercise' must be one of calf-stretch, ankle-stretch" in problem.message

@@ -4,6 +4,7 @@ package, ``system``) and refusing one that cannot be used, with no engine needed
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import shutil
@@ -226,3 +227,41 @@ def test_the_phrase_cache_drops_the_least_recently_used_past_its_limit(tmp_path:
     cache.prune()
     left = sorted(p.stem for p in (tmp_path / "voice").glob("*/*.wav"))
     assert left == ["aa1", "cc3", "dd4"]
+
+
+@needs_piper
+@pytest.mark.audio
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="ALSA's file plugin needs Linux")
+@pytest.mark.skipif(
+    importlib.util.find_spec("simpleaudio") is None, reason="simpleaudio is not installed"
+)
+def test_play_voice_speaks_with_piper_through_alsa_the_very_samples_it_rendered(
+    tmp_path: Path,
+) -> None:
+    """Played with the [piper] extra and no model named: each phrase that reaches the sound
+    card is Piper's rendering of it (read back from the cache the session filled)."""
+    from calfkit.sound.tones import SAMPLE_RATE
+    from calfkit.sound.wav import resample
+    from calfkit.testing.card import FakeCard, identify
+
+    assert BUNDLED is not None
+    card = FakeCard(tmp_path / "card")
+    log = tmp_path / "events.jsonl"
+    env = {k: v for k, v in card.env().items() if k != MODEL_ENV}
+    done = subprocess.run(
+        [sys.executable, "-m", "calfkit", "play", str(ROUTINE), "--plain", "--no-history",
+         "--sound", "simpleaudio", "--voice", "--log-events", str(log)],
+        env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    speech = [s for s in card.streams() if any(s.samples) and identify(s.samples) is None]
+    events = [json.loads(line) for line in log.read_text().splitlines()]
+    spoken = [e["text"] for e in events if e["event"] == "speak"]
+    assert spoken[0] == "Sit tall." and len(speech) == len(spoken)
+    voice = PiperVoice(BUNDLED)  # the session's cache: the same environment
+    for text, stream in zip(spoken, speech, strict=True):
+        samples, rate = voice.render(text, 170)
+        half = SAMPLE_RATE // 2
+        assert stream.samples[:half] == resample(samples, rate, SAMPLE_RATE)[:half], text
+    assert voice._voice is None  # every phrase came from the cache, none rendered again

@@ -106,6 +106,8 @@ def _type_schema(kind: spec.ValueType, in_sides: bool) -> _Json:
             return slug
         case spec.Language():
             return {"type": "string", "pattern": spec.LANGUAGE_PATTERN}
+        case spec.Choice():
+            return {"enum": list(kind.values)}
         case spec.Duration():
             # Inline rather than a $ref, so the key's description stays beside it for hover help.
             choices: list[_Json] = [

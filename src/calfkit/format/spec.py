@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from calfkit.exercises import EXERCISES
 from calfkit.model import (
     DEFAULT_COUNT_EVERY,
     DEFAULT_COUNTDOWN,
@@ -41,6 +42,7 @@ DURATION_PATTERN = (
 _DURATION_RE = re.compile(DURATION_PATTERN)
 INCLUDE_PATTERN = r"^(?:[a-z0-9][a-z0-9-]*|.+\.ya?ml)$"
 READY = "ready"
+
 SIDE_VARIABLES = ("{side}", "{other_side}")
 
 
@@ -143,6 +145,17 @@ class Version:
 
 
 @dataclass(frozen=True)
+class Choice:
+    """One of a fixed set of names."""
+
+    values: tuple[str, ...]
+
+    @property
+    def expected(self) -> str:
+        return "one of " + ", ".join(self.values)
+
+
+@dataclass(frozen=True)
 class ListOf:
     item: Text | Slug
 
@@ -176,6 +189,7 @@ class RoutineRef:
 
 ValueType = (
     Text
+    | Choice
     | Slug
     | Language
     | Duration
@@ -260,8 +274,19 @@ TOP_KEYS: tuple[Key, ...] = (
 )
 
 COMMON_STEP_KEYS: tuple[Key, ...] = (
-    Key("name", Text(80), "A short label for the step."),
+    Key(
+        "name",
+        Text(80),
+        "A short label for the step: a watch shows its first 15 characters, an MP3 chapter "
+        "uses it as its title.",
+    ),
     Key("note", Text(), "A second line shown under the cue."),
+    Key(
+        "exercise",
+        Choice(tuple(EXERCISES)),
+        "What exercise the step is, for a watch workout's exercise category and name; a block's "
+        "is every step's inside it that names none.",
+    ),
 )
 
 _DURATION_HELP = 'Seconds (45, 1.5) or text: 45s, 1.5s, 2m, 1m30s, 1h or "1:30".'

@@ -240,6 +240,7 @@ class Command(str, Enum):
     MUTE = "mute"  # toggles mute
     QUIT = "quit"
     ENTER = "enter"  # ends a ``duration: ready`` step
+    HELP = "help"  # shows the keys; the view's business (the key source), the player ignores it
 
 
 class Controls(Protocol):

@@ -158,7 +158,7 @@ def test_a_hold_shows_cue_first_then_note_countdown_where_next_progress_and_keys
         "Next: Lower your heels",
         "Caution  Keep the pull very mild.",  # the first step still shows the caution
         "━" * 4 + "─" * 48 + "   8% · 01:18 left",  # 7 s of 85 s done
-        "space pause · n next · b back · + 10 s · m mute · q quit",
+        "space pause · n next · b back · + 10 s · m mute · q quit · ? keys",
     ]
     # The countdown, in block digits between the note and where the step stands.
     lines = text.splitlines()
@@ -962,3 +962,77 @@ def test_the_players_own_next_is_shown_when_the_event_carries_one() -> None:
         )
     )
     assert "Next: Last step" in screen_text(view, 80)
+
+
+def test_the_keys_help_lists_every_key_over_the_step_and_the_time_runs_on() -> None:
+    view = quiet_view()
+    start(view)
+    view.handle(step(HOLD, 3.0, 88.0))
+    view.show_help(True)
+    text = screen_text(view, 80)
+    assert "KEYS" in text and "Any key closes this" in text
+    for key in ("space", "n  →", "b  ←", "+", "m", "Enter", "q  Esc", "?  h"):
+        assert any(line.strip().startswith(key) for line in text.splitlines()), key
+    assert "back to the start of the step; in its first 2" in text
+    assert "Lean into the wall" not in text  # over the step
+    view.handle(ev(EventKind.TICK, 10.0, step=1, segment=HOLD, number=38, ends_at=81.0))
+    assert "01:11 left" in screen_text(view, 80)  # the time runs on under it
+    view.show_help(False)
+    assert "Lean into the wall and hold" in screen_text(view, 80)
+
+
+def test_the_keys_help_fits_forty_by_fifteen() -> None:
+    view = quiet_view()
+    start(view)
+    view.handle(step(HOLD, 3.0, 88.0))
+    view.show_help(True)
+    text = screen_text(view, 40, 15)
+    assert len(text.splitlines()) <= 15
+    assert all(len(line) <= 40 for line in text.splitlines())
+    assert "space" in text and "Any key closes this" in text
+
+
+def ended(status: Status, skipped: int = 0) -> Outcome:
+    return Outcome(
+        status=status,
+        step=1,
+        played_seconds=125.0,
+        paused_seconds=0.0,
+        steps_done=3 - skipped,
+        steps_skipped=skipped,
+        steps_total=3,
+    )
+
+
+def test_a_finished_routine_lingers_on_an_end_screen_until_a_key_then_prints_the_summary() -> None:
+    out = io.StringIO()
+    view = LiveView(Console(file=out, width=80, height=24, force_terminal=True), screen=False)
+    view.linger = True
+    start(view)
+    view.handle(step(HOLD, 3.0, 88.0))
+    view.handle(ev(EventKind.FINISH, 90.0, outcome=ended(Status.FINISHED, skipped=1)))
+    view.close()  # the player closing its sinks: the view stays up for the end screen
+    seen: list[str] = []
+
+    def wait(seconds: float) -> bool:
+        seen.append(screen_text(view, 80))
+        return True
+
+    assert view.end(["3rd session this week"], wait, 10.0)
+    (text,) = seen
+    assert "FINISHED · 1 SKIPPED" in text
+    assert "Finished Wall Release." in text
+    assert "3rd session this week" in text and "Press any key to close" in text
+    assert [shown for shown, _ in read_digits(text.splitlines())] == ["02:05"]  # time played
+    assert out.getvalue().rstrip().endswith("skipped 1 · paused 00:00")  # printed on closing
+
+
+def test_a_stopped_routine_does_not_linger() -> None:
+    out = io.StringIO()
+    view = LiveView(Console(file=out, width=80, height=24, force_terminal=True), screen=False)
+    view.linger = True
+    start(view)
+    view.handle(step(HOLD, 3.0, 88.0))
+    view.handle(ev(EventKind.STOP, 9.0, outcome=ended(Status.STOPPED)))
+    assert "Stopped Wall Release" in out.getvalue()  # closed at once, as q asked
+    assert not view.end([], lambda seconds: True, 10.0)

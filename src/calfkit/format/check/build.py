@@ -68,6 +68,7 @@ def _prepare(_: Reporter, parts: Parts) -> Step:
         until_ready=ready,
         name=parts.name,
         note=parts.note,
+        exercise=parts.exercise,
         position=parts.position,
     )
 
@@ -80,6 +81,7 @@ def _do(_: Reporter, parts: Parts) -> Step:
         until_ready=ready,
         name=parts.name,
         note=parts.note,
+        exercise=parts.exercise,
         position=parts.position,
     )
 
@@ -91,6 +93,7 @@ def _hold(_: Reporter, parts: Parts) -> Step:
         countdown=parts.values.number("countdown", DEFAULT_COUNTDOWN),
         name=parts.name,
         note=parts.note,
+        exercise=parts.exercise,
         position=parts.position,
     )
 
@@ -102,6 +105,7 @@ def _count(_: Reporter, parts: Parts) -> Step:
         cue=parts.values.text("cue"),
         name=parts.name,
         note=parts.note,
+        exercise=parts.exercise,
         position=parts.position,
     )
 
@@ -117,6 +121,7 @@ def _reps(_: Reporter, parts: Parts) -> Step:
         cue=values.text("cue"),
         name=parts.name,
         note=parts.note,
+        exercise=parts.exercise,
         position=parts.position,
     )
 
@@ -129,6 +134,7 @@ def _breathe(_: Reporter, parts: Parts) -> Step:
         cue=parts.values.text("cue"),
         name=parts.name,
         note=parts.note,
+        exercise=parts.exercise,
         position=parts.position,
     )
 
@@ -141,6 +147,7 @@ def _rest(_: Reporter, parts: Parts) -> Step:
         cue=parts.values.text("cue") or DEFAULT_REST_CUE,
         name=parts.name,
         note=parts.note,
+        exercise=parts.exercise,
         position=parts.position,
     )
 
@@ -153,6 +160,7 @@ def _repeat(_: Reporter, parts: Parts) -> Step:
         rest_between=between if isinstance(between, float) else None,
         name=parts.name,
         note=parts.note,
+        exercise=parts.exercise,
         position=parts.position,
     )
 
@@ -166,6 +174,7 @@ def _sides(_: Reporter, parts: Parts) -> Step:
         switch=parts.values.seconds("switch", DEFAULT_SWITCH_SECONDS),
         name=parts.name,
         note=parts.note,
+        exercise=parts.exercise,
         position=parts.position,
     )
 
@@ -182,7 +191,12 @@ def _include(checker: Reporter, parts: Parts) -> Step | Invalid:
     if too_deep is not None:
         return checker.problem(node.position, too_deep)
     return Include(
-        ref=ref, routine=included, name=parts.name, note=parts.note, position=parts.position
+        ref=ref,
+        routine=included,
+        name=parts.name,
+        note=parts.note,
+        exercise=parts.exercise,
+        position=parts.position,
     )
 
 

@@ -99,7 +99,7 @@ class Parts:
     for a full-size file, and a frozen dataclass's __init__ costs several times more.
     """
 
-    __slots__ = ("head", "head_node", "level", "name", "note", "position", "values")
+    __slots__ = ("exercise", "head", "head_node", "level", "name", "note", "position", "values")
 
     def __init__(
         self, head: Value, head_node: Node, values: Values, position: Position, level: int
@@ -114,6 +114,8 @@ class Parts:
         note = data.get("note") if data else None
         self.name = name if isinstance(name, str) else None
         self.note = note if isinstance(note, str) else None
+        exercise = data.get("exercise") if data else None
+        self.exercise = exercise if isinstance(exercise, str) else None
 
 
 class ValueChecks(Reporter):
@@ -186,6 +188,13 @@ class ValueChecks(Reporter):
         ):
             return node.value
         return self.wrong(node, label, kind.expected)
+
+    def choice(self, kind: spec.Choice, node: Node, label: str) -> str | Invalid:
+        if not isinstance(node, ScalarNode) or not isinstance(node.value, str):
+            return self.wrong(node, label, kind.expected)
+        if node.value not in kind.values:
+            return self.wrong(node, label, kind.expected)
+        return node.value
 
     def slug(self, kind: spec.Slug, node: Node, label: str) -> str | Invalid:
         if not isinstance(node, ScalarNode) or not isinstance(node.value, str):

@@ -111,6 +111,10 @@ class Painter:
         ``keys`` shows the key help; ``voice`` the VOICE badge.
         """
         width = max(1, columns - 2 * margin_for(columns))
+        if state.ending is not None and state.outcome is not None:
+            return self._end(state, width, columns, lines)
+        if state.help:
+            return self._keys(state, width, columns, lines)
         top: list[Part] = []
         middle: list[Part] = []
         lower: list[Part] = []
@@ -119,7 +123,7 @@ class Painter:
         # Give-way ranks: the note first, then "Next", then the caution, then where, then
         # the warnings (shortened last of all, but never the cue or the time left).
         label, colour = phase(state)
-        top.append(Part("phase", band(label, f"bold reverse {colour}", width), give_way=6))
+        top.append(Part("phase", self._band(label, f"bold reverse {colour}", width), give_way=6))
         if state.segment is None:
             counter = self._before_first_step(state, width, top, middle, lower)
         else:
@@ -129,7 +133,7 @@ class Painter:
         if state.paused:
             # Unmistakable from the floor: a wide PAUSED band, and the digits go dim.
             rows = PAUSED_ROWS if lines >= PAUSED_ROWS_FROM else 1
-            paused = band("PAUSED · space resumes", "bold reverse yellow", width, rows)
+            paused = self._band("PAUSED · space resumes", "bold reverse yellow", width, rows)
             middle.insert(0, Part("paused", paused))
             counter_style = "dim"
         for n, warning in enumerate(state.warnings):
@@ -192,7 +196,71 @@ class Painter:
         if caution:
             lower.append(self._caution(caution, width, rank=3))
 
+    def _end(self, state: ViewState, width: int, columns: int, lines: int) -> Layout:
+        """The end screen: how it ended (as history records it), the time played in block
+        digits, the figures, what history says now, and how to close it."""
+        from rich.text import Text
+
+        from calfkit.words import clock
+
+        summary = state.summary()
+        assert summary is not None and state.ending is not None
+        if summary.finished:
+            label, style = "FINISHED", "bold reverse green"
+            if summary.skipped:
+                label += f" · {summary.skipped} SKIPPED"
+        else:
+            label, style = "STOPPED", "bold reverse yellow"
+        head, figures = summary.lines()
+        top = [
+            Part("phase", band(label, style, width), give_way=6),
+            Part("cue", self._wrap("end", head, "bold", width)),
+        ]
+        middle = [
+            Part("counter", []),
+            Part("detail", [Text("time played", justify="center")]),
+        ]
+        lower = [self._optional("figures", 4, figures, "", width)]
+        for n, line in enumerate(state.ending):
+            lower.append(self._optional(f"history {n}", 5, line, "bold", width))
+        close = "Press any key to close"
+        bottom = [Part("keys", self._wrap("close", close, "dim", width))]
+        counter = clock(summary.played)
+        return lay_out([top, middle, lower, bottom], counter, "bold green", columns, lines)
+
+    def _keys(self, state: ViewState, width: int, columns: int, lines: int) -> Layout:
+        """The keys' help, over the step: every key and what it does, in full. The time runs
+        on under it (the bar at the bottom says so)."""
+        import textwrap
+
+        from rich.text import Text
+
+        from calfkit.terminal.keys import KEY_TABLE
+
+        key_width = max(len(key) for key, _ in KEY_TABLE) + 2
+        rows: list[str] = []
+        for key, does in KEY_TABLE:
+            wrapped = textwrap.wrap(does, max(8, width - key_width)) or [""]
+            rows.append(key.ljust(key_width) + wrapped[0])
+            rows.extend(" " * key_width + more for more in wrapped[1:])
+        longest = min(width, max(len(row) for row in rows))
+        table = [Text(row.ljust(longest)[:width], justify="center") for row in rows]
+        top = [
+            Part("phase", band("KEYS", "bold reverse", width)),
+            Part("detail", self._wrap("closes", "Any key closes this", "dim", width)),
+        ]
+        middle = [Part("cue", table), Part("counter", [])]
+        bottom = [Part("time left", [self._bar(state, width)])]
+        return lay_out([top, middle, bottom], None, "bold", columns, lines)
+
     # -- pieces -----------------------------------------------------------------------------
+
+    def _band(self, label: str, style: str, width: int, rows: int = 1) -> list[Text]:
+        key = ("band", label, style, width, rows)
+        found = self._wrapped.get(key)
+        if found is None:
+            found = self._wrapped[key] = band(label, style, width, rows)
+        return found
 
     def _wrap(self, key: object, text: str, style: str, width: int) -> list[Text]:
         text = clean(text, layout=True)  # routine text never drives the terminal

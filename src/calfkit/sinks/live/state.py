@@ -97,6 +97,8 @@ class ViewState:
     next_text: str | None = None  # the next step's cue, as the player said it
     steps_entered: int = 0
     outcome: Outcome | None = None  # what the FINISH or STOP event said it came to
+    help: bool = False  # the keys' help shows over the step (the time runs on under it)
+    ending: tuple[str, ...] | None = None  # the end screen shows, with these lines under it
     # Warnings shown now, each with the count of steps entered at which it goes.
     _warnings: list[tuple[str, int]] = field(default_factory=list)
     warned: int = 0  # warnings ever given, so a new one always redraws
@@ -206,6 +208,8 @@ class ViewState:
             self.extra,
             self.warned,
             self.steps_entered,
+            self.help,
+            self.ending,
         )
 
     def counter_text(self) -> str | None:
