@@ -315,3 +315,21 @@ def test_a_reps_step_is_a_reps_step_on_the_watch_with_its_tempo_in_the_notes(
     # The timed steps and the reps' planned time (6 x 5 s, 2 x 5 x 4.5 s, 4 s) are the total.
     timed = sum(s["duration_time"] for s in decoded if s["duration_type"] == "time")
     assert timed + 30.0 + 45.0 + 4.0 == show_total(str(GOOD / "reps.yaml"))
+
+
+def test_a_ready_step_with_its_own_time_is_an_open_step_counted_as_that_time(
+    tmp_path: Path,
+) -> None:
+    routine = tmp_path / "ready.yaml"
+    routine.write_text(
+        "title: Ready\nsteps:\n  - prepare: Roll the mat into a log.\n"
+        "    duration: ready 25s\n  - hold: Stand on it.\n    duration: 30s\n"
+    )
+    out = tmp_path / "ready.fit"
+    result = run("export", str(routine), str(out))
+    assert result.exit_code == 0, result.output
+    _, steps = garmin_steps(out)
+    assert [s["duration_type"] for s in steps] == ["open", "time"]
+    assert steps[0]["notes"] == "Roll the mat into a log. Press lap when ready."
+    assert show_total(str(routine)) == 55.0
+    assert "(workout, 00:55, " in result.output

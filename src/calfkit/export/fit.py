@@ -40,7 +40,6 @@ from calfkit.exercises import EXERCISES
 from calfkit.export.render import Progress, Render
 from calfkit.export.text import clean, cut
 from calfkit.model import (
-    READY_FALLBACK_SECONDS,
     BlockVisitor,
     Include,
     Kind,
@@ -273,7 +272,8 @@ class _Layout(BlockVisitor[None]):
         # With no name of its own, a watch says how many ("5 reps"), as for a count.
         placed = self.segment_step(
             step.name or words.plural(step.reps, "rep"),
-            step.exercise or self.exercise, f"{words.plural(step.reps, 'rep')}: {rep}."
+            step.exercise or self.exercise,
+            f"{words.plural(step.reps, 'rep')}: {rep}.",
         )
         placed.kind = "reps"
         placed.reps = step.reps
@@ -313,10 +313,9 @@ class _Layout(BlockVisitor[None]):
         self.walk(step.routine.steps, step)
 
 
-def workout_seconds(
-    steps: list[WorkoutStep], *, open_seconds: float = READY_FALLBACK_SECONDS
-) -> float:
-    """How long ``steps`` last run through their repeats, each open step as ``open_seconds``."""
+def workout_seconds(steps: list[WorkoutStep]) -> float:
+    """How long ``steps`` last run through their repeats, each open step as the time it lasts
+    where nobody presses a key (``ready``: 10 s; ``ready 20s``: 20 s), as ``show`` counts it."""
     total = 0.0
     done: dict[int, int] = {}  # repeat step -> rounds done so far
     index = 0
@@ -330,7 +329,7 @@ def workout_seconds(
             done.pop(index)
         else:
             # As the file keeps it: to the millisecond (reps as long as they take when played).
-            total += open_seconds if step.kind == "open" else round(step.seconds * 1000) / 1000
+            total += round(step.seconds * 1000) / 1000
         index += 1
     return total
 

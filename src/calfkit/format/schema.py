@@ -119,6 +119,7 @@ def _type_schema(kind: spec.ValueType, in_sides: bool) -> _Json:
             ]
             if kind.ready:
                 choices.append({"const": spec.READY})
+                choices.append({"type": "string", "pattern": spec.READY_WITH_TIME_PATTERN})
             if kind.zero:
                 choices.append({"const": 0})
             return {"anyOf": choices}

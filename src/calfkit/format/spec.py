@@ -42,8 +42,20 @@ DURATION_PATTERN = (
 _DURATION_RE = re.compile(DURATION_PATTERN)
 INCLUDE_PATTERN = r"^(?:[a-z0-9][a-z0-9-]*|.+\.ya?ml)$"
 READY = "ready"
+# ready and a time for where nobody presses Enter: "ready 20s", "ready 1m", "ready 1:30".
+READY_WITH_TIME_PATTERN = (
+    rf"^ready (?:(?=[0-9])(?:{_NUMBER}h)?(?:{_NUMBER}m)?(?:{_NUMBER}s)?|[0-9]+:[0-5][0-9])$"
+)
 
 SIDE_VARIABLES = ("{side}", "{other_side}")
+
+
+def ready_seconds(value: str) -> float | None:
+    """The time a ``duration: ready 20s`` gives its step where nobody presses Enter (a track,
+    a piped session), or None for a plain ``ready`` (the default then)."""
+    if value == READY:
+        return None
+    return parse_duration_text(value[len(READY) + 1 :])
 
 
 def parse_duration_text(text: str) -> float | None:
@@ -299,7 +311,8 @@ _PREPARE = StepKind(
         Key(
             "duration",
             Duration(ready=True),
-            f"How long to get ready. {_DURATION_HELP} Or ready: wait until Enter is pressed.",
+            f"How long to get ready. {_DURATION_HELP} Or ready: wait until Enter is pressed; "
+            "ready 20s: and last 20s where nobody can press it (a track, a pipe).",
             default=DEFAULT_PREPARE_SECONDS,
         ),
     ),
@@ -313,7 +326,8 @@ _DO = StepKind(
         Key(
             "duration",
             Duration(ready=True),
-            f"How long the action lasts. {_DURATION_HELP} Or ready: wait until Enter is pressed.",
+            f"How long the action lasts. {_DURATION_HELP} Or ready: wait until Enter is pressed; "
+            "ready 20s: and last 20s where nobody can press it (a track, a pipe).",
             required=True,
         ),
     ),

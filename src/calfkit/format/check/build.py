@@ -53,8 +53,9 @@ def _head_number(parts: Parts) -> int:
 def _timed(parts: Parts, default: float | None) -> tuple[float, bool]:
     """A prepare or do step's seconds, and whether it waits for Enter."""
     duration = parts.values.data.get("duration", default)
-    if duration == spec.READY:
-        return READY_FALLBACK_SECONDS, True
+    if isinstance(duration, str) and duration.startswith(spec.READY):
+        seconds = spec.ready_seconds(duration)
+        return (READY_FALLBACK_SECONDS if seconds is None else seconds), True
     if not isinstance(duration, float):
         raise AssertionError(f"a duration holds {duration!r}")
     return duration, False

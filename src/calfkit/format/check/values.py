@@ -208,6 +208,20 @@ class ValueChecks(Reporter):
             )
         return text
 
+    def ready(self, value: str, node: Node, label: str, kind: spec.Duration) -> str | Invalid:
+        """``ready``, or ``ready`` and the time a track or a piped session gives the step
+        (``ready 20s``), as :func:`calfkit.format.spec.ready_seconds` reads it."""
+        if value == spec.READY:
+            return value
+        seconds = spec.parse_duration_text(value[len(spec.READY) + 1 :])
+        if seconds is None or not 0 < seconds <= MAX_STEP_SECONDS:
+            return self.problem(
+                node.position,
+                f"{label} must be {kind.expected}; found {value!r} (write ready, or ready and "
+                "a duration such as ready 20s)",
+            )
+        return value
+
     def duration(self, kind: spec.Duration, node: Node, label: str) -> float | str | Invalid:
         if type(node) is ScalarNode:
             value = node.value
@@ -218,9 +232,9 @@ class ValueChecks(Reporter):
             return self.wrong(node, label, kind.expected)
         value = node.value
         if isinstance(value, str):
-            if value == spec.READY:
+            if value == spec.READY or value.startswith(spec.READY + " "):
                 if kind.ready:
-                    return spec.READY
+                    return self.ready(value, node, label, kind)
                 return self.problem(
                     node.position,
                     f"{label} must be {kind.expected}; found 'ready' "
