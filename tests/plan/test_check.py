@@ -187,7 +187,7 @@ sessions:
     found = problems_of(tmp_path, text)
     assert len(found) == 1, found
     assert ":6:5: error: session 1: by week 52 this progression grows 'spots.yaml'" in found[0]
-    assert "it lasts 404h" in found[0] and "at most 24 hours" in found[0]
+    assert "it lasts 200h" in found[0] and "at most 24 hours" in found[0]
 
 
 def test_a_progression_within_the_limits_by_its_last_week_is_ok(tmp_path: Path) -> None:
