@@ -27,6 +27,7 @@ from calfkit.player.pace import LEAD_IN_SECONDS
 from calfkit.sound import DEFAULT_SPOKEN
 from calfkit.sound.cues import count_sound, countdown_spoken, counts_spoken
 from calfkit.sound.plan import (
+    MAX_RATE_FACTOR,
     LeadIn,
     Phrase,
     PhraseBook,
@@ -135,6 +136,7 @@ class SpeechSink:
                 speak=self._speak,
             )
             self._note_counts(self.plan)
+            self._warn_dropped(self.plan)
         except OSError as error:
             self._fail(error)
         finally:
@@ -147,6 +149,20 @@ class SpeechSink:
                     return
                 with contextlib.suppress(OSError):
                     self.book.samples(phrase.text, phrase.wpm)
+
+    def _warn_dropped(self, plan: SpeechPlan) -> None:
+        """Sped up, say once what the plan leaves out (each is logged as it comes)."""
+        if self.book.speed == 1.0 or not plan.dropped or self._warn is None:
+            return
+        cues = sum(1 for kind, _, _ in plan.dropped if kind in (PhraseKind.CUE, PhraseKind.SWITCH))
+        total = len(self.timeline.segments) - plan.first + 1
+        others = len(plan.dropped) - cues
+        self._warn(
+            f"voice: at --speed {self.book.speed:g}, even at {self.book.max_wpm} words a minute "
+            f"(the most: {MAX_RATE_FACTOR:g}x the rate) {cues} of {total} step cues and "
+            f"{others} other phrases do not fit and will not be said "
+            "(each is logged as dropped with --log-events)"
+        )
 
     @property
     def lead_in(self) -> float:
@@ -246,11 +262,34 @@ class SpeechSink:
         the end), which ``began`` now."""
         if self.plan is None or self._broken or self._muted:
             return
+        if self.book.speed != 1.0 and self._emit is not None:
+            self._tell_dropped(host, began)
         with self._condition:
             for phrase in self.plan.hosted(host):
                 self._due.append(_Due(phrase, began.clock_after(phrase.at)))
             self._due.sort(key=lambda d: d.when)
             self._condition.notify()
+
+    def _tell_dropped(self, step: int, began: Event) -> None:
+        """A ``speak`` event with ``dropped`` for each phrase of ``step`` the plan left out."""
+        assert self.plan is not None and self._emit is not None
+        for kind, index, text in self.plan.dropped:
+            if index != step or kind is PhraseKind.END:
+                continue
+            segment = self.timeline.segments[index - 1] if index > 0 else None
+            event = Event(
+                kind=EventKind.SPEAK,
+                scheduled=began.actual,
+                actual=began.actual,
+                wall=began.wall,
+                step=index,
+                top_step=segment.top if segment is not None else 0,
+                text=text,
+                seconds=0.0,
+                dropped=True,
+            )
+            with contextlib.suppress(Exception):  # a log that failed must not stop the voice
+                self._emit(event)
 
     def _count(self, event: Event) -> None:
         # The sound sink leaves counts and countdown seconds that may be spoken to speech:
@@ -338,7 +377,7 @@ class SpeechSink:
                 step=phrase.step,
                 top_step=phrase.top,
                 text=phrase.text,
-                seconds=phrase.seconds,
+                seconds=phrase.seconds / self.book.speed,  # clock seconds
                 cut=was_cut,
             )
             with contextlib.suppress(Exception):  # a log that failed must not stop the voice
