@@ -27,6 +27,7 @@ from calfkit.player.pace import LEAD_IN_SECONDS
 from calfkit.sound import DEFAULT_SPOKEN
 from calfkit.sound.cues import count_sound, countdown_spoken, counts_spoken
 from calfkit.sound.plan import (
+    CAUTION_AT_SECONDS,
     MAX_RATE_FACTOR,
     LeadIn,
     Phrase,
@@ -109,6 +110,8 @@ class SpeechSink:
         self._muted = False
         self._paused_at: float | None = None
         self._regular = True  # the next step begins as planned (no key moved it)
+        self._started: Event | None = None  # START, once told
+        self._early_caution = False  # the caution was made due before the plan was made
         self._spoken_ticks: set[tuple[int, PhraseKind, int]] = set()
         self._broken = False
         self._closed = False
@@ -140,7 +143,11 @@ class SpeechSink:
         except OSError as error:
             self._fail(error)
         finally:
-            self._ready.set()
+            with self._condition:
+                self._ready.set()
+                started = self._started
+            if started is not None:
+                self._schedule(0, started)
         # Converted for the sound device in the order they are due, well ahead of each.
         plan = self.plan
         if plan is not None and not self._broken:
@@ -199,8 +206,14 @@ class SpeechSink:
         if kind is EventKind.START:
             with self._condition:
                 self._origin = self._clock.now() - event.actual
-            self._wait_plan()
-            self._schedule(0, event)
+                self._started = event
+                ready = self._ready.is_set()
+            if ready:
+                self._schedule(0, event)
+            else:
+                # The lead-in plays while the rest renders: the caution (rendered already)
+                # is said at its time, and the plan's other lead-in phrases once it is made.
+                self._say_caution_early(event)
         elif kind in (EventKind.STEP, EventKind.SWITCH) and event.segment is not None:
             self._wait_plan()
             index = event.segment.index
@@ -253,6 +266,24 @@ class SpeechSink:
             self._stopped = True
             self._cut(drop=True)
 
+    def _say_caution_early(self, start: Event) -> None:
+        """Make the routine's caution due at its place in the lead-in, before the plan is
+        made (the plan puts it there too: :data:`~calfkit.sound.plan.CAUTION_AT_SECONDS`)."""
+        caution = self.timeline.routine.caution
+        if not caution or self._lead_in.beeps is None or self._broken or self._muted:
+            return
+        text = caution_text(caution)
+        try:
+            length = self.book.seconds(text)
+        except OSError:
+            return
+        phrase = Phrase(text, PhraseKind.CAUTION, 0, 0, CAUTION_AT_SECONDS, length, self.book.wpm)
+        with self._condition:
+            self._early_caution = True
+            self._due.append(_Due(phrase, start.clock_after(phrase.at)))
+            self._due.sort(key=lambda d: d.when)
+            self._condition.notify()
+
     def _wait_plan(self) -> None:
         # The player's lead-in waited for the plan; without a lead-in, the first step does.
         self._ready.wait()
@@ -266,6 +297,8 @@ class SpeechSink:
             self._tell_dropped(host, began)
         with self._condition:
             for phrase in self.plan.hosted(host):
+                if host == 0 and phrase.kind is PhraseKind.CAUTION and self._early_caution:
+                    continue  # made due at START
                 self._due.append(_Due(phrase, began.clock_after(phrase.at)))
             self._due.sort(key=lambda d: d.when)
             self._condition.notify()

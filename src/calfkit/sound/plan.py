@@ -649,6 +649,8 @@ def _place_extras(
 
     # The preview and the note, in the gaps left: the note first if both fit that way.
     low = said_end + GAP_SECONDS
+    if book.speed != 1.0:
+        low = max(low, segment.start)  # its cue may have been left out: not before its step
     preview = preview_text(following(segments, position)) if "previews" in speak else None
     note = new_note(segments, position, start_at) if "notes" in speak else None
     preview_len = book.seconds(preview) if preview is not None else 0.0
