@@ -704,3 +704,21 @@ def test_a_ready_step_may_give_the_time_it_lasts_where_nobody_presses_enter(
     assert (first_problem.position.line, first_problem.position.column) == (4, 15)
     assert "found 'ready soon' (write ready, or ready and a duration" in first_problem.message
     assert (second_problem.position.line, second_problem.position.column) == (6, 15)
+
+
+def test_cue_note_and_caution_text_that_names_a_key_is_a_positioned_warning(
+    tmp_path: Path,
+) -> None:
+    path = write(
+        tmp_path / "keys.yaml",
+        "title: Press Enter\ncaution: Press + if you like.\nsteps:\n"
+        "  - prepare: Get the mat. Press Enter when it is ready.\n    duration: ready\n"
+        "    note: Stay longer with +.\n"
+        "  - hold: Press your heel into the floor and press harder.\n    duration: 5s\n",
+    )
+    found = [(p.position.line, p.position.column, p.severity) for p in library.check(path)]
+    assert found == [
+        (2, 10, Severity.WARNING),
+        (4, 14, Severity.WARNING),
+        (6, 11, Severity.WARNING),
+    ]

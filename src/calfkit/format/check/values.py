@@ -118,6 +118,10 @@ class Parts:
         self.exercise = exercise if isinstance(exercise, str) else None
 
 
+# Text that is only read, never spoken or sent to a watch: it may name keys.
+_UNSPOKEN = ("'title'", "'description'")
+
+
 class ValueChecks(Reporter):
     """Checks of single values against their spec types."""
 
@@ -148,7 +152,19 @@ class ValueChecks(Reporter):
             )
         if "{" in value and not self.placeholders(value, node, label, scope):
             return INVALID
+        if not label.endswith(_UNSPOKEN) and "'equipment'" not in label:
+            self.keys_named(value, node, label)
         return value
+
+    def keys_named(self, value: str, node: ScalarNode, label: str) -> None:
+        """A warning where spoken or watch text names a key: a track and a watch have none."""
+        found = spec.KEY_WORDS_RE.search(value)
+        if found is not None:
+            self.warning(
+                node,
+                f"{label} names a key ({found.group(0).strip()!r}); a track and a watch have no "
+                "keys: leave out how to go on or stay longer, calfkit says it for each medium",
+            )
 
     def without_controls(self, value: str, node: ScalarNode, label: str) -> str:
         """The text with control characters removed, and a warning where it held any."""
