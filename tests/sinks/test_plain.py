@@ -237,3 +237,12 @@ def test_reps_say_each_rep_and_when_to_lower() -> None:
         "[00:06] Down",
         "[00:08] Finished",
     ]
+
+
+def test_a_session_skipped_to_its_end_is_not_said_to_be_finished() -> None:
+    out = io.StringIO()
+    skips = [(0.5, Command.NEXT)] * 9
+    play_fast(SMALL, sinks=[PlainSink(out)], keys=skips)
+    lines = out.getvalue().splitlines()
+    assert "Finished" not in out.getvalue()
+    assert lines[-2].endswith("] Skipped to the end (not counted as practice)")
