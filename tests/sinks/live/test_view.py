@@ -1036,6 +1036,8 @@ def test_a_stopped_routine_does_not_linger() -> None:
     view.handle(ev(EventKind.STOP, 9.0, outcome=ended(Status.STOPPED)))
     assert "Stopped Wall Release" in out.getvalue()  # closed at once, as q asked
     assert not view.end([], lambda seconds: True, 10.0)
+
+
 def test_a_session_skipped_to_its_end_says_so_not_finished() -> None:
     from calfkit.player.events import Command as C
 
