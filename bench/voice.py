@@ -6,6 +6,13 @@ when nobody touches a key, and none overlaps another phrase), the median and wor
 before), how many cues were sped up and by how much at most, and the previews dropped.
 
     python bench/voice.py [--rate WPM]
+
+With ``--phrases N [N ...]``, instead: how ``calfkit export --voice`` grows with the number of
+different phrases. For each N, a routine of repeat blocks (100 rounds of 10 five-second holds,
+``{round}`` in every cue, as many blocks as N needs) is exported to a WAV file by a child
+process; printed are its wall time and its peak memory (the child's ru_maxrss).
+
+    python bench/voice.py --phrases 100 500 1000 2000
 """
 
 from __future__ import annotations
@@ -25,11 +32,14 @@ from calfkit.timeline import compile_routine
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rate", type=int, default=DEFAULT_RATE_WPM, help="words a minute")
+    parser.add_argument("--phrases", type=int, nargs="+", metavar="N", help="growth mode")
     args = parser.parse_args()
     espeak = shutil.which("espeak-ng")
     if espeak is None:
         print("espeak-ng is not installed", file=sys.stderr)
         return 1
+    if args.phrases:
+        return growth(args.phrases)
     print(
         f"{'routine':20} {'cues':>5} {'whole':>6} {'median lag':>11} {'worst lag':>10} "
         f"{'sped up':>8} {'max speed':>10} {'previews dropped':>17} {'render s':>9}"
@@ -62,6 +72,48 @@ def main() -> int:
             f"{max(lags):9.2f}s {len(sped):8} {max(sped, default=1.0):9.2f}x "
             f"{dropped:17} {took:9.2f}"
         )
+    return 0
+
+
+def many_phrases(count: int) -> str:
+    """A routine whose cues say ``count`` different things (as ten steps a round)."""
+    rounds = max(1, min(100, count // 10))
+    per_round = max(1, min(10, count // rounds))
+    blocks = max(1, count // (rounds * per_round))
+    lines = ["calfkit: 1", f"title: {count} phrases", "steps:"]
+    for block in range(blocks):
+        lines += [f"  - repeat: {rounds}", "    steps:"]
+        for step in range(per_round):
+            lines += [
+                f"      - hold: Hold position {step + 1} of part {block + 1}, round {{round}}",
+                "        duration: 5s",
+            ]
+    return "\n".join(lines) + "\n"
+
+
+def growth(counts: list[int]) -> int:
+    import os
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    print(f"{'phrases':>8} {'seconds':>8} {'peak MB':>8}")
+    with tempfile.TemporaryDirectory(prefix="calfkit-voice-bench-") as folder:
+        for count in counts:
+            routine = Path(folder) / f"phrases-{count}.yaml"
+            routine.write_text(many_phrases(count), encoding="utf-8")
+            out = Path(folder) / "out.wav"
+            argv = [sys.executable, "-m", "calfkit", "export", str(routine), str(out), "--voice",
+                    "--force"]  # fmt: skip
+            began = time.perf_counter()
+            child = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            _, status, usage = os.wait4(child.pid, 0)
+            took = time.perf_counter() - began
+            if status != 0:
+                print(f"{count:8} failed: {child.stderr.read().decode()}", file=sys.stderr)
+                return 1
+            scale = 1 if sys.platform == "darwin" else 1024  # bytes on macOS, KiB on Linux
+            print(f"{count:8} {took:8.1f} {usage.ru_maxrss * scale / 1e6:8.0f}", flush=True)
     return 0
 
 

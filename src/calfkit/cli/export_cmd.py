@@ -22,7 +22,11 @@ if TYPE_CHECKING:
 
 FORMAT_NAMES = ("wav", "mp3", "fit")  # calfkit.export.formats.FORMATS, without importing it
 
-STAGE_LABELS = {"sounds": "Placing sounds", "writing": "Writing {name}"}
+STAGE_LABELS = {
+    "voice": "Rendering speech",
+    "sounds": "Placing sounds",
+    "writing": "Writing {name}",
+}
 
 
 def _lead_in(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:

@@ -382,9 +382,8 @@ def _play(
                 lead_in=lead_in,
                 keys_interactive=keys,
                 lead_in_gate=speech.ready if speech is not None else None,
+                gate_progress=speech.progress if speech is not None else None,
             )
-            if speech is not None and lead_in == 0:
-                speech.wait_ready()  # no lead-in to render in: the first step waits for it
             outcome = player.run()
         except KeyboardInterrupt:
             stack.close()

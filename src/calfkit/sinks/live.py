@@ -24,7 +24,7 @@ from calfkit.sinks.summary import Summary
 from calfkit.terminal.keys import help_items, help_line
 from calfkit.text import clean, one_line
 from calfkit.timeline import SegmentKind
-from calfkit.words import countdown
+from calfkit.words import countdown, preparing
 
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
@@ -296,6 +296,7 @@ class LiveView:
         self.counter: str | None = None
         self.big_counter: str | None = None  # what the counter says in block digits
         self.lead_in: int | None = None
+        self.preparing: tuple[int, int] | None = None  # phrases rendered, of how many
         self.waiting = False
         self.paused = False
         self.muted = False
@@ -399,6 +400,7 @@ class LiveView:
             self.routine_left,
             self.counter,
             self.lead_in,
+            self.preparing,
             self.waiting,
             self.paused,
             self.muted,
@@ -441,6 +443,8 @@ class LiveView:
                 self.equipment = tuple(one_line(item) for item in routine.equipment)
                 if self.routine_left is None:
                     self.routine_left = event.timeline.total
+        elif kind is EventKind.PREPARING:
+            self.preparing = (event.number or 0, event.of or 0)
         elif kind is EventKind.LEAD_IN:
             self.lead_in = event.number
         elif kind in (EventKind.STEP, EventKind.SWITCH):
@@ -565,6 +569,9 @@ class LiveView:
                 counter = str(self.lead_in)
             else:
                 counter = None
+                if self.preparing is not None:
+                    text = preparing(*self.preparing)
+                    middle.append(Part("preparing", self._wrap("preparing", text, "bold", width)))
             middle.append(Part("counter", []))
             if self.caution:
                 lower.append(self._caution(width, rank=3))

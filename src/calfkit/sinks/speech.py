@@ -1,8 +1,9 @@
 """Spoken cues: a sink that plays the speech plan (:mod:`calfkit.sound.plan`) along with the
 player, from its own thread.
 
-Every phrase is rendered in the background as soon as the sink is made (the player's lead-in
-waits for that: :meth:`SpeechSink.ready`), and the plan is made from their exact lengths.
+Every phrase is rendered in the background as soon as the sink is made (the player waits for
+that before its lead-in, showing :meth:`SpeechSink.progress`: :meth:`SpeechSink.ready`), and
+the plan is made from their exact lengths; the book keeps a bounded amount of the samples.
 Each phrase then plays at its planned time after the start of the step it begins in, as the
 player really reached it: pauses move what is still to come, and a skip, a step back, Enter
 or ``+`` re-plans from the step that begins next. Only a key cuts a phrase (skip, back,
@@ -105,6 +106,8 @@ class SpeechSink:
         self._broken = False
         self._closed = False
         self._stopped = False
+        self._lead_in_pending = False  # START came; the lead-in's phrases are not yet due
+        self._progress = (0, 0)
         self.heard: list[tuple[Phrase, float, float, bool]] = []  # phrase, due, began, cut
         self._preparer = threading.Thread(target=self._prepare, name="calfkit-voice", daemon=True)
         self._preparer.start()
@@ -116,9 +119,13 @@ class SpeechSink:
     def _prepare(self) -> None:
         try:
             if self.book.failure is None:
-                self.book.render_all(texts_to_render(self.timeline))
+                texts = texts_to_render(self.timeline)
+                self._progress = (0, len(texts))
+                self.book.render_all(texts, progress=self._rendered)
             if self.book.failure is not None:
                 raise self.book.failure
+            if self.book.cancelled:
+                return
             self.plan = make_plan(
                 self.timeline,
                 self.book,
@@ -131,18 +138,26 @@ class SpeechSink:
             self._fail(error)
         finally:
             self._ready.set()
-        # Converted for the sound device in the order they are due, well ahead of each.
+        # Converted for the sound device in the order they are due, ahead of each, for as
+        # long as the book keeps them (the rest are made when they are due).
         plan = self.plan
         if plan is not None and not self._broken:
             for phrase in plan.phrases:
-                if self._stopped:
+                if self._stopped or self.book.cached_bytes >= self.book.budget // 2:
                     return
                 with contextlib.suppress(OSError):
                     self.book.samples(phrase.text, phrase.wpm)
 
+    def _rendered(self, done: int, total: int) -> None:
+        self._progress = (done, total)
+
     def ready(self) -> bool:
         """Whether the plan is made (the player's lead-in waits for this)."""
         return self._ready.is_set()
+
+    def progress(self) -> tuple[int, int]:
+        """(phrases rendered, phrases to render) while the plan is being made."""
+        return self._progress
 
     def wait_ready(self, timeout: float | None = None) -> bool:
         return self._ready.wait(timeout)
@@ -153,8 +168,8 @@ class SpeechSink:
         }
 
     def _fail(self, error: OSError) -> None:
-        if self._broken:
-            return
+        if self._broken or self._stopped:
+            return  # stopping cut the rendering short: nothing failed
         self._broken = True
         if self._warn is not None:
             self._warn(f"voice: {error}; spoken cues are off")
@@ -168,9 +183,16 @@ class SpeechSink:
             self._wall_sync = (event.wall, event.actual)
         # Phrases are anchored where the step really began: its chime sounds then too.
         if kind is EventKind.START:
-            self._wait_plan()
-            self._schedule(0, event.actual)
+            # The player waits for the plan before its lead-in (telling how rendering goes):
+            # the lead-in's phrases are said from when it begins.
+            self._lead_in_pending = True
+            if self.ready():
+                self._begin_lead_in(event.actual)
+        elif kind is EventKind.LEAD_IN and self._lead_in_pending:
+            self._begin_lead_in(event.actual)
         elif kind in (EventKind.STEP, EventKind.SWITCH) and event.segment is not None:
+            if self._lead_in_pending:
+                self._begin_lead_in(event.actual)
             self._wait_plan()
             index = event.segment.index
             if not self._regular and self.plan is not None and not self._broken:
@@ -215,7 +237,13 @@ class SpeechSink:
             self._muted = False
         elif kind is EventKind.STOP:
             self._stopped = True
+            self.book.cancel()  # what is still to render never will be needed
             self._cut(drop=True)
+
+    def _begin_lead_in(self, began: float) -> None:
+        self._lead_in_pending = False
+        self._wait_plan()
+        self._schedule(0, began)
 
     def _wait_plan(self) -> None:
         # The player's lead-in waited for the plan; without a lead-in, the first step does.
