@@ -175,4 +175,16 @@ class HistoryBusy(HistoryError):
 
 
 class ExportError(CalfkitError):
-    """The WAV file cannot be written."""
+    """The export cannot be written (its file, or a library its format needs is missing)."""
+
+
+class SettingError(CalfkitError):
+    """A setting of a session (a command's option) that cannot be used: ``option`` names it
+    (``--speed``), the message says why. The command line reports it as a usage error."""
+
+    exit_code = 2
+
+    def __init__(self, option: str, message: str) -> None:
+        self.option = option
+        self.message = message
+        super().__init__(f"{option}: {message}")

@@ -115,6 +115,9 @@ _FALLBACK = {
     "\u2588": "#",  # █  the digits' full cell
     "\u2580": "#",  # ▀  and half cells: a pixel either way
     "\u2584": "#",  # ▄
+    "\u2593": "x",  # ▓  the history calendar's shades, darkest to lightest
+    "\u2592": "+",  # ▒
+    "\u2591": ":",  # ░
     "\u2501": "=",  # ━  the progress bar, done
     "\u2500": "-",  # ─  and to do
     "\u00b7": "-",  # ·  the separator between items

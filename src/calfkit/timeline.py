@@ -86,6 +86,22 @@ class Segment:
         return self.start + self.duration
 
 
+def fingerprint(segment: Segment) -> str:
+    """A short hash of what a step is as played: its kind, cue, time, side and place (round,
+    side). Two versions of a routine whose step N has the same fingerprint play it alike, so a
+    session stopped there can be resumed there (``play --resume``)."""
+    import hashlib
+
+    parts = (
+        segment.kind.value,
+        segment.text,
+        repr(segment.duration),
+        segment.side.value if segment.side is not None else "",
+        *segment.where,
+    )
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
+
+
 @dataclass(frozen=True)
 class Timeline:
     routine: Routine

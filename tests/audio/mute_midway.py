@@ -17,7 +17,8 @@ from calfkit.library import load
 from calfkit.player.clock import MonotonicClock
 from calfkit.player.engine import Player
 from calfkit.player.events import Command, Event, EventKind
-from calfkit.sinks import build_sinks
+from calfkit.session.outputs import build_sinks
+from calfkit.session.settings import Settings
 from calfkit.testing import ScriptedControls
 from calfkit.timeline import compile_routine
 
@@ -42,7 +43,9 @@ class Walls:
 warnings: list[str] = []
 walls = Walls()
 timeline = compile_routine(load(ROUTINE))
-sinks = build_sinks(sys.argv[1], True, warnings.append, timeline=timeline, lead_in=0)
+clock = MonotonicClock()
+settings = Settings(sound=sys.argv[1], voice=True, lead_in=0)
+sinks = build_sinks(settings, warnings.append, timeline=timeline, clock=clock)
 controls = ScriptedControls(KEYS, origin=time.monotonic())
-Player(timeline, clock=MonotonicClock(), sinks=[walls, *sinks], controls=controls, lead_in=0).run()
+Player(timeline, clock=clock, sinks=[walls, *sinks], controls=controls, lead_in=0).run()
 print(json.dumps({**walls.at, "warnings": warnings}))

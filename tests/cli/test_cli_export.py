@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -337,3 +338,13 @@ def test_export_voice_without_a_speech_engine_says_what_to_install_and_writes_be
     )
     assert result.exit_code == 0, result.output
     assert target.read_bytes() == plain.read_bytes()
+
+
+def test_every_export_format_is_a_format_choice_and_named_in_the_help() -> None:
+    from calfkit.cli.export_cmd import FORMAT_HELP, command
+    from calfkit.export.formats import FORMATS
+
+    option = next(p for p in command.params if p.name == "format_name")
+    assert list(option.type.choices) == list(FORMATS)  # type: ignore[attr-defined]
+    for name in FORMATS:
+        assert re.search(rf"\b{name}\b", FORMAT_HELP), name

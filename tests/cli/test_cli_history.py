@@ -176,6 +176,7 @@ def test_history_json_is_a_list_of_session_objects(log: Path) -> None:
             "sound": "bell",
             "voice": False,
             "speed": 1.0,
+            "parts": 1,
         },
         {
             "id": 4,
@@ -196,6 +197,7 @@ def test_history_json_is_a_list_of_session_objects(log: Path) -> None:
             "sound": "bell",
             "voice": False,
             "speed": 1.0,
+            "parts": 1,
         },
     ]
 
@@ -227,7 +229,7 @@ def test_a_history_from_a_newer_calfkit_is_one_error_line(log: Path) -> None:
         1,
         "",
         f"calfkit: error: cannot read history: {log} was written by a newer calfkit"
-        " (history schema 9; this one knows 2) (move it aside, or set CALFKIT_HISTORY"
+        " (history schema 9; this one knows 3) (move it aside, or set CALFKIT_HISTORY"
         " to use another file)\n",
     )
 
@@ -474,3 +476,30 @@ def test_a_missing_log_is_still_an_empty_history(
     result = CliRunner().invoke(cli, ["history"])
     assert result.exit_code == 0
     assert "No sessions recorded yet" in result.output
+
+
+def test_calendar_json_gives_each_day_its_minutes_shade_and_the_streak(
+    log: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    record(log, datetime(2026, 11, 20, 8, 0, tzinfo=UTC), "calf-release", "finish")
+    record(log, datetime(2026, 11, 21, 8, 0, tzinfo=UTC), "calf-release", "finish")
+    monkeypatch.setenv("CALFKIT_TODAY", "2026-11-21")
+    result = CliRunner().invoke(cli, ["history", "--calendar", "--json", "--months", "1"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert (data["from"], data["today"], data["plan"], data["streak"]) == (
+        "2026-11-01",
+        "2026-11-21",
+        None,
+        2,
+    )
+    assert len(data["days"]) == 21
+    assert data["days"][19] == {
+        "date": "2026-11-20",
+        "played_seconds": 720.0,
+        "sessions": 1,
+        "finished": 1,
+        "rest_day": False,
+        "shade": "▒",
+    }
+    assert data["days"][0]["shade"] == "·"

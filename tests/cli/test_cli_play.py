@@ -195,10 +195,10 @@ def test_a_built_in_routine_plays_by_name() -> None:
 def test_term_dumb_gets_plain_lines_even_on_a_terminal(
     routine: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import calfkit.cli.play_cmd as play_cmd
+    import calfkit.session.play as session_play
 
     monkeypatch.setenv("TERM", "dumb")
-    monkeypatch.setattr(play_cmd, "_isatty", lambda stream: True)
+    monkeypatch.setattr(session_play, "isatty", lambda stream: True)
     code, out, _ = play(routine, *FAST)
     assert code == 0
     assert out.splitlines()[-2] == "[00:00] Finished"
@@ -277,38 +277,6 @@ def test_the_step_a_stop_names_is_the_step_from_starts_at(tmp_path: Path) -> Non
     assert "step 2/3  " in first_step and "Round 1 of 3" in first_step
 
 
-def test_a_warning_from_before_the_view_starts_is_shown_in_it_as_a_warning_event() -> None:
-    from calfkit.cli.play_cmd import _Relay, _Warnings
-    from calfkit.player.events import EventKind
-    from calfkit.sinks.live import LiveView
-    from calfkit.testing import RecordingSink, play_fast
-    from calfkit.timeline import compile_routine
-
-    warn = _Warnings()
-    recorder = RecordingSink()
-    relay = _Relay([recorder], warn)
-    warn.relay = relay
-    warn.view = LiveView.__new__(LiveView)  # only its presence matters: warnings go to events
-    message = "voice: spoken cues are off too: they need a sound device"
-    warn(message)  # while setting up
-    assert recorder.events == []
-    timeline = compile_routine(load_quick())
-    play_fast(timeline, sinks=[relay])
-    warnings = [e for e in recorder.events if e.kind is EventKind.WARNING]
-    assert [e.text for e in warnings] == [
-        "voice: spoken cues are off too: they need a sound device"
-    ]
-    kinds = [e.kind for e in recorder.events]
-    assert kinds.index(EventKind.WARNING) == kinds.index(EventKind.START) + 1
-    assert warn.held == [message]  # repeated on stderr once the view has gone
-
-
-def load_quick():  # type: ignore[no-untyped-def]
-    from calfkit.model import Do, Routine
-
-    return Routine(name="q", title="Q", steps=(Do(text="Go", duration=1),))
-
-
 NO_DEVICE_BACKENDS = ["simpleaudio", "miniaudio", "system", "bell"]
 PLAY_FAST = [sys.executable, "-m", "calfkit", "play", "calf-release", "--speed", "100"]
 PLAY_FAST += ["--lead-in", "0"]
@@ -380,37 +348,3 @@ def test_sound_auto_still_falls_back_and_plays(tmp_path: Path) -> None:
     assert done.returncode == 0
     assert "sound: no sound back end works here; playing silently" in done.stderr
     assert "Finished" in done.stdout or "finished" in done.stdout
-
-
-def test_the_relay_prepares_its_sinks_before_the_clock_and_warns_on_the_players_wall() -> None:
-    # The sinks behind the relay (history among them) do their slow work in prepare(), which
-    # the player calls before its clock starts; a warning is stamped with the player's wall.
-    from calfkit.cli.play_cmd import _Relay, _Warnings
-    from calfkit.player.engine import Player
-    from calfkit.player.events import EventKind, NoControls
-    from calfkit.sinks.live import LiveView
-    from calfkit.testing import FakeClock, RecordingSink
-    from calfkit.timeline import Timeline, compile_routine
-
-    class Preparing(RecordingSink):
-        def __init__(self) -> None:
-            super().__init__()
-            self.prepared_before: int | None = None
-
-        def prepare(self, timeline: Timeline) -> None:
-            self.prepared_before = len(self.events)
-
-    warn = _Warnings()
-    behind = Preparing()
-    relay = _Relay([behind], warn)
-    warn.relay = relay
-    warn.view = LiveView.__new__(LiveView)  # only its presence matters: warnings go to events
-    clock = FakeClock(wall=1_800_000_000.0)
-    timeline = compile_routine(load_quick())
-    Player(timeline, clock=clock, sinks=[relay], controls=NoControls(), lead_in=0).run()
-    assert behind.prepared_before == 0  # before START
-    warn("sound: the device went away")
-    warning = behind.events[-1]
-    assert warning.kind is EventKind.WARNING
-    assert warning.wall == behind.events[-2].wall  # the last event's moment, on the same clock
-    assert 1_800_000_000.0 <= warning.wall < 1_800_000_010.0

@@ -492,3 +492,29 @@ def test_ctrl_c_while_the_voice_renders_says_it_was_interrupted_not_that_the_voi
     text = session.screen.text
     assert "(interrupted)" in text
     assert "failed" not in text and "spoken cues are off" not in text
+
+
+def test_a_storm_of_plus_stops_at_the_two_hour_step_limit_and_q_still_quits(
+    player: Player,
+) -> None:
+    # Key repeat held down for a minute, sent as fast as the pty takes it: each + must cost
+    # the same as the first, the step must stop growing at 2 hours, and q must still act.
+    routine = player.routine(
+        "title: Long hold\nsteps:\n  - hold: Hold the stretch\n    duration: 60\n"
+    )
+    session = player.start(routine, "--lead-in", "0")
+    session.child.delaybeforesend = None
+    session.wait_for("Hold the stretch")
+    for _ in range(1800 // 60):
+        session.press("+" * 60)
+        session.pump()
+    screen = session.wait_for("a step lasts 2h at most", timeout=20)
+    left = [tuple(map(int, m)) for m in re.findall(r"(\d+):(\d\d):(\d\d) left", screen)]
+    assert left and all(h * 3600 + m * 60 + s <= 7200 for h, m, s in left), screen
+    session.press("q")
+    assert session.finish(timeout=10) == 0
+    session.assert_terminal_restored()
+    extends = [e for e in player.events() if e["event"] == "extend"]
+    assert len(extends) == (7200 - 60) // 10
+    warnings = [e["text"] for e in player.events() if e["event"] == "warning"]
+    assert warnings == ["+ adds no more: a step lasts 2h at most"]

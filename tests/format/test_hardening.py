@@ -173,9 +173,11 @@ def test_no_did_you_mean_is_worked_out_past_the_problem_cap(
 ) -> None:
     path = write(tmp_path / "keys.yaml", "".join(f"k{n}: 1\n" for n in range(3000)))
     calls = []
-    real = checker._close_match
+    from calfkit.format.check import structure
+
+    real = structure.close_match
     monkeypatch.setattr(
-        checker, "_close_match", lambda *args, **kw: calls.append(1) or real(*args, **kw)
+        structure, "close_match", lambda *args, **kw: calls.append(1) or real(*args, **kw)
     )
     problems = library.check(path)
     assert problems[-1].message.startswith("more problems not shown")
@@ -265,7 +267,9 @@ def test_control_characters_are_removed_from_the_model_with_a_warning(
 
 
 def test_one_builder_per_step_kind_and_no_explicit_any_in_the_format_code() -> None:
-    assert set(checker._BUILDERS) == set(spec.KINDS)
-    folder = Path(checker.__file__).parent
-    for module in folder.glob("*.py"):
+    from calfkit.format.check.build import BUILDERS
+
+    assert set(BUILDERS) == set(spec.KINDS)
+    folder = Path(spec.__file__).parent
+    for module in folder.rglob("*.py"):
         assert not re.search(r"\bAny\b", module.read_text(encoding="utf-8")), module

@@ -152,6 +152,8 @@ def test_start_writes_an_interrupted_row_that_finish_completes(tmp_path: Path) -
         "end_top": 0,
         "tops_total": 4,
         "heartbeat_at": "2026-11-21T12:00:05+00:00",
+        "parts": 1,
+        "step_hash": None,
     }
 
     for event in step_events(timeline, lead_in=3.0):
@@ -275,7 +277,7 @@ def test_the_log_is_created_with_its_folders_in_wal_mode_and_marked_as_calfkits(
     try:
         assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert connection.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
-        assert connection.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == 3
     finally:
         connection.close()
 
@@ -349,7 +351,7 @@ def test_a_log_from_a_newer_calfkit_is_not_written(tmp_path: Path) -> None:
     play_through(HistorySink("bell", False, warnings, path=path), make_timeline())
     assert warnings.lines == [
         f"history: not recording this session: {path} was written by a newer calfkit"
-        " (history schema 7; this one knows 2)"
+        " (history schema 7; this one knows 3)"
     ]
     assert len(rows(path)) == 1
 
@@ -501,7 +503,7 @@ def test_an_older_log_is_migrated_keeping_its_sessions(
 
     connection = sqlite3.connect(path)
     try:
-        assert connection.execute("PRAGMA user_version").fetchone()[0] == 3
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == 4
         assert connection.execute("SELECT routine, felt FROM sessions ORDER BY id").fetchall() == [
             ("old-one", None),
             ("new-one", None),
@@ -524,7 +526,7 @@ def test_a_failing_migration_leaves_the_log_as_it_was(
         History(path)
     connection = sqlite3.connect(path)
     try:
-        assert connection.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == 3
         columns = [r[1] for r in connection.execute("PRAGMA table_info(sessions)")]
         assert "felt" not in columns
         assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
@@ -1252,3 +1254,116 @@ def test_the_summary_and_history_agree_on_the_time_played_lead_in_left_out(
     assert session.played_seconds == timeline.total
     assert figures.startswith(f"Time {words.clock(session.played_seconds)} · ")
     assert figures.endswith("· paused 00:03")
+
+
+def test_the_plans_rest_days_keep_the_streak_but_alone_make_none(tmp_path: Path) -> None:
+    from datetime import date
+
+    path = tmp_path / "h.sqlite3"
+    # Friday 4th and Monday 7th December practised; the weekend between is rest
+    for day in (4, 7):
+        record(path, datetime(2026, 12, day, 8, 0, tzinfo=UTC))
+    weekend = {date(2026, 12, 5), date(2026, 12, 6)}
+
+    def rest(day: date) -> bool:
+        return day in weekend
+
+    with History(path, tz=UTC) as history:
+        assert history.streak(date(2026, 12, 7)) == 1
+        assert history.streak(date(2026, 12, 7), rest=rest) == 4
+        # today (the 8th) not yet practised: yesterday's streak stands
+        assert history.streak(date(2026, 12, 8), rest=rest) == 4
+        # on the rest day itself, the streak counts it
+        assert history.streak(date(2026, 12, 6), rest=rest) == 3
+    # rest days with only stopped sessions around them are no streak
+    stopped = tmp_path / "stopped.sqlite3"
+    record(stopped, datetime(2026, 12, 4, 8, 0, tzinfo=UTC), ending=Ending.STOPPED)
+    with History(stopped, tz=UTC) as history:
+        assert history.streak(date(2026, 12, 6), rest=lambda day: True) == 0
+
+
+def test_days_totals_what_was_played_each_local_day_leaving_previews_out(tmp_path: Path) -> None:
+    from datetime import date
+
+    path = tmp_path / "h.sqlite3"
+    record(path, datetime(2026, 12, 4, 8, 0, tzinfo=UTC))
+    record(path, datetime(2026, 12, 4, 18, 0, tzinfo=UTC))
+    record(path, datetime(2026, 12, 5, 8, 0, tzinfo=UTC), speed=10.0)  # a preview
+    with History(path, tz=UTC) as history:
+        totals = history.days(date(2026, 12, 1), date(2026, 12, 31))
+    assert list(totals) == [date(2026, 12, 4)]
+    assert totals[date(2026, 12, 4)].sessions == 2
+    assert totals[date(2026, 12, 4)].finished == 2
+    assert totals[date(2026, 12, 4)].played_seconds > 0
+
+
+def test_a_resumed_session_continues_its_own_row_and_finishes_it_across_its_parts(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "h.sqlite3"
+    timeline = make_timeline(steps=4, seconds=30)
+    started = datetime(2026, 12, 6, 8, 0, tzinfo=UTC)
+    first = HistorySink("bell", False, Warnings(), path=path, now=lambda: started)
+    first.handle(ev(EventKind.START, 0.0, timeline=timeline))
+    for event in step_events(timeline, upto=3):
+        first.handle(event)
+    first.handle(ev(EventKind.STOP, 75.0, step=3, text="quit"))
+    first.close()
+
+    with History(path) as history:
+        stopped = history.resumable("calf-release")
+        assert history.resumable("another-routine") is None
+    assert stopped is not None and (stopped.end_step, stopped.ended) == (3, Ending.STOPPED)
+    assert stopped.step_hash is not None and len(stopped.step_hash) == 16
+
+    later = datetime(2026, 12, 6, 18, 0, tzinfo=UTC)
+    second = HistorySink("bell", False, Warnings(), path=path, now=lambda: later, resume=stopped)
+    second.handle(ev(EventKind.START, 0.0, timeline=timeline))
+    (row,) = rows(path)
+    # taken up again: in progress, marked interrupted until this part ends (kill -9 safe)
+    assert (row["ended"], row["ended_at"], row["parts"]) == ("interrupted", None, 2)
+    for segment in timeline.segments[2:]:
+        second.handle(
+            ev(EventKind.STEP, segment.start - 60.0, step=segment.index, segment=segment,
+               played=segment.start - 60.0)
+        )  # fmt: skip
+    second.handle(ev(EventKind.FINISH, 60.0, step=4))
+    second.close()
+
+    (row,) = rows(path)
+    assert row["ended"] == "finished"
+    assert row["started_at"] == "2026-12-06T08:00:00+00:00"  # the session's own start
+    assert row["ended_at"] == "2026-12-06T18:00:00+00:00"
+    assert row["parts"] == 2
+    assert row["played_seconds"] == 75.0 + 60.0  # both parts
+    assert row["planned_seconds"] == 120.0  # the whole routine, not what lay ahead
+    with History(path) as history:
+        (session,) = history.sessions()
+        assert session.outcome() == "finished (in 2 parts)"
+        assert history.resumable("calf-release") is None
+
+
+def test_a_resumed_session_stopped_again_in_its_lead_in_still_stands_where_it_stood(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "h.sqlite3"
+    timeline = make_timeline(steps=4, seconds=30)
+    at = datetime(2026, 12, 6, 8, 0, tzinfo=UTC)
+    first = HistorySink("bell", False, Warnings(), path=path, now=lambda: at)
+    first.handle(ev(EventKind.START, 0.0, timeline=timeline))
+    for event in step_events(timeline, upto=2):
+        first.handle(event)
+    first.handle(ev(EventKind.STOP, 45.0, step=2, text="quit"))
+    first.close()
+    with History(path) as history:
+        stopped = history.resumable("calf-release")
+    assert stopped is not None
+    second = HistorySink("bell", False, Warnings(), path=path, now=lambda: at, resume=stopped)
+    second.handle(ev(EventKind.START, 0.0, timeline=timeline))
+    second.handle(ev(EventKind.STOP, 0.0, step=0, text="quit", played=0.0))
+    second.close()
+    with History(path) as history:
+        again = history.resumable("calf-release")
+    assert again is not None
+    assert (again.id, again.end_step, again.step_hash) == (stopped.id, 2, stopped.step_hash)
+    assert again.parts == 2

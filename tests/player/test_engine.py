@@ -366,6 +366,40 @@ def test_extend_on_breathing_adds_whole_breaths() -> None:
     assert played.sink.times(K.FINISH) == [20.0]
 
 
+def test_extend_stops_at_the_two_hour_step_limit_and_says_so_once() -> None:
+    tl = timeline(Hold(text="Hold", duration=60), Do(text="Next", duration=5))
+    keys = [(1.0 + i / 1000, X) for i in range(2000)] + [(2.0, N)] + [(2.5, X)] * 2
+    played = play_fast(tl, keys=keys)
+    on_hold = [e for e in played.sink.of(K.EXTEND) if e.step == 1]
+    assert len(on_hold) == (7200 - 60) // 10  # up to exactly 2 h, then no more
+    assert max(e.step_left or 0 for e in on_hold) <= 7200
+    warnings = played.sink.of(K.WARNING)
+    assert [(w.step, w.text) for w in warnings] == [(1, "+ adds no more: a step lasts 2h at most")]
+    # The next step starts afresh: + works there again.
+    assert [e.step for e in played.sink.of(K.EXTEND)][-2:] == [2, 2]
+
+
+def test_extend_on_a_count_stops_where_one_more_press_would_pass_two_hours() -> None:
+    # 7 s counts: each + adds 2 counts (14 s); the step may reach 7196 s but never 7210 s.
+    played = play_fast(timeline(Count(count=2, every=7)), keys=[(1.0, X)] * 600)
+    extends = played.sink.of(K.EXTEND)
+    assert len(extends) == (7200 - 14) // 14
+    assert extends[-1].of == 2 + 2 * len(extends)
+    counts = played.sink.of(K.COUNT)
+    assert len(counts) == extends[-1].of and counts[-1].number == counts[-1].of
+    assert played.sink.times(K.FINISH) == [14.0 + 14 * len(extends)]
+    assert len(played.sink.of(K.WARNING)) == 1
+
+
+def test_extending_a_hold_again_and_again_keeps_ticks_and_countdown_in_step() -> None:
+    played = play_fast(timeline(Hold(text="Hold", duration=5)), keys=[(1.0, X), (2.5, X)])
+    ticks = [(e.scheduled, e.number) for e in played.sink.of(K.TICK)]
+    # A key at the same moment as a TICK acts after it: 1 s in, 4 s were left of 5.
+    assert ticks == [(1.0, 4), (2.0, 13)] + [(float(s), 25 - s) for s in range(3, 25)]
+    assert played.sink.times(K.COUNTDOWN) == [22.0, 23.0, 24.0]
+    assert played.sink.times(K.FINISH) == [25.0]
+
+
 def test_extend_while_paused_counts_from_the_resumed_clock() -> None:
     played = play_fast(
         timeline(Hold(text="Hold", duration=10)), keys=[(2.0, P), (3.0, X), (5.0, P)]

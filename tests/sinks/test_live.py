@@ -368,6 +368,17 @@ def test_a_stop_says_why_in_the_summary(status: Status, why: str) -> None:
     )
 
 
+def test_the_summary_prints_a_title_as_written_with_no_emoji_codes_turned_into_emoji() -> None:
+    view = quiet_view()
+    titled = replace(TIMELINE, routine=replace(ROUTINE, title="Calves :thumbs_up: :smile:"))
+    view.handle(ev(EventKind.START, 0.0, timeline=titled, ends_at=88.0))
+    view.handle(step(HOLD, 3.0, 88.0))
+    ended = outcome(Status.STOPPED, step=1, played=7.0)
+    view.handle(ev(EventKind.STOP, 7.0, step=1, segment=HOLD, text="quit", outcome=ended))
+    out = view.console.file.getvalue()  # type: ignore[attr-defined]
+    assert "Stopped Calves :thumbs_up: :smile: (quit).\n" in out
+
+
 def test_a_final_event_without_figures_ends_the_view_without_a_summary() -> None:
     view = quiet_view()
     start(view)

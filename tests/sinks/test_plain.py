@@ -109,6 +109,18 @@ def test_keys_are_reported_in_plain_lines() -> None:
     ]
 
 
+def test_a_plus_past_the_two_hour_step_limit_says_so_once() -> None:
+    long_hold = compile_routine(
+        Routine(name="long", title="Long", steps=(Hold(text="Hold", duration=7195),))
+    )
+    out = io.StringIO()
+    keys = [(1.0, Command.EXTEND)] * 3 + [(2.0, Command.QUIT)]
+    play_fast(long_hold, sinks=[PlainSink(out)], keys=keys)
+    assert [line for line in out.getvalue().splitlines() if "no more" in line] == [
+        "[00:01] + adds no more: a step lasts 2h at most"
+    ]
+
+
 def test_a_ready_step_says_it_waits_for_enter() -> None:
     ready = compile_routine(
         Routine(

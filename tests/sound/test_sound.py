@@ -370,6 +370,20 @@ def test_without_simpleaudio_the_hint_fits_the_python_version(
     assert "'calfkit-player[simpleaudio]')" not in str(new.value)
 
 
+@pytest.mark.parametrize("platform", ["darwin", "win32"])
+def test_where_the_simpleaudio_extra_installs_nothing_the_audio_extra_is_suggested(
+    platform: str,
+) -> None:
+    from calfkit.sound.backends import simpleaudio_missing
+
+    said = simpleaudio_missing((3, 11, 9), platform)
+    assert "pip install 'calfkit-player[audio]' serves instead" in said
+    assert "(pip install 'calfkit-player[simpleaudio]')" not in said
+    assert simpleaudio_missing((3, 11, 9), "linux") == (
+        "not installed (pip install 'calfkit-player[simpleaudio]')"
+    )
+
+
 def test_a_back_end_asked_for_by_name_that_cannot_play_gives_one_line_and_the_next(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from calfkit.sinks import build_sinks
+from calfkit.session.outputs import build_sinks
+from calfkit.session.settings import Settings
 from calfkit.sound.plan import AFTER_CHIME_SECONDS, END_PHRASE
 from calfkit.sound.speech import (
     SAPI_SCRIPT,
@@ -164,7 +165,8 @@ def test_without_a_speech_engine_one_line_says_what_to_install(
     monkeypatch.setenv("PATH", str(tmp_path))
     warnings: list[str] = []
     timeline = compile_routine(load(ROUTINES / "sound-check.yaml"))
-    assert build_sinks("off", True, warnings.append, timeline=timeline) == []
+    settings = Settings(sound="off", voice=True)
+    assert build_sinks(settings, warnings.append, timeline=timeline) == []
     if sys.platform.startswith("linux"):
         assert warnings == [
             "voice: no speech engine found; install espeak-ng "

@@ -31,6 +31,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "schema": ("calfkit.cli.schema_cmd", "Print the JSON Schema of the routine format."),
     "export": ("calfkit.cli.export_cmd", "Render a session to a sound track or a watch workout."),
     "history": ("calfkit.cli.history_cmd", "Show past sessions, weekly totals and your streak."),
+    "today": ("calfkit.cli.today_cmd", "Say what your plan asks for today, and what is done."),
+    "plan": ("calfkit.cli.plan_cmd", "Practice plans: list, show, start, export to a calendar."),
     "doctor": ("calfkit.cli.doctor_cmd", "Check which sound and speech back ends work here."),
     "new": ("calfkit.cli.new_cmd", "Write a starter routine into your routines folder."),
 }

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import io
-import math
 import os
 import sys
 from collections.abc import Iterator
@@ -14,20 +13,27 @@ from typing import NoReturn, TextIO
 
 import click
 
-from calfkit.errors import CalfkitError, RoutineError
+from calfkit.errors import CalfkitError, RoutineError, SettingError
+from calfkit.player.pace import lead_in_problem, speed_problem
 
 INTERRUPTED_EXIT = 130  # Ctrl-C, as a shell reports a process killed by SIGINT
-# A lead-in is a get-ready countdown: no longer than the longest step may last. Without a
-# bound, `--lead-in 1e308` counted down for ever (play) or never finished rendering (export).
-MAX_LEAD_IN_SECONDS = 7200
 
 
 def check_lead_in(value: float) -> float:
-    """``--lead-in``'s value, or a usage error: 0 to 2 hours of seconds."""
-    if not (math.isfinite(value) and 0 <= value <= MAX_LEAD_IN_SECONDS):
-        raise click.BadParameter(
-            f"must be 0 to {MAX_LEAD_IN_SECONDS} seconds (2 hours), not {value:g}"
-        )
+    """``--lead-in``'s value, or a usage error (the rule is :func:`~calfkit.player.pace.
+    lead_in_problem`'s: 0 to 2 hours of seconds)."""
+    problem = lead_in_problem(value)
+    if problem is not None:
+        raise click.BadParameter(problem)
+    return value
+
+
+def check_speed(value: float) -> float:
+    """``--speed``'s value, or a usage error (the rule is :func:`~calfkit.player.pace.
+    speed_problem`'s)."""
+    problem = speed_problem(value)
+    if problem is not None:
+        raise click.BadParameter(problem)
     return value
 
 
@@ -48,6 +54,30 @@ def errors_to_exit() -> Iterator[None]:
     except CalfkitError as error:
         report(error)
         sys.exit(error.exit_code)
+
+
+@contextmanager
+def session_errors_to_exit() -> Iterator[None]:
+    """Run a session (:mod:`calfkit.session`), turning the ways it can end early into exit
+    codes: Ctrl-C 130; a setting it cannot use, a usage error; calfkit's own errors, their
+    message; a failed write to stdout, as every command ends on one; anything else, one line
+    saying playback failed (never a traceback). The session has put the terminal back."""
+    try:
+        yield
+    except KeyboardInterrupt:
+        sys.exit(INTERRUPTED_EXIT)
+    except SettingError as error:
+        raise click.BadParameter(error.message, param_hint=f"'{error.option}'") from None
+    except CalfkitError as error:
+        report(error)
+        sys.exit(error.exit_code)
+    except OutputError as error:
+        output_failed(error)
+    except Exception as error:
+        text = str(error)
+        described = f"{type(error).__name__}: {text}" if text else type(error).__name__
+        click.echo(f"calfkit: error: playback failed: {described}", err=True)
+        sys.exit(1)
 
 
 def _drop_stdout() -> None:

@@ -3,24 +3,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import click
 
 from calfkit import words
-from calfkit.cli.common import check_lead_in, errors_to_exit
+from calfkit.cli.common import check_lead_in, errors_to_exit, session_errors_to_exit
 from calfkit.cli.routine_arg import ROUTINE
-from calfkit.sound import DEFAULT_RATE_WPM, MAX_RATE_WPM, MIN_RATE_WPM
+from calfkit.export.formats import FORMATS, Format, format_for
+from calfkit.session.settings import DEFAULTS, Settings
+from calfkit.sound import MAX_RATE_WPM, MIN_RATE_WPM
 
 if TYPE_CHECKING:
     from rich.progress import TaskID
 
-    from calfkit.export.formats import Format
-    from calfkit.export.render import Speak
     from calfkit.export.run import Exported
     from calfkit.timeline import Timeline
 
-FORMAT_NAMES = ("wav", "mp3", "fit")  # calfkit.export.formats.FORMATS, without importing it
+# Each format in calfkit.export.formats.FORMATS, in words (tests/cli/test_cli_export.py ties them).
+FORMAT_HELP = "wav or mp3 (a sound track), or fit (a watch workout); default: FILE's extension."
 
 STAGE_LABELS = {
     "voice": "Rendering speech",
@@ -51,8 +53,8 @@ def size_text(size: int) -> str:
 @click.option(
     "--format",
     "format_name",
-    type=click.Choice(FORMAT_NAMES),
-    help="wav or mp3 (a sound track), or fit (a watch workout); default: FILE's extension.",
+    type=click.Choice(list(FORMATS)),  # the one table, in calfkit.export.formats
+    help=FORMAT_HELP,
 )
 @click.option(
     "--wav",
@@ -73,7 +75,8 @@ def size_text(size: int) -> str:
     default=None,
     metavar="WPM",
     help=(
-        f"Speak at WPM words a minute ({MIN_RATE_WPM}-{MAX_RATE_WPM}; default {DEFAULT_RATE_WPM})."
+        f"Speak at WPM words a minute ({MIN_RATE_WPM}-{MAX_RATE_WPM}; "
+        f"default {DEFAULTS.voice_rate})."
     ),
 )
 @click.option(
@@ -82,7 +85,8 @@ def size_text(size: int) -> str:
     default=None,
     callback=_lead_in,
     metavar="SECONDS",
-    help="A get-ready countdown before the first step, as in play; 0 for none.  [default: 3]",
+    help="A get-ready countdown before the first step, as in play; 0 for none.  "
+    f"[default: {DEFAULTS.lead_in:g}]",
 )
 @click.option(
     "--log-events",
@@ -113,25 +117,7 @@ def command(
     Examples:  calfkit export calf-care calf-care.mp3 --voice
                calfkit export calf-release calf-release.fit
     """
-    if file is not None and wav_path is not None:
-        raise click.UsageError("give FILE or --wav FILE, not both")
-    path = file if file is not None else wav_path
-    if path is None:
-        raise click.UsageError("Missing argument 'FILE'.")
-    if wav_path is not None and format_name is None:
-        format_name = "wav"
-
-    from calfkit import library
-    from calfkit.cli.outputs import check_output, routine_files
-    from calfkit.export.formats import FORMATS, format_for
-    from calfkit.timeline import compile_routine
-
-    fmt = FORMATS[format_name] if format_name is not None else format_for(path)
-    if fmt is None:
-        raise click.UsageError(
-            f"cannot tell the format of {path!r} from its name: end it in .wav, .mp3 or .fit, "
-            "or give --format"
-        )
+    path, fmt = _target(file, wav_path, format_name)
 
     def warn(line: str) -> None:
         click.echo(line, err=True)
@@ -143,6 +129,52 @@ def command(
             f"note: {path} is written as a {fmt.name.upper()} {fmt.label}, though its name "
             f"ends {named.extension}"
         )
+    timeline = _checked(routine, path, log_events, force=force)
+    with errors_to_exit():
+        sound = fmt.writer().SOUND  # an ExportError if its libraries are missing here
+    if not sound:
+        if voice or voice_rate is not None or lead_in is not None:
+            warn(
+                f"note: a {fmt.extension} {fmt.label} holds no sound; --voice, "
+                "--voice-rate and --lead-in change nothing in it"
+            )
+    elif voice_rate is not None and not voice:
+        warn("note: --voice-rate changes nothing without --voice")
+    settings = Settings.given(
+        voice=voice, voice_rate=voice_rate, lead_in=lead_in, log_events=log_events
+    )
+    with session_errors_to_exit():
+        exported = _export(timeline, path, fmt, settings, warn)
+    click.echo(
+        f"Wrote {exported.path} ({fmt.label}, {words.clock(exported.seconds)}, "
+        f"{size_text(exported.size)}, {exported.holds})"
+    )
+
+
+def _target(file: str | None, wav_path: str | None, format_name: str | None) -> tuple[str, Format]:
+    """The file to write and its format, from FILE or ``--wav`` and ``--format``."""
+    if file is not None and wav_path is not None:
+        raise click.UsageError("give FILE or --wav FILE, not both")
+    path = file if file is not None else wav_path
+    if path is None:
+        raise click.UsageError("Missing argument 'FILE'.")
+    if wav_path is not None and format_name is None:
+        format_name = "wav"
+    fmt = FORMATS[format_name] if format_name is not None else format_for(path)
+    if fmt is None:
+        *others, last = (f.extension for f in FORMATS.values())
+        raise click.UsageError(
+            f"cannot tell the format of {path!r} from its name: end it in "
+            f"{', '.join(others)} or {last}, or give --format"
+        )
+    return path, fmt
+
+
+def _checked(routine: str, path: str, log_events: str | None, *, force: bool) -> Timeline:
+    """The routine compiled, once FILE and the event log are known to be safe to write."""
+    from calfkit import library
+    from calfkit.cli.outputs import check_output, routine_files
+    from calfkit.timeline import compile_routine
 
     with errors_to_exit():
         loaded = library.load_ref(routine)
@@ -156,58 +188,20 @@ def command(
                 force=force,
                 option="--log-events",
             )
-        speak: Speak | None = None
-        if not fmt.writer().SOUND:
-            if voice or voice_rate is not None or lead_in is not None:
-                warn(
-                    f"note: a {fmt.extension} {fmt.label} holds no sound; --voice, "
-                    "--voice-rate and --lead-in change nothing in it"
-                )
-        elif voice:
-            speak = _speaker(voice_rate, loaded.language)
-            if speak is None:
-                from calfkit.sound.speech import install_hint
-
-                # What to install for this system (espeak-ng, `say`, Windows' speech).
-                warn(f"{install_hint()}; the file has beeps only")
-        elif voice_rate is not None:
-            warn("note: --voice-rate changes nothing without --voice")
-        from calfkit.terminal.mode import terminate_raises
-
-        # SIGTERM, SIGQUIT and SIGHUP raise, as Ctrl-C does, so the temporary files beside
-        # FILE are removed (they were left as hidden ".FILE.*.part" files) and the exit is
-        # 143, 131 or 129.
-        with terminate_raises():
-            exported = _export(timeline, path, fmt, lead_in, speak, log_events)
-    click.echo(
-        f"Wrote {exported.path} ({fmt.label}, {words.clock(exported.seconds)}, "
-        f"{size_text(exported.size)}, {exported.holds})"
-    )
-
-
-def _speaker(voice_rate: int | None, language: str) -> Speak | None:
-    """The speech engine here for ``language``, at ``voice_rate``; None if there is none."""
-    from calfkit.export.render import Speak
-    from calfkit.sound.speech import DEFAULT_RATE_WPM, find_voice
-
-    voice = find_voice(language)
-    if voice is None:
-        return None
-    return Speak(voice, voice_rate if voice_rate is not None else DEFAULT_RATE_WPM)
+    return timeline
 
 
 def _export(
     timeline: Timeline,
     path: str,
     fmt: Format,
-    lead_in: float | None,
-    speak: Speak | None,
-    log_events: str | None,
+    settings: Settings,
+    warn: Callable[[str], None],
 ) -> Exported:
     from rich.console import Console
     from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
 
-    from calfkit.export.run import export
+    from calfkit.session.export import export
 
     console = Console(stderr=True)
     with Progress(
@@ -226,12 +220,4 @@ def _export(
                 tasks[stage] = bar.add_task(label, total=total)
             bar.update(tasks[stage], completed=done, total=total)
 
-        return export(
-            timeline,
-            path,
-            fmt,
-            lead_in=3.0 if lead_in is None else lead_in,
-            speak=speak,
-            log_events=log_events,
-            progress=progress,
-        )
+        return export(timeline, path, fmt, settings, warn=warn, progress=progress)

@@ -12,6 +12,8 @@ import click
 from calfkit import words
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+    from datetime import date
     from pathlib import Path
 
     from calfkit.history import History, Session
@@ -32,7 +34,21 @@ MAX_LIMIT = 1_000_000
     help="Show at most N sessions, newest first.",
 )
 @click.option("--routine", metavar="NAME", help="Only sessions of this routine.")
-def command(as_json: bool, limit: int, routine: str | None) -> None:
+@click.option(
+    "--calendar",
+    "as_calendar",
+    is_flag=True,
+    help="Draw the last months as a calendar, a cell a day, shaded by minutes practised.",
+)
+@click.option(
+    "--months",
+    type=click.IntRange(1, 24),
+    default=3,
+    show_default=True,
+    metavar="N",
+    help="How many months --calendar shows (this one and the N-1 before).",
+)
+def command(as_json: bool, limit: int, routine: str | None, as_calendar: bool, months: int) -> None:
     """Show past sessions: when, which routine, how long, and whether it was finished
     or where it stopped; then this week's totals and your current streak of days with a
     finished session.
@@ -44,12 +60,16 @@ def command(as_json: bool, limit: int, routine: str | None) -> None:
     Examples:  calfkit history
                calfkit history --routine calf-release --limit 5
                calfkit history --json
+               calfkit history --calendar
     """
     from calfkit import history as log
     from calfkit.history import store
 
     with _history_errors():
         _check_openable(store.history_path())
+    if as_calendar:
+        _calendar(months, as_json)
+        return
     with _history_errors(), log.History() as history:
         sessions = history.sessions(limit=limit, routine=routine)
         if as_json:
@@ -76,7 +96,7 @@ def command(as_json: bool, limit: int, routine: str | None) -> None:
             _print_table(history, sessions)
             click.echo()
         week = history.week_totals(now)
-        streak = history.streak(history.today(now))
+        streak = history.streak(history.today(now), rest=_rest_days(history))
         _warn_unreadable(history)
     sessions_word = "session" if week.sessions == 1 else "sessions"
     click.echo(
@@ -84,6 +104,62 @@ def command(as_json: bool, limit: int, routine: str | None) -> None:
         f"{words.clock(week.played_seconds)} played"
     )
     click.echo(f"Current streak: {streak} day{'' if streak == 1 else 's'}")
+
+
+def _rest_days(history: History) -> Callable[[date], bool] | None:
+    """The rest days of the plan followed, which keep a streak; None without a plan (or with
+    one that no longer loads, which is said once on stderr)."""
+    from calfkit.cli.practice import following
+    from calfkit.errors import CalfkitError, HistoryError
+
+    try:
+        found = following(history)
+    except HistoryError:
+        raise
+    except CalfkitError as error:
+        from calfkit.text import one_line
+
+        click.echo(f"calfkit: warning: plan: {one_line(str(error))}; rest days left out", err=True)
+        return None
+    return None if found is None else found.rest()
+
+
+def _calendar(months: int, as_json: bool) -> None:
+    from calfkit.cli import calendar_view
+    from calfkit.cli.practice import today
+    from calfkit.history import History
+
+    on = today()
+    first = calendar_view.first_shown(on, months)
+    with _history_errors(), History() as history:
+        rest = _rest_days(history)
+        run = history.active_plan()
+        totals = history.days(first, on)
+        streak = history.streak(on, rest=rest)
+        _warn_unreadable(history)
+    shown = calendar_view.days(first, on, totals, rest)
+    if as_json:
+        import json
+
+        from calfkit.text import json_safe
+
+        data = {
+            "from": first.isoformat(),
+            "to": on.isoformat(),
+            "today": on.isoformat(),
+            "plan": None if run is None or rest is None else run.name,
+            "streak": streak,
+            "days": [day.to_json() for day in shown],
+        }
+        click.echo(json_safe(json.dumps(data, indent=2, ensure_ascii=False)))
+        return
+    from rich.console import Console
+
+    console = Console(highlight=False)
+    for line in calendar_view.render(shown, on, console.width, rest):
+        console.print(line, overflow="ignore", crop=False)
+    kept = " (your plan's rest days count as kept)" if rest is not None else ""
+    click.echo(f"Current streak: {streak} day{'' if streak == 1 else 's'}{kept}")
 
 
 def _warn_unreadable(history: History) -> None:

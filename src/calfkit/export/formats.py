@@ -3,17 +3,24 @@
 Each writer module has ``SOUND`` (whether the session's sounds are rendered for it) and
 ``write(render, path, *, progress)``, which says what the file holds. Adding a format is adding
 a module and a row here.
-Writer modules are imported only when used, so their libraries (lameenc, mutagen, Garmin's
-FIT SDK) never slow down the rest of calfkit.
+Writer modules (and the renderer) are imported only when used, so their libraries (lameenc,
+mutagen, Garmin's FIT SDK) never slow down the rest of calfkit: the command line reads this
+table for its ``--format`` choices. Those libraries come with the ``export`` extra,
+not with calfkit itself (lameenc has no wheels for musl or 32-bit ARM, and no sdist): a format
+whose libraries are missing says what to install, before anything is rendered.
 """
 
 from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
-from typing import Protocol, cast
+from typing import TYPE_CHECKING, Protocol, cast
 
-from calfkit.export.render import Progress, Render
+from calfkit import install_hint
+from calfkit.errors import ExportError
+
+if TYPE_CHECKING:
+    from calfkit.export.render import Progress, Render
 
 
 class Writer(Protocol):
@@ -30,21 +37,41 @@ class Format:
     name: str
     module: str
     label: str
+    needs: tuple[str, ...] = ()
+    """The libraries its writer imports, all from the ``export`` extra."""
 
     @property
     def extension(self) -> str:
         return f".{self.name}"
 
     def writer(self) -> Writer:
+        """The writer module, or an :class:`ExportError` naming the extra if a library it
+        needs cannot be imported here."""
+        missing = [name for name in self.needs if not _importable(name)]
+        if missing:
+            raise ExportError(
+                f"exporting {self.extension} needs {' and '.join(missing)}, which calfkit's "
+                f"export extra installs: {install_hint('export')}"
+            )
         return cast(Writer, importlib.import_module(self.module))
+
+
+def _importable(name: str) -> bool:
+    # Imported, not only looked up: a library that is there but cannot load (a wheel built
+    # for another C library) is as missing as one that is not there at all.
+    try:
+        importlib.import_module(name)
+    except ImportError:
+        return False
+    return True
 
 
 FORMATS: dict[str, Format] = {
     fmt.name: fmt
     for fmt in (
         Format("wav", "calfkit.export.wav", "sound track"),
-        Format("mp3", "calfkit.export.mp3", "sound track"),
-        Format("fit", "calfkit.export.fit", "workout"),
+        Format("mp3", "calfkit.export.mp3", "sound track", ("lameenc", "mutagen")),
+        Format("fit", "calfkit.export.fit", "workout", ("garmin_fit_sdk",)),
     )
 }
 

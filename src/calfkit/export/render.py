@@ -37,14 +37,17 @@ from calfkit.model import Include, Routine
 from calfkit.player.clock import FakeClock
 from calfkit.player.engine import Player
 from calfkit.player.events import Event, EventKind
+from calfkit.player.pace import LEAD_IN_SECONDS
 from calfkit.sound.cues import SoundCues, count_sound, counts_spoken
 from calfkit.sound.plan import (
     CACHE_BYTES,
     Phrase,
     PhraseBook,
     PhraseKind,
+    caution_text,
     make_plan,
     session_time,
+    spoken_lead_in,
     texts_to_render,
 )
 from calfkit.sound.speech import DEFAULT_RATE_WPM, Voice
@@ -145,7 +148,7 @@ class Chapter:
     title: str
 
 
-def session_events(timeline: Timeline, *, lead_in: float = 3.0) -> list[Event]:
+def session_events(timeline: Timeline, *, lead_in: float = LEAD_IN_SECONDS) -> list[Event]:
     """The events a live session of ``timeline`` emits, with nobody touching a key."""
     recorder = _Recorder()
     Player(timeline, clock=FakeClock(), sinks=[recorder], lead_in=lead_in).run()
@@ -211,6 +214,7 @@ class SpeechTrack:
     lead_in: float
     spoken: tuple[Spoken, ...]
     book: PhraseBook
+    lead_in_beeps: int | None = None  # the lead-in's last seconds that beep (None: all)
 
     def counts(self) -> set[tuple[int, int]]:
         """(step, number) of every count said rather than beeped."""
@@ -225,7 +229,7 @@ def speech_track(
     timeline: Timeline,
     speak: Speak,
     *,
-    lead_in: float = 3.0,
+    lead_in: float = LEAD_IN_SECONDS,
     progress: Progress | None = None,
 ) -> SpeechTrack:
     """The speech plan of a whole session (the plan live play follows), each phrase at the
@@ -237,7 +241,9 @@ def speech_track(
         raise book.failure
     plan = make_plan(timeline, book, lead_in=lead_in)
     spoken = tuple(Spoken(session_time(plan, timeline, p), p) for p in plan.phrases)
-    return SpeechTrack(plan.lead_in, spoken, book)
+    caution = timeline.routine.caution
+    lead = spoken_lead_in(lead_in, book.seconds(caution_text(caution)) if caution else None)
+    return SpeechTrack(plan.lead_in, spoken, book, lead.beeps)
 
 
 class _Levelled:
@@ -410,7 +416,7 @@ class Render:
 def render_session(
     timeline: Timeline,
     *,
-    lead_in: float = 3.0,
+    lead_in: float = LEAD_IN_SECONDS,
     speak: Speak | None = None,
     rate: int = SAMPLE_RATE,
     sound: bool = True,
@@ -431,8 +437,7 @@ def render_session(
             speech = speech_track(timeline, speak, lead_in=lead_in, progress=voice_progress)
         except OSError as error:
             raise ExportError(f"voice: {error}") from None
-        if timeline.routine.caution:
-            beeps = math.ceil(lead_in)
+        beeps = speech.lead_in_beeps
         lead_in = speech.lead_in
     events = session_events(timeline, lead_in=lead_in)
     placed = (

@@ -12,6 +12,7 @@ from calfkit.export.formats import Format
 from calfkit.export.log import write_event_log
 from calfkit.export.render import Progress, Speak, render_session
 from calfkit.export.target import replacing
+from calfkit.player.pace import LEAD_IN_SECONDS
 from calfkit.timeline import Timeline
 
 __all__ = ["Exported", "export"]
@@ -37,7 +38,7 @@ def export(
     path: str,
     fmt: Format,
     *,
-    lead_in: float = 3.0,
+    lead_in: float = LEAD_IN_SECONDS,
     speak: Speak | None = None,
     log_events: str | None = None,
     progress: Stages | None = None,

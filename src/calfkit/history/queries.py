@@ -79,6 +79,15 @@ class Session:
     tops_total: int = 0
     heartbeat_at: datetime | None = None
     playing: bool = False  # never ended and its heartbeat is fresh: still being played
+    parts: int = 1  # times it was played: one more for each ``play --resume``
+    step_hash: str | None = None  # the fingerprint of the step reached (schema 3 on)
+
+    @property
+    def unfinished(self) -> bool:
+        """Stopped or interrupted after its first step began, and not playing now: what
+        ``play --resume`` takes up."""
+        ended_early = self.ended in (Ending.STOPPED, Ending.INTERRUPTED)
+        return ended_early and self.end_step > 0 and not self.playing
 
     @property
     def preview(self) -> bool:
@@ -104,6 +113,8 @@ class Session:
             text = f"{how} before the first step" if not self.playing else "in progress"
         else:
             text = f"{how} at {at}"
+        if self.parts > 1:
+            text += f" (in {self.parts} parts)"
         if self.preview:
             text += f" ({self.speed:g}x preview)"
         return text
@@ -128,6 +139,7 @@ class Session:
             "sound": self.sound,
             "voice": self.voice,
             "speed": self.speed,
+            "parts": self.parts,
         }
 
     @classmethod
@@ -153,6 +165,8 @@ class Session:
             end_top,
             tops_total,
             heartbeat_at,
+            parts,
+            step_hash,
         ) = row
         heartbeat = None if heartbeat_at is None else parse_stamp(str(heartbeat_at))
         playing = (
@@ -181,6 +195,8 @@ class Session:
             tops_total=int(str(tops_total)),
             heartbeat_at=heartbeat,
             playing=playing,
+            parts=int(str(parts)),
+            step_hash=None if step_hash is None else str(step_hash),
         )
 
 
@@ -193,6 +209,24 @@ class WeekTotals:
     sessions: int
     finished: int
     played_seconds: float
+
+
+@dataclass(frozen=True)
+class DayTotals:
+    """What one local day held: time played, sessions, finished ones (previews left out)."""
+
+    day: date
+    played_seconds: float
+    sessions: int
+    finished: int
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "date": self.day.isoformat(),
+            "played_seconds": self.played_seconds,
+            "sessions": self.sessions,
+            "finished": self.finished,
+        }
 
 
 class History:
@@ -318,6 +352,21 @@ class History:
         found = (self._session(row, now) for row in self._query(sql, parameters))
         return [session for session in found if session is not None]
 
+    def resumable(self, routine: str) -> Session | None:
+        """The last unfinished session of ``routine`` (:attr:`Session.unfinished`), if any;
+        previews are not taken up."""
+        sql = (
+            f"SELECT {COLUMNS} FROM sessions WHERE routine = ? AND end_step > 0"
+            f" AND ended IN ('stopped', 'interrupted') AND {NOT_PREVIEW_SQL}"
+            " ORDER BY started_at DESC, id DESC LIMIT 20"
+        )
+        now = store.utc_now()
+        for row in self._query(sql, (routine,)):
+            session = self._session(row, now)
+            if session is not None and session.unfinished:
+                return session
+        return None
+
     def _session(self, row: tuple[object, ...], now: datetime) -> Session | None:
         try:
             return Session.from_row(row, now)
@@ -369,39 +418,107 @@ class History:
             played_seconds=float(str(played)),
         )
 
-    def streak(self, today: date | None = None) -> int:
+    def _finished_days(self, until: date) -> set[date]:
+        """The local days up to ``until`` with at least one finished session (not a preview)."""
+        end = stamp(self._midnight(until + timedelta(days=1)))
+        rows = self._query(
+            "SELECT id, started_at FROM sessions"
+            f" WHERE ended = 'finished' AND {NOT_PREVIEW_SQL} AND started_at < ?",
+            (end,),
+        )
+        found: set[date] = set()
+        for id_, started_at in rows:
+            try:
+                found.add(self.local(parse_stamp(str(started_at))).date())
+            except (ValueError, OverflowError):
+                self.unreadable[str(id_)] = None
+        return found
+
+    def streak(
+        self, today: date | None = None, *, rest: Callable[[date], bool] | None = None
+    ) -> int:
         """Consecutive local days, up to today, each with at least one finished session.
 
         A day not yet practised does not break the streak: if today has no finished
-        session, the streak that ran up to yesterday still stands.
+        session, the streak that ran up to yesterday still stands. ``rest`` tells the rest
+        days of the plan being followed: they count as kept (a run of rest days alone is no
+        streak).
         """
         today = self.today() if today is None else today
-        end = stamp(self._midnight(today + timedelta(days=1)))
-        rows = self._query(
-            "SELECT id, started_at FROM sessions"
-            f" WHERE ended = 'finished' AND {NOT_PREVIEW_SQL} AND started_at < ?"
-            " ORDER BY started_at DESC",
-            (end,),
-        )
-        expected = today
+        practised = self._finished_days(today)
+        if not practised:
+            return 0
+        earliest = min(practised)
+
+        def kept(day: date) -> bool:
+            return day in practised or (rest is not None and rest(day))
+
+        day = today if kept(today) else today - timedelta(days=1)
         streak = 0
-        for id_, started_at in rows:
+        any_practised = False
+        while day >= earliest and kept(day):
+            streak += 1
+            any_practised = any_practised or day in practised
+            day -= timedelta(days=1)
+        return streak if any_practised else 0
+
+    def days(self, first: date, last: date) -> dict[date, DayTotals]:
+        """What was practised on each local day from ``first`` to ``last`` (days without a
+        session are absent); previews left out, as from every total."""
+        start = stamp(self._midnight(first))
+        end = stamp(self._midnight(last + timedelta(days=1)))
+        rows = self._query(
+            "SELECT id, started_at, played_seconds, ended FROM sessions"
+            f" WHERE started_at >= ? AND started_at < ? AND {NOT_PREVIEW_SQL}",
+            (start, end),
+        )
+        totals: dict[date, DayTotals] = {}
+        for id_, started_at, played, ended in rows:
             try:
                 day = self.local(parse_stamp(str(started_at))).date()
-            except (ValueError, OverflowError):
+                seconds = _figure(played)
+            except (ValueError, TypeError, OverflowError):
                 self.unreadable[str(id_)] = None
                 continue
-            if day > expected:
-                continue  # a second session on a day already counted
-            if day == expected:
-                streak += 1
-                expected = day - timedelta(days=1)
-            elif streak == 0 and day == today - timedelta(days=1):
-                streak = 1
-                expected = day - timedelta(days=1)
-            else:
-                break
-        return streak
+            before = totals.get(day, DayTotals(day, 0.0, 0, 0))
+            totals[day] = DayTotals(
+                day,
+                before.played_seconds + (seconds if plausible(seconds) else 0.0),
+                before.sessions + 1,
+                before.finished + (ended == Ending.FINISHED.value),
+            )
+        return totals
+
+    def finished_on(self, day: date) -> dict[str, int]:
+        """How many sessions of each routine were finished on a local day (previews left
+        out)."""
+        start = stamp(self._midnight(day))
+        end = stamp(self._midnight(day + timedelta(days=1)))
+        found: dict[str, int] = {}
+        for routine, count in self._query(
+            "SELECT routine, count(*) FROM sessions WHERE ended = 'finished'"
+            f" AND {NOT_PREVIEW_SQL} AND started_at >= ? AND started_at < ? GROUP BY routine",
+            (start, end),
+        ):
+            found[str(routine)] = int(str(count))
+        return found
+
+    def plan_runs(self) -> list[store.PlanRun]:
+        """Every plan followed, oldest first (``calfkit plan start``)."""
+        if not list(self._query("SELECT 1 FROM sqlite_master WHERE name = 'plans'")):
+            return []  # a read-only log from before schema 3
+        runs = []
+        for row in self._query(f"SELECT {store.PLAN_COLUMNS} FROM plans ORDER BY id"):
+            try:
+                runs.append(store.plan_run_from_row(row))
+            except (ValueError, TypeError):
+                continue  # edited by hand into nonsense: as if never started
+        return runs
+
+    def active_plan(self) -> store.PlanRun | None:
+        """The plan being followed, if any."""
+        runs = [run for run in self.plan_runs() if run.stopped_at is None]
+        return runs[-1] if runs else None
 
     def last_done(self, names: Iterable[str]) -> dict[str, datetime]:
         """When each routine was last finished (aware, UTC); names never finished are absent."""

@@ -3,8 +3,9 @@
 The log must never get in the way of a routine: a file that is not a database, is read-only
 or is locked is reported as a :class:`~calfkit.errors.HistoryError`, and its callers carry on
 without it. ``sqlite3`` is imported only when the log is used, so commands that never touch it
-start fast. The questions people ask of the log are in :mod:`calfkit.history.queries`; the sink
-that writes a session as it plays is :class:`calfkit.sinks.history.HistorySink`.
+start fast. Every write is a method of :class:`Writer` here, with the schema it writes; the
+questions people ask of the log are in :mod:`calfkit.history.queries`; the sink that records a
+session as it plays (through a :class:`Writer`) is :class:`calfkit.sinks.history.HistorySink`.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ import errno
 import os
 import stat
 from collections.abc import Callable
-from datetime import datetime, timezone
+from dataclasses import dataclass, field, fields
+from datetime import date, datetime, timezone
 from enum import Enum
 from pathlib import Path
 from time import monotonic, sleep
@@ -102,12 +104,32 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "CREATE INDEX sessions_by_start ON sessions (started_at)",
         "CREATE INDEX sessions_by_routine ON sessions (routine, started_at)",
     ),
+    # 3: practice over weeks. A session stopped part-way can be resumed into its own row
+    # (``play --resume``): ``parts`` counts the times it was played, ``step_hash`` fingerprints
+    # the step it reached, so a routine edited since can still be resumed where that step is
+    # unchanged. ``plans``: each ``calfkit plan start``, newest the one followed.
+    (
+        "ALTER TABLE sessions ADD COLUMN parts INTEGER NOT NULL DEFAULT 1",
+        "ALTER TABLE sessions ADD COLUMN step_hash TEXT",
+        """
+        CREATE TABLE plans (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,                -- the plan's name (slug)
+            title TEXT NOT NULL,
+            path TEXT NOT NULL,                -- the plan file as found when started
+            content_hash TEXT,
+            started_on TEXT NOT NULL,          -- the local date its week 1 begins, YYYY-MM-DD
+            started_at TEXT NOT NULL,          -- UTC: when `plan start` was run
+            stopped_at TEXT                    -- UTC: when `plan stop` (or another start) ended it
+        )
+        """,
+    ),
 )
 
 COLUMNS = (
     "id, started_at, ended_at, routine, title, content_hash, planned_seconds, played_seconds,"
     " paused_seconds, ended, end_step, steps_total, sound, voice, speed, end_top, tops_total,"
-    " heartbeat_at"
+    " heartbeat_at, parts, step_hash"
 )
 
 # The preview rule, defined once: a session played faster than real time (``play --speed``
@@ -330,3 +352,227 @@ def open_for_writing(path: Path) -> sqlite3.Connection:
         connection.close()
         raise
     return connection
+
+
+# -- writing ------------------------------------------------------------------------------
+# The rows as written. Each field is named after its column, so a new column that a session
+# is written with is a field here plus its migration above; the SQL is built from the fields.
+
+
+@dataclass(frozen=True)
+class Begun:
+    """A session's row as it begins. It is written marked *interrupted* (the column's
+    default) and stays so until :meth:`Writer.end`, so a killed process leaves an honest row."""
+
+    started_at: datetime
+    routine: str  # the routine's name (slug)
+    title: str
+    content_hash: str | None
+    planned_seconds: float
+    steps_total: int  # flat (timed) steps
+    tops_total: int  # top-level steps
+    sound: str  # the sound back end in use
+    voice: bool  # whether cues are spoken
+    speed: float  # above PREVIEW_ABOVE_SPEED: a preview
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where a session stands as a step begins: the time played so far and the step reached."""
+
+    played_seconds: float
+    paused_seconds: float
+    end_step: int  # the flat (timed) step reached
+    end_top: int  # the top-level step reached
+    planned_seconds: float  # lowered when play starts part-way
+    # The fingerprint of the step reached (calfkit.timeline.fingerprint), so that a session
+    # stopped there can be resumed even after its routine file was edited elsewhere.
+    step_hash: str | None = field(default=None, kw_only=True)
+
+
+@dataclass(frozen=True)
+class Ended(Progress):
+    """How a session came out: its last progress, when it ended and how."""
+
+    ended_at: datetime
+    ended: Ending
+
+
+def _column_value(value: object) -> object:
+    if isinstance(value, datetime):
+        return stamp(value)
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, bool):
+        return int(value)
+    return value
+
+
+def _row(row: Begun | Progress) -> dict[str, object]:
+    """A row dataclass as column names and the values stored for them."""
+    return {field.name: _column_value(getattr(row, field.name)) for field in fields(row)}
+
+
+def _update_sql(columns: dict[str, object]) -> str:
+    return "UPDATE sessions SET " + ", ".join(f"{name} = ?" for name in columns)
+
+
+class Writer:
+    """Writes sessions' rows: the only code that changes the log.
+
+    :meth:`open` makes the log ready (created, WAL, migrated) for the session being played;
+    :meth:`attach` only connects, for a second thread writing the heartbeat of a row that is
+    already there. Every write is its own short transaction, so each lands on disk at once.
+    """
+
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self._connection = connection
+
+    @classmethod
+    def open(cls, path: Path) -> Writer:
+        return cls(open_for_writing(path))
+
+    @classmethod
+    def attach(cls, path: Path) -> Writer:
+        return cls(connect(path))
+
+    def close(self) -> None:
+        self._connection.close()
+
+    def begin(self, row: Begun) -> int:
+        """Insert a session's row (marked *interrupted*); return its id."""
+        columns = _row(row)
+        columns["heartbeat_at"] = columns["started_at"]  # alive from the moment it is written
+        names = ", ".join(columns)
+        marks = ", ".join("?" for _ in columns)
+        cursor = self._connection.execute(
+            f"INSERT INTO sessions ({names}) VALUES ({marks})", tuple(columns.values())
+        )
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    def progress(self, session: int, row: Progress) -> None:
+        """Say where ``session`` stands. A log locked by another calfkit this instant skips
+        the write without a wait or a warning: the next step or the end writes it again."""
+        import sqlite3
+
+        columns = _row(row)
+        try:
+            self._connection.execute(
+                _update_sql(columns) + " WHERE id = ?", (*columns.values(), session)
+            )
+        except sqlite3.OperationalError as error:
+            if not is_lock(error):
+                raise
+
+    def end(self, session: int, row: Ended) -> None:
+        """Complete ``session``'s row. The routine is over, so this write waits a little
+        longer than the others for another calfkit to let go: it says how the session ended."""
+        columns = _row(row)
+        sql = _update_sql(columns) + " WHERE id = ?"
+        parameters = (*columns.values(), session)
+        patiently(lambda: self._connection.execute(sql, parameters), FINAL_WRITE_PATIENCE_SECONDS)
+
+    def reopen(self, session: int, moment: datetime) -> None:
+        """Take ``session`` up again (``play --resume``): one part more, in progress from
+        ``moment``, and marked *interrupted* again until :meth:`end` says how this part ended,
+        so a killed process still leaves an honest row."""
+        patiently(
+            lambda: self._connection.execute(
+                "UPDATE sessions SET ended = 'interrupted', ended_at = NULL, heartbeat_at = ?,"
+                " parts = parts + 1 WHERE id = ?",
+                (stamp(moment), session),
+            ),
+            FINAL_WRITE_PATIENCE_SECONDS,
+        )
+
+    def beat(self, session: int, moment: datetime) -> None:
+        """Mark ``session`` alive at ``moment`` (unless it has ended). A lock skips the beat."""
+        import sqlite3
+
+        try:
+            self._connection.execute(
+                "UPDATE sessions SET heartbeat_at = ? WHERE id = ? AND ended_at IS NULL",
+                (stamp(moment), session),
+            )
+        except sqlite3.OperationalError as error:
+            if not is_lock(error):
+                raise
+
+
+# -- plans ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlanRun:
+    """A plan as followed: started with ``calfkit plan start``, until stopped or replaced."""
+
+    name: str
+    title: str
+    path: str
+    content_hash: str | None
+    started_on: date  # the local date week 1 begins
+    started_at: datetime
+    stopped_at: datetime | None = None
+
+
+PLAN_COLUMNS = "name, title, path, content_hash, started_on, started_at, stopped_at"
+
+
+def plan_run_from_row(row: tuple[object, ...]) -> PlanRun:
+    name, title, path, content_hash, started_on, started_at, stopped_at = row
+    return PlanRun(
+        name=str(name),
+        title=str(title),
+        path=str(path),
+        content_hash=None if content_hash is None else str(content_hash),
+        started_on=date.fromisoformat(str(started_on)),
+        started_at=parse_stamp(str(started_at)),
+        stopped_at=None if stopped_at is None else parse_stamp(str(stopped_at)),
+    )
+
+
+def start_plan(path: Path, run: PlanRun) -> None:
+    """Record ``run`` as the plan followed from now on, ending the one followed until now;
+    one transaction, so a killed process leaves one plan followed, the old or the new."""
+    connection = open_for_writing(path)
+    try:
+
+        def write() -> None:
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                connection.execute(
+                    "UPDATE plans SET stopped_at = ? WHERE stopped_at IS NULL",
+                    (stamp(run.started_at),),
+                )
+                connection.execute(
+                    f"INSERT INTO plans ({PLAN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, NULL)",
+                    (
+                        run.name,
+                        run.title,
+                        run.path,
+                        run.content_hash,
+                        run.started_on.isoformat(),
+                        stamp(run.started_at),
+                    ),
+                )
+                connection.execute("COMMIT")
+            except BaseException:
+                connection.execute("ROLLBACK")
+                raise
+
+        patiently(write, FINAL_WRITE_PATIENCE_SECONDS)
+    finally:
+        connection.close()
+
+
+def stop_plan(path: Path, moment: datetime) -> bool:
+    """End the plan being followed; False if none was."""
+    connection = open_for_writing(path)
+    try:
+        cursor = connection.execute(
+            "UPDATE plans SET stopped_at = ? WHERE stopped_at IS NULL", (stamp(moment),)
+        )
+        return cursor.rowcount > 0
+    finally:
+        connection.close()

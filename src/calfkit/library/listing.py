@@ -160,17 +160,23 @@ def _code_stamp() -> str:
     for module in (
         "library/lookup",
         "library/listing",
-        "format/check",
+        "format/check/",  # a package: every module in it
         "format/source",
         "format/spec",
         "format/measure",
         "model",
     ):
-        try:
-            stat = (PACKAGE_DIR / f"{module}.py").stat()
-            parts.append(f"{module}:{stat.st_mtime_ns}:{stat.st_size}")
-        except OSError:
-            parts.append(f"{module}:-")
+        if module.endswith("/"):
+            files = sorted((PACKAGE_DIR / module).glob("*.py")) or [PACKAGE_DIR / module]
+        else:
+            files = [PACKAGE_DIR / f"{module}.py"]
+        for file in files:
+            shown = file.relative_to(PACKAGE_DIR).as_posix()
+            try:
+                stat = file.stat()
+                parts.append(f"{shown}:{stat.st_mtime_ns}:{stat.st_size}")
+            except OSError:
+                parts.append(f"{shown}:-")
     return "|".join(parts)
 
 

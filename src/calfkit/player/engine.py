@@ -11,9 +11,12 @@ reads keys: commands come from a :class:`~calfkit.player.events.Controls` and ev
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
+from calfkit import words
+from calfkit.model import MAX_STEP_SECONDS
 from calfkit.player.clock import Clock
 from calfkit.player.events import (
     STOP_REASONS,
@@ -21,11 +24,12 @@ from calfkit.player.events import (
     Controls,
     Event,
     EventKind,
+    Fanout,
     Outcome,
     Sink,
     Status,
-    prepare_sinks,
 )
+from calfkit.player.pace import LEAD_IN_SECONDS, Pace
 from calfkit.timeline import Segment, SegmentKind, Tick, TickKind, Timeline
 
 EXTEND_SECONDS = 10.0  # what one ``+`` adds at least, in routine seconds
@@ -36,13 +40,16 @@ BACK_AGAIN_SECONDS = 2.0  # ``b`` this soon after a step began goes to the step 
 
 @dataclass(frozen=True)
 class _Planned:
-    """An event due at routine offset ``at`` (absolute in the timeline)."""
+    """An event due at routine offset ``at`` (absolute in the timeline), or, for a hold's
+    countdown (``from_end``), ``number`` seconds before the step's end wherever ``+`` has
+    moved that end. A count's or breath's ``of`` is the step's own number, before ``+``."""
 
     at: float
     kind: EventKind
     number: int | None = None
     of: int | None = None
     phase: str | None = None
+    from_end: bool = False
 
 
 _TICK_EVENTS = {
@@ -54,6 +61,9 @@ _TICK_EVENTS = {
 
 
 _RHYTHMIC = (SegmentKind.COUNT, SegmentKind.BREATHE)
+# ``+`` lengthens a step up to the longest a routine may make one (2 hours), and no further:
+# past that a key would only pile more work on the player for a step nobody plays through.
+MAX_EXTENDED_SECONDS = float(MAX_STEP_SECONDS)
 
 
 def extension(segment: Segment) -> tuple[float, int]:
@@ -71,52 +81,41 @@ def extension(segment: Segment) -> tuple[float, int]:
     return more * period, more
 
 
-def _ticks(segment: Segment, added: int) -> tuple[Tick, ...]:
-    """The segment's ticks with ``added`` more counts or breaths after its own."""
-    if not added or not segment.ticks:
-        return segment.ticks
+def _planned(segment: Segment, tick: Tick, shift: float = 0.0, number: int = 0) -> _Planned:
+    kind, phase = _TICK_EVENTS[tick.kind]
+    if tick.kind is TickKind.COUNTDOWN:
+        return _Planned(segment.end, kind, tick.number, tick.of, phase, from_end=True)
+    at = segment.start + tick.offset + shift
+    return _Planned(at, kind, number or tick.number, tick.of, phase)
+
+
+def _plan_segment(segment: Segment) -> list[_Planned]:
+    """The cues inside ``segment`` (counts, breaths, a hold's countdown), in firing order.
+
+    The whole seconds a TICK marks are not listed: the player works each out as it comes, so
+    that ``+`` costs the same however long the step has grown.
+    """
+    return [_planned(segment, tick) for tick in sorted(segment.ticks, key=lambda t: t.offset)]
+
+
+def _more_ticks(segment: Segment, added: int, more: int) -> list[_Planned]:
+    """The cues of ``more`` counts or breaths after the ``added`` that ``+`` already gave."""
     units = segment.ticks[0].of
     period = segment.duration / units
-    total = units + added
-    ticks = [replace(tick, of=total) for tick in segment.ticks]
     first = [tick for tick in segment.ticks if tick.number == 1]
-    for unit in range(units, total):
-        ticks.extend(
-            replace(tick, offset=tick.offset + unit * period, number=unit + 1, of=total)
-            for tick in first
-        )
-    return tuple(ticks)
-
-
-def _plan_segment(segment: Segment, extra: float = 0.0, added: int = 0) -> list[_Planned]:
-    """The events inside ``segment`` (lengthened by ``extra`` seconds, ``added`` counts or
-    breaths among them), in firing order.
-
-    A hold's countdown stays on its last seconds when the hold is lengthened; counts and
-    breaths keep their places, and the added ones follow. A TICK marks each whole second from
-    the segment's start.
-    """
-    length = segment.duration + extra
-    keyed: list[tuple[float, int, _Planned]] = []
-    for tick in _ticks(segment, added):
-        kind, phase = _TICK_EVENTS[tick.kind]
-        offset = length - tick.number if tick.kind is TickKind.COUNTDOWN else tick.offset
-        # Cues before redraws at the same moment, so a beep never waits behind a repaint.
-        keyed.append(
-            (offset, 0, _Planned(segment.start + offset, kind, tick.number, tick.of, phase))
-        )
-    for second in range(1, math.ceil(length)):
-        left = math.ceil(length - second)
-        keyed.append((float(second), 1, _Planned(segment.start + second, EventKind.TICK, left)))
-    keyed.sort(key=lambda item: (item[0], item[1]))
-    return [planned for _, _, planned in keyed]
+    return [
+        _planned(segment, tick, unit * period, unit + 1)
+        for unit in range(units + added, units + added + more)
+        for tick in first
+    ]
 
 
 class Player:
     """Plays a timeline: ``Player(timeline, clock=..., sinks=[...]).run()``.
 
     ``speed`` divides routine seconds (2.0 plays twice as fast); ``start_top`` is the
-    1-based top-level step to begin at (``play --from``); ``lead_in`` is a get-ready
+    1-based top-level step to begin at (``play --from``), and ``start_step``, when given, the
+    timed (flat) step to begin at instead (``play --resume``); ``lead_in`` is a get-ready
     countdown in routine seconds; ``keys_interactive`` says whether a person can press
     Enter, so that ``duration: ready`` steps wait for it (otherwise they last their 10 s);
     ``lead_in_gate``, when given, must say True before the lead-in begins (it waits for the
@@ -144,13 +143,13 @@ class Player:
         controls: Controls | None = None,
         speed: float = 1.0,
         start_top: int = 1,
-        lead_in: float = 3.0,
+        lead_in: float = LEAD_IN_SECONDS,
         keys_interactive: bool = False,
         lead_in_gate: Callable[[], bool] | None = None,
         gate_progress: Callable[[], tuple[int, int]] | None = None,
+        start_step: int | None = None,
     ) -> None:
-        if not (math.isfinite(speed) and speed > 0):
-            raise ValueError(f"speed must be a positive number, not {speed}")
+        self.pace = Pace(float(speed))  # ValueError for a speed it refuses
         if not (math.isfinite(lead_in) and lead_in >= 0):
             raise ValueError(f"lead-in must be zero or more seconds, not {lead_in}")
         if keys_interactive and controls is None:
@@ -161,6 +160,7 @@ class Player:
         self.timeline = timeline
         self.clock = clock
         self.sinks = tuple(sinks)
+        self._fanout = Fanout(self.sinks)
         self.controls = controls
         self.speed = float(speed)
         self.lead_in = float(lead_in)
@@ -173,8 +173,17 @@ class Player:
         self.muted = False
 
         self._segments = timeline.segments
+        if start_step is not None:
+            # A flat step (``play --resume``): mid-round, mid-side, where a session stopped.
+            if not 1 <= start_step <= len(self._segments):
+                raise ValueError(f"start step must be a timed step, not {start_step}")
+            self.start_top = self._segments[start_step - 1].top
         self._first = next(
-            (i for i, seg in enumerate(self._segments) if seg.top >= start_top),
+            (
+                i
+                for i, seg in enumerate(self._segments)
+                if (seg.index >= start_step if start_step is not None else seg.top >= start_top)
+            ),
             len(self._segments),
         )
         self._origin = 0.0
@@ -183,8 +192,11 @@ class Player:
         self._pos = -1  # index into segments; -1 during the lead-in
         self._extra = 0.0
         self._added = 0  # counts or breaths ``+`` added to the step in progress
+        self._refused = False  # a ``+`` past the longest a step may be was turned down
         self._plan: list[_Planned] = []
         self._cursor = 0
+        self._second = 1  # the next whole second of the step a TICK marks
+        self._ticking = False  # False in the lead-in and while a ready step waits
         self._end_at = 0.0  # routine offset where the current phase ends (before ``extra``)
         self._paused_clock: float | None = None
         self._paused_total = 0.0
@@ -209,7 +221,7 @@ class Player:
         try:
             # Every sink's slow work happens now, before the clock starts: none may make a
             # deadline late (a sink that fails here stops the session before it began).
-            prepare_sinks(self.sinks, self.timeline)
+            self._fanout.prepare(self.timeline)
             self._origin = self.clock.now()
             self._play()
             failed = False
@@ -223,14 +235,14 @@ class Player:
             self._stop(Status.ERROR, forgiving=True)
             raise
         finally:
-            self._close_all(reraise=not failed)
+            self._fanout.close(forgiving=failed)
         assert self.outcome is not None  # the FINISH or STOP that ended the session set it
         return self.outcome
 
     def _play(self) -> None:
         if self._first < len(self._segments):
             # Anchored before START is told, so its ``ends_at`` is already right.
-            self._anchor = self._origin + self.lead_in / self.speed
+            self._anchor = self._origin + self.pace.clock_seconds(self.lead_in)
             self._anchor_at = self._segments[self._first].start
         self._emit(EventKind.START, self._origin, timeline=self.timeline)
         if self._first >= len(self._segments):
@@ -276,7 +288,7 @@ class Player:
             if command is Command.QUIT:
                 self._stop(Status.STOPPED)
                 return False
-        self._anchor = self.clock.now() + self.lead_in / self.speed
+        self._anchor = self.clock.now() + self.pace.clock_seconds(self.lead_in)
         return True
 
     def _begin_lead_in(self, first: Segment) -> None:
@@ -287,6 +299,7 @@ class Player:
             for k in range(seconds, 0, -1)
         ]
         self._cursor = 0
+        self._ticking = False
         self._end_at = first.start
         self._extra = 0.0
         self._added = 0
@@ -299,9 +312,12 @@ class Player:
         self._pos = index
         self._extra = 0.0
         self._added = 0
+        self._refused = False
         self._waiting = segment.until_ready and self.keys_interactive
         self._plan = [] if self._waiting else _plan_segment(segment)
         self._cursor = 0
+        self._second = 1
+        self._ticking = not self._waiting
         self._end_at = segment.end
         kind = EventKind.SWITCH if segment.kind is SegmentKind.SWITCH else EventKind.STEP
         self._emit(kind, when, text=segment.text)
@@ -315,19 +331,49 @@ class Player:
         self._anchor_at = self._segments[index].start
         self._enter(index, now)
 
+    def _at(self, planned: _Planned) -> float:
+        """Where ``planned`` falls now, in routine seconds (a countdown follows the end)."""
+        if planned.from_end:
+            return self._end_at + self._extra - (planned.number or 0)
+        return planned.at
+
+    def _tick_due(self) -> float | None:
+        """The routine offset of the next whole-second TICK in the step, if one is to come."""
+        if not self._ticking:
+            return None
+        segment = self._segments[self._pos]
+        if self._second >= math.ceil(segment.duration + self._extra):
+            return None
+        return segment.start + self._second
+
     def _next_at(self) -> float:
+        tick = self._tick_due()
         if self._cursor < len(self._plan):
-            return self._plan[self._cursor].at
-        return self._end_at + self._extra
+            cue = self._at(self._plan[self._cursor])
+            # Cues before redraws at the same moment, so a beep never waits behind a repaint.
+            return cue if tick is None or cue <= tick else tick
+        return tick if tick is not None else self._end_at + self._extra
 
     def _deadline(self, at: float) -> float:
-        return self._anchor + (at - self._anchor_at) / self.speed
+        return self._anchor + self.pace.clock_seconds(at - self._anchor_at)
 
     def _fire_next(self, due: float) -> None:
-        if self._cursor < len(self._plan):
+        tick = self._tick_due()
+        if self._cursor < len(self._plan) and (
+            tick is None or self._at(self._plan[self._cursor]) <= tick
+        ):
             planned = self._plan[self._cursor]
             self._cursor += 1
-            self._emit(planned.kind, due, number=planned.number, of=planned.of, phase=planned.phase)
+            of = planned.of
+            if of is not None and planned.kind in (EventKind.COUNT, EventKind.BREATH):
+                of += self._added
+            self._emit(planned.kind, due, number=planned.number, of=of, phase=planned.phase)
+            return
+        if tick is not None:
+            length = self._segments[self._pos].duration + self._extra
+            left = math.ceil(length - self._second)
+            self._second += 1
+            self._emit(EventKind.TICK, due, number=left)
             return
         if self._pos < 0:
             if self.lead_in_gate is not None and not self.lead_in_gate():
@@ -420,17 +466,25 @@ class Player:
             return
         segment = self._segments[self._pos]
         seconds, more = extension(segment)
+        if segment.duration + self._extra + seconds > MAX_EXTENDED_SECONDS + 1e-9:
+            # Said once a step: a held-down key must not redraw (or log) for every repeat.
+            if not self._refused:
+                self._refused = True
+                most = words.length(MAX_EXTENDED_SECONDS)
+                self._emit(
+                    EventKind.WARNING, now, text=f"+ adds no more: a step lasts {most} at most"
+                )
+            return
         self._extra += seconds
-        self._added += more
-        self._plan = _plan_segment(segment, self._extra, self._added)
-        # What lies before "now" (the moment of pausing, if paused) has had its turn.
+        if more:
+            self._plan.extend(_more_ticks(segment, self._added, more))
+            self._added += more
+        # A countdown moved with the end, and plays again; what lies before "now" (the moment
+        # of pausing, if paused) has had its turn. The cues stay in order, so a search finds it.
         reference = self._paused_clock if self._paused_clock is not None else now
-        self._cursor = 0
-        while (
-            self._cursor < len(self._plan)
-            and self._deadline(self._plan[self._cursor].at) <= reference
-        ):
-            self._cursor += 1
+        self._cursor = bisect_right(
+            self._plan, reference, key=lambda planned: self._deadline(self._at(planned))
+        )
         # ``number``: whole seconds added; on a count or breathing step ``of`` is its new
         # number of counts or breaths, and ``text`` says how many more ("3 more breaths").
         of: int | None = None
@@ -518,15 +572,9 @@ class Player:
             next_move=self._move_from(following),
             played=self._played(now),
             paused=self._paused(now),
+            pace=self.pace,
         )
-        for sink in self.sinks:
-            if not forgiving:
-                sink.handle(event)
-                continue
-            try:
-                sink.handle(event)
-            except Exception:
-                continue
+        self._fanout.handle(event, forgiving=forgiving)
 
     def _left(self, segment: Segment | None, at: float) -> tuple[float | None, float | None]:
         """Routine seconds left in ``segment`` and in the whole routine at clock time ``at``
@@ -546,7 +594,7 @@ class Player:
         if not self._waiting:
             reference = self._paused_clock if self._paused_clock is not None else at
             # The one place clock seconds turn back into routine seconds.
-            into = (reference - self._deadline(segment.start)) * self.speed
+            into = self.pace.routine_seconds(reference - self._deadline(segment.start))
         step_left = length - min(length, max(0.0, into))
         return step_left, step_left + (last_end - segment.end)
 
@@ -580,16 +628,6 @@ class Player:
             outcome=outcome,
             forgiving=forgiving,
         )
-
-    def _close_all(self, *, reraise: bool) -> None:
-        first: BaseException | None = None
-        for sink in self.sinks:
-            try:
-                sink.close()
-            except Exception as error:
-                first = first or error
-        if first is not None and reraise:
-            raise first
 
     def _paused(self, now: float) -> float:
         """Clock seconds paused so far, the pause in progress included."""

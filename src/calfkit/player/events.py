@@ -11,12 +11,12 @@ terminal's keys (:mod:`calfkit.terminal.keys`), a script in tests, or :class:`No
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING, Protocol
 
-if TYPE_CHECKING:
-    from collections.abc import Iterable
+from calfkit.player.pace import AS_WRITTEN, Pace
 
 if TYPE_CHECKING:
     from calfkit.player.clock import Clock
@@ -138,6 +138,12 @@ class Event:
     paused: float = 0.0
     seconds: float | None = None  # SPEAK: the phrase's spoken length
     cut: bool = False  # SPEAK: a key cut it short
+    pace: Pace = AS_WRITTEN  # how fast the session plays
+
+    def clock_after(self, routine_seconds: float) -> float:
+        """When ``routine_seconds`` of routine time after this event will have played, in
+        seconds since playback began (as ``actual``), if no key changes the plan."""
+        return self.actual + self.pace.clock_seconds(routine_seconds)
 
     @property
     def next_text(self) -> str | None:
@@ -196,6 +202,34 @@ def prepare_sinks(sinks: Iterable[object], timeline: Timeline) -> None:
         prepare = getattr(sink, "prepare", None)
         if callable(prepare):
             prepare(timeline)
+
+
+class Fanout:
+    """Many sinks told as one, in order (itself a :class:`Sink`): each is told every event, and
+    closed, even if one before it fails; the first failure is raised once all have had their
+    turn, unless ``forgiving`` (stopping for an error already on its way out)."""
+
+    def __init__(self, sinks: Iterable[Sink]) -> None:
+        self.sinks: list[Sink] = list(sinks)
+
+    def prepare(self, timeline: Timeline) -> None:
+        prepare_sinks(self.sinks, timeline)
+
+    def handle(self, event: Event, *, forgiving: bool = False) -> None:
+        self._each(lambda sink: sink.handle(event), forgiving=forgiving)
+
+    def close(self, *, forgiving: bool = False) -> None:
+        self._each(lambda sink: sink.close(), forgiving=forgiving)
+
+    def _each(self, act: Callable[[Sink], None], *, forgiving: bool) -> None:
+        first: Exception | None = None
+        for sink in self.sinks:
+            try:
+                act(sink)
+            except Exception as error:
+                first = first or error
+        if first is not None and not forgiving:
+            raise first
 
 
 class Command(str, Enum):

@@ -18,23 +18,21 @@ from typing import TYPE_CHECKING
 
 from calfkit.errors import HistoryError
 from calfkit.history import store
-from calfkit.history.queries import History
+from calfkit.history.queries import History, Session
 from calfkit.history.store import (
-    FINAL_WRITE_PATIENCE_SECONDS,
     HEARTBEAT_SECONDS,
+    Begun,
+    Ended,
     Ending,
+    Progress,
+    Writer,
     history_path,
-    is_lock,
-    open_for_writing,
-    patiently,
     reason,
-    stamp,
 )
 from calfkit.player.events import Event, EventKind, Status
+from calfkit.timeline import fingerprint
 
 if TYPE_CHECKING:
-    import sqlite3
-
     from calfkit.timeline import Timeline
 
 
@@ -52,6 +50,11 @@ class HistorySink:
     ``sound`` is the sound back end in use and ``voice`` whether cues are spoken; ``speed``
     is the playback speed (a session played faster than real time is kept as a preview).
     Times recorded are seconds on the player's clock, so real time even at another speed.
+
+    ``resume`` is the unfinished session this one takes up (``play --resume``): its own row is
+    opened again (one part more) instead of a new one, the time played adds to what it held,
+    and what was planned stays the whole routine's, so the session is *finished* once all its
+    steps were played across its parts.
     """
 
     def __init__(
@@ -65,8 +68,10 @@ class HistorySink:
         *,
         speed: float = 1.0,
         heartbeat: float = HEARTBEAT_SECONDS,
+        resume: Session | None = None,
     ) -> None:
         self.sound = sound
+        self.resume = resume
         self.voice = voice
         self.speed = speed
         self._warn = warn
@@ -74,7 +79,7 @@ class HistorySink:
         self._now = store.utc_now if now is None else now
         self._tz = tz
         self._heartbeat_every = heartbeat
-        self._connection: sqlite3.Connection | None = None
+        self._writer: Writer | None = None
         self.session_id: int | None = None
         self.off = False
         self.ended: Ending | None = None
@@ -84,6 +89,7 @@ class HistorySink:
         self._tops_total = 0
         self._step = 0
         self._top = 0
+        self._step_hash: str | None = None
         self._stop_beating = threading.Event()
         self._beating: threading.Thread | None = None
 
@@ -113,15 +119,15 @@ class HistorySink:
 
     def close(self) -> None:
         self._stop_heartbeat()
-        if self._connection is not None:
+        if self._writer is not None:
             import sqlite3
 
             try:
-                self._connection.close()
+                self._writer.close()
             except sqlite3.Error:
                 pass  # everything worth keeping was committed when it happened
             finally:
-                self._connection = None
+                self._writer = None
 
     # -- the end summary -----------------------------------------------------------------
 
@@ -150,7 +156,7 @@ class HistorySink:
         kind = event.kind
         if kind is EventKind.START:
             self.prepare(event.timeline)  # unless the player already did
-        elif self._connection is None:
+        elif self._writer is None:
             return
         elif kind in (EventKind.STEP, EventKind.SWITCH):
             self._new_step(event)
@@ -166,54 +172,60 @@ class HistorySink:
             self._tops_total = len(routine.steps)
         else:
             name, title, content_hash = "?", "?", None
-        self._connection = open_for_writing(self.path)
-        now = stamp(self._now())
-        cursor = self._connection.execute(
-            "INSERT INTO sessions (started_at, routine, title, content_hash, planned_seconds,"
-            " steps_total, sound, voice, speed, tops_total, heartbeat_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                now,
-                name,
-                title,
-                content_hash,
-                self._planned,
-                self._steps_total,
-                self.sound,
-                int(self.voice),
-                self.speed,
-                self._tops_total,
-                now,
-            ),
+        self._writer = Writer.open(self.path)
+        if self.resume is not None:
+            self._planned = self.resume.planned_seconds  # the whole routine's, as first planned
+            self._writer.reopen(self.resume.id, self._now())
+            self.session_id = self.resume.id
+            self._start_heartbeat()
+            return
+        self.session_id = self._writer.begin(
+            Begun(
+                started_at=self._now(),
+                routine=name,
+                title=title,
+                content_hash=content_hash,
+                planned_seconds=self._planned,
+                steps_total=self._steps_total,
+                tops_total=self._tops_total,
+                sound=self.sound,
+                voice=self.voice,
+                speed=self.speed,
+            )
         )
-        self.session_id = cursor.lastrowid
         self._start_heartbeat()
 
     def _new_step(self, event: Event) -> None:
-        if self._step == 0 and event.segment is not None and event.segment.start > 0:
-            # Started part-way (``play --from``): what was planned is what lies ahead.
-            self._planned = max(0.0, self._planned - event.segment.start)
+        assert self._writer is not None and self.session_id is not None
+        segment = event.segment
+        if self._step == 0 and segment is not None and segment.start > 0 and self.resume is None:
+            # Started part-way (``play --from``): what was planned is what lies ahead. (A
+            # resumed session keeps the whole routine's plan: its parts add up to it.)
+            self._planned = max(0.0, self._planned - segment.start)
         self._step, self._top = event.step, event.top_step
-        self._write_progress(event.played, event.paused)
+        played, paused = self._so_far(event.played, event.paused)
+        if event.segment is not None:
+            self._step_hash = fingerprint(event.segment)
+        self._writer.progress(
+            self.session_id,
+            Progress(
+                played_seconds=played,
+                paused_seconds=paused,
+                end_step=self._step,
+                end_top=self._top,
+                planned_seconds=self._planned,
+                step_hash=self._step_hash,
+            ),
+        )
 
-    def _write_progress(self, played: float, paused: float) -> None:
-        import sqlite3
-
-        assert self._connection is not None
-        try:
-            self._connection.execute(
-                "UPDATE sessions SET played_seconds = ?, paused_seconds = ?, end_step = ?,"
-                " end_top = ?, planned_seconds = ? WHERE id = ?",
-                (played, paused, self._step, self._top, self._planned, self.session_id),
-            )
-        except sqlite3.OperationalError as error:
-            if not is_lock(error):
-                raise
-            # Another calfkit holds the log this instant: the next step or the end writes
-            # the same figures, so this one is not worth a warning or a wait.
+    def _so_far(self, played: float, paused: float) -> tuple[float, float]:
+        """This part's figures, added to the earlier parts' when resuming."""
+        if self.resume is None:
+            return played, paused
+        return self.resume.played_seconds + played, self.resume.paused_seconds + paused
 
     def _finish(self, event: Event) -> None:
-        assert self._connection is not None
+        assert self._writer is not None and self.session_id is not None
         self._stop_heartbeat()
         outcome = event.outcome
         if outcome is not None:
@@ -233,26 +245,23 @@ class HistorySink:
                 ending = Ending.STOPPED if event.text == "quit" else Ending.INTERRUPTED
                 step, top = event.step or self._step, event.top_step or self._top
             played, paused = event.played, event.paused
-        connection = self._connection
-        parameters = (
-            stamp(self._now()),
-            played,
-            paused,
-            ending.value,
-            step,
-            top,
-            self._planned,
+        played, paused = self._so_far(played, paused)
+        if self.resume is not None and step == 0:
+            # Stopped again before a step began: it still stands where it stood.
+            step, top = self.resume.end_step, self.resume.end_top
+            self._step_hash = self.resume.step_hash
+        self._writer.end(
             self.session_id,
-        )
-        # The routine is over, so the last write may wait a little longer than the others
-        # for another calfkit to let go: it is the one that says how the session ended.
-        patiently(
-            lambda: connection.execute(
-                "UPDATE sessions SET ended_at = ?, played_seconds = ?, paused_seconds = ?,"
-                " ended = ?, end_step = ?, end_top = ?, planned_seconds = ? WHERE id = ?",
-                parameters,
+            Ended(
+                played_seconds=played,
+                paused_seconds=paused,
+                end_step=step,
+                end_top=top,
+                planned_seconds=self._planned,
+                ended_at=self._now(),
+                ended=ending,
+                step_hash=self._step_hash,
             ),
-            FINAL_WRITE_PATIENCE_SECONDS,
         )
         self.ended = ending
         self.close()
@@ -272,24 +281,17 @@ class HistorySink:
     def _beat(self, session: int) -> None:
         import sqlite3
 
-        connection: sqlite3.Connection | None = None
+        writer: Writer | None = None
         try:
             while not self._stop_beating.wait(self._heartbeat_every):
-                if connection is None:
-                    connection = store.connect(self.path)
-                try:
-                    connection.execute(
-                        "UPDATE sessions SET heartbeat_at = ? WHERE id = ? AND ended_at IS NULL",
-                        (stamp(self._now()), session),
-                    )
-                except sqlite3.OperationalError as error:
-                    if not is_lock(error):
-                        return  # the main connection reports real problems
+                if writer is None:
+                    writer = Writer.attach(self.path)
+                writer.beat(session, self._now())
         except (sqlite3.Error, HistoryError):
-            return
+            return  # the main connection reports real problems
         finally:
-            if connection is not None:
-                connection.close()
+            if writer is not None:
+                writer.close()
 
     def _stop_heartbeat(self) -> None:
         beating, self._beating = self._beating, None

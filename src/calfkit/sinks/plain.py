@@ -85,6 +85,8 @@ class PlainSink:
             where = f"step {event.top_step}{of}" if event.step else "the first step"
             at = "at" if event.step else "before"
             return [f"Stopped {at} {where} ({event.text})"]
+        if kind is EventKind.WARNING and event.text:
+            return [clean(event.text)]  # "+ adds no more: a step lasts 2h at most"
         simple = _SIMPLE.get(kind)
         return [simple] if simple else []
 

@@ -8,27 +8,33 @@ Each phrase then plays at its planned time after the start of the step it begins
 player really reached it: pauses move what is still to come, and a skip, a step back, Enter
 or ``+`` re-plans from the step that begins next. Only a key cuts a phrase (skip, back,
 Enter, quit, mute). Each phrase heard is told as a ``speak`` event through ``emit``.
+
+It keeps no time of its own: it waits on the player's clock (the one passed in), and when a
+phrase is due comes from the event that hosts it (:meth:`~calfkit.player.events.Event.
+clock_after` turns the plan's routine seconds into the session's, at the player's speed).
 """
 
 from __future__ import annotations
 
 import contextlib
 import threading
-import time
 from array import array
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from calfkit.player.clock import Clock, MonotonicClock
 from calfkit.player.events import Event, EventKind
+from calfkit.player.pace import LEAD_IN_SECONDS
 from calfkit.sound.cues import count_sound, counts_spoken
 from calfkit.sound.plan import (
+    LeadIn,
     Phrase,
     PhraseBook,
     PhraseKind,
     SpeechPlan,
-    caution_lead_in,
     caution_text,
     make_plan,
+    spoken_lead_in,
     texts_to_render,
 )
 from calfkit.sound.tones import SAMPLE_RATE, Sound
@@ -45,12 +51,14 @@ class _Due:
 
 
 class SpeechSink:
-    """Says the speech plan of ``timeline`` from flat step ``first`` on.
+    """Says the speech plan of ``timeline`` from flat step ``first`` on, on the player's
+    ``clock``.
 
     ``output``: plays samples (the sound sink's ``play_samples``); ``cut``: silences what
     ``output`` is playing. ``beep``: plays a count the plan could not fit. ``warn``: one line
     if the voice stops working. ``emit``: gets each ``speak`` event. ``lead_in``: the lead-in
-    asked for; :attr:`lead_in` is the one the caution needs (give the player that).
+    asked for; :attr:`lead_in` is the one the caution needs (give the player that), and
+    :attr:`lead_in_beeps` how many of its last seconds beep (give the sound sink that).
     """
 
     def __init__(
@@ -64,10 +72,9 @@ class SpeechSink:
         warn: Callable[[str], None] | None = None,
         emit: Callable[[Event], None] | None = None,
         first: int = 1,
-        lead_in: float = 3.0,
-        speed: float = 1.0,
+        lead_in: float = LEAD_IN_SECONDS,
         chimes: bool = True,
-        clock: Callable[[], float] = time.monotonic,
+        clock: Clock | None = None,
     ) -> None:
         self.book = book
         self.timeline = timeline
@@ -77,17 +84,16 @@ class SpeechSink:
         self._warn = warn
         self._emit = emit
         self._first = first
-        self._speed = speed
         self._chimes = chimes
-        self._clock = clock
+        self._clock: Clock = clock if clock is not None else MonotonicClock()
         self._asked_lead_in = lead_in
-        self.lead_in = lead_in
+        self._lead_in = LeadIn(lead_in)
         caution = timeline.routine.caution
         if caution:
             # The caution's length sets the lead-in, so it is rendered now (a fraction of a
             # second); everything else renders while the lead-in plays.
             try:
-                self.lead_in = caution_lead_in(lead_in, book.seconds(caution_text(caution)))
+                self._lead_in = spoken_lead_in(lead_in, book.seconds(caution_text(caution)))
             except OSError as error:
                 book.failure = error
         self.plan: SpeechPlan | None = None
@@ -95,10 +101,7 @@ class SpeechSink:
         self._condition = threading.Condition()
         self._due: list[_Due] = []
         self._speaking: tuple[Phrase, threading.Event] | None = None
-        self._sync = (self._clock(), 0.0)  # a clock time and the session time it was
-        # The player's wall clock at the last event and its session time: a phrase's ``wall``
-        # is read from the player's clock (``Clock.wall``), not from the system's.
-        self._wall_sync: tuple[float, float] | None = None
+        self._origin = self._clock.now()  # the clock time playback began at (START's)
         self._muted = False
         self._paused_at: float | None = None
         self._regular = True  # the next step begins as planned (no key moved it)
@@ -151,6 +154,16 @@ class SpeechSink:
     def _rendered(self, done: int, total: int) -> None:
         self._progress = (done, total)
 
+    @property
+    def lead_in(self) -> float:
+        """The lead-in to play: as asked, or longer for the caution to be said in it."""
+        return self._lead_in.seconds
+
+    @property
+    def lead_in_beeps(self) -> int | None:
+        """How many of the lead-in's last seconds beep (None: all of them)."""
+        return self._lead_in.beeps
+
     def ready(self) -> bool:
         """Whether the plan is made (the player's lead-in waits for this)."""
         return self._ready.is_set()
@@ -178,22 +191,20 @@ class SpeechSink:
 
     def handle(self, event: Event) -> None:
         kind = event.kind
-        with self._condition:
-            self._sync = (self._clock(), event.actual)
-            self._wall_sync = (event.wall, event.actual)
         # Phrases are anchored where the step really began: its chime sounds then too.
         if kind is EventKind.START:
+            with self._condition:
+                self._origin = self._clock.now() - event.actual
             # The player waits for the plan before its lead-in (telling how rendering goes):
             # the lead-in's phrases are said from when it begins.
             self._lead_in_pending = True
             if self.ready():
-                self._begin_lead_in(event.actual)
+                self._begin_lead_in(event)
         elif kind is EventKind.LEAD_IN and self._lead_in_pending:
-            self._begin_lead_in(event.actual)
+            self._begin_lead_in(event)
         elif kind in (EventKind.STEP, EventKind.SWITCH) and event.segment is not None:
-            if self._lead_in_pending:
-                self._begin_lead_in(event.actual)
-            self._wait_plan()
+            late = self._begin_lead_in(event) if self._lead_in_pending else 0.0
+            late += self._wait_plan()
             index = event.segment.index
             if not self._regular and self.plan is not None and not self._broken:
                 try:
@@ -204,9 +215,9 @@ class SpeechSink:
                 except OSError as error:
                     self._fail(error)
             self._regular = True
-            self._schedule(index, event.actual)
+            self._schedule(index, event, late)
         elif kind is EventKind.FINISH:
-            self._schedule(len(self.timeline.segments) + 1, event.actual)
+            self._schedule(len(self.timeline.segments) + 1, event)
         elif kind is EventKind.COUNT and event.segment is not None:
             self._count(event)
         elif kind is EventKind.PAUSE:
@@ -240,21 +251,32 @@ class SpeechSink:
             self.book.cancel()  # what is still to render never will be needed
             self._cut(drop=True)
 
-    def _begin_lead_in(self, began: float) -> None:
+    def _begin_lead_in(self, began: Event) -> float:
+        """The lead-in began with ``began``: its phrases are made due. Returns how long this
+        waited for the plan (0 when the player's gate already did)."""
         self._lead_in_pending = False
-        self._wait_plan()
-        self._schedule(0, began)
+        late = self._wait_plan()
+        self._schedule(0, began, late)
+        return late
 
-    def _wait_plan(self) -> None:
-        # The player's lead-in waited for the plan; without a lead-in, the first step does.
+    def _wait_plan(self) -> float:
+        """Wait for the plan (the player's gate waited for it before the lead-in; a player
+        without one is held here); how many clock seconds that took."""
+        if self._ready.is_set():
+            return 0.0
+        began = self._clock.now()
         self._ready.wait()
+        return self._clock.now() - began
 
-    def _schedule(self, host: int, began: float) -> None:
+    def _schedule(self, host: int, began: Event, late: float = 0.0) -> None:
+        """Make due the phrases hosted by step ``host`` (0: the lead-in; one past the last:
+        the end), which ``began`` now; ``late``: seconds this sink held the event up (what
+        the event began, every sink after this one was told that much later)."""
         if self.plan is None or self._broken or self._muted:
             return
         with self._condition:
             for phrase in self.plan.hosted(host):
-                self._due.append(_Due(phrase, began + phrase.at / self._speed))
+                self._due.append(_Due(phrase, began.clock_after(phrase.at) + late))
             self._due.sort(key=lambda d: d.when)
             self._condition.notify()
 
@@ -280,21 +302,9 @@ class SpeechSink:
 
     # -- speaking ----------------------------------------------------------------------
 
-    def _top_of(self, step: int) -> int:
-        """The top-level step of flat step ``step`` (0 for the caution and the end)."""
-        segments = self.timeline.segments
-        return segments[step - 1].top if 1 <= step <= len(segments) else 0
-
-    def _wall_at(self, session_at: float) -> float:
-        """Unix time at session time ``session_at``, as the player's clock tells it."""
-        if self._wall_sync is None:
-            return time.time() - (self._session_now() - session_at)
-        wall, at = self._wall_sync
-        return wall + (session_at - at)
-
     def _session_now(self) -> float:
-        clock_at, session_at = self._sync
-        return session_at + (self._clock() - clock_at)
+        """Seconds since playback began, on the player's clock (as events' ``actual``)."""
+        return self._clock.now() - self._origin
 
     def _run(self) -> None:
         while True:
@@ -328,6 +338,7 @@ class SpeechSink:
             self._fail(error)
             return
         began = self._session_now()
+        wall = self._clock.wall()
         self._output(samples)
         cut.wait(len(samples) / SAMPLE_RATE)
         was_cut = cut.is_set()
@@ -337,9 +348,9 @@ class SpeechSink:
                 kind=EventKind.SPEAK,
                 scheduled=due.when,
                 actual=began,
-                wall=self._wall_at(began),
+                wall=wall,
                 step=phrase.step,
-                top_step=self._top_of(phrase.step),
+                top_step=phrase.top,
                 text=phrase.text,
                 seconds=phrase.seconds,
                 cut=was_cut,

@@ -106,13 +106,25 @@ class SimpleaudioBackend:
         self._playing = []
 
 
-def simpleaudio_missing() -> str:
-    """Why simpleaudio is not here, and how to get it on this Python."""
-    if sys.version_info >= (3, 12):
-        # The [simpleaudio] extra installs nothing on these versions (see above).
+def simpleaudio_missing(version: tuple[int, ...] | None = None, platform: str | None = None) -> str:
+    """Why simpleaudio is not here, and how to get it on this Python and platform.
+
+    The [simpleaudio] extra installs it only where it can be built: it has no wheels for
+    Python 3.10 and later, so only on Linux (with a C compiler and libasound2-dev), and only
+    before Python 3.12 (docs/install.md).
+    """
+    version = sys.version_info[:2] if version is None else version
+    platform = sys.platform if platform is None else platform
+    if version >= (3, 12):
         return (
             f"not installed; the {DISTRIBUTION}[simpleaudio] extra leaves it out on Python 3.12"
             " and later, where it is known to crash (`pip install simpleaudio` to try it anyway)"
+        )
+    if platform != "linux":
+        return (
+            f"not installed; the {DISTRIBUTION}[simpleaudio] extra leaves it out here, where it"
+            f" has no wheels ({install_hint('audio')} serves instead; `pip install simpleaudio`"
+            " builds it with a C compiler)"
         )
     return f"not installed ({install_hint('simpleaudio')})"
 

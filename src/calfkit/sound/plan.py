@@ -34,6 +34,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import Enum
 
+from calfkit.player.pace import LEAD_IN_SECONDS
 from calfkit.sound.cues import counts_spoken
 from calfkit.sound.speech import DEFAULT_RATE_WPM, Voice
 from calfkit.sound.tones import SAMPLE_RATE, Sound, seconds
@@ -80,7 +81,8 @@ class PhraseKind(str, Enum):
 class Phrase:
     """One phrase of the plan.
 
-    ``step``: the flat step it belongs to (0: the routine's caution). ``host``: the flat step
+    ``step``: the flat step it belongs to (0: the routine's caution), ``top`` that step's
+    top-level step (0 for the caution). ``host``: the flat step
     it begins in (0: the lead-in; one past the last step: after the end). ``at``: seconds
     after its host began (the lead-in begins at 0). ``speed``: 1.0, or how much it was sped up.
     """
@@ -94,6 +96,7 @@ class Phrase:
     wpm: int
     speed: float = 1.0
     number: int | None = None  # a count's number
+    top: int = 0
 
 
 @dataclass
@@ -274,6 +277,24 @@ def caution_lead_in(asked: float, caution_seconds: float) -> float:
     return CAUTION_AT_SECONDS + caution_seconds + max(AFTER_CAUTION_SECONDS, asked)
 
 
+@dataclass(frozen=True)
+class LeadIn:
+    """The lead-in a session with voice plays: ``seconds`` long, and beeping only its last
+    ``beeps`` seconds, the countdown asked for, where a spoken caution fills what comes before
+    (None: every second beeps). Live play and export both take it from :func:`spoken_lead_in`."""
+
+    seconds: float
+    beeps: int | None = None
+
+
+def spoken_lead_in(asked: float, caution_seconds: float | None) -> LeadIn:
+    """The lead-in for ``asked`` seconds of countdown, after a caution that takes
+    ``caution_seconds`` to say (None: no caution is said)."""
+    if caution_seconds is None:
+        return LeadIn(asked)
+    return LeadIn(caution_lead_in(asked, caution_seconds), math.ceil(asked))
+
+
 def sentence(text: str) -> str:
     text = " ".join(text.split())
     return text if not text or text[-1] in ".!?" else text + "."
@@ -367,7 +388,7 @@ def make_plan(
     book: PhraseBook,
     *,
     first: int = 1,
-    lead_in: float | None = 3.0,
+    lead_in: float | None = LEAD_IN_SECONDS,
     chimes: bool = True,
     speak_counts: bool = True,
 ) -> SpeechPlan:
@@ -556,6 +577,7 @@ def _hosted(slot: _Slot, segments: tuple[Segment, ...], start_at: int, lead_star
         wpm=slot.wpm,
         speed=slot.speed,
         number=slot.number,
+        top=segments[slot.step - 1].top if slot.step > 0 else 0,
     )
 
 
