@@ -3,6 +3,10 @@
 Nothing a test plays or lists may read or write the real user's routines, summary cache or
 practice log (a log left by a newer calfkit would change what `list` prints). A test that needs
 these folders elsewhere sets the variables again itself.
+
+Every test speaks with the system's voice (espeak-ng), whose lengths and timing the sound tests
+are written for, even where the [piper] extra is installed: CALFKIT_VOICE_MODEL is ``system``.
+The Piper tests (tests/sound/test_piper.py) name their model themselves.
 """
 
 from __future__ import annotations
@@ -23,3 +27,4 @@ def _private_user_folders(
     monkeypatch.delenv("CALFKIT_CONFIG_DIR", raising=False)
     monkeypatch.delenv("CALFKIT_CACHE_DIR", raising=False)
     monkeypatch.delenv("CALFKIT_PATH", raising=False)
+    monkeypatch.setenv("CALFKIT_VOICE_MODEL", "system")

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from calfkit import library
 from calfkit.format import measure
 from calfkit.library import load
 from calfkit.model import (
@@ -325,3 +326,30 @@ def test_an_included_file_compiles_in_place_with_its_sides_filled(tmp_path: Path
         ),
     ]
     assert timeline.total == 96.0 == measure.seconds(load(main).steps)
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_huge_countdown_compiles_to_the_beeps_that_fit(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "c.yaml",
+        f"title: T\nsteps:\n  - hold: x\n    duration: 5\n    countdown: {10**40}\n",
+    )
+    (segment,) = compile_routine(library.load(path)).segments
+    assert [tick.number for tick in segment.ticks] == [5, 4, 3, 2, 1]
+
+
+def test_round_and_rounds_are_filled_in_inside_repeat(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "r.yaml",
+        "title: T\nsteps:\n  - repeat: 2\n    steps:\n"
+        "      - do: Round {round} of {rounds}, {round}.\n        duration: 1\n"
+        "        note: '{rounds} in all'\n",
+    )
+    assert library.check(path) == []
+    texts = [(s.text, s.note) for s in compile_routine(library.load(path)).segments]
+    assert texts == [("Round 1 of 2, 1.", "2 in all"), ("Round 2 of 2, 2.", "2 in all")]

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import time
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from calfkit import library
+from calfkit.cli import cli
 from calfkit.errors import RoutineError, Severity
+from calfkit.format import spec
 from calfkit.model import (
     Breathe,
     Count,
@@ -22,6 +26,7 @@ from calfkit.model import (
     Side,
     Sides,
 )
+from tests.program import calfkit
 
 ROUTINES = Path(__file__).parent.parent / "routines"
 GOOD = sorted((ROUTINES / "good").glob("*.y*ml"))
@@ -444,3 +449,207 @@ def test_the_format_guide_example_is_valid_and_lasts_what_it_says(tmp_path: Path
     routine = library.load(write(tmp_path / "example.yaml", example))
     assert measure.seconds(routine.steps) == 4 * 60 + 50
     assert "4 min 50 s." in guide
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
+    return result.exit_code, result.stdout + result.stderr
+
+
+def test_an_included_symlink_loop_is_named_as_one(tmp_path: Path) -> None:
+    # Before: "included routine 'loop.yaml' not found: …/loop.yaml does not exist".
+    (tmp_path / "loop.yaml").symlink_to(tmp_path / "other.yaml")
+    (tmp_path / "other.yaml").symlink_to(tmp_path / "loop.yaml")
+    main = tmp_path / "main.yaml"
+    main.write_text("title: Main\nsteps:\n  - routine: loop.yaml\n", encoding="utf-8")
+    code, output = run("validate", str(main))
+    assert code == 1, output
+    assert f"{main}:3:14: error: " in output
+    assert "a loop of symbolic links" in output and "does not exist" not in output
+
+
+@pytest.mark.parametrize("quoted", ["1e3", "0x10", "+5"])
+def test_a_quoted_number_is_never_told_to_take_a_spelling_that_is_refused_too(
+    tmp_path: Path, quoted: str
+) -> None:
+    (tmp_path / "q.yaml").write_text(f'title: Q\nsteps:\n  - do: x\n    duration: "{quoted}"\n')
+    done = calfkit(tmp_path, "validate", "q.yaml")
+    assert done.returncode == 1
+    assert done.stdout.startswith("q.yaml:4:15: error: ")
+    # Whatever the hint says to write must be accepted.
+    hint = done.stdout.split("(write ", 1)[1].split(")", 1)[0]
+    spellings = [hint.removesuffix(" without quotes")] if "without" in hint else hint.split(" or ")
+    for spelling in spellings:
+        (tmp_path / "fixed.yaml").write_text(
+            f"title: Q\nsteps:\n  - do: x\n    duration: {spelling}\n"
+        )
+        assert calfkit(tmp_path, "validate", "fixed.yaml").returncode == 0, spelling
+
+
+def test_a_quoted_whole_number_still_offers_seconds(tmp_path: Path) -> None:
+    (tmp_path / "q.yaml").write_text('title: Q\nsteps:\n  - do: x\n    duration: "45"\n')
+    assert "(write 45 or 45s)" in calfkit(tmp_path, "validate", "q.yaml").stdout
+
+
+@pytest.mark.parametrize("written", ['"5s\\n"', '"1:30\\n"', "|\n      2m\n"])
+def test_a_duration_with_a_line_break_after_it_is_refused_as_the_schema_refuses_it(
+    tmp_path: Path, written: str
+) -> None:
+    (tmp_path / "nl.yaml").write_text(f"title: N\nsteps:\n  - do: x\n    duration: {written}\n")
+    done = calfkit(tmp_path, "validate", "nl.yaml")
+    assert done.returncode == 1, done.stdout
+    assert done.stdout.startswith("nl.yaml:4:15: error: do step: 'duration' must be a duration")
+
+
+def test_including_a_routine_whose_name_reads_as_a_number_says_to_quote_it(
+    tmp_path: Path,
+) -> None:
+    assert calfkit(tmp_path, "new", "123").returncode == 0
+    (tmp_path / "outer.yaml").write_text("title: Outer\nsteps:\n  - routine: 123\n")
+    done = calfkit(tmp_path, "validate", "outer.yaml")
+    assert done.returncode == 1
+    assert done.stdout.startswith("outer.yaml:3:14: error: routine step: 'routine' must be")
+    assert done.stdout.endswith("found 123 (put it in quotes to use it as text)\n")
+    # ... and quoted, as the hint says, it loads.
+    (tmp_path / "outer.yaml").write_text('title: Outer\nsteps:\n  - routine: "123"\n')
+    assert calfkit(tmp_path, "validate", "outer.yaml").stdout == "outer.yaml: ok\n"
+
+
+CATCH_ALL = "calfkit could not check this file"
+
+
+@pytest.fixture
+def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("CALFKIT_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("CALFKIT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("CALFKIT_PATH", raising=False)
+    return tmp_path
+
+
+def lines(path: Path) -> list[str]:
+    problems = library.check_safely(path)
+    assert not any(CATCH_ALL in problem.message for problem in problems), problems
+    return [problem.format().replace(str(path), "F") for problem in problems]
+
+
+def test_a_count_of_4301_digits_is_a_number_too_large(tmp_path: Path) -> None:
+    path = write(tmp_path / "big.yaml", "title: T\nsteps:\n  - count: " + "1" * 4301 + "\n")
+    assert lines(path) == [
+        "F:3:12: error: the number 111111111111111111…111111111111111111 (4,301 digits) "
+        "is too large"
+    ]
+
+
+@pytest.mark.parametrize("written", ["9" * 5000 + ":30", "-" + "9" * 5000, "0x" + "f" * 5000])
+def test_other_huge_numbers_are_refused_without_a_crash(tmp_path: Path, written: str) -> None:
+    path = write(
+        tmp_path / "big.yaml", f"title: T\nsteps:\n  - rest: '{written}'\n  - rest: {written}\n"
+    )
+    found = lines(path)
+    assert found and all(": error: " in line for line in found)
+
+
+def test_an_include_whose_name_is_too_long_for_the_file_system(isolated: Path) -> None:
+    path = write(isolated / "inc.yaml", "title: T\nsteps:\n  - routine: " + "a" * 300 + ".yaml\n")
+    (line,) = lines(path)
+    assert line.startswith("F:3:14: error: included routine 'aaaa")
+    assert line.endswith(": name too long")
+    by_name = write(isolated / "name.yaml", "title: T\nsteps:\n  - routine: " + "a" * 300 + "\n")
+    (line,) = lines(by_name)
+    assert line.startswith("F:3:14: error: included routine 'aaaa")
+    assert line.endswith("name too long")
+
+
+def test_a_tag_inside_a_sides_list_is_its_own_error(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "t.yaml", "title: T\nsteps:\n  - sides: [!!str right]\n    steps: [{rest: 1}]\n"
+    )
+    assert lines(path) == ["F:3:13: error: YAML tags (!!str) are not supported; remove the tag"]
+
+
+def test_an_alias_inside_a_sides_list_is_its_own_error(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "a.yaml", "title: &a right\nsteps:\n  - sides: [*a]\n    steps: [{rest: 1}]\n"
+    )
+    assert lines(path) == [
+        "F:1:8: error: anchors (&a) are not supported; write each value out in full",
+        "F:3:13: error: aliases (*a) are not supported; write the value out",
+    ]
+
+
+def test_no_did_you_mean_is_worked_out_past_the_problem_cap(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write(tmp_path / "keys.yaml", "".join(f"k{n}: 1\n" for n in range(3000)))
+    calls = []
+    from calfkit.format.check import structure
+
+    real = structure.close_match
+    monkeypatch.setattr(
+        structure, "close_match", lambda *args, **kw: calls.append(1) or real(*args, **kw)
+    )
+    problems = library.check(path)
+    assert problems[-1].message.startswith("more problems not shown")
+    assert len(calls) <= 110  # about one per problem shown; on main, 3,000
+
+
+def test_round_outside_repeat_is_an_error_like_side(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "r.yaml",
+        "title: Round {round}\nsteps:\n  - sides: [right]\n    steps:\n"
+        "      - do: '{rounds} times, {side}'\n        duration: 1\n",
+    )
+    assert lines(path) == [
+        "F:1:8: error: 'title' uses {round}, which only works inside a repeat step",
+        "F:5:13: error: do step: 'do' uses {rounds}, which only works inside a repeat step",
+    ]
+
+
+def test_an_unknown_placeholder_is_a_warning_with_a_did_you_mean(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "p.yaml",
+        "title: T\nsteps:\n  - sides: [right]\n    steps:\n"
+        "      - do: Press your {sdie} heel {down}.\n        duration: 1\n",
+    )
+    found = library.check(path)
+    assert all(problem.severity is Severity.WARNING for problem in found)
+    shown = [line.split(": warning: ")[1] for line in lines(path)]
+    assert shown[0] == "do step: 'do' has {sdie}, which is not a placeholder; did you mean {side}?"
+    assert shown[1].startswith("do step: 'do' has {down}, which is not a placeholder; placeholders")
+    library.load(path)  # a warning leaves the routine usable
+
+
+@pytest.mark.parametrize(
+    "escape",
+    [
+        "\\e]52;c;cm0gLXJmIH4vKg==\\a",
+        "\\e]8;;https://x.example\\e\\\\link\\e]8;;\\e\\\\",
+        "\\x9b2J",
+        "\\e[?25l",
+    ],
+)
+def test_control_characters_are_removed_from_the_model_with_a_warning(
+    tmp_path: Path, escape: str
+) -> None:
+    path = write(
+        tmp_path / "c.yaml",
+        f'title: "Hi{escape}"\ndescription: "two\\nlines{escape}"\nsteps:\n'
+        f'  - do: "Go{escape}"\n    duration: 1\n    note: "n{escape}"\n',
+    )
+    routine = library.load(path)
+    for text in (routine.title, routine.description, routine.steps[0].text, routine.steps[0].note):  # type: ignore[union-attr]
+        assert text is not None
+        assert not re.search("[\x00-\x09\x0b-\x1f\x7f-\x9f]", text), text
+    assert routine.description is not None and "\n" in routine.description  # layout is kept
+    warnings = lines(path)
+    assert len(warnings) == 4
+    assert all(": warning: " in line and "control character U+" in line for line in warnings)
+
+
+def test_one_builder_per_step_kind_and_no_explicit_any_in_the_format_code() -> None:
+    from calfkit.format.check.build import BUILDERS
+
+    assert set(BUILDERS) == set(spec.KINDS)
+    folder = Path(spec.__file__).parent
+    for module in folder.rglob("*.py"):
+        assert not re.search(r"\bAny\b", module.read_text(encoding="utf-8")), module

@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from calfkit import library
+from calfkit.format import check as checker
 from calfkit.format import spec
 from calfkit.format.schema import json_schema
 from calfkit.format.source import parse_bytes, plain_data
@@ -243,3 +244,11 @@ def test_the_validator_and_the_schema_agree_on_leaf_steps(
     problems = [p for p in library.check(path) if not p.message.startswith(WHOLE_ROUTINE)]
     loader_says = problems == []
     assert schema_says == loader_says, problems
+
+
+def test_the_schema_describes_every_placeholder() -> None:
+    from calfkit.format.schema import json_schema
+
+    text = str(json_schema())
+    for word in checker.PLACEHOLDERS:
+        assert "{" + word + "}" in text

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import math
+import os
 import time
 from pathlib import Path
 
 import pytest
 import yaml
 
+from calfkit import library
 from calfkit.format import source
 from calfkit.format.source import MapNode, ScalarNode, SeqNode, parse_bytes, plain_data, read_source
 
@@ -337,3 +339,14 @@ def test_a_utf8_file_with_a_byte_order_mark_still_loads(tmp_path: Path) -> None:
     source = read_source(path)
     assert source.root is not None
     assert list(source.problems) == []
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_a_fifo_is_refused_without_being_opened_for_ever(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.yaml"
+    os.mkfifo(fifo)
+    (problem,) = library.check(fifo)  # on main this blocks for ever
+    assert problem.format() == (
+        f"{fifo}:1:1: error: cannot read the file: "
+        "not a regular file (a FIFO, a device or a socket)"
+    )

@@ -3,12 +3,26 @@ field of a row dataclass lands in the column of its name."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import sys
 from dataclasses import fields
 from datetime import datetime, timezone
 from pathlib import Path
 
-from calfkit.history.store import Begun, Ended, Ending, Progress, Writer
+import pytest
+
+from calfkit.history import (
+    APPLICATION_ID,
+    Ending,
+    History,
+    HistoryError,
+    history_path,
+)
+from calfkit.history import store as history_module
+from calfkit.history.store import Begun, Ended, Progress, Writer
+from tests.history.sessions import record, rows
+from tests.program import calfkit
 
 UTC = timezone.utc
 
@@ -90,3 +104,106 @@ def test_a_beat_marks_a_row_still_playing_alive(tmp_path: Path) -> None:
     beating.close()
     writer.close()
     assert read_row(path, session)["heartbeat_at"] == "2026-03-02T08:00:10+00:00"
+
+
+FAST = ("--plain", "--speed", "1000", "--lead-in", "0", "--sound", "off", "--no-voice")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="FIFOs")
+def test_a_history_path_that_is_not_a_file_is_named_as_such_and_left_alone(
+    tmp_path: Path,
+) -> None:
+    fifo = tmp_path / "history.fifo"  # as CALFKIT_HISTORY=/dev/null would be
+    os.mkfifo(fifo)
+    env = {"CALFKIT_HISTORY": str(fifo)}
+    played = calfkit(tmp_path, "play", "calf-release-walk", *FAST, **env)
+    assert played.returncode == 0
+    assert played.stderr == (
+        f"history: not recording this session: {fifo} is not a regular file "
+        "(a device, a FIFO or a socket)\n"
+    )
+    shown = calfkit(tmp_path, "history", **env)
+    assert shown.returncode == 1
+    assert shown.stderr.startswith(f"calfkit: error: cannot read history: {fifo} is not a regular")
+    # SQLite was never let near it: no journal or WAL files beside it.
+    assert sorted(path.name for path in tmp_path.iterdir() if "history" in path.name) == [
+        "history.fifo"
+    ]
+
+
+def test_the_log_is_created_with_its_folders_in_wal_mode_and_marked_as_calfkits(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "deep" / "er" / "h.sqlite3"
+    record(path, datetime(2026, 1, 1, tzinfo=UTC))
+    connection = sqlite3.connect(path)
+    try:
+        assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert connection.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == 3
+    finally:
+        connection.close()
+
+
+def test_the_path_comes_from_calfkit_history_else_the_user_data_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CALFKIT_HISTORY", str(tmp_path / "mine.db"))
+    assert history_path() == tmp_path / "mine.db"
+    monkeypatch.delenv("CALFKIT_HISTORY")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    if sys.platform.startswith("linux"):
+        assert history_path() == tmp_path / "data" / "calfkit" / "history.sqlite3"
+
+
+def test_an_empty_file_is_given_the_current_schema(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"
+    path.write_bytes(b"")
+    record(path, datetime(2026, 1, 1, tzinfo=UTC))
+    assert len(rows(path)) == 1
+
+
+def test_an_older_log_is_migrated_keeping_its_sessions(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "h.sqlite3"
+    record(path, datetime(2026, 1, 1, tzinfo=UTC), routine="old-one")
+    version_two = (
+        "ALTER TABLE sessions ADD COLUMN felt INTEGER",
+        "CREATE TABLE notes (session INTEGER REFERENCES sessions (id), text TEXT)",
+    )
+    monkeypatch.setattr(history_module, "MIGRATIONS", (*history_module.MIGRATIONS, version_two))
+
+    record(path, datetime(2026, 1, 2, tzinfo=UTC), routine="new-one")
+
+    connection = sqlite3.connect(path)
+    try:
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == 4
+        assert connection.execute("SELECT routine, felt FROM sessions ORDER BY id").fetchall() == [
+            ("old-one", None),
+            ("new-one", None),
+        ]
+        assert connection.execute("SELECT count(*) FROM notes").fetchone()[0] == 0
+    finally:
+        connection.close()
+    with History(path) as history:
+        assert [s.routine for s in history.sessions()] == ["new-one", "old-one"]
+
+
+def test_a_failing_migration_leaves_the_log_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "h.sqlite3"
+    record(path, datetime(2026, 1, 1, tzinfo=UTC))
+    broken = ("ALTER TABLE sessions ADD COLUMN felt INTEGER", "THIS IS NOT SQL")
+    monkeypatch.setattr(history_module, "MIGRATIONS", (*history_module.MIGRATIONS, broken))
+    with pytest.raises(HistoryError):
+        History(path)
+    connection = sqlite3.connect(path)
+    try:
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == 3
+        columns = [r[1] for r in connection.execute("PRAGMA table_info(sessions)")]
+        assert "felt" not in columns
+        assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    finally:
+        connection.close()

@@ -201,6 +201,26 @@ def test_from_starts_at_a_top_level_step() -> None:
     assert played.outcome.steps_total == 4
 
 
+def test_start_step_begins_mid_round_at_a_timed_step_after_the_lead_in() -> None:
+    tl = timeline(
+        Do(text="one", duration=5),
+        Repeat(rounds=2, steps=(Do(text="two", duration=3),)),
+        Do(text="three", duration=4),
+    )
+    played = play_fast(tl, start_step=3, lead_in=2.0)
+    assert trace(played.events)[1:] == [
+        ("lead_in", 0, 0.0, 2),
+        ("lead_in", 0, 1.0, 1),
+        ("step", 3, 2.0),
+        ("step", 4, 5.0),
+        ("finish", 4, 9.0),
+    ]
+    assert played.sink.of(K.STEP)[0].top_step == 2
+    assert played.player.start_top == 2
+    with pytest.raises(ValueError, match="must be a timed step"):
+        Player(tl, clock=FakeClock(), sinks=[], start_step=5)
+
+
 @pytest.mark.parametrize("start_top", [0, 4])
 def test_from_outside_the_routine_is_refused(start_top: int) -> None:
     with pytest.raises(ValueError, match="between 1 and 3"):

@@ -18,11 +18,14 @@ from calfkit.player.engine import Player
 from calfkit.player.events import Command, Event, EventKind
 from calfkit.sinks.speech import SpeechSink
 from calfkit.sound.plan import (
+    COUNTDOWN_WORDS,
     CUE_LATE_SECONDS,
     END_PHRASE,
     GAP_SECONDS,
+    HALFWAY,
     LAST_STEP_PREVIEW,
     MAX_SPEEDUP,
+    TEN_SECONDS,
     PhraseBook,
     PhraseKind,
     SpeechPlan,
@@ -38,6 +41,7 @@ from calfkit.testing import ScriptedControls
 from calfkit.timeline import Timeline, compile_routine
 
 RATE = 1000  # the fake's samples a second: small, exact
+COUNTDOWN_TEXTS = set(COUNTDOWN_WORDS.values())
 
 
 class FakeVoice:
@@ -367,3 +371,120 @@ def test_cancelling_stops_rendering_all_after_the_phrase_in_hand_and_is_no_failu
     book.render_all([f"Step {n}." for n in range(10)], progress=progress)
     assert told == [(1, 10), (2, 10), (3, 10)]
     assert len(voice.rendered) == 3 and book.failure is None and book.cancelled
+
+
+# ---- time left, notes, and what --speak leaves out ------------------------------------------
+
+
+def test_a_long_hold_hears_halfway_ten_seconds_and_three_two_one_at_their_moments() -> None:
+    timeline = routine(Hold(text="Hold the stretch", duration=40), Rest(duration=5))
+    plan = plan_of(timeline, {}, speak=frozenset({"time"}))
+    assert_sound(plan, timeline)
+    hold = step_start(plan, timeline, 1)
+    said = [
+        (p.text, round(session_time(plan, timeline, p) - hold, 6), p.number)
+        for p in plan.phrases
+        if p.kind is PhraseKind.TIME
+    ]
+    assert said == [
+        (HALFWAY, 20.0, None),
+        (TEN_SECONDS, 30.0, None),
+        ("Three", 37.0, 3),
+        ("Two", 38.0, 2),
+        ("One", 39.0, 1),
+    ]
+    assert plan.said_ticks() == {(1, PhraseKind.TIME, n) for n in (1, 2, 3)}
+    assert not any(p.kind in (PhraseKind.PREVIEW, PhraseKind.NOTE) for p in plan.phrases)
+
+
+def test_a_short_hold_hears_only_its_last_seconds_and_a_20_s_hold_no_halfway() -> None:
+    timeline = routine(Hold(text="Hold", duration=20), Hold(text="Again", duration=8))
+    plan = plan_of(timeline, {}, speak=frozenset({"time"}))
+    by_step = [(p.step, p.text) for p in plan.phrases if p.kind is PhraseKind.TIME]
+    assert by_step == [
+        (1, TEN_SECONDS), (1, "Three"), (1, "Two"), (1, "One"),
+        (2, "Three"), (2, "Two"), (2, "One"),
+    ]  # fmt: skip
+
+
+def test_time_left_yields_to_the_next_cue_that_must_start_early_and_is_beeped() -> None:
+    long = "Lie down on your back and bring both knees up to your chest slowly."
+    timeline = routine(
+        Hold(text="Hold", duration=12), Do(text=long, duration=4), Do(text="Walk", duration=5)
+    )
+    plan = plan_of(timeline, {"Hold.": 0.5, long: 6.0}, speak=frozenset({"time"}))
+    assert_sound(plan, timeline)
+    at = starts(plan, timeline)
+    second = step_start(plan, timeline, 2)
+    assert at[long] < second - 1.5  # it needed the hold's tail...
+    # ...so the countdown words it would have covered were dropped (their beeps sound); the
+    # one before it is still said.
+    dropped = {text for kind, step, text in plan.dropped if kind is PhraseKind.TIME}
+    assert dropped == {"Two", "One"}
+    assert at["Three"] == pytest.approx(second - 3.0)
+    assert plan.said_ticks() == {(1, PhraseKind.TIME, 3)}
+
+
+def test_a_note_follows_its_cue_before_the_preview_and_a_block_note_is_said_once() -> None:
+    timeline = routine(
+        Do(text="Rise up", duration=12, note="Weight on all ten toes"),
+        Do(text="Lower", duration=12, note="Weight on all ten toes"),
+        Do(text="Walk", duration=12, note="Easy steps"),
+    )
+    plan = plan_of(timeline, {"Next: Lower.": 1.0, "Weight on all ten toes.": 1.5})
+    assert_sound(plan, timeline)
+    step1 = [(p.kind, p.text) for p in plan.phrases if p.step == 1]
+    assert step1 == [
+        (PhraseKind.CUE, "Rise up."),
+        (PhraseKind.NOTE, "Weight on all ten toes."),
+        (PhraseKind.PREVIEW, "Next: Lower."),
+    ]
+    notes = [(p.step, p.text) for p in plan.phrases if p.kind is PhraseKind.NOTE]
+    assert notes == [(1, "Weight on all ten toes."), (3, "Easy steps.")]  # not again on step 2
+    # Planned from step 2 (after a skip), its note is said: the person did not hear it there.
+    again = plan_of(timeline, {}, first=2, lead_in=None)
+    assert [p.step for p in again.phrases if p.kind is PhraseKind.NOTE] == [2, 3]
+
+
+def test_when_time_is_short_the_note_goes_before_the_preview_and_neither_is_cut() -> None:
+    timeline = routine(Do(text="Rise up", duration=4, note="Slowly"), Do(text="Lower", duration=4))
+    plan = plan_of(timeline, {"Rise up.": 1.5, "Next: Lower.": 1.5, "Slowly.": 1.5})
+    assert_sound(plan, timeline)
+    texts = [p.text for p in plan.phrases if p.step == 1]
+    assert texts == ["Rise up.", "Next: Lower."]
+    assert (PhraseKind.NOTE, 1, "Slowly.") in plan.dropped
+
+
+def test_speak_none_says_only_cues_cautions_switches_and_the_end() -> None:
+    timeline = routine(
+        Hold(text="Hold", duration=40, note="Breathe"),
+        Count(count=3, every=2, cue="Lower"),
+        caution="Gently",
+    )
+    plan = plan_of(timeline, {}, speak=frozenset())
+    kinds = {p.kind for p in plan.phrases}
+    assert kinds == {PhraseKind.CAUTION, PhraseKind.CUE, PhraseKind.END}
+    everything = plan_of(timeline, {})
+    assert {p.kind for p in everything.phrases} == {
+        PhraseKind.CAUTION, PhraseKind.CUE, PhraseKind.END, PhraseKind.TIME,
+        PhraseKind.COUNT, PhraseKind.PREVIEW, PhraseKind.NOTE,
+    }  # fmt: skip
+
+
+def test_an_export_beeps_the_countdown_seconds_the_plan_could_not_say_and_no_others() -> None:
+    from calfkit.export.render import Speak, render_session
+
+    long = "Lie down on your back and bring both knees up to your chest slowly."
+    timeline = routine(
+        Hold(text="Hold", duration=12),
+        Do(text=long, duration=4),
+        Hold(text="Again", duration=12),
+    )
+    voice = FakeVoice({"Hold.": 0.5, long: 6.0})
+    made = render_session(timeline, speak=Speak(voice, what=frozenset({"time"})), rate=RATE * 8)  # type: ignore[arg-type]
+    beeps = [p.step for p in made.placed if p.what == "countdown"]
+    said = [(p.step, p.text) for p in made.placed if p.is_phrase and p.text in COUNTDOWN_TEXTS]
+    # Hold 1's last two seconds gave way to the long cue: beeped. The rest were said, and
+    # not beeped.
+    assert beeps == [1, 1]
+    assert said == [(1, "Three"), (3, "Three"), (3, "Two"), (3, "One")]

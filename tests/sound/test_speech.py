@@ -28,6 +28,7 @@ from calfkit.sound.speech import (
 )
 from calfkit.sound.tones import SAMPLE_RATE, Sound, seconds
 from calfkit.testing.card import FakeCard, identify
+from tests.program import calfkit
 
 AUDIO = Path(__file__).parent.parent / "audio"
 ROUTINES = AUDIO / "routines"
@@ -260,3 +261,21 @@ def test_espeak_text_that_looks_like_an_option_is_spoken_not_obeyed() -> None:
     for text in ("--help", "-s 80 Roll."):
         samples = espeak_samples(text, SAMPLE_RATE)
         assert samples is not None and len(samples) > 0.3 * SAMPLE_RATE, text
+
+
+@pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="needs espeak-ng")
+@pytest.mark.parametrize("language", ["zz", "zz-yy"])
+def test_an_export_in_a_language_espeak_ng_has_no_voice_for_says_which(
+    tmp_path: Path, language: str
+) -> None:
+    (tmp_path / "lang.yaml").write_text(
+        f"title: Lang\nlanguage: {language}\nsteps:\n  - do: Hallo\n    duration: 3\n"
+    )
+    done = calfkit(tmp_path, "export", "lang.yaml", "lang.wav", "--voice")
+    assert done.returncode == 1
+    assert done.stderr == (
+        f"calfkit: error: voice: espeak-ng has no voice for the language '{language}' (the "
+        "routine's language:); install one, or write another language\n"
+    )
+    assert not (tmp_path / "lang.wav").exists()
+    assert [path.name for path in tmp_path.iterdir() if path.name.endswith(".part")] == []

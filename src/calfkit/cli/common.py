@@ -165,3 +165,27 @@ def echo(text: str, *, colour: bool | None = None) -> None:
     the command, where the group ends quietly, not at exit, where Python would complain."""
     click.echo(text, color=colour)
     sys.stdout.flush()
+
+
+def spoken_option(ctx: click.Context, param: click.Parameter, value: str | None) -> object:
+    """``--speak WHAT``'s value as a set of extras (None when not given), or a usage error."""
+    if value is None:
+        return None
+    from calfkit.sound import parse_spoken
+
+    try:
+        return parse_spoken(value)
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None
+
+
+SPEAK_HELP = (
+    "What the voice says besides each cue: a comma list of notes, time (halfway, ten "
+    "seconds, three-two-one in holds), counts (of slow counts), previews (of the next cue); "
+    "all or none.  [default: all]"
+)
+VOICE_MODEL_HELP = (
+    "A Piper voice model (.onnx, its .onnx.json beside it) to speak with; 'system' for the "
+    "system's voice (espeak-ng, say, Windows). Default: $CALFKIT_VOICE_MODEL, else the voice "
+    "the [piper] extra installs."
+)

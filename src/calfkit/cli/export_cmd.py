@@ -9,7 +9,14 @@ from typing import TYPE_CHECKING
 import click
 
 from calfkit import words
-from calfkit.cli.common import check_lead_in, errors_to_exit, session_errors_to_exit
+from calfkit.cli.common import (
+    SPEAK_HELP,
+    VOICE_MODEL_HELP,
+    check_lead_in,
+    errors_to_exit,
+    session_errors_to_exit,
+    spoken_option,
+)
 from calfkit.cli.routine_arg import ROUTINE
 from calfkit.export.formats import FORMATS, Format, format_for
 from calfkit.session.settings import DEFAULTS, Settings
@@ -67,7 +74,7 @@ def size_text(size: int) -> str:
     "--voice/--no-voice",
     default=False,
     show_default=True,
-    help="Speak the cues in the sound track too (needs espeak-ng, say or Windows' speech).",
+    help="Speak the cues in the sound track too (Piper, else espeak-ng, say or Windows' speech).",
 )
 @click.option(
     "--voice-rate",
@@ -78,6 +85,21 @@ def size_text(size: int) -> str:
         f"Speak at WPM words a minute ({MIN_RATE_WPM}-{MAX_RATE_WPM}; "
         f"default {DEFAULTS.voice_rate})."
     ),
+)
+@click.option(
+    "--speak",
+    "spoken",
+    default=None,
+    callback=spoken_option,
+    metavar="WHAT",
+    help=SPEAK_HELP,
+)
+@click.option(
+    "--voice-model",
+    type=click.Path(dir_okay=False),
+    default=None,
+    metavar="FILE",
+    help=VOICE_MODEL_HELP,
 )
 @click.option(
     "--lead-in",
@@ -102,6 +124,8 @@ def command(
     wav_path: str | None,
     voice: bool,
     voice_rate: int | None,
+    spoken: frozenset[str] | None,
+    voice_model: str | None,
     lead_in: float | None,
     log_events: str | None,
     force: bool,
@@ -138,10 +162,25 @@ def command(
                 f"note: a {fmt.extension} {fmt.label} holds no sound; --voice, "
                 "--voice-rate and --lead-in change nothing in it"
             )
-    elif voice_rate is not None and not voice:
-        warn("note: --voice-rate changes nothing without --voice")
+    elif not voice and (voice_rate is not None or spoken is not None or voice_model is not None):
+        given = [
+            name
+            for name, value in (
+                ("--voice-rate", voice_rate),
+                ("--speak", spoken),
+                ("--voice-model", voice_model),
+            )
+            if value is not None
+        ]
+        verb = "changes" if len(given) == 1 else "change"
+        warn(f"note: {' and '.join(given)} {verb} nothing without --voice")
     settings = Settings.given(
-        voice=voice, voice_rate=voice_rate, lead_in=lead_in, log_events=log_events
+        voice=voice,
+        voice_rate=voice_rate,
+        speak=spoken,
+        voice_model=voice_model,
+        lead_in=lead_in,
+        log_events=log_events,
     )
     with session_errors_to_exit():
         exported = _export(timeline, path, fmt, settings, warn)

@@ -6,22 +6,33 @@ SIGTERM (143), Ctrl-\\ (SIGQUIT, 131) and the terminal closing (SIGHUP, 129).
 
 from __future__ import annotations
 
+import shlex
 import sys
-from typing import TextIO, cast
+from typing import TYPE_CHECKING, TextIO, cast
 
 import click
 
 from calfkit.cli.common import (
+    SPEAK_HELP,
+    VOICE_MODEL_HELP,
     GuardedOutput,
     check_lead_in,
     check_speed,
     errors_to_exit,
     session_errors_to_exit,
+    spoken_option,
 )
 from calfkit.cli.routine_arg import ROUTINE
+from calfkit.player.events import Status
 from calfkit.session.settings import DEFAULTS, Settings
 from calfkit.sound import CHOICES as SOUND_CHOICES
 from calfkit.sound import MAX_RATE_WPM, MIN_RATE_WPM
+
+if TYPE_CHECKING:
+    from calfkit.history import Session
+    from calfkit.model import Routine
+    from calfkit.player.events import Outcome
+    from calfkit.timeline import Timeline
 
 
 def _speed(ctx: click.Context, param: click.Parameter, value: float) -> float:
@@ -71,6 +82,21 @@ def _lead_in(ctx: click.Context, param: click.Parameter, value: float) -> float:
     help=f"How fast the voice speaks, in words a minute ({MIN_RATE_WPM} to {MAX_RATE_WPM}).",
 )
 @click.option(
+    "--speak",
+    "spoken",
+    default=None,
+    callback=spoken_option,
+    metavar="WHAT",
+    help=SPEAK_HELP,
+)
+@click.option(
+    "--voice-model",
+    type=click.Path(dir_okay=False),
+    default=None,
+    metavar="FILE",
+    help=VOICE_MODEL_HELP,
+)
+@click.option(
     "--plain",
     is_flag=True,
     help="One line per event instead of the live view (the default when stdout is not a terminal).",
@@ -92,6 +118,11 @@ def _lead_in(ctx: click.Context, param: click.Parameter, value: float) -> float:
 )
 @click.option("--force", is_flag=True, help="Let --log-events write over an existing FILE.")
 @click.option("--no-history", is_flag=True, help="Do not record this session in your history.")
+@click.option(
+    "--resume",
+    is_flag=True,
+    help="Take up the last unfinished session of ROUTINE at the step where it stopped.",
+)
 def command(
     routine: str,
     speed: float,
@@ -99,13 +130,17 @@ def command(
     sound: str,
     voice: bool,
     voice_rate: int,
+    spoken: frozenset[str] | None,
+    voice_model: str | None,
     plain: bool,
     lead_in: float,
     log_events: str | None,
     force: bool,
     no_history: bool,
+    resume: bool,
 ) -> None:
     """Play ROUTINE (a name or a path to a .yaml file) with cues, countdowns and sounds.
+    `calfkit play today` plays the next session your plan asks for today (calfkit today).
 
     \b
     Keys: space pause/resume · n or → next step · b or ← back · + 10 more seconds
@@ -114,13 +149,17 @@ def command(
     \b
     Examples:  calfkit play calf-release
                calfkit play ./my-routine.yaml --from 3 --sound bell
+               calfkit play calf-release --resume
+               calfkit play today
     """
     from calfkit import library
     from calfkit.timeline import compile_routine
 
+    _check_resume(resume, start=start, no_history=no_history)
     with errors_to_exit():
-        loaded = library.load_ref(routine)
+        loaded = _todays_routine() if routine == TODAY else library.load_ref(routine)
         timeline = compile_routine(loaded)
+        resumed = _resume_point(loaded, timeline) if resume else None
         if log_events is not None:
             from calfkit.cli.outputs import check_output, routine_files
 
@@ -140,16 +179,21 @@ def command(
             f"(1 to {tops})",
             param_hint="'--from'",
         )
-    settings = Settings(
+    if not voice and (spoken is not None or voice_model is not None):
+        click.echo("note: --speak and --voice-model change nothing without --voice", err=True)
+    settings = Settings.given(
         lead_in=lead_in,
         speed=speed,
         start=start,
         sound=sound,
         voice=voice,
         voice_rate=voice_rate,
+        speak=spoken,
+        voice_model=voice_model,
         plain=plain,
         log_events=log_events,
         history=not no_history,
+        resume=resumed,
     )
     from calfkit.session.play import play
 
@@ -160,3 +204,48 @@ def command(
         played = play(timeline, settings, out=out, warn=lambda line: click.echo(line, err=True))
     for line in played.lines:
         click.echo(line)
+    if settings.history:
+        _resume_hint(played.outcome, routine, speed)
+
+
+TODAY = "today"
+"""``calfkit play today``: the plan's next session for today, not a routine of that name."""
+
+
+def _check_resume(resume: bool, *, start: int, no_history: bool) -> None:
+    if resume and start != DEFAULTS.start:
+        raise click.UsageError("--resume starts where the session stopped; leave out --from")
+    if resume and no_history:
+        raise click.UsageError(
+            "--resume continues a session in your history; leave out --no-history"
+        )
+
+
+def _resume_point(loaded: Routine, timeline: Timeline) -> Session:
+    """The session ``--resume`` takes up (said before it plays), or CalfkitError."""
+    from calfkit.cli.practice import resume_point, resuming_line
+
+    resumed = resume_point(loaded, timeline)
+    click.echo(resuming_line(loaded, timeline, resumed))
+    return resumed
+
+
+def _resume_hint(outcome: Outcome, routine: str, speed: float) -> None:
+    """Stopped part-way (and recorded, not a preview): how to take it up again."""
+    from calfkit import library
+    from calfkit.history.store import is_preview
+
+    if outcome.status is not Status.STOPPED or outcome.step <= 0 or is_preview(speed):
+        return
+    ref = routine if routine == TODAY or library.is_name(routine) else shlex.quote(routine)
+    click.echo(f"Resume where you stopped: calfkit play {ref} --resume")
+
+
+def _todays_routine() -> Routine:
+    from calfkit.cli.practice import NothingToDo, todays_routine
+
+    try:
+        return todays_routine()
+    except NothingToDo as done:
+        click.echo(str(done))
+        sys.exit(0)

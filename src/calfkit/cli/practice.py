@@ -12,9 +12,11 @@ from typing import TYPE_CHECKING
 import click
 
 if TYPE_CHECKING:
-    from calfkit.history import History
+    from calfkit.history import History, Session
     from calfkit.history.store import PlanRun
+    from calfkit.model import Routine
     from calfkit.plan.model import Plan
+    from calfkit.timeline import Timeline
 
 
 def today() -> date:
@@ -58,3 +60,83 @@ def following(history: History) -> Following | None:
         return None
     ref = run.path if os.path.isfile(run.path) else run.name
     return Following(run, plans.load(ref))
+
+
+class NothingToDo(Exception):
+    """``play today`` with every session of the day done: said, and exit 0."""
+
+
+def todays_routine() -> Routine:
+    """The routine ``calfkit play today`` plays: the day's first session not yet done, in the
+    week's form (its progression applied in memory). Raises CalfkitError without a plan or on
+    a day the plan has no session, NothingToDo once all are done."""
+    from calfkit.errors import CalfkitError
+    from calfkit.history import History
+    from calfkit.plan.agenda import agenda
+
+    on = today()
+    with History() as history:
+        found = following(history)
+        if found is None:
+            raise CalfkitError(
+                "no plan started, so nothing is planned for today: start one with "
+                "calfkit plan start NAME (calfkit plan list shows them)"
+            )
+        day = agenda(found.plan, found.run.started_on, on, history.finished_on(on))
+    if day.day is None:
+        raise CalfkitError(
+            f"{found.plan.name} has no session on {on:%a %Y-%m-%d}: it is "
+            "outside the plan's weeks (calfkit today)"
+        )
+    if not day.items:
+        kind = "a rest day" if day.day.rest else "a day without a session"
+        raise NothingToDo(f"Today is {kind} in {found.plan.title}. Nothing to play.")
+    if not day.to_do:
+        raise NothingToDo("All done for today. The rest can wait until tomorrow.")
+    return day.to_do[0].routine
+
+
+def resume_point(routine: Routine, timeline: Timeline) -> Session:
+    """The unfinished session of ``routine`` that ``play --resume`` takes up, checked against
+    the routine as it is now: its step must still be the step that was played, else
+    CalfkitError says what changed and what to do instead."""
+    from calfkit.errors import CalfkitError
+    from calfkit.history import History
+    from calfkit.timeline import fingerprint
+
+    with History() as history:
+        found = history.resumable(routine.name)
+        when = None if found is None else history.local(found.started_at)
+    if found is None or when is None:
+        raise CalfkitError(
+            f"nothing to resume: no unfinished session of {routine.name} in your history "
+            f"(play it from the start: calfkit play {routine.name})"
+        )
+    segments = timeline.segments
+    step = found.end_step
+    stopped = f"the session of {when:%a %Y-%m-%d %H:%M} stopped at step {found.end_top}"
+    if step > len(segments):
+        same = False
+    elif found.step_hash is not None:
+        same = found.step_hash == fingerprint(segments[step - 1])
+    else:  # a row from before steps were fingerprinted: only the very same routine will do
+        same = found.content_hash is not None and found.content_hash == routine.content_hash
+    if not same:
+        raise CalfkitError(
+            f"cannot resume {routine.name}: it has changed since {stopped}, and that step is "
+            f"not the same any more; play it from the start, or from a top-level step with "
+            f"--from N (calfkit show {routine.name} numbers them)"
+        )
+    return found
+
+
+def resuming_line(routine: Routine, timeline: Timeline, found: Session) -> str:
+    """What ``play --resume`` says before it starts: where, in which round and side."""
+    from calfkit.text import one_line
+
+    segment = timeline.segments[found.end_step - 1]
+    where = f" ({' · '.join(segment.where)})" if segment.where else ""
+    return (
+        f"Resuming {one_line(routine.title)} at step {segment.top} of {len(routine.steps)}"
+        f"{where}, where it stopped (part {found.parts + 1})"
+    )

@@ -38,7 +38,8 @@ from calfkit.player.clock import FakeClock
 from calfkit.player.engine import Player
 from calfkit.player.events import Event, EventKind
 from calfkit.player.pace import LEAD_IN_SECONDS
-from calfkit.sound.cues import SoundCues, count_sound, counts_spoken
+from calfkit.sound import DEFAULT_SPOKEN
+from calfkit.sound.cues import SoundCues, count_sound, countdown_spoken, counts_spoken
 from calfkit.sound.plan import (
     CACHE_BYTES,
     Phrase,
@@ -52,7 +53,7 @@ from calfkit.sound.plan import (
 )
 from calfkit.sound.speech import DEFAULT_RATE_WPM, Voice
 from calfkit.sound.tones import SAMPLE_RATE, Sound, limit, render
-from calfkit.timeline import Timeline
+from calfkit.timeline import TickKind, Timeline
 
 Progress = Callable[[int, int], None]
 """Told (done, total) as rendering goes on."""
@@ -61,11 +62,13 @@ Progress = Callable[[int, int], None]
 @dataclass(frozen=True)
 class Speak:
     """What ``--voice`` speaks with: a speech engine (:class:`~calfkit.sound.speech.Voice`)
-    at ``wpm`` words a minute, keeping at most ``keep`` bytes of its speech in memory."""
+    at ``wpm`` words a minute; ``what`` it says besides the cues (``--speak``); ``keep``: the
+    most bytes of its speech held in memory at once."""
 
     voice: Voice
     wpm: int = DEFAULT_RATE_WPM
-    keep: int = CACHE_BYTES  # the most bytes of rendered speech held at once
+    what: frozenset[str] = DEFAULT_SPOKEN
+    keep: int = CACHE_BYTES
 
 
 TAIL_SECONDS = 1.0
@@ -215,6 +218,7 @@ class SpeechTrack:
     spoken: tuple[Spoken, ...]
     book: PhraseBook
     lead_in_beeps: int | None = None  # the lead-in's last seconds that beep (None: all)
+    what: frozenset[str] = DEFAULT_SPOKEN
 
     def counts(self) -> set[tuple[int, int]]:
         """(step, number) of every count said rather than beeped."""
@@ -222,6 +226,14 @@ class SpeechTrack:
             (s.phrase.step, s.phrase.number)
             for s in self.spoken
             if s.phrase.kind is PhraseKind.COUNT and s.phrase.number is not None
+        }
+
+    def countdowns(self) -> set[tuple[int, int]]:
+        """(step, number) of every hold's countdown second said rather than beeped."""
+        return {
+            (s.phrase.step, s.phrase.number)
+            for s in self.spoken
+            if s.phrase.kind is PhraseKind.TIME and s.phrase.number is not None
         }
 
 
@@ -236,14 +248,14 @@ def speech_track(
     session time it is heard; OSError if the voice cannot render a phrase. ``progress`` is
     told (done, total) as the phrases are rendered."""
     book = PhraseBook(speak.voice, wpm=speak.wpm, budget=speak.keep)
-    book.render_all(texts_to_render(timeline), progress=progress)
+    book.render_all(texts_to_render(timeline, speak=speak.what), progress=progress)
     if book.failure is not None:
         raise book.failure
-    plan = make_plan(timeline, book, lead_in=lead_in)
+    plan = make_plan(timeline, book, lead_in=lead_in, speak=speak.what)
     spoken = tuple(Spoken(session_time(plan, timeline, p), p) for p in plan.phrases)
     caution = timeline.routine.caution
     lead = spoken_lead_in(lead_in, book.seconds(caution_text(caution)) if caution else None)
-    return SpeechTrack(plan.lead_in, spoken, book, lead.beeps)
+    return SpeechTrack(plan.lead_in, spoken, book, lead.beeps, speak.what)
 
 
 class _Levelled:
@@ -313,19 +325,39 @@ def phrases_to_place(
         at = round(spoken.at * rate)
         text = PHRASE + phrase.text
         placed.append(Placed(at, phrases.length(phrase), text, phrases.source(phrase), phrase.step))
-    said = speech.counts()
+    said = (speech.counts(), speech.countdowns())
     for event in events:
-        if (
-            event.kind is EventKind.COUNT
-            and event.number is not None
-            and event.number > 1
-            and counts_spoken(event.segment)
-            and (event.step, event.number) not in said
-        ):
-            beep = count_sound(event)
+        beep = _unsaid_beep(event, speech.what, *said)
+        if beep is not None:
             placed.append(Placed(round(event.scheduled * rate), len(render(beep, rate)),
                                  beep.value, _beep(beep, rate, gain), event.step))  # fmt: skip
     return placed
+
+
+def _unsaid_beep(
+    event: Event,
+    what: frozenset[str],
+    counts: set[tuple[int, int]],
+    countdowns: set[tuple[int, int]],
+) -> Sound | None:
+    """The beep for a count or countdown second left to speech that the plan could not say."""
+    segment = event.segment
+    if event.number is None or segment is None:
+        return None
+    if event.kind is EventKind.COUNT and "counts" in what:
+        unsaid = (event.step, event.number) not in counts
+        if event.number > 1 and counts_spoken(segment) and unsaid:
+            return count_sound(event)
+    elif event.kind is EventKind.COUNTDOWN and "time" in what:
+        offset = next(
+            (t.offset for t in segment.ticks if t.kind is TickKind.COUNTDOWN
+             and t.number == event.number),
+            0.0,
+        )  # fmt: skip
+        unsaid = (event.step, event.number) not in countdowns
+        if countdown_spoken(segment, event.number, offset) and unsaid:
+            return Sound.COUNTDOWN
+    return None
 
 
 def place_sounds(
@@ -339,7 +371,11 @@ def place_sounds(
     """Every sound (and, given ``speech``, every phrase, levelled) of a session, at its sample,
     in order. ``lead_in_beeps``: beep only the lead-in's last N seconds (a caution is spoken
     over the rest)."""
-    cues = SoundCues(speak_counts=speech is not None, lead_in_beeps=lead_in_beeps)
+    cues = SoundCues(
+        speak_counts=speech is not None and "counts" in speech.what,
+        speak_time=speech is not None and "time" in speech.what,
+        lead_in_beeps=lead_in_beeps,
+    )
     gain = beep_gain(rate) if speech is not None else None
     lengths: dict[Sound, int] = {}
     placed: list[Placed] = []

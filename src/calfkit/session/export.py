@@ -17,15 +17,21 @@ if TYPE_CHECKING:
 __all__ = ["export", "speaker"]
 
 
-def speaker(settings: Settings, language: str) -> Speak | None:
-    """The speech engine here for ``language``, at the settings' rate; None if there is none."""
+def speaker(
+    settings: Settings, language: str, warn: Callable[[str], None] | None = None
+) -> Speak | None:
+    """The voice here for ``language`` (Piper, else the system's), at the settings' rate and
+    saying what they ask; None if there is none. ``warn`` hears why Piper was passed over."""
     from calfkit.export.render import Speak
-    from calfkit.sound.speech import find_voice
+    from calfkit.sound.speech import pick_voice
 
-    voice = find_voice(language)
+    voice, notes = pick_voice(language, settings.voice_model)
+    for note in notes:
+        if warn is not None:
+            warn(note)
     if voice is None:
         return None
-    return Speak(voice, settings.voice_rate)
+    return Speak(voice, settings.voice_rate, settings.speak)
 
 
 def export(
@@ -45,7 +51,7 @@ def export(
 
     speak: Speak | None = None
     if settings.voice and fmt.writer().SOUND:
-        speak = speaker(settings, timeline.routine.language)
+        speak = speaker(settings, timeline.routine.language, warn)
         if speak is None:
             from calfkit.sound.speech import install_hint
 

@@ -43,12 +43,18 @@ def build_sinks(
     another would not be what they asked.
     """
     from calfkit.model import DEFAULT_LANGUAGE
-    from calfkit.sound.speech import find_voice
     from calfkit.sound.speech import install_hint as speech_hint
+    from calfkit.sound.speech import pick_voice
 
     choice, voice = settings.sound, settings.voice
     language = timeline.routine.language if timeline is not None else DEFAULT_LANGUAGE
-    engine = find_voice(language) if voice and timeline is not None else None
+    engine = None
+    if voice and timeline is not None:
+        # Piper if it is installed with a model for the language, else the system's voice;
+        # a model named but unusable is a CalfkitError, raised before anything plays.
+        engine, notes = pick_voice(language, settings.voice_model)
+        for note in notes:
+            warn(note)
     if voice and engine is None:
         warn(speech_hint())
         voice = False
@@ -65,7 +71,8 @@ def build_sinks(
     from calfkit.sinks.speech import SpeechSink
     from calfkit.sound.plan import PhraseBook
 
-    sound.speak_counts = True
+    sound.speak_counts = "counts" in settings.speak
+    sound.speak_time = "time" in settings.speak
     speech = SpeechSink(
         PhraseBook(engine, wpm=settings.voice_rate),
         timeline,
@@ -78,6 +85,7 @@ def build_sinks(
         lead_in=settings.lead_in,
         chimes=sound.beeps,
         clock=clock if clock is not None else MonotonicClock(),
+        speak=settings.speak,
     )
     sound.lead_in_beeps = speech.lead_in_beeps  # a caution is said over the rest
     # Speech first: closing it lets the last phrase reach the sound sink before that closes.
@@ -172,4 +180,4 @@ def history_sink(
             label = str(getattr(backend, "label", settings.sound))
             break
     voice = settings.voice and speech_sink(sinks) is not None
-    return HistorySink(label, voice, warn, speed=settings.speed)
+    return HistorySink(label, voice, warn, speed=settings.speed, resume=settings.resume)

@@ -72,7 +72,8 @@ def play(
             lines.append(f"stopped at step {outcome.top_step} of {outcome.tops_total}")
         else:
             # Stopped during the lead-in: no step had begun yet.
-            lines.append(f"stopped before step {settings.start} of {outcome.tops_total}")
+            before = settings.start if settings.resume is None else settings.resume.end_top
+            lines.append(f"stopped before step {before} of {outcome.tops_total}")
     history = session.history
     comparison = history.summary_line() if history is not None else None
     if comparison is not None:
@@ -119,7 +120,12 @@ class _Session:
 
     def _outputs(self, stack: ExitStack, out: TextIO) -> None:
         settings, warn = self.settings, self.warn
-        first = next(s.index for s in self.timeline.segments if s.top >= settings.start)
+        step = settings.start_step
+        first = next(
+            s.index
+            for s in self.timeline.segments
+            if (s.index >= step if step is not None else s.top >= settings.start)
+        )
         self.sinks.extend(
             build_sinks(
                 settings,
@@ -183,6 +189,7 @@ class _Session:
             controls=self._controls(stack),
             speed=self.settings.speed,
             start_top=self.settings.start,
+            start_step=self.settings.start_step,
             lead_in=lead_in,
             keys_interactive=self.keys,
             lead_in_gate=speech.ready if speech is not None else None,

@@ -8,12 +8,21 @@ Light to import: the command line reads the defaults for its help.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from calfkit.errors import SettingError
 from calfkit.player.pace import LEAD_IN_SECONDS, Pace, lead_in_problem, speed_problem
 from calfkit.sound import CHOICES as SOUND_CHOICES
-from calfkit.sound import DEFAULT_RATE_WPM, MAX_RATE_WPM, MIN_RATE_WPM
+from calfkit.sound import (
+    DEFAULT_RATE_WPM,
+    DEFAULT_SPOKEN,
+    MAX_RATE_WPM,
+    MIN_RATE_WPM,
+    SPOKEN_EXTRAS,
+)
+
+if TYPE_CHECKING:
+    from calfkit.history.queries import Session
 
 __all__ = ["DEFAULTS", "Settings", "rate_problem"]
 
@@ -33,8 +42,13 @@ class Settings:
     ``lead_in``: the get-ready countdown asked for, in routine seconds (a spoken caution makes
     the one played longer). ``speed``: how many times faster than written. ``start``: the
     top-level step to begin at (``--from``). ``sound``: a ``--sound`` choice. ``voice``,
-    ``voice_rate``: spoken cues, in words a minute. ``plain``: lines instead of the live view.
+    ``voice_rate``: spoken cues, in words a minute. ``speak``: what the voice says besides the
+    cues (``--speak``: notes, time, counts, previews). ``voice_model``: a Piper model file, or
+    ``system`` (``--voice-model``; None: ``CALFKIT_VOICE_MODEL``, else the packaged voice).
+    ``plain``: lines instead of the live view.
     ``log_events``: a file for the events as JSON Lines. ``history``: record the session.
+    ``resume``: the unfinished session this one takes up (``play --resume``): play begins at
+    the timed step it stopped at (mid-round, mid-side) and the log continues its row.
     """
 
     lead_in: float = LEAD_IN_SECONDS
@@ -43,9 +57,17 @@ class Settings:
     sound: str = "auto"
     voice: bool = False
     voice_rate: int = DEFAULT_RATE_WPM
+    speak: frozenset[str] = DEFAULT_SPOKEN
+    voice_model: str | None = None
     plain: bool = False
     log_events: str | None = None
     history: bool = True
+    resume: Session | None = None
+
+    @property
+    def start_step(self) -> int | None:
+        """The timed (flat) step to begin at, when resuming; else None (``start`` says)."""
+        return self.resume.end_step if self.resume is not None else None
 
     def __post_init__(self) -> None:
         for option, problem in (
@@ -55,6 +77,11 @@ class Settings:
         ):
             if problem is not None:
                 raise SettingError(option, problem)
+        unknown = sorted(set(self.speak) - set(SPOKEN_EXTRAS))
+        if unknown:
+            raise SettingError(
+                "--speak", f"{unknown[0]!r} is not one of {', '.join(SPOKEN_EXTRAS)}"
+            )
         if self.sound not in SOUND_CHOICES:
             raise SettingError(
                 "--sound", f"{self.sound!r} is not one of {', '.join(SOUND_CHOICES)}"

@@ -98,6 +98,14 @@ class SoundSink:
         self._queue.put("cut")
 
     @property
+    def speak_time(self) -> bool:
+        return self._cues.speak_time
+
+    @speak_time.setter
+    def speak_time(self, value: bool) -> None:
+        self._cues.speak_time = value
+
+    @property
     def speak_counts(self) -> bool:
         return self._cues.speak_counts
 

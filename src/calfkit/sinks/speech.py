@@ -25,7 +25,8 @@ from dataclasses import dataclass
 from calfkit.player.clock import Clock, MonotonicClock
 from calfkit.player.events import Event, EventKind
 from calfkit.player.pace import LEAD_IN_SECONDS
-from calfkit.sound.cues import count_sound, counts_spoken
+from calfkit.sound import DEFAULT_SPOKEN
+from calfkit.sound.cues import count_sound, countdown_spoken, counts_spoken
 from calfkit.sound.plan import (
     LeadIn,
     Phrase,
@@ -38,7 +39,7 @@ from calfkit.sound.plan import (
     texts_to_render,
 )
 from calfkit.sound.tones import SAMPLE_RATE, Sound
-from calfkit.timeline import Timeline
+from calfkit.timeline import TickKind, Timeline
 
 CLOSE_WAIT_SECONDS = 8.0
 """How long ``close()`` lets the last phrases (the end of the routine) be heard."""
@@ -59,6 +60,7 @@ class SpeechSink:
     if the voice stops working. ``emit``: gets each ``speak`` event. ``lead_in``: the lead-in
     asked for; :attr:`lead_in` is the one the caution needs (give the player that), and
     :attr:`lead_in_beeps` how many of its last seconds beep (give the sound sink that).
+    ``speak``: what is said besides the cues (``--speak``).
     """
 
     def __init__(
@@ -75,6 +77,7 @@ class SpeechSink:
         lead_in: float = LEAD_IN_SECONDS,
         chimes: bool = True,
         clock: Clock | None = None,
+        speak: frozenset[str] = DEFAULT_SPOKEN,
     ) -> None:
         self.book = book
         self.timeline = timeline
@@ -85,6 +88,7 @@ class SpeechSink:
         self._emit = emit
         self._first = first
         self._chimes = chimes
+        self._speak = speak
         self._clock: Clock = clock if clock is not None else MonotonicClock()
         self._asked_lead_in = lead_in
         self._lead_in = LeadIn(lead_in)
@@ -105,7 +109,7 @@ class SpeechSink:
         self._muted = False
         self._paused_at: float | None = None
         self._regular = True  # the next step begins as planned (no key moved it)
-        self._spoken_counts: set[tuple[int, int]] = set()
+        self._spoken_ticks: set[tuple[int, PhraseKind, int]] = set()
         self._broken = False
         self._closed = False
         self._stopped = False
@@ -122,7 +126,7 @@ class SpeechSink:
     def _prepare(self) -> None:
         try:
             if self.book.failure is None:
-                texts = texts_to_render(self.timeline)
+                texts = texts_to_render(self.timeline, speak=self._speak)
                 self._progress = (0, len(texts))
                 self.book.render_all(texts, progress=self._rendered)
             if self.book.failure is not None:
@@ -135,6 +139,7 @@ class SpeechSink:
                 first=self._first,
                 lead_in=self._asked_lead_in,
                 chimes=self._chimes,
+                speak=self._speak,
             )
             self._note_counts(self.plan)
         except OSError as error:
@@ -176,9 +181,7 @@ class SpeechSink:
         return self._ready.wait(timeout)
 
     def _note_counts(self, plan: SpeechPlan) -> None:
-        self._spoken_counts |= {
-            (p.step, p.number) for p in plan.phrases if p.kind is PhraseKind.COUNT and p.number
-        }
+        self._spoken_ticks |= plan.said_ticks()
 
     def _fail(self, error: OSError) -> None:
         if self._broken or self._stopped:
@@ -209,7 +212,12 @@ class SpeechSink:
             if not self._regular and self.plan is not None and not self._broken:
                 try:
                     self.plan = make_plan(
-                        self.timeline, self.book, first=index, lead_in=None, chimes=self._chimes
+                        self.timeline,
+                        self.book,
+                        first=index,
+                        lead_in=None,
+                        chimes=self._chimes,
+                        speak=self._speak,
                     )
                     self._note_counts(self.plan)
                 except OSError as error:
@@ -218,7 +226,7 @@ class SpeechSink:
             self._schedule(index, event, late)
         elif kind is EventKind.FINISH:
             self._schedule(len(self.timeline.segments) + 1, event)
-        elif kind is EventKind.COUNT and event.segment is not None:
+        elif kind in (EventKind.COUNT, EventKind.COUNTDOWN) and event.segment is not None:
             self._count(event)
         elif kind is EventKind.PAUSE:
             with self._condition:
@@ -281,14 +289,28 @@ class SpeechSink:
             self._condition.notify()
 
     def _count(self, event: Event) -> None:
-        # The sound sink leaves counts that may be spoken to speech: beep those not in the plan.
+        # The sound sink leaves counts and countdown seconds that may be spoken to speech:
+        # beep those not in the plan.
         segment = event.segment
-        if event.number is None or event.number <= 1 or not counts_spoken(segment):
-            return
         assert segment is not None
-        spoken = (segment.index, event.number) in self._spoken_counts
+        if event.number is None:
+            return
+        if event.kind is EventKind.COUNT:
+            if "counts" not in self._speak or event.number <= 1 or not counts_spoken(segment):
+                return  # beeped by the sound sink (the first: the step's chime)
+            key, sound = (segment.index, PhraseKind.COUNT, event.number), count_sound(event)
+        else:
+            offset = next(
+                (t.offset for t in segment.ticks if t.kind is TickKind.COUNTDOWN
+                 and t.number == event.number),
+                0.0,
+            )  # fmt: skip
+            if "time" not in self._speak or not countdown_spoken(segment, event.number, offset):
+                return  # beeped by the sound sink (or, on the hold's first instant, its chime)
+            key, sound = (segment.index, PhraseKind.TIME, event.number), Sound.COUNTDOWN
+        spoken = key in self._spoken_ticks
         if (not spoken or self._broken) and self._beep is not None and not self._muted:
-            self._beep(count_sound(event))
+            self._beep(sound)
 
     def _cut(self, *, drop: bool) -> None:
         with self._condition:

@@ -22,6 +22,33 @@ DEFAULT_RATE_WPM = 170
 MIN_RATE_WPM = 80
 MAX_RATE_WPM = 450
 """The ``--voice-rate`` range every engine can speak at (here, light, for the command line)."""
+
+SPOKEN_EXTRAS = ("notes", "time", "counts", "previews")
+"""What ``--voice`` may say besides the cues, cautions, side switches and the closing phrase
+(``--speak``): each step's note, time left in holds ("Halfway.", "Ten seconds.", "Three",
+"Two", "One"), the counts of slow counts, and a preview of the next cue."""
+
+DEFAULT_SPOKEN = frozenset(SPOKEN_EXTRAS)
+"""All of them: with eyes shut, every built-in routine can be followed by ear."""
+
+
+def parse_spoken(text: str) -> frozenset[str]:
+    """``--speak``'s value (``notes,time``; ``all``; ``none``) as the set of extras; ValueError
+    naming the word that is none of them."""
+    words = [word.strip().lower() for word in text.split(",") if word.strip()]
+    choices = ", ".join(SPOKEN_EXTRAS)
+    if not words:
+        raise ValueError(f"name one or more of {choices}, or all, or none")
+    if words == ["all"]:
+        return DEFAULT_SPOKEN
+    if words == ["none"]:
+        return frozenset()
+    for word in words:
+        if word not in SPOKEN_EXTRAS:
+            raise ValueError(f"{word!r} is not one of {choices}, all or none")
+    return frozenset(words)
+
+
 """The values ``--sound`` accepts: the one list (``play``, ``export``, ``doctor`` and the back
 ends' order all come from it); after ``auto``, the order ``auto`` tries them in."""
 

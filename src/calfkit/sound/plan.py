@@ -12,8 +12,14 @@ Live play (:class:`calfkit.sinks.speech.SpeechSink`) and ``export --voice``
   a count or a breath, never in a step that waits for Enter); it is spoken faster, up to
   :data:`MAX_SPEEDUP` times the rate. A step's cue is never dropped, only cut or dropped by a
   key (skip, back, Enter, quit, mute).
-- Priority when time is short: caution > step cue > side switch > spoken count > preview.
-  (calfkit speaks no time-left or note phrases.) A count that does not fit is beeped.
+- Priority when time is short: caution > step cue > side switch > spoken count > time left >
+  preview > note. A count (or a countdown number) that does not fit is beeped. Time left, the
+  preview and the note are said only in their step's own free time, never over a cue: the
+  next step's cue, when it must start early, takes the room they had (they are dropped).
+- What is said besides the cues is chosen (``speak``, from ``--speak``): ``notes`` (a step's
+  note, once for a run of steps that show the same one), ``time`` (in a hold: "Halfway." from
+  30 s, "Ten seconds." from 20 s, and "Three", "Two", "One" on its last countdown seconds),
+  ``counts`` (of counts at least 1.5 s apart) and ``previews``.
 - The routine's caution is spoken first, in the lead-in, which lasts as long as it needs; an
   included routine's caution is spoken when its part begins (in the quiet before it if it
   fits there, else right after its first cue).
@@ -35,7 +41,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from calfkit.player.pace import LEAD_IN_SECONDS
-from calfkit.sound.cues import counts_spoken
+from calfkit.sound import DEFAULT_SPOKEN
+from calfkit.sound.cues import countdown_spoken, counts_spoken
 from calfkit.sound.speech import DEFAULT_RATE_WPM, Voice
 from calfkit.sound.tones import SAMPLE_RATE, Sound, seconds
 from calfkit.timeline import Segment, SegmentKind, TickKind, Timeline
@@ -73,7 +80,9 @@ class PhraseKind(str, Enum):
     CUE = "cue"
     SWITCH = "switch"
     COUNT = "count"
+    TIME = "time"
     PREVIEW = "preview"
+    NOTE = "note"
     END = "end"
 
 
@@ -95,7 +104,7 @@ class Phrase:
     seconds: float
     wpm: int
     speed: float = 1.0
-    number: int | None = None  # a count's number
+    number: int | None = None  # a count's number, or a countdown's ("Three": 3)
     top: int = 0
 
 
@@ -110,6 +119,14 @@ class SpeechPlan:
 
     def hosted(self, host: int) -> list[Phrase]:
         return [phrase for phrase in self.phrases if phrase.host == host]
+
+    def said_ticks(self) -> set[tuple[int, PhraseKind, int]]:
+        """(step, COUNT or TIME, number) of every count and countdown second said, not beeped."""
+        return {
+            (p.step, p.kind, p.number)
+            for p in self.phrases
+            if p.kind in (PhraseKind.COUNT, PhraseKind.TIME) and p.number is not None
+        }
 
 
 CACHE_BYTES = 48 * 1024 * 1024
@@ -316,6 +333,47 @@ def count_text(number: int) -> str:
     return str(number)
 
 
+HALFWAY = "Halfway."
+TEN_SECONDS = "Ten seconds."
+HALFWAY_MIN_SECONDS = 30.0
+"""A hold this long or longer hears "Halfway." at its middle."""
+TEN_SECONDS_MIN_SECONDS = 20.0
+"""A hold this long or longer hears "Ten seconds." ten seconds before it ends."""
+COUNTDOWN_WORDS = {3: "Three", 2: "Two", 1: "One"}
+"""The last countdown seconds of a hold, said instead of beeped (``time``)."""
+
+
+def note_text(note: str) -> str:
+    return sentence(note)
+
+
+def time_phrases(segment: Segment) -> list[tuple[float, str, int | None]]:
+    """(offset, text, countdown number) of the time-left phrases of a hold, in order."""
+    if segment.kind is not SegmentKind.HOLD or segment.until_ready:
+        return []
+    length = segment.duration
+    found: list[tuple[float, str, int | None]] = []
+    if length >= HALFWAY_MIN_SECONDS:
+        found.append((length / 2, HALFWAY, None))
+    if length >= TEN_SECONDS_MIN_SECONDS:
+        found.append((length - 10.0, TEN_SECONDS, None))
+    for tick in segment.ticks:
+        if tick.kind is TickKind.COUNTDOWN and countdown_spoken(segment, tick.number, tick.offset):
+            found.append((tick.offset, COUNTDOWN_WORDS[tick.number], tick.number))
+    return sorted(found, key=lambda item: item[0])
+
+
+def new_note(segments: tuple[Segment, ...], position: int, first: int) -> str | None:
+    """The note said with a step: its own, unless the step before (in this plan) showed the
+    same one (a block's note is said once, on the block's first step)."""
+    segment = segments[position]
+    if not segment.note or not segment.note.strip():
+        return None
+    if position > first and segments[position - 1].note == segment.note:
+        return None
+    return note_text(segment.note)
+
+
 def following(segments: tuple[Segment, ...], position: int) -> Segment | None:
     """The next step a preview speaks of (a side switch announces itself, so it is passed)."""
     for candidate in segments[position + 1 :]:
@@ -351,7 +409,9 @@ def spoken_counts(segment: Segment) -> list[tuple[float, int]]:
     ]
 
 
-def texts_to_render(timeline: Timeline, *, caution: bool = True) -> list[str]:
+def texts_to_render(
+    timeline: Timeline, *, caution: bool = True, speak: frozenset[str] = DEFAULT_SPOKEN
+) -> list[str]:
     """Every phrase a plan of ``timeline`` may need at the normal rate, in playing order."""
     segments = timeline.segments
     texts: list[str] = []
@@ -361,8 +421,14 @@ def texts_to_render(timeline: Timeline, *, caution: bool = True) -> list[str]:
         if segment.caution:
             texts.append(caution_text(segment.caution))
         texts.append(cue_text(segment))
-        texts.append(preview_text(following(segments, position)))
-        texts.extend(count_text(number) for _, number in spoken_counts(segment))
+        if "counts" in speak:
+            texts.extend(count_text(number) for _, number in spoken_counts(segment))
+        if "time" in speak:
+            texts.extend(text for _, text, _ in time_phrases(segment))
+        if "previews" in speak:
+            texts.append(preview_text(following(segments, position)))
+        if "notes" in speak and segment.note and segment.note.strip():
+            texts.append(note_text(segment.note))
     texts.append(END_PHRASE)
     return list(dict.fromkeys(texts))
 
@@ -382,6 +448,54 @@ class _Slot:
     def end(self) -> float:
         return self.start + self.seconds
 
+    def clashes(self, start: float, end: float) -> bool:
+        """Whether it overlaps ``start``..``end`` or comes within GAP_SECONDS of it."""
+        return self.start < end + GAP_SECONDS and start < self.end + GAP_SECONDS
+
+
+def _fit(length: float, low: float, high: float, taken: list[_Slot]) -> float | None:
+    """The earliest start from ``low`` for a phrase of ``length`` that ends by ``high`` and
+    keeps GAP_SECONDS from every slot in ``taken``; None if there is none."""
+    for begin in sorted({low, *(t.end + GAP_SECONDS for t in taken if t.end + GAP_SECONDS > low)}):
+        if begin + length > high:
+            return None
+        if not any(t.clashes(begin, begin + length) for t in taken):
+            return begin
+    return None
+
+
+@dataclass
+class _Planner:
+    """What :func:`make_plan` keeps while it walks the steps."""
+
+    book: PhraseBook
+    speak: frozenset[str]
+    slots: list[_Slot] = field(default_factory=list)
+    dropped: list[tuple[PhraseKind, int, str]] = field(default_factory=list)
+    hard_free: float = -math.inf  # where the last phrase that must stay ends
+    # The step before's phrases that yield to this step's cue: its preview (dropped whenever
+    # the cue starts early), its time left and note (dropped where the cue needs their room).
+    preview_before: _Slot | None = None
+    soft_before: list[_Slot] = field(default_factory=list)
+
+    def place(self, slot: _Slot) -> _Slot:
+        self.slots.append(slot)
+        self.hard_free = max(self.hard_free, slot.end)
+        return slot
+
+    def drop(self, slot: _Slot) -> None:
+        self.slots.remove(slot)
+        self.dropped.append((slot.kind, slot.step, slot.text))
+
+    def make_room(self, start: float, end: float) -> None:
+        """The step before's preview goes, and whichever of its soft phrases are in the way."""
+        if self.preview_before is not None:
+            self.drop(self.preview_before)
+            self.preview_before = None
+        for slot in [s for s in self.soft_before if s.clashes(start, end)]:
+            self.soft_before.remove(slot)
+            self.drop(slot)
+
 
 def make_plan(
     timeline: Timeline,
@@ -391,170 +505,222 @@ def make_plan(
     lead_in: float | None = LEAD_IN_SECONDS,
     chimes: bool = True,
     speak_counts: bool = True,
+    speak: frozenset[str] = DEFAULT_SPOKEN,
 ) -> SpeechPlan:
     """Place every phrase of ``timeline`` from flat step ``first`` on.
 
     ``lead_in``: the lead-in asked for (the caution makes it longer if need be); None when
     playing resumes at ``first`` without one (after a skip, back or extension), which also
-    leaves the caution out. Raises OSError when the voice cannot render a phrase.
+    leaves the caution out. ``speak``: what is said besides the cues (``--speak``); counts
+    only with ``speak_counts`` too. Raises OSError when the voice cannot render a phrase.
     """
     segments = timeline.segments
     start_at = first - 1
     if start_at >= len(segments):
         return SpeechPlan([], lead_in or 0.0, first)
-    slots: list[_Slot] = []
-    dropped: list[tuple[PhraseKind, int, str]] = []
-    wpm = book.wpm
+    if not speak_counts:
+        speak = speak - {"counts"}
+    plan = _Planner(book, speak)
     base = segments[start_at].start
-    hard_free = -math.inf  # where the last phrase that must stay ends
     quiet_from: float | None = None  # the step before's quiet tail begins here (None: none)
-    preview_before: _Slot | None = None  # the step before's preview: it yields to this cue
 
     lead = 0.0 if lead_in is None else lead_in
     if lead_in is not None and timeline.routine.caution:
         text = caution_text(timeline.routine.caution)
         length = book.seconds(text)
         lead = caution_lead_in(lead, length)
-        slot = _Slot(text, PhraseKind.CAUTION, 0, base - lead + CAUTION_AT_SECONDS, length, wpm)
-        slots.append(slot)
-        hard_free = slot.end
+        start = base - lead + CAUTION_AT_SECONDS
+        plan.place(_Slot(text, PhraseKind.CAUTION, 0, start, length, book.wpm))
     if lead_in is not None:
-        quiet_from = max(hard_free, base - lead)
-
-    def place(slot: _Slot) -> _Slot:
-        nonlocal hard_free
-        slots.append(slot)
-        hard_free = max(hard_free, slot.end)
-        return slot
+        quiet_from = max(plan.hard_free, base - lead)
 
     for position in range(start_at, len(segments)):
         segment = segments[position]
-        step = segment.index
         if position + 1 < len(segments):
-            nxt = segments[position + 1]
-            following_start = nxt.start
-            after_next = nxt.start + chime_after(nxt, chimes)
+            after_next = segments[position + 1].start + chime_after(segments[position + 1], chimes)
+            limit = segments[position + 1].start + CUE_LATE_SECONDS
         else:
-            following_start = segment.end
             after_next = segment.end + chime_after(None, chimes)
-        natural = segment.start + chime_after(segment, chimes)
-        limit = following_start + CUE_LATE_SECONDS  # where the next cue must be able to begin
-        free = max(hard_free + GAP_SECONDS, natural)
-        # Earliest a phrase of this step may begin in the step before's quiet tail.
-        early = None if quiet_from is None else max(quiet_from, hard_free + GAP_SECONDS)
-
-        def drop_preview_before() -> None:
-            nonlocal preview_before
-            if preview_before is not None:
-                slots.remove(preview_before)
-                dropped.append((PhraseKind.PREVIEW, preview_before.step, preview_before.text))
-                preview_before = None
-
-        # An included routine's caution: in the quiet before its part if it fits, else after
-        # the part's first cue (it outranks the cue, so neither is dropped).
-        caution_after: str | None = None
-        if segment.caution:
-            text = caution_text(segment.caution)
-            length = book.seconds(text)
-            begin = natural - GAP_SECONDS - length
-            if early is not None and begin >= early:
-                drop_preview_before()
-                place(_Slot(text, PhraseKind.CAUTION, step, begin, length, wpm))
-                early = None
-            else:
-                caution_after = text
-
-        kind = PhraseKind.SWITCH if segment.kind is SegmentKind.SWITCH else PhraseKind.CUE
-        text = cue_text(segment)
-        length = book.seconds(text)
-        reserve = 0.0
-        if caution_after is not None:
-            reserve = GAP_SECONDS + book.seconds(caution_after)
-        need = length + reserve
-        if free + need <= limit:
-            cue = place(_Slot(text, kind, step, free, length, wpm))
-        else:
-            earlier: float | None = None
-            if early is not None:
-                # Start earlier, ending where the next cue would begin if it can.
-                earlier = max(early, min(natural, after_next - GAP_SECONDS - need))
-                if earlier + need > limit:
-                    earlier = None
-            if earlier is not None:
-                drop_preview_before()
-                cue = place(_Slot(text, kind, step, earlier, length, wpm))
-            else:
-                # Faster, from the earliest moment it may begin.
-                fast_start = free
-                if early is not None and early < free:
-                    drop_preview_before()
-                    fast_start = early
-                room = limit - fast_start - reserve
-                factor = MAX_SPEEDUP if room <= 0 else min(MAX_SPEEDUP, need / room)
-                faster = min(math.ceil(wpm * factor), math.ceil(wpm * MAX_SPEEDUP))
-                fast_length = book.seconds(text, faster)
-                if fast_length >= length:  # the engine could not go faster: keep its best
-                    faster, fast_length = wpm, length
-                cue = place(
-                    _Slot(text, kind, step, fast_start, fast_length, faster, speed=faster / wpm)
-                )
-        preview_before = None
-        if caution_after is not None:
-            length = book.seconds(caution_after)
-            place(
-                _Slot(caution_after, PhraseKind.CAUTION, step, cue.end + GAP_SECONDS, length, wpm)
-            )
-
-        # Counts: each at its moment if speech is free for it, else beeped.
-        counts: list[_Slot] = []
-        if speak_counts and not (segment.until_ready):
-            moments = spoken_counts(segment)
-            for k, (offset, number) in enumerate(moments):
-                at = segment.start + offset
-                ends_by = (
-                    segment.start + moments[k + 1][0] if k + 1 < len(moments) else after_next
-                ) - GAP_SECONDS
-                text = count_text(number)
-                length = book.seconds(text)
-                if at >= hard_free + GAP_SECONDS and at + length <= ends_by:
-                    counts.append(place(_Slot(text, PhraseKind.COUNT, step, at, length, wpm,
-                                              number=number)))  # fmt: skip
-                else:
-                    dropped.append((PhraseKind.COUNT, step, text))
-
-        # The preview: whole, in a gap before the next cue, never over a count.
-        text = preview_text(following(segments, position))
-        length = book.seconds(text)
-        candidates = [hard_free + GAP_SECONDS]
-        if counts:
-            candidates = [cue.end + GAP_SECONDS] + [c.end + GAP_SECONDS for c in counts]
-        placed_preview = None
-        for begin in candidates:
-            clash = any(c.start < begin + length + GAP_SECONDS and begin < c.end for c in counts)
-            if (
-                not clash
-                and begin >= cue.end + GAP_SECONDS
-                and begin + length <= after_next - GAP_SECONDS
-            ):
-                placed_preview = _Slot(text, PhraseKind.PREVIEW, step, begin, length, wpm)
-                break
-        if placed_preview is None:
-            dropped.append((PhraseKind.PREVIEW, step, text))
-        else:
-            slots.append(placed_preview)
-        preview_before = placed_preview
-        ready = segment.until_ready
-        quiet_from = hard_free if segment.kind in QUIET_KINDS and not ready else None
+            limit = segment.end + CUE_LATE_SECONDS
+        _place_cue(plan, segment, quiet_from, limit, after_next, chimes)
+        plan.soft_before = _place_extras(plan, segments, position, start_at, after_next)
+        quiet = segment.kind in QUIET_KINDS and not segment.until_ready
+        quiet_from = plan.hard_free if quiet else None
 
     last = segments[-1]
     text = END_PHRASE
     length = book.seconds(text)
-    begin = max(hard_free + GAP_SECONDS, last.end + chime_after(None, chimes))
-    slots.append(_Slot(text, PhraseKind.END, last.index, begin, length, wpm))
+    begin = max(plan.hard_free + GAP_SECONDS, last.end + chime_after(None, chimes))
+    plan.slots.append(_Slot(text, PhraseKind.END, last.index, begin, length, book.wpm))
 
-    slots.sort(key=lambda s: s.start)
-    phrases = [_hosted(slot, segments, start_at, base - lead) for slot in slots]
-    return SpeechPlan(phrases, lead, first, dropped)
+    plan.slots.sort(key=lambda s: s.start)
+    phrases = [_hosted(slot, segments, start_at, base - lead) for slot in plan.slots]
+    return SpeechPlan(phrases, lead, start_at + 1, plan.dropped)
+
+
+def _place_cue(
+    plan: _Planner,
+    segment: Segment,
+    quiet_from: float | None,
+    limit: float,
+    after_next: float,
+    chimes: bool,
+) -> None:
+    """A step's cue (and an included routine's caution): at its moment, else earlier in the
+    quiet tail before, else faster; never dropped."""
+    book, wpm, step = plan.book, plan.book.wpm, segment.index
+    natural = segment.start + chime_after(segment, chimes)
+    free = max(plan.hard_free + GAP_SECONDS, natural)
+    # Earliest a phrase of this step may begin in the step before's quiet tail.
+    early = None if quiet_from is None else max(quiet_from, plan.hard_free + GAP_SECONDS)
+
+    # An included routine's caution: in the quiet before its part if it fits, else after
+    # the part's first cue (it outranks the cue, so neither is dropped).
+    caution_after: str | None = None
+    if segment.caution:
+        text = caution_text(segment.caution)
+        length = book.seconds(text)
+        begin = natural - GAP_SECONDS - length
+        if early is not None and begin >= early:
+            plan.make_room(begin, begin + length)
+            plan.place(_Slot(text, PhraseKind.CAUTION, step, begin, length, wpm))
+            early = None
+        else:
+            caution_after = text
+
+    kind = PhraseKind.SWITCH if segment.kind is SegmentKind.SWITCH else PhraseKind.CUE
+    text = cue_text(segment)
+    length = book.seconds(text)
+    reserve = 0.0
+    if caution_after is not None:
+        reserve = GAP_SECONDS + book.seconds(caution_after)
+    need = length + reserve
+    if free + need <= limit:
+        cue = plan.place(_Slot(text, kind, step, free, length, wpm))
+    else:
+        earlier: float | None = None
+        if early is not None:
+            # Start earlier, ending where the next cue would begin if it can.
+            earlier = max(early, min(natural, after_next - GAP_SECONDS - need))
+            if earlier + need > limit:
+                earlier = None
+        if earlier is not None:
+            plan.make_room(earlier, earlier + need)
+            cue = plan.place(_Slot(text, kind, step, earlier, length, wpm))
+        else:
+            # Faster, from the earliest moment it may begin.
+            fast_start = free
+            if early is not None and early < free:
+                fast_start = early
+            room = limit - fast_start - reserve
+            factor = MAX_SPEEDUP if room <= 0 else min(MAX_SPEEDUP, need / room)
+            faster = min(math.ceil(wpm * factor), math.ceil(wpm * MAX_SPEEDUP))
+            fast_length = book.seconds(text, faster)
+            if fast_length >= length:  # the engine could not go faster: keep its best
+                faster, fast_length = wpm, length
+            if fast_start < free:
+                plan.make_room(fast_start, fast_start + fast_length + reserve)
+            cue = plan.place(
+                _Slot(text, kind, step, fast_start, fast_length, faster, speed=faster / wpm)
+            )
+    plan.preview_before = None
+    plan.soft_before = []
+    if caution_after is not None:
+        length = book.seconds(caution_after)
+        begin = cue.end + GAP_SECONDS
+        plan.place(_Slot(caution_after, PhraseKind.CAUTION, step, begin, length, wpm))
+
+
+def _place_extras(
+    plan: _Planner,
+    segments: tuple[Segment, ...],
+    position: int,
+    start_at: int,
+    after_next: float,
+) -> list[_Slot]:
+    """A step's counts (kept: the next cue never goes over them), then its time left, preview
+    and note, by priority, each whole in the step's own free time; returns the ones that
+    yield to the next step's cue (time left, note)."""
+    book, wpm, speak = plan.book, plan.book.wpm, plan.speak
+    segment = segments[position]
+    step = segment.index
+    said_end = plan.hard_free
+    high = after_next - GAP_SECONDS
+
+    # Counts: each at its moment if speech is free for it, else beeped.
+    taken: list[_Slot] = []
+    if "counts" in speak and not segment.until_ready:
+        moments = spoken_counts(segment)
+        for k, (offset, number) in enumerate(moments):
+            at = segment.start + offset
+            ends_by = (
+                segment.start + moments[k + 1][0] - GAP_SECONDS if k + 1 < len(moments) else high
+            )
+            text = count_text(number)
+            length = book.seconds(text)
+            if at >= plan.hard_free + GAP_SECONDS and at + length <= ends_by:
+                slot = _Slot(text, PhraseKind.COUNT, step, at, length, wpm, number=number)
+                taken.append(plan.place(slot))
+            else:
+                plan.dropped.append((PhraseKind.COUNT, step, text))
+
+    # Time left: each at its moment, if it is said whole before the next one is due.
+    soft: list[_Slot] = []
+    if "time" in speak:
+        moments_left = time_phrases(segment)
+        for k, (offset, text, second) in enumerate(moments_left):
+            at = segment.start + offset
+            ends_by = high
+            if k + 1 < len(moments_left):
+                ends_by = min(high, segment.start + moments_left[k + 1][0] - GAP_SECONDS)
+            length = book.seconds(text)
+            if (
+                at >= said_end + GAP_SECONDS
+                and at + length <= ends_by
+                and not any(t.clashes(at, at + length) for t in taken)
+            ):
+                slot = _Slot(text, PhraseKind.TIME, step, at, length, wpm, number=second)
+                plan.slots.append(slot)
+                taken.append(slot)
+                soft.append(slot)
+            else:
+                plan.dropped.append((PhraseKind.TIME, step, text))
+
+    # The preview and the note, in the gaps left: the note first if both fit that way.
+    low = said_end + GAP_SECONDS
+    preview = preview_text(following(segments, position)) if "previews" in speak else None
+    note = new_note(segments, position, start_at) if "notes" in speak else None
+    preview_len = book.seconds(preview) if preview is not None else 0.0
+    note_len = book.seconds(note) if note is not None else 0.0
+    note_at: float | None = None
+    preview_at: float | None = None
+    if preview is not None and note is not None:
+        note_at = _fit(note_len, low, high, taken)
+        if note_at is not None:
+            after_note = [*taken, _Slot(note, PhraseKind.NOTE, step, note_at, note_len, wpm)]
+            preview_at = _fit(preview_len, low, high, after_note)
+            if preview_at is None:
+                note_at = None
+    if preview is not None and preview_at is None:
+        preview_at = _fit(preview_len, low, high, taken)
+    if preview is not None:
+        if preview_at is None:
+            plan.dropped.append((PhraseKind.PREVIEW, step, preview))
+        else:
+            slot = _Slot(preview, PhraseKind.PREVIEW, step, preview_at, preview_len, wpm)
+            plan.slots.append(slot)
+            taken.append(slot)
+            plan.preview_before = slot
+    if note is not None:
+        if note_at is None:
+            note_at = _fit(note_len, low, high, taken)
+        if note_at is None:
+            plan.dropped.append((PhraseKind.NOTE, step, note))
+        else:
+            slot = _Slot(note, PhraseKind.NOTE, step, note_at, note_len, wpm)
+            plan.slots.append(slot)
+            soft.append(slot)
+    return soft
 
 
 def _hosted(slot: _Slot, segments: tuple[Segment, ...], start_at: int, lead_start: float) -> Phrase:

@@ -19,7 +19,7 @@ import subprocess
 import sys
 import tempfile
 from array import array
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -294,6 +294,52 @@ def find_voice(
         if powershell is not None:
             return SapiVoice(powershell, language)
     return None
+
+
+def pick_voice(
+    language: str = DEFAULT_LANGUAGE,
+    model: str | None = None,
+    *,
+    environ: Mapping[str, str] | None = None,
+    platform: str = sys.platform,
+    which: Callable[[str], str | None] = shutil.which,
+    piper: bool | None = None,
+) -> tuple[Voice | None, list[str]]:
+    """The voice ``--voice`` speaks with, and lines to tell the user about the choice.
+
+    Piper first, when it is installed and has a model (``model``: ``--voice-model``; else
+    ``CALFKIT_VOICE_MODEL``; else the voice package's) that speaks ``language``; else the
+    system's engine (:func:`find_voice`). ``system`` as the model leaves Piper out. A model
+    named but unusable raises :class:`~calfkit.sound.piper.VoiceModelError`; one named while
+    Piper is not installed, or for another language, is said in a line and the system's
+    engine speaks. ``piper``: whether Piper is installed (None: look).
+    """
+    from calfkit.sound import piper as piper_engine
+
+    notes: list[str] = []
+    found = piper_engine.find_model(model, environ=environ)
+    named = piper_engine.named_model(model, environ) is not None
+    installed = piper_engine.piper_installed() if piper is None else piper
+    if found is not None and not installed:
+        if named:
+            notes.append(
+                f"voice: {found.name} needs Piper ({install_hint_for_piper()}); "
+                "the system's voice speaks instead"
+            )
+    elif found is not None and not piper_engine.same_language(found.language, language):
+        notes.append(
+            f"voice: {found.name} speaks {found.language}, not the routine's language "
+            f"{language!r}; the system's voice speaks instead"
+        )
+    elif found is not None:
+        return piper_engine.PiperVoice(found), notes
+    return find_voice(language, platform=platform, which=which), notes
+
+
+def install_hint_for_piper() -> str:
+    from calfkit import install_hint as calfkit_install_hint
+
+    return calfkit_install_hint("piper")
 
 
 def speech_available() -> bool:

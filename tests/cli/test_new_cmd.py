@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ from click.testing import CliRunner
 
 from calfkit import library
 from calfkit.cli import cli
+from tests.program import calfkit
 
 
 @pytest.fixture
@@ -97,3 +99,25 @@ def test_new_reports_a_folder_it_cannot_write(home: Path) -> None:
     code, out, err = run("new", "mine")
     assert (code, out) == (1, "")
     assert err.startswith(f"calfkit: error: could not create {home / 'config' / 'routines'}: ")
+
+
+TOO_LONG = "a" * 300  # longer than any file system allows one name to be
+
+
+def test_new_in_a_config_folder_whose_name_is_too_long_says_so(tmp_path: Path) -> None:
+    done = calfkit(tmp_path, "new", "morning", CALFKIT_CONFIG_DIR=str(tmp_path / TOO_LONG))
+    assert "Traceback" not in done.stderr
+    assert done.returncode == 1
+    assert "could not create" in done.stderr and "File name too long" in done.stderr
+
+
+@pytest.mark.parametrize("name", ["123", "0", "true", "null", "0x1f", "1e3", "0o7"])
+def test_a_starter_whose_name_reads_as_a_number_or_a_boolean_still_loads(
+    tmp_path: Path, name: str
+) -> None:
+    made = calfkit(tmp_path, "new", name)
+    assert made.returncode == 0, made.stderr
+    checked = calfkit(tmp_path, "validate", "--strict", name)
+    assert checked.stdout == f"{name}: ok\n"
+    shown = calfkit(tmp_path, "show", "--json", name)
+    assert json.loads(shown.stdout)["title"] == name.capitalize()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -257,3 +258,61 @@ def test_a_mistyped_routine_name_gets_a_did_you_mean_as_show_gives(
         "Calf-Release:1:1: error: no such file (did you mean the routine 'calf-release'?)",
         "no_such:1:1: error: no such file",
     ]
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("CALFKIT_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("CALFKIT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("CALFKIT_HISTORY", str(tmp_path / "history.sqlite3"))
+    monkeypatch.delenv("CALFKIT_PATH", raising=False)
+    monkeypatch.setenv("COLUMNS", "200")
+    (tmp_path / "config" / "routines").mkdir(parents=True)
+    return tmp_path
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> tuple[int, bytes, bytes]:
+    result = CliRunner().invoke(cli, list(args), catch_exceptions=False, env=env)
+    return result.exit_code, result.stdout_bytes, result.stderr_bytes
+
+
+def test_validate_checks_the_rest_when_one_file_cannot_be_read(home: Path) -> None:
+    good = home / "good.yaml"
+    good.write_text("title: Good\nsteps: [{rest: 1}]\n", encoding="utf-8")
+    loop = home / "loop.yaml"
+    os.symlink(loop.name, loop)
+    code, out, _ = run("validate", str(loop), str(good))
+    assert code == 1
+    assert out.decode().splitlines() == [
+        f"{loop}:1:1: error: cannot read the file: a loop of symbolic links",
+        f"{good}: ok",
+    ]
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid"), reason="POSIX file modes")
+def test_validate_of_an_unreadable_file_is_a_problem_not_a_usage_error(home: Path) -> None:
+    import subprocess
+    import sys
+
+    from tests.privileges import without_root_powers
+
+    good = home / "good.yaml"
+    good.write_text("title: Good\nsteps: [{rest: 1}]\n", encoding="utf-8")
+    locked = home / "locked.yaml"
+    locked.write_text("title: Locked\nsteps: [{rest: 1}]\n", encoding="utf-8")
+    locked.chmod(0)
+    command = [sys.executable, "-m", "calfkit", "validate", str(locked), str(good)]
+    done = subprocess.run(without_root_powers(command), capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stderr) == (1, "")
+    assert done.stdout.splitlines() == [
+        f"{locked}:1:1: error: cannot read the file: permission denied",
+        f"{good}: ok",
+    ]
+
+
+def test_validate_takes_a_routine_name_as_the_other_commands_do(home: Path) -> None:
+    code, out, _ = run("validate", "calf-release", "no-such-routine")
+    assert code == 1
+    shown = out.decode().splitlines()
+    assert shown[0] == "calf-release: ok"
+    assert shown[1].startswith("no-such-routine:1:1: error: no routine named 'no-such-routine'")

@@ -8,6 +8,10 @@ import json
 import os
 import re
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +20,7 @@ from click.testing import CliRunner
 
 from calfkit.cli import cli
 from calfkit.export.target import replacing
+from tests.program import calfkit
 
 AUDIO = Path(__file__).parent.parent / "audio" / "routines"
 
@@ -338,6 +343,67 @@ def test_export_voice_without_a_speech_engine_says_what_to_install_and_writes_be
     )
     assert result.exit_code == 0, result.output
     assert target.read_bytes() == plain.read_bytes()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+@pytest.mark.parametrize(("signame", "code"), [("SIGTERM", 143), ("SIGHUP", 129), ("SIGQUIT", 131)])
+def test_an_export_ended_by_a_signal_leaves_no_part_file_and_the_old_file_whole(
+    tmp_path: Path, signame: str, code: int
+) -> None:
+    target = tmp_path / "care.mp3"
+    target.write_bytes(b"the track from last week")
+    full = dict(os.environ, CALFKIT_CONFIG_DIR=str(tmp_path / "config"))
+    args = ["calf-care", str(target), "--force", "--log-events", str(tmp_path / "ev.jsonl")]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "calfkit", "export", *args],
+        env=full,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60  # a hang guard only
+        # Both temporary files exist before rendering starts, which takes seconds for an MP3.
+        while len(list(tmp_path.glob(".*.part"))) < 2 and process.poll() is None:
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        process.send_signal(getattr(signal, signame))
+        _, err = process.communicate(timeout=60)
+    finally:
+        process.kill()
+    assert process.returncode == code, err
+    assert b"Traceback" not in err
+    assert list(tmp_path.glob(".*.part")) == []
+    assert target.read_bytes() == b"the track from last week"
+    assert not (tmp_path / "ev.jsonl").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "written", "riff"),
+    [
+        (("--wav", "track.mp3"), "track.mp3", True),
+        (("track.fit", "--format", "wav"), "track.fit", True),
+        (("track.wav", "--format", "mp3"), "track.wav", False),
+    ],
+)
+def test_an_export_whose_name_says_another_format_says_so(
+    tmp_path: Path, args: tuple[str, ...], written: str, riff: bool
+) -> None:
+    done = calfkit(tmp_path, "export", "calf-release-walk", *args)
+    assert done.returncode == 0, done.stderr
+    extension = written.rsplit(".", 1)[1]
+    kind = "WAV sound track" if riff else "MP3 sound track"
+    assert done.stderr == (
+        f"note: {written} is written as a {kind}, though its name ends .{extension}\n"
+    )
+    assert (tmp_path / written).read_bytes().startswith(b"RIFF") is riff
+
+
+def test_an_export_whose_name_matches_its_format_has_no_note(tmp_path: Path) -> None:
+    for args in (("t.wav",), ("t.mp3", "--format", "mp3"), ("--wav", "w.wav"), ("t.FIT",)):
+        done = calfkit(tmp_path, "export", "calf-release-walk", *args)
+        assert done.returncode == 0
+        assert done.stderr == "", args
 
 
 def test_every_export_format_is_a_format_choice_and_named_in_the_help() -> None:

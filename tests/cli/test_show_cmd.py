@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from calfkit.cli import cli
+from tests.program import calfkit
 
 EVERY_KIND = """\
 calfkit: 1
@@ -317,3 +321,127 @@ def test_the_total_of_a_one_step_routine_says_one_timed_step(tmp_path: Path) -> 
     result = CliRunner().invoke(cli, ["show", str(path)])
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[-1] == "Total: 1s, 1 timed step"
+
+
+FAST = ("--plain", "--speed", "1000", "--lead-in", "0", "--sound", "off", "--no-voice")
+
+
+def test_show_describes_what_is_played_for_one_round_one_side_and_a_short_hold(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "one.yaml").write_text(
+        "title: One\nsteps:\n"
+        "  - repeat: 1\n    rest_between: 2\n    steps:\n      - rest: 1\n"
+        "  - sides: [left]\n    switch: 3\n    steps:\n      - rest: 1\n"
+        "  - hold: Hold it\n    duration: 2.5\n    countdown: 5\n"
+    )
+    shown = calfkit(tmp_path, "show", "one.yaml")
+    assert shown.returncode == 0
+    lines = shown.stdout.splitlines()
+    assert "├── 1. 1s  Repeat 1 round" in lines
+    assert "├── 2. 1s  Sides: left" in lines
+    assert "└── 3. 2.5s  Hold, beeps for the last 2s: Hold it" in lines
+    # ... which is what the player does: no rest, no switch, two beeps.
+    log = tmp_path / "events.jsonl"
+    played = calfkit(tmp_path, "play", "one.yaml", *FAST, "--no-history", "--log-events", str(log))
+    assert played.returncode == 0, played.stderr
+    events = [json.loads(line)["event"] for line in log.read_text().splitlines()]
+    assert "switch" not in events
+    assert events.count("countdown") == 2
+    assert events.count("step") == 3
+
+
+ROUNDS = """\
+title: Rounds
+steps:
+  - repeat: 2
+    steps:
+      - sides: [right, left]
+        switch: 0
+        steps:
+          - hold: Leaf {round} {side}
+            duration: 2
+            countdown: 0
+            note: Round {round} of {rounds}.
+  - repeat: 5
+    steps:
+      - do: Lift {round} of {rounds}
+        duration: 1
+"""
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    made = {k: v for k, v in os.environ.items() if k not in ("CALFKIT_PATH", "COLUMNS")}
+    made.update(
+        CALFKIT_CONFIG_DIR=str(tmp_path / "config"),
+        CALFKIT_HISTORY=str(tmp_path / "history.sqlite"),
+        COLUMNS="100",
+    )
+    return made
+
+
+@pytest.fixture
+def routine(tmp_path: Path) -> str:
+    path = tmp_path / "rounds.yaml"
+    path.write_text(ROUNDS, encoding="utf-8")
+    return str(path)
+
+
+def stdout_of(env: dict[str, str], *args: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "-m", "calfkit", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert (done.returncode, done.stderr) == (0, ""), done.stderr
+    return done.stdout
+
+
+def test_show_fills_round_and_rounds_in_cues_and_notes(routine: str, env: dict[str, str]) -> None:
+    out = stdout_of(env, "show", routine)
+    assert "{round" not in out
+    assert out.splitlines()[2:] == [
+        "├── 1. 8s  Repeat 2 rounds",
+        "│   └── 4s  Sides: right then left",
+        "│       └── 2s  Hold:",
+        "│           Round 1, right: Leaf 1 right",
+        "│           Round 1, left: Leaf 1 left",
+        "│           Round 2, right: Leaf 2 right",
+        "│           Round 2, left: Leaf 2 left",
+        "│           Round 1: Round 1 of 2.",
+        "│           Round 2: Round 2 of 2.",
+        "└── 2. 5s  Repeat 5 rounds",  # more than three rounds: the first two, …, the last
+        "    └── 1s  Do:",
+        "        Round 1: Lift 1 of 5",
+        "        Round 2: Lift 2 of 5",
+        "        …",
+        "        Round 5: Lift 5 of 5",
+        "Total: 13s, 9 timed steps",
+    ]
+
+
+def test_show_json_gives_every_round_as_played(
+    routine: str, env: dict[str, str], tmp_path: Path
+) -> None:
+    data = json.loads(stdout_of(env, "show", routine, "--json"))
+    hold = data["steps"][0]["steps"][0]["steps"][0]
+    assert "as_played" not in hold  # "Leaf {round} right" would not be what is played
+    assert hold["as_played_by_round"] == [
+        {"right": "Leaf 1 right", "left": "Leaf 1 left"},
+        {"right": "Leaf 2 right", "left": "Leaf 2 left"},
+    ]
+    assert hold["note_as_played_by_round"] == ["Round 1 of 2.", "Round 2 of 2."]
+    lift = data["steps"][1]["steps"][0]
+
+    # What show says is what is played, cue for cue.
+    log = tmp_path / "events.jsonl"
+    stdout_of(env, "play", routine, "--plain", "--speed", "100", "--lead-in", "0",
+            "--sound", "off", "--no-history", "--log-events", str(log))  # fmt: skip
+    events = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
+    played = [event["text"] for event in events if event["event"] == "step"]
+    shown = [text for sides in hold["as_played_by_round"] for text in sides.values()]
+    assert played == shown + lift["as_played_by_round"]

@@ -97,8 +97,10 @@ def test_doctor_on_a_working_card_lists_each_back_end_picks_the_first_and_beeps(
             "  off          works: silence",
             f"--sound auto picks: {pick}",
             "Speech (--voice):",
+            "  piper      no: left out (the voice model asked for is 'system')",
             f"  espeak-ng  works: {path}/espeak-ng",
             "  say        no: macOS only",
+            "--voice speaks with: espeak-ng",
             f"Test beep: played through {label} (a rising two-note chime)",
             "",
         ]
@@ -133,7 +135,9 @@ def test_doctor_without_a_card_says_why_each_back_end_fails_and_prints_no_alsa_l
         assert lines[2] == "  miniaudio    no: not installed (pip install 'calfkit-player[audio]')"
     assert lines[3] == f"  system       no: aplay: {missing}"
     assert lines[6] == "--sound auto picks: off"
-    assert lines[8] == "  espeak-ng  no: not installed (e.g. `sudo apt install espeak-ng`)"
+    assert lines[8] == "  piper      no: left out (the voice model asked for is 'system')"
+    assert lines[9] == "  espeak-ng  no: not installed (e.g. `sudo apt install espeak-ng`)"
+    assert lines[11] == "--voice speaks with: none (no speech engine found)"
     assert lines[-1] == "Test beep: not played: no sound back end works here"
 
 

@@ -1,4 +1,4 @@
-"""Routine text never drives the terminal, and one bad file never breaks a command (issue 12).
+"""Routine text never drives the terminal, whichever command writes it.
 
 The bytes each command writes are checked: no C0 control but newline, no DEL, no C1 (8-bit
 CSI U+009B among them), whatever a routine's text holds. Only calfkit's own colour codes
@@ -8,8 +8,6 @@ CSI U+009B among them), whatever a routine's text holds. Only calfkit's own colo
 from __future__ import annotations
 
 import itertools
-import json
-import os
 import re
 from pathlib import Path
 
@@ -20,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from calfkit.cli import cli
+from tests.program import calfkit
 
 _SGR = re.compile(rb"\x1b\[[0-9;]*m")
 _CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")
@@ -165,76 +164,45 @@ def test_control_characters_in_every_text_field_never_reach_the_output(
 # ---- arguments and files that used to end in a traceback ---------------------------------------
 
 
-@pytest.mark.parametrize("command", ["show", "play", "export", "validate"])
-def test_a_300_character_argument_is_a_name_too_long(
-    home: Path, command: str, tmp_path: Path
+FAST_NO_VOICE = ("--plain", "--speed", "1000", "--lead-in", "0", "--sound", "off", "--no-voice")
+
+
+_BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+
+
+@pytest.mark.parametrize("control", list(_BIDI_CONTROLS), ids=lambda c: f"U+{ord(c):04X}")
+def test_a_bidi_override_in_routine_text_never_reaches_the_output(
+    tmp_path: Path, control: str
 ) -> None:
-    extra = ["--wav", str(tmp_path / "x.wav")] if command == "export" else []
-    if command == "play":
-        extra = list(FAST)
-    code, out, err = run(command, "a" * 300, *extra)
-    assert code == 1
-    assert b"Traceback" not in err
-    assert b"name too long" in out + err
-
-
-def test_validate_checks_the_rest_when_one_file_cannot_be_read(home: Path) -> None:
-    good = home / "good.yaml"
-    good.write_text("title: Good\nsteps: [{rest: 1}]\n", encoding="utf-8")
-    loop = home / "loop.yaml"
-    os.symlink(loop.name, loop)
-    code, out, _ = run("validate", str(loop), str(good))
-    assert code == 1
-    assert out.decode().splitlines() == [
-        f"{loop}:1:1: error: cannot read the file: a loop of symbolic links",
-        f"{good}: ok",
-    ]
-
-
-@pytest.mark.skipif(not hasattr(os, "geteuid"), reason="POSIX file modes")
-def test_validate_of_an_unreadable_file_is_a_problem_not_a_usage_error(home: Path) -> None:
-    import subprocess
-    import sys
-
-    from tests.privileges import without_root_powers
-
-    good = home / "good.yaml"
-    good.write_text("title: Good\nsteps: [{rest: 1}]\n", encoding="utf-8")
-    locked = home / "locked.yaml"
-    locked.write_text("title: Locked\nsteps: [{rest: 1}]\n", encoding="utf-8")
-    locked.chmod(0)
-    command = [sys.executable, "-m", "calfkit", "validate", str(locked), str(good)]
-    done = subprocess.run(without_root_powers(command), capture_output=True, text=True, timeout=60)
-    assert (done.returncode, done.stderr) == (1, "")
-    assert done.stdout.splitlines() == [
-        f"{locked}:1:1: error: cannot read the file: permission denied",
-        f"{good}: ok",
-    ]
-
-
-def test_validate_takes_a_routine_name_as_the_other_commands_do(home: Path) -> None:
-    code, out, _ = run("validate", "calf-release", "no-such-routine")
-    assert code == 1
-    shown = out.decode().splitlines()
-    assert shown[0] == "calf-release: ok"
-    assert shown[1].startswith("no-such-routine:1:1: error: no routine named 'no-such-routine'")
-
-
-def test_a_routine_has_one_name_everywhere(home: Path) -> None:
-    path = home / "config" / "routines" / "named.yaml"
-    path.write_text("name: other-name\ntitle: Named\nsteps: [{rest: 1}]\n", encoding="utf-8")
-    code, out, _ = run("validate", str(path))
-    assert code == 0
-    assert out.decode() == (
-        f"{path}:1:7: warning: name 'other-name' differs from the file name 'named'; "
-        "rename the file or remove name: (the file name is the routine's name)\n"
+    # An override left open reverses the rest of the line where a terminal lays out bidi
+    # text: the title's list row would read backwards to its Source column.
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    routine = folder / "spoof.yaml"
+    escape = f"\\u{ord(control):04x}"  # YAML's escape, as a file from the web may hold it
+    routine.write_text(
+        f'title: "Calf {escape} evil"\n'
+        "steps:\n"
+        f'  - do: "Heel {escape} down"\n'
+        "    duration: 5\n"
+        '    note: "\u05e2\u05d1\u05e8\u05d9\u05ea \u200f ok"\n'
     )
-    assert run("play", "named", *FAST)[0] == 0
-    code, _, err = run("play", "other-name", *FAST)
-    assert code == 1 and b"no routine named 'other-name'" in err
-    (session,) = json.loads(run("history", "--json")[1])
-    assert session["routine"] == "named"
-    listing = json.loads(run("list", "--json")[1])
-    assert "named" in {entry["name"] for entry in listing}
-    shown = json.loads(run("show", "--json", "named")[1])
-    assert shown["name"] == "named"
+    outputs = []
+    for args in (
+        ("list",),
+        ("show", str(routine)),
+        ("play", str(routine), *FAST_NO_VOICE, "--no-history"),
+        ("validate", str(routine)),
+    ):
+        done = calfkit(tmp_path, *args, CALFKIT_PATH=str(folder))
+        assert done.returncode == 0, (args, done.stderr)
+        outputs.append(done.stdout + done.stderr)
+    for output in outputs:
+        assert not set(_BIDI_CONTROLS) & set(output), output
+    assert "Calf  evil" in outputs[0]
+    # A right-to-left mark changes no state and right-to-left text may need it: it stays.
+    assert "\u05e2\u05d1\u05e8\u05d9\u05ea \u200f ok" in outputs[1]
+    warnings = outputs[3].splitlines()
+    name = f"U+{ord(control):04X}"
+    assert f"{routine}:1:8: warning: 'title' holds the control character {name}" in warnings[0]
+    assert f"{routine}:3:9: warning: do step: 'do' holds the control character {name}" in outputs[3]

