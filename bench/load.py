@@ -1,13 +1,14 @@
-"""How long ``calfkit validate`` takes on the worst files within the 1 MiB size limit.
+"""How long ``calfkit validate`` takes on the worst files within the size limit (256 KiB).
 
-The format promises that loading "stays fast (under a second for any file within the size
-limit)". The slowest files are not the deep or the clever ones but the plain ones: as many
-tiny steps as fit in 1 MiB (about 100,000), valid or each with a mistake. This writes such
+docs/format.md promises that any file within the size limit loads in under half a second.
+The slowest files are not the deep or the clever ones but the plain ones: as many tiny steps
+as fit in the limit (about 26,000), valid or each with a mistake. This writes such
 files to a temporary folder, runs ``calfkit validate FILE`` on each several times and prints
 the median and the best wall time (start-up included, as a user sees it) and the median CPU
 time (user + system). On a shared machine the best of several runs is the steadier figure:
-a busy neighbour only ever adds time. Target: under 1 s (the
-format's promise); issue 12 asked for under 0.5 s for every shape.
+a busy neighbour only ever adds time. Target: every shape's median under 0.5 s. The limit
+was 1 MiB, where the floor below (libyaml's events alone) was itself about 0.5 s; it is
+256 KiB since, and the last line names the worst shape at it.
 
 It also prints the floor no reader built on PyYAML can go under: ``calfkit validate`` of a
 one-step file (start-up alone), and, for each file, libyaml producing its events with
@@ -30,13 +31,14 @@ import tempfile
 import time
 from pathlib import Path
 
-LIMIT = 1024 * 1024
-TARGET = 1.0
-AIM = 0.5
+from calfkit.format.spec import MAX_FILE_BYTES
+
+LIMIT = MAX_FILE_BYTES  # the one limit calfkit reads files up to
+TARGET = 0.5
 
 
 def _fill(head: str, item: str, tail: str = "") -> str:
-    """``head``, then as many ``item``s as fit in 1 MiB with ``tail``."""
+    """``head``, then as many ``item``s as fit in the size limit with ``tail``."""
     count = (LIMIT - len(head.encode()) - len(tail.encode())) // len(item.encode())
     return head + item * count + tail
 
@@ -53,7 +55,7 @@ def _unique_keys(size: int) -> list[str]:
         number += 1
 
 
-# name -> file text. Each is at most 1 MiB; what it stresses is in the name.
+# name -> file text. Each is at most the size limit; what it stresses is in the name.
 CASES: dict[str, str] = {
     # Valid steps (too many events for a routine, but every step must still be checked).
     "rest-block": _fill("title: Bench\nsteps:\n", "- rest: 1\n"),
@@ -150,6 +152,7 @@ def main() -> None:
         )
         print(f"start-up (validate of a one-step file): {startup:.3f} s")
         worst = worst_best = 0.0
+        worst_name = ""
         heading = f"{'file':<22} {'bytes':>8}  {'median':>6} {'best':>6} {'cpu':>6} {'floor':>6}"
         print(f"{heading}  (s, of {args.runs} runs)")
         for name in names:
@@ -162,13 +165,14 @@ def main() -> None:
             best = min(run[0] for run in runs)
             cpu = statistics.median(run[1] for run in runs)
             floor = startup + events_floor(CASES[name])
-            worst = max(worst, median)
+            if median > worst:
+                worst, worst_name = median, name
             worst_best = max(worst_best, best)
-            flag = "  OVER 1 s" if median >= TARGET else "  over 0.5 s" if median >= AIM else ""
+            flag = f"  OVER {TARGET} s" if median >= TARGET else ""
             print(f"{name:<22} {size:>8}  {median:6.3f} {best:6.3f} {cpu:6.3f} {floor:6.3f}{flag}")
         print(
-            f"worst median: {worst:.3f} s, worst best: {worst_best:.3f} s "
-            f"(target under {TARGET:.0f} s, aim under {AIM} s)"
+            f"worst shape at the {LIMIT // 1024} KiB limit: {worst_name}, median {worst:.3f} s; "
+            f"worst best: {worst_best:.3f} s (target: every median under {TARGET} s)"
         )
         print("best: the fastest run (a busy machine only ever adds time); cpu: user + system")
         print("floor: start-up plus libyaml's events alone, before calfkit does anything")

@@ -52,3 +52,44 @@ def test_output_into_a_closed_pipe_ends_quietly_with_success(
     finally:
         os.close(write_end)
     assert (done.returncode, done.stderr) == (0, "")
+
+
+# Runs calfkit with `list` broken by a bug, then the arguments as calfkit's.
+BROKEN_LIST = """
+import sys
+import calfkit.cli.list_cmd as list_cmd
+def broken(*args, **kwargs):
+    raise RuntimeError("the cache was\\nnot what it seemed")
+list_cmd.command.callback = broken
+from calfkit.cli import main
+sys.argv = ["calfkit", *sys.argv[1:]]
+main()
+"""
+
+
+def broken_list(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", BROKEN_LIST, *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+        timeout=60,
+        check=False,
+    )
+
+
+def test_an_unexpected_error_is_two_short_lines_and_exit_1_not_a_traceback() -> None:
+    done = broken_list("list", CALFKIT_DEBUG="")
+    assert (done.returncode, done.stdout) == (1, "")
+    assert done.stderr == (
+        "calfkit: unexpected error: RuntimeError: the cache was not what it seemed\n"
+        "calfkit: this is a bug; `calfkit --debug COMMAND ...` (or CALFKIT_DEBUG=1) shows where\n"
+    )
+
+
+@pytest.mark.parametrize(("args", "env"), [(["--debug", "list"], ""), (["list"], "1")])
+def test_debug_or_calfkit_debug_shows_the_traceback(args: list[str], env: str) -> None:
+    done = broken_list(*args, CALFKIT_DEBUG=env)
+    assert done.returncode == 1
+    assert done.stderr.startswith("Traceback (most recent call last):\n")
+    assert done.stderr.endswith("RuntimeError: the cache was\nnot what it seemed\n")

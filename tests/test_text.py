@@ -8,8 +8,10 @@ CSI U+009B among them), whatever a routine's text holds. Only calfkit's own colo
 from __future__ import annotations
 
 import itertools
+import os
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -18,6 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from calfkit.cli import cli
+from calfkit.text import clean, shown
 from tests.program import calfkit
 
 _SGR = re.compile(rb"\x1b\[[0-9;]*m")
@@ -206,3 +209,127 @@ def test_a_bidi_override_in_routine_text_never_reaches_the_output(
     name = f"U+{ord(control):04X}"
     assert f"{routine}:1:8: warning: 'title' holds the control character {name}" in warnings[0]
     assert f"{routine}:3:9: warning: do step: 'do' holds the control character {name}" in outputs[3]
+
+
+# Issue 21, item 7: paths and arguments that calfkit echoes, not only routine text.
+HOSTILE = "\x1b]0;PWN\x07\x1b[31m\x9b2J\u202e"
+SHOWN = "\\x1b]0;PWN\\x07\\x1b[31m\\x9b2J\\u202e"  # the same, as calfkit writes it
+_UNSAFE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def nothing_unsafe(*outputs: bytes) -> str:
+    """The outputs as text, after checking that no control or bidi character is in them."""
+    text = b"".join(outputs).decode("utf-8")
+    found = _UNSAFE.search(text)
+    assert found is None, (found, text)
+    return text
+
+
+ROUTINE = "title: R\nsteps:\n  - do: Go.\n    duration: 1s\n"
+PLAY = ("--plain", "--sound", "off", "--lead-in", "0", "--speed", "100")
+
+
+@pytest.mark.parametrize(
+    "make_args",
+    [
+        lambda tmp: ["show", f"nofile{HOSTILE}.yaml"],
+        lambda tmp: ["play", f"nofile{HOSTILE}.yaml"],
+        lambda tmp: ["show", str(tmp)],  # a folder named with it
+        lambda tmp: ["export", "r.yaml", f"{tmp}/no/x.wav"],  # cannot write …/no/x.wav
+        lambda tmp: ["export", "r.yaml", f"{tmp}.fit"],  # already exists
+        lambda tmp: ["export", "r.yaml", f"{tmp}-new.fit"],  # Wrote …
+        lambda tmp: ["play", "r.yaml", *PLAY, "--log-events", f"{tmp}/no/x.jsonl"],
+        lambda tmp: ["play", "r.yaml", *PLAY, "--log-events", f"{tmp}.fit"],
+        lambda tmp: ["play", "r.yaml", *PLAY, "--log-events", str(tmp)],
+        lambda tmp: ["list", "--tag", f"x{HOSTILE}"],
+    ],
+    ids=[
+        "show-missing",
+        "play-missing",
+        "show-folder",
+        "export-no-folder",
+        "export-exists",
+        "export-wrote",
+        "log-events-no-folder",
+        "log-events-exists",
+        "log-events-folder",
+        "list-tag",
+    ],
+)
+def test_a_path_or_argument_with_escape_sequences_is_echoed_escaped(
+    home: Path, monkeypatch: pytest.MonkeyPatch, make_args: Any
+) -> None:
+    monkeypatch.chdir(home)
+    Path("r.yaml").write_text(ROUTINE)
+    hostile = home / f"dir{HOSTILE}"
+    hostile.mkdir()
+    Path(f"{hostile}.fit").write_text("x")
+    _, out, err = run(*make_args(hostile))
+    text = nothing_unsafe(out, err)
+    assert SHOWN in text, text
+
+
+def test_a_folder_in_calfkit_path_and_calfkit_history_are_shown_escaped(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = home / f"shared{HOSTILE}"
+    folder.mkdir()
+    (folder / "broken.yaml").write_text("title: [\n")
+    (folder / f"Bad{HOSTILE}.yaml").write_text(ROUTINE)
+    history = home / f"log{HOSTILE}"
+    history.mkdir()  # a folder where the log should be: every command says so
+    monkeypatch.setenv("CALFKIT_PATH", str(folder))
+    monkeypatch.setenv("CALFKIT_HISTORY", str(history))
+    code, out, err = run("list")
+    assert code == 0
+    assert nothing_unsafe(out, err).count(SHOWN) >= 3, err
+    code, out, err = run("history")
+    assert code == 1
+    assert SHOWN in nothing_unsafe(out, err)
+    routine = home / "r.yaml"
+    routine.write_text(ROUTINE)
+    code, out, err = run("play", str(routine), *PLAY)
+    assert code == 0
+    assert f"history: not recording this session: {history.parent}/log{SHOWN}" in nothing_unsafe(
+        out, err
+    )
+
+
+def test_new_under_a_config_folder_named_with_escapes_writes_a_valid_starter(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = home / f"config{HOSTILE}"
+    monkeypatch.setenv("CALFKIT_CONFIG_DIR", str(config))
+    code, out, err = run("new", "foo")
+    assert code == 0, err
+    assert SHOWN in nothing_unsafe(out, err)
+    starter = config / "routines" / "foo.yaml"
+    text = starter.read_text(encoding="utf-8")
+    assert _UNSAFE.search(text) is None
+    assert yaml.safe_load(text)["title"] == "Foo"
+    code, out, err = run("validate", str(starter))
+    assert code == 0, err
+
+
+def test_shown_writes_escapes_for_what_clean_removes_and_keeps_printable_text() -> None:
+    assert shown("nofile\x1b]0;PWN\x07\x9b2J\u202e.yaml") == (
+        "nofile\\x1b]0;PWN\\x07\\x9b2J\\u202e.yaml"
+    )
+    assert shown("Wadenmassage – Ünterschenkel.yaml") == "Wadenmassage – Ünterschenkel.yaml"
+    assert shown("two\nlines\ttab") == "two\\nlines\\ttab"
+
+
+def test_shown_takes_paths_and_bytes_that_are_not_utf8() -> None:
+    assert shown(os.fsdecode(b"/tmp/conf\xff/x.yaml")) == "/tmp/conf\\udcff/x.yaml"
+    assert shown(b"/tmp/conf\xff") == "/tmp/conf\\udcff"
+    assert shown(Path("/tmp/a\x1bb")) == "/tmp/a\\x1bb"
+
+
+@given(st.text())
+def test_what_shown_gives_is_printable_utf8_on_one_line(text: str) -> None:
+    out = shown(text)
+    assert out.isprintable()
+    out.encode("utf-8")  # no lone surrogate left
+    assert clean(out) == out  # nothing the routine-text cleaner would take out
+    if text.isprintable():
+        assert out == text

@@ -10,6 +10,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import Enum
 
+from calfkit.text import shown
+
 
 @dataclass(frozen=True, order=True)
 class Position:
@@ -54,8 +56,9 @@ class Problem:
 
 
 def printable(text: str) -> str:
-    """Text with control characters (newlines, tabs...) written as escapes."""
-    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
+    """Text with control characters (newlines, tabs...) written as escapes
+    (:func:`calfkit.text.shown`, the one way calfkit shows a name it was given)."""
+    return shown(text)
 
 
 # Past this many problems in one load, the rest are only counted: a file with a mistake on

@@ -1,4 +1,12 @@
-"""The routine model: validated, frozen dataclasses that everything after loading reads.
+"""The routine model: validated, frozen dataclasses that everything after loading reads; and
+the home of the step kinds.
+
+Each step kind is declared here once: a member of :class:`Kind` (its kind key in a routine
+file) and a model class that names its kind and answers a :class:`StepVisitor` with the
+visitor's method for that kind. Whatever treats kinds differently (totals, the timeline,
+``show``, export) is a visitor: a subclass that misses a kind is abstract, and mypy refuses
+to make one, so every branch over kinds is total. A branch over :class:`Kind` itself ends in
+:func:`unreachable`, which mypy checks the same way.
 
 Durations are seconds as floats. A ``prepare``/``do`` step with ``duration: ready`` has
 ``until_ready=True`` and a ``duration`` of :data:`READY_FALLBACK_SECONDS`, the time it
@@ -7,8 +15,11 @@ lasts wherever keys cannot be read, so totals never need a special case.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import ClassVar, Generic, NoReturn, TypeVar
 
 from calfkit.errors import Position
 
@@ -26,6 +37,30 @@ MAX_NESTING = 8
 MAX_TOTAL_SECONDS = 24 * 3600
 MAX_EVENTS = 100_000
 MAX_STEP_SECONDS = 2 * 3600
+
+
+T = TypeVar("T")
+Answer = TypeVar("Answer", covariant=True)
+
+
+class Kind(str, Enum):
+    """The step kinds, in the order the format lists them; each value is its kind key."""
+
+    PREPARE = "prepare"
+    DO = "do"
+    HOLD = "hold"
+    COUNT = "count"
+    BREATHE = "breathe"
+    REST = "rest"
+    REPEAT = "repeat"
+    SIDES = "sides"
+    ROUTINE = "routine"
+
+
+def unreachable(value: NoReturn) -> NoReturn:
+    """The end of a branch over every member of an Enum (``typing.assert_never`` is 3.11+):
+    mypy reports a call that a missed member can reach."""
+    raise AssertionError(f"unhandled: {value!r}")
 
 
 class Side(str, Enum):
@@ -48,12 +83,22 @@ class Prepare(StepBase):
     duration: float = DEFAULT_PREPARE_SECONDS
     until_ready: bool = False
 
+    kind: ClassVar[Kind] = Kind.PREPARE
+
+    def accept(self, visitor: StepVisitor[T]) -> T:
+        return visitor.prepare(self)
+
 
 @dataclass(frozen=True, kw_only=True)
 class Do(StepBase):
     text: str
     duration: float
     until_ready: bool = False
+
+    kind: ClassVar[Kind] = Kind.DO
+
+    def accept(self, visitor: StepVisitor[T]) -> T:
+        return visitor.do(self)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -62,12 +107,22 @@ class Hold(StepBase):
     duration: float
     countdown: int = DEFAULT_COUNTDOWN
 
+    kind: ClassVar[Kind] = Kind.HOLD
+
+    def accept(self, visitor: StepVisitor[T]) -> T:
+        return visitor.hold(self)
+
 
 @dataclass(frozen=True, kw_only=True)
 class Count(StepBase):
     count: int
     every: float = DEFAULT_COUNT_EVERY
     cue: str | None = None
+
+    kind: ClassVar[Kind] = Kind.COUNT
+
+    def accept(self, visitor: StepVisitor[T]) -> T:
+        return visitor.count(self)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -77,11 +132,21 @@ class Breathe(StepBase):
     exhale: float = DEFAULT_EXHALE
     cue: str | None = None
 
+    kind: ClassVar[Kind] = Kind.BREATHE
+
+    def accept(self, visitor: StepVisitor[T]) -> T:
+        return visitor.breathe(self)
+
 
 @dataclass(frozen=True, kw_only=True)
 class Rest(StepBase):
     duration: float
     cue: str = DEFAULT_REST_CUE
+
+    kind: ClassVar[Kind] = Kind.REST
+
+    def accept(self, visitor: StepVisitor[T]) -> T:
+        return visitor.rest(self)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -90,12 +155,22 @@ class Repeat(StepBase):
     steps: tuple[Step, ...]
     rest_between: float | None = None
 
+    kind: ClassVar[Kind] = Kind.REPEAT
+
+    def accept(self, visitor: StepVisitor[T]) -> T:
+        return visitor.repeat(self)
+
 
 @dataclass(frozen=True, kw_only=True)
 class Sides(StepBase):
     sides: tuple[Side, ...]
     steps: tuple[Step, ...]
     switch: float = DEFAULT_SWITCH_SECONDS
+
+    kind: ClassVar[Kind] = Kind.SIDES
+
+    def accept(self, visitor: StepVisitor[T]) -> T:
+        return visitor.sides(self)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -105,18 +180,124 @@ class Include(StepBase):
     ref: str
     routine: Routine
 
+    kind: ClassVar[Kind] = Kind.ROUTINE
 
-Step = Prepare | Do | Hold | Count | Breathe | Rest | Repeat | Sides | Include
+    def accept(self, visitor: StepVisitor[T]) -> T:
+        return visitor.routine(self)
+
+
+TimedStep = Prepare | Do | Hold | Count | Breathe | Rest
+"""A step played as one timed segment."""
+Block = Repeat | Sides | Include
+"""A step that holds steps."""
+Step = TimedStep | Block
+
+
+class StepVisitor(ABC, Generic[Answer]):
+    """An answer for every step kind: ``step.accept(visitor)`` calls the one for its kind."""
+
+    @abstractmethod
+    def prepare(self, step: Prepare) -> Answer: ...
+
+    @abstractmethod
+    def do(self, step: Do) -> Answer: ...
+
+    @abstractmethod
+    def hold(self, step: Hold) -> Answer: ...
+
+    @abstractmethod
+    def count(self, step: Count) -> Answer: ...
+
+    @abstractmethod
+    def breathe(self, step: Breathe) -> Answer: ...
+
+    @abstractmethod
+    def rest(self, step: Rest) -> Answer: ...
+
+    @abstractmethod
+    def repeat(self, step: Repeat) -> Answer: ...
+
+    @abstractmethod
+    def sides(self, step: Sides) -> Answer: ...
+
+    @abstractmethod
+    def routine(self, step: Include) -> Answer: ...
+
+
+class BlockVisitor(StepVisitor[Answer]):
+    """A visitor to which every timed step is alike (one segment): :meth:`timed` answers
+    for all of them; the blocks each have their own answer."""
+
+    @abstractmethod
+    def timed(self, step: TimedStep) -> Answer: ...
+
+    def prepare(self, step: Prepare) -> Answer:
+        return self.timed(step)
+
+    def do(self, step: Do) -> Answer:
+        return self.timed(step)
+
+    def hold(self, step: Hold) -> Answer:
+        return self.timed(step)
+
+    def count(self, step: Count) -> Answer:
+        return self.timed(step)
+
+    def breathe(self, step: Breathe) -> Answer:
+        return self.timed(step)
+
+    def rest(self, step: Rest) -> Answer:
+        return self.timed(step)
+
+
+class _Inner(BlockVisitor[tuple["Step", ...]]):
+    def timed(self, step: TimedStep) -> tuple[Step, ...]:
+        return ()
+
+    def repeat(self, step: Repeat) -> tuple[Step, ...]:
+        return step.steps
+
+    def sides(self, step: Sides) -> tuple[Step, ...]:
+        return step.steps
+
+    def routine(self, step: Include) -> tuple[Step, ...]:
+        return step.routine.steps
+
+
+class _Included(BlockVisitor["Include | None"]):
+    def timed(self, step: TimedStep) -> Include | None:
+        return None
+
+    def repeat(self, step: Repeat) -> Include | None:
+        return None
+
+    def sides(self, step: Sides) -> Include | None:
+        return None
+
+    def routine(self, step: Include) -> Include | None:
+        return step
+
+
+_INNER = _Inner()
+_INCLUDED = _Included()
 
 
 def inner_steps(step: Step) -> tuple[Step, ...]:
     """The steps a block step holds (a repeat's, a sides step's, an included routine's); ()
     for a timed step. The one walk over the tree: whatever only descends uses this."""
-    if isinstance(step, (Repeat, Sides)):
-        return step.steps
-    if isinstance(step, Include):
-        return step.routine.steps
-    return ()
+    return step.accept(_INNER)
+
+
+def included(step: Step) -> Include | None:
+    """The step itself if it is a ``routine:`` step (an include); None for any other step."""
+    return step.accept(_INCLUDED)
+
+
+def every_step(steps: tuple[Step, ...]) -> Iterator[Step]:
+    """``steps`` and every step inside them, depth first, each block before its steps."""
+    for step in steps:
+        yield step
+        yield from every_step(inner_steps(step))
 
 
 @dataclass(frozen=True, kw_only=True)

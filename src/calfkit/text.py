@@ -11,6 +11,10 @@ and in 8-bit mode U+009B alone is CSI. So routine text never reaches an output r
   speech engine, history, export tags) passes it through :func:`clean` at the point it is
   written, for text that did not come through the loader (an old history row, a cache).
 
+Paths and arguments that calfkit echoes (in errors, warnings, "Wrote …", a starter routine's
+comments) go through :func:`shown`, which writes the same characters as visible escapes
+(``\x1b``) instead of dropping them, so that a file with such a name can still be found.
+
 This module is the bottom of the import layers: anything may import it, it imports nothing of
 calfkit's.
 """
@@ -72,9 +76,34 @@ def clean(text: str, *, layout: bool = False) -> str:
     return pattern.sub("", text)
 
 
+def shown(value: object) -> str:
+    """A path or an argument as a message shows it: on one line, every character that is not
+    printable written as an escape (``nofile\x1b]0;x\x07.yaml``, ``\u202e``).
+
+    That takes in everything :func:`clean` removes and more: line breaks, the invisible
+    formatting characters, and the lone surrogates that stand for a file name's bytes that
+    are not UTF-8 (``\udcff``), which no terminal or UTF-8 file could be sent. Bytes are
+    read as file names are (:func:`os.fsdecode`).
+    """
+    if isinstance(value, bytes):
+        import os
+
+        value = os.fsdecode(value)
+    text = value if isinstance(value, str) else str(value)
+    if text.isprintable():
+        return text
+    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
+
+
 def one_line(text: str) -> str:
     """``text`` on one line: control characters removed, newlines and tabs made spaces."""
     return clean(text.replace("\n", " ").replace("\t", " ").replace("\r", " "))
+
+
+# The version of what `list --json` and `show --json` print (docs/json.md), in every object as
+# "format_version". Fields may be added within a version; one that changes meaning or goes
+# away makes a new version.
+JSON_FORMAT_VERSION = 1
 
 
 def json_safe(text: str) -> str:

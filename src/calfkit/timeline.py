@@ -15,6 +15,7 @@ from functools import cached_property
 
 from calfkit.errors import Position
 from calfkit.format import measure
+from calfkit.format.placeholders import fill_in, other
 from calfkit.model import (
     Breathe,
     Count,
@@ -28,6 +29,8 @@ from calfkit.model import (
     Side,
     Sides,
     Step,
+    StepVisitor,
+    TimedStep,
 )
 
 
@@ -132,7 +135,7 @@ def compile_routine(routine: Routine) -> Timeline:
     clock = _Clock()
     segments: list[Segment] = []
     for top, step in enumerate(routine.steps, start=1):
-        segments.extend(_expand(step, _Context(top=top, clock=clock)))
+        segments.extend(step.accept(_Expander(_Context(top=top, clock=clock))))
     return Timeline(routine=routine, segments=tuple(segments))
 
 
@@ -181,66 +184,110 @@ class _Context:
         return self.fill(block.note) if block.note is not None else self.note
 
     def fill(self, text: str) -> str:
-        return _fill(text, self.side, self.other_side, self.round, self.rounds)
-
-
-def fill(
-    text: str,
-    *,
-    side: Side | None = None,
-    round_: int | None = None,
-    rounds: int | None = None,
-) -> str:
-    """``text`` as played on ``side`` in round ``round_`` of ``rounds``, filled in as the
-    timeline fills every cue: for what shows text as played without compiling a routine
-    (``calfkit show``)."""
-    return _fill(text, side, _other(side) if side is not None else None, round_, rounds)
-
-
-def _fill(
-    text: str,
-    side: Side | None,
-    other_side: Side | None,
-    round_: int | None,
-    rounds: int | None,
-) -> str:
-    # Plain replacement, not str.format: cue text may hold other braces.
-    if side is not None:
-        text = text.replace("{side}", side.value)
-    if other_side is not None:
-        text = text.replace("{other_side}", other_side.value)
-    if round_ is not None and "{round" in text:
-        text = text.replace("{rounds}", str(rounds)).replace("{round}", str(round_))
-    return text
-
-
-def _other(side: Side) -> Side:
-    # "The other side" is the body's other side, whichever the block lists.
-    return Side.LEFT if side is Side.RIGHT else Side.RIGHT
+        return fill_in(text, self.side, self.other_side, self.round, self.rounds)
 
 
 def _count_text(count: int) -> str:
     return f"Count to {count}"
 
 
-def _expand(step: Step, ctx: _Context) -> Iterator[Segment]:
-    if isinstance(step, Repeat):
+class _Expander(StepVisitor[Iterator[Segment]]):
+    """The segments of a step played in ``ctx``: a timed step's one, a block's in order."""
+
+    __slots__ = ("ctx",)
+
+    def __init__(self, ctx: _Context) -> None:
+        self.ctx = ctx
+
+    def steps(self, steps: tuple[Step, ...], ctx: _Context) -> Iterator[Segment]:
+        inner = _Expander(ctx)
+        for child in steps:
+            yield from child.accept(inner)
+
+    # ---- timed steps: one segment each ---------------------------------------------------
+
+    def timed(
+        self,
+        step: TimedStep,
+        kind: SegmentKind,
+        text: str,
+        duration: float,
+        ticks: tuple[Tick, ...] = (),
+        *,
+        until_ready: bool = False,
+    ) -> Iterator[Segment]:
+        ctx = self.ctx
+        note = ctx.fill(step.note) if step.note is not None else ctx.note
+        name = ctx.fill(step.name) if step.name else ctx.name
+        yield _segment(
+            ctx,
+            kind,
+            text,
+            duration,
+            ticks,
+            note,
+            name,
+            until_ready=until_ready,
+            position=step.position,
+        )
+
+    def prepare(self, step: Prepare) -> Iterator[Segment]:
+        text = self.ctx.fill(step.text)
+        return self.timed(
+            step, SegmentKind.PREPARE, text, step.duration, until_ready=step.until_ready
+        )
+
+    def do(self, step: Do) -> Iterator[Segment]:
+        text = self.ctx.fill(step.text)
+        return self.timed(step, SegmentKind.DO, text, step.duration, until_ready=step.until_ready)
+
+    def hold(self, step: Hold) -> Iterator[Segment]:
+        # Only the beeps that fit in the hold: a countdown of a billion must not loop a
+        # billion times (nor turn a huge number into a float).
+        beeps = min(step.countdown, math.floor(step.duration))
+        ticks = tuple(
+            Tick(step.duration - k, TickKind.COUNTDOWN, k, step.countdown)
+            for k in range(beeps, 0, -1)
+        )
+        text = self.ctx.fill(step.text)
+        return self.timed(step, SegmentKind.HOLD, text, step.duration, ticks)
+
+    def count(self, step: Count) -> Iterator[Segment]:
+        text = self.ctx.fill(step.cue) if step.cue is not None else _count_text(step.count)
+        ticks = tuple(
+            Tick((i - 1) * step.every, TickKind.COUNT, i, step.count)
+            for i in range(1, step.count + 1)
+        )
+        return self.timed(step, SegmentKind.COUNT, text, step.count * step.every, ticks)
+
+    def breathe(self, step: Breathe) -> Iterator[Segment]:
+        text = self.ctx.fill(step.cue) if step.cue is not None else BREATHE_CUE
+        breath = step.inhale + step.exhale
+        ticks: list[Tick] = []
+        for i in range(1, step.breaths + 1):
+            ticks.append(Tick((i - 1) * breath, TickKind.INHALE, i, step.breaths))
+            ticks.append(Tick((i - 1) * breath + step.inhale, TickKind.EXHALE, i, step.breaths))
+        duration = step.breaths * breath
+        return self.timed(step, SegmentKind.BREATHE, text, duration, tuple(ticks))
+
+    def rest(self, step: Rest) -> Iterator[Segment]:
+        return self.timed(step, SegmentKind.REST, self.ctx.fill(step.cue), step.duration)
+
+    # ---- blocks ----------------------------------------------------------------------------
+
+    def repeat(self, step: Repeat) -> Iterator[Segment]:
+        ctx = self.ctx
         for round_ in range(1, step.rounds + 1):
-            inner = replace(
-                ctx.inside(f"Round {round_} of {step.rounds}", step),
-                round=round_,
-                rounds=step.rounds,
-            )
-            for child in step.steps:
-                yield from _expand(child, inner)
+            label = f"Round {round_} of {step.rounds}"
+            inner = replace(ctx.inside(label, step), round=round_, rounds=step.rounds)
+            yield from self.steps(step.steps, inner)
             if step.rest_between and round_ < step.rounds:
                 yield _segment(
-                    ctx.inside(f"Round {round_} of {step.rounds}", step),
-                    SegmentKind.REST,
-                    REST_BETWEEN_CUE,
-                    step.rest_between,
+                    ctx.inside(label, step), SegmentKind.REST, REST_BETWEEN_CUE, step.rest_between
                 )
-    elif isinstance(step, Sides):
+
+    def sides(self, step: Sides) -> Iterator[Segment]:
+        ctx = self.ctx
         for number, side in enumerate(step.sides):
             if number > 0 and step.switch > 0:
                 yield _segment(
@@ -250,106 +297,17 @@ def _expand(step: Step, ctx: _Context) -> Iterator[Segment]:
                     step.switch,
                     side=side,
                 )
-            inner = replace(
-                ctx.inside(SIDE_LABELS[side], step),
-                side=side,
-                other_side=_other(side),
-            )
-            for child in step.steps:
-                yield from _expand(child, inner)
-    elif isinstance(step, Include):
-        inner = ctx.inside(step.routine.title, step)
+            inner = replace(ctx.inside(SIDE_LABELS[side], step), side=side, other_side=other(side))
+            yield from self.steps(step.steps, inner)
+
+    def routine(self, step: Include) -> Iterator[Segment]:
         caution = step.routine.caution
-        for child in step.routine.steps:
-            for segment in _expand(child, inner):
-                if caution is not None:
-                    joined = caution if segment.caution is None else f"{caution} {segment.caution}"
-                    segment = replace(segment, caution=joined)
-                    caution = None
-                yield segment
-    else:
-        yield _leaf(step, ctx)
-
-
-def _leaf(step: Prepare | Do | Hold | Count | Breathe | Rest, ctx: _Context) -> Segment:
-    position = step.position
-    note = ctx.fill(step.note) if step.note is not None else ctx.note
-    name = ctx.fill(step.name) if step.name else ctx.name
-    if isinstance(step, Prepare | Do):
-        kind = SegmentKind.PREPARE if isinstance(step, Prepare) else SegmentKind.DO
-        return _segment(
-            ctx,
-            kind,
-            ctx.fill(step.text),
-            step.duration,
-            note=note,
-            name=name,
-            until_ready=step.until_ready,
-            position=position,
-        )
-    if isinstance(step, Hold):
-        # Only the beeps that fit in the hold: a countdown of a billion must not loop a
-        # billion times (nor turn a huge number into a float).
-        beeps = min(step.countdown, math.floor(step.duration))
-        ticks = tuple(
-            Tick(step.duration - k, TickKind.COUNTDOWN, k, step.countdown)
-            for k in range(beeps, 0, -1)
-        )
-        return _segment(
-            ctx,
-            SegmentKind.HOLD,
-            ctx.fill(step.text),
-            step.duration,
-            ticks,
-            note,
-            name,
-            position=position,
-        )
-    if isinstance(step, Count):
-        text = ctx.fill(step.cue) if step.cue is not None else _count_text(step.count)
-        ticks = tuple(
-            Tick((i - 1) * step.every, TickKind.COUNT, i, step.count)
-            for i in range(1, step.count + 1)
-        )
-        return _segment(
-            ctx,
-            SegmentKind.COUNT,
-            text,
-            step.count * step.every,
-            ticks,
-            note,
-            name,
-            position=position,
-        )
-    if isinstance(step, Breathe):
-        text = ctx.fill(step.cue) if step.cue is not None else BREATHE_CUE
-        breath = step.inhale + step.exhale
-        breath_ticks: list[Tick] = []
-        for i in range(1, step.breaths + 1):
-            breath_ticks.append(Tick((i - 1) * breath, TickKind.INHALE, i, step.breaths))
-            breath_ticks.append(
-                Tick((i - 1) * breath + step.inhale, TickKind.EXHALE, i, step.breaths)
-            )
-        return _segment(
-            ctx,
-            SegmentKind.BREATHE,
-            text,
-            step.breaths * breath,
-            tuple(breath_ticks),
-            note,
-            name,
-            position=position,
-        )
-    return _segment(
-        ctx,
-        SegmentKind.REST,
-        ctx.fill(step.cue),
-        step.duration,
-        (),
-        note,
-        name,
-        position=position,
-    )
+        for segment in self.steps(step.routine.steps, self.ctx.inside(step.routine.title, step)):
+            if caution is not None:
+                joined = caution if segment.caution is None else f"{caution} {segment.caution}"
+                segment = replace(segment, caution=joined)
+                caution = None
+            yield segment
 
 
 def _segment(

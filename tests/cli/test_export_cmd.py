@@ -414,3 +414,32 @@ def test_every_export_format_is_a_format_choice_and_named_in_the_help() -> None:
     assert list(option.type.choices) == list(FORMATS)  # type: ignore[attr-defined]
     for name in FORMATS:
         assert re.search(rf"\b{name}\b", FORMAT_HELP), name
+
+
+ROUTINES = Path(__file__).parent.parent / "audio" / "routines"
+
+
+SOUND_CHECK = ROUTINES / "sound-check.yaml"
+
+
+def export(*args: str) -> object:
+    return CliRunner().invoke(cli, ["export", *args])
+
+
+def test_a_bad_routine_is_reported_with_its_position_and_exit_1(tmp_path: Path) -> None:
+    routine = tmp_path / "bad.yaml"
+    routine.write_text("title: Bad\nsteps:\n  - hold: Hold.\n")
+    result = export(str(routine), "--wav", str(tmp_path / "x.wav"))
+    assert result.exit_code == 1  # type: ignore[attr-defined]
+    assert result.output.startswith(f"{routine}:3:")  # type: ignore[attr-defined]
+    assert "Traceback" not in result.output  # type: ignore[attr-defined]
+    assert not (tmp_path / "x.wav").exists()
+
+
+def test_an_unwritable_path_is_a_clear_error_and_exit_1(tmp_path: Path) -> None:
+    target = tmp_path / "no-such-folder" / "x.wav"
+    result = export(str(SOUND_CHECK), "--wav", str(target))
+    assert result.exit_code == 1  # type: ignore[attr-defined]
+    assert result.output == (  # type: ignore[attr-defined]
+        f"calfkit: error: cannot write {target}: No such file or directory\n"
+    )

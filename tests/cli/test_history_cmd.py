@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -476,6 +478,21 @@ def test_a_missing_log_is_still_an_empty_history(
     result = CliRunner().invoke(cli, ["history"])
     assert result.exit_code == 0
     assert "No sessions recorded yet" in result.output
+
+
+def test_history_routine_completes_routine_names_through_the_real_entry_point() -> None:
+    env = {
+        **os.environ,
+        "_CALFKIT_COMPLETE": "bash_complete",
+        "COMP_WORDS": "calfkit history --routine calf-release",
+        "COMP_CWORD": "3",
+    }
+    script = "from calfkit.cli import main; main()"
+    done = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout == "plain,calf-release\nplain,calf-release-walk\n"
 
 
 def test_calendar_json_gives_each_day_its_minutes_shade_and_the_streak(

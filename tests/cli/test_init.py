@@ -185,3 +185,31 @@ def test_with_stderr_closed_no_warning_lands_in_stdout(tmp_path: Path) -> None:
     missing = closed_stderr("show", "no-such-routine")
     assert missing.returncode == 1
     assert missing.stdout == ""
+
+
+def test_the_lead_in_default_reads_3_in_play_and_export() -> None:
+    for name in ("play", "export"):
+        out = " ".join(run(name, "--help")[1].split())
+        assert "0 for none. [default: 3]" in out, name
+        assert "3.0" not in out, name
+
+
+def test_the_voice_rate_range_is_said_once_and_as_the_sound_guide_says() -> None:
+    from pathlib import Path
+
+    for name in ("play", "export"):
+        out = " ".join(run(name, "--help")[1].split())
+        assert out.count("80 to 450 words a minute") == 1, name
+        assert "<=x<=" not in out, name
+    guide = (Path(__file__).resolve().parents[2] / "docs" / "sound.md").read_text(encoding="utf-8")
+    assert "(80 to 450 words a minute" in " ".join(guide.split())
+
+
+@pytest.mark.parametrize("rate", ["79", "451"])
+def test_a_voice_rate_outside_the_range_is_a_usage_error(rate: str) -> None:
+    for name in ("play", "export"):
+        code, _, err = run(
+            name, "calf-release", *(["x.wav"] if name == "export" else []), "--voice-rate", rate
+        )
+        assert code == 2, name
+        assert f"must be 80 to 450 words a minute, not {rate}" in err, name

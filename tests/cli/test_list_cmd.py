@@ -84,6 +84,7 @@ def test_list_json_gives_name_title_total_and_source(home: Path) -> None:
         line.split()[0] for line in BUILTIN_ROWS.splitlines()
     ]
     assert data[1] == {
+        "format_version": 1,
         "name": "calf-release",
         "title": "Mine",
         "total_seconds": 90.0,
@@ -247,3 +248,34 @@ def test_list_says_when_each_routine_was_last_finished(home: Path) -> None:
     assert finished.tzinfo is not None
     assert abs(datetime.now(timezone.utc) - finished).total_seconds() < 60
     assert data["calf-release"]["last_done"] is None
+
+
+def test_list_json_fields_are_the_ones_docs_json_documents(home: Path) -> None:
+    import re
+
+    guide = (Path(__file__).resolve().parents[2] / "docs" / "json.md").read_text(encoding="utf-8")
+    section = guide.split("## `calfkit list --json`\n", 1)[1].split("\n## ", 1)[0]
+    documented = set(re.findall(r"^\| `(\w+)`", section, re.M))
+    user_routine(home, "calf-release", MINE.format(title="Mine"))
+    code, out, _ = run("list", "--json")
+    assert code == 0
+    for entry in json.loads(out):
+        assert entry["format_version"] == 1
+        assert set(entry) == documented, entry["name"]
+
+
+def test_list_into_a_pipe_never_cuts_a_title(home: Path, tmp_path: Path) -> None:
+    title = "A title long enough that eighty columns could never hold the whole of it, at all"
+    user_routine(home, "long-title", MINE.format(title=title))
+    env = {key: value for key, value in os.environ.items() if key != "COLUMNS"}
+    done = subprocess.run(
+        [sys.executable, "-m", "calfkit", "list"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    line = next(line for line in done.stdout.splitlines() if line.startswith("long-title"))
+    assert title in line and len(line) > 100

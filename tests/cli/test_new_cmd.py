@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -99,6 +100,40 @@ def test_new_reports_a_folder_it_cannot_write(home: Path) -> None:
     code, out, err = run("new", "mine")
     assert (code, out) == (1, "")
     assert err.startswith(f"calfkit: error: could not create {home / 'config' / 'routines'}: ")
+
+
+def test_on_a_full_disk_new_leaves_nothing_and_works_once_there_is_room(home: Path) -> None:
+    from tests.fulldisk import fill, tiny_disk
+
+    routines = home / "config" / "routines"
+    with tiny_disk(routines):
+        fill(routines)
+        code, out, err = run("new", "foo")
+        assert (code, out) == (1, "")
+        assert (
+            err
+            == f"calfkit: error: could not write {routines / 'foo.yaml'}: No space left on device\n"
+        )
+        assert sorted(p.name for p in routines.iterdir()) == [".filler"]  # no foo.yaml, no temp
+        (routines / ".filler").unlink()
+        code, out, err = run("new", "foo")
+        assert (code, out) == (0, f"{routines / 'foo.yaml'}\n")
+        assert library.check(routines / "foo.yaml") == []
+        assert sorted(p.name for p in routines.iterdir()) == ["foo.yaml"]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file names are bytes only on POSIX")
+def test_a_config_folder_whose_name_is_not_utf8_gets_a_starter_and_an_escaped_path(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = os.fsdecode(bytes(home) + b"/conf\xff")  # a byte no UTF-8 decoder takes
+    monkeypatch.setenv("CALFKIT_CONFIG_DIR", config)
+    code, out, err = run("new", "foo")
+    assert code == 0, err
+    assert out == f"{home}/conf\\udcff/routines/foo.yaml\n"
+    starter = Path(config) / "routines" / "foo.yaml"
+    assert "conf\\udcff" in starter.read_text(encoding="utf-8")  # its comments, escaped
+    assert library.check(starter) == []
 
 
 TOO_LONG = "a" * 300  # longer than any file system allows one name to be

@@ -35,7 +35,7 @@ steps:
 def stop_at(path: Path, flat_step: int) -> None:
     """A session of the routine at ``path`` recorded as stopped with ``q`` at a timed step."""
     timeline = compile_routine(library.load(path))
-    at = datetime(2026, 12, 6, 8, 0, tzinfo=timezone.utc)
+    at = datetime(2026, 12, 1, 8, 0, tzinfo=timezone.utc)
     sink = HistorySink("off", False, print, now=lambda: at)
     sink.handle(Event(EventKind.START, 0, 0, 0, timeline=timeline))
     for segment in timeline.segments[:flat_step]:
@@ -151,3 +151,18 @@ def test_play_today_without_a_plan_is_one_error_line() -> None:
     result = CliRunner().invoke(cli, ["play", "today"])
     assert result.exit_code == 1
     assert result.stderr.startswith("calfkit: error: no plan started")
+
+
+def test_a_session_still_playing_is_not_resumed_and_says_why(tmp_path: Path) -> None:
+    from calfkit.history.store import utc_now
+
+    path = tmp_path / "drill.yaml"
+    path.write_text(DRILL, encoding="utf-8")
+    stop_at(path, 4)
+    routine = library.load(path)
+    timeline = compile_routine(routine)
+    playing = HistorySink("off", False, print, now=utc_now, heartbeat=0)
+    playing.handle(Event(EventKind.START, 0, 0, 0, timeline=timeline))  # alive, never ended
+    with pytest.raises(CalfkitError, match="still in progress"):
+        resume_point(routine, timeline)
+    playing.close()

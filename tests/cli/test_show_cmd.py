@@ -445,3 +445,59 @@ def test_show_json_gives_every_round_as_played(
     played = [event["text"] for event in events if event["event"] == "step"]
     shown = [text for sides in hold["as_played_by_round"] for text in sides.values()]
     assert played == shown + lift["as_played_by_round"]
+
+
+PLACEHOLDERS = """\
+title: Every filled-in text
+steps:
+  - repeat: 2
+    steps:
+      - sides: [right, left]
+        steps:
+          - hold: "Round {round}: the {side} calf"
+            duration: 5
+            note: "Round {round}, {side} side"
+  - sides: [right, left]
+    steps:
+      - do: Roll the {side} calf.
+        duration: 5
+        note: The {other_side} leg rests.
+"""
+
+
+def documented_fields(section: str) -> list[set[str]]:
+    """The field names in each table of ``section`` of docs/json.md (backticked, first column)."""
+    import re
+
+    guide = (Path(__file__).resolve().parents[2] / "docs" / "json.md").read_text(encoding="utf-8")
+    text = guide.split(f"## {section}\n", 1)[1].split("\n## ", 1)[0]
+    tables: list[set[str]] = []
+    for block in re.split(r"\n\n+", text):
+        rows = [line for line in block.splitlines() if line.startswith("| `")]
+        if rows:
+            tables.append(
+                {name for row in rows for name in re.findall(r"`(\w+)`", row.split("|")[1])}
+            )
+    return tables
+
+
+def test_show_json_fields_are_each_documented_in_docs_json(every_kind: Path, home: Path) -> None:
+    placeholders = home / "placeholders.yaml"
+    placeholders.write_text(PLACEHOLDERS, encoding="utf-8")
+    top: set[str] = set()
+    steps: set[str] = set()
+
+    def walk(items: list[dict[str, object]]) -> None:
+        for item in items:
+            steps.update(item)
+            walk(item.get("steps", []))  # type: ignore[arg-type]
+
+    for path in (every_kind, placeholders):
+        code, out, _ = run("show", str(path), "--json")
+        data = json.loads(out)
+        assert code == 0 and data["format_version"] == 1
+        top.update(data)
+        walk(data["steps"])
+    routine_table, step_table = documented_fields("`calfkit show ROUTINE --json`")
+    assert top == routine_table
+    assert steps == step_table

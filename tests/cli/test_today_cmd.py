@@ -111,3 +111,34 @@ def test_after_the_last_week_the_plan_says_it_has_ended(
     monkeypatch.setenv("CALFKIT_TODAY", "2027-02-01")
     result = runner.invoke(cli, ["today"])
     assert "ended on Mon 2026-12-28" in result.output
+
+
+def stop_part_way(name: str, at: datetime, steps: int) -> None:
+    """A real HistorySink records ``name`` stopped with q after ``steps`` timed steps."""
+    timeline = compile_routine(library.load_ref(name))
+    sink = HistorySink("off", False, print, now=lambda: at)
+    sink.handle(Event(EventKind.START, 0, 0, 0, timeline=timeline))
+    for segment in timeline.segments[:steps]:
+        sink.handle(
+            Event(EventKind.STEP, segment.start, segment.start, 0, step=segment.index,
+                  top_step=segment.top, segment=segment, played=segment.start)
+        )  # fmt: skip
+    sink.handle(Event(EventKind.STOP, 20.0, 20.0, 0, step=steps, text="quit", played=20.0))
+    sink.close()
+
+
+def test_a_session_stopped_today_is_shown_with_how_to_resume_it(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from calfkit.cli.practice import todays_routine
+
+    monkeypatch.setenv("CALFKIT_TODAY", "2026-12-02")
+    stop_part_way("calf-release-walk", datetime(2026, 12, 2, 7, 0, tzinfo=timezone.utc), 3)
+    result = runner.invoke(cli, ["today"])
+    assert "calf-release-walk" in result.output
+    assert "(stopped at step 3: calfkit play today --resume)" in result.output
+    listed = json.loads(runner.invoke(cli, ["today", "--json"]).output)
+    assert [s["stopped_at_step"] for s in listed["sessions"]] == [None, 3]
+    # play today plays the first not done; with --resume, the one stopped part-way
+    assert todays_routine().name == "calf-release"
+    assert todays_routine(resuming=True).name == "calf-release-walk"

@@ -260,6 +260,23 @@ def test_a_mistyped_routine_name_gets_a_did_you_mean_as_show_gives(
     ]
 
 
+def test_json_is_spelt_as_list_show_and_history_spell_it(runner: CliRunner) -> None:
+    files = ["good/minimal.yaml", *(str(path.relative_to(ROUTINES)) for path in BAD[:3])]
+    spelt_json = runner.invoke(cli, ["validate", "--json", *files])
+    spelt_format = runner.invoke(cli, ["validate", "--format", "json", *files])
+    assert spelt_json.exit_code == spelt_format.exit_code == 1
+    assert spelt_json.stdout == spelt_format.stdout
+    assert len(json.loads(spelt_json.stdout)) >= 3
+    both = runner.invoke(cli, ["validate", "--json", "--format", "json", "good/minimal.yaml"])
+    assert (both.exit_code, both.stdout) == (0, "[]\n")
+
+
+def test_json_and_format_text_together_are_a_usage_error(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["validate", "--json", "--format", "text", "good/minimal.yaml"])
+    assert result.exit_code == 2
+    assert "--json and --format text ask for different output" in result.stderr
+
+
 @pytest.fixture
 def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("CALFKIT_CONFIG_DIR", str(tmp_path / "config"))

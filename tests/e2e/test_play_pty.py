@@ -494,6 +494,14 @@ def test_ctrl_c_while_the_voice_renders_says_it_was_interrupted_not_that_the_voi
     assert "failed" not in text and "spoken cues are off" not in text
 
 
+def test_a_dumb_terminal_gets_plain_lines_and_not_one_escape_sequence(player: Player) -> None:
+    routine = player.routine("title: Short\nsteps:\n  - rest: 1\n")
+    session = player.start(routine, "--lead-in", "0", log=False, TERM="dumb")
+    assert session.finish() == 0
+    assert b"] Finished\r\n" in session.raw
+    assert b"\x1b" not in session.raw  # not even the show-cursor sequence at the end
+
+
 def test_a_storm_of_plus_stops_at_the_two_hour_step_limit_and_q_still_quits(
     player: Player,
 ) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from calfkit import library
 from calfkit.format import measure
 from calfkit.model import (
     Breathe,
@@ -138,3 +139,27 @@ def test_measure_agrees_with_the_compiled_timeline(path: Path) -> None:
     ticks = sum(len(segment.ticks) for segment in timeline.segments)
     assert measure.event_count(loaded.steps) == len(timeline.segments) + ticks
     assert measure.seconds(loaded.steps) == pytest.approx(timeline.total, abs=1e-6)
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty calfkit config folder, no CALFKIT_PATH and a private cache."""
+    monkeypatch.setenv("CALFKIT_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("CALFKIT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("CALFKIT_PATH", raising=False)
+    return tmp_path
+
+
+GOOD_FILES = sorted((Path(__file__).parent.parent / "routines" / "good").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", GOOD_FILES, ids=lambda p: p.stem)
+def test_step_count_is_the_number_of_timeline_segments(path: Path, home: Path) -> None:
+    from calfkit.timeline import compile_routine
+
+    routine = library.load(path)
+    if measure.event_count(routine.steps) > 20_000:
+        # Arithmetic only: compiling a routine at the event limit is the timeline's test.
+        assert measure.step_count(routine.steps) <= measure.event_count(routine.steps)
+        return
+    assert measure.step_count(routine.steps) == len(compile_routine(routine).segments)

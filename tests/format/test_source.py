@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from calfkit import library
-from calfkit.format import source
+from calfkit.format import source, spec
 from calfkit.format.source import MapNode, ScalarNode, SeqNode, parse_bytes, plain_data, read_source
 
 
@@ -263,7 +263,7 @@ def test_files_that_are_not_one_mapping_are_refused(text: str, message: str) -> 
     assert messages(text) == [message]
 
 
-def test_a_one_mebibyte_file_reads_in_well_under_a_second(tmp_path: Path) -> None:
+def test_a_file_at_the_size_limit_reads_without_problems(tmp_path: Path) -> None:
     step = "  - do: Rise slowly onto the balls of your feet, then lower.\n    duration: 4s\n"
     head = "title: Big\nsteps:\n"
     text = head + step * ((source.MAX_FILE_BYTES - len(head)) // len(step))
@@ -277,7 +277,7 @@ def test_a_one_mebibyte_file_reads_in_well_under_a_second(tmp_path: Path) -> Non
     assert elapsed < 10.0  # a hang guard; speed is in bench/load.py
 
 
-def test_a_one_mebibyte_flow_list_of_tiny_items_is_read(tmp_path: Path) -> None:
+def test_a_flow_list_of_tiny_items_at_the_size_limit_is_read(tmp_path: Path) -> None:
     head = "title: Big\ntags: ["
     count = (source.MAX_FILE_BYTES - len(head) - 10) // 3
     path = tmp_path / "tags.yaml"
@@ -288,11 +288,26 @@ def test_a_one_mebibyte_flow_list_of_tiny_items_is_read(tmp_path: Path) -> None:
     assert list(parsed.problems) == []
 
 
+def test_the_size_limit_is_256_kibibytes_declared_once_in_the_spec() -> None:
+    assert source.MAX_FILE_BYTES is spec.MAX_FILE_BYTES == 262144
+    assert spec.LIMITS["max_file_bytes"] == 262144
+
+
+def test_a_file_at_the_limit_is_read_and_one_byte_more_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "full.yaml"
+    head = b"title: Full\nsteps:\n- rest: 1\n"
+    path.write_bytes(head + b"#" * (source.MAX_FILE_BYTES - len(head) - 1) + b"\n")
+    assert path.stat().st_size == source.MAX_FILE_BYTES
+    assert list(read_source(path).problems) == []
+    path.write_bytes(path.read_bytes() + b"\n")
+    assert read_source(path).problems.final()[0].message.startswith("the file is larger")
+
+
 def test_a_file_one_byte_over_the_limit_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "over.yaml"
     path.write_bytes(b"#" * source.MAX_FILE_BYTES + b"\n")
     assert [p.format() for p in read_source(path).problems.final()] == [
-        f"{path}:1:1: error: the file is larger than 1 MiB (1048576 bytes); "
+        f"{path}:1:1: error: the file is larger than 256 KiB (262144 bytes); "
         "routine files must be smaller"
     ]
 

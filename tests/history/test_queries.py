@@ -268,3 +268,44 @@ def test_a_start_time_edited_by_hand_into_nonsense_is_left_out_of_the_streak(
         with pytest.raises(HistoryError, match="^" + re.escape(damaged)):
             history.last_done(["calf-release"])
     assert last_done(["calf-release"], path=path) == {}  # a listing never fails over it
+
+
+def test_the_plans_rest_days_keep_the_streak_but_alone_make_none(tmp_path: Path) -> None:
+    from datetime import date
+
+    path = tmp_path / "h.sqlite3"
+    # Friday 4th and Monday 7th December practised; the weekend between is rest
+    for day in (4, 7):
+        record(path, datetime(2026, 12, day, 8, 0, tzinfo=UTC))
+    weekend = {date(2026, 12, 5), date(2026, 12, 6)}
+
+    def rest(day: date) -> bool:
+        return day in weekend
+
+    with History(path, tz=UTC) as history:
+        assert history.streak(date(2026, 12, 7)) == 1
+        assert history.streak(date(2026, 12, 7), rest=rest) == 4
+        # today (the 8th) not yet practised: yesterday's streak stands
+        assert history.streak(date(2026, 12, 8), rest=rest) == 4
+        # on the rest day itself, the streak counts it
+        assert history.streak(date(2026, 12, 6), rest=rest) == 3
+    # rest days with only stopped sessions around them are no streak
+    stopped = tmp_path / "stopped.sqlite3"
+    record(stopped, datetime(2026, 12, 4, 8, 0, tzinfo=UTC), ending=Ending.STOPPED)
+    with History(stopped, tz=UTC) as history:
+        assert history.streak(date(2026, 12, 6), rest=lambda day: True) == 0
+
+
+def test_days_totals_what_was_played_each_local_day_leaving_previews_out(tmp_path: Path) -> None:
+    from datetime import date
+
+    path = tmp_path / "h.sqlite3"
+    record(path, datetime(2026, 12, 4, 8, 0, tzinfo=UTC))
+    record(path, datetime(2026, 12, 4, 18, 0, tzinfo=UTC))
+    record(path, datetime(2026, 12, 5, 8, 0, tzinfo=UTC), speed=10.0)  # a preview
+    with History(path, tz=UTC) as history:
+        totals = history.days(date(2026, 12, 1), date(2026, 12, 31))
+    assert list(totals) == [date(2026, 12, 4)]
+    assert totals[date(2026, 12, 4)].sessions == 2
+    assert totals[date(2026, 12, 4)].finished == 2
+    assert totals[date(2026, 12, 4)].played_seconds > 0

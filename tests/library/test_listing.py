@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from calfkit import library
+from calfkit.library import Source
 from tests.program import calfkit
 
 
@@ -113,5 +114,162 @@ def test_the_list_cache_never_reads_a_routine_grown_past_the_limit(isolated: Pat
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    assert "larger than 1 MiB" in (found["grows"].error or "")
+    assert "larger than 256 KiB" in (found["grows"].error or "")
     assert peak < 16 * 1024 * 1024, peak  # nothing near the file's 64 MiB was read
+
+
+ROUTINE = """\
+calfkit: 1
+title: {title}
+tags: [{tag}]
+steps:
+  - prepare: Get ready.
+    duration: 5s
+  - repeat: 2
+    rest_between: 3s
+    steps:
+      - do: Rise.
+        duration: 4s
+      - count: 10
+"""
+
+
+BUILTINS = sorted(path.stem for path in library.builtin_routines_dir().glob("*.yaml"))
+
+
+def write_routine(folder: Path, name: str, title: str = "A routine", tag: str = "test") -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text(ROUTINE.format(title=title, tag=tag), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty calfkit config folder, no CALFKIT_PATH and a private cache."""
+    monkeypatch.setenv("CALFKIT_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("CALFKIT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("CALFKIT_PATH", raising=False)
+    return tmp_path
+
+
+def test_available_summarises_every_routine_with_its_source(home: Path) -> None:
+    mine = write_routine(home / "config" / "routines", "my-legs.yaml", title="My legs", tag="legs")
+    found = {entry.name: entry for entry in library.available()}
+    assert sorted(found) == sorted([*BUILTINS, "my-legs"])
+    assert found["my-legs"] == library.Found(
+        name="my-legs",
+        source=Source.USER,
+        path=mine,
+        title="My legs",
+        total_seconds=5 + 2 * (4 + 10) + 3,
+        step_count=1 + 2 * 2 + 1,
+        tags=("legs",),
+    )
+    assert found["calf-release"].source is Source.BUILTIN
+    assert found["calf-release"].shadows == ()
+
+
+def test_available_marks_a_shadowing_routine_with_what_it_hides(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    mine = write_routine(home / "config" / "routines", "calf-release.yaml", title="Mine")
+    shared = write_routine(home / "shared", "calf-release.yaml", title="Shared")
+    monkeypatch.setenv("CALFKIT_PATH", str(home / "shared"))
+    entry = next(e for e in library.available() if e.name == "calf-release")
+    assert (entry.source, entry.path, entry.title) == (Source.USER, mine, "Mine")
+    assert entry.shadows == (
+        library.Shadowed(Source.PATH, shared),
+        library.Shadowed(Source.BUILTIN, library.builtin_routines_dir() / "calf-release.yaml"),
+    )
+
+
+def test_an_invalid_routine_is_listed_with_its_first_problem(home: Path) -> None:
+    folder = home / "config" / "routines"
+    folder.mkdir(parents=True)
+    (folder / "broken.yaml").write_text("title: Broken\nsteps:\n  - rest: 5s\nstepz: []\n")
+    entry = next(e for e in library.available() if e.name == "broken")
+    assert entry.ok is False
+    assert entry.title is None and entry.total_seconds is None
+    assert entry.error is not None and entry.error.startswith("line 4: ")
+    assert "stepz" in entry.error and "more)" not in entry.error
+
+
+def test_a_problem_in_an_included_file_is_listed_with_that_files_name(home: Path) -> None:
+    folder = home / "config" / "routines"
+    folder.mkdir(parents=True)
+    (folder / "outer.yaml").write_text("title: Outer\nsteps:\n  - routine: parts/inner.yaml\n")
+    (folder / "parts").mkdir()
+    inner = folder / "parts" / "inner.yaml"
+    inner.write_text("title: Inner\nsteps:\n  - rest: 5s\n  - rest: 0\n")
+    entry = next(e for e in library.available() if e.name == "outer")
+    assert entry.error == (
+        f"{inner} line 4: rest step: 'rest' must be more than 0 seconds; found 0"
+    )
+
+
+def test_the_summary_cache_sees_an_edit(home: Path) -> None:
+    path = write_routine(home / "config" / "routines", "mine.yaml", title="Before")
+    assert next(e for e in library.available() if e.name == "mine").title == "Before"
+    assert (home / "cache" / "summaries.json").is_file()
+    path.write_text(path.read_text().replace("Before", "After!"))
+    assert next(e for e in library.available() if e.name == "mine").title == "After!"
+
+
+def test_the_summary_cache_sees_an_edit_to_an_included_routine(home: Path) -> None:
+    folder = home / "config" / "routines"
+    part = write_routine(folder, "part.yaml")
+    (folder / "whole.yaml").write_text(
+        "title: Whole\nsteps:\n  - routine: part\n  - rest: 10s\n", encoding="utf-8"
+    )
+    before = next(e for e in library.available() if e.name == "whole").total_seconds
+    assert before == 5 + 2 * (4 + 10) + 3 + 10
+    part.write_text(part.read_text().replace("duration: 5s", "duration: 50s"))
+    after = next(e for e in library.available() if e.name == "whole").total_seconds
+    assert after == before + 45
+
+
+def test_the_summary_cache_sees_a_new_file_that_changes_what_a_name_finds(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = home / "config" / "routines"
+    write_routine(home / "shared", "part.yaml")
+    monkeypatch.setenv("CALFKIT_PATH", str(home / "shared"))
+    folder.mkdir(parents=True)
+    (folder / "whole.yaml").write_text("title: Whole\nsteps:\n  - routine: part\n")
+    assert next(e for e in library.available() if e.name == "whole").total_seconds == 36
+    (folder / "part.yaml").write_text("title: Part\nsteps:\n  - rest: 7s\n")
+    assert next(e for e in library.available() if e.name == "whole").total_seconds == 7
+
+
+def test_a_damaged_cache_is_ignored(home: Path) -> None:
+    (home / "cache").mkdir()
+    (home / "cache" / "summaries.json").write_text("{not json")
+    assert {e.name for e in library.available()} == set(BUILTINS)
+
+
+def test_the_summary_cache_sees_an_edit_to_a_routine_included_by_relative_path(
+    home: Path,
+) -> None:
+    folder = home / "config" / "routines"
+    part = write_routine(home / "parts", "part.yaml")
+    folder.mkdir(parents=True)
+    (folder / "whole.yaml").write_text("title: Whole\nsteps:\n  - routine: ../../parts/part.yaml\n")
+    assert next(e for e in library.available() if e.name == "whole").total_seconds == 36
+    part.write_text(part.read_text().replace("duration: 5s", "duration: 6s"))
+    assert next(e for e in library.available() if e.name == "whole").total_seconds == 37
+
+
+def test_a_valid_cache_entry_is_used_without_loading_again(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = home / "config" / "routines"
+    write_routine(folder, "part.yaml")
+    (folder / "whole.yaml").write_text("title: Whole\nsteps:\n  - routine: ./part.yaml\n")
+    first = library.available()
+
+    def no_loading(path: object) -> None:
+        raise AssertionError(f"loaded {path} although the cache was valid")
+
+    monkeypatch.setattr("calfkit.format.check.load", no_loading)
+    assert library.available() == first

@@ -857,47 +857,6 @@ def test_the_summary_and_history_agree_on_the_time_played_lead_in_left_out(
     assert figures.endswith("· paused 00:03")
 
 
-def test_the_plans_rest_days_keep_the_streak_but_alone_make_none(tmp_path: Path) -> None:
-    from datetime import date
-
-    path = tmp_path / "h.sqlite3"
-    # Friday 4th and Monday 7th December practised; the weekend between is rest
-    for day in (4, 7):
-        record(path, datetime(2026, 12, day, 8, 0, tzinfo=UTC))
-    weekend = {date(2026, 12, 5), date(2026, 12, 6)}
-
-    def rest(day: date) -> bool:
-        return day in weekend
-
-    with History(path, tz=UTC) as history:
-        assert history.streak(date(2026, 12, 7)) == 1
-        assert history.streak(date(2026, 12, 7), rest=rest) == 4
-        # today (the 8th) not yet practised: yesterday's streak stands
-        assert history.streak(date(2026, 12, 8), rest=rest) == 4
-        # on the rest day itself, the streak counts it
-        assert history.streak(date(2026, 12, 6), rest=rest) == 3
-    # rest days with only stopped sessions around them are no streak
-    stopped = tmp_path / "stopped.sqlite3"
-    record(stopped, datetime(2026, 12, 4, 8, 0, tzinfo=UTC), ending=Ending.STOPPED)
-    with History(stopped, tz=UTC) as history:
-        assert history.streak(date(2026, 12, 6), rest=lambda day: True) == 0
-
-
-def test_days_totals_what_was_played_each_local_day_leaving_previews_out(tmp_path: Path) -> None:
-    from datetime import date
-
-    path = tmp_path / "h.sqlite3"
-    record(path, datetime(2026, 12, 4, 8, 0, tzinfo=UTC))
-    record(path, datetime(2026, 12, 4, 18, 0, tzinfo=UTC))
-    record(path, datetime(2026, 12, 5, 8, 0, tzinfo=UTC), speed=10.0)  # a preview
-    with History(path, tz=UTC) as history:
-        totals = history.days(date(2026, 12, 1), date(2026, 12, 31))
-    assert list(totals) == [date(2026, 12, 4)]
-    assert totals[date(2026, 12, 4)].sessions == 2
-    assert totals[date(2026, 12, 4)].finished == 2
-    assert totals[date(2026, 12, 4)].played_seconds > 0
-
-
 def test_a_resumed_session_continues_its_own_row_and_finishes_it_across_its_parts(
     tmp_path: Path,
 ) -> None:
@@ -968,3 +927,56 @@ def test_a_resumed_session_stopped_again_in_its_lead_in_still_stands_where_it_st
     assert again is not None
     assert (again.id, again.end_step, again.step_hash) == (stopped.id, 2, stopped.step_hash)
     assert again.parts == 2
+
+
+def test_a_resumed_part_killed_with_sigkill_leaves_its_row_interrupted_and_resumable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from calfkit import library
+
+    path = tmp_path / "h.sqlite3"
+    routine = tmp_path / "kill-me.yaml"
+    routine.write_text(KILL_ME)
+    # The first part: stopped with q at the second step.
+    timeline = compile_routine(library.load(routine))
+    first = HistorySink("off", False, Warnings(), path=path)
+    first.handle(ev(EventKind.START, 0.0, timeline=timeline))
+    for event in step_events(timeline, upto=2):
+        first.handle(event)
+    first.handle(ev(EventKind.STOP, 3.0, step=2, text="quit"))
+    first.close()
+    (before,) = rows(path)
+
+    play = ["play", str(routine), "--resume", "--plain", "--lead-in", "0", "--sound", "off"]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "calfkit", *play],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "CALFKIT_HISTORY": str(path)},
+    )
+    try:
+        assert process.stdout is not None
+        for line in process.stdout:
+            if "Second move." in line:
+                break
+        deadline = time_module.monotonic() + 10
+        while time_module.monotonic() < deadline and rows(path)[0]["parts"] != 2:
+            time_module.sleep(0.02)
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.communicate(timeout=30)
+    assert process.returncode == -signal.SIGKILL
+    assert integrity(path) == "ok"
+    (row,) = rows(path)  # the same row, taken up: no second one
+    assert (row["id"], row["parts"], row["ended"], row["ended_at"]) == (
+        before["id"],
+        2,
+        "interrupted",
+        None,
+    )
+    later = history_module.utc_now() + timedelta(seconds=history_module.HEARTBEAT_STALE_SECONDS + 5)
+    monkeypatch.setattr(history_module, "utc_now", lambda: later)
+    with History(path) as history:
+        again = history.resumable("kill-me")
+    assert again is not None and (again.id, again.end_step) == (before["id"], 2)

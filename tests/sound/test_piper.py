@@ -143,8 +143,8 @@ def test_export_voice_speaks_with_piper_and_system_gives_espeak_ngs_lengths(
     tmp_path: Path,
 ) -> None:
     """Each phrase's spoken length in the event log is Piper's rendering of it (Piper adds
-    random noise to its timing, so within 10 %); with --voice-model system, exactly
-    espeak-ng's."""
+    random noise to its timing: a lone "2" varies by up to a fifth, so within a quarter);
+    with --voice-model system, exactly espeak-ng's."""
     assert BUNDLED is not None
     env = {k: v for k, v in os.environ.items() if k != MODEL_ENV}
     lengths: dict[str, dict[str, float]] = {}
@@ -166,7 +166,7 @@ def test_export_voice_speaks_with_piper_and_system_gives_espeak_ngs_lengths(
     espeak = EspeakVoice(shutil.which("espeak-ng") or "espeak-ng")
     for text, seconds in lengths["piper"].items():
         samples, rate = piper.render(text, 170)
-        assert seconds == pytest.approx(len(samples) / rate, rel=0.1), text
+        assert seconds == pytest.approx(len(samples) / rate, rel=0.25), text
     for text, seconds in lengths["system"].items():
         samples, rate = espeak.render(text, 170)
         assert seconds == pytest.approx(len(samples) / rate, abs=0.002), text

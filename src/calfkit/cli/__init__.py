@@ -42,6 +42,13 @@ COMMANDS: dict[str, tuple[str, str]] = {
 def _quiet_ends() -> Iterator[None]:
     try:
         yield
+    except click.ClickException as error:
+        # A usage error quotes what was typed (a path, an option's value): shown escaped, as
+        # every path and argument calfkit echoes, never as the escape sequence it may hold.
+        from calfkit.text import shown
+
+        vars(error)["message"] = shown(error.message)  # click declares it Final
+        raise
     except KeyboardInterrupt:
         from calfkit.cli.common import INTERRUPTED_EXIT
 
@@ -90,8 +97,28 @@ class LazyGroup(click.Group):
             formatter.write_dl(rows)
 
 
+# Whether an unexpected error (a bug) shows its traceback: --debug, or CALFKIT_DEBUG set to
+# anything but "" or "0". Otherwise it is one short line.
+_debug = False
+
+
+def _set_debug(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
+    global _debug
+    _debug = value
+    return value
+
+
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="calfkit", message="%(prog)s %(version)s")
+@click.option(
+    "--debug",
+    is_flag=True,
+    envvar="CALFKIT_DEBUG",
+    expose_value=False,
+    is_eager=True,
+    callback=_set_debug,
+    help="Show the traceback of an unexpected error (also: CALFKIT_DEBUG=1).",
+)
 def cli() -> None:
     """Guided lower-leg recovery routines in your terminal: calf release, stretches,
     foam rolling and self-massage, carried by sound so you can follow them from the floor.
@@ -134,4 +161,25 @@ def main(argv: list[str] | None = None) -> Any:
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None and getattr(stream, "errors", None) in STRICT_ERRORS:
             reconfigure(errors="calfkit-fallback")
-    return cli.main(args=argv, prog_name="calfkit")
+    try:
+        return cli.main(args=argv, prog_name="calfkit")
+    except Exception as error:
+        if _debug:
+            raise
+        _unexpected(error)
+
+
+def _unexpected(error: Exception) -> None:
+    """A bug, not bad input: one short message instead of a traceback, and how to see it."""
+    from calfkit.text import one_line
+
+    text = " ".join(one_line(str(error)).split())
+    if len(text) > 200:
+        text = text[:199] + "…"
+    message = f"{type(error).__name__}: {text}" if text else type(error).__name__
+    sys.stderr.write(
+        f"calfkit: unexpected error: {message}\n"
+        "calfkit: this is a bug; `calfkit --debug COMMAND ...` (or CALFKIT_DEBUG=1) shows where\n"
+    )
+    sys.stderr.flush()
+    raise SystemExit(1)

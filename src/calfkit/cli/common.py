@@ -15,6 +15,7 @@ import click
 
 from calfkit.errors import CalfkitError, RoutineError, SettingError
 from calfkit.player.pace import lead_in_problem, speed_problem
+from calfkit.text import shown
 
 INTERRUPTED_EXIT = 130  # Ctrl-C, as a shell reports a process killed by SIGINT
 
@@ -37,20 +38,43 @@ def check_speed(value: float) -> float:
     return value
 
 
+def check_voice_rate(ctx: click.Context, param: click.Parameter, value: int | None) -> int | None:
+    """``--voice-rate``'s callback: the value, or a usage error outside the range espeak-ng
+    speaks (80 to 450). A callback, not click.IntRange, whose help would say the range again."""
+    from calfkit.sound import MAX_RATE_WPM, MIN_RATE_WPM
+
+    if value is not None and not MIN_RATE_WPM <= value <= MAX_RATE_WPM:
+        raise click.BadParameter(
+            f"must be {MIN_RATE_WPM} to {MAX_RATE_WPM} words a minute, not {value}"
+        )
+    return value
+
+
+def voice_rate_help(start: str) -> str:
+    """``--voice-rate``'s help, the range said once (click's own range note is not shown)."""
+    from calfkit.sound import MAX_RATE_WPM, MIN_RATE_WPM
+
+    return f"{start}, {MIN_RATE_WPM} to {MAX_RATE_WPM} words a minute."
+
+
 def report(error: CalfkitError) -> None:
     """Print an error for people on stderr: one line per problem, never a traceback."""
     if isinstance(error, RoutineError):
         for problem in error.problems:
             click.echo(problem.format(), err=True)
     else:
-        click.echo(f"calfkit: error: {error}", err=True)
+        # calfkit's own words are printable: what is not came from a path or an argument.
+        click.echo(f"calfkit: error: {shown(str(error))}", err=True)
 
 
 @contextmanager
 def errors_to_exit() -> Iterator[None]:
-    """Run a command body, turning calfkit's own errors into a message and exit code 1."""
+    """Run a command body, turning calfkit's own errors into a message and exit code 1, and
+    a setting no session can use into a usage error naming its option (exit 2)."""
     try:
         yield
+    except SettingError as error:
+        raise click.BadParameter(error.message, param_hint=f"'{error.option}'") from None
     except CalfkitError as error:
         report(error)
         sys.exit(error.exit_code)

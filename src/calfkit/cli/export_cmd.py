@@ -13,14 +13,15 @@ from calfkit.cli.common import (
     SPEAK_HELP,
     VOICE_MODEL_HELP,
     check_lead_in,
+    check_voice_rate,
     errors_to_exit,
-    session_errors_to_exit,
     spoken_option,
+    voice_rate_help,
 )
 from calfkit.cli.routine_arg import ROUTINE
 from calfkit.export.formats import FORMATS, Format, format_for
 from calfkit.session.settings import DEFAULTS, Settings
-from calfkit.sound import MAX_RATE_WPM, MIN_RATE_WPM
+from calfkit.text import shown
 
 if TYPE_CHECKING:
     from rich.progress import TaskID
@@ -78,13 +79,11 @@ def size_text(size: int) -> str:
 )
 @click.option(
     "--voice-rate",
-    type=click.IntRange(MIN_RATE_WPM, MAX_RATE_WPM),
+    type=int,
     default=None,
+    callback=check_voice_rate,
     metavar="WPM",
-    help=(
-        f"Speak at WPM words a minute ({MIN_RATE_WPM}-{MAX_RATE_WPM}; "
-        f"default {DEFAULTS.voice_rate})."
-    ),
+    help=f"{voice_rate_help('How fast the voice speaks')}  [default: {DEFAULTS.voice_rate}]",
 )
 @click.option(
     "--speak",
@@ -150,7 +149,7 @@ def command(
     if named is not None and named != fmt:
         # Written as asked, but a phone or a watch goes by the name: say so before it misleads.
         warn(
-            f"note: {path} is written as a {fmt.name.upper()} {fmt.label}, though its name "
+            f"note: {shown(path)} is written as a {fmt.name.upper()} {fmt.label}, though its name "
             f"ends {named.extension}"
         )
     timeline = _checked(routine, path, log_events, force=force)
@@ -174,18 +173,18 @@ def command(
         ]
         verb = "changes" if len(given) == 1 else "change"
         warn(f"note: {' and '.join(given)} {verb} nothing without --voice")
-    settings = Settings.given(
-        voice=voice,
-        voice_rate=voice_rate,
-        speak=spoken,
-        voice_model=voice_model,
-        lead_in=lead_in,
-        log_events=log_events,
-    )
-    with session_errors_to_exit():
+    with errors_to_exit():
+        settings = Settings.given(
+            voice=voice,
+            voice_rate=voice_rate,
+            speak=spoken,
+            voice_model=voice_model,
+            lead_in=lead_in,
+            log_events=log_events,
+        )
         exported = _export(timeline, path, fmt, settings, warn)
     click.echo(
-        f"Wrote {exported.path} ({fmt.label}, {words.clock(exported.seconds)}, "
+        f"Wrote {shown(exported.path)} ({fmt.label}, {words.clock(exported.seconds)}, "
         f"{size_text(exported.size)}, {exported.holds})"
     )
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from calfkit import words
+from calfkit.cli.routine_arg import complete_name
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -33,7 +34,12 @@ MAX_LIMIT = 1_000_000
     metavar="N",
     help="Show at most N sessions, newest first.",
 )
-@click.option("--routine", metavar="NAME", help="Only sessions of this routine.")
+@click.option(
+    "--routine",
+    metavar="NAME",
+    shell_complete=complete_name,
+    help="Only sessions of this routine.",
+)
 @click.option(
     "--calendar",
     "as_calendar",
@@ -164,11 +170,11 @@ def _calendar(months: int, as_json: bool) -> None:
 
 def _warn_unreadable(history: History) -> None:
     """Rows left out as unreadable: one warning line on stderr, whatever asked for them."""
-    from calfkit.text import one_line
+    from calfkit.text import shown
 
     warning = history.unreadable_warning()
     if warning is not None:
-        click.echo(f"calfkit: warning: {one_line(warning)}", err=True)
+        click.echo(f"calfkit: warning: {shown(warning)}", err=True)
 
 
 def _played(seconds: float) -> str:
@@ -206,7 +212,9 @@ def _history_errors() -> Iterator[None]:
             hint = "try again when the other program is done with it"
         else:
             hint = f"move it aside, or set {ENV_VAR} to use another file"
-        click.echo(f"calfkit: error: {error} ({hint})", err=True)
+        from calfkit.text import shown
+
+        click.echo(f"calfkit: error: {shown(str(error))} ({hint})", err=True)
         sys.exit(1)
 
 

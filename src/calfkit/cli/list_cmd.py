@@ -36,10 +36,10 @@ def command(as_json: bool, tag: str | None) -> None:
         )
     with errors_to_exit():
         found = library.available()
-    from calfkit.text import one_line
+    from calfkit.text import one_line, shown
 
     for broken in (entry for entry in found if not entry.ok):
-        path = one_line(str(broken.path))
+        path = shown(broken.path)
         click.echo(
             f"calfkit: warning: {path}: invalid routine ({one_line(broken.error or '')}); "
             f"`calfkit validate {path}` lists every problem",
@@ -53,11 +53,20 @@ def command(as_json: bool, tag: str | None) -> None:
     unreadable: list[str] = []
     done = last_done((entry.name for entry in found), warn=unreadable.append)
     for message in unreadable:
-        click.echo(f"calfkit: warning: {message}; last done is not shown", err=True)
+        click.echo(f"calfkit: warning: {shown(message)}; last done is not shown", err=True)
     if as_json:
         import json
 
-        listing = [{**entry.to_json(), "last_done": _iso(done.get(entry.name))} for entry in found]
+        from calfkit.text import JSON_FORMAT_VERSION
+
+        listing = [
+            {
+                "format_version": JSON_FORMAT_VERSION,
+                **entry.to_json(),
+                "last_done": _iso(done.get(entry.name)),
+            }
+            for entry in found
+        ]
         echo(json.dumps(listing, indent=2))
         return
     if not found:
@@ -154,16 +163,25 @@ def _use_colour() -> bool:
         return False
 
 
+# Output that is not a terminal (`calfkit list | cat`, a file) has no width to fit: titles
+# are never cut there, unless COLUMNS asks for a width.
+_UNBOUNDED = 1_000_000
+
+
 def _terminal_width() -> int:
     columns = os.environ.get("COLUMNS", "")
     if columns.isdigit() and int(columns) > 0:
         return int(columns)
     try:
-        if sys.stdout.isatty():
-            return os.get_terminal_size(sys.stdout.fileno()).columns
+        terminal = sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        terminal = False
+    if not terminal:
+        return _UNBOUNDED
+    try:
+        return os.get_terminal_size(sys.stdout.fileno()).columns
     except (AttributeError, ValueError, OSError):
-        pass
-    return 80
+        return 80
 
 
 def _cells(text: str) -> int:

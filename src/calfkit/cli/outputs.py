@@ -12,7 +12,7 @@ import os
 import stat
 
 from calfkit.errors import CalfkitError
-from calfkit.model import Include, Repeat, Routine, Sides, Step
+from calfkit.model import Routine, Step, included, inner_steps
 
 __all__ = ["OutputRefused", "check_output", "routine_files"]
 
@@ -27,12 +27,14 @@ def routine_files(routine: Routine) -> list[tuple[str, str]]:
 
     def steps(items: tuple[Step, ...], parent: str) -> None:
         for step in items:
-            if isinstance(step, Include):
-                if step.routine.path is not None:
-                    found.append((step.routine.path, f"{parent} includes it"))
-                steps(step.routine.steps, os.path.basename(step.routine.path or step.ref))
-            elif isinstance(step, Repeat | Sides):
-                steps(step.steps, parent)
+            include = included(step)
+            if include is None:
+                steps(inner_steps(step), parent)
+                continue
+            path = include.routine.path
+            if path is not None:
+                found.append((path, f"{parent} includes it"))
+            steps(include.routine.steps, os.path.basename(path or include.ref))
 
     if routine.path is not None:
         found.append((routine.path, "it is the routine being read"))

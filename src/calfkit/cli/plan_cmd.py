@@ -11,6 +11,7 @@ import click
 
 from calfkit import words
 from calfkit.cli.common import errors_to_exit
+from calfkit.text import shown
 
 if TYPE_CHECKING:
     from calfkit.plan.model import Plan
@@ -84,7 +85,7 @@ def validate(plans: tuple[str, ...]) -> None:
         try:
             path = lookup.find(ref)
         except RoutineNotFound as error:
-            click.echo(f"calfkit: error: {error}", err=True)
+            click.echo(f"calfkit: error: {shown(str(error))}", err=True)
             failed = True
             continue
         _, problems = plan_module.examine(path)
@@ -93,7 +94,7 @@ def validate(plans: tuple[str, ...]) -> None:
         if problems:
             failed = True
         else:
-            click.echo(f"{path}: ok")
+            click.echo(f"{shown(path)}: ok")
     sys.exit(1 if failed else 0)
 
 

@@ -18,15 +18,16 @@ from calfkit.cli.common import (
     GuardedOutput,
     check_lead_in,
     check_speed,
+    check_voice_rate,
     errors_to_exit,
     session_errors_to_exit,
     spoken_option,
+    voice_rate_help,
 )
 from calfkit.cli.routine_arg import ROUTINE
 from calfkit.player.events import Status
 from calfkit.session.settings import DEFAULTS, Settings
 from calfkit.sound import CHOICES as SOUND_CHOICES
-from calfkit.sound import MAX_RATE_WPM, MIN_RATE_WPM
 
 if TYPE_CHECKING:
     from calfkit.history import Session
@@ -75,11 +76,12 @@ def _lead_in(ctx: click.Context, param: click.Parameter, value: float) -> float:
 )
 @click.option(
     "--voice-rate",
-    type=click.IntRange(MIN_RATE_WPM, MAX_RATE_WPM),
+    type=int,
     default=DEFAULTS.voice_rate,
     show_default=True,
+    callback=check_voice_rate,
     metavar="WPM",
-    help=f"How fast the voice speaks, in words a minute ({MIN_RATE_WPM} to {MAX_RATE_WPM}).",
+    help=voice_rate_help("How fast the voice speaks"),
 )
 @click.option(
     "--speak",
@@ -105,10 +107,11 @@ def _lead_in(ctx: click.Context, param: click.Parameter, value: float) -> float:
     "--lead-in",
     type=float,
     default=DEFAULTS.lead_in,
-    show_default=True,
     callback=_lead_in,
     metavar="SECONDS",
-    help="A get-ready countdown before the first step; 0 for none.",
+    # The default said as export says it ("3", where click would show "3.0").
+    help="A get-ready countdown before the first step; 0 for none.  "
+    f"[default: {DEFAULTS.lead_in:g}]",
 )
 @click.option(
     "--log-events",
@@ -157,47 +160,31 @@ def command(
 
     _check_resume(resume, start=start, no_history=no_history)
     with errors_to_exit():
-        loaded = _todays_routine() if routine == TODAY else library.load_ref(routine)
+        loaded = _todays_routine(resume) if routine == TODAY else library.load_ref(routine)
         timeline = compile_routine(loaded)
         resumed = _resume_point(loaded, timeline) if resume else None
         if log_events is not None:
-            from calfkit.cli.outputs import check_output, routine_files
-
-            # Never the routine or a file it includes; an existing log only with --force.
-            check_output(
-                log_events,
-                reading=routine_files(loaded),
-                force=force,
-                option="--log-events",
-                replaces=False,
-            )
-    tops = len(loaded.steps)
-    if not 1 <= start <= tops:
-        steps = "step" if tops == 1 else "steps"
-        raise click.BadParameter(
-            f"{start} is not a step of {loaded.title!r}, which has {tops} top-level {steps} "
-            f"(1 to {tops})",
-            param_hint="'--from'",
-        )
+            _check_log(loaded, log_events, force=force)
+    _check_start(loaded, start)
     if not voice and (spoken is not None or voice_model is not None):
         click.echo("note: --speak and --voice-model change nothing without --voice", err=True)
-    settings = Settings.given(
-        lead_in=lead_in,
-        speed=speed,
-        start=start,
-        sound=sound,
-        voice=voice,
-        voice_rate=voice_rate,
-        speak=spoken,
-        voice_model=voice_model,
-        plain=plain,
-        log_events=log_events,
-        history=not no_history,
-        resume=resumed,
-    )
     from calfkit.session.play import play
 
     with session_errors_to_exit():
+        settings = Settings.given(
+            lead_in=lead_in,
+            speed=speed,
+            start=start,
+            sound=sound,
+            voice=voice,
+            voice_rate=voice_rate,
+            speak=spoken,
+            voice_model=voice_model,
+            plain=plain,
+            log_events=log_events,
+            history=not no_history,
+            resume=resumed,
+        )
         # Failed writes to stdout are told apart from those of other files: they end the
         # session the way every command ends on a closed pipe or full disk.
         out = cast(TextIO, GuardedOutput(sys.stdout))
@@ -206,6 +193,27 @@ def command(
         click.echo(line)
     if settings.history:
         _resume_hint(played.outcome, routine, speed)
+
+
+def _check_log(loaded: Routine, path: str, *, force: bool) -> None:
+    """Never the routine or a file it includes; an existing log only with --force."""
+    from calfkit.cli.outputs import check_output, routine_files
+
+    check_output(
+        path, reading=routine_files(loaded), force=force, option="--log-events", replaces=False
+    )
+
+
+def _check_start(loaded: Routine, start: int) -> None:
+    """``--from START`` names a top-level step of ``loaded``, or it is a usage error."""
+    tops = len(loaded.steps)
+    if not 1 <= start <= tops:
+        steps = "step" if tops == 1 else "steps"
+        raise click.BadParameter(
+            f"{start} is not a step of {loaded.title!r}, which has {tops} top-level {steps} "
+            f"(1 to {tops})",
+            param_hint="'--from'",
+        )
 
 
 TODAY = "today"
@@ -241,11 +249,11 @@ def _resume_hint(outcome: Outcome, routine: str, speed: float) -> None:
     click.echo(f"Resume where you stopped: calfkit play {ref} --resume")
 
 
-def _todays_routine() -> Routine:
+def _todays_routine(resuming: bool) -> Routine:
     from calfkit.cli.practice import NothingToDo, todays_routine
 
     try:
-        return todays_routine()
+        return todays_routine(resuming=resuming)
     except NothingToDo as done:
         click.echo(str(done))
         sys.exit(0)

@@ -66,10 +66,11 @@ class NothingToDo(Exception):
     """``play today`` with every session of the day done: said, and exit 0."""
 
 
-def todays_routine() -> Routine:
+def todays_routine(*, resuming: bool = False) -> Routine:
     """The routine ``calfkit play today`` plays: the day's first session not yet done, in the
-    week's form (its progression applied in memory). Raises CalfkitError without a plan or on
-    a day the plan has no session, NothingToDo once all are done."""
+    week's form (its progression applied in memory); with ``resuming``, the first one that
+    was stopped part-way today. Raises CalfkitError without a plan or on a day the plan has
+    no session, NothingToDo once all are done."""
     from calfkit.errors import CalfkitError
     from calfkit.history import History
     from calfkit.plan.agenda import agenda
@@ -83,6 +84,14 @@ def todays_routine() -> Routine:
                 "calfkit plan start NAME (calfkit plan list shows them)"
             )
         day = agenda(found.plan, found.run.started_on, on, history.finished_on(on))
+        stopped = [
+            item.routine
+            for item in day.to_do
+            if (session := history.resumable(item.routine.name)) is not None
+            and history.local(session.started_at).date() == on
+        ]
+    if resuming and stopped:
+        return stopped[0]
     if day.day is None:
         raise CalfkitError(
             f"{found.plan.name} has no session on {on:%a %Y-%m-%d}: it is "
@@ -107,6 +116,13 @@ def resume_point(routine: Routine, timeline: Timeline) -> Session:
     with History() as history:
         found = history.resumable(routine.name)
         when = None if found is None else history.local(found.started_at)
+        latest = history.sessions(limit=1, routine=routine.name)
+    if latest and latest[0].playing and (found is None or latest[0].id != found.id):
+        raise CalfkitError(
+            f"the last session of {routine.name} is still in progress (in another terminal?); "
+            "if its calfkit was killed, it can be resumed once its heartbeat stops, in under "
+            "a minute"
+        )
     if found is None or when is None:
         raise CalfkitError(
             f"nothing to resume: no unfinished session of {routine.name} in your history "

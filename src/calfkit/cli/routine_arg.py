@@ -31,17 +31,24 @@ class RoutineName(_ParamType):
     def shell_complete(
         self, ctx: click.Context, param: click.Parameter, incomplete: str
     ) -> list[CompletionItem]:
-        from calfkit import library
-
         if any(mark in incomplete for mark in ("/", ".", "~", "\\")):
             # The start of a path: let the shell complete file names.
             return [CompletionItem(incomplete, type="file")]
-        try:
-            names = library.names(warn=False)
-        except OSError:
-            names = []
-        matches = [CompletionItem(name) for name in names if name.startswith(incomplete)]
-        return matches or [CompletionItem(incomplete, type="file")]
+        return complete_name(ctx, param, incomplete) or [CompletionItem(incomplete, type="file")]
+
+
+def complete_name(
+    ctx: click.Context, param: click.Parameter, incomplete: str
+) -> list[CompletionItem]:
+    """Every routine name found that starts with ``incomplete``: for ROUTINE, and for options
+    that take a name only (``history --routine``)."""
+    from calfkit import library
+
+    try:
+        names = library.names(warn=False)
+    except OSError:
+        names = []
+    return [CompletionItem(name) for name in names if name.startswith(incomplete)]
 
 
 ROUTINE = RoutineName()

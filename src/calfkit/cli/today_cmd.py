@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from calfkit import words
 from calfkit.cli.common import errors_to_exit
+
+if TYPE_CHECKING:
+    from datetime import date
+
+    from calfkit.history import History
+    from calfkit.plan.agenda import Agenda
 
 
 @click.command(name="today")
@@ -31,10 +39,22 @@ def command(as_json: bool) -> None:
             return
         done = history.finished_on(on)
         day_plan = agenda(found.plan, found.run.started_on, on, done)
+        stopped = _stopped_today(history, day_plan, on)
     if as_json:
-        _print_json(day_plan, on)
+        _print_json(day_plan, on, stopped)
         return
-    _print(day_plan, on)
+    _print(day_plan, on, stopped)
+
+
+def _stopped_today(history: History, day_plan: Agenda, on: date) -> dict[str, int]:
+    """The top-level step each of the day's undone routines was stopped at today, where one
+    was (``play today --resume`` takes it up)."""
+    found: dict[str, int] = {}
+    for item in day_plan.to_do:
+        session = history.resumable(item.routine.name)
+        if session is not None and history.local(session.started_at).date() == on:
+            found[item.routine.name] = session.end_top
+    return found
 
 
 def _no_plan(as_json: bool) -> None:
@@ -50,7 +70,7 @@ def _no_plan(as_json: bool) -> None:
     )
 
 
-def _print_json(day_plan: object, on: object) -> None:
+def _print_json(day_plan: object, on: object, stopped: dict[str, int]) -> None:
     import json
 
     from calfkit.plan.agenda import Agenda
@@ -67,7 +87,10 @@ def _print_json(day_plan: object, on: object) -> None:
                 "week": None if found is None else found.week,
                 "weeks": day_plan.plan.weeks,
                 "rest_day": bool(found is not None and found.rest),
-                "sessions": [item.to_json() for item in day_plan.items],
+                "sessions": [
+                    {**item.to_json(), "stopped_at_step": stopped.get(item.routine.name)}
+                    for item in day_plan.items
+                ],
             },
             indent=2,
             ensure_ascii=False,
@@ -75,7 +98,7 @@ def _print_json(day_plan: object, on: object) -> None:
     )
 
 
-def _print(day_plan: object, on: object) -> None:
+def _print(day_plan: object, on: object, stopped: dict[str, int]) -> None:
     from datetime import date
 
     from calfkit.plan.agenda import Agenda
@@ -109,6 +132,9 @@ def _print(day_plan: object, on: object) -> None:
     for item in day_plan.items:
         mark = "done " if item.done else "to do"
         extra = f"  {item.progression}" if item.progression else ""
+        at = stopped.get(item.routine.name) if not item.done else None
+        if at is not None:
+            extra += f"  (stopped at step {at}: calfkit play today --resume)"
         click.echo(
             f"  {mark}  {one_line(item.routine.name):<{width}}  "
             f"{words.clock(item.seconds):>6}{extra}"

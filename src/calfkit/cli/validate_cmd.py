@@ -23,8 +23,17 @@ if TYPE_CHECKING:
     show_default=True,
     help="text: one PATH:LINE:COL line per problem; json: a list of problem objects.",
 )
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="The same as --format json (as list, show and history spell it).",
+)
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 1 if there are any).")
-def command(routines: tuple[str, ...], output_format: str, strict: bool) -> None:
+@click.pass_context
+def command(
+    ctx: click.Context, routines: tuple[str, ...], output_format: str, as_json: bool, strict: bool
+) -> None:
     """Check routine files (and the routines they include); report every problem.
 
     Each ROUTINE is a path to a file or a routine name, as for play and show. Each problem
@@ -37,8 +46,13 @@ def command(routines: tuple[str, ...], output_format: str, strict: bool) -> None
     \b
     Examples:  calfkit validate my-routine.yaml
                calfkit validate calf-release
-               calfkit validate routines/*.yaml --format json
+               calfkit validate routines/*.yaml --json
     """
+    if as_json:
+        given = ctx.get_parameter_source("output_format") is click.core.ParameterSource.COMMANDLINE
+        if given and output_format != "json":
+            raise click.UsageError(f"--json and --format {output_format} ask for different output")
+        output_format = "json"
     results = [(ref, _check(ref)) for ref in routines]
     if output_format == "json":
         import json
@@ -82,7 +96,7 @@ def _check(ref: str) -> list[Problem]:
 
 def _with_warnings(routine: Routine | None, problems: list[Problem]) -> list[Problem]:
     """A file's problems and, when it has no errors, its cues too long to be heard in their
-    step (from the routine as read once: a 1 MiB file is not read again)."""
+    step (from the routine as read once: a file at the size limit is not read again)."""
     if routine is None:
         return problems
     from calfkit.errors import CalfkitError

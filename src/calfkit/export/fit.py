@@ -38,11 +38,15 @@ from calfkit.export.render import Progress, Render
 from calfkit.export.text import clean, cut
 from calfkit.model import (
     READY_FALLBACK_SECONDS,
+    BlockVisitor,
     Include,
+    Kind,
     Repeat,
     Side,
     Sides,
     Step,
+    TimedStep,
+    every_step,
 )
 from calfkit.timeline import Segment, SegmentKind, Timeline
 
@@ -100,29 +104,30 @@ def short_name(text: str, limit: int = NAME_BYTES) -> tuple[str, str]:
     return stripped or head, rest
 
 
-def _flat(step: Step) -> int:
-    """How many timeline segments ``step`` becomes."""
-    if isinstance(step, Repeat):
-        body = sum(_flat(child) for child in step.steps)
+class _Segments(BlockVisitor[int]):
+    """How many timeline segments a step becomes."""
+
+    def timed(self, step: TimedStep) -> int:
+        return 1
+
+    def repeat(self, step: Repeat) -> int:
+        body = sum(child.accept(self) for child in step.steps)
         rests = step.rounds - 1 if step.rest_between else 0
         return step.rounds * body + rests
-    if isinstance(step, Sides):
+
+    def sides(self, step: Sides) -> int:
         switches = len(step.sides) - 1 if step.switch > 0 else 0
-        return len(step.sides) * sum(_flat(child) for child in step.steps) + switches
-    if isinstance(step, Include):
-        return sum(_flat(child) for child in step.routine.steps)
-    return 1
+        return len(step.sides) * sum(child.accept(self) for child in step.steps) + switches
+
+    def routine(self, step: Include) -> int:
+        return sum(child.accept(self) for child in step.routine.steps)
+
+
+_SEGMENTS = _Segments()
 
 
 def _holds_repeat(steps: tuple[Step, ...]) -> bool:
-    for step in steps:
-        if isinstance(step, Repeat):
-            return True
-        if isinstance(step, Sides) and _holds_repeat(step.steps):
-            return True
-        if isinstance(step, Include) and _holds_repeat(step.routine.steps):
-            return True
-    return False
+    return any(step.kind is Kind.REPEAT for step in every_step(steps))
 
 
 def _sentence(text: str) -> str:
@@ -181,62 +186,69 @@ def _timed_step(segment: Segment, own_name: str | None) -> WorkoutStep:
 
 def layout(timeline: Timeline) -> list[WorkoutStep]:
     """The workout steps of ``timeline``'s routine, in the order the watch reads them."""
-    segments = timeline.segments
-    out: list[WorkoutStep] = []
-    position = 0  # the next timeline segment to use
-
-    def segment_step(step: Step | None) -> None:
-        nonlocal position
-        segment = segments[position]
-        position += 1
-        out.append(_timed_step(segment, step.name if step is not None else None))
-
-    def walk(steps: tuple[Step, ...]) -> None:
-        for step in steps:
-            place(step)
-
-    def repeat(first: int, rounds: int, name: str | None) -> None:
-        label, _ = short_name(name or f"Repeat {rounds}x")
-        out.append(WorkoutStep(kind="repeat", name=label, back_to=first, rounds=rounds))
-
-    def place(step: Step) -> None:
-        nonlocal position
-        if isinstance(step, Repeat):
-            body = sum(_flat(child) for child in step.steps)
-            rest = bool(step.rest_between) and step.rounds > 1
-            if step.rounds == 1 or _holds_repeat(step.steps):
-                for round_ in range(1, step.rounds + 1):
-                    walk(step.steps)
-                    if rest and round_ < step.rounds:
-                        segment_step(None)
-                return
-            first = len(out)
-            walk(step.steps)
-            if rest:
-                segment_step(None)  # the rest between rounds
-                if step.rounds - 1 > 1:
-                    repeat(first, step.rounds - 1, step.name)
-                    position += (step.rounds - 2) * (body + 1)
-                walk(step.steps)  # the last round, with no rest after it
-            else:
-                repeat(first, step.rounds, step.name)
-                position += (step.rounds - 1) * body
-        elif isinstance(step, Sides):
-            for number, _side in enumerate(step.sides):
-                if number > 0 and step.switch > 0:
-                    segment_step(None)
-                walk(step.steps)
-        elif isinstance(step, Include):
-            walk(step.routine.steps)
-        else:
-            segment_step(step)
-
-    walk(timeline.routine.steps)
-    if position != len(segments):
+    placing = _Layout(timeline.segments)
+    placing.walk(timeline.routine.steps)
+    if placing.position != len(timeline.segments):
         raise ExportError(
-            f"the workout lays out {position} of the routine's {len(segments)} steps (a bug)"
+            f"the workout lays out {placing.position} of the routine's "
+            f"{len(timeline.segments)} steps (a bug)"
         )
-    return out
+    return placing.out
+
+
+class _Layout(BlockVisitor[None]):
+    """Lays steps out as workout steps, taking their segments from the timeline in order."""
+
+    def __init__(self, segments: tuple[Segment, ...]) -> None:
+        self.segments = segments
+        self.out: list[WorkoutStep] = []
+        self.position = 0  # the next timeline segment to use
+
+    def walk(self, steps: tuple[Step, ...]) -> None:
+        for step in steps:
+            step.accept(self)
+
+    def segment_step(self, own_name: str | None) -> None:
+        segment = self.segments[self.position]
+        self.position += 1
+        self.out.append(_timed_step(segment, own_name))
+
+    def timed(self, step: TimedStep) -> None:
+        self.segment_step(step.name)
+
+    def repeat(self, step: Repeat) -> None:
+        body = sum(child.accept(_SEGMENTS) for child in step.steps)
+        rest = bool(step.rest_between) and step.rounds > 1
+        if step.rounds == 1 or _holds_repeat(step.steps):
+            for round_ in range(1, step.rounds + 1):
+                self.walk(step.steps)
+                if rest and round_ < step.rounds:
+                    self.segment_step(None)
+            return
+        first = len(self.out)
+        self.walk(step.steps)
+        if rest:
+            self.segment_step(None)  # the rest between rounds
+            if step.rounds - 1 > 1:
+                self.repeat_step(first, step.rounds - 1, step.name)
+                self.position += (step.rounds - 2) * (body + 1)
+            self.walk(step.steps)  # the last round, with no rest after it
+        else:
+            self.repeat_step(first, step.rounds, step.name)
+            self.position += (step.rounds - 1) * body
+
+    def repeat_step(self, first: int, rounds: int, name: str | None) -> None:
+        label, _ = short_name(name or f"Repeat {rounds}x")
+        self.out.append(WorkoutStep(kind="repeat", name=label, back_to=first, rounds=rounds))
+
+    def sides(self, step: Sides) -> None:
+        for number, _side in enumerate(step.sides):
+            if number > 0 and step.switch > 0:
+                self.segment_step(None)
+            self.walk(step.steps)
+
+    def routine(self, step: Include) -> None:
+        self.walk(step.routine.steps)
 
 
 def workout_seconds(

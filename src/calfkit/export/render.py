@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from calfkit.errors import ExportError
-from calfkit.model import Include, Routine
+from calfkit.model import Routine, included
 from calfkit.player.clock import FakeClock
 from calfkit.player.engine import Player
 from calfkit.player.events import Event, EventKind
@@ -397,9 +397,8 @@ def _top_title(routine: Routine, top: int, first_cue: str) -> str:
     step = routine.steps[top - 1]
     if step.name:
         return step.name
-    if isinstance(step, Include):
-        return step.routine.title
-    return first_cue
+    include = included(step)
+    return include.routine.title if include is not None else first_cue
 
 
 def chapter_marks(events: list[Event], rate: int = SAMPLE_RATE) -> list[Chapter]:

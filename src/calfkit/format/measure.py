@@ -12,6 +12,7 @@ import math
 from collections.abc import Sequence
 
 from calfkit.model import (
+    BlockVisitor,
     Breathe,
     Count,
     Do,
@@ -22,6 +23,9 @@ from calfkit.model import (
     Rest,
     Sides,
     Step,
+    StepVisitor,
+    TimedStep,
+    every_step,
     inner_steps,
 )
 
@@ -30,71 +34,28 @@ def seconds(steps: Sequence[Step]) -> float:
     """Total playing time of the steps, in seconds (a ready step counts its fallback time)."""
     total = 0.0
     for step in steps:
-        total += step_seconds(step)
+        total += step.accept(_SECONDS)
     return total
 
 
 def step_seconds(step: Step) -> float:
     """Playing time of one step, with everything inside it."""
-    if isinstance(step, (Prepare, Do, Hold, Rest)):
-        return step.duration
-    if isinstance(step, Count):
-        return step.count * step.every
-    if isinstance(step, Breathe):
-        return step.breaths * (step.inhale + step.exhale)
-    if isinstance(step, Repeat):
-        rests = (step.rounds - 1) * step.rest_between if step.rest_between else 0.0
-        return step.rounds * seconds(step.steps) + rests
-    if isinstance(step, Sides):
-        switches = (len(step.sides) - 1) * step.switch if step.switch > 0 else 0.0
-        return len(step.sides) * seconds(step.steps) + switches
-    if isinstance(step, Include):
-        return seconds(step.routine.steps)
-    raise TypeError(f"not a step: {step!r}")
+    return step.accept(_SECONDS)
 
 
 def step_count(steps: Sequence[Step]) -> int:
     """How many timed steps a person goes through: the timeline's segments, without expanding."""
-    total = 0
-    for step in steps:
-        if isinstance(step, Repeat):
-            between = (step.rounds - 1) if step.rest_between else 0
-            total += step.rounds * step_count(step.steps) + between
-        elif isinstance(step, Sides):
-            switches = (len(step.sides) - 1) if step.switch > 0 else 0
-            total += len(step.sides) * step_count(step.steps) + switches
-        elif isinstance(step, Include):
-            total += step_count(step.routine.steps)
-        else:
-            total += 1
-    return total
+    return sum(step.accept(_SEGMENTS) for step in steps)
 
 
 def event_count(steps: Sequence[Step]) -> int:
     """Timeline segments plus ticks that the steps compile to."""
-    return sum(step_events(step) for step in steps)
+    return sum(step.accept(_EVENTS) for step in steps)
 
 
 def step_events(step: Step) -> int:
     """Segments plus ticks of one step, with everything inside it."""
-    if isinstance(step, (Prepare, Do, Rest)):
-        return 1
-    if isinstance(step, Hold):
-        # Countdown ticks k = countdown..1 fall at duration - k, and only where that is >= 0.
-        return 1 + min(step.countdown, math.floor(step.duration))
-    if isinstance(step, Count):
-        return 1 + step.count
-    if isinstance(step, Breathe):
-        return 1 + 2 * step.breaths
-    if isinstance(step, Repeat):
-        rests = step.rounds - 1 if step.rest_between else 0
-        return step.rounds * event_count(step.steps) + rests
-    if isinstance(step, Sides):
-        switches = len(step.sides) - 1 if step.switch > 0 else 0
-        return len(step.sides) * event_count(step.steps) + switches
-    if isinstance(step, Include):
-        return event_count(step.routine.steps)
-    raise TypeError(f"not a step: {step!r}")
+    return step.accept(_EVENTS)
 
 
 def nesting(steps: Sequence[Step]) -> int:
@@ -105,3 +66,133 @@ def nesting(steps: Sequence[Step]) -> int:
         if inner:
             deepest = max(deepest, 1 + nesting(inner))
     return deepest
+
+
+def waits_for_enter(steps: tuple[Step, ...]) -> bool:
+    """Whether any of the steps, or any step inside them, waits until Enter is pressed."""
+    return any(step.accept(_WAITS) for step in every_step(steps))
+
+
+def step_waits(step: Step) -> bool:
+    """Whether the step itself (not a step inside it) waits until Enter is pressed."""
+    return step.accept(_WAITS)
+
+
+def _rests_between(step: Repeat) -> int:
+    return step.rounds - 1 if step.rest_between else 0
+
+
+def _switches(step: Sides) -> int:
+    return len(step.sides) - 1 if step.switch > 0 else 0
+
+
+class _Seconds(StepVisitor[float]):
+    def prepare(self, step: Prepare) -> float:
+        return step.duration
+
+    def do(self, step: Do) -> float:
+        return step.duration
+
+    def hold(self, step: Hold) -> float:
+        return step.duration
+
+    def count(self, step: Count) -> float:
+        return step.count * step.every
+
+    def breathe(self, step: Breathe) -> float:
+        return step.breaths * (step.inhale + step.exhale)
+
+    def rest(self, step: Rest) -> float:
+        return step.duration
+
+    def repeat(self, step: Repeat) -> float:
+        rests = (step.rounds - 1) * step.rest_between if step.rest_between else 0.0
+        return step.rounds * seconds(step.steps) + rests
+
+    def sides(self, step: Sides) -> float:
+        switches = (len(step.sides) - 1) * step.switch if step.switch > 0 else 0.0
+        return len(step.sides) * seconds(step.steps) + switches
+
+    def routine(self, step: Include) -> float:
+        return seconds(step.routine.steps)
+
+
+class _Segments(BlockVisitor[int]):
+    def timed(self, step: TimedStep) -> int:
+        return 1
+
+    def repeat(self, step: Repeat) -> int:
+        return step.rounds * step_count(step.steps) + _rests_between(step)
+
+    def sides(self, step: Sides) -> int:
+        return len(step.sides) * step_count(step.steps) + _switches(step)
+
+    def routine(self, step: Include) -> int:
+        return step_count(step.routine.steps)
+
+
+class _Events(StepVisitor[int]):
+    def prepare(self, step: Prepare) -> int:
+        return 1
+
+    def do(self, step: Do) -> int:
+        return 1
+
+    def hold(self, step: Hold) -> int:
+        # Countdown ticks k = countdown..1 fall at duration - k, and only where that is >= 0.
+        return 1 + min(step.countdown, math.floor(step.duration))
+
+    def count(self, step: Count) -> int:
+        return 1 + step.count
+
+    def breathe(self, step: Breathe) -> int:
+        return 1 + 2 * step.breaths
+
+    def rest(self, step: Rest) -> int:
+        return 1
+
+    def repeat(self, step: Repeat) -> int:
+        return step.rounds * event_count(step.steps) + _rests_between(step)
+
+    def sides(self, step: Sides) -> int:
+        return len(step.sides) * event_count(step.steps) + _switches(step)
+
+    def routine(self, step: Include) -> int:
+        return event_count(step.routine.steps)
+
+
+class _WaitsForEnter(StepVisitor[bool]):
+    """Whether a step itself waits for Enter (the walk over the steps inside is apart)."""
+
+    def prepare(self, step: Prepare) -> bool:
+        return step.until_ready
+
+    def do(self, step: Do) -> bool:
+        return step.until_ready
+
+    def hold(self, step: Hold) -> bool:
+        return False
+
+    def count(self, step: Count) -> bool:
+        return False
+
+    def breathe(self, step: Breathe) -> bool:
+        return False
+
+    def rest(self, step: Rest) -> bool:
+        return False
+
+    def repeat(self, step: Repeat) -> bool:
+        return False
+
+    def sides(self, step: Sides) -> bool:
+        return False
+
+    def routine(self, step: Include) -> bool:
+        return False
+
+
+_SECONDS = _Seconds()
+_SEGMENTS = _Segments()
+_EVENTS = _Events()
+_WAITS = _WaitsForEnter()

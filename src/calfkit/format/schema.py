@@ -12,7 +12,7 @@ but their text may use ``{side}`` and ``{other_side}``.
 from __future__ import annotations
 
 from calfkit.format import spec
-from calfkit.model import MAX_STEP_SECONDS
+from calfkit.model import MAX_STEP_SECONDS, unreachable
 
 _Json = dict[str, object]
 """A JSON object (a schema or a part of one)."""
@@ -62,9 +62,7 @@ def _step_schema(kind: spec.StepKind, in_sides: bool) -> _Json:
         "description": f"A {kind.key} step. {kind.description}",
         "type": "object",
         "properties": {
-            key.name: _key_schema(
-                key, steps_in_sides if isinstance(key.type, spec.Steps) else in_sides
-            )
+            key.name: _key_schema(key, steps_in_sides if key.type == spec.Steps() else in_sides)
             for key in keys
         },
         "required": [key.name for key in keys if key.required],
@@ -90,56 +88,58 @@ def _show_default(value: object) -> str:
 
 
 def _type_schema(kind: spec.ValueType, in_sides: bool) -> _Json:
-    if isinstance(kind, spec.Text):
-        text: _Json = {"type": "string", "minLength": 1, "pattern": r"\S"}
-        if not in_sides:
-            text["pattern"] = _TEXT_OUTSIDE_SIDES
-            # Not Draft 7, and ignored by validators that do not know it; yaml-language-server
-            # shows it instead of the pattern itself.
-            text["patternErrorMessage"] = _TEXT_OUTSIDE_SIDES_MESSAGE
-        if kind.max_length is not None:
-            text["maxLength"] = kind.max_length
-        return text
-    if isinstance(kind, spec.Slug):
-        slug: _Json = {"type": "string", "pattern": spec.SLUG_PATTERN}
-        if kind.max_length is not None:
-            slug["maxLength"] = kind.max_length
-        return slug
-    if isinstance(kind, spec.Language):
-        return {"type": "string", "pattern": spec.LANGUAGE_PATTERN}
-    if isinstance(kind, spec.Duration):
-        # Inline rather than a $ref, so the key's description stays beside it for hover help.
-        choices: list[_Json] = [
-            {"type": "number", "exclusiveMinimum": 0, "maximum": MAX_STEP_SECONDS},
-            {
-                "type": "string",
-                "pattern": spec.DURATION_PATTERN if kind.zero else _NONZERO_DURATION_PATTERN,
-            },
-        ]
-        if kind.ready:
-            choices.append({"const": spec.READY})
-        if kind.zero:
-            choices.append({"const": 0})
-        return {"anyOf": choices}
-    if isinstance(kind, spec.WholeNumber):
-        number: _Json = {"type": "integer", "minimum": kind.minimum}
-        if kind.maximum is not None:
-            number["maximum"] = kind.maximum
-        return number
-    if isinstance(kind, spec.Version):
-        return {"const": kind.value}
-    if isinstance(kind, spec.ListOf):
-        return {"type": "array", "items": _type_schema(kind.item, in_sides)}
-    if isinstance(kind, spec.SideList):
-        return {
-            "type": "array",
-            "items": {"enum": list(spec.SIDES)},
-            "minItems": 1,
-            "uniqueItems": True,
-        }
-    if isinstance(kind, spec.Steps):
-        step = "step_in_sides" if in_sides else "step"
-        return {"type": "array", "minItems": 1, "items": {"$ref": f"#/definitions/{step}"}}
-    if isinstance(kind, spec.RoutineRef):
-        return {"type": "string", "pattern": spec.INCLUDE_PATTERN}
-    raise AssertionError(f"unhandled value type {kind!r}")
+    match kind:
+        case spec.Text():
+            text: _Json = {"type": "string", "minLength": 1, "pattern": r"\S"}
+            if not in_sides:
+                text["pattern"] = _TEXT_OUTSIDE_SIDES
+                # Not Draft 7, and ignored by validators that do not know it; yaml-language-server
+                # shows it instead of the pattern itself.
+                text["patternErrorMessage"] = _TEXT_OUTSIDE_SIDES_MESSAGE
+            if kind.max_length is not None:
+                text["maxLength"] = kind.max_length
+            return text
+        case spec.Slug():
+            slug: _Json = {"type": "string", "pattern": spec.SLUG_PATTERN}
+            if kind.max_length is not None:
+                slug["maxLength"] = kind.max_length
+            return slug
+        case spec.Language():
+            return {"type": "string", "pattern": spec.LANGUAGE_PATTERN}
+        case spec.Duration():
+            # Inline rather than a $ref, so the key's description stays beside it for hover help.
+            choices: list[_Json] = [
+                {"type": "number", "exclusiveMinimum": 0, "maximum": MAX_STEP_SECONDS},
+                {
+                    "type": "string",
+                    "pattern": spec.DURATION_PATTERN if kind.zero else _NONZERO_DURATION_PATTERN,
+                },
+            ]
+            if kind.ready:
+                choices.append({"const": spec.READY})
+            if kind.zero:
+                choices.append({"const": 0})
+            return {"anyOf": choices}
+        case spec.WholeNumber():
+            number: _Json = {"type": "integer", "minimum": kind.minimum}
+            if kind.maximum is not None:
+                number["maximum"] = kind.maximum
+            return number
+        case spec.Version():
+            return {"const": kind.value}
+        case spec.ListOf():
+            return {"type": "array", "items": _type_schema(kind.item, in_sides)}
+        case spec.SideList():
+            return {
+                "type": "array",
+                "items": {"enum": list(spec.SIDES)},
+                "minItems": 1,
+                "uniqueItems": True,
+            }
+        case spec.Steps():
+            step = "step_in_sides" if in_sides else "step"
+            return {"type": "array", "minItems": 1, "items": {"$ref": f"#/definitions/{step}"}}
+        case spec.RoutineRef():
+            return {"type": "string", "pattern": spec.INCLUDE_PATTERN}
+        case _:
+            unreachable(kind)

@@ -21,11 +21,11 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Protocol, cast
 
 from calfkit.errors import Position, Problem, ProblemList
+from calfkit.format.spec import MAX_FILE_BYTES
 
 if TYPE_CHECKING:
     import yaml
 
-MAX_FILE_BYTES = 1024 * 1024
 # Lists and mappings inside one another. A valid routine needs about 20 (eight levels of
 # repeat/sides/routine, each a step mapping holding a list); the cap only has to stop a
 # hostile file long before anything recursive could notice it.
@@ -175,10 +175,11 @@ def read_source(path: str | os.PathLike[str]) -> Source:
     shown = str(path)
     start = Position(shown, 1, 1)
     try:
-        data = read_limited(path)
+        data = read_limited(path, MAX_FILE_BYTES)
     except TooLarge:
         message = (
-            f"the file is larger than 1 MiB ({MAX_FILE_BYTES} bytes); routine files must be smaller"
+            f"the file is larger than {MAX_FILE_BYTES // 1024} KiB ({MAX_FILE_BYTES} bytes); "
+            "routine files must be smaller"
         )
         return Source(shown, b"", None, _only(Problem(start, message)))
     except OSError as error:
@@ -247,9 +248,9 @@ def cannot_read(error: OSError) -> str:
 def no_gc() -> Iterator[None]:
     """The cyclic garbage collector off for a while (back on after, if it was on).
 
-    Reading and checking a 1 MiB file makes hundreds of thousands of small objects, none of
-    them garbage: the collector would rescan them again and again for nothing (a third of
-    the time a long file takes to load). Reference counting still frees what is dropped.
+    Reading and checking a file at the size limit makes tens of thousands of small objects,
+    none of them garbage: the collector would rescan them again and again for nothing (a
+    third of the time a long file takes to load). Reference counting still frees what is dropped.
     """
     collecting = gc.isenabled()
     gc.disable()
@@ -430,8 +431,8 @@ def _parse_with(
 class _TreeReader:
     """Builds the node tree from parser events in one loop; no recursion, bounded depth.
 
-    The loop is the hot path for a 1 MiB file (hundreds of thousands of events), so it
-    tests event classes by identity and builds positions only for problems.
+    The loop is the hot path for a file at the size limit (tens of thousands of events), so
+    it tests event classes by identity and builds positions only for problems.
     """
 
     def __init__(self, path: str) -> None:
@@ -453,7 +454,6 @@ class _TreeReader:
         sequence_start = yaml.SequenceStartEvent
         mapping_end = yaml.MappingEndEvent
         sequence_end = yaml.SequenceEndEvent
-        stream_end = yaml.StreamEndEvent
         path = self.path
         stack = self.stack
         pending_keys = self.pending_keys
@@ -480,73 +480,36 @@ class _TreeReader:
                         self.too_large(node)
                 if event.anchor is not None or event.tag is not None:
                     self.refuse_anchor_and_tag(event, node)
-                if not stack:
-                    self.root = node
-                    continue
-                parent = stack[-1]
-                if type(parent) is seq_node:
-                    parent.items.append(node)
-                    continue
-                key = pending_keys[-1]
-                if key is None:
-                    pending_keys[-1] = node  # a key: its value comes next
-                    continue
             elif kind is mapping_end or kind is sequence_end:
                 node = stack.pop()
                 pending_keys.pop()
                 seen_keys.pop()
-                if not stack:
-                    self.root = node
-                    continue
-                parent = stack[-1]
-                if type(parent) is seq_node:
-                    parent.items.append(node)
-                    continue
-                key = pending_keys[-1]
-                if key is None:
-                    self.refuse_key(node)
-                    continue
             elif kind is mapping_start or kind is sequence_start:
-                mark = event.start_mark
-                if len(stack) >= MAX_DEPTH:
-                    message = f"lists and mappings are nested more than {MAX_DEPTH} levels deep"
-                    self.problems.append(
-                        Problem(Position(path, mark.line + 1, mark.column + 1), message)
-                    )
-                    raise _Stop
-                container: SeqNode | MapNode
-                if kind is mapping_start:
-                    container = MapNode(path, mark.line + 1, mark.column + 1)
-                else:
-                    container = seq_node(path, mark.line + 1, mark.column + 1)
-                if event.anchor is not None or event.tag is not None:
-                    self.refuse_anchor_and_tag(event, container)
-                stack.append(container)
-                pending_keys.append(None)
-                seen_keys.append({})
+                self.open(event, kind is mapping_start)
                 continue
             elif kind is yaml.AliasEvent:
-                mark = event.start_mark
-                alias = scalar_node(
-                    None, "*" + str(event.anchor), False, path, mark.line + 1, mark.column + 1
-                )
-                alias.broken = True
-                message = f"aliases (*{event.anchor}) are not supported; write the value out"
-                self.problems.append(Problem(alias.position, message))
-                self.add(alias)
+                self.alias(event)
                 continue
-            elif kind is stream_end:
+            elif kind is yaml.StreamEndEvent:
                 return
             else:
                 if kind is yaml.DocumentStartEvent:
-                    self.documents += 1
-                    if self.documents > 1:
-                        mark = event.start_mark
-                        message = "a routine file holds one YAML document; found a second one"
-                        self.problems.append(
-                            Problem(Position(path, mark.line + 1, mark.column + 1), message)
-                        )
-                        raise _Stop
+                    self.document(event)
+                continue
+            # ``node`` (a scalar, or a list or mapping just ended) is finished: put it in place.
+            if not stack:
+                self.root = node
+                continue
+            parent = stack[-1]
+            if type(parent) is seq_node:
+                parent.items.append(node)
+                continue
+            key = pending_keys[-1]
+            if key is None:
+                if isinstance(node, ScalarNode):
+                    pending_keys[-1] = node  # a key: its value comes next
+                else:
+                    self.refuse_key(node)
                 continue
             # ``node`` is the value of ``key`` in the mapping ``parent``.
             pending_keys[-1] = None
@@ -563,6 +526,47 @@ class _TreeReader:
                 continue
             seen[identity] = key
             parent.pairs.append((key, node))  # type: ignore[union-attr]
+
+    def open(self, event: _Event, mapping: bool) -> None:
+        """A mapping or a list begins: it is the innermost open container until it ends."""
+        mark = event.start_mark
+        path = self.path
+        if len(self.stack) >= MAX_DEPTH:
+            message = f"lists and mappings are nested more than {MAX_DEPTH} levels deep"
+            self.problems.append(Problem(Position(path, mark.line + 1, mark.column + 1), message))
+            raise _Stop
+        container: SeqNode | MapNode
+        if mapping:
+            container = MapNode(path, mark.line + 1, mark.column + 1)
+        else:
+            container = SeqNode(path, mark.line + 1, mark.column + 1)
+        if event.anchor is not None or event.tag is not None:
+            self.refuse_anchor_and_tag(event, container)
+        self.stack.append(container)
+        self.pending_keys.append(None)
+        self.seen_keys.append({})
+
+    def alias(self, event: _Event) -> None:
+        """An alias (``*name``): refused, and put in place as a broken node."""
+        mark = event.start_mark
+        alias = ScalarNode(
+            None, "*" + str(event.anchor), False, self.path, mark.line + 1, mark.column + 1
+        )
+        alias.broken = True
+        message = f"aliases (*{event.anchor}) are not supported; write the value out"
+        self.problems.append(Problem(alias.position, message))
+        self.add(alias)
+
+    def document(self, event: _Event) -> None:
+        """A document begins: a second one is refused."""
+        self.documents += 1
+        if self.documents > 1:
+            mark = event.start_mark
+            message = "a routine file holds one YAML document; found a second one"
+            self.problems.append(
+                Problem(Position(self.path, mark.line + 1, mark.column + 1), message)
+            )
+            raise _Stop
 
     def add(self, node: Node) -> None:
         """Put a finished node into its parent: a list item, a mapping key, or its value."""

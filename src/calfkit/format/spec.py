@@ -24,7 +24,9 @@ from calfkit.model import (
     MAX_NESTING,
     MAX_STEP_SECONDS,
     MAX_TOTAL_SECONDS,
+    Kind,
     Side,
+    unreachable,
 )
 from calfkit.text import SLUG_PATTERN as SLUG_PATTERN  # the one slug rule
 from calfkit.text import SLUG_RE as SLUG_RE
@@ -199,11 +201,16 @@ class Key:
 class StepKind:
     """A kind of step: its kind key, the value that key takes, and the other keys it takes."""
 
-    key: str
+    kind: Kind
     value: ValueType
     description: str
     keys: tuple[Key, ...] = ()
     nests: bool = False  # repeat, sides and routine count toward the nesting limit
+
+    @property
+    def key(self) -> str:
+        """The kind key, as written in a routine file."""
+        return self.kind.value
 
     def all_keys(self) -> tuple[Key, ...]:
         return (*self.keys, *COMMON_STEP_KEYS)
@@ -212,6 +219,8 @@ class StepKind:
 # ---- the format ----------------------------------------------------------------------------
 
 SIDES = tuple(side.value for side in Side)
+KINDS_TEXT = ", ".join(kind.value for kind in tuple(Kind)[:-1]) + f" or {tuple(Kind)[-1].value}"
+"""The kind keys, for messages: "prepare, do, ... or routine"."""
 
 TOP_KEYS: tuple[Key, ...] = (
     Key("calfkit", Version(), "The routine format version. Only 1 exists."),
@@ -241,8 +250,7 @@ TOP_KEYS: tuple[Key, ...] = (
     Key(
         "steps",
         Steps(),
-        "The steps, played in order. Each step has exactly one kind key: "
-        "prepare, do, hold, count, breathe, rest, repeat, sides or routine. "
+        f"The steps, played in order. Each step has exactly one kind key: {KINDS_TEXT}. "
         "Cue text may use placeholders: {side} and {other_side} inside a sides step, "
         "{round} and {rounds} inside a repeat step (an error anywhere else).",
         required=True,
@@ -256,127 +264,160 @@ COMMON_STEP_KEYS: tuple[Key, ...] = (
 
 _DURATION_HELP = 'Seconds (45, 1.5) or text: 45s, 1.5s, 2m, 1m30s, 1h or "1:30".'
 
-STEP_KINDS: tuple[StepKind, ...] = (
-    StepKind(
-        "prepare",
-        Text(),
-        "Get into position: the cue text.",
-        (
-            Key(
-                "duration",
-                Duration(ready=True),
-                f"How long to get ready. {_DURATION_HELP} Or ready: wait until Enter is pressed.",
-                default=DEFAULT_PREPARE_SECONDS,
-            ),
+_PREPARE = StepKind(
+    Kind.PREPARE,
+    Text(),
+    "Get into position: the cue text.",
+    (
+        Key(
+            "duration",
+            Duration(ready=True),
+            f"How long to get ready. {_DURATION_HELP} Or ready: wait until Enter is pressed.",
+            default=DEFAULT_PREPARE_SECONDS,
         ),
-    ),
-    StepKind(
-        "do",
-        Text(),
-        "A timed action: the cue text.",
-        (
-            Key(
-                "duration",
-                Duration(ready=True),
-                f"How long the action lasts. {_DURATION_HELP} "
-                "Or ready: wait until Enter is pressed.",
-                required=True,
-            ),
-        ),
-    ),
-    StepKind(
-        "hold",
-        Text(),
-        "Stay still: the cue text.",
-        (
-            Key("duration", Duration(), f"How long to hold. {_DURATION_HELP}", required=True),
-            Key(
-                "countdown",
-                WholeNumber(0),
-                "Beep for the last N whole seconds of the hold (0 for none).",
-                default=DEFAULT_COUNTDOWN,
-            ),
-        ),
-    ),
-    StepKind(
-        "count",
-        WholeNumber(1, 1000),
-        "Count out loud: the number of counts, 1 to 1000.",
-        (
-            Key(
-                "every",
-                Duration(),
-                f"Time per count. {_DURATION_HELP}",
-                default=DEFAULT_COUNT_EVERY,
-            ),
-            Key("cue", Text(), "What to do while counting."),
-        ),
-    ),
-    StepKind(
-        "breathe",
-        WholeNumber(1, 100),
-        "Slow breathing: the number of breaths, 1 to 100.",
-        (
-            Key(
-                "inhale",
-                Duration(),
-                f"Time to breathe in. {_DURATION_HELP}",
-                default=DEFAULT_INHALE,
-            ),
-            Key(
-                "exhale",
-                Duration(),
-                f"Time to breathe out. {_DURATION_HELP}",
-                default=DEFAULT_EXHALE,
-            ),
-            Key("cue", Text(), "What to do while breathing."),
-        ),
-    ),
-    StepKind(
-        "rest",
-        Duration(),
-        f"A rest: how long. {_DURATION_HELP}",
-        (Key("cue", Text(), "What to say for the rest.", default=DEFAULT_REST_CUE),),
-    ),
-    StepKind(
-        "repeat",
-        WholeNumber(1, 100),
-        "Play the steps several times: the number of rounds, 1 to 100. "
-        "Cues may use {round} (1, 2, ...) and {rounds} (the number of rounds).",
-        (
-            Key("steps", Steps(), "The steps of one round.", required=True),
-            Key(
-                "rest_between",
-                Duration(),
-                f"A rest after every round but the last. {_DURATION_HELP}",
-            ),
-        ),
-        nests=True,
-    ),
-    StepKind(
-        "sides",
-        SideList(),
-        "Play the steps once per side: a list of right and/or left. "
-        "Cues may use {side} and {other_side}.",
-        (
-            Key("steps", Steps(), "The steps for one side.", required=True),
-            Key(
-                "switch",
-                Duration(zero=True),
-                f"Time to change sides, announced. {_DURATION_HELP} Or 0 for none.",
-                default=DEFAULT_SWITCH_SECONDS,
-            ),
-        ),
-        nests=True,
-    ),
-    StepKind(
-        "routine",
-        RoutineRef(),
-        "Play another routine's steps here: its name, or a path ending .yaml or .yml "
-        "relative to this file.",
-        nests=True,
     ),
 )
+
+_DO = StepKind(
+    Kind.DO,
+    Text(),
+    "A timed action: the cue text.",
+    (
+        Key(
+            "duration",
+            Duration(ready=True),
+            f"How long the action lasts. {_DURATION_HELP} Or ready: wait until Enter is pressed.",
+            required=True,
+        ),
+    ),
+)
+
+_HOLD = StepKind(
+    Kind.HOLD,
+    Text(),
+    "Stay still: the cue text.",
+    (
+        Key("duration", Duration(), f"How long to hold. {_DURATION_HELP}", required=True),
+        Key(
+            "countdown",
+            WholeNumber(0),
+            "Beep for the last N whole seconds of the hold (0 for none).",
+            default=DEFAULT_COUNTDOWN,
+        ),
+    ),
+)
+
+_COUNT = StepKind(
+    Kind.COUNT,
+    WholeNumber(1, 1000),
+    "Count out loud: the number of counts, 1 to 1000.",
+    (
+        Key(
+            "every",
+            Duration(),
+            f"Time per count. {_DURATION_HELP}",
+            default=DEFAULT_COUNT_EVERY,
+        ),
+        Key("cue", Text(), "What to do while counting."),
+    ),
+)
+
+_BREATHE = StepKind(
+    Kind.BREATHE,
+    WholeNumber(1, 100),
+    "Slow breathing: the number of breaths, 1 to 100.",
+    (
+        Key(
+            "inhale",
+            Duration(),
+            f"Time to breathe in. {_DURATION_HELP}",
+            default=DEFAULT_INHALE,
+        ),
+        Key(
+            "exhale",
+            Duration(),
+            f"Time to breathe out. {_DURATION_HELP}",
+            default=DEFAULT_EXHALE,
+        ),
+        Key("cue", Text(), "What to do while breathing."),
+    ),
+)
+
+_REST = StepKind(
+    Kind.REST,
+    Duration(),
+    f"A rest: how long. {_DURATION_HELP}",
+    (Key("cue", Text(), "What to say for the rest.", default=DEFAULT_REST_CUE),),
+)
+
+_REPEAT = StepKind(
+    Kind.REPEAT,
+    WholeNumber(1, 100),
+    "Play the steps several times: the number of rounds, 1 to 100. "
+    "Cues may use {round} (1, 2, ...) and {rounds} (the number of rounds).",
+    (
+        Key("steps", Steps(), "The steps of one round.", required=True),
+        Key(
+            "rest_between",
+            Duration(),
+            f"A rest after every round but the last. {_DURATION_HELP}",
+        ),
+    ),
+    nests=True,
+)
+
+_SIDES = StepKind(
+    Kind.SIDES,
+    SideList(),
+    "Play the steps once per side: a list of right and/or left. "
+    "Cues may use {side} and {other_side}.",
+    (
+        Key("steps", Steps(), "The steps for one side.", required=True),
+        Key(
+            "switch",
+            Duration(zero=True),
+            f"Time to change sides, announced. {_DURATION_HELP} Or 0 for none.",
+            default=DEFAULT_SWITCH_SECONDS,
+        ),
+    ),
+    nests=True,
+)
+
+_ROUTINE = StepKind(
+    Kind.ROUTINE,
+    RoutineRef(),
+    "Play another routine's steps here: its name, or a path ending .yaml or .yml "
+    "relative to this file.",
+    nests=True,
+)
+
+
+def declared(kind: Kind) -> StepKind:
+    """The declaration of a step kind (mypy checks that every kind has one)."""
+    match kind:
+        case Kind.PREPARE:
+            return _PREPARE
+        case Kind.DO:
+            return _DO
+        case Kind.HOLD:
+            return _HOLD
+        case Kind.COUNT:
+            return _COUNT
+        case Kind.BREATHE:
+            return _BREATHE
+        case Kind.REST:
+            return _REST
+        case Kind.REPEAT:
+            return _REPEAT
+        case Kind.SIDES:
+            return _SIDES
+        case Kind.ROUTINE:
+            return _ROUTINE
+        case _:
+            unreachable(kind)
+
+
+STEP_KINDS: tuple[StepKind, ...] = tuple(declared(kind) for kind in Kind)
 
 KINDS: dict[str, StepKind] = {kind.key: kind for kind in STEP_KINDS}
 ALL_STEP_KEYS: tuple[str, ...] = tuple(
@@ -386,7 +427,14 @@ ALL_STEP_KEYS: tuple[str, ...] = tuple(
     )
 )
 
+# The largest routine file calfkit reads. Real routines are 1 to 3 KiB (the largest built-in,
+# foam-roll-calf, is 3.2); 256 KiB is 80 times that, and small enough that the worst-shaped file
+# (as many tiny steps as fit) loads in under half a second: bench/load.py measures it. At
+# 1 MiB the floor of any reader on PyYAML was itself about 0.5 s.
+MAX_FILE_BYTES = 256 * 1024
+
 LIMITS = {
+    "max_file_bytes": MAX_FILE_BYTES,
     "max_step_seconds": MAX_STEP_SECONDS,
     "max_total_seconds": MAX_TOTAL_SECONDS,
     "max_events": MAX_EVENTS,

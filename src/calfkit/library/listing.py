@@ -231,8 +231,9 @@ def _dependencies(routine: Routine) -> tuple[list[list[str]], list[list[str]]]:
 def _includes(steps: Sequence[Step], model: Any) -> Iterator[Any]:
     """The routine's own includes (not those inside them: visit() reads each routine)."""
     for step in steps:
-        if isinstance(step, model.Include):
-            yield step
+        include = model.included(step)
+        if include is not None:
+            yield include
         else:
             yield from _includes(model.inner_steps(step), model)
 

@@ -287,12 +287,12 @@ def _not_a_name(path: Path, stem: str) -> None:
     if key in _warned or stem.startswith("."):  # an editor's hidden file: not meant
         return
     _warned.add(key)
-    from calfkit.text import one_line
+    from calfkit.text import one_line, shown
 
     guess = stem.strip().lower().replace("_", "-").replace(" ", "-")
     rename = f"; rename it {guess}{path.suffix} to use it by name" if is_name(guess) else ""
     print(
-        f"calfkit: warning: skipping {one_line(str(path))}: {one_line(stem)!r} is not a "
+        f"calfkit: warning: skipping {shown(path)}: {one_line(stem)!r} is not a "
         f"routine name (lowercase letters, digits and dashes){rename}",
         file=sys.stderr,
     )
@@ -312,14 +312,14 @@ def _routine_file(entry: os.DirEntry[str], warn: bool) -> bool:
     except OSError as error:
         if warn and entry.path not in _warned:
             from calfkit.format.source import os_reason
-            from calfkit.text import one_line
+            from calfkit.text import shown
 
             _warned.add(entry.path)
             reason = os_reason(error)
             if error.errno == errno.ENOENT:  # the entry is there: what it points to is not
                 reason = "a symbolic link to a file that does not exist"
             print(
-                f"calfkit: warning: skipping {one_line(entry.path)}: {reason}",
+                f"calfkit: warning: skipping {shown(entry.path)}: {reason}",
                 file=sys.stderr,
             )
         return False

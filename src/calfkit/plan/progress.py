@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from calfkit.model import Hold, Include, Repeat, Routine, Sides, Step
+from calfkit.model import BlockVisitor, Hold, Include, Repeat, Routine, Sides, Step, TimedStep
 from calfkit.plan.model import HoldRule, RoundsRule, Session
 
 
@@ -22,22 +22,40 @@ def progressed(routine: Routine, session: Session, week: int) -> Routine:
 def _steps(
     steps: tuple[Step, ...], hold: HoldRule | None, rounds: RoundsRule | None, week: int
 ) -> tuple[Step, ...]:
-    return tuple(_step(step, hold, rounds, week) for step in steps)
+    return _Progress(hold, rounds, week).steps(steps)
 
 
-def _step(step: Step, hold: HoldRule | None, rounds: RoundsRule | None, week: int) -> Step:
-    if isinstance(step, Hold) and hold is not None:
-        return replace(step, duration=hold.seconds(step.duration, week))
-    if isinstance(step, Repeat):
-        inner = _steps(step.steps, hold, rounds, week)
-        count = step.rounds if rounds is None else rounds.rounds(step.rounds, week)
-        return replace(step, steps=inner, rounds=count)
-    if isinstance(step, Sides):
-        return replace(step, steps=_steps(step.steps, hold, rounds, week))
-    if isinstance(step, Include):
-        inner_routine = replace(step.routine, steps=_steps(step.routine.steps, hold, rounds, week))
+class _Progress(BlockVisitor[Step]):
+    """A step as progressed: a hold longer, a repeat's rounds more, the steps inside too;
+    every other timed step as it is."""
+
+    def __init__(self, hold: HoldRule | None, rounds: RoundsRule | None, week: int) -> None:
+        self.hold_rule = hold
+        self.rounds_rule = rounds
+        self.week = week
+
+    def steps(self, steps: tuple[Step, ...]) -> tuple[Step, ...]:
+        return tuple(step.accept(self) for step in steps)
+
+    def timed(self, step: TimedStep) -> Step:
+        return step
+
+    def hold(self, step: Hold) -> Step:
+        if self.hold_rule is None:
+            return step
+        return replace(step, duration=self.hold_rule.seconds(step.duration, self.week))
+
+    def repeat(self, step: Repeat) -> Step:
+        rule = self.rounds_rule
+        count = step.rounds if rule is None else rule.rounds(step.rounds, self.week)
+        return replace(step, steps=self.steps(step.steps), rounds=count)
+
+    def sides(self, step: Sides) -> Step:
+        return replace(step, steps=self.steps(step.steps))
+
+    def routine(self, step: Include) -> Step:
+        inner_routine = replace(step.routine, steps=self.steps(step.routine.steps))
         return replace(step, routine=inner_routine)
-    return step
 
 
 def describe(session: Session, week: int) -> str:

@@ -30,6 +30,7 @@ from calfkit.history.store import (
     reason,
 )
 from calfkit.player.events import Event, EventKind, Status
+from calfkit.text import shown
 from calfkit.timeline import fingerprint
 
 if TYPE_CHECKING:
@@ -150,7 +151,7 @@ class HistorySink:
         self.off = True
         self.close()
         doing = "not recording" if self.session_id is None else "stopped recording"
-        self._warn(f"history: {doing} this session: {self.path} {reason(error)}")
+        self._warn(f"history: {doing} this session: {shown(self.path)} {reason(error)}")
 
     def _handle(self, event: Event) -> None:
         kind = event.kind

@@ -182,8 +182,12 @@ class KeyMode:
 
 
 def show_cursor(out: TextIO | None = None) -> None:
-    """Write the show-cursor sequence, only to a terminal (never into a pipe or file)."""
+    """Write the show-cursor sequence, only to a terminal (never into a pipe or file), and
+    not to one that says it takes no escape sequences (TERM=dumb: play is plain there, and
+    never hid the cursor)."""
     out = sys.stdout if out is None else out
+    if os.environ.get("TERM") == "dumb":
+        return
     try:
         if out.isatty():
             out.write(SHOW_CURSOR)

@@ -20,7 +20,7 @@ import os
 
 from calfkit.errors import Position, Problem, RoutineError, Severity
 from calfkit.format.check.includes import FindByName, Loader
-from calfkit.format.check.values import PLACEHOLDERS
+from calfkit.format.placeholders import PLACEHOLDERS
 from calfkit.format.source import no_gc
 from calfkit.model import Routine
 

@@ -25,11 +25,13 @@ from calfkit.model import (
     Do,
     Hold,
     Include,
+    Kind,
     Prepare,
     Repeat,
     Rest,
     Sides,
     Step,
+    unreachable,
 )
 
 
@@ -168,15 +170,27 @@ def _include(checker: Reporter, parts: Parts) -> Step | Invalid:
 
 Build = Callable[[Reporter, Parts], "Step | Invalid"]
 
-# The one dispatch over step kinds: kind key -> the builder of its model class.
-BUILDERS: dict[str, Build] = {
-    "prepare": _prepare,
-    "do": _do,
-    "hold": _hold,
-    "count": _count,
-    "breathe": _breathe,
-    "rest": _rest,
-    "repeat": _repeat,
-    "sides": _sides,
-    "routine": _include,
-}
+
+def builder(kind: Kind) -> Build:
+    """The builder of a kind's model class (mypy checks that every kind has one)."""
+    match kind:
+        case Kind.PREPARE:
+            return _prepare
+        case Kind.DO:
+            return _do
+        case Kind.HOLD:
+            return _hold
+        case Kind.COUNT:
+            return _count
+        case Kind.BREATHE:
+            return _breathe
+        case Kind.REST:
+            return _rest
+        case Kind.REPEAT:
+            return _repeat
+        case Kind.SIDES:
+            return _sides
+        case Kind.ROUTINE:
+            return _include
+        case _:
+            unreachable(kind)

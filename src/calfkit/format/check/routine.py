@@ -21,14 +21,16 @@ class RoutineBuilder(StructureChecks):
         if self.failed or values is INVALID:
             return None
         title = values.text("title")
-        steps = values.data.get("steps")
-        if title is None or not isinstance(steps, StepList):
-            self.failed = True  # only reached if a problem was recorded without saying so
-            return None
+        match values.data.get("steps"):
+            case StepList(steps=steps) if title is not None:
+                pass
+            case _:
+                self.failed = True  # only reached if a problem was recorded without saying so
+                return None
         routine = Routine(
             name=self.routine_name(root, values),
             title=title,
-            steps=steps.steps,
+            steps=steps,
             description=values.text("description"),
             tags=values.texts("tags"),
             equipment=values.texts("equipment"),

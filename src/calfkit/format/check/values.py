@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from calfkit.errors import Position
 from calfkit.format import spec
 from calfkit.format.check.report import INVALID, Invalid, Reporter, close_match
+from calfkit.format.placeholders import PLACEHOLDERS
 from calfkit.format.source import Node, ScalarNode, SeqNode, describe, quoted, resolve_plain
 from calfkit.model import MAX_STEP_SECONDS, Side, Step
 from calfkit.text import clean, control_name, first_control
@@ -56,13 +57,6 @@ class Scope:
 
 TOP = Scope()
 
-# Each placeholder and the block it works in (the timeline fills it in there).
-PLACEHOLDERS: dict[str, str] = {
-    "side": "sides",
-    "other_side": "sides",
-    "round": "repeat",
-    "rounds": "repeat",
-}
 PLACEHOLDER_RE = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]{0,39})\}")
 
 
@@ -91,10 +85,11 @@ class Values:
         return value if isinstance(value, tuple) else ()
 
     def steps(self) -> tuple[Step, ...]:
-        value = self.data.get("steps")
-        if not isinstance(value, StepList):
-            raise AssertionError("a block step was built without its steps")
-        return value.steps
+        match self.data.get("steps"):
+            case StepList(steps=steps):
+                return steps
+            case _:
+                raise AssertionError("a block step was built without its steps")
 
 
 class Parts:

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from calfkit.model import unreachable
 from calfkit.sinks.live.layout import Layout, Part, lay_out, margin_for
-from calfkit.sinks.live.state import unreachable
 from calfkit.terminal.keys import help_items, help_line
 from calfkit.text import clean
 from calfkit.timeline import SegmentKind

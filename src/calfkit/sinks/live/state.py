@@ -10,8 +10,9 @@ drawing are :mod:`calfkit.sinks.live.compose` and :mod:`calfkit.sinks.live.layou
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal, NoReturn
+from typing import TYPE_CHECKING, Literal
 
+from calfkit.model import unreachable
 from calfkit.player.events import Event, EventKind
 from calfkit.sinks.summary import Summary
 from calfkit.text import clean, one_line
@@ -21,12 +22,6 @@ from calfkit.words import countdown
 if TYPE_CHECKING:
     from calfkit.player.events import Outcome
     from calfkit.timeline import Segment, Timeline
-
-
-def unreachable(value: NoReturn) -> NoReturn:
-    """The end of a branch over every member of an Enum (``typing.assert_never`` is 3.11+):
-    mypy reports a call that a member left out can reach."""
-    raise AssertionError(f"unhandled: {value!r}")
 
 
 def kind_label(kind: SegmentKind) -> str:

@@ -1,4 +1,4 @@
-"""The test helpers calfkit ships: a fake clock, scripted keys, a recording sink."""
+"""The test helpers calfkit ships: scripted keys, a recording sink, play_fast."""
 
 from __future__ import annotations
 
@@ -8,20 +8,6 @@ from calfkit.model import Do, Routine
 from calfkit.player.events import Command, Event, EventKind, Status
 from calfkit.testing import FakeClock, RecordingSink, ScriptedControls, play_fast
 from calfkit.timeline import compile_routine
-
-
-def test_the_fake_clock_jumps_to_deadlines_and_never_goes_back() -> None:
-    clock = FakeClock(start=5.0)
-    assert clock.now() == 5.0
-    clock.sleep_until(7.5)
-    assert clock.now() == 7.5
-    clock.sleep_until(6.0)
-    assert clock.now() == 7.5
-    clock.advance(0.5)
-    assert clock.now() == 8.0
-    assert clock.sleeps == [7.5, 6.0]
-    with pytest.raises(ValueError):
-        clock.advance(-1.0)
 
 
 def test_scripted_keys_arrive_at_their_times_before_a_later_deadline() -> None:

@@ -1,4 +1,4 @@
-"""``calfkit export``: the session's sound track as a WAV file, every sound at its sample."""
+"""Rendering a session's sound track offline: every sound and phrase at its sample."""
 
 from __future__ import annotations
 
@@ -82,25 +82,6 @@ def test_a_ready_step_lasts_ten_seconds_in_the_file(tmp_path: Path) -> None:
     starts = [b.start - first_loud(Sound.STEP) for b in steps]
     assert starts == [3 * SAMPLE_RATE, 13 * SAMPLE_RATE]
     assert params.nframes == 16 * SAMPLE_RATE
-
-
-def test_a_bad_routine_is_reported_with_its_position_and_exit_1(tmp_path: Path) -> None:
-    routine = tmp_path / "bad.yaml"
-    routine.write_text("title: Bad\nsteps:\n  - hold: Hold.\n")
-    result = export(str(routine), "--wav", str(tmp_path / "x.wav"))
-    assert result.exit_code == 1  # type: ignore[attr-defined]
-    assert result.output.startswith(f"{routine}:3:")  # type: ignore[attr-defined]
-    assert "Traceback" not in result.output  # type: ignore[attr-defined]
-    assert not (tmp_path / "x.wav").exists()
-
-
-def test_an_unwritable_path_is_a_clear_error_and_exit_1(tmp_path: Path) -> None:
-    target = tmp_path / "no-such-folder" / "x.wav"
-    result = export(str(SOUND_CHECK), "--wav", str(target))
-    assert result.exit_code == 1  # type: ignore[attr-defined]
-    assert result.output == (  # type: ignore[attr-defined]
-        f"calfkit: error: cannot write {target}: No such file or directory\n"
-    )
 
 
 class FakeVoice:
@@ -239,16 +220,6 @@ def test_speech_and_a_beep_overlapping_are_mixed_without_clipping(tmp_path: Path
     # Where the beep sounds over the phrase, both are still there (bent, not flattened).
     mixed = samples[beep.at : beep.end]
     assert len(set(mixed)) > 100
-
-
-def test_the_limiter_keeps_quiet_sums_and_bends_loud_ones_smoothly_below_full_scale() -> None:
-    from calfkit.sound.tones import KNEE, limit
-
-    assert [limit(v) for v in (0, 1000, -1000, KNEE, -KNEE)] == [0, 1000, -1000, KNEE, -KNEE]
-    loud = [limit(v) for v in range(KNEE, 70000, 50)]
-    assert all(b >= a for a, b in itertools.pairwise(loud))  # never folds back
-    assert all(b - a <= 50 for a, b in itertools.pairwise(loud))  # no jump past the knee
-    assert max(loud) < 32767 and limit(-70000) == -max(loud)
 
 
 PEAK_MEMORY = """

@@ -1,21 +1,18 @@
-"""Key decoding, the select loop on a real pseudo-terminal, and putting the terminal back."""
+"""Key decoding, the key map and its help line, and the select loop on a real pseudo-terminal."""
 
 from __future__ import annotations
 
 import contextlib
-import io
 import os
-import signal
 import sys
 import time
 from collections.abc import Iterator
 
 import pytest
 
-from calfkit.player.clock import MonotonicClock, StoppableClock
+from calfkit.player.clock import MonotonicClock
 from calfkit.player.events import Command
 from calfkit.terminal.keys import ESCAPE_WAIT, KeyControls, decode_keys, finish_escape
-from calfkit.terminal.mode import KeyMode, Terminated, show_cursor, terminate_raises
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX terminals")
 
@@ -146,96 +143,3 @@ def test_a_hung_up_terminal_quits(keys_pty: tuple[int, int]) -> None:
     os.close(master)
     clock = MonotonicClock()
     assert KeyControls(slave).wait(clock, clock.now() + 1) is Command.QUIT
-
-
-def lflag(fd: int) -> int:
-    import termios
-
-    flags: int = termios.tcgetattr(fd)[3]
-    return flags
-
-
-def test_key_mode_turns_off_echo_and_line_mode_keeps_signals_and_restores(
-    pty_pair: tuple[int, int],
-) -> None:
-    import termios
-
-    _master, slave = pty_pair
-    before = termios.tcgetattr(slave)
-    assert lflag(slave) & termios.ECHO and lflag(slave) & termios.ICANON
-    with KeyMode(slave, io.StringIO()):
-        assert not lflag(slave) & termios.ECHO
-        assert not lflag(slave) & termios.ICANON
-        assert lflag(slave) & termios.ISIG
-    assert termios.tcgetattr(slave) == before
-
-
-def test_key_mode_restores_after_an_exception_and_drops_unread_keys(
-    pty_pair: tuple[int, int],
-) -> None:
-    import select
-    import termios
-
-    master, slave = pty_pair
-    before = termios.tcgetattr(slave)
-    with pytest.raises(RuntimeError), KeyMode(slave, io.StringIO()):
-        os.write(master, b"nnn")
-        time.sleep(0.05)
-        raise RuntimeError("a sink failed")
-    assert termios.tcgetattr(slave) == before
-    assert select.select([slave], [], [], 0.05)[0] == []
-
-
-def test_key_mode_calls_on_resize_when_the_window_changes(pty_pair: tuple[int, int]) -> None:
-    import fcntl
-    import struct
-    import termios
-
-    master, slave = pty_pair
-    resized: list[bool] = []
-    clock = MonotonicClock()
-    old = signal.getsignal(signal.SIGWINCH)
-    with KeyMode(slave, io.StringIO()) as controls:
-        controls.on_resize = lambda: resized.append(True)
-        fcntl.ioctl(master, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 40, 0, 0))
-        os.kill(os.getpid(), signal.SIGWINCH)
-        assert controls.wait(clock, clock.now() + 0.3) is None
-    assert resized
-    assert signal.getsignal(signal.SIGWINCH) == old
-
-
-def test_show_cursor_writes_only_to_a_terminal(pty_pair: tuple[int, int]) -> None:
-    master, slave = pty_pair
-    pipe = io.StringIO()
-    show_cursor(pipe)
-    assert pipe.getvalue() == ""
-    with open(slave, "w", closefd=False) as tty:
-        show_cursor(tty)
-    assert os.read(master, 100) == b"\x1b[?25h"
-
-
-def test_sigterm_raises_terminated_inside_and_not_after() -> None:
-    old = signal.getsignal(signal.SIGTERM)
-    with pytest.raises(Terminated), terminate_raises():
-        os.kill(os.getpid(), signal.SIGTERM)
-        time.sleep(1)
-    assert signal.getsignal(signal.SIGTERM) == old
-
-
-def test_the_stoppable_clock_leaves_out_the_time_spent_stopped() -> None:
-    clock = StoppableClock()
-    before = clock.now()
-    clock.leave_out(5.0)
-    after = clock.now()
-    assert -5.0 < after - before < -4.9  # five seconds fewer than the monotonic clock
-    clock.sleep_until(after + 0.05)
-    assert clock.now() >= after + 0.05
-
-
-def test_key_mode_handles_ctrl_z_only_while_it_lasts(pty_pair: tuple[int, int]) -> None:
-    _master, slave = pty_pair
-    old = signal.getsignal(signal.SIGTSTP)
-    mode = KeyMode(slave, io.StringIO(), clock=StoppableClock())
-    with mode:
-        assert signal.getsignal(signal.SIGTSTP) == mode._on_tstp
-    assert signal.getsignal(signal.SIGTSTP) == old
