@@ -1,11 +1,15 @@
-"""How the speech plan does on every built-in routine, with the real espeak-ng.
+"""How the speech plan does on every built-in routine, with a real voice (espeak-ng, or Piper).
 
-For each built-in: how many step cues there are, how many are heard whole (none is cut
-when nobody touches a key, and none overlaps another phrase), the median and worst start lag
-(how long after its step began each cue starts; negative when it starts early in the quiet
-before), how many cues were sped up and by how much at most, and the previews dropped.
+For each built-in, at speed 1 with nobody touching a key: how many step cues there are, how
+many are heard whole (none is cut, and none overlaps another phrase), the median and worst
+start lag (how long after its step began each cue starts; negative when it starts early in
+the quiet before), how many cues were sped up and by how much at most; then, for what the
+voice says besides the cues, how many were said of how many the routine has: notes (a step's
+note, once per run of steps showing the same one), time left (halfway, ten seconds, the last
+three seconds of holds), counts (of counts at least 1.5 s apart) and previews. The rest were
+dropped for lack of room (a dropped count or countdown second is beeped instead).
 
-    python bench/voice.py [--rate WPM]
+    python bench/voice.py [--rate WPM] [--engine espeak-ng|piper] [--speak WHAT]
 
 With ``--phrases N [N ...]``, instead: how ``calfkit export --voice`` grows with the number of
 different phrases. For each N, a routine of repeat blocks (100 rounds of 10 five-second holds,
@@ -24,36 +28,72 @@ import sys
 import time
 
 from calfkit import library
-from calfkit.sound.plan import PhraseBook, PhraseKind, make_plan, session_time, texts_to_render
-from calfkit.sound.speech import DEFAULT_RATE_WPM, EspeakVoice
+from calfkit.sound import DEFAULT_SPOKEN, parse_spoken
+from calfkit.sound.plan import (
+    PhraseBook,
+    PhraseKind,
+    make_plan,
+    session_time,
+    texts_to_render,
+)
+from calfkit.sound.speech import DEFAULT_RATE_WPM, EspeakVoice, Voice
 from calfkit.timeline import compile_routine
+
+EXTRAS = (
+    ("notes", PhraseKind.NOTE),
+    ("time", PhraseKind.TIME),
+    ("counts", PhraseKind.COUNT),
+    ("previews", PhraseKind.PREVIEW),
+)
+
+
+def engine(name: str, language: str) -> Voice | None:
+    if name == "piper":
+        from calfkit.sound.piper import PiperVoice, find_model, piper_installed
+
+        model = find_model()
+        if not piper_installed() or model is None:
+            print("Piper or a voice model is not installed ([piper] extra)", file=sys.stderr)
+            return None
+        return PiperVoice(model)
+    espeak = shutil.which("espeak-ng")
+    if espeak is None:
+        print("espeak-ng is not installed", file=sys.stderr)
+        return None
+    return EspeakVoice(espeak, language)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rate", type=int, default=DEFAULT_RATE_WPM, help="words a minute")
+    parser.add_argument("--engine", choices=("espeak-ng", "piper"), default="espeak-ng")
+    parser.add_argument("--speak", default="all", help="what is said besides cues (as play)")
     parser.add_argument("--phrases", type=int, nargs="+", metavar="N", help="growth mode")
     args = parser.parse_args()
-    espeak = shutil.which("espeak-ng")
-    if espeak is None:
-        print("espeak-ng is not installed", file=sys.stderr)
-        return 1
     if args.phrases:
         return growth(args.phrases)
+    speak = parse_spoken(args.speak) if args.speak != "all" else DEFAULT_SPOKEN
     print(
         f"{'routine':20} {'cues':>5} {'whole':>6} {'median lag':>11} {'worst lag':>10} "
-        f"{'sped up':>8} {'max speed':>10} {'previews dropped':>17} {'render s':>9}"
+        f"{'sped up':>8} {'max speed':>10} "
+        + " ".join(f"{word:>9}" for word, _ in EXTRAS)
+        + f" {'render s':>9}"
     )
     from calfkit.library.lookup import builtin_routines_dir
 
+    voices: dict[str, Voice] = {}
     for path in sorted(builtin_routines_dir().glob("*.yaml")):
         name = path.stem
         loaded = library.load(path)
         timeline = compile_routine(loaded)
-        book = PhraseBook(EspeakVoice(espeak, loaded.language), wpm=args.rate)
+        voice = voices.get(loaded.language) or engine(args.engine, loaded.language)
+        if voice is None:
+            return 1
+        voices[loaded.language] = voice
+        book = PhraseBook(voice, wpm=args.rate)
         began = time.perf_counter()
-        book.render_all(texts_to_render(timeline))
-        plan = make_plan(timeline, book)
+        book.render_all(texts_to_render(timeline, speak=speak))
+        plan = make_plan(timeline, book, speak=speak)
         took = time.perf_counter() - began
         phrases = plan.phrases
         starts = [session_time(plan, timeline, p) for p in phrases]
@@ -66,11 +106,16 @@ def main() -> int:
         whole = sum(1 for i, _ in cues if i not in overlaps)
         lags = [starts[i] - (plan.lead_in + timeline.segments[p.step - 1].start) for i, p in cues]
         sped = [p.speed for _, p in cues if p.speed > 1.0]
-        dropped = sum(1 for kind, _, _ in plan.dropped if kind is PhraseKind.PREVIEW)
+        extras = []
+        for word, kind in EXTRAS:
+            said = sum(1 for p in phrases if p.kind is kind)
+            dropped = sum(1 for k, _, _ in plan.dropped if k is kind)
+            extras.append(f"{said:>4}/{said + dropped:<4}" if word in speak else f"{'off':>9}")
         print(
             f"{name:20} {len(cues):5} {whole:6} {statistics.median(lags):10.2f}s "
             f"{max(lags):9.2f}s {len(sped):8} {max(sped, default=1.0):9.2f}x "
-            f"{dropped:17} {took:9.2f}"
+            + " ".join(extras)
+            + f" {took:9.2f}"
         )
     return 0
 

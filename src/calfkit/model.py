@@ -28,6 +28,8 @@ READY_FALLBACK_SECONDS = 10.0
 DEFAULT_PREPARE_SECONDS = 10.0
 DEFAULT_COUNTDOWN = 3
 DEFAULT_COUNT_EVERY = 1.0
+DEFAULT_UP = 2.0
+DEFAULT_DOWN = 2.0
 DEFAULT_INHALE = 4.0
 DEFAULT_EXHALE = 6.0
 DEFAULT_REST_CUE = "Rest"
@@ -50,6 +52,7 @@ class Kind(str, Enum):
     DO = "do"
     HOLD = "hold"
     COUNT = "count"
+    REPS = "reps"
     BREATHE = "breathe"
     REST = "rest"
     REPEAT = "repeat"
@@ -126,6 +129,29 @@ class Count(StepBase):
 
 
 @dataclass(frozen=True, kw_only=True)
+class Reps(StepBase):
+    """Repetitions at a tempo: each rep is ``up``, a pause at the ``top``, ``down`` and a
+    pause at the ``bottom`` (either pause may be 0)."""
+
+    reps: int
+    up: float = DEFAULT_UP
+    top: float = 0.0
+    down: float = DEFAULT_DOWN
+    bottom: float = 0.0
+    cue: str | None = None
+
+    kind: ClassVar[Kind] = Kind.REPS
+
+    def accept(self, visitor: StepVisitor[T]) -> T:
+        return visitor.reps(self)
+
+    @property
+    def rep_seconds(self) -> float:
+        """How long one rep lasts."""
+        return self.up + self.top + self.down + self.bottom
+
+
+@dataclass(frozen=True, kw_only=True)
 class Breathe(StepBase):
     breaths: int
     inhale: float = DEFAULT_INHALE
@@ -186,7 +212,7 @@ class Include(StepBase):
         return visitor.routine(self)
 
 
-TimedStep = Prepare | Do | Hold | Count | Breathe | Rest
+TimedStep = Prepare | Do | Hold | Count | Reps | Breathe | Rest
 """A step played as one timed segment."""
 Block = Repeat | Sides | Include
 """A step that holds steps."""
@@ -207,6 +233,9 @@ class StepVisitor(ABC, Generic[Answer]):
 
     @abstractmethod
     def count(self, step: Count) -> Answer: ...
+
+    @abstractmethod
+    def reps(self, step: Reps) -> Answer: ...
 
     @abstractmethod
     def breathe(self, step: Breathe) -> Answer: ...
@@ -241,6 +270,9 @@ class BlockVisitor(StepVisitor[Answer]):
         return self.timed(step)
 
     def count(self, step: Count) -> Answer:
+        return self.timed(step)
+
+    def reps(self, step: Reps) -> Answer:
         return self.timed(step)
 
     def breathe(self, step: Breathe) -> Answer:

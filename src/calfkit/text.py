@@ -150,6 +150,8 @@ _FALLBACK = {
     "\u2501": "=",  # ━  the progress bar, done
     "\u2500": "-",  # ─  and to do
     "\u00b7": "-",  # ·  the separator between items
+    "\u2192": ">",  # →  the arrow keys, in the keys' help
+    "\u2190": "<",  # ←
     "\u2026": ".",  # …  an ellipsis, in one cell as it was measured
     "\u2014": "-",  # —  em dash
     "\u2013": "-",  # –  en dash

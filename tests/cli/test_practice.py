@@ -166,3 +166,35 @@ def test_a_session_still_playing_is_not_resumed_and_says_why(tmp_path: Path) -> 
     with pytest.raises(CalfkitError, match="still in progress"):
         resume_point(routine, timeline)
     playing.close()
+
+
+def test_rest_days_for_the_summary_come_from_the_followed_plan_or_none(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from datetime import date
+
+    from calfkit.cli.practice import rest_days_quietly
+
+    assert rest_days_quietly() is None
+    monkeypatch.setenv("CALFKIT_TODAY", "2026-11-30")
+    CliRunner().invoke(cli, ["plan", "start", "four-calm-weeks"])
+    rest = rest_days_quietly()
+    assert rest is not None
+    assert rest(date(2026, 12, 6)) and not rest(date(2026, 12, 7))
+    assert not rest(date(2026, 11, 29))  # before the plan began
+
+
+def test_the_summarys_rest_days_are_read_only_when_first_asked(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from datetime import date
+
+    from calfkit.cli import practice
+
+    asked: list[int] = []
+    monkeypatch.setattr(practice, "rest_days_quietly", lambda: asked.append(1) or None)
+    rest = practice.rest_days_later()
+    assert asked == []  # nothing read before the session
+    assert rest(date(2026, 12, 6)) is False
+    assert rest(date(2026, 12, 7)) is False
+    assert asked == [1]  # read once

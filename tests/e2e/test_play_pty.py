@@ -106,7 +106,7 @@ def test_counts_and_breaths_show_and_a_finished_routine_leaves_only_the_summary(
     session = player.start(
         player.routine(WALL_WORK), "--from", "2", "--speed", "4", "--lead-in", "0"
     )
-    counting = session.wait_for_digits("7 / 10")
+    counting = session.wait_for_digits("7 of 10")
     assert "Lower your heels" in counting
     assert "Next: Breathe" in counting
     session.wait_for("breath 2 of 3 · inhale")
@@ -248,7 +248,7 @@ def test_a_resize_to_forty_columns_redraws_at_once_even_while_paused(player: Pla
     session.screen.resize(24, 40)
     session.wait_for(
         lambda text: (
-            text.splitlines()[-1].strip() == "+ 10 s · m mute · q quit"
+            text.splitlines()[-1].strip() == "+ 10 s · m mute · q quit · ? keys"
             and "space resume · n next · b back" in text
         )  # the frame's last line, laid out for 40 columns: the whole new frame has arrived
     )

@@ -235,3 +235,29 @@ def test_names_are_cut_to_what_a_watch_keeps_at_a_word() -> None:
     assert len(head.encode()) <= NAME_BYTES and head == "Étirement des"
     # Control characters never reach the watch.
     assert short_name("Roll\x1b[2J\x07 now") == ("Roll[2J now", "")
+
+
+def test_a_reps_step_is_a_reps_step_on_the_watch_with_its_tempo_in_the_notes(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "reps.fit"
+    result = run("export", str(GOOD / "reps.yaml"), str(out))
+    assert result.exit_code == 0, result.output
+    _, steps = garmin_steps(out)
+    decoded = fitdecode_steps(out)
+    by = [(s["wkt_step_name"], s["duration_type"], s.get("duration_reps")) for s in decoded]
+    assert by == [
+        ("Stand", "time", None),
+        ("Slow lowering", "reps", 6),
+        ("Rest", "time", None),
+        ("R: Raise", "reps", 5),
+        ("Switch to left", "time", None),
+        ("L: Raise", "reps", 5),
+        ("1 rep", "reps", 1),
+    ]
+    assert "6 reps: 1s up, 1s at the top, 3s down." in decoded[1]["notes"]
+    assert "5 reps: 2s up, 2s down, 0.5s at the bottom." in decoded[3]["notes"]
+    assert [s["duration_type"] for s in steps] == [s["duration_type"] for s in decoded]
+    # The timed steps and the reps' planned time (6 x 5 s, 2 x 5 x 4.5 s, 4 s) are the total.
+    timed = sum(s["duration_time"] for s in decoded if s["duration_type"] == "time")
+    assert timed + 30.0 + 45.0 + 4.0 == show_total(str(GOOD / "reps.yaml"))

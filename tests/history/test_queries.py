@@ -309,3 +309,17 @@ def test_days_totals_what_was_played_each_local_day_leaving_previews_out(tmp_pat
     assert totals[date(2026, 12, 4)].sessions == 2
     assert totals[date(2026, 12, 4)].finished == 2
     assert totals[date(2026, 12, 4)].played_seconds > 0
+
+
+def test_the_summary_line_counts_the_plans_rest_days_in_its_streak(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"
+    for day in (4, 7):  # Friday and Monday, the weekend between at rest
+        record(path, datetime(2026, 12, day, 8, 0, tzinfo=UTC))
+    monday = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
+
+    def weekend(day: date) -> bool:
+        return day in (date(2026, 12, 5), date(2026, 12, 6))
+
+    with History(path, tz=UTC) as history:
+        assert history.summary_line(monday) == "1st session this week"
+        assert history.summary_line(monday, rest=weekend) == "1st session this week · 4-day streak"

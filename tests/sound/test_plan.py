@@ -12,7 +12,7 @@ from array import array
 
 import pytest
 
-from calfkit.model import Count, Do, Hold, Include, Prepare, Rest, Routine, Side, Sides
+from calfkit.model import Count, Do, Hold, Include, Prepare, Reps, Rest, Routine, Side, Sides
 from calfkit.player.clock import MonotonicClock
 from calfkit.player.engine import Player
 from calfkit.player.events import Command, Event, EventKind
@@ -198,6 +198,14 @@ def test_counts_are_spoken_when_speech_is_free_and_beeped_when_a_cue_holds_it() 
     # The preview goes in a gap between counts (assert_sound: over none of them).
     preview = next(p for p in plan.phrases if p.kind is PhraseKind.PREVIEW)
     assert preview.text == LAST_STEP_PREVIEW and 2.8 <= preview.at <= 4.0 - 0.5
+
+
+def test_the_reps_of_a_reps_step_are_counted_out_loud_between_its_cue_and_the_next() -> None:
+    timeline = routine(Reps(reps=4, up=1, down=2, cue="Heel raises"))
+    plan = plan_of(timeline, {"Heel raises.": 1.5, "2": 0.4, "3": 0.4, "4": 0.4})
+    assert_sound(plan, timeline)
+    counts = [(p.number, p.text) for p in plan.phrases if p.kind is PhraseKind.COUNT]
+    assert counts == [(2, "2"), (3, "3"), (4, "4")]  # rep 1 is the step's own chime and cue
 
 
 def test_a_side_switch_is_announced_and_the_step_before_previews_past_it() -> None:

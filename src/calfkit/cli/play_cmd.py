@@ -168,6 +168,7 @@ def command(
     _check_start(loaded, start)
     if not voice and (spoken is not None or voice_model is not None):
         click.echo("note: --speak and --voice-model change nothing without --voice", err=True)
+    from calfkit.cli.practice import rest_days_later
     from calfkit.session.play import play
 
     with session_errors_to_exit():
@@ -184,6 +185,7 @@ def command(
             log_events=log_events,
             history=not no_history,
             resume=resumed,
+            rest_days=None if no_history else rest_days_later(),
         )
         # Failed writes to stdout are told apart from those of other files: they end the
         # session the way every command ends on a closed pipe or full disk.

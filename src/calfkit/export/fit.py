@@ -6,6 +6,8 @@ flexibility training, named after the routine) and its ``workout_step`` messages
 - a timed step is a ``time`` step of its length;
 - a ``duration: ready`` step is an ``open`` step: the watch waits for the lap button;
 - counts and breaths are ``time`` steps of their whole length, the count in the notes;
+- a ``reps`` step is a ``reps`` step of its number of reps, its tempo in the notes (the watch
+  moves on at the lap button; the check below counts it as its planned length);
 - a ``repeat`` block is its steps once, then a ``repeat_until_steps_cmplt`` step that sends
   the watch back to the first of them until all its rounds are done. A ``rest_between`` comes
   between rounds only, so such a block is written as rounds-1 repeats of (steps, rest) and
@@ -42,6 +44,7 @@ from calfkit.model import (
     Include,
     Kind,
     Repeat,
+    Reps,
     Side,
     Sides,
     Step,
@@ -72,8 +75,9 @@ _DANGLING = {"a", "an", "and", "at", "by", "for", "in", "of", "on", "or", "the",
 class WorkoutStep:
     """One ``workout_step`` before it is encoded.
 
-    ``kind`` is "time" (``seconds`` long), "open" (until the lap button) or "repeat" (go back
-    to step ``back_to`` until ``rounds`` rounds are done)."""
+    ``kind`` is "time" (``seconds`` long), "open" (until the lap button), "reps" (``reps``
+    repetitions, until the lap button; planned as ``seconds``) or "repeat" (go back to step
+    ``back_to`` until ``rounds`` rounds are done)."""
 
     kind: str
     name: str = ""
@@ -82,6 +86,7 @@ class WorkoutStep:
     intensity: str = "active"
     back_to: int = 0
     rounds: int = 0
+    reps: int = 0  # a "reps" step: how many (the watch moves on at the lap button)
     segments: list[int] = field(default_factory=list)  # the flat steps it stands for
 
 
@@ -139,7 +144,7 @@ def _seconds(value: float) -> str:
     return words.length(value)  # the one style for a length: "1.5s", "4s"
 
 
-def _timed_step(segment: Segment, own_name: str | None) -> WorkoutStep:
+def _timed_step(segment: Segment, own_name: str | None, tempo: str | None = None) -> WorkoutStep:
     budget = NAME_BYTES
     mark = ""
     if segment.side is not None and segment.kind is not SegmentKind.SWITCH:
@@ -162,6 +167,8 @@ def _timed_step(segment: Segment, own_name: str | None) -> WorkoutStep:
     if segment.kind is SegmentKind.COUNT and count is not None:
         every = segment.duration / count.of
         notes.append(f"Count {count.of}, one every {_seconds(every)}.")
+    if tempo is not None:
+        notes.append(tempo)
     if segment.kind is SegmentKind.BREATHE and segment.ticks:
         breaths = segment.ticks[0].of
         inhale = segment.ticks[1].offset if len(segment.ticks) > 1 else 0.0
@@ -208,13 +215,20 @@ class _Layout(BlockVisitor[None]):
         for step in steps:
             step.accept(self)
 
-    def segment_step(self, own_name: str | None) -> None:
+    def segment_step(self, own_name: str | None, tempo: str | None = None) -> WorkoutStep:
         segment = self.segments[self.position]
         self.position += 1
-        self.out.append(_timed_step(segment, own_name))
+        self.out.append(_timed_step(segment, own_name, tempo))
+        return self.out[-1]
 
     def timed(self, step: TimedStep) -> None:
         self.segment_step(step.name)
+
+    def reps(self, step: Reps) -> None:
+        rep = words.tempo(step.up, step.top, step.down, step.bottom)
+        placed = self.segment_step(step.name, f"{words.plural(step.reps, 'rep')}: {rep}.")
+        placed.kind = "reps"
+        placed.reps = step.reps
 
     def repeat(self, step: Repeat) -> None:
         body = sum(child.accept(_SEGMENTS) for child in step.steps)
@@ -308,6 +322,8 @@ def messages(timeline: Timeline, steps: list[WorkoutStep]) -> list[dict[str, obj
             message["duration_type"] = step.kind
             if step.kind == "time":
                 message["duration_value"] = round(step.seconds * 1000)  # milliseconds
+            elif step.kind == "reps":
+                message["duration_value"] = step.reps
             message["target_type"] = "open"
             message["intensity"] = step.intensity
             if step.notes:

@@ -13,12 +13,14 @@ from dataclasses import dataclass
 from calfkit.model import (
     DEFAULT_COUNT_EVERY,
     DEFAULT_COUNTDOWN,
+    DEFAULT_DOWN,
     DEFAULT_EXHALE,
     DEFAULT_INHALE,
     DEFAULT_LANGUAGE,
     DEFAULT_PREPARE_SECONDS,
     DEFAULT_REST_CUE,
     DEFAULT_SWITCH_SECONDS,
+    DEFAULT_UP,
     FORMAT_VERSION,
     MAX_EVENTS,
     MAX_NESTING,
@@ -322,6 +324,35 @@ _COUNT = StepKind(
     ),
 )
 
+_REPS = StepKind(
+    Kind.REPS,
+    WholeNumber(1, 1000),
+    "Repetitions at a tempo, each counted: the number of reps, 1 to 1000. Each rep is up, "
+    "a pause at the top, down and a pause at the bottom.",
+    (
+        Key("up", Duration(), f"Time to rise or lift. {_DURATION_HELP}", default=DEFAULT_UP),
+        Key(
+            "top",
+            Duration(zero=True),
+            f"A pause at the top of each rep. {_DURATION_HELP} Or 0 for none.",
+            default=0.0,
+        ),
+        Key(
+            "down",
+            Duration(),
+            f"Time to lower, marked by a falling tone. {_DURATION_HELP}",
+            default=DEFAULT_DOWN,
+        ),
+        Key(
+            "bottom",
+            Duration(zero=True),
+            f"A pause at the bottom of each rep. {_DURATION_HELP} Or 0 for none.",
+            default=0.0,
+        ),
+        Key("cue", Text(), "What to do in each rep."),
+    ),
+)
+
 _BREATHE = StepKind(
     Kind.BREATHE,
     WholeNumber(1, 100),
@@ -403,6 +434,8 @@ def declared(kind: Kind) -> StepKind:
             return _HOLD
         case Kind.COUNT:
             return _COUNT
+        case Kind.REPS:
+            return _REPS
         case Kind.BREATHE:
             return _BREATHE
         case Kind.REST:

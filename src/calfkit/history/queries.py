@@ -563,7 +563,11 @@ class History:
         return int(str(rows[0][0])) if rows else 0
 
     def summary_line(
-        self, now: datetime | None = None, *, session: int | None = None
+        self,
+        now: datetime | None = None,
+        *,
+        session: int | None = None,
+        rest: Callable[[date], bool] | None = None,
     ) -> str | None:
         """How a session compares: "3rd session this week · 5-day streak".
 
@@ -576,7 +580,7 @@ class History:
         if place == 0:
             return None
         parts = [f"{ordinal(place)} session this week"]
-        streak = self.streak(self.today(now))
+        streak = self.streak(self.today(now), rest=rest)
         if streak >= 2:
             parts.append(f"{streak}-day streak")
         return " · ".join(parts)

@@ -85,7 +85,8 @@ class EventKind(str, Enum):
     STEP = "step"  # a segment begins (every kind but SWITCH)
     SWITCH = "switch"  # a side-switch segment begins
     TICK = "tick"  # a whole second passed inside a segment (for redraws); ``number`` = seconds left
-    COUNT = "count"  # ``number`` of ``of``
+    COUNT = "count"  # ``number`` of ``of`` (on a reps step: rep ``number`` begins)
+    DOWN = "down"  # rep ``number`` of ``of`` of a reps step: time to lower
     COUNTDOWN = "countdown"  # ``number`` seconds left in a hold
     BREATH = "breath"  # breath ``number`` of ``of``; ``phase`` is "inhale" or "exhale"
     WAITING = "waiting"  # a ready step waits for Enter
@@ -242,6 +243,7 @@ class Command(str, Enum):
     MUTE = "mute"  # toggles mute
     QUIT = "quit"
     ENTER = "enter"  # ends a ``duration: ready`` step
+    HELP = "help"  # shows the keys; the view's business (the key source), the player ignores it
 
 
 class Controls(Protocol):

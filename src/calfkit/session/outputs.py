@@ -180,4 +180,6 @@ def history_sink(
             label = str(getattr(backend, "label", settings.sound))
             break
     voice = settings.voice and speech_sink(sinks) is not None
-    return HistorySink(label, voice, warn, speed=settings.speed, resume=settings.resume)
+    return HistorySink(
+        label, voice, warn, speed=settings.speed, resume=settings.resume, rest=settings.rest_days
+    )

@@ -14,11 +14,13 @@ from calfkit.format.source import ScalarNode
 from calfkit.model import (
     DEFAULT_COUNT_EVERY,
     DEFAULT_COUNTDOWN,
+    DEFAULT_DOWN,
     DEFAULT_EXHALE,
     DEFAULT_INHALE,
     DEFAULT_PREPARE_SECONDS,
     DEFAULT_REST_CUE,
     DEFAULT_SWITCH_SECONDS,
+    DEFAULT_UP,
     READY_FALLBACK_SECONDS,
     Breathe,
     Count,
@@ -28,6 +30,7 @@ from calfkit.model import (
     Kind,
     Prepare,
     Repeat,
+    Reps,
     Rest,
     Sides,
     Step,
@@ -97,6 +100,21 @@ def _count(_: Reporter, parts: Parts) -> Step:
         count=_head_number(parts),
         every=parts.values.seconds("every", DEFAULT_COUNT_EVERY),
         cue=parts.values.text("cue"),
+        name=parts.name,
+        note=parts.note,
+        position=parts.position,
+    )
+
+
+def _reps(_: Reporter, parts: Parts) -> Step:
+    values = parts.values
+    return Reps(
+        reps=_head_number(parts),
+        up=values.seconds("up", DEFAULT_UP),
+        top=values.seconds("top", 0.0),
+        down=values.seconds("down", DEFAULT_DOWN),
+        bottom=values.seconds("bottom", 0.0),
+        cue=values.text("cue"),
         name=parts.name,
         note=parts.note,
         position=parts.position,
@@ -182,6 +200,8 @@ def builder(kind: Kind) -> Build:
             return _hold
         case Kind.COUNT:
             return _count
+        case Kind.REPS:
+            return _reps
         case Kind.BREATHE:
             return _breathe
         case Kind.REST:
