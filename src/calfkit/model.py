@@ -77,6 +77,7 @@ class StepBase:
 
     name: str | None = None
     note: str | None = None
+    exercise: str | None = None  # a name in calfkit.exercises.EXERCISES
     position: Position | None = field(default=None, compare=False, repr=False)
 
 

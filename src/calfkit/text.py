@@ -77,7 +77,9 @@ def clean(text: str, *, layout: bool = False) -> str:
 
 
 def shown(value: object) -> str:
-    """A path or an argument as a message shows it: on one line, every character that is not
+    # A raw docstring: as a plain one, its \udcff was a lone surrogate, which Python 3.13.0's
+    # compiler cannot encode (every import of calfkit failed there).
+    r"""A path or an argument as a message shows it: on one line, every character that is not
     printable written as an escape (``nofile\x1b]0;x\x07.yaml``, ``\u202e``).
 
     That takes in everything :func:`clean` removes and more: line breaks, the invisible

@@ -186,3 +186,22 @@ def test_a_finished_routine_shows_an_end_screen_until_a_key_then_leaves_the_summ
     assert session.finish() == 0
     session.assert_terminal_restored()
     assert session.screen.text.startswith("Finished Quick sides.\nTime 00:05")
+
+
+def test_b_after_two_seconds_restarts_the_step_and_a_quick_second_b_goes_to_the_one_before(
+    player: Player,
+) -> None:
+    session = player.start(player.routine(HOLDS), "--lead-in", "0")
+    session.wait_for_digits("00:19")
+    session.press("n")  # to the count
+    session.wait_for("COUNT")
+    session.pump(2.6)  # past the first 2 s of the count: b restarts it
+    session.press("b")
+    session.wait_for_digits("1 of 10")
+    assert "COUNT" in session.screen.text
+    session.press("b")  # within 2 s of the restart: the step before
+    session.wait_for("HOLD")
+    session.wait_for_digits("00:20", "00:19")
+    quit_cleanly(session)
+    steps = [e["step"] for e in player.events() if e["event"] == "step"]
+    assert steps == [1, 2, 2, 1]

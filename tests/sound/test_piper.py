@@ -109,6 +109,11 @@ def test_a_named_model_without_piper_installed_says_what_to_install(tmp_path: Pa
     [
         (lambda d: d / "missing.onnx", "does not exist (--voice-model)"),
         (lambda d: d, "is a folder; name its .onnx file (--voice-model)"),
+        pytest.param(
+            lambda d: (d / "pipe.onnx", os.mkfifo(d / "pipe.onnx"))[0],
+            "pipe.onnx is not a regular file (a FIFO, a device or a socket) (--voice-model)",
+            marks=pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here"),
+        ),
         (
             lambda d: (d / "lone.onnx", (d / "lone.onnx").write_bytes(b"x"))[0],
             "has no lone.onnx.json beside it",

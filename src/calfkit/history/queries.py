@@ -16,6 +16,7 @@ from calfkit.errors import HistoryBusy, HistoryError
 from calfkit.history import store
 from calfkit.history.store import (
     COLUMNS,
+    DISK_FULL,
     HEARTBEAT_STALE_SECONDS,
     NOT_PREVIEW_SQL,
     Ending,
@@ -257,10 +258,11 @@ class History:
             try:
                 self._connection = self._open()
             except sqlite3.Error as error:
-                if reason(error) not in ("is read-only", "cannot be opened"):
+                if reason(error) not in ("is read-only", "cannot be opened", DISK_FULL):
                     raise self._unreadable(error) from None
-                # A log in a folder we cannot write to: SQLite cannot make its lock files
-                # there, so read the file as it stands (nobody can be writing to it either).
+                # A log in a folder we cannot write to, or on a full disk: SQLite cannot make
+                # its lock files there, so read the file as it stands (nobody can be writing
+                # to it either).
                 try:
                     self._connection = self._open(read_only=True)
                 except sqlite3.Error:

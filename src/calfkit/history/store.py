@@ -187,6 +187,10 @@ def parse_stamp(text: str) -> datetime:
     return datetime.fromisoformat(text).astimezone(timezone.utc)
 
 
+# What :func:`reason` says of a log on a full disk (it can still be read, as it stands).
+DISK_FULL = "cannot be written: its disk is full (or failing)"
+
+
 def reason(error: BaseException) -> str:
     """Say in a few words why the file could not be used."""
     text = str(error)
@@ -199,6 +203,8 @@ def reason(error: BaseException) -> str:
         return "is damaged (SQLite: database disk image is malformed)"
     if "readonly" in lowered or "read-only" in lowered:
         return "is read-only"
+    if "disk is full" in lowered or "disk i/o error" in lowered:
+        return DISK_FULL
     if "locked" in lowered or "busy" in lowered:
         return "is locked by another program (another calfkit?)"
     if "unable to open" in lowered:
@@ -253,7 +259,11 @@ def _current_version(connection: sqlite3.Connection) -> int:
     try:
         return _check_owner(connection)
     finally:
-        connection.execute("COMMIT")
+        # SQLite has already rolled back a transaction that failed on a full disk or an I/O
+        # error: a COMMIT then would only hide the real error behind "cannot commit - no
+        # transaction is active".
+        if connection.in_transaction:
+            connection.execute("COMMIT")
 
 
 def migrate(connection: sqlite3.Connection) -> None:
@@ -271,7 +281,8 @@ def migrate(connection: sqlite3.Connection) -> None:
             connection.execute(f"PRAGMA user_version = {target}")
         connection.execute("COMMIT")
     except BaseException:
-        connection.execute("ROLLBACK")
+        if connection.in_transaction:
+            connection.execute("ROLLBACK")
         raise
 
 

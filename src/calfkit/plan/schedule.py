@@ -13,6 +13,23 @@ from calfkit.plan.model import Plan, Session
 
 TODAY_ENV = "CALFKIT_TODAY"
 
+# The days calfkit accepts as "today" or as the day a plan starts: wide enough for any real
+# practice, narrow enough that a 52-week plan from the last one, and the log's local-midnight
+# timestamps around it, stay inside what dates and timestamps can hold on every platform.
+FIRST_DAY = date(2000, 1, 1)
+LAST_DAY = date(2999, 12, 31)
+
+
+def parse_day(text: str) -> date:
+    """``text`` as a date from :data:`FIRST_DAY` to :data:`LAST_DAY`; ValueError saying why not."""
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a date (write it as YYYY-MM-DD)") from None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise ValueError(f"{text!r} is not a date from {FIRST_DAY} to {LAST_DAY}")
+    return day
+
 
 def today() -> date:
     """Today's date: ``$CALFKIT_TODAY`` (YYYY-MM-DD) if set, else this machine's local date.
@@ -23,11 +40,9 @@ def today() -> date:
     override = os.environ.get(TODAY_ENV, "").strip()
     if override:
         try:
-            return date.fromisoformat(override)
-        except ValueError:
-            raise ValueError(
-                f"{TODAY_ENV}={override!r} is not a date (write it as YYYY-MM-DD)"
-            ) from None
+            return parse_day(override)
+        except ValueError as error:
+            raise ValueError(f"{TODAY_ENV}={error}") from None
     return date.today()
 
 

@@ -23,6 +23,7 @@ from calfkit.session.settings import Settings
 if TYPE_CHECKING:
     from calfkit.player.clock import MonotonicClock, StoppableClock
     from calfkit.player.events import Controls, Outcome, Sink
+    from calfkit.sinks.eventlog import EventLogSink
     from calfkit.sinks.history import HistorySink
     from calfkit.sinks.live import LiveView
     from calfkit.sinks.speech import SpeechSink
@@ -36,10 +37,13 @@ END_SCREEN_SECONDS = 10.0
 
 @dataclass(frozen=True)
 class Played:
-    """What a session came to, and the lines left to say once its outputs have gone."""
+    """What a session came to, and the lines left to say once its outputs have gone;
+    ``failed``: why an output named on the command line (the event log) stopped short while
+    the session played on, for an exit status that says so."""
 
     outcome: Outcome
     lines: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
 
 
 def isatty(stream: Any) -> bool:
@@ -81,7 +85,8 @@ def play(
     comparison = history.summary_line() if history is not None else None
     if comparison is not None:
         lines.append(comparison)
-    return Played(outcome, lines)
+    log = session.log
+    return Played(outcome, lines, [log.failed] if log is not None and log.failed else [])
 
 
 class _Session:
@@ -102,6 +107,7 @@ class _Session:
         self.view: LiveView | None = None
         self.speech: SpeechSink | None = None
         self.history: HistorySink | None = None
+        self.log: EventLogSink | None = None
         self.clock = _clock(self.keys)
 
     def run(self, out: TextIO) -> Outcome:
@@ -143,7 +149,8 @@ class _Session:
         self.sinks.append(self.relay)
         shared = self.relay.sinks
         if settings.log_events is not None:
-            shared.append(event_log(settings.log_events))
+            self.log = event_log(settings.log_events, warn)
+            shared.append(self.log)
         if self.plain:
             from calfkit.sinks.plain import PlainSink
 

@@ -83,8 +83,12 @@ def piper_installed() -> bool:
 def _read_model(path: Path, source: str) -> PiperModel:
     if path.is_dir():
         raise VoiceModelError(f"voice model {path} is a folder; name its .onnx file ({source})")
-    if not path.is_file():
+    if not path.exists():
         raise VoiceModelError(f"voice model {path} does not exist ({source})")
+    if not path.is_file():
+        raise VoiceModelError(
+            f"voice model {path} is not a regular file (a FIFO, a device or a socket) ({source})"
+        )
     config = Path(f"{path}.json")
     if not config.is_file():
         alone = path.with_suffix(".json")

@@ -53,8 +53,9 @@ def _head_number(parts: Parts) -> int:
 def _timed(parts: Parts, default: float | None) -> tuple[float, bool]:
     """A prepare or do step's seconds, and whether it waits for Enter."""
     duration = parts.values.data.get("duration", default)
-    if duration == spec.READY:
-        return READY_FALLBACK_SECONDS, True
+    if isinstance(duration, str) and duration.startswith(spec.READY):
+        seconds = spec.ready_seconds(duration)
+        return (READY_FALLBACK_SECONDS if seconds is None else seconds), True
     if not isinstance(duration, float):
         raise AssertionError(f"a duration holds {duration!r}")
     return duration, False
@@ -68,6 +69,7 @@ def _prepare(_: Reporter, parts: Parts) -> Step:
         until_ready=ready,
         name=parts.name,
         note=parts.note,
+        exercise=parts.exercise,
         position=parts.position,
     )
 
@@ -80,6 +82,7 @@ def _do(_: Reporter, parts: Parts) -> Step:
         until_ready=ready,
         name=parts.name,
         note=parts.note,
+        exercise=parts.exercise,
         position=parts.position,
     )
 
@@ -91,6 +94,7 @@ def _hold(_: Reporter, parts: Parts) -> Step:
         countdown=parts.values.number("countdown", DEFAULT_COUNTDOWN),
         name=parts.name,
         note=parts.note,
+        exercise=parts.exercise,
         position=parts.position,
     )
 
@@ -102,6 +106,7 @@ def _count(_: Reporter, parts: Parts) -> Step:
         cue=parts.values.text("cue"),
         name=parts.name,
         note=parts.note,
+        exercise=parts.exercise,
         position=parts.position,
     )
 
@@ -117,6 +122,7 @@ def _reps(_: Reporter, parts: Parts) -> Step:
         cue=values.text("cue"),
         name=parts.name,
         note=parts.note,
+        exercise=parts.exercise,
         position=parts.position,
     )
 
@@ -129,6 +135,7 @@ def _breathe(_: Reporter, parts: Parts) -> Step:
         cue=parts.values.text("cue"),
         name=parts.name,
         note=parts.note,
+        exercise=parts.exercise,
         position=parts.position,
     )
 
@@ -141,6 +148,7 @@ def _rest(_: Reporter, parts: Parts) -> Step:
         cue=parts.values.text("cue") or DEFAULT_REST_CUE,
         name=parts.name,
         note=parts.note,
+        exercise=parts.exercise,
         position=parts.position,
     )
 
@@ -153,6 +161,7 @@ def _repeat(_: Reporter, parts: Parts) -> Step:
         rest_between=between if isinstance(between, float) else None,
         name=parts.name,
         note=parts.note,
+        exercise=parts.exercise,
         position=parts.position,
     )
 
@@ -166,6 +175,7 @@ def _sides(_: Reporter, parts: Parts) -> Step:
         switch=parts.values.seconds("switch", DEFAULT_SWITCH_SECONDS),
         name=parts.name,
         note=parts.note,
+        exercise=parts.exercise,
         position=parts.position,
     )
 
@@ -182,7 +192,12 @@ def _include(checker: Reporter, parts: Parts) -> Step | Invalid:
     if too_deep is not None:
         return checker.problem(node.position, too_deep)
     return Include(
-        ref=ref, routine=included, name=parts.name, note=parts.note, position=parts.position
+        ref=ref,
+        routine=included,
+        name=parts.name,
+        note=parts.note,
+        exercise=parts.exercise,
+        position=parts.position,
     )
 
 

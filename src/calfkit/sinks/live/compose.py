@@ -123,7 +123,7 @@ class Painter:
         # Give-way ranks: the note first, then "Next", then the caution, then where, then
         # the warnings (shortened last of all, but never the cue or the time left).
         label, colour = phase(state)
-        top.append(Part("phase", band(label, f"bold reverse {colour}", width), give_way=6))
+        top.append(Part("phase", self._band(label, f"bold reverse {colour}", width), give_way=6))
         if state.segment is None:
             counter = self._before_first_step(state, width, top, middle, lower)
         else:
@@ -133,7 +133,7 @@ class Painter:
         if state.paused:
             # Unmistakable from the floor: a wide PAUSED band, and the digits go dim.
             rows = PAUSED_ROWS if lines >= PAUSED_ROWS_FROM else 1
-            paused = band("PAUSED · space resumes", "bold reverse yellow", width, rows)
+            paused = self._band("PAUSED · space resumes", "bold reverse yellow", width, rows)
             middle.insert(0, Part("paused", paused))
             counter_style = "dim"
         for n, warning in enumerate(state.warnings):
@@ -257,6 +257,13 @@ class Painter:
         return lay_out([top, middle, bottom], None, "bold", columns, lines)
 
     # -- pieces -----------------------------------------------------------------------------
+
+    def _band(self, label: str, style: str, width: int, rows: int = 1) -> list[Text]:
+        key = ("band", label, style, width, rows)
+        found = self._wrapped.get(key)
+        if found is None:
+            found = self._wrapped[key] = band(label, style, width, rows)
+        return found
 
     def _wrap(self, key: object, text: str, style: str, width: int) -> list[Text]:
         text = clean(text, layout=True)  # routine text never drives the terminal
