@@ -9,7 +9,13 @@ note, once per run of steps showing the same one), time left (halfway, ten secon
 three seconds of holds), counts (of counts at least 1.5 s apart) and previews. The rest were
 dropped for lack of room (a dropped count or countdown second is beeped instead).
 
-    python bench/voice.py [--rate WPM] [--engine espeak-ng|piper] [--speak WHAT]
+A second table gives, for each built-in at each of ``--speeds`` (1, 2 and 4 by default), what
+becomes of its step cues (side switches included) as ``play --voice --speed X`` plans them:
+spoken, on time (starting at most 0.5 s of routine time after its step), dropped (left out
+and logged as such), cut (would overlap the next phrase, or run on more than 0.5 s into the
+next step at speed 1 or at all at other speeds), and the rate they were rendered at.
+
+    python bench/voice.py [--rate WPM] [--engine espeak-ng|piper] [--speak WHAT] [--speeds 1,2,4]
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ import time
 from calfkit import library
 from calfkit.sound import DEFAULT_SPOKEN, parse_spoken
 from calfkit.sound.plan import (
+    CUE_LATE_SECONDS,
     PhraseBook,
     PhraseKind,
     make_plan,
@@ -30,7 +37,7 @@ from calfkit.sound.plan import (
     texts_to_render,
 )
 from calfkit.sound.speech import DEFAULT_RATE_WPM, EspeakVoice, Voice
-from calfkit.timeline import compile_routine
+from calfkit.timeline import Timeline, compile_routine
 
 EXTRAS = (
     ("notes", PhraseKind.NOTE),
@@ -61,6 +68,7 @@ def main() -> int:
     parser.add_argument("--rate", type=int, default=DEFAULT_RATE_WPM, help="words a minute")
     parser.add_argument("--engine", choices=("espeak-ng", "piper"), default="espeak-ng")
     parser.add_argument("--speak", default="all", help="what is said besides cues (as play)")
+    parser.add_argument("--speeds", default="1,2,4", help="speeds for the second table")
     args = parser.parse_args()
     speak = parse_spoken(args.speak) if args.speak != "all" else DEFAULT_SPOKEN
     print(
@@ -107,7 +115,45 @@ def main() -> int:
             + " ".join(extras)
             + f" {took:9.2f}"
         )
+    speeds = [float(x) for x in args.speeds.split(",")]
+    print()
+    print(
+        f"{'routine':20} {'speed':>5} {'cues':>5} {'spoken':>7} {'on time':>8} "
+        f"{'dropped':>8} {'cut':>5} {'wpm':>5}"
+    )
+    for path in sorted(builtin_routines_dir().glob("*.yaml")):
+        loaded = library.load(path)
+        timeline = compile_routine(loaded)
+        for speed in speeds:
+            book = PhraseBook(voices[loaded.language], wpm=args.rate, speed=speed)
+            row = speed_row(timeline, book, speak)
+            print(f"{path.stem:20} {speed:5g} " + " ".join(f"{n:>{w}}" for n, w in row))
     return 0
+
+
+def speed_row(timeline: Timeline, book: PhraseBook, speak: frozenset[str]) -> list[tuple[int, int]]:
+    """(figure, column width) of the speed table for ``timeline`` planned with ``book``."""
+    book.render_all(texts_to_render(timeline, speak=speak))
+    plan = make_plan(timeline, book, speak=speak)
+    segments = timeline.segments
+    phrases = plan.phrases
+    starts = [session_time(plan, timeline, p) for p in phrases]
+    cue_kinds = (PhraseKind.CUE, PhraseKind.SWITCH)
+    spoken = on_time = cut = 0
+    run_on = CUE_LATE_SECONDS if book.speed == 1.0 else 0.0
+    for i, phrase in enumerate(phrases):
+        if phrase.kind not in cue_kinds:
+            continue
+        spoken += 1
+        step = segments[phrase.step - 1]
+        if starts[i] <= plan.lead_in + step.start + CUE_LATE_SECONDS + 1e-6:
+            on_time += 1
+        ends = starts[i] + phrase.seconds
+        overlaps = i + 1 < len(phrases) and starts[i + 1] < ends - 1e-6
+        if overlaps or ends > plan.lead_in + step.end + run_on + 1e-6:
+            cut += 1
+    dropped = sum(1 for kind, _, _ in plan.dropped if kind in cue_kinds)
+    return [(len(segments), 5), (spoken, 7), (on_time, 8), (dropped, 8), (cut, 5), (book.wpm, 5)]
 
 
 if __name__ == "__main__":

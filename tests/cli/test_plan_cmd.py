@@ -27,7 +27,7 @@ def test_list_and_show_name_the_built_in_plan_and_its_weeks(runner: CliRunner) -
     shown = runner.invoke(cli, ["plan", "show", "four-calm-weeks"])
     assert shown.exit_code == 0, shown.output
     assert "Rest days: sun" in shown.output
-    assert "week 4: " in shown.output and "1 more round" in shown.output
+    assert "week 4: 06:48, holds +15s (up to 45s)" in shown.output
 
 
 def test_validate_prints_positioned_errors_and_exits_1(runner: CliRunner, tmp_path: Path) -> None:

@@ -189,7 +189,7 @@ def test_a_built_in_routine_plays_by_name() -> None:
     assert err == ""
     assert out.splitlines()[-2:] == [
         "[00:00] Finished",
-        "Time 00:00 · steps done 7 of 7 · skipped 0 · paused 00:00",  # to the nearest second
+        "Time 00:00 · steps done 8 of 8 · skipped 0 · paused 00:00",  # to the nearest second
     ]
 
 

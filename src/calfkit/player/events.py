@@ -136,6 +136,7 @@ class Event:
     paused: float = 0.0
     seconds: float | None = None  # SPEAK: the phrase's spoken length
     cut: bool = False  # SPEAK: a key cut it short
+    dropped: bool = False  # SPEAK: left out by the speech plan (sped up: no time to say it)
     pace: Pace = AS_WRITTEN  # how fast the session plays
 
     def clock_after(self, routine_seconds: float) -> float:
@@ -178,6 +179,8 @@ class Event:
             out["seconds"] = round(self.seconds, 6)
         if self.cut:
             out["cut"] = True
+        if self.dropped:
+            out["dropped"] = True
         return out
 
 

@@ -43,8 +43,11 @@ class PlainSink:
         self._title = ""
 
     def handle(self, event: Event) -> None:
+        # A lead-in second is stamped with its own time, even if it was told late (the
+        # player waits for the voice's plan before it tells it).
+        at = event.scheduled if event.kind is EventKind.LEAD_IN else event.actual
         for line in self.lines(event):
-            self.stream.write(f"[{words.clock(event.actual)}] {line}\n")
+            self.stream.write(f"[{words.clock(at)}] {line}\n")
         # Every way of ending says what the session came to, Ctrl-C and SIGTERM too.
         if event.outcome is not None:
             self.stream.write(Summary.of_outcome(event.outcome, self._title).figures() + "\n")
