@@ -237,3 +237,17 @@ def test_reps_say_each_rep_and_when_to_lower() -> None:
         "[00:06] Down",
         "[00:08] Finished",
     ]
+
+
+def test_lead_in_lines_are_stamped_with_their_own_times_even_when_told_late() -> None:
+    stream = io.StringIO()
+    sink = PlainSink(stream)
+    # Told together 3.2 s in (the player waited for the voice), due at 0, 1 and 2 s.
+    for number, due in ((3, 0.0), (2, 1.0), (1, 2.0)):
+        sink.handle(
+            Event(kind=EventKind.LEAD_IN, scheduled=due, actual=3.2, wall=0.0, step=0,
+                  top_step=0, number=number)
+        )  # fmt: skip
+    assert stream.getvalue().splitlines() == [
+        "[00:00] Starting in 3", "[00:01] Starting in 2", "[00:02] Starting in 1"
+    ]  # fmt: skip

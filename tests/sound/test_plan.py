@@ -7,6 +7,7 @@ sped up to W words a minute lasts its length x 170 / W, as with a real engine.
 from __future__ import annotations
 
 import itertools
+import math
 import time
 from array import array
 
@@ -24,6 +25,7 @@ from calfkit.sound.plan import (
     GAP_SECONDS,
     HALFWAY,
     LAST_STEP_PREVIEW,
+    MAX_RATE_FACTOR,
     MAX_SPEEDUP,
     TEN_SECONDS,
     PhraseBook,
@@ -33,9 +35,11 @@ from calfkit.sound.plan import (
     estimate_seconds,
     make_plan,
     session_time,
+    speed_wpm,
     unheard_cues,
 )
 from calfkit.sound.speech import DEFAULT_RATE_WPM
+from calfkit.sound.tones import SAMPLE_RATE
 from calfkit.testing import ScriptedControls
 from calfkit.timeline import Timeline, compile_routine
 
@@ -319,6 +323,67 @@ def test_live_mute_cuts_and_says_nothing_until_unmuted() -> None:
     assert ("Third.", False) in texts
 
 
+# ---- the phrase book: lengths for every phrase, samples within a budget ----------------------
+
+
+class WanderingVoice(FakeVoice):
+    """Like FakeVoice, but each render of a phrase is a little longer than the last (as an
+    engine with random variation may be), and its samples say which render they came from."""
+
+    def render(self, text: str, wpm: int) -> tuple[array[int], int]:
+        samples, rate = super().render(text, wpm)
+        again = sum(1 for seen in self.rendered if seen == (text, wpm))
+        return array("h", [again] * (len(samples) + 7 * again)), rate
+
+
+def test_the_book_keeps_every_length_but_no_more_samples_than_its_budget() -> None:
+    voice = FakeVoice({}, default=1.0)  # 1,000 samples, 2,000 bytes at the fake's rate
+    book = PhraseBook(voice, budget=10_000)  # type: ignore[arg-type]
+    texts = [f"Phrase {n}." for n in range(40)]
+    book.render_all(texts)
+    assert book.cached_bytes <= 10_000
+    assert all(book.known(text) and book.seconds(text) == 1.0 for text in texts)
+    assert len(voice.rendered) == 40  # lengths asked again are not rendered again
+    for text in texts:  # every phrase played: dropped ones are rendered again, in budget
+        assert len(book.samples(text)) == book.frames(text) == SAMPLE_RATE
+        assert book.cached_bytes <= 10_000
+    assert len(voice.rendered) > 40
+
+
+def test_identical_phrases_are_rendered_once_while_they_fit() -> None:
+    voice = FakeVoice({}, default=0.2)
+    book = PhraseBook(voice)  # type: ignore[arg-type]
+    book.render_all(["Two.", "Three.", "Two.", "Three."])
+    for _ in range(3):
+        book.samples("Two.")
+    assert voice.rendered == [("Two.", DEFAULT_RATE_WPM), ("Three.", DEFAULT_RATE_WPM)]
+
+
+def test_a_phrase_rendered_again_keeps_the_length_the_plan_was_made_from() -> None:
+    voice = WanderingVoice({}, default=0.5)
+    book = PhraseBook(voice, budget=0)  # type: ignore[arg-type]
+    planned = book.frames("Hold.")
+    first, second = book.samples("Hold."), book.samples("Hold.")
+    assert len(voice.rendered) == 3  # kept nothing: rendered for the length and each time
+    assert len(first) == len(second) == planned
+    assert first != second  # really rendered again (the fake says which render)
+
+
+def test_cancelling_stops_rendering_all_after_the_phrase_in_hand_and_is_no_failure() -> None:
+    voice = FakeVoice({})
+    book = PhraseBook(voice)  # type: ignore[arg-type]
+    told: list[tuple[int, int]] = []
+
+    def progress(done: int, total: int) -> None:
+        told.append((done, total))
+        if done == 3:
+            book.cancel()
+
+    book.render_all([f"Step {n}." for n in range(10)], progress=progress)
+    assert told == [(1, 10), (2, 10), (3, 10)]
+    assert len(voice.rendered) == 3 and book.failure is None and book.cancelled
+
+
 # ---- time left, notes, and what --speak leaves out ------------------------------------------
 
 
@@ -434,3 +499,85 @@ def test_an_export_beeps_the_countdown_seconds_the_plan_could_not_say_and_no_oth
     # not beeped.
     assert beeps == [1, 1]
     assert said == [(1, "Three"), (3, "Three"), (3, "Two"), (3, "One")]
+
+
+# ---- at --speed other than 1 -----------------------------------------------------------------
+
+
+def test_sped_up_phrases_are_rendered_at_the_speeds_rate_up_to_the_bound() -> None:
+    voice = FakeVoice({"Rise up.": 2.0})
+    twice = PhraseBook(voice, speed=2.0)  # type: ignore[arg-type]
+    assert twice.wpm == 2 * DEFAULT_RATE_WPM
+    # Routine seconds: 2 s of speech at twice the rate, times the speed, is the routine's 2 s.
+    assert twice.seconds("Rise up.") == pytest.approx(2.0)
+    four = PhraseBook(voice, speed=4.0)  # type: ignore[arg-type]
+    assert four.wpm == four.max_wpm == math.ceil(DEFAULT_RATE_WPM * MAX_RATE_FACTOR)
+    assert four.seconds("Rise up.") == pytest.approx(2.0 * DEFAULT_RATE_WPM / four.wpm * 4.0)
+    assert speed_wpm(DEFAULT_RATE_WPM, 0.5) == DEFAULT_RATE_WPM  # slower never drawls
+    assert PhraseBook(voice).wpm == DEFAULT_RATE_WPM  # as written: as asked
+
+
+def sped_up_routine() -> tuple[Timeline, dict[str, float]]:
+    steps = [Do(text=f"Move {k}", duration=4) for k in range(1, 9)]
+    # Cue k lasts k x 1.5 s at the normal rate: the first few fit at 4x, the last never do.
+    lengths = {f"Move {k}.": 1.5 * k for k in range(1, 9)}
+    return routine(*steps, caution="Keep it mild"), lengths
+
+
+def test_sped_up_every_cue_is_on_time_and_done_by_the_next_step_or_dropped() -> None:
+    timeline, lengths = sped_up_routine()
+    lengths["Caution: Keep it mild."] = 12.0
+    plan = make_plan(timeline, PhraseBook(FakeVoice(lengths), speed=4.0))  # type: ignore[arg-type]
+    spoken = {p.step: p for p in plan.phrases if p.kind is PhraseKind.CUE}
+    dropped = {step for kind, step, _ in plan.dropped if kind is PhraseKind.CUE}
+    assert spoken and dropped  # both happen in this routine
+    for segment in timeline.segments:
+        assert (segment.index in spoken) != (segment.index in dropped), segment.index
+        cue = spoken.get(segment.index)
+        if cue is not None:
+            begins = session_time(plan, timeline, cue)
+            assert begins <= step_start(plan, timeline, segment.index) + CUE_LATE_SECONDS
+    # No phrase of a step is heard once the next step has begun.
+    for phrase in plan.phrases:
+        if phrase.kind in (PhraseKind.END, PhraseKind.CAUTION) or phrase.step == 0:
+            continue
+        ends = session_time(plan, timeline, phrase) + phrase.seconds
+        assert ends <= plan.lead_in + timeline.segments[phrase.step - 1].end + 1e-9, phrase
+    # The caution, said at 2.5x the rate, fits the lead-in, which lasts as long as it takes.
+    caution = plan.phrases[0]
+    assert caution.kind is PhraseKind.CAUTION
+    assert caution.seconds == pytest.approx(12.0 * DEFAULT_RATE_WPM / caution.wpm * 4.0)
+    assert session_time(plan, timeline, caution) + caution.seconds <= plan.lead_in - 3.0 + 1e-9
+
+
+def test_at_speed_one_a_long_cue_is_still_never_dropped() -> None:
+    timeline, lengths = sped_up_routine()
+    plan = make_plan(timeline, PhraseBook(FakeVoice(lengths)))  # type: ignore[arg-type]
+    assert_sound(plan, timeline)
+    assert not [d for d in plan.dropped if d[0] is PhraseKind.CUE]
+
+
+def test_sped_up_live_dropped_cues_are_logged_as_dropped_speak_events_with_one_warning() -> None:
+    timeline, lengths = sped_up_routine()
+    heard, warnings = Heard(), []
+    sink = SpeechSink(
+        PhraseBook(FakeVoice(lengths), speed=4.0),  # type: ignore[arg-type]
+        timeline,
+        output=heard.output,
+        emit=heard.events.append,
+        warn=warnings.append,
+        lead_in=0.0,
+    )
+    Player(timeline, clock=MonotonicClock(), sinks=[sink], speed=4.0, lead_in=0.0,
+           lead_in_gate=sink.ready).run()  # fmt: skip
+    sink.close()
+    assert sink.plan is not None
+    left_out = [d for d in sink.plan.dropped if d[0] is PhraseKind.CUE]
+    assert len(warnings) == 1
+    assert f"{len(left_out)} of {len(timeline.segments)} step cues" in warnings[0]
+    speak = [e for e in heard.events if e.kind is EventKind.SPEAK]
+    logged = {(e.step, e.text) for e in speak if e.dropped}
+    assert {(step, text) for _, step, text in left_out} <= logged
+    assert all(e.to_json()["dropped"] is True for e in speak if e.dropped)
+    said = {e.step for e in speak if not e.dropped and e.text and e.text.startswith("Move")}
+    assert said | {step for _, step, _ in left_out} == {s.index for s in timeline.segments}

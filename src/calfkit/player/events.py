@@ -78,6 +78,9 @@ class Outcome:
 
 class EventKind(str, Enum):
     START = "start"  # playback begins; ``timeline`` is set
+    # Before the lead-in, the player waits for what must be ready first (the voice's phrases
+    # being rendered): ``number`` of ``of`` done so far.
+    PREPARING = "preparing"
     LEAD_IN = "lead_in"  # get-ready countdown: ``number`` seconds to go
     STEP = "step"  # a segment begins (every kind but SWITCH)
     SWITCH = "switch"  # a side-switch segment begins
@@ -136,6 +139,7 @@ class Event:
     paused: float = 0.0
     seconds: float | None = None  # SPEAK: the phrase's spoken length
     cut: bool = False  # SPEAK: a key cut it short
+    dropped: bool = False  # SPEAK: left out by the speech plan (sped up: no time to say it)
     pace: Pace = AS_WRITTEN  # how fast the session plays
 
     def clock_after(self, routine_seconds: float) -> float:
@@ -178,6 +182,8 @@ class Event:
             out["seconds"] = round(self.seconds, 6)
         if self.cut:
             out["cut"] = True
+        if self.dropped:
+            out["dropped"] = True
         return out
 
 

@@ -75,7 +75,7 @@ def build_sinks(
     sound.speak_counts = "counts" in settings.speak
     sound.speak_time = "time" in settings.speak
     speech = SpeechSink(
-        PhraseBook(engine, wpm=settings.voice_rate),
+        PhraseBook(engine, wpm=settings.voice_rate, speed=settings.speed),
         timeline,
         output=sound.play_samples,
         cut=sound.cut,

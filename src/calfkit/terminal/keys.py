@@ -43,11 +43,11 @@ KEY_TABLE: tuple[tuple[str, str], ...] = (
     ("space", "pause, and resume"),
     ("n  →", "skip to the next step"),
     ("b  ←", "back to the start of the step; in its first 2 s, the step before"),
-    ("+", "10 seconds more (more counts or breaths on those steps)"),
+    ("+", "10 s more (or more counts, breaths)"),
     ("m", "mute, and unmute"),
-    ("Enter", "go on, when a step waits for you"),
+    ("Enter", "go on, when a step waits"),
     ("q  Esc", "stop"),
-    ("?  h", "these keys (any key closes them; the time runs on)"),
+    ("?  h", "these keys (the time runs on)"),
 )
 
 KEYS: dict[bytes, Command] = {
