@@ -9,6 +9,15 @@ note, once per run of steps showing the same one), time left (halfway, ten secon
 three seconds of holds), counts (of counts at least 1.5 s apart) and previews. The rest were
 dropped for lack of room (a dropped count or countdown second is beeped instead).
 
+    python bench/voice.py [--rate WPM] [--engine espeak-ng|piper] [--speak WHAT]
+
+With ``--phrases N [N ...]``, instead: how ``calfkit export --voice`` grows with the number of
+different phrases. For each N, a routine of repeat blocks (100 rounds of 10 five-second holds,
+``{round}`` in every cue, as many blocks as N needs) is exported to a WAV file by a child
+process; printed are its wall time and its peak memory (the child's ru_maxrss).
+
+    python bench/voice.py --phrases 100 500 1000 2000
+
 A second table gives, for each built-in at each of ``--speeds`` (1, 2 and 4 by default), what
 becomes of its step cues (side switches included) as ``play --voice --speed X`` plans them:
 spoken, on time (starting at most 0.5 s of routine time after its step), dropped (left out
@@ -68,8 +77,11 @@ def main() -> int:
     parser.add_argument("--rate", type=int, default=DEFAULT_RATE_WPM, help="words a minute")
     parser.add_argument("--engine", choices=("espeak-ng", "piper"), default="espeak-ng")
     parser.add_argument("--speak", default="all", help="what is said besides cues (as play)")
+    parser.add_argument("--phrases", type=int, nargs="+", metavar="N", help="growth mode")
     parser.add_argument("--speeds", default="1,2,4", help="speeds for the second table")
     args = parser.parse_args()
+    if args.phrases:
+        return growth(args.phrases)
     speak = parse_spoken(args.speak) if args.speak != "all" else DEFAULT_SPOKEN
     print(
         f"{'routine':20} {'cues':>5} {'whole':>6} {'median lag':>11} {'worst lag':>10} "
@@ -128,6 +140,48 @@ def main() -> int:
             book = PhraseBook(voices[loaded.language], wpm=args.rate, speed=speed)
             row = speed_row(timeline, book, speak)
             print(f"{path.stem:20} {speed:5g} " + " ".join(f"{n:>{w}}" for n, w in row))
+    return 0
+
+
+def many_phrases(count: int) -> str:
+    """A routine whose cues say ``count`` different things (as ten steps a round)."""
+    rounds = max(1, min(100, count // 10))
+    per_round = max(1, min(10, count // rounds))
+    blocks = max(1, count // (rounds * per_round))
+    lines = ["calfkit: 1", f"title: {count} phrases", "steps:"]
+    for block in range(blocks):
+        lines += [f"  - repeat: {rounds}", "    steps:"]
+        for step in range(per_round):
+            lines += [
+                f"      - hold: Hold position {step + 1} of part {block + 1}, round {{round}}",
+                "        duration: 5s",
+            ]
+    return "\n".join(lines) + "\n"
+
+
+def growth(counts: list[int]) -> int:
+    import os
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    print(f"{'phrases':>8} {'seconds':>8} {'peak MB':>8}")
+    with tempfile.TemporaryDirectory(prefix="calfkit-voice-bench-") as folder:
+        for count in counts:
+            routine = Path(folder) / f"phrases-{count}.yaml"
+            routine.write_text(many_phrases(count), encoding="utf-8")
+            out = Path(folder) / "out.wav"
+            argv = [sys.executable, "-m", "calfkit", "export", str(routine), str(out), "--voice",
+                    "--force"]  # fmt: skip
+            began = time.perf_counter()
+            child = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            _, status, usage = os.wait4(child.pid, 0)
+            took = time.perf_counter() - began
+            if status != 0:
+                print(f"{count:8} failed: {child.stderr.read().decode()}", file=sys.stderr)
+                return 1
+            scale = 1 if sys.platform == "darwin" else 1024  # bytes on macOS, KiB on Linux
+            print(f"{count:8} {took:8.1f} {usage.ru_maxrss * scale / 1e6:8.0f}", flush=True)
     return 0
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from enum import Enum
 from typing import ClassVar, Generic, NoReturn, TypeVar
 
@@ -39,6 +40,11 @@ MAX_NESTING = 8
 MAX_TOTAL_SECONDS = 24 * 3600
 MAX_EVENTS = 100_000
 MAX_STEP_SECONDS = 2 * 3600
+# The days calfkit accepts as "today", as the day a plan starts, and from its log: wide enough
+# for any real practice, narrow enough that a 52-week plan from the last one, and the log's
+# local-midnight timestamps around it, stay inside what dates and timestamps can hold.
+FIRST_DAY = date(2000, 1, 1)
+LAST_DAY = date(2999, 12, 31)
 
 
 T = TypeVar("T")

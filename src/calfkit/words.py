@@ -120,3 +120,8 @@ def when(moment: datetime, today: date, tz: tzinfo | None = None) -> str:
     if days < 14:
         return f"{days} days ago"
     return local.date().isoformat()
+
+
+def preparing(done: int, total: int) -> str:
+    """ "Preparing the voice: 340 of 2,000 phrases" (before the lead-in, while they render)."""
+    return f"Preparing the voice: {done:,} of {total:,} phrases"

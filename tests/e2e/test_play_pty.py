@@ -7,6 +7,7 @@ import contextlib
 import json
 import re
 import shlex
+import shutil
 import signal
 import subprocess
 import sys
@@ -445,6 +446,52 @@ def test_plain_mode_with_keys_says_once_where_q_stopped_it_then_the_figures(
     assert lines[-1].startswith("Time 00:0")
     assert lines[-1].endswith(" · steps done 0 of 4 · skipped 0 · paused 00:00")
     assert "stopped at step" not in session.screen.text
+
+
+def _many_phrases(count: int) -> str:
+    steps = "".join(f"  - do: Reach for mark {n}\n    duration: 2\n" for n in range(count))
+    return f"title: Many marks\nsteps:\n{steps}"
+
+
+def _voice_session(player: Player) -> Session:
+    from calfkit.testing.card import FakeCard
+
+    card = FakeCard(player.tmp_path / "card")
+    env = {k: v for k, v in card.env().items() if k == "ALSA_CONFIG_PATH"}
+    session = player.start(player.routine(_many_phrases(400)), "--voice", **env)
+    # Hundreds of phrases take many seconds to render: the view says so while they do.
+    session.wait_for("Preparing the voice:", timeout=20)
+    return session
+
+
+@pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng not installed")
+def test_q_while_the_voice_renders_quits_at_once_with_the_view_showing_progress(
+    player: Player,
+) -> None:
+    session = _voice_session(player)
+    assert "of 801 phrases" in session.screen.text
+    began = time.monotonic()
+    session.press("q")
+    assert session.finish() == 0
+    assert time.monotonic() - began < 3.0  # not once every phrase is rendered
+    session.assert_terminal_restored()
+    text = session.screen.text
+    assert "Stopped Many marks (quit)." in text and "stopped before step 1 of 400" in text
+    assert "voice:" not in text
+    assert player.kinds()[-1] == "stop" and "preparing" in player.kinds()
+
+
+@pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng not installed")
+def test_ctrl_c_while_the_voice_renders_says_it_was_interrupted_not_that_the_voice_failed(
+    player: Player,
+) -> None:
+    session = _voice_session(player)
+    session.press("\x03")
+    assert session.finish() == 130
+    session.assert_terminal_restored()
+    text = session.screen.text
+    assert "(interrupted)" in text
+    assert "failed" not in text and "spoken cues are off" not in text
 
 
 def test_a_dumb_terminal_gets_plain_lines_and_not_one_escape_sequence(player: Player) -> None:

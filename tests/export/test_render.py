@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import shutil
+import sys
 import wave
 from array import array
 from pathlib import Path
@@ -219,6 +220,52 @@ def test_speech_and_a_beep_overlapping_are_mixed_without_clipping(tmp_path: Path
     # Where the beep sounds over the phrase, both are still there (bent, not flattened).
     mixed = samples[beep.at : beep.end]
     assert len(set(mixed)) > 100
+
+
+PEAK_MEMORY = """
+import resource, sys
+from calfkit.export.formats import FORMATS
+from calfkit.export.render import Speak
+from calfkit.export.run import export
+from calfkit.library import load
+from calfkit.sound.speech import find_voice
+from calfkit.timeline import compile_routine
+
+timeline = compile_routine(load(sys.argv[1]))
+speak = Speak(find_voice(), keep=int(sys.argv[3]))
+export(timeline, sys.argv[2], FORMATS["wav"], speak=speak)
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def _peak_kib_of_an_export(folder: Path, phrases: int, keep: int) -> int:
+    """The peak memory (ru_maxrss) of a process exporting, with voice, a routine of
+    ``phrases`` different one-second cues, keeping at most ``keep`` bytes of speech."""
+    import subprocess
+    import sys
+
+    steps = "".join(f"  - do: Reach number {n}\n    duration: 1\n" for n in range(phrases))
+    routine = folder / f"many-{phrases}.yaml"
+    routine.write_text(f"calfkit: 1\ntitle: Many phrases\nsteps:\n{steps}", encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-c", PEAK_MEMORY, str(routine), str(folder / "out.wav"), str(keep)],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    return int(result.stdout.split()[-1])  # KiB on Linux
+
+
+@pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng not installed")
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="ru_maxrss is in KiB on Linux")
+def test_export_with_voice_holds_no_more_speech_for_four_times_the_phrases(
+    tmp_path: Path,
+) -> None:
+    # Kept to 64 kB of speech (a phrase or two), so the bound shows in a small routine: each
+    # one-second step's phrases took about 0.3 MB that stayed until the track was written
+    # (+24 MB from 20 to 80 phrases; 1,000 phrases took 665 MB).
+    few = _peak_kib_of_an_export(tmp_path, 20, keep=64_000)
+    many = _peak_kib_of_an_export(tmp_path, 80, keep=64_000)
+    assert many - few < 8_000, (few, many)
 
 
 def test_a_reps_step_is_heard_as_counts_with_a_falling_tone_at_each_down(tmp_path: Path) -> None:

@@ -659,6 +659,28 @@ def test_one_builder_per_step_kind_and_no_explicit_any_in_the_format_code() -> N
         assert not re.search(r"\bAny\b", module.read_text(encoding="utf-8")), module
 
 
+@pytest.mark.parametrize(
+    ("title", "named"),
+    [
+        ('"\\u200b"', "U+200B"),
+        ('"\\u200b\\u200d"', "U+200B, U+200D"),
+        ('"\\u3164"', "U+3164"),
+        ('"\\u2800"', "U+2800"),
+    ],
+)
+def test_a_title_that_shows_nothing_is_an_error_as_an_empty_one_is(
+    tmp_path: Path, title: str, named: str
+) -> None:
+    path = tmp_path / "blank.yaml"
+    path.write_text(f"title: {title}\nsteps:\n  - rest: 5s\n", encoding="utf-8")
+    problems = library.check(path)
+    assert [p.format() for p in problems] == [
+        f"{path}:1:8: error: 'title' must be text of at most 80 characters; found only "
+        "characters that show nothing "
+        f"({named})"
+    ]
+
+
 def test_an_exercise_is_read_onto_its_step_and_an_unknown_one_is_a_positioned_error(
     tmp_path: Path,
 ) -> None:

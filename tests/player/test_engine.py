@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -1030,6 +1031,58 @@ def test_sinks_are_prepared_with_the_timeline_before_the_clock_starts() -> None:
     Player(EVERY_KIND, clock=clock, sinks=[Slow()], lead_in=0).run()
     assert seen[0] == ("prepare", 0.5)
     assert all(late == 0.0 for _, late in seen[1:])  # nothing fired late for it
+
+
+# ---- a gate before the lead-in (the voice's phrases rendering) ------------------------------
+
+
+def _gate_opening_at(clock: FakeClock, at: float, total: int = 8) -> dict[str, Any]:
+    """A gate that opens at clock time ``at``, its progress rising with the clock."""
+    return {
+        "lead_in_gate": lambda: clock.now() >= at,
+        "gate_progress": lambda: (min(total, int(clock.now() / at * total)), total),
+    }
+
+
+def test_a_closed_gate_holds_before_the_lead_in_telling_progress_then_plays_it_whole() -> None:
+    clock = FakeClock()
+    sink = RecordingSink()
+    Player(timeline(Do(text="Go", duration=2)), clock=clock, sinks=[sink], lead_in=3,
+           **_gate_opening_at(clock, 2.35)).run()  # fmt: skip
+    kinds = [k for k in sink.kinds() if k is not K.PREPARING]
+    assert kinds == [K.START, K.LEAD_IN, K.LEAD_IN, K.LEAD_IN, K.STEP, K.FINISH]
+    preparing = sink.of(K.PREPARING)
+    assert len(preparing) >= 3 and all(e.of == 8 for e in preparing)
+    numbers = [e.number or 0 for e in preparing]
+    assert numbers == sorted(set(numbers))  # told when it changes, never twice the same
+    assert max(e.scheduled for e in preparing) < min(sink.times(K.LEAD_IN))
+    # The whole countdown comes after the gate opened, a second apart, then the step.
+    opened = sink.times(K.LEAD_IN)[0]
+    assert 2.35 <= opened < 2.35 + 0.11
+    assert sink.times(K.LEAD_IN) == pytest.approx([opened, opened + 1, opened + 2])
+    assert sink.times(K.STEP) == pytest.approx([opened + 3])
+
+
+def test_q_while_the_gate_is_closed_stops_at_once_and_nothing_plays() -> None:
+    clock = FakeClock()
+    sink = RecordingSink()
+    controls = ScriptedControls([(0.5, Command.NEXT), (1.0, Command.QUIT)])
+    gate = _gate_opening_at(clock, 60.0)
+    outcome = Player(timeline(Do(text="Go", duration=2)), clock=clock, sinks=[sink],
+                     controls=controls, lead_in=3, **gate).run()  # fmt: skip
+    assert outcome.status is Status.STOPPED
+    assert sink.of(K.STOP)[0].scheduled == pytest.approx(1.0, abs=0.11)
+    # A key other than q waits for the gate (there is nothing to skip to yet).
+    assert not sink.of(K.LEAD_IN, K.STEP, K.SKIP)
+
+
+def test_without_a_lead_in_the_first_step_waits_for_the_gate() -> None:
+    clock = FakeClock()
+    sink = RecordingSink()
+    Player(timeline(Do(text="Go", duration=2)), clock=clock, sinks=[sink], lead_in=0,
+           **_gate_opening_at(clock, 1.5)).run()  # fmt: skip
+    assert sink.times(K.STEP)[0] == pytest.approx(1.5, abs=0.11)
+    assert sink.of(K.PREPARING)
 
 
 # ---- reps ----------------------------------------------------------------------------------

@@ -211,7 +211,9 @@ def test_muting_cuts_the_phrase_being_spoken_at_once_and_unmuting_speaks_the_nex
     assert heard == [Sound.STEP, "speech", Sound.STEP, "speech", "speech"]
     first, second = long_cue_phrases()
     cut = streams[1].samples
-    assert cut[:SAMPLE_RATE] == first[:SAMPLE_RATE]  # it is the first cue...
+    # It is the first cue (at least the half second a player writes ahead of a cut; how much
+    # more was heard before the key depends on how busy the machine was rendering it)...
+    assert len(cut) > SAMPLE_RATE // 2 and cut == first[: len(cut)]
     assert len(first) / SAMPLE_RATE > 4.0  # about 5.5 s, sped up 1.25x by the plan
     assert len(cut) < len(first) / 2  # ...cut short: about 1.5 s of 4.4
     # Silent soon after the key (the fake card lets a player write up to 0.74 s ahead).

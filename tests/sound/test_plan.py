@@ -39,6 +39,7 @@ from calfkit.sound.plan import (
     unheard_cues,
 )
 from calfkit.sound.speech import DEFAULT_RATE_WPM
+from calfkit.sound.tones import SAMPLE_RATE
 from calfkit.testing import ScriptedControls
 from calfkit.timeline import Timeline, compile_routine
 
@@ -320,6 +321,67 @@ def test_live_mute_cuts_and_says_nothing_until_unmuted() -> None:
     assert ("First.", True) in texts
     assert all(text != "Second." for text, _ in texts)  # muted through step 2
     assert ("Third.", False) in texts
+
+
+# ---- the phrase book: lengths for every phrase, samples within a budget ----------------------
+
+
+class WanderingVoice(FakeVoice):
+    """Like FakeVoice, but each render of a phrase is a little longer than the last (as an
+    engine with random variation may be), and its samples say which render they came from."""
+
+    def render(self, text: str, wpm: int) -> tuple[array[int], int]:
+        samples, rate = super().render(text, wpm)
+        again = sum(1 for seen in self.rendered if seen == (text, wpm))
+        return array("h", [again] * (len(samples) + 7 * again)), rate
+
+
+def test_the_book_keeps_every_length_but_no_more_samples_than_its_budget() -> None:
+    voice = FakeVoice({}, default=1.0)  # 1,000 samples, 2,000 bytes at the fake's rate
+    book = PhraseBook(voice, budget=10_000)  # type: ignore[arg-type]
+    texts = [f"Phrase {n}." for n in range(40)]
+    book.render_all(texts)
+    assert book.cached_bytes <= 10_000
+    assert all(book.known(text) and book.seconds(text) == 1.0 for text in texts)
+    assert len(voice.rendered) == 40  # lengths asked again are not rendered again
+    for text in texts:  # every phrase played: dropped ones are rendered again, in budget
+        assert len(book.samples(text)) == book.frames(text) == SAMPLE_RATE
+        assert book.cached_bytes <= 10_000
+    assert len(voice.rendered) > 40
+
+
+def test_identical_phrases_are_rendered_once_while_they_fit() -> None:
+    voice = FakeVoice({}, default=0.2)
+    book = PhraseBook(voice)  # type: ignore[arg-type]
+    book.render_all(["Two.", "Three.", "Two.", "Three."])
+    for _ in range(3):
+        book.samples("Two.")
+    assert voice.rendered == [("Two.", DEFAULT_RATE_WPM), ("Three.", DEFAULT_RATE_WPM)]
+
+
+def test_a_phrase_rendered_again_keeps_the_length_the_plan_was_made_from() -> None:
+    voice = WanderingVoice({}, default=0.5)
+    book = PhraseBook(voice, budget=0)  # type: ignore[arg-type]
+    planned = book.frames("Hold.")
+    first, second = book.samples("Hold."), book.samples("Hold.")
+    assert len(voice.rendered) == 3  # kept nothing: rendered for the length and each time
+    assert len(first) == len(second) == planned
+    assert first != second  # really rendered again (the fake says which render)
+
+
+def test_cancelling_stops_rendering_all_after_the_phrase_in_hand_and_is_no_failure() -> None:
+    voice = FakeVoice({})
+    book = PhraseBook(voice)  # type: ignore[arg-type]
+    told: list[tuple[int, int]] = []
+
+    def progress(done: int, total: int) -> None:
+        told.append((done, total))
+        if done == 3:
+            book.cancel()
+
+    book.render_all([f"Step {n}." for n in range(10)], progress=progress)
+    assert told == [(1, 10), (2, 10), (3, 10)]
+    assert len(voice.rendered) == 3 and book.failure is None and book.cancelled
 
 
 # ---- time left, notes, and what --speak leaves out ------------------------------------------

@@ -32,7 +32,11 @@ if TYPE_CHECKING:
 # Each format in calfkit.export.formats.FORMATS, in words (tests/cli/test_cli_export.py ties them).
 FORMAT_HELP = "wav or mp3 (a sound track), or fit (a watch workout); default: FILE's extension."
 
-STAGE_LABELS = {"sounds": "Placing sounds", "writing": "Writing {name}"}
+STAGE_LABELS = {
+    "voice": "Rendering speech",
+    "sounds": "Placing sounds",
+    "writing": "Writing {name}",
+}
 
 
 def _lead_in(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:

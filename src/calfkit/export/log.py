@@ -46,5 +46,5 @@ def _speak(phrase: Placed, rate: int, wall: float) -> dict[str, object]:
         "actual": at,
         "wall": round(wall, 6),
         "text": phrase.text,
-        "seconds": round(len(phrase.samples) / rate, 6),
+        "seconds": round(phrase.length / rate, 6),
     }

@@ -28,8 +28,10 @@ from __future__ import annotations
 import math
 import operator
 from array import array
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cache
 
 from calfkit.errors import ExportError
 from calfkit.export.chapters import Chapter, chapter_marks
@@ -40,6 +42,7 @@ from calfkit.player.pace import LEAD_IN_SECONDS
 from calfkit.sound import DEFAULT_SPOKEN
 from calfkit.sound.cues import SoundCues, count_sound, countdown_spoken, counts_spoken
 from calfkit.sound.plan import (
+    CACHE_BYTES,
     Phrase,
     PhraseBook,
     PhraseKind,
@@ -60,11 +63,13 @@ Progress = Callable[[int, int], None]
 @dataclass(frozen=True)
 class Speak:
     """What ``--voice`` speaks with: a speech engine (:class:`~calfkit.sound.speech.Voice`)
-    at ``wpm`` words a minute; ``what`` it says besides the cues (``--speak``)."""
+    at ``wpm`` words a minute; ``what`` it says besides the cues (``--speak``); ``keep``: the
+    most bytes of its speech held in memory at once."""
 
     voice: Voice
     wpm: int = DEFAULT_RATE_WPM
     what: frozenset[str] = DEFAULT_SPOKEN
+    keep: int = CACHE_BYTES
 
 
 TAIL_SECONDS = 1.0
@@ -101,20 +106,31 @@ class _Recorder:
         pass
 
 
+Samples = Callable[[], "array[int]"]
+"""Gives a placed sound's samples when the mixer reaches it."""
+
+
 @dataclass(frozen=True)
 class Placed:
-    """One sound in the track: ``samples`` starting at sample ``at``; ``what`` names it
-    (a :class:`Sound`'s value, or ``"speech: "`` and the text); ``step`` is the flat step
-    whose event it answers (0 before the first)."""
+    """One sound in the track: ``length`` samples starting at sample ``at``, given by
+    ``source`` when the mixer reaches them (a track's speech is never all held at once);
+    ``what`` names it (a :class:`Sound`'s value, or ``"speech: "`` and the text); ``step`` is
+    the flat step whose event it answers (0 before the first)."""
 
     at: int
-    samples: array[int]
+    length: int
     what: str
+    source: Samples = field(repr=False, compare=False)
     step: int = 0
 
     @property
+    def samples(self) -> array[int]:
+        """The sound's samples (rendered again if they are no longer kept)."""
+        return self.source()
+
+    @property
     def end(self) -> int:
-        return self.at + len(self.samples)
+        return self.at + self.length
 
     @property
     def is_phrase(self) -> bool:
@@ -177,19 +193,20 @@ def beep_gain(rate: int) -> float:
 
 @dataclass(frozen=True)
 class Spoken:
-    """A phrase of the speech plan at ``at`` seconds of the session, with its samples."""
+    """A phrase of the speech plan at ``at`` seconds of the session."""
 
     at: float
     phrase: Phrase
-    samples: array[int]
 
 
 @dataclass(frozen=True)
 class SpeechTrack:
-    """A session's speech, by the plan: its phrases in order, and the lead-in they need."""
+    """A session's speech, by the plan: its phrases in order, the lead-in they need, and the
+    book that renders each one when the mixer reaches it."""
 
     lead_in: float
     spoken: tuple[Spoken, ...]
+    book: PhraseBook
     lead_in_beeps: int | None = None  # the lead-in's last seconds that beep (None: all)
     what: frozenset[str] = DEFAULT_SPOKEN
 
@@ -211,48 +228,99 @@ class SpeechTrack:
 
 
 def speech_track(
-    timeline: Timeline, speak: Speak, *, lead_in: float = LEAD_IN_SECONDS
+    timeline: Timeline,
+    speak: Speak,
+    *,
+    lead_in: float = LEAD_IN_SECONDS,
+    progress: Progress | None = None,
 ) -> SpeechTrack:
     """The speech plan of a whole session (the plan live play follows), each phrase at the
-    session time it is heard; OSError if the voice cannot render a phrase."""
-    book = PhraseBook(speak.voice, wpm=speak.wpm)
-    book.render_all(texts_to_render(timeline, speak=speak.what))
+    session time it is heard; OSError if the voice cannot render a phrase. ``progress`` is
+    told (done, total) as the phrases are rendered."""
+    book = PhraseBook(speak.voice, wpm=speak.wpm, budget=speak.keep)
+    book.render_all(texts_to_render(timeline, speak=speak.what), progress=progress)
     if book.failure is not None:
         raise book.failure
     plan = make_plan(timeline, book, lead_in=lead_in, speak=speak.what)
-    spoken = tuple(
-        Spoken(session_time(plan, timeline, p), p, book.samples(p.text, p.wpm))
-        for p in plan.phrases
-    )
+    spoken = tuple(Spoken(session_time(plan, timeline, p), p) for p in plan.phrases)
     caution = timeline.routine.caution
     lead = spoken_lead_in(lead_in, book.seconds(caution_text(caution)) if caution else None)
-    return SpeechTrack(plan.lead_in, spoken, lead.beeps, speak.what)
+    return SpeechTrack(plan.lead_in, spoken, book, lead.beeps, speak.what)
+
+
+class _Levelled:
+    """Each phrase's samples at the track's rate, levelled (:func:`level_phrase`), made when
+    the mixer reaches it; the last few are kept (counts and sides say the same again soon)."""
+
+    KEEP = 16
+
+    def __init__(self, book: PhraseBook, rate: int, level: bool) -> None:
+        self.book = book
+        self.rate = rate
+        self.level = level
+        self._kept: OrderedDict[tuple[str, int], array[int]] = OrderedDict()
+
+    def length(self, phrase: Phrase) -> int:
+        from calfkit.sound.wav import resampled_length
+
+        return resampled_length(self.book.frames(phrase.text, phrase.wpm), SAMPLE_RATE, self.rate)
+
+    def source(self, phrase: Phrase) -> Samples:
+        return lambda: self.samples(phrase)
+
+    def samples(self, phrase: Phrase) -> array[int]:
+        from calfkit.sound.wav import resample
+
+        key = (phrase.text, phrase.wpm)
+        found = self._kept.get(key)
+        if found is not None:
+            self._kept.move_to_end(key)
+            return found
+        try:
+            samples = self.book.samples(phrase.text, phrase.wpm)
+        except OSError as error:
+            raise ExportError(f"voice: {error}") from None
+        if self.rate != SAMPLE_RATE:
+            samples = resample(samples, SAMPLE_RATE, self.rate)
+        if self.level:
+            samples = level_phrase(samples, self.rate)
+        self._kept[key] = samples
+        if len(self._kept) > self.KEEP:
+            self._kept.popitem(last=False)
+        return samples
+
+
+def _beep(sound: Sound, rate: int, gain: float | None) -> Samples:
+    """A beep's samples, scaled by ``gain`` if given (each beep is made once: cached)."""
+    return lambda: _beep_samples(sound, rate, gain)
+
+
+@cache
+def _beep_samples(sound: Sound, rate: int, gain: float | None) -> array[int]:
+    samples = render(sound, rate)
+    return samples if gain is None else _scaled(samples, gain)
 
 
 def phrases_to_place(
-    events: list[Event], speech: SpeechTrack, *, rate: int = SAMPLE_RATE
+    events: list[Event], speech: SpeechTrack, *, rate: int = SAMPLE_RATE, level: bool = False
 ) -> list[Placed]:
-    """Every phrase of the plan (and a beep for each count it could not say), at its sample,
-    unlevelled. ``events`` are the session's, played with ``speech.lead_in``."""
-    from calfkit.sound.wav import resample
-
+    """Every phrase of the plan (and a beep for each count it could not say), at its sample;
+    ``level``: each phrase and beep brought to one loudness. ``events`` are the session's,
+    played with ``speech.lead_in``."""
+    phrases = _Levelled(speech.book, rate, level)
+    gain = beep_gain(rate) if level else None
     placed: list[Placed] = []
-    converted: dict[int, array[int]] = {}
     for spoken in speech.spoken:
-        samples = spoken.samples
-        if rate != SAMPLE_RATE:
-            key = id(samples)
-            if key not in converted:
-                converted[key] = resample(samples, SAMPLE_RATE, rate)
-            samples = converted[key]
-        text = PHRASE + spoken.phrase.text
-        placed.append(Placed(round(spoken.at * rate), samples, text, spoken.phrase.step))
+        phrase = spoken.phrase
+        at = round(spoken.at * rate)
+        text = PHRASE + phrase.text
+        placed.append(Placed(at, phrases.length(phrase), text, phrases.source(phrase), phrase.step))
     said = (speech.counts(), speech.countdowns())
     for event in events:
         beep = _unsaid_beep(event, speech.what, *said)
         if beep is not None:
-            placed.append(Placed(round(event.scheduled * rate), render(beep, rate), beep.value,
-                                 event.step))  # fmt: skip
+            placed.append(Placed(round(event.scheduled * rate), len(render(beep, rate)),
+                                 beep.value, _beep(beep, rate, gain), event.step))  # fmt: skip
     return placed
 
 
@@ -298,38 +366,21 @@ def place_sounds(
         speak_time=speech is not None and "time" in speech.what,
         lead_in_beeps=lead_in_beeps,
     )
+    gain = beep_gain(rate) if speech is not None else None
+    lengths: dict[Sound, int] = {}
     placed: list[Placed] = []
     for done, event in enumerate(events, 1):
         sound = cues.sound_for(event)
         if sound is not None:
-            placed.append(
-                Placed(round(event.scheduled * rate), render(sound, rate), sound.value, event.step)
-            )
+            if sound not in lengths:
+                lengths[sound] = len(render(sound, rate))
+            placed.append(Placed(round(event.scheduled * rate), lengths[sound], sound.value,
+                                 _beep(sound, rate, gain), event.step))  # fmt: skip
         if progress is not None:
             progress(done, len(events))
     if speech is not None:
-        placed.extend(phrases_to_place(events, speech, rate=rate))
-        placed = _levelled(placed, rate)
+        placed.extend(phrases_to_place(events, speech, rate=rate, level=True))
     return sorted(placed, key=lambda p: p.at)
-
-
-def _levelled(placed: list[Placed], rate: int) -> list[Placed]:
-    gain = beep_gain(rate)
-    beeps: dict[str, array[int]] = {}
-    phrases: dict[int, array[int]] = {}  # by id of the rendered samples: each text once
-    out: list[Placed] = []
-    for sound in placed:
-        if sound.is_phrase:
-            key = id(sound.samples)
-            if key not in phrases:
-                phrases[key] = level_phrase(sound.samples, rate)
-            samples = phrases[key]
-        else:
-            if sound.what not in beeps:
-                beeps[sound.what] = _scaled(sound.samples, gain)
-            samples = beeps[sound.what]
-        out.append(Placed(sound.at, samples, sound.what, sound.step))
-    return out
 
 
 @dataclass(frozen=True)
@@ -368,16 +419,20 @@ def render_session(
     rate: int = SAMPLE_RATE,
     sound: bool = True,
     progress: Progress | None = None,
+    voice_progress: Progress | None = None,
 ) -> Render:
     """Run ``timeline``'s session offline. ``sound=False`` (a workout file) places nothing.
 
     With ``speak``, the lead-in is as long as the spoken caution needs (``lead_in`` is the
-    countdown after it); ExportError if the voice cannot render a phrase."""
+    countdown after it), and ``voice_progress`` is told how rendering the phrases goes;
+    ExportError if the voice cannot render a phrase. The phrases' samples are rendered
+    again as the track is mixed if they were not kept (:class:`~calfkit.sound.plan.PhraseBook`
+    keeps a bounded amount), so no length of routine needs more memory than another."""
     speech: SpeechTrack | None = None
     beeps: int | None = None
     if speak is not None and sound:
         try:
-            speech = speech_track(timeline, speak, lead_in=lead_in)
+            speech = speech_track(timeline, speak, lead_in=lead_in, progress=voice_progress)
         except OSError as error:
             raise ExportError(f"voice: {error}") from None
         beeps = speech.lead_in_beeps
@@ -410,11 +465,13 @@ def mix(
     """``placed`` (sorted by start) mixed into a ``length``-sample track, a chunk at a time.
 
     Where sounds overlap, their sum goes through the soft limiter; elsewhere samples are
-    copied as they are.
+    copied as they are. Each sound's samples are asked for when the mix reaches it and let go
+    once it has passed, so memory stays the same however long the track.
     """
     chunk = round(CHUNK_SECONDS * rate)
     chunks = max(1, -(-length // chunk))
     first = 0  # placed[:first] all end before the chunk being mixed
+    sounding: dict[int, array[int]] = {}  # by index: sounds begun and not yet over
     for index in range(chunks):
         start = index * chunk
         stop = min(length, start + chunk)
@@ -422,14 +479,20 @@ def mix(
         written = start  # end of what is in ``samples`` so far (sounds come sorted)
         while first < len(placed) and placed[first].end <= start:
             first += 1
-        for sound in placed[first:]:
+        for k in [k for k in sounding if placed[k].end <= start]:
+            del sounding[k]
+        for k in range(first, len(placed)):
+            sound = placed[k]
             if sound.at >= stop:
                 break
             lo = max(sound.at, start)
             hi = min(sound.end, stop)
             if hi <= lo:
                 continue
-            part = sound.samples[lo - sound.at : hi - sound.at]
+            whole = sounding.get(k)
+            if whole is None:
+                whole = sounding[k] = _exactly(sound)
+            part = whole[lo - sound.at : hi - sound.at]
             if lo >= written:
                 samples[lo - start : hi - start] = part  # on silence: no mixing needed
             else:
@@ -439,3 +502,11 @@ def mix(
         yield samples
         if progress is not None:
             progress(index + 1, chunks)
+
+
+def _exactly(sound: Placed) -> array[int]:
+    """``sound``'s samples, exactly as long as it was placed for (a mix never shifts)."""
+    samples = sound.samples
+    if len(samples) != sound.length:
+        raise ValueError(f"{sound.what!r} is {len(samples)} samples, placed as {sound.length}")
+    return samples

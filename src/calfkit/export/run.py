@@ -18,7 +18,8 @@ from calfkit.timeline import Timeline
 __all__ = ["Exported", "export"]
 
 Stages = Callable[[str, int, int], None]
-"""Told (stage, done, total): stage is "sounds" (placing them) or "writing"."""
+"""Told (stage, done, total): stage is "voice" (rendering the phrases), "sounds" (placing
+them) or "writing"."""
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,12 @@ def export(
         temporary = stack.enter_context(replacing(path))
         log_temporary = stack.enter_context(replacing(log_events)) if log_events else None
         render = render_session(
-            timeline, lead_in=lead_in, speak=speak, sound=writer.SOUND, progress=stage("sounds")
+            timeline,
+            lead_in=lead_in,
+            speak=speak,
+            sound=writer.SOUND,
+            progress=stage("sounds"),
+            voice_progress=stage("voice"),
         )
         holds = writer.write(render, temporary, progress=stage("writing"))
         if log_temporary is not None:

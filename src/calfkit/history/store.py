@@ -527,17 +527,27 @@ class PlanRun:
     stopped_at: datetime | None = None
 
 
+# calfkit.model's FIRST_DAY and LAST_DAY (the log imports nothing above errors and words;
+# tests/history/test_queries.py checks they agree).
+PLAN_FIRST_DAY = date(2000, 1, 1)
+PLAN_LAST_DAY = date(2999, 12, 31)
+
 PLAN_COLUMNS = "name, title, path, content_hash, started_on, started_at, stopped_at"
 
 
 def plan_run_from_row(row: tuple[object, ...]) -> PlanRun:
+    """A row of ``plans`` as read; ValueError for one edited into nonsense (a start day
+    outside the days calfkit accepts included)."""
     name, title, path, content_hash, started_on, started_at, stopped_at = row
+    day = date.fromisoformat(str(started_on))
+    if not PLAN_FIRST_DAY <= day <= PLAN_LAST_DAY:
+        raise ValueError(f"plan started on {day}, outside {PLAN_FIRST_DAY} to {PLAN_LAST_DAY}")
     return PlanRun(
         name=str(name),
         title=str(title),
         path=str(path),
         content_hash=None if content_hash is None else str(content_hash),
-        started_on=date.fromisoformat(str(started_on)),
+        started_on=day,
         started_at=parse_stamp(str(started_at)),
         stopped_at=None if stopped_at is None else parse_stamp(str(stopped_at)),
     )

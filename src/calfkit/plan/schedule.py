@@ -9,15 +9,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from calfkit.model import FIRST_DAY, LAST_DAY
 from calfkit.plan.model import Plan, Session
 
 TODAY_ENV = "CALFKIT_TODAY"
-
-# The days calfkit accepts as "today" or as the day a plan starts: wide enough for any real
-# practice, narrow enough that a 52-week plan from the last one, and the log's local-midnight
-# timestamps around it, stay inside what dates and timestamps can hold on every platform.
-FIRST_DAY = date(2000, 1, 1)
-LAST_DAY = date(2999, 12, 31)
 
 
 def parse_day(text: str) -> date:

@@ -34,6 +34,7 @@ from calfkit.timeline import Segment, SegmentKind, Tick, TickKind, Timeline
 
 EXTEND_SECONDS = 10.0  # what one ``+`` adds at least, in routine seconds
 GATE_POLL_SECONDS = 0.05  # how often a lead-in held by its gate asks again
+PREPARE_POLL_SECONDS = 0.1  # how often the player asks its gate before the lead-in
 BACK_AGAIN_SECONDS = 2.0  # ``b`` this soon after a step began goes to the step before
 
 
@@ -139,8 +140,10 @@ class Player:
     timed (flat) step to begin at instead (``play --resume``); ``lead_in`` is a get-ready
     countdown in routine seconds; ``keys_interactive`` says whether a person can press
     Enter, so that ``duration: ready`` steps wait for it (otherwise they last their 10 s);
-    ``lead_in_gate``, when given, must say True before the lead-in may end (it waits for the
-    speech plan), so the lead-in lasts as long as that needs.
+    ``lead_in_gate``, when given, must say True before the lead-in begins (it waits for the
+    speech plan): until it does, the player waits after START, telling ``gate_progress``'s
+    (done, total) as PREPARING events and taking ``q`` (nothing else), and the lead-in then
+    plays whole.
 
     Commands: PAUSE toggles; while paused nothing fires, and resuming shifts every remaining
     deadline by the paused time. NEXT leaves the step in progress (or the lead-in) and starts
@@ -165,6 +168,7 @@ class Player:
         lead_in: float = LEAD_IN_SECONDS,
         keys_interactive: bool = False,
         lead_in_gate: Callable[[], bool] | None = None,
+        gate_progress: Callable[[], tuple[int, int]] | None = None,
         start_step: int | None = None,
     ) -> None:
         self.pace = Pace(float(speed))  # ValueError for a speed it refuses
@@ -185,6 +189,7 @@ class Player:
         self.keys_interactive = keys_interactive
         # Asked when the lead-in would end: False holds it a little longer (speech not ready).
         self.lead_in_gate = lead_in_gate
+        self.gate_progress = gate_progress
         self.start_top = start_top
         self.outcome: Outcome | None = None  # set when run() ends, also when it raises
         self.muted = False
@@ -265,6 +270,8 @@ class Player:
         if self._first >= len(self._segments):
             self._finish(self._origin)
             return
+        if not self._await_gate():
+            return
         first = self._segments[self._first]
         if self.lead_in > 0:
             self._begin_lead_in(first)
@@ -286,6 +293,25 @@ class Player:
                     break
             if command is not None and self._handle(command):
                 return
+
+    def _await_gate(self) -> bool:
+        """Wait for the gate before the lead-in, telling how far it has got; False when ``q``
+        stopped the session meanwhile. The lead-in then begins when the gate opens."""
+        gate = self.lead_in_gate
+        if gate is None or gate():
+            return True
+        told: tuple[int, int] | None = None
+        while not gate():
+            progress = self.gate_progress() if self.gate_progress is not None else None
+            if progress is not None and progress[1] > 0 and progress != told:
+                told = progress
+                self._emit(EventKind.PREPARING, self.clock.now(), number=told[0], of=told[1])
+            command = self._wait(self.clock.now() + PREPARE_POLL_SECONDS)
+            if command is Command.QUIT:
+                self._stop(Status.STOPPED)
+                return False
+        self._anchor = self.clock.now() + self.pace.clock_seconds(self.lead_in)
+        return True
 
     def _begin_lead_in(self, first: Segment) -> None:
         self._pos = -1

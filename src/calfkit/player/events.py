@@ -78,6 +78,9 @@ class Outcome:
 
 class EventKind(str, Enum):
     START = "start"  # playback begins; ``timeline`` is set
+    # Before the lead-in, the player waits for what must be ready first (the voice's phrases
+    # being rendered): ``number`` of ``of`` done so far.
+    PREPARING = "preparing"
     LEAD_IN = "lead_in"  # get-ready countdown: ``number`` seconds to go
     STEP = "step"  # a segment begins (every kind but SWITCH)
     SWITCH = "switch"  # a side-switch segment begins

@@ -206,9 +206,8 @@ class _Session:
             lead_in=lead_in,
             keys_interactive=self.keys,
             lead_in_gate=speech.ready if speech is not None else None,
+            gate_progress=speech.progress if speech is not None else None,
         )
-        if speech is not None and lead_in == 0:
-            speech.wait_ready()  # no lead-in to render in: the first step waits for it
         outcome = player.run()
         view = self.view
         if view is not None and view.linger and hasattr(controls, "any_key"):

@@ -13,7 +13,7 @@ from typing import TextIO
 
 from calfkit import words
 from calfkit.player.events import Event, EventKind
-from calfkit.sinks.summary import Summary
+from calfkit.sinks.summary import SKIPPED_NOTE, Summary
 from calfkit.text import one_line
 from calfkit.timeline import Segment, SegmentKind, Timeline
 
@@ -41,6 +41,7 @@ class PlainSink:
         self.stream = stream
         self._tops: int | None = None  # top-level steps in the routine
         self._title = ""
+        self._prepared: int | None = None  # the tenth of the phrases last told as rendered
 
     def handle(self, event: Event) -> None:
         # A lead-in second is stamped with its own time, even if it was told late (the
@@ -63,6 +64,8 @@ class PlainSink:
             return self._start(event.timeline)
         if kind in (EventKind.STEP, EventKind.SWITCH) and event.segment is not None:
             return self._step(event, event.segment)
+        if kind is EventKind.PREPARING:
+            return self._preparing(event.number or 0, event.of or 0)
         if kind is EventKind.LEAD_IN:
             return [f"Starting in {event.number}"]
         if kind is EventKind.COUNT:
@@ -88,10 +91,20 @@ class PlainSink:
             where = f"step {event.top_step}{of}" if event.step else "the first step"
             at = "at" if event.step else "before"
             return [f"Stopped {at} {where} ({event.text})"]
+        if kind is EventKind.FINISH and event.outcome is not None and not event.outcome.practised:
+            return [f"Skipped to the end ({SKIPPED_NOTE})"]
         if kind is EventKind.WARNING and event.text:
             return [clean(event.text)]  # "+ adds no more: a step lasts 2h at most"
         simple = _SIMPLE.get(kind)
         return [simple] if simple else []
+
+    def _preparing(self, done: int, total: int) -> list[str]:
+        # A line when it begins and at each tenth, not one per phrase: a pipe is not a screen.
+        tenth = 10 * done // total if total else 0
+        if self._prepared is not None and tenth <= self._prepared:
+            return []
+        self._prepared = tenth
+        return [words.preparing(done, total)]
 
     def _of(self, step: int) -> str:
         return f"{step}/{self._tops}" if self._tops is not None else str(step)

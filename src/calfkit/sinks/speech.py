@@ -1,8 +1,9 @@
 """Spoken cues: a sink that plays the speech plan (:mod:`calfkit.sound.plan`) along with the
 player, from its own thread.
 
-Every phrase is rendered in the background as soon as the sink is made (the player's lead-in
-waits for that: :meth:`SpeechSink.ready`), and the plan is made from their exact lengths.
+Every phrase is rendered in the background as soon as the sink is made (the player waits for
+that before its lead-in, showing :meth:`SpeechSink.progress`: :meth:`SpeechSink.ready`), and
+the plan is made from their exact lengths; the book keeps a bounded amount of the samples.
 Each phrase then plays at its planned time after the start of the step it begins in, as the
 player really reached it: pauses move what is still to come, and a skip, a step back, Enter
 or ``+`` re-plans from the step that begins next. Only a key cuts a phrase (skip, back,
@@ -27,7 +28,6 @@ from calfkit.player.pace import LEAD_IN_SECONDS
 from calfkit.sound import DEFAULT_SPOKEN
 from calfkit.sound.cues import count_sound, countdown_spoken, counts_spoken
 from calfkit.sound.plan import (
-    CAUTION_AT_SECONDS,
     MAX_RATE_FACTOR,
     LeadIn,
     Phrase,
@@ -116,6 +116,8 @@ class SpeechSink:
         self._broken = False
         self._closed = False
         self._stopped = False
+        self._lead_in_pending = False  # START came; the lead-in's phrases are not yet due
+        self._progress = (0, 0)
         self.heard: list[tuple[Phrase, float, float, bool]] = []  # phrase, due, began, cut
         self._preparer = threading.Thread(target=self._prepare, name="calfkit-voice", daemon=True)
         self._preparer.start()
@@ -127,9 +129,13 @@ class SpeechSink:
     def _prepare(self) -> None:
         try:
             if self.book.failure is None:
-                self.book.render_all(texts_to_render(self.timeline, speak=self._speak))
+                texts = texts_to_render(self.timeline, speak=self._speak)
+                self._progress = (0, len(texts))
+                self.book.render_all(texts, progress=self._rendered)
             if self.book.failure is not None:
                 raise self.book.failure
+            if self.book.cancelled:
+                return
             self.plan = make_plan(
                 self.timeline,
                 self.book,
@@ -143,19 +149,19 @@ class SpeechSink:
         except OSError as error:
             self._fail(error)
         finally:
-            with self._condition:
-                self._ready.set()
-                started = self._started
-            if started is not None:
-                self._schedule(0, started)
-        # Converted for the sound device in the order they are due, well ahead of each.
+            self._ready.set()
+        # Converted for the sound device in the order they are due, ahead of each, for as
+        # long as the book keeps them (the rest are made when they are due).
         plan = self.plan
         if plan is not None and not self._broken:
             for phrase in plan.phrases:
-                if self._stopped:
+                if self._stopped or self.book.cached_bytes >= self.book.budget // 2:
                     return
                 with contextlib.suppress(OSError):
                     self.book.samples(phrase.text, phrase.wpm)
+
+    def _rendered(self, done: int, total: int) -> None:
+        self._progress = (done, total)
 
     def _warn_dropped(self, plan: SpeechPlan) -> None:
         """Sped up, say once what the plan leaves out (each is logged as it comes)."""
@@ -185,6 +191,10 @@ class SpeechSink:
         """Whether the plan is made (the player's lead-in waits for this)."""
         return self._ready.is_set()
 
+    def progress(self) -> tuple[int, int]:
+        """(phrases rendered, phrases to render) while the plan is being made."""
+        return self._progress
+
     def wait_ready(self, timeout: float | None = None) -> bool:
         return self._ready.wait(timeout)
 
@@ -192,8 +202,8 @@ class SpeechSink:
         self._spoken_ticks |= plan.said_ticks()
 
     def _fail(self, error: OSError) -> None:
-        if self._broken:
-            return
+        if self._broken or self._stopped:
+            return  # stopping cut the rendering short: nothing failed
         self._broken = True
         if self._warn is not None:
             self._warn(f"voice: {error}; spoken cues are off")
@@ -206,16 +216,16 @@ class SpeechSink:
         if kind is EventKind.START:
             with self._condition:
                 self._origin = self._clock.now() - event.actual
-                self._started = event
-                ready = self._ready.is_set()
-            if ready:
-                self._schedule(0, event)
-            else:
-                # The lead-in plays while the rest renders: the caution (rendered already)
-                # is said at its time, and the plan's other lead-in phrases once it is made.
-                self._say_caution_early(event)
+            # The player waits for the plan before its lead-in (telling how rendering goes):
+            # the lead-in's phrases are said from when it begins.
+            self._lead_in_pending = True
+            if self.ready():
+                self._begin_lead_in(event)
+        elif kind is EventKind.LEAD_IN and self._lead_in_pending:
+            self._begin_lead_in(event)
         elif kind in (EventKind.STEP, EventKind.SWITCH) and event.segment is not None:
-            self._wait_plan()
+            late = self._begin_lead_in(event) if self._lead_in_pending else 0.0
+            late += self._wait_plan()
             index = event.segment.index
             if not self._regular and self.plan is not None and not self._broken:
                 try:
@@ -231,7 +241,7 @@ class SpeechSink:
                 except OSError as error:
                     self._fail(error)
             self._regular = True
-            self._schedule(index, event)
+            self._schedule(index, event, late)
         elif kind is EventKind.FINISH:
             self._schedule(len(self.timeline.segments) + 1, event)
         elif kind in (EventKind.COUNT, EventKind.COUNTDOWN) and event.segment is not None:
@@ -264,33 +274,30 @@ class SpeechSink:
             self._muted = False
         elif kind is EventKind.STOP:
             self._stopped = True
+            self.book.cancel()  # what is still to render never will be needed
             self._cut(drop=True)
 
-    def _say_caution_early(self, start: Event) -> None:
-        """Make the routine's caution due at its place in the lead-in, before the plan is
-        made (the plan puts it there too: :data:`~calfkit.sound.plan.CAUTION_AT_SECONDS`)."""
-        caution = self.timeline.routine.caution
-        if not caution or self._lead_in.beeps is None or self._broken or self._muted:
-            return
-        text = caution_text(caution)
-        try:
-            length = self.book.seconds(text)
-        except OSError:
-            return
-        phrase = Phrase(text, PhraseKind.CAUTION, 0, 0, CAUTION_AT_SECONDS, length, self.book.wpm)
-        with self._condition:
-            self._early_caution = True
-            self._due.append(_Due(phrase, start.clock_after(phrase.at)))
-            self._due.sort(key=lambda d: d.when)
-            self._condition.notify()
+    def _begin_lead_in(self, began: Event) -> float:
+        """The lead-in began with ``began``: its phrases are made due. Returns how long this
+        waited for the plan (0 when the player's gate already did)."""
+        self._lead_in_pending = False
+        late = self._wait_plan()
+        self._schedule(0, began, late)
+        return late
 
-    def _wait_plan(self) -> None:
-        # The player's lead-in waited for the plan; without a lead-in, the first step does.
+    def _wait_plan(self) -> float:
+        """Wait for the plan (the player's gate waited for it before the lead-in; a player
+        without one is held here); how many clock seconds that took."""
+        if self._ready.is_set():
+            return 0.0
+        began = self._clock.now()
         self._ready.wait()
+        return self._clock.now() - began
 
-    def _schedule(self, host: int, began: Event) -> None:
+    def _schedule(self, host: int, began: Event, late: float = 0.0) -> None:
         """Make due the phrases hosted by step ``host`` (0: the lead-in; one past the last:
-        the end), which ``began`` now."""
+        the end), which ``began`` now; ``late``: seconds this sink held the event up (what
+        the event began, every sink after this one was told that much later)."""
         if self.plan is None or self._broken or self._muted:
             return
         if self.book.speed != 1.0 and self._emit is not None:
@@ -299,7 +306,7 @@ class SpeechSink:
             for phrase in self.plan.hosted(host):
                 if host == 0 and phrase.kind is PhraseKind.CAUTION and self._early_caution:
                     continue  # made due at START
-                self._due.append(_Due(phrase, began.clock_after(phrase.at)))
+                self._due.append(_Due(phrase, began.clock_after(phrase.at) + late))
             self._due.sort(key=lambda d: d.when)
             self._condition.notify()
 

@@ -40,7 +40,8 @@ from __future__ import annotations
 import math
 import threading
 from array import array
-from collections.abc import Iterable
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -145,11 +146,23 @@ class SpeechPlan:
         }
 
 
-class PhraseBook:
-    """Every phrase rendered once, by a :class:`~calfkit.sound.speech.Voice`; thread-safe.
+CACHE_BYTES = 48 * 1024 * 1024
+"""The most a :class:`PhraseBook` keeps of rendered speech (about 9 minutes of it at
+44.1 kHz): a phrase past that is rendered again when it is needed, so the memory speech takes
+does not grow with the routine."""
 
-    :meth:`render_all` renders a list in the background (for the lead-in); lengths asked for
-    before then are rendered on demand.
+
+class PhraseBook:
+    """Every phrase's exact length, and its samples on demand, from a
+    :class:`~calfkit.sound.speech.Voice`; thread-safe, whichever engine renders.
+
+    Lengths are kept for every phrase ever rendered (a few bytes each). Samples are kept in a
+    cache of at most ``budget`` bytes: identical phrases are rendered once while they fit, and
+    one that was dropped is rendered again, cut or padded to the length the plan was made
+    from, so an engine that varies from one render to the next cannot move anything.
+    :meth:`render_all` renders a list in the background (for the lead-in), telling its
+    progress and stopping early when :meth:`cancel` is called; lengths asked for before then
+    are rendered on demand.
 
     ``speed``: how many times faster than written the session plays. Phrases are then rendered
     at :func:`speed_wpm` (``wpm`` is that rate, ``base_wpm`` the one asked for, ``max_wpm`` the
@@ -157,54 +170,153 @@ class PhraseBook:
     speed), the time the plan works in.
     """
 
-    def __init__(self, voice: Voice, *, wpm: int = DEFAULT_RATE_WPM, speed: float = 1.0) -> None:
+    def __init__(
+        self,
+        voice: Voice,
+        *,
+        wpm: int = DEFAULT_RATE_WPM,
+        speed: float = 1.0,
+        budget: int = CACHE_BYTES,
+    ) -> None:
         self.voice = voice
         self.speed = speed
         self.base_wpm = wpm
         self.max_wpm = wpm if speed == 1.0 else math.ceil(wpm * MAX_RATE_FACTOR)
         self.wpm = wpm if speed == 1.0 else speed_wpm(wpm, speed)
-        self._rendered: dict[tuple[str, int], tuple[array[int], int]] = {}
-        self._samples: dict[tuple[str, int], array[int]] = {}
+        self.budget = budget
+        self._lengths: dict[tuple[str, int], tuple[int, int]] = {}  # frames, rate
+        self._cache: OrderedDict[tuple[str, str, int], array[int]] = OrderedDict()
+        self._cached_bytes = 0
         self._lock = threading.Lock()
+        self._cancelled = threading.Event()
         self.failure: OSError | None = None
+        self.renders = 0  # how many times the voice was asked (for bench/voice.py)
 
-    def _render(self, key: tuple[str, int]) -> tuple[array[int], int]:
+    # -- the bounded cache -------------------------------------------------------------
+
+    def _get(self, key: tuple[str, str, int]) -> array[int] | None:
         with self._lock:
-            found = self._rendered.get(key)
-        if found is None:
-            found = self.voice.render(*key)
+            found = self._cache.get(key)
+            if found is not None:
+                self._cache.move_to_end(key)
+            return found
+
+    def _put(self, key: tuple[str, str, int], samples: array[int], *, evict: bool) -> None:
+        size = len(samples) * samples.itemsize
+        with self._lock:
+            if key in self._cache or size > self.budget:
+                return
+            if evict:
+                while self._cached_bytes + size > self.budget and self._cache:
+                    _, old = self._cache.popitem(last=False)
+                    self._cached_bytes -= len(old) * old.itemsize
+            if self._cached_bytes + size <= self.budget:
+                self._cache[key] = samples
+                self._cached_bytes += size
+
+    @property
+    def cached_bytes(self) -> int:
+        """How many bytes of samples the cache holds now (never more than ``budget``)."""
+        return self._cached_bytes
+
+    # -- rendering ---------------------------------------------------------------------
+
+    def _render(self, text: str, wpm: int, *, evict: bool) -> tuple[array[int], int]:
+        """The phrase as the voice renders it (from the cache if it is there)."""
+        key = (text, wpm)
+        with self._lock:
+            known = self._lengths.get(key)
+        if known is not None:
+            cached = self._get(("voice", text, wpm))
+            if cached is not None:
+                return cached, known[1]
+        samples, rate = self.voice.render(text, wpm)
+        self.renders += 1
+        if known is None:
             with self._lock:
-                self._rendered[key] = found
-        return found
+                known = self._lengths.setdefault(key, (len(samples), rate))
+        frames, first_rate = known
+        if rate != first_rate:
+            from calfkit.sound.wav import resample
+
+            samples = resample(samples, rate, first_rate)
+        samples = fitted(samples, frames)
+        self._put(("voice", text, wpm), samples, evict=evict)
+        return samples, first_rate
 
     def samples(self, text: str, wpm: int | None = None) -> array[int]:
-        """The phrase at ``SAMPLE_RATE``, ready to play (converted once, then kept)."""
+        """The phrase at ``SAMPLE_RATE``, ready to play: exactly :meth:`frames` long."""
         from calfkit.sound.wav import resample
 
-        key = (text, wpm or self.wpm)
-        with self._lock:
-            ready = self._samples.get(key)
+        wpm = wpm or self.wpm
+        ready = self._get(("ready", text, wpm))
         if ready is None:
-            samples, rate = self._render(key)
-            ready = resample(samples, rate, SAMPLE_RATE)
-            with self._lock:
-                self._samples[key] = ready
+            samples, rate = self._render(text, wpm, evict=True)
+            ready = fitted(resample(samples, rate, SAMPLE_RATE), self.frames(text, wpm))
+            self._put(("ready", text, wpm), ready, evict=True)
         return ready
+
+    def frames(self, text: str, wpm: int | None = None) -> int:
+        """How many samples :meth:`samples` gives for the phrase (rendered if need be)."""
+        from calfkit.sound.wav import resampled_length
+
+        frames, rate = self._length(text, wpm or self.wpm)
+        return resampled_length(frames, rate, SAMPLE_RATE)
+
+    def _length(self, text: str, wpm: int) -> tuple[int, int]:
+        with self._lock:
+            known = self._lengths.get((text, wpm))
+        if known is None:
+            self._render(text, wpm, evict=False)  # kept only while there is room
+            with self._lock:
+                known = self._lengths[(text, wpm)]
+        return known
 
     def seconds(self, text: str, wpm: int | None = None) -> float:
         """The phrase's exact spoken length in routine seconds (rendered, not yet converted,
         if need be): its clock length times the speed."""
-        samples, rate = self._render((text, wpm or self.wpm))
-        return len(samples) / rate * self.speed
+        frames, rate = self._length(text, wpm or self.wpm)
+        return frames / rate * self.speed
 
-    def render_all(self, texts: Iterable[str]) -> None:
-        """Render ``texts`` (at the normal rate); the first failure is kept in ``failure``."""
-        for text in texts:
+    def known(self, text: str, wpm: int | None = None) -> bool:
+        """Whether the phrase's length is known (it has been rendered once)."""
+        with self._lock:
+            return (text, wpm or self.wpm) in self._lengths
+
+    def render_all(
+        self, texts: Iterable[str], *, progress: Callable[[int, int], None] | None = None
+    ) -> None:
+        """Render ``texts`` (at the normal rate), telling ``progress`` (done, total) after
+        each; the first failure is kept in ``failure``. Stops early once cancelled."""
+        texts = list(texts)
+        for done, text in enumerate(texts, 1):
+            if self._cancelled.is_set():
+                return
             try:
                 self.seconds(text)
             except OSError as error:
-                self.failure = error
+                if not self._cancelled.is_set():  # a render cut short by cancelling is not one
+                    self.failure = error
                 return
+            if progress is not None:
+                progress(done, len(texts))
+
+    def cancel(self) -> None:
+        """Stop :meth:`render_all` after the phrase it is rendering."""
+        self._cancelled.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancelled.is_set()
+
+
+def fitted(samples: array[int], frames: int) -> array[int]:
+    """``samples`` cut or padded with silence to exactly ``frames``."""
+    if len(samples) == frames:
+        return samples
+    if len(samples) > frames:
+        return samples[:frames]
+    return samples + array(samples.typecode, bytes(samples.itemsize * (frames - len(samples))))
 
 
 def caution_lead_in(asked: float, caution_seconds: float) -> float:

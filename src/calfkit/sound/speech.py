@@ -21,7 +21,7 @@ import tempfile
 from array import array
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from calfkit.model import DEFAULT_LANGUAGE
 from calfkit.sound import DEFAULT_RATE_WPM as DEFAULT_RATE_WPM  # the one home
@@ -95,6 +95,7 @@ class CommandVoice:
                 check=False,
                 timeout=RENDER_TIMEOUT_SECONDS,
                 env=env,
+                **apart_from_the_terminal(),
             )
         except subprocess.TimeoutExpired:
             raise OSError(f"{self.name} took too long") from None
@@ -103,6 +104,15 @@ class CommandVoice:
             detail = lines[-1].strip() if lines else f"exit status {result.returncode}"
             raise OSError(f"{self.name} failed: {detail}")
         return bytes(result.stdout)
+
+
+def apart_from_the_terminal() -> dict[str, Any]:
+    """``subprocess`` options that keep a speech command out of the terminal's signals: a
+    Ctrl-C meant for calfkit (which stops the session and the rendering with it) must not
+    kill the engine mid-phrase and be reported as the engine failing."""
+    if sys.platform == "win32":
+        return {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP}
+    return {"start_new_session": True}
 
 
 def espeak_voice_name(language: str) -> str:

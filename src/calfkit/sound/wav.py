@@ -57,6 +57,15 @@ def read_wav(data: bytes) -> tuple[array[int], int]:
     return samples, rate
 
 
+def resampled_length(frames: int, rate: int, target: int) -> int:
+    """How many samples :func:`resample` makes of ``frames`` at ``rate`` for ``target``."""
+    if rate == target or not frames:
+        return frames
+    if target % rate == 0:
+        return frames * (target // rate)
+    return int(frames * target / rate)
+
+
 def resample(samples: array[int], rate: int, target: int) -> array[int]:
     """``samples`` at ``rate`` converted to ``target`` by linear interpolation (speech only)."""
     if rate == target or not samples:

@@ -18,7 +18,7 @@ from calfkit.format.check.report import INVALID, Invalid, Reporter, close_match
 from calfkit.format.placeholders import PLACEHOLDERS
 from calfkit.format.source import Node, ScalarNode, SeqNode, describe, quoted, resolve_plain
 from calfkit.model import MAX_STEP_SECONDS, Side, Step
-from calfkit.text import clean, control_name, first_control
+from calfkit.text import blank, clean, control_name, first_control
 
 
 @dataclass(frozen=True)
@@ -145,6 +145,14 @@ class ValueChecks(Reporter):
             value = self.without_controls(value, node, label)
         if not value.strip():
             return self.problem(node.position, f"{label} must be {kind.expected}; found empty text")
+        if blank(value):
+            # A zero-width space, a Hangul filler: text that a title row would show as nothing.
+            hidden = ", ".join(dict.fromkeys(control_name(char) for char in value.strip()))
+            return self.problem(
+                node.position,
+                f"{label} must be {kind.expected}; found only characters that show nothing "
+                f"({hidden})",
+            )
         if kind.max_length is not None and len(value) > kind.max_length:
             return self.problem(
                 node.position,

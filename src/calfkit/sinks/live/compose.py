@@ -20,7 +20,7 @@ from calfkit.sinks.live.state import kind_label
 from calfkit.terminal.keys import help_items, help_line
 from calfkit.text import clean
 from calfkit.timeline import SegmentKind
-from calfkit.words import countdown
+from calfkit.words import countdown, preparing
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -164,6 +164,9 @@ class Painter:
         if state.lead_in is not None:
             middle.append(Part("detail", [Text("Starting in", style="bold", justify="center")]))
             counter = str(state.lead_in)
+        elif state.preparing is not None:
+            text = preparing(*state.preparing)
+            middle.append(Part("preparing", self._wrap("preparing", text, "bold", width)))
         middle.append(Part("counter", []))
         if state.caution:
             lower.append(self._caution(state.caution, width, rank=3))

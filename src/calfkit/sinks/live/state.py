@@ -87,6 +87,7 @@ class ViewState:
     counter: str | None = None  # the count or breath in words
     big_counter: str | None = None  # what the counter says in block digits
     lead_in: int | None = None
+    preparing: tuple[int, int] | None = None  # phrases rendered, of how many (before it)
     waiting: bool = False
     paused: bool = False
     muted: bool = False
@@ -122,6 +123,8 @@ class ViewState:
 
         if kind is EventKind.START:
             self._start(event)
+        elif kind is EventKind.PREPARING:
+            self.preparing = (event.number or 0, event.of or 0)
         elif kind is EventKind.LEAD_IN:
             self.lead_in = event.number
         elif kind in (EventKind.STEP, EventKind.SWITCH):
@@ -202,6 +205,7 @@ class ViewState:
             self.counter,
             self.tempo,
             self.lead_in,
+            self.preparing,
             self.waiting,
             self.paused,
             self.muted,
