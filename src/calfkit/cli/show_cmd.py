@@ -147,14 +147,9 @@ def _print_tree(routine: Routine) -> None:
         f"{words.length(total)}, {words.plural(measure.step_count(routine.steps), 'timed step')}"
     )
     if measure.waits_for_enter(routine.steps):
-        from calfkit.model import READY_FALLBACK_SECONDS, Do, Prepare, every_step
+        from calfkit.model import READY_FALLBACK_SECONDS
 
-        own = any(
-            isinstance(step, (Prepare, Do))
-            and step.until_ready
-            and step.duration != READY_FALLBACK_SECONDS
-            for step in every_step(routine.steps)
-        )
+        own = measure.own_ready_times(routine.steps)
         summary += (
             " (steps that wait for Enter counted as the time each shows)"
             if own
