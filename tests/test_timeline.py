@@ -17,6 +17,7 @@ from calfkit.model import (
     Include,
     Prepare,
     Repeat,
+    Reps,
     Rest,
     Routine,
     Side,
@@ -94,6 +95,23 @@ def test_breaths_tick_inhale_then_exhale() -> None:
     )
     (cued,) = compile_routine(routine(Breathe(breaths=1, cue="Breathe into the calf"))).segments
     assert cued.text == "Breathe into the calf"
+
+
+def test_reps_count_each_rep_and_tick_down_after_up_and_the_top_pause() -> None:
+    step = Reps(reps=2, up=1.0, top=0.5, down=3.0, bottom=1.5)
+    (segment,) = compile_routine(routine(step)).segments
+    assert (segment.kind, segment.text, segment.duration) == (SegmentKind.REPS, "2 reps", 12.0)
+    assert segment.ticks == (
+        Tick(0.0, TickKind.COUNT, 1, 2),
+        Tick(1.5, TickKind.DOWN, 1, 2),
+        Tick(6.0, TickKind.COUNT, 2, 2),
+        Tick(7.5, TickKind.DOWN, 2, 2),
+    )
+    (one,) = compile_routine(routine(Reps(reps=1))).segments
+    assert (one.text, one.duration, one.ticks[1]) == ("1 rep", 4.0, Tick(2.0, TickKind.DOWN, 1, 1))
+    sided = Sides(sides=(Side.LEFT,), steps=(Reps(reps=1, cue="Raise the {side} heel"),))
+    (cued,) = compile_routine(routine(sided)).segments
+    assert cued.text == "Raise the left heel"
 
 
 def test_rest_uses_its_cue_or_rest() -> None:

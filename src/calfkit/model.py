@@ -18,6 +18,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from enum import Enum
 from typing import ClassVar, Generic, NoReturn, TypeVar
 
@@ -28,6 +29,8 @@ READY_FALLBACK_SECONDS = 10.0
 DEFAULT_PREPARE_SECONDS = 10.0
 DEFAULT_COUNTDOWN = 3
 DEFAULT_COUNT_EVERY = 1.0
+DEFAULT_UP = 2.0
+DEFAULT_DOWN = 2.0
 DEFAULT_INHALE = 4.0
 DEFAULT_EXHALE = 6.0
 DEFAULT_REST_CUE = "Rest"
@@ -37,6 +40,11 @@ MAX_NESTING = 8
 MAX_TOTAL_SECONDS = 24 * 3600
 MAX_EVENTS = 100_000
 MAX_STEP_SECONDS = 2 * 3600
+# The days calfkit accepts as "today", as the day a plan starts, and from its log: wide enough
+# for any real practice, narrow enough that a 52-week plan from the last one, and the log's
+# local-midnight timestamps around it, stay inside what dates and timestamps can hold.
+FIRST_DAY = date(2000, 1, 1)
+LAST_DAY = date(2999, 12, 31)
 
 
 T = TypeVar("T")
@@ -50,6 +58,7 @@ class Kind(str, Enum):
     DO = "do"
     HOLD = "hold"
     COUNT = "count"
+    REPS = "reps"
     BREATHE = "breathe"
     REST = "rest"
     REPEAT = "repeat"
@@ -74,6 +83,7 @@ class StepBase:
 
     name: str | None = None
     note: str | None = None
+    exercise: str | None = None  # a name in calfkit.exercises.EXERCISES
     position: Position | None = field(default=None, compare=False, repr=False)
 
 
@@ -123,6 +133,29 @@ class Count(StepBase):
 
     def accept(self, visitor: StepVisitor[T]) -> T:
         return visitor.count(self)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Reps(StepBase):
+    """Repetitions at a tempo: each rep is ``up``, a pause at the ``top``, ``down`` and a
+    pause at the ``bottom`` (either pause may be 0)."""
+
+    reps: int
+    up: float = DEFAULT_UP
+    top: float = 0.0
+    down: float = DEFAULT_DOWN
+    bottom: float = 0.0
+    cue: str | None = None
+
+    kind: ClassVar[Kind] = Kind.REPS
+
+    def accept(self, visitor: StepVisitor[T]) -> T:
+        return visitor.reps(self)
+
+    @property
+    def rep_seconds(self) -> float:
+        """How long one rep lasts."""
+        return self.up + self.top + self.down + self.bottom
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -186,7 +219,7 @@ class Include(StepBase):
         return visitor.routine(self)
 
 
-TimedStep = Prepare | Do | Hold | Count | Breathe | Rest
+TimedStep = Prepare | Do | Hold | Count | Reps | Breathe | Rest
 """A step played as one timed segment."""
 Block = Repeat | Sides | Include
 """A step that holds steps."""
@@ -207,6 +240,9 @@ class StepVisitor(ABC, Generic[Answer]):
 
     @abstractmethod
     def count(self, step: Count) -> Answer: ...
+
+    @abstractmethod
+    def reps(self, step: Reps) -> Answer: ...
 
     @abstractmethod
     def breathe(self, step: Breathe) -> Answer: ...
@@ -241,6 +277,9 @@ class BlockVisitor(StepVisitor[Answer]):
         return self.timed(step)
 
     def count(self, step: Count) -> Answer:
+        return self.timed(step)
+
+    def reps(self, step: Reps) -> Answer:
         return self.timed(step)
 
     def breathe(self, step: Breathe) -> Answer:

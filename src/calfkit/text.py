@@ -77,7 +77,9 @@ def clean(text: str, *, layout: bool = False) -> str:
 
 
 def shown(value: object) -> str:
-    """A path or an argument as a message shows it: on one line, every character that is not
+    # A raw docstring: as a plain one, its \udcff was a lone surrogate, which Python 3.13.0's
+    # compiler cannot encode (every import of calfkit failed there).
+    r"""A path or an argument as a message shows it: on one line, every character that is not
     printable written as an escape (``nofile\x1b]0;x\x07.yaml``, ``\u202e``).
 
     That takes in everything :func:`clean` removes and more: line breaks, the invisible
@@ -150,6 +152,8 @@ _FALLBACK = {
     "\u2501": "=",  # ━  the progress bar, done
     "\u2500": "-",  # ─  and to do
     "\u00b7": "-",  # ·  the separator between items
+    "\u2192": ">",  # →  the arrow keys, in the keys' help
+    "\u2190": "<",  # ←
     "\u2026": ".",  # …  an ellipsis, in one cell as it was measured
     "\u2014": "-",  # —  em dash
     "\u2013": "-",  # –  en dash

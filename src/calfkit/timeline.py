@@ -24,6 +24,7 @@ from calfkit.model import (
     Include,
     Prepare,
     Repeat,
+    Reps,
     Rest,
     Routine,
     Side,
@@ -32,6 +33,7 @@ from calfkit.model import (
     StepVisitor,
     TimedStep,
 )
+from calfkit.words import plural
 
 
 class SegmentKind(str, Enum):
@@ -41,6 +43,7 @@ class SegmentKind(str, Enum):
     DO = "do"
     HOLD = "hold"
     COUNT = "count"
+    REPS = "reps"
     BREATHE = "breathe"
     REST = "rest"
     SWITCH = "switch"
@@ -49,10 +52,11 @@ class SegmentKind(str, Enum):
 class TickKind(str, Enum):
     """A timed moment inside a segment."""
 
-    COUNT = "count"  # count ``number`` of ``of`` begins
+    COUNT = "count"  # count ``number`` of ``of`` begins (on a reps step: rep ``number``)
     COUNTDOWN = "countdown"  # ``number`` whole seconds are left in a hold
     INHALE = "inhale"  # breath ``number`` of ``of``: breathe in
     EXHALE = "exhale"  # breath ``number`` of ``of``: breathe out
+    DOWN = "down"  # rep ``number`` of ``of``: lower now
 
 
 @dataclass(frozen=True)
@@ -259,6 +263,15 @@ class _Expander(StepVisitor[Iterator[Segment]]):
             for i in range(1, step.count + 1)
         )
         return self.timed(step, SegmentKind.COUNT, text, step.count * step.every, ticks)
+
+    def reps(self, step: Reps) -> Iterator[Segment]:
+        text = self.ctx.fill(step.cue) if step.cue is not None else plural(step.reps, "rep")
+        rep = step.rep_seconds
+        ticks: list[Tick] = []
+        for i in range(1, step.reps + 1):
+            ticks.append(Tick((i - 1) * rep, TickKind.COUNT, i, step.reps))
+            ticks.append(Tick((i - 1) * rep + step.up + step.top, TickKind.DOWN, i, step.reps))
+        return self.timed(step, SegmentKind.REPS, text, step.reps * rep, tuple(ticks))
 
     def breathe(self, step: Breathe) -> Iterator[Segment]:
         text = self.ctx.fill(step.cue) if step.cue is not None else BREATHE_CUE

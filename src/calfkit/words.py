@@ -93,6 +93,17 @@ def ordinal(number: int) -> str:
     return f"{number}{suffix}"
 
 
+def tempo(up: float, top: float, down: float, bottom: float) -> str:
+    """A rep's tempo: ``1s up, 1s at the top, 3s down`` (a pause of 0 is not said)."""
+    parts = [f"{length(up)} up"]
+    if top:
+        parts.append(f"{length(top)} at the top")
+    parts.append(f"{length(down)} down")
+    if bottom:
+        parts.append(f"{length(bottom)} at the bottom")
+    return ", ".join(parts)
+
+
 def plural(count: int, noun: str, nouns: str | None = None) -> str:
     """``1 step``, ``3 steps``; ``nouns`` where adding an s is wrong."""
     return f"{count} {noun if count == 1 else (nouns or noun + 's')}"

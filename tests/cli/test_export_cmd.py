@@ -155,7 +155,7 @@ def test_a_read_only_folder_is_refused(routines: Path, tmp_path: Path) -> None:
 def test_a_device_is_never_replaced(routines: Path) -> None:
     refused(
         run("export", str(routines / "main.yaml"), os.devnull, "--format", "wav", "--force"),
-        f"cannot write {os.devnull}: it is not a regular file",
+        f"cannot write {os.devnull}: it is not a regular file (a device, a FIFO or a socket)",
     )
     assert not Path(os.devnull).is_file()
 

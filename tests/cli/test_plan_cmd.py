@@ -27,7 +27,7 @@ def test_list_and_show_name_the_built_in_plan_and_its_weeks(runner: CliRunner) -
     shown = runner.invoke(cli, ["plan", "show", "four-calm-weeks"])
     assert shown.exit_code == 0, shown.output
     assert "Rest days: sun" in shown.output
-    assert "week 4: " in shown.output and "1 more round" in shown.output
+    assert "week 4: 06:48, holds +15s (up to 45s)" in shown.output
 
 
 def test_validate_prints_positioned_errors_and_exits_1(runner: CliRunner, tmp_path: Path) -> None:
@@ -113,3 +113,30 @@ def test_schema_plan_prints_the_plan_schema(runner: CliRunner) -> None:
     schema = json.loads(result.output)
     assert schema["title"] == "calfkit plan"
     assert "sessions" in schema["required"]
+
+
+@pytest.mark.parametrize("on", ["9999-12-25", "0001-01-01", "1969-12-31", "3000-01-01"])
+@pytest.mark.parametrize("command", [["plan", "start"], ["plan", "export"]])
+def test_a_start_day_out_of_range_is_a_usage_error_not_an_overflow(
+    runner: CliRunner, tmp_path: Path, on: str, command: list[str]
+) -> None:
+    target = [str(tmp_path / "p.ics")] if command[1] == "export" else []
+    result = runner.invoke(cli, [*command, "four-calm-weeks", *target, "--on", on])
+    assert result.exit_code == 2, result.output + result.stderr
+    assert f"'{on}' is not a date from 2000-01-01 to 2999-12-31" in result.stderr
+    assert not (tmp_path / "p.ics").exists()
+
+
+@pytest.mark.parametrize("today", ["9999-12-31", "0001-01-01", "1900-03-01"])
+@pytest.mark.parametrize("command", [["today"], ["history", "--calendar"], ["play", "today"]])
+def test_calfkit_today_out_of_range_is_a_usage_error_not_an_overflow(
+    runner: CliRunner,
+    monkeypatch: pytest.MonkeyPatch,
+    today: str,
+    command: list[str],
+) -> None:
+    assert runner.invoke(cli, ["plan", "start", "four-calm-weeks"]).exit_code == 0
+    monkeypatch.setenv("CALFKIT_TODAY", today)
+    result = runner.invoke(cli, command)
+    assert result.exit_code == 2, result.output + result.stderr
+    assert f"CALFKIT_TODAY='{today}' is not a date from 2000-01-01" in result.stderr

@@ -149,12 +149,13 @@ def test_a_log_file_that_cannot_be_written_is_a_usage_error(routine: str, tmp_pa
 
 
 @pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
-def test_a_sink_that_fails_while_playing_exits_1_with_a_message(routine: str) -> None:
+def test_a_device_as_the_event_log_is_refused_before_anything_plays(routine: str) -> None:
     code, out, err = play(routine, *FAST, "--log-events", "/dev/full")
-    assert code == 1
-    # The file that could not be written is named, not "playback failed: OSError".
-    assert err == "calfkit: error: cannot write the event log /dev/full: No space left on device\n"
-    assert "Stopped before the first step (error)" in out
+    assert (code, out) == (1, "")
+    assert err == (
+        "calfkit: error: cannot write --log-events /dev/full: it is not a regular file "
+        "(a device, a FIFO or a socket)\n"
+    )
 
 
 def test_the_session_goes_into_history_unless_no_history(routine: str, tmp_path: Path) -> None:
@@ -188,7 +189,7 @@ def test_a_built_in_routine_plays_by_name() -> None:
     assert err == ""
     assert out.splitlines()[-2:] == [
         "[00:00] Finished",
-        "Time 00:00 · steps done 7 of 7 · skipped 0 · paused 00:00",  # to the nearest second
+        "Time 00:00 · steps done 8 of 8 · skipped 0 · paused 00:00",  # to the nearest second
     ]
 
 
@@ -490,3 +491,64 @@ def test_the_event_log_carries_each_steps_note(
     events = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
     steps = [e for e in events if e["event"] in ("step", "switch")]
     assert [(e["text"], e.get("note")) for e in steps] == NOTES
+
+
+# -- one rule for outputs that fail mid-session: they stop, the session plays on ------------
+
+
+def test_an_event_log_that_fills_its_disk_stops_and_the_session_plays_to_its_end(
+    tmp_path: Path,
+) -> None:
+    from tests.fulldisk import fill, tiny_disk
+
+    counts = tmp_path / "counts.yaml"
+    counts.write_text("title: Counts\nsteps:\n  - count: 400\n    every: 0.1\n")
+    with tiny_disk(tmp_path / "disk") as disk:
+        log = disk / "events.jsonl"
+        fill(disk, leave=8192)  # room for some of the log, not for all 400 counts
+        code, out, err = play(str(counts), *FAST, "--plain", "--log-events", str(log))
+        assert code == 1
+        assert "[00:00] Finished" in out.splitlines()[-2]
+        why = f"cannot write the event log {log}: No space left on device"
+        assert err == (
+            f"event log: stopped writing {log}: No space left on device; the session plays on\n"
+            f"calfkit: error: {why} (the session played on without it)\n"
+        )
+        records = [json.loads(line) for line in log.read_text().splitlines()]  # whole lines
+        assert records and records[0]["event"] == "start"
+
+
+def test_a_history_that_fills_its_disk_mid_session_warns_plays_on_and_still_reads(
+    tmp_path: Path,
+) -> None:
+    from tests.fulldisk import fill, tiny_disk
+
+    slow = tmp_path / "slow.yaml"
+    slow.write_text("title: Slow\nsteps:\n" + "  - do: Step.\n    duration: 1\n" * 4)
+    with tiny_disk(tmp_path / "disk", "256k") as disk:
+        env = {**os.environ, "CALFKIT_HISTORY": str(disk / "history.sqlite3")}
+        args = [sys.executable, "-m", "calfkit", "play", str(slow), "--sound", "off"]
+        args += ["--lead-in", "0", "--plain"]
+        for _ in range(2):  # two sessions recorded while there is room
+            done = subprocess.run([*args, "--speed", "100"], env=env, capture_output=True)
+            assert done.returncode == 0
+        session = subprocess.Popen(
+            args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        assert session.stdout is not None
+        while "step 1/4" not in session.stdout.readline():
+            pass
+        fill(disk)  # the disk fills while the first step plays
+        out, err = session.communicate(timeout=60)
+        assert session.returncode == 0  # the history is not asked for by name
+        assert "[00:04] Finished" in out
+        assert err == (
+            f"history: stopped recording this session: {disk / 'history.sqlite3'} "
+            "cannot be written: its disk is full (or failing)\n"
+        )
+        # Still full: the log is read as it stands, not "cannot commit - no transaction".
+        done = subprocess.run(
+            [sys.executable, "-m", "calfkit", "history"], env=env, capture_output=True, text=True
+        )
+        assert (done.returncode, done.stderr) == (0, "")
+        assert done.stdout.count("finished (100x preview)") == 2

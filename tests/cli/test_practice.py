@@ -117,8 +117,9 @@ def test_play_today_plays_the_weeks_progressed_routine(monkeypatch: pytest.Monke
         walk(routine.steps)  # type: ignore[attr-defined]
         return holds, rounds
 
-    assert holds_and_rounds(week1) == ([30.0], [2])
-    assert holds_and_rounds(week4) == ([45.0], [3])
+    # Three spots every week (the dose stays), each held longer: 30 s, then 45 s in week 4.
+    assert holds_and_rounds(week1) == ([30.0, 30.0], [])
+    assert holds_and_rounds(week4) == ([45.0, 45.0], [])
 
     played = runner.invoke(
         cli, ["play", "today", "--plain", "--speed", "400", "--sound", "off", "--lead-in", "0",
@@ -126,7 +127,7 @@ def test_play_today_plays_the_weeks_progressed_routine(monkeypatch: pytest.Monke
     )  # fmt: skip
     assert played.exit_code == 0, played.output + played.stderr
     assert "Calf Self-Massage" in played.output
-    assert "Round 3 of 3" in played.output
+    assert "whichever calf still feels tighter" in played.output  # the third spot
     assert "(45s)" in played.output
 
 
@@ -166,3 +167,35 @@ def test_a_session_still_playing_is_not_resumed_and_says_why(tmp_path: Path) -> 
     with pytest.raises(CalfkitError, match="still in progress"):
         resume_point(routine, timeline)
     playing.close()
+
+
+def test_rest_days_for_the_summary_come_from_the_followed_plan_or_none(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from datetime import date
+
+    from calfkit.cli.practice import rest_days_quietly
+
+    assert rest_days_quietly() is None
+    monkeypatch.setenv("CALFKIT_TODAY", "2026-11-30")
+    CliRunner().invoke(cli, ["plan", "start", "four-calm-weeks"])
+    rest = rest_days_quietly()
+    assert rest is not None
+    assert rest(date(2026, 12, 6)) and not rest(date(2026, 12, 7))
+    assert not rest(date(2026, 11, 29))  # before the plan began
+
+
+def test_the_summarys_rest_days_are_read_only_when_first_asked(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from datetime import date
+
+    from calfkit.cli import practice
+
+    asked: list[int] = []
+    monkeypatch.setattr(practice, "rest_days_quietly", lambda: asked.append(1) or None)
+    rest = practice.rest_days_later()
+    assert asked == []  # nothing read before the session
+    assert rest(date(2026, 12, 6)) is False
+    assert rest(date(2026, 12, 7)) is False
+    assert asked == [1]  # read once

@@ -447,6 +447,53 @@ def test_show_json_gives_every_round_as_played(
     assert played == shown + lift["as_played_by_round"]
 
 
+REPS_TREE = (
+    "Heel raises at a tempo (reps)\n"
+    "Rise quickly, pause at the top, lower slowly; then a set with every default.\n"
+    "Steps (play --from N starts at step N)\n"
+    "├── 1. 5s  Prepare: Stand on the edge of a step, heels free.\n"
+    "├── 2. 30s  Reps 6: 1s up, 1s at the top, 3s down [Slow lowering]: Rise onto your toes, "
+    "pause, then \n"  # rich wraps the line here, leaving the space
+    "│   lower your heels slowly.\n"
+    "│   Hold the rail for balance.\n"
+    "├── 3. 30s  Rest: Rest\n"
+    "├── 4. 50s  Sides: right then left, 5s to switch\n"
+    "│   └── 22.5s  Reps 5: 2s up, 2s down, 0.5s at the bottom:\n"
+    "│       Right: Raise the right heel only.\n"
+    "│       Left: Raise the left heel only.\n"
+    "└── 5. 4s  Reps 1: 2s up, 2s down\n"
+    "Total: 1m 59s, 7 timed steps\n"
+)
+REPS = Path(__file__).parent.parent / "routines" / "good" / "reps.yaml"
+
+
+def test_show_prints_a_reps_step_with_its_tempo(home: Path) -> None:
+    assert run("show", str(REPS)) == (0, REPS_TREE, "")
+
+
+def test_show_json_has_a_reps_steps_count_and_tempo(home: Path) -> None:
+    code, out, err = run("show", str(REPS), "--json")
+    assert (code, err) == (0, "")
+    data = json.loads(out)
+    assert (data["total_seconds"], data["step_count"]) == (119.0, 7)
+    assert data["steps"][1] == {
+        "kind": "reps",
+        "seconds": 30.0,
+        "name": "Slow lowering",
+        "reps": 6,
+        "up": 1.0,
+        "top": 1.0,
+        "down": 3.0,
+        "bottom": 0.0,
+        "cue": "Rise onto your toes, pause, then lower your heels slowly.",
+        "note": "Hold the rail for balance.",
+    }
+    assert data["steps"][3]["steps"][0]["as_played"] == {
+        "right": "Raise the right heel only.",
+        "left": "Raise the left heel only.",
+    }
+
+
 PLACEHOLDERS = """\
 title: Every filled-in text
 steps:
@@ -492,7 +539,7 @@ def test_show_json_fields_are_each_documented_in_docs_json(every_kind: Path, hom
             steps.update(item)
             walk(item.get("steps", []))  # type: ignore[arg-type]
 
-    for path in (every_kind, placeholders):
+    for path in (every_kind, placeholders, REPS):
         code, out, _ = run("show", str(path), "--json")
         data = json.loads(out)
         assert code == 0 and data["format_version"] == 1

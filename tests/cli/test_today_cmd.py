@@ -89,7 +89,7 @@ def test_week_4_shows_the_progression_and_a_rest_day_says_so(
     result = runner.invoke(cli, ["today"])
     assert "week 4 of 4" in result.output
     assert "calf-self-massage" in result.output
-    assert "holds +15s (up to 45s), 1 more round" in result.output
+    assert "calf-self-massage   06:48  holds +15s (up to 45s)\n" in result.output
     monkeypatch.setenv("CALFKIT_TODAY", "2026-12-06")  # a Sunday
     rest = runner.invoke(cli, ["today"])
     assert "Today is a rest day in your plan." in rest.output

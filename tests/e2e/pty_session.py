@@ -22,6 +22,7 @@ from tests.blocks import read_digits
 SHOW_CURSOR = b"\x1b[?25h"
 HIDE_CURSOR = b"\x1b[?25l"
 ALT_SCREEN = 1049
+END_SCREEN = "Press any key to close"
 
 
 class Screen(pyte.Screen):  # type: ignore[misc]
@@ -134,8 +135,12 @@ class Session:
     def finish(self, timeout: float = 10.0) -> int:
         """Read to the end and return the exit status (128+N for a signal)."""
         end = time.monotonic() + timeout
+        closed = False
         while self.child.isalive() and time.monotonic() < end:
             self.pump(0.05)
+            if not closed and END_SCREEN in self.screen.text:
+                self.press("x")  # a finished routine's end screen waits for a key
+                closed = True
         self.pump()
         self.child.expect(pexpect.EOF, timeout=max(0.1, end - time.monotonic()))
         self.termios_after = termios.tcgetattr(self.child.child_fd)

@@ -36,7 +36,7 @@ def test_the_countdown_reads_in_ascii_on_a_terminal_that_is_not_utf8(player: Pla
 
     session.wait_for(lambda _: any(text.startswith("00:1") for text in ascii_digits()))
     screen = session.screen.text
-    assert "?" not in screen, screen
+    assert "?" not in screen.replace("? keys", ""), screen  # the help key is a real "?"
     assert "Lean into the wall" in screen
     assert " left" in screen and "space pause - n next" in screen
     bar = next(line for line in screen.splitlines() if line.rstrip().endswith(" left"))

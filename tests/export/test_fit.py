@@ -4,13 +4,14 @@ fitdecode, whose steps, run through their repeats, add up to the routine's total
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 import fitdecode
 import pytest
 from click.testing import CliRunner
-from garmin_fit_sdk import Decoder, Stream
+from garmin_fit_sdk import Decoder, Profile, Stream
 
 from calfkit import words
 from calfkit.cli import cli
@@ -77,6 +78,11 @@ def run_through(steps: list[dict[str, Any]], *, open_seconds: float) -> float:
             del rounds[index]
         elif kind == "open":
             total += open_seconds
+        elif kind == "reps":
+            # A watch counts reps, not time; as played, each takes the time its notes give.
+            every = re.search(r"one every ([0-9.]+)s\.", step["notes"])
+            assert every is not None, step["notes"]
+            total += step["duration_reps"] * float(every.group(1))
         else:
             assert kind == "time", kind
             total += step["duration_time"]
@@ -89,6 +95,7 @@ def comparable(step: dict[str, Any]) -> tuple[Any, ...]:
         step.get("wkt_step_name"),
         step["duration_type"],
         step.get("duration_time"),
+        step.get("duration_reps"),
         step.get("duration_step"),
         step.get("repeat_steps"),
         step.get("notes"),
@@ -104,7 +111,7 @@ def test_every_builtin_exports_to_a_workout_both_decoders_read_and_that_adds_up(
     assert result.exit_code == 0, result.output
     workout, steps = garmin_steps(out)
     assert workout["num_valid_steps"] == len(steps)
-    assert (workout["sport"], workout["sub_sport"]) == ("training", "flexibility_training")
+    assert (workout["sport"], workout["sub_sport"]) == ("mobility", "flexibility_training")
     assert 0 < len(workout["wkt_name"].encode()) <= NAME_BYTES
     assert [s["message_index"] for s in steps] == list(range(len(steps)))
     for step in steps:
@@ -123,30 +130,37 @@ def test_each_kind_of_step_becomes_the_workout_step_a_watch_follows(tmp_path: Pa
     assert result.exit_code == 0, result.output
     workout, steps = garmin_steps(out)
     assert workout["wkt_name"] == "Every kind"  # "Every kind of step", cut at a word
-    by = [(s["wkt_step_name"], s["duration_type"], s.get("duration_time")) for s in steps]
+    by = [
+        (s["wkt_step_name"], s["duration_type"], s.get("duration_time") or s.get("duration_reps"))
+        for s in steps
+    ]
     # A ready step waits for the lap button; its step name is its own.
     assert by[0] == ("Setup", "open", None)
-    assert "Sit down with the roller under your calf." in steps[0]["notes"]
-    assert "Take your time." in steps[0]["notes"]
-    assert by[1] == ("Roll slowly", "time", 90.0)
-    assert steps[1]["notes"].startswith("towards the knee")
-    # A count and a breathe step: their whole length, the count in the notes.
-    assert by[3] == ("Flex and point", "time", 18.0)
-    assert "Count 12, one every 1.5s." in steps[3]["notes"]
+    assert steps[0]["notes"] == (
+        "Sit down with the roller under your calf. Press lap when ready. Take your time."
+    )
+    # No name, and a first sentence too long for one: the kind of step, the whole cue in the
+    # notes (never a cut-off sentence on either).
+    assert by[1] == ("Move", "time", 90.0)
+    assert steps[1]["notes"] == "Roll slowly towards the knee."
+    assert by[2] == ("Hold", "time", 20.0)
+    # A count is reps (the watch counts them), its pace in the notes; a breathe step is timed.
+    assert by[3] == ("12 reps", "reps", 12)
+    assert steps[3]["notes"] == "Flex and point the foot. 12 reps, one every 1.5s."
     assert by[4] == ("Breathe slowly", "time", 30.0)
     assert "3 breaths: in 4s, out 6s." in steps[4]["notes"]
     assert steps[5]["intensity"] == "rest"
     # repeat 2 with rest_between: the round, the rest, the round again (the rest comes only
     # between rounds, so no repeat step is needed for two).
     assert by[6:9] == [
-        ("Press the heel", "time", 120.0),
+        ("Move", "time", 120.0),
         ("Rest", "time", 10.0),
-        ("Press the heel", "time", 120.0),
+        ("Move", "time", 120.0),
     ]
     # Sides, right then left, the side in the names; no switch step (switch: 0).
-    assert [s["wkt_step_name"] for s in steps[9:11]] == ["R: Keep", "L: Keep"]
-    assert steps[9]["notes"].startswith("the right leg straight, the left one bent.")
-    assert steps[10]["notes"].startswith("the left leg straight, the right one bent.")
+    assert [s["wkt_step_name"] for s in steps[9:11]] == ["R: Hold", "L: Hold"]
+    assert steps[9]["notes"] == "Keep the right leg straight, the left one bent. Right side."
+    assert steps[10]["notes"] == "Keep the left leg straight, the right one bent. Left side."
 
 
 def test_repeats_become_repeat_steps_and_nested_ones_stay_one_level_deep(tmp_path: Path) -> None:
@@ -184,7 +198,9 @@ def test_repeats_become_repeat_steps_and_nested_ones_stay_one_level_deep(tmp_pat
     kinds = [
         (
             s["duration_type"],
-            s.get("duration_time") or (s.get("duration_step"), s.get("repeat_steps")),
+            s.get("duration_time")
+            or s.get("duration_reps")
+            or (s.get("duration_step"), s.get("repeat_steps")),
         )
         for s in steps
     ]
@@ -197,10 +213,10 @@ def test_repeats_become_repeat_steps_and_nested_ones_stay_one_level_deep(tmp_pat
         ("time", 4.0),
         ("time", 1.0),
         # The outer repeat holds a repeat, so it is laid out round by round.
-        ("time", 6.0),
+        ("reps", 3),
         ("repeat_until_steps_cmplt", (6, 4)),
         ("time", 3.0),
-        ("time", 6.0),
+        ("reps", 3),
         ("repeat_until_steps_cmplt", (9, 4)),
         ("time", 3.0),
         # Sides: right, the switch, left.
@@ -235,3 +251,85 @@ def test_names_are_cut_to_what_a_watch_keeps_at_a_word() -> None:
     assert len(head.encode()) <= NAME_BYTES and head == "Étirement des"
     # Control characters never reach the watch.
     assert short_name("Roll\x1b[2J\x07 now") == ("Roll[2J now", "")
+
+
+def test_exercises_are_the_fit_profiles_categories_and_names_a_blocks_for_its_steps(
+    tmp_path: Path,
+) -> None:
+    routine = tmp_path / "ex.yaml"
+    routine.write_text(
+        "title: Exercises\n"
+        "steps:\n"
+        "  - sides: [right]\n"
+        "    switch: 0\n"
+        "    exercise: foam-roll\n"
+        "    steps:\n"
+        "      - do: Roll up and down.\n"
+        "        duration: 30s\n"
+        "      - hold: Lean into the wall, back heel down.\n"
+        "        name: Calf stretch\n"
+        "        exercise: calf-stretch\n"
+        "        duration: 30s\n"
+        "  - do: Roll a ball under the sole.\n"
+        "    exercise: foot-rolling\n"
+        "    duration: 20s\n"
+        "  - rest: 5s\n"
+    )
+    out = tmp_path / "ex.fit"
+    result = run("export", str(routine), str(out))
+    assert result.exit_code == 0, result.output
+    _, steps = garmin_steps(out)
+    found = [(s.get("exercise_category"), s.get("exercise_name")) for s in steps]
+    # warm_up 37 is stretch_calf and move 9 is foot_rolling in the FIT profile; a foam roll
+    # has a category and no name that fits.
+    assert found == [("warm_up", None), ("warm_up", 37), ("move", 9), (None, None)]
+    assert [s["wkt_step_name"] for s in steps] == ["R: Move", "R: Calf stretch", "Move", "Rest"]
+    again = [(s.get("exercise_category"), s.get("exercise_name")) for s in fitdecode_steps(out)]
+    assert again == found
+    types = Profile["types"]
+    assert types["warm_up_exercise_name"][37] == "stretch_calf"
+    assert types["move_exercise_name"][9] == "foot_rolling"
+
+
+def test_a_reps_step_is_a_reps_step_on_the_watch_with_its_tempo_in_the_notes(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "reps.fit"
+    result = run("export", str(GOOD / "reps.yaml"), str(out))
+    assert result.exit_code == 0, result.output
+    _, steps = garmin_steps(out)
+    decoded = fitdecode_steps(out)
+    by = [(s["wkt_step_name"], s["duration_type"], s.get("duration_reps")) for s in decoded]
+    assert by == [
+        ("Get ready", "time", None),
+        ("Slow lowering", "reps", 6),
+        ("Rest", "time", None),
+        ("R: 5 reps", "reps", 5),
+        ("Switch to left", "time", None),
+        ("L: 5 reps", "reps", 5),
+        ("1 rep", "reps", 1),
+    ]
+    assert "6 reps: 1s up, 1s at the top, 3s down." in decoded[1]["notes"]
+    assert "5 reps: 2s up, 2s down, 0.5s at the bottom." in decoded[3]["notes"]
+    assert [s["duration_type"] for s in steps] == [s["duration_type"] for s in decoded]
+    # The timed steps and the reps' planned time (6 x 5 s, 2 x 5 x 4.5 s, 4 s) are the total.
+    timed = sum(s["duration_time"] for s in decoded if s["duration_type"] == "time")
+    assert timed + 30.0 + 45.0 + 4.0 == show_total(str(GOOD / "reps.yaml"))
+
+
+def test_a_ready_step_with_its_own_time_is_an_open_step_counted_as_that_time(
+    tmp_path: Path,
+) -> None:
+    routine = tmp_path / "ready.yaml"
+    routine.write_text(
+        "title: Ready\nsteps:\n  - prepare: Roll the mat into a log.\n"
+        "    duration: ready 25s\n  - hold: Stand on it.\n    duration: 30s\n"
+    )
+    out = tmp_path / "ready.fit"
+    result = run("export", str(routine), str(out))
+    assert result.exit_code == 0, result.output
+    _, steps = garmin_steps(out)
+    assert [s["duration_type"] for s in steps] == ["open", "time"]
+    assert steps[0]["notes"] == "Roll the mat into a log. Press lap when ready."
+    assert show_total(str(routine)) == 55.0
+    assert "(workout, 00:55, " in result.output

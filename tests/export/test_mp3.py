@@ -7,6 +7,7 @@ import itertools
 import json
 import math
 import shutil
+import subprocess
 import wave
 from array import array
 from pathlib import Path
@@ -65,26 +66,57 @@ def export_both(routine: Path, tmp_path: Path, *extra: str) -> tuple[Path, Path,
 
 
 def check_chapters(mp3: Path, events: list[dict[str, Any]], routine: Path) -> list[Any]:
+    """The chapters, checked against the export's log: listed in the CTOC and written in time
+    order, back to back from 0 (the lead-in is in the first) to the end of the track, each
+    later one starting at a step (or switch) event, and each at most two minutes long unless
+    it holds one step. Returned in order."""
     tags = ID3(str(mp3))
     assert tags.version[:2] == (2, 4)
     (toc,) = tags.getall("CTOC")
     assert toc.flags & CTOCFlags.TOP_LEVEL and toc.flags & CTOCFlags.ORDERED
-    chapters = {frame.element_id: frame for frame in tags.getall("CHAP")}
+    written = tags.getall("CHAP")
+    chapters = {frame.element_id: frame for frame in written}
     ordered = [chapters[element_id] for element_id in toc.child_element_ids]
     assert len(ordered) == len(chapters)
-    # Each top-level step's first step (or switch) event in the export's log.
-    timeline = compile_routine(load(routine))
-    first_of_top: dict[int, float] = {}
-    for event in events:
-        if event["event"] in ("step", "switch"):
-            top = timeline.segments[event["step"] - 1].top
-            first_of_top.setdefault(top, event["scheduled"])
-    assert len(ordered) == len(timeline.routine.steps) == len(first_of_top)
-    for chapter, (_, scheduled) in zip(ordered, sorted(first_of_top.items()), strict=True):
-        assert chapter.start_time == round(scheduled * 1000)
+    assert [frame.element_id for frame in written] == toc.child_element_ids
+    assert ordered[0].start_time == 0
+    assert ordered[-1].end_time == int(str(tags["TLEN"]))
     for before, after in itertools.pairwise(ordered):
         assert before.end_time == after.start_time
+    starts = [
+        round(event["scheduled"] * 1000) for event in events if event["event"] in ("step", "switch")
+    ]
+    for chapter in ordered[1:]:
+        assert chapter.start_time in starts
+    timeline = compile_routine(load(routine))
+    first_of_top: dict[int, int] = {}
+    for segment in timeline.segments:
+        first_of_top.setdefault(segment.top, segment.index)
+    tops = {
+        round(event["scheduled"] * 1000)
+        for event in events
+        if event["event"] in ("step", "switch") and event["step"] in first_of_top.values()
+    }
+    # Every top-level step begins a chapter (the first one's is the lead-in's).
+    assert tops - {chapter.start_time for chapter in ordered} <= {min(tops)}
+    for chapter in ordered:
+        inside = [at for at in starts if chapter.start_time <= at < chapter.end_time]
+        assert chapter.end_time - chapter.start_time <= 120_000 or len(inside) <= 1
     return ordered
+
+
+def ffprobe_chapters(mp3: Path) -> list[tuple[float, str]]:
+    """The chapters as ffprobe lists them (in the order they are written): start and title."""
+    found = subprocess.run(
+        ["ffprobe", "-v", "error", "-show_chapters", "-of", "json", str(mp3)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return [
+        (float(chapter["start_time"]), chapter["tags"]["title"])
+        for chapter in json.loads(found.stdout)["chapters"]
+    ]
 
 
 def test_mp3_is_a_tagged_mono_track_of_the_wavs_length_with_a_chapter_per_step(
@@ -104,10 +136,10 @@ def test_mp3_is_a_tagged_mono_track_of_the_wavs_length_with_a_chapter_per_step(
     ordered = check_chapters(mp3, events, routine)
     titles = [str(chapter.sub_frames["TIT2"]) for chapter in ordered]
     assert titles == [
-        "Get set on the mat.",
-        "Press the heel down.",
-        "Hold it there.",
-        "Roll the right calf.",
+        "Get set on the mat",
+        "Press the heel down",
+        "Hold it there",
+        "Roll the right calf",
         "Breathe",
         "Rest",
     ]
@@ -115,14 +147,16 @@ def test_mp3_is_a_tagged_mono_track_of_the_wavs_length_with_a_chapter_per_step(
     # delay, a few tens of milliseconds): a player that jumps there hears the step begin.
     samples = array("h", sound.samples)
     found = bursts(samples)
-    for chapter in ordered:
+    for chapter in ordered[1:]:  # the first starts at 0, with the lead-in
         at = chapter.start_time * SAMPLE_RATE // 1000
         burst = min(found, key=lambda b: abs(b.start - at))
         assert 0 <= burst.start - at < 0.06 * SAMPLE_RATE
         assert identify(samples[burst.start : burst.end]) in (Sound.STEP, Sound.SWITCH, Sound.REST)
 
 
-def test_the_caution_is_a_comment_and_includes_titles_their_chapter(tmp_path: Path) -> None:
+def test_the_caution_is_the_comment_and_long_blocks_are_split_into_titled_chapters(
+    tmp_path: Path,
+) -> None:
     routine = GOOD / "every-kind.yaml"
     mp3 = tmp_path / "every.mp3"
     result = run("export", str(routine), str(mp3), "--lead-in", "0")
@@ -130,10 +164,32 @@ def test_the_caution_is_a_comment_and_includes_titles_their_chapter(tmp_path: Pa
     tags = ID3(str(mp3))
     (comment,) = tags.getall("COMM")
     assert comment.text == ["Stop if anything hurts."]
+    # The comment itself (no description), so players show it as the comment.
+    assert (comment.desc, comment.lang) == ("", "eng")
+    probed = subprocess.run(
+        ["ffprobe", "-v", "error", "-show_format", "-of", "json", str(mp3)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    assert json.loads(probed.stdout)["format"]["tags"]["comment"] == "Stop if anything hurts."
     chapters = sorted(tags.getall("CHAP"), key=lambda c: c.start_time)
     assert chapters[0].start_time == 0  # no lead-in: the first step starts the track
-    assert str(chapters[0].sub_frames["TIT2"]) == "Setup"
-    assert len(chapters) == 9
+    # A round, side or include longer than two minutes is split where the routine splits.
+    assert [str(chapter.sub_frames["TIT2"]) for chapter in chapters] == [
+        "Setup",
+        "Roll slowly towards the knee",
+        "Stay on the tight spot",
+        "Flex and point the foot",
+        "Breathe slowly",
+        "Rest on your back",
+        "Round 1 of 2 · Press the heel away",
+        "Round 1 of 2 · Rest",
+        "Round 2 of 2 · Press the heel away",
+        "Right side · Keep the right leg straight",
+        "Left side · Keep the left leg straight",
+        "A short part",
+    ]
 
 
 @needs_espeak

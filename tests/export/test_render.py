@@ -266,3 +266,29 @@ def test_export_with_voice_holds_no_more_speech_for_four_times_the_phrases(
     few = _peak_kib_of_an_export(tmp_path, 20, keep=64_000)
     many = _peak_kib_of_an_export(tmp_path, 80, keep=64_000)
     assert many - few < 8_000, (few, many)
+
+
+def test_a_reps_step_is_heard_as_counts_with_a_falling_tone_at_each_down(tmp_path: Path) -> None:
+    routine = tmp_path / "raises.yaml"
+    routine.write_text("title: Raises\nsteps:\n  - reps: 3\n    up: 1\n    down: 1\n")
+    out = tmp_path / "raises.wav"
+    result = export(str(routine), "--wav", str(out))
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    samples, _ = read(out)
+    cues = SoundCues()
+    expected = [
+        (round(e.scheduled * SAMPLE_RATE), s)
+        for e in session_events(compile_routine(load(routine)))
+        if (s := cues.sound_for(e)) is not None
+    ]
+    heard = [identify(samples[b.start : b.end]) for b in bursts(samples)]
+    assert heard == [s for _, s in expected]
+    assert heard[3:] == [
+        Sound.STEP,  # rep 1: the step's own sound
+        Sound.DOWN,
+        Sound.COUNT,
+        Sound.DOWN,
+        Sound.LAST_COUNT,
+        Sound.DOWN,
+        Sound.END,
+    ]

@@ -754,3 +754,50 @@ def test_includes_that_fan_out_half_through_links_are_refused_as_quickly_and_onc
         "the steps here come to 180,000 when expanded (steps, counts, breaths and countdown "
         "beeps); a routine may have at most 100,000"
     ]
+
+
+def test_an_exercise_is_read_onto_its_step_and_an_unknown_one_is_a_positioned_error(
+    tmp_path: Path,
+) -> None:
+    good = write(
+        tmp_path / "ex.yaml",
+        "title: Ex\nsteps:\n  - sides: [right]\n    exercise: foam-roll\n    steps:\n"
+        "      - hold: Lean.\n        duration: 5\n        exercise: calf-stretch\n",
+    )
+    (block,) = library.load(good).steps
+    assert block.exercise == "foam-roll"
+    assert block.steps[0].exercise == "calf-stretch"  # type: ignore[attr-defined]
+    bad = write(
+        tmp_path / "bad.yaml",
+        "title: Ex\nsteps:\n  - hold: Lean.\n    duration: 5\n    exercise: calf-strech\n",
+    )
+    with pytest.raises(RoutineError) as raised:
+        library.load(bad)
+    (problem,) = raised.value.problems
+    assert (problem.position.line, problem.position.column) == (5, 15)
+    assert "'exercise' must be one of calf-stretch, ankle-stretch" in problem.message
+
+
+def test_a_ready_step_may_give_the_time_it_lasts_where_nobody_presses_enter(
+    tmp_path: Path,
+) -> None:
+    good = write(
+        tmp_path / "ready.yaml",
+        "title: R\nsteps:\n  - prepare: Roll the mat into a log.\n    duration: ready 20s\n"
+        "  - do: Lie down.\n    duration: ready\n  - do: Sit up.\n    duration: ready 1:30\n",
+    )
+    first, second, third = library.load(good).steps
+    assert (first.until_ready, first.duration) == (True, 20.0)  # type: ignore[attr-defined]
+    assert (second.until_ready, second.duration) == (True, 10.0)  # type: ignore[attr-defined]
+    assert (third.until_ready, third.duration) == (True, 90.0)  # type: ignore[attr-defined]
+    bad = write(
+        tmp_path / "bad.yaml",
+        "title: R\nsteps:\n  - do: Lie down.\n    duration: ready soon\n"
+        "  - hold: Stay.\n    duration: ready 20s\n",
+    )
+    with pytest.raises(RoutineError) as raised:
+        library.load(bad)
+    first_problem, second_problem = raised.value.problems
+    assert (first_problem.position.line, first_problem.position.column) == (4, 15)
+    assert "found 'ready soon' (write ready, or ready and a duration" in first_problem.message
+    assert (second_problem.position.line, second_problem.position.column) == (6, 15)

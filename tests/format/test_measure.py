@@ -17,6 +17,7 @@ from calfkit.model import (
     Include,
     Prepare,
     Repeat,
+    Reps,
     Rest,
     Routine,
     Side,
@@ -48,6 +49,9 @@ def routine(*steps: Step) -> Routine:
         (Count(count=4, every=1.5), 6.0, 1 + 4),
         (Breathe(breaths=3), 30.0, 1 + 6),
         (Breathe(breaths=2, inhale=3.0, exhale=5.0), 16.0, 1 + 4),
+        # each rep is counted at its start and says "down" once
+        (Reps(reps=10), 40.0, 1 + 20),
+        (Reps(reps=3, up=1.0, top=0.5, down=3.0, bottom=1.0), 16.5, 1 + 6),
     ],
 )
 def test_a_single_step_lasts_and_counts_as_the_timeline_plays_it(

@@ -66,6 +66,7 @@ def test_every_step_kind_is_declared_once_with_help_for_every_key() -> None:
         "do",
         "hold",
         "count",
+        "reps",
         "breathe",
         "rest",
         "repeat",
@@ -88,6 +89,7 @@ def test_the_spec_defaults_are_the_models_defaults() -> None:
 
     classes = {"prepare": model.Prepare, "hold": model.Hold, "count": model.Count}
     classes |= {"breathe": model.Breathe, "rest": model.Rest, "sides": model.Sides}
+    classes |= {"reps": model.Reps}
     for kind_name, cls in classes.items():
         for key in spec.KINDS[kind_name].keys:
             if key.default is not None:

@@ -309,3 +309,42 @@ def test_days_totals_what_was_played_each_local_day_leaving_previews_out(tmp_pat
     assert totals[date(2026, 12, 4)].sessions == 2
     assert totals[date(2026, 12, 4)].finished == 2
     assert totals[date(2026, 12, 4)].played_seconds > 0
+
+
+def test_the_summary_line_counts_the_plans_rest_days_in_its_streak(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"
+    for day in (4, 7):  # Friday and Monday, the weekend between at rest
+        record(path, datetime(2026, 12, day, 8, 0, tzinfo=UTC))
+    monday = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
+
+    def weekend(day: date) -> bool:
+        return day in (date(2026, 12, 5), date(2026, 12, 6))
+
+    with History(path, tz=UTC) as history:
+        assert history.summary_line(monday) == "1st session this week"
+        assert history.summary_line(monday, rest=weekend) == "1st session this week · 4-day streak"
+
+
+@pytest.mark.parametrize("started_on", ["9999-12-30", "0001-01-01", "garbage"])
+def test_a_plan_start_day_edited_by_hand_out_of_range_is_as_if_never_started(
+    tmp_path: Path, started_on: str
+) -> None:
+    from click.testing import CliRunner
+
+    from calfkit import model
+    from calfkit.cli import cli
+    from calfkit.history import store
+
+    assert (store.PLAN_FIRST_DAY, store.PLAN_LAST_DAY) == (model.FIRST_DAY, model.LAST_DAY)
+    env = {"CALFKIT_HISTORY": str(tmp_path / "h.db"), "CALFKIT_TODAY": "2026-12-07"}
+    runner = CliRunner(env=env)
+    assert runner.invoke(cli, ["plan", "start", "four-calm-weeks"]).exit_code == 0
+    with sqlite3.connect(tmp_path / "h.db") as connection:
+        connection.execute("UPDATE plans SET started_on = ?", (started_on,))
+    connection.close()
+    target = tmp_path / "p.ics"
+    result = runner.invoke(cli, ["plan", "export", "four-calm-weeks", str(target)])
+    assert result.exit_code == 0, result.output + result.stderr
+    assert "(36 events, 2026-12-07 to 2027-01-03)" in result.output
+    today = runner.invoke(cli, ["today"])
+    assert today.exit_code == 0 and "No plan started" in today.output

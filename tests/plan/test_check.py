@@ -164,3 +164,54 @@ def test_the_built_in_plans_text_shares_no_five_word_run_with_any_seed_text() ->
         text = path.read_text(encoding="utf-8")
         shared = [" ".join(run) for run in _runs(_words(text)) if _digest(run) in digests]
         assert shared == [], path
+
+
+def test_a_progression_growing_a_routine_past_24_hours_is_an_error_at_the_rule(
+    tmp_path: Path,
+) -> None:
+    # A routine with a hold inside a repeat (the built-in self-massage has no repeat now).
+    (tmp_path / "spots.yaml").write_text(
+        "title: Spots\nsteps:\n  - repeat: 2\n    steps:\n"
+        "      - hold: Press a spot.\n        duration: 30s\n",
+        encoding="utf-8",
+    )
+    text = """\
+title: Too much
+weeks: 52
+sessions:
+  - routine: spots.yaml
+    days: [mon]
+    rounds: {add: 100, up_to: 100, from_week: 1, each_week: true}
+    hold: {add: 2h, up_to: 2h, from_week: 1}
+"""
+    found = problems_of(tmp_path, text)
+    assert len(found) == 1, found
+    assert ":6:5: error: session 1: by week 52 this progression grows 'spots.yaml'" in found[0]
+    assert "it lasts 200h" in found[0] and "at most 24 hours" in found[0]
+
+
+def test_a_progression_within_the_limits_by_its_last_week_is_ok(tmp_path: Path) -> None:
+    text = """\
+title: Enough
+weeks: 52
+sessions:
+  - routine: calf-self-massage
+    days: [mon]
+    rounds: {add: 1, up_to: 4, each_week: true}
+    hold: {add: 5s, up_to: 2m}
+"""
+    assert problems_of(tmp_path, text) == []
+
+
+def test_a_hold_rule_past_the_two_hour_step_limit_says_the_limit(tmp_path: Path) -> None:
+    text = """\
+title: Long
+weeks: 2
+sessions:
+  - routine: calf-self-massage
+    days: [mon]
+    hold: {add: 5s, up_to: 7201}
+"""
+    (found,) = problems_of(tmp_path, text)
+    assert ":6:28: error: session 1: 'hold': 'up_to' must be a duration" in found
+    assert "more than 0 and at most 2h; found 7201" in found

@@ -17,6 +17,7 @@ from calfkit.model import (
     Hold,
     Prepare,
     Repeat,
+    Reps,
     Rest,
     Routine,
     Side,
@@ -1082,3 +1083,30 @@ def test_without_a_lead_in_the_first_step_waits_for_the_gate() -> None:
            **_gate_opening_at(clock, 1.5)).run()  # fmt: skip
     assert sink.times(K.STEP)[0] == pytest.approx(1.5, abs=0.11)
     assert sink.of(K.PREPARING)
+
+
+# ---- reps ----------------------------------------------------------------------------------
+
+
+def test_reps_count_each_rep_and_say_down_after_up_and_the_top_pause() -> None:
+    played = play_fast(timeline(Reps(reps=3, up=1, top=0.5, down=2, bottom=0.5)))
+    assert [(e.scheduled, e.number, e.of) for e in played.sink.of(K.COUNT)] == [
+        (0.0, 1, 3),
+        (4.0, 2, 3),
+        (8.0, 3, 3),
+    ]
+    assert [(e.scheduled, e.number) for e in played.sink.of(K.DOWN)] == [
+        (1.5, 1),
+        (5.5, 2),
+        (9.5, 3),
+    ]
+    assert played.sink.times(K.FINISH) == [12.0]
+
+
+def test_extend_on_reps_adds_whole_reps_at_the_same_tempo() -> None:
+    played = play_fast(timeline(Reps(reps=2, up=2, down=2)), keys=[(1.0, X)])
+    # Reps of 4 s: three more make at least 10 s.
+    extend = played.sink.of(K.EXTEND)[0]
+    assert (extend.of, extend.text) == (5, "3 more reps")
+    assert played.sink.times(K.DOWN) == [2.0, 6.0, 10.0, 14.0, 18.0]
+    assert played.sink.times(K.FINISH) == [20.0]

@@ -153,3 +153,37 @@ def test_the_file_is_closed_with_the_session(tmp_path: Path) -> None:
 def test_an_unwritable_path_fails_before_playing(tmp_path: Path) -> None:
     with pytest.raises(OSError):
         EventLogSink(tmp_path / "missing" / "dir" / "log.jsonl")
+
+
+def test_a_full_disk_ends_the_log_on_a_whole_line_with_one_warning_or_raises_without_warn(
+    tmp_path: Path,
+) -> None:
+    from calfkit.sinks.eventlog import EventLogError
+    from tests.fulldisk import fill, tiny_disk
+
+    with tiny_disk(tmp_path / "disk") as disk:
+        fill(disk, leave=4096)
+        warned: list[str] = []
+        sink = EventLogSink(disk / "log.jsonl", warn=warned.append)
+        record = {"event": "count", "text": "x" * 300}
+        for _ in range(100):  # 30 kB: more than there is room for
+            sink.write_record(record)
+        sink.close()
+        assert warned == [
+            f"event log: stopped writing {disk / 'log.jsonl'}: No space left on device; "
+            "the session plays on"
+        ]
+        assert (
+            sink.failed
+            == f"cannot write the event log {disk / 'log.jsonl'}: No space left on device"
+        )
+        lines = (disk / "log.jsonl").read_text().splitlines()
+        assert 0 < len(lines) < 100 and all(json.loads(line) == record for line in lines)
+        (disk / "log.jsonl").unlink()
+        (disk / ".filler").unlink()
+        fill(disk, leave=4096)
+        loud = EventLogSink(disk / "log.jsonl")  # export's: it has no session to keep going
+        with pytest.raises(EventLogError, match="No space left on device"):
+            for _ in range(100):
+                loud.write_record(record)
+        loud.close()

@@ -6,7 +6,18 @@ import io
 
 import pytest
 
-from calfkit.model import Breathe, Count, Do, Hold, Prepare, Repeat, Routine, Side, Sides
+from calfkit.model import (
+    Breathe,
+    Count,
+    Do,
+    Hold,
+    Prepare,
+    Repeat,
+    Reps,
+    Routine,
+    Side,
+    Sides,
+)
 from calfkit.player.events import Command, Event, EventKind
 from calfkit.sinks.plain import PlainSink, clean
 from calfkit.testing import play_fast
@@ -210,3 +221,33 @@ def test_the_stream_is_left_open() -> None:
 
 def test_clean_keeps_ordinary_text() -> None:
     assert clean("Round 1 of 3 · Right side — lean") == "Round 1 of 3 · Right side — lean"
+
+
+def test_reps_say_each_rep_and_when_to_lower() -> None:
+    out = io.StringIO()
+    timeline = compile_routine(
+        Routine(name="r", title="Raises", steps=(Reps(reps=2, up=1, top=1, down=2, cue="Rise"),))
+    )
+    play_fast(timeline, sinks=[PlainSink(out)])
+    assert out.getvalue().splitlines()[1:7] == [
+        "[00:00] step 1/1  Rise (8s)",
+        "[00:00] Rep 1 of 2",
+        "[00:02] Down",
+        "[00:04] Rep 2 of 2",
+        "[00:06] Down",
+        "[00:08] Finished",
+    ]
+
+
+def test_lead_in_lines_are_stamped_with_their_own_times_even_when_told_late() -> None:
+    stream = io.StringIO()
+    sink = PlainSink(stream)
+    # Told together 3.2 s in (the player waited for the voice), due at 0, 1 and 2 s.
+    for number, due in ((3, 0.0), (2, 1.0), (1, 2.0)):
+        sink.handle(
+            Event(kind=EventKind.LEAD_IN, scheduled=due, actual=3.2, wall=0.0, step=0,
+                  top_step=0, number=number)
+        )  # fmt: skip
+    assert stream.getvalue().splitlines() == [
+        "[00:00] Starting in 3", "[00:01] Starting in 2", "[00:02] Starting in 1"
+    ]  # fmt: skip

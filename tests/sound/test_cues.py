@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from calfkit.library import load
+from calfkit.model import Reps, Routine
 from calfkit.sound.cues import SoundCues
-from calfkit.sound.tones import Sound
+from calfkit.sound.tones import NOTES, Sound
 from calfkit.testing import play_fast
 from calfkit.timeline import compile_routine
 
@@ -58,6 +59,26 @@ def test_with_voice_counts_far_enough_apart_are_left_to_speech() -> None:
     assert beeped == [Sound.COUNT, Sound.COUNT, Sound.LAST_COUNT] * 2
     voiced = [s for _, s in sounds_of(timeline, speak_counts=True) if s in counts]
     assert voiced == [Sound.COUNT, Sound.COUNT, Sound.LAST_COUNT]  # only the 1 s counts
+
+
+def test_reps_count_like_counts_and_each_down_has_its_own_falling_tone() -> None:
+    step = Reps(reps=3, up=1, top=0.5, down=1, bottom=0.5)
+    timeline = compile_routine(Routine(name="r", title="R", steps=(step,)))
+    assert [(at, sound) for at, sound in sounds_of(timeline) if at >= 3.0] == [
+        (3.0, Sound.STEP),  # the first rep's count is the step's own sound
+        (4.5, Sound.DOWN),
+        (6.0, Sound.COUNT),
+        (7.5, Sound.DOWN),
+        (9.0, Sound.LAST_COUNT),
+        (10.5, Sound.DOWN),
+        (12.0, Sound.END),
+    ]
+    # Reps of 3 s leave room for speech: with voice on, their counts are spoken.
+    voiced = [s for _, s in sounds_of(timeline, speak_counts=True)]
+    assert Sound.COUNT not in voiced and Sound.LAST_COUNT not in voiced
+    assert voiced.count(Sound.DOWN) == 3
+    assert NOTES[Sound.DOWN][0].end_hz is not None
+    assert NOTES[Sound.DOWN][0].end_hz < NOTES[Sound.DOWN][0].start_hz  # it falls
 
 
 def test_a_lengthened_hold_keeps_its_countdown_off_the_step_start() -> None:

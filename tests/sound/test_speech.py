@@ -279,3 +279,91 @@ def test_an_export_in_a_language_espeak_ng_has_no_voice_for_says_which(
     )
     assert not (tmp_path / "lang.wav").exists()
     assert [path.name for path in tmp_path.iterdir() if path.name.endswith(".part")] == []
+
+
+@has_espeak
+@pytest.mark.audio
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="ALSA's file plugin needs Linux")
+@pytest.mark.skipif(
+    importlib.util.find_spec("simpleaudio") is None, reason="simpleaudio is not installed"
+)
+def test_a_holds_note_and_its_last_three_seconds_are_spoken_through_alsa_not_beeped(
+    tmp_path: Path,
+) -> None:
+    card = FakeCard(tmp_path / "card")
+    log = tmp_path / "events.jsonl"
+    routine = ROUTINES / "spoken-time.yaml"
+    result = subprocess.run(
+        [sys.executable, "-m", "calfkit", "play", str(routine), "--plain", "--no-history",
+         "--lead-in", "0", "--sound", "simpleaudio", "--voice", "--log-events", str(log)],
+        env=card.env(),
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    streams = [s for s in card.streams() if any(s.samples)]
+    heard = [identify(s.samples) or "speech" for s in streams]
+    # The hold's chime; its cue, its note and "Last step."; "Three", "Two", "One" where the
+    # countdown would beep (no countdown beep is heard); the end chime and closing phrase.
+    assert heard == [Sound.STEP, *["speech"] * 6, Sound.END, "speech"]
+    events = [json.loads(line) for line in log.read_text().splitlines()]
+    speak = [e for e in events if e["event"] == "speak"]
+    assert [e["text"] for e in speak] == [
+        "Hold.", "Breathe out.", "Last step.", "Three", "Two", "One", END_PHRASE
+    ]  # fmt: skip
+    began = streams[0].opened
+    countdown = [s.opened - began for s in streams[4:7]]
+    # On the hold's last three seconds (not early; "not queued" is the upper bound).
+    for second, at in zip((9.0, 10.0, 11.0), countdown, strict=True):
+        assert second - 0.1 <= at < second + 0.15
+    for event, stream in zip(speak, streams[1:7], strict=False):
+        assert event["seconds"] == pytest.approx(len(stream.samples) / SAMPLE_RATE, abs=0.01)
+
+
+@has_espeak
+@pytest.mark.audio
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="ALSA's file plugin needs Linux")
+@pytest.mark.skipif(
+    importlib.util.find_spec("simpleaudio") is None, reason="simpleaudio is not installed"
+)
+def test_at_speed_4_every_cue_is_spoken_on_time_through_alsa_or_logged_dropped_with_one_warning(
+    tmp_path: Path,
+) -> None:
+    card = FakeCard(tmp_path / "card")
+    log = tmp_path / "events.jsonl"
+    result = subprocess.run(
+        [sys.executable, "-m", "calfkit", "play", str(ROUTINES / "sped-up-voice.yaml"),
+         "--plain", "--no-history", "--speed", "4", "--sound", "simpleaudio", "--voice",
+         "--log-events", str(log)],
+        env=card.env(),
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    warnings = result.stderr.splitlines()
+    assert len(warnings) == 1 and "1 of 4 step cues" in warnings[0], warnings
+    events = [json.loads(line) for line in log.read_text().splitlines()]
+    steps = {e["step"]: e for e in events if e["event"] == "step"}
+    speak = [e for e in events if e["event"] == "speak"]
+    spoken_streams = [s for s in card.streams() if any(s.samples)]
+    heard = [s for s in spoken_streams if identify(s.samples) is None]
+    assert len(heard) == len([e for e in speak if not e.get("dropped")])
+    for step, began in steps.items():
+        cues = [e for e in speak if e["step"] == step and e["text"] == began["text"]]
+        assert len(cues) == 1, (step, cues)
+        cue = cues[0]
+        if cue.get("dropped"):
+            assert step == 2  # the one cue far too long for 1 s, even at 425 words a minute
+            continue
+        # On time: within 0.5 s of routine time (0.125 s at 4x), with room for a busy machine.
+        assert 0.0 <= cue["actual"] - began["actual"] < 0.125 + 0.15, cue
+        if step + 1 in steps:  # heard whole before the next step begins
+            assert cue["actual"] + cue["seconds"] <= steps[step + 1]["actual"] + 0.05
+    caution = speak[0]
+    assert caution["text"].startswith("Caution:") and not caution.get("dropped")
+    assert caution["actual"] + caution["seconds"] <= steps[1]["actual"]  # fits its lead-in

@@ -98,7 +98,7 @@ def test_wait_returns_none_at_the_deadline_not_before(keys_pty: tuple[int, int])
 def test_the_help_line_is_built_from_the_key_map() -> None:
     from calfkit.terminal.keys import KEY_MAP, KEYS, help_line
 
-    assert help_line() == "space pause · n next · b back · + 10 s · m mute · q quit"
+    assert help_line() == "space pause · n next · b back · + 10 s · m mute · q quit · ? keys"
     assert "m unmute" in help_line(muted=True)
     # Every key the help line names does what it says, and every bound key is in the map.
     for keys, command, name, _ in KEY_MAP:
@@ -143,3 +143,45 @@ def test_a_hung_up_terminal_quits(keys_pty: tuple[int, int]) -> None:
     os.close(master)
     clock = MonotonicClock()
     assert KeyControls(slave).wait(clock, clock.now() + 1) is Command.QUIT
+
+
+def test_question_mark_shows_the_keys_and_the_next_key_only_closes_them(
+    keys_pty: tuple[int, int],
+) -> None:
+    master, slave = keys_pty
+    controls = KeyControls(slave)
+    shown: list[bool] = []
+    controls.on_help = shown.append
+    clock = MonotonicClock()
+    os.write(master, b"n?")
+    assert controls.wait(clock, clock.now() + 1) is Command.NEXT  # typed before "?": it counts
+    assert controls.wait(clock, clock.now() + 0.2) is None
+    assert shown == [True]
+    os.write(master, b"q")  # closes the help, and does not quit
+    assert controls.wait(clock, clock.now() + 0.2) is None
+    assert shown == [True, False]
+    os.write(master, b"h")  # h shows them too
+    assert controls.wait(clock, clock.now() + 0.2) is None
+    assert shown == [True, False, True]
+    os.write(master, b" ")
+    assert controls.wait(clock, clock.now() + 0.2) is None
+    os.write(master, b" ")  # the help is closed: space pauses again
+    assert controls.wait(clock, clock.now() + 1) is Command.PAUSE
+
+
+def test_without_a_view_question_mark_goes_to_the_player_as_help(
+    keys_pty: tuple[int, int],
+) -> None:
+    master, slave = keys_pty
+    controls = KeyControls(slave)
+    clock = MonotonicClock()
+    os.write(master, b"?")
+    assert controls.wait(clock, clock.now() + 1) is Command.HELP
+
+
+def test_any_key_waits_for_a_key_or_the_time(keys_pty: tuple[int, int]) -> None:
+    master, slave = keys_pty
+    controls = KeyControls(slave)
+    assert controls.any_key(0.1) is False
+    os.write(master, b"z")
+    assert controls.any_key(5) is True

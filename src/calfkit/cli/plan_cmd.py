@@ -101,10 +101,12 @@ def validate(plans: tuple[str, ...]) -> None:
 def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
     if value is None:
         return None
+    from calfkit.plan.schedule import parse_day
+
     try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date (write it as YYYY-MM-DD)") from None
+        return parse_day(value)
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None
 
 
 @command.command(name="start")

@@ -168,6 +168,7 @@ def command(
     _check_start(loaded, start)
     if not voice and (spoken is not None or voice_model is not None):
         click.echo("note: --speak and --voice-model change nothing without --voice", err=True)
+    from calfkit.cli.practice import rest_days_later
     from calfkit.session.play import play
 
     with session_errors_to_exit():
@@ -184,6 +185,7 @@ def command(
             log_events=log_events,
             history=not no_history,
             resume=resumed,
+            rest_days=None if no_history else rest_days_later(),
         )
         # Failed writes to stdout are told apart from those of other files: they end the
         # session the way every command ends on a closed pipe or full disk.
@@ -193,15 +195,19 @@ def command(
         click.echo(line)
     if settings.history:
         _resume_hint(played.outcome, routine, speed)
+    if played.failed:
+        # The session played on past it, but what was asked for by name is not all there.
+        for why in played.failed:
+            click.echo(f"calfkit: error: {why} (the session played on without it)", err=True)
+        sys.exit(1)
 
 
 def _check_log(loaded: Routine, path: str, *, force: bool) -> None:
-    """Never the routine or a file it includes; an existing log only with --force."""
+    """Never the routine, a file it includes or one of calfkit's own; never a link, a device
+    or a FIFO; an existing log only with --force (:func:`calfkit.cli.outputs.check_output`)."""
     from calfkit.cli.outputs import check_output, routine_files
 
-    check_output(
-        path, reading=routine_files(loaded), force=force, option="--log-events", replaces=False
-    )
+    check_output(path, reading=routine_files(loaded), force=force, option="--log-events")
 
 
 def _check_start(loaded: Routine, start: int) -> None:

@@ -156,3 +156,38 @@ def resuming_line(routine: Routine, timeline: Timeline, found: Session) -> str:
         f"Resuming {one_line(routine.title)} at step {segment.top} of {len(routine.steps)}"
         f"{where}, where it stopped (part {found.parts + 1})"
     )
+
+
+def rest_days_quietly() -> Callable[[date], bool] | None:
+    """The followed plan's rest days for the end summary's streak, or None: without a plan,
+    or with one that cannot be read now (play never fails for it). Only the plan file is
+    read; its routines are not loaded."""
+    import os
+
+    from calfkit.errors import CalfkitError
+    from calfkit.history import History
+    from calfkit.plan import check, lookup
+
+    try:
+        with History() as history:
+            run = history.active_plan()
+        if run is None:
+            return None
+        path = run.path if os.path.isfile(run.path) else lookup.find(run.name)
+        return Following(run, check.load(path)).rest()
+    except (CalfkitError, OSError):
+        return None
+
+
+def rest_days_later() -> Callable[[date], bool]:
+    """:func:`rest_days_quietly`, read the first time it is asked (after the session, for its
+    summary), so that nothing reads the log before the session's own row is written."""
+    found: list[Callable[[date], bool] | None] = []
+
+    def rest(day: date) -> bool:
+        if not found:
+            found.append(rest_days_quietly())
+        predicate = found[0]
+        return predicate is not None and predicate(day)
+
+    return rest

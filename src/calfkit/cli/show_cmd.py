@@ -147,5 +147,17 @@ def _print_tree(routine: Routine) -> None:
         f"{words.length(total)}, {words.plural(measure.step_count(routine.steps), 'timed step')}"
     )
     if measure.waits_for_enter(routine.steps):
-        summary += " (steps that wait for Enter counted as 10s)"
+        from calfkit.model import READY_FALLBACK_SECONDS, Do, Prepare, every_step
+
+        own = any(
+            isinstance(step, (Prepare, Do))
+            and step.until_ready
+            and step.duration != READY_FALLBACK_SECONDS
+            for step in every_step(routine.steps)
+        )
+        summary += (
+            " (steps that wait for Enter counted as the time each shows)"
+            if own
+            else f" (steps that wait for Enter counted as {words.length(READY_FALLBACK_SECONDS)})"
+        )
     console.print(Text("Total: ", style="bold") + Text(summary))

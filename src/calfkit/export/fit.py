@@ -6,6 +6,8 @@ flexibility training, named after the routine) and its ``workout_step`` messages
 - a timed step is a ``time`` step of its length;
 - a ``duration: ready`` step is an ``open`` step: the watch waits for the lap button;
 - counts and breaths are ``time`` steps of their whole length, the count in the notes;
+- a ``reps`` step is a ``reps`` step of its number of reps, its tempo in the notes (the watch
+  moves on at the lap button; the check below counts it as its planned length);
 - a ``repeat`` block is its steps once, then a ``repeat_until_steps_cmplt`` step that sends
   the watch back to the first of them until all its rounds are done. A ``rest_between`` comes
   between rounds only, so such a block is written as rounds-1 repeats of (steps, rest) and
@@ -34,14 +36,15 @@ from dataclasses import dataclass, field
 
 from calfkit import words
 from calfkit.errors import ExportError
+from calfkit.exercises import EXERCISES
 from calfkit.export.render import Progress, Render
 from calfkit.export.text import clean, cut
 from calfkit.model import (
-    READY_FALLBACK_SECONDS,
     BlockVisitor,
     Include,
     Kind,
     Repeat,
+    Reps,
     Side,
     Sides,
     Step,
@@ -64,6 +67,12 @@ NOTES_BYTES = 254
 SIDE_MARKS = {Side.RIGHT: "R", Side.LEFT: "L"}
 SIDE_WORDS = {Side.RIGHT: "Right side", Side.LEFT: "Left side"}
 
+WATCH_READY = "Press lap when ready."
+"""How a watch says a ``duration: ready`` step waits: it is an open step, ended by lap."""
+
+SPORT, SUB_SPORT = "mobility", "flexibility_training"
+"""The FIT profile's sport for calf care (86, mobility), and its flexibility sub-sport."""
+
 # Short words a cut name should not end on ("Calf Release at").
 _DANGLING = {"a", "an", "and", "at", "by", "for", "in", "of", "on", "or", "the", "to", "with"}
 
@@ -72,8 +81,9 @@ _DANGLING = {"a", "an", "and", "at", "by", "for", "in", "of", "on", "or", "the",
 class WorkoutStep:
     """One ``workout_step`` before it is encoded.
 
-    ``kind`` is "time" (``seconds`` long), "open" (until the lap button) or "repeat" (go back
-    to step ``back_to`` until ``rounds`` rounds are done)."""
+    ``kind`` is "time" (``seconds`` long), "open" (until the lap button), "reps" (``reps``
+    repetitions, until the lap button; planned as ``seconds``: a ``reps`` step, or a count) or
+    "repeat" (go back to step ``back_to`` until ``rounds`` rounds are done)."""
 
     kind: str
     name: str = ""
@@ -82,6 +92,8 @@ class WorkoutStep:
     intensity: str = "active"
     back_to: int = 0
     rounds: int = 0
+    reps: int = 0  # a "reps" step: how many (the watch moves on at the lap button)
+    exercise: str | None = None  # a name in calfkit.exercises.EXERCISES
     segments: list[int] = field(default_factory=list)  # the flat steps it stands for
 
 
@@ -139,29 +151,57 @@ def _seconds(value: float) -> str:
     return words.length(value)  # the one style for a length: "1.5s", "4s"
 
 
-def _timed_step(segment: Segment, own_name: str | None) -> WorkoutStep:
+_KIND_NAMES = {
+    SegmentKind.PREPARE: "Get ready",
+    SegmentKind.DO: "Move",
+    SegmentKind.HOLD: "Hold",
+    SegmentKind.BREATHE: "Breathe",
+    SegmentKind.REST: "Rest",
+}
+
+
+def _fallback_name(segment: Segment, budget: int) -> str:
+    """A name for a step with none of its own: its cue if the whole first sentence fits ("Heels
+    down."), else what kind of step it is ("Hold", "12 reps"): never a cut-off sentence."""
+    text = clean(segment.text)
+    sentence = re.match(r"(.+?)[.!?](?:\s|$)", text)
+    first = sentence.group(1) if sentence else text
+    if len(first.encode("utf-8")) <= budget and "," not in first:
+        return first
+    if segment.kind is SegmentKind.COUNT and segment.ticks:
+        return f"{segment.ticks[0].of} reps"
+    return _KIND_NAMES.get(segment.kind, "Step")
+
+
+def _timed_step(
+    segment: Segment,
+    own_name: str | None,
+    exercise: str | None = None,
+    tempo: str | None = None,
+) -> WorkoutStep:
     budget = NAME_BYTES
     mark = ""
     if segment.side is not None and segment.kind is not SegmentKind.SWITCH:
         mark = f"{SIDE_MARKS[segment.side]}: "
         budget -= len(mark)
-    notes: list[str] = []
     if segment.kind is SegmentKind.SWITCH and segment.side is not None:
-        name, rest = f"Switch to {segment.side.value}", ""
-        notes.append(_sentence(segment.text))
+        name = f"Switch to {segment.side.value}"
     elif own_name:
-        name, rest = short_name(own_name, budget)
-        notes.append(_sentence(segment.text))
+        name, _ = short_name(own_name, budget)
     else:
-        name, rest = short_name(segment.text, budget)
-        if rest:
-            notes.append(_sentence(rest))
+        name = _fallback_name(segment, budget)
+    # The notes are whole sentences: the whole cue, then what the name and length leave out.
+    notes = [_sentence(segment.text)] if clean(segment.text) != name else []
     if mark and segment.side is not None:
         notes.append(f"{SIDE_WORDS[segment.side]}.")
+    reps = 0
     count = next((tick for tick in segment.ticks), None)
     if segment.kind is SegmentKind.COUNT and count is not None:
+        reps = count.of
         every = segment.duration / count.of
-        notes.append(f"Count {count.of}, one every {_seconds(every)}.")
+        notes.append(f"{count.of} reps, one every {_seconds(every)}.")
+    if tempo is not None:
+        notes.append(tempo)
     if segment.kind is SegmentKind.BREATHE and segment.ticks:
         breaths = segment.ticks[0].of
         inhale = segment.ticks[1].offset if len(segment.ticks) > 1 else 0.0
@@ -169,17 +209,20 @@ def _timed_step(segment: Segment, own_name: str | None) -> WorkoutStep:
         plural = "breath" if breaths == 1 else "breaths"
         notes.append(f"{breaths} {plural}: in {_seconds(inhale)}, out {_seconds(exhale)}.")
     if segment.until_ready:
-        notes.append(f"Press lap when ready (counted as {READY_FALLBACK_SECONDS:g} s).")
+        notes.append(WATCH_READY)
     if segment.note:
         notes.append(_sentence(segment.note))
     intensity = "rest" if segment.kind in (SegmentKind.REST, SegmentKind.SWITCH) else "active"
     notes_text, _ = cut(" ".join(notes), NOTES_BYTES)
+    kind = "open" if segment.until_ready else "reps" if reps else "time"
     return WorkoutStep(
-        kind="open" if segment.until_ready else "time",
+        kind=kind,
         name=mark + name,
         notes=notes_text,
         seconds=segment.duration,
         intensity=intensity,
+        reps=reps,
+        exercise=exercise,
         segments=[segment.index],
     )
 
@@ -203,36 +246,55 @@ class _Layout(BlockVisitor[None]):
         self.segments = segments
         self.out: list[WorkoutStep] = []
         self.position = 0  # the next timeline segment to use
+        self.exercise: str | None = None  # the enclosing blocks' exercise
 
-    def walk(self, steps: tuple[Step, ...]) -> None:
+    def walk(self, steps: tuple[Step, ...], block: Step | None = None) -> None:
+        outer = self.exercise
+        if block is not None and block.exercise is not None:
+            self.exercise = block.exercise
         for step in steps:
             step.accept(self)
+        self.exercise = outer
 
-    def segment_step(self, own_name: str | None) -> None:
+    def segment_step(
+        self, own_name: str | None, exercise: str | None = None, tempo: str | None = None
+    ) -> WorkoutStep:
         segment = self.segments[self.position]
         self.position += 1
-        self.out.append(_timed_step(segment, own_name))
+        self.out.append(_timed_step(segment, own_name, exercise, tempo))
+        return self.out[-1]
 
     def timed(self, step: TimedStep) -> None:
-        self.segment_step(step.name)
+        self.segment_step(step.name, step.exercise or self.exercise)
+
+    def reps(self, step: Reps) -> None:
+        rep = words.tempo(step.up, step.top, step.down, step.bottom)
+        # With no name of its own, a watch says how many ("5 reps"), as for a count.
+        placed = self.segment_step(
+            step.name or words.plural(step.reps, "rep"),
+            step.exercise or self.exercise,
+            f"{words.plural(step.reps, 'rep')}: {rep}.",
+        )
+        placed.kind = "reps"
+        placed.reps = step.reps
 
     def repeat(self, step: Repeat) -> None:
         body = sum(child.accept(_SEGMENTS) for child in step.steps)
         rest = bool(step.rest_between) and step.rounds > 1
         if step.rounds == 1 or _holds_repeat(step.steps):
             for round_ in range(1, step.rounds + 1):
-                self.walk(step.steps)
+                self.walk(step.steps, step)
                 if rest and round_ < step.rounds:
                     self.segment_step(None)
             return
         first = len(self.out)
-        self.walk(step.steps)
+        self.walk(step.steps, step)
         if rest:
             self.segment_step(None)  # the rest between rounds
             if step.rounds - 1 > 1:
                 self.repeat_step(first, step.rounds - 1, step.name)
                 self.position += (step.rounds - 2) * (body + 1)
-            self.walk(step.steps)  # the last round, with no rest after it
+            self.walk(step.steps, step)  # the last round, with no rest after it
         else:
             self.repeat_step(first, step.rounds, step.name)
             self.position += (step.rounds - 1) * body
@@ -245,16 +307,15 @@ class _Layout(BlockVisitor[None]):
         for number, _side in enumerate(step.sides):
             if number > 0 and step.switch > 0:
                 self.segment_step(None)
-            self.walk(step.steps)
+            self.walk(step.steps, step)
 
     def routine(self, step: Include) -> None:
-        self.walk(step.routine.steps)
+        self.walk(step.routine.steps, step)
 
 
-def workout_seconds(
-    steps: list[WorkoutStep], *, open_seconds: float = READY_FALLBACK_SECONDS
-) -> float:
-    """How long ``steps`` last run through their repeats, each open step as ``open_seconds``."""
+def workout_seconds(steps: list[WorkoutStep]) -> float:
+    """How long ``steps`` last run through their repeats, each open step as the time it lasts
+    where nobody presses a key (``ready``: 10 s; ``ready 20s``: 20 s), as ``show`` counts it."""
     total = 0.0
     done: dict[int, int] = {}  # repeat step -> rounds done so far
     index = 0
@@ -267,8 +328,8 @@ def workout_seconds(
                 continue
             done.pop(index)
         else:
-            # As the file keeps it: to the millisecond.
-            total += open_seconds if step.kind == "open" else round(step.seconds * 1000) / 1000
+            # As the file keeps it: to the millisecond (reps as long as they take when played).
+            total += round(step.seconds * 1000) / 1000
         index += 1
     return total
 
@@ -291,8 +352,8 @@ def messages(timeline: Timeline, steps: list[WorkoutStep]) -> list[dict[str, obj
         {
             "mesg_num": numbers["WORKOUT"],
             "wkt_name": name,
-            "sport": "training",
-            "sub_sport": "flexibility_training",
+            "sport": SPORT,
+            "sub_sport": SUB_SPORT,
             "num_valid_steps": len(steps),
         },
     ]
@@ -308,12 +369,31 @@ def messages(timeline: Timeline, steps: list[WorkoutStep]) -> list[dict[str, obj
             message["duration_type"] = step.kind
             if step.kind == "time":
                 message["duration_value"] = round(step.seconds * 1000)  # milliseconds
+            elif step.kind == "reps":
+                message["duration_value"] = step.reps
+            message.update(_exercise_fields(step.exercise))
             message["target_type"] = "open"
             message["intensity"] = step.intensity
             if step.notes:
                 message["notes"] = step.notes
         out.append(message)
     return out
+
+
+def _exercise_fields(exercise: str | None) -> dict[str, object]:
+    """The FIT exercise category and name of one of calfkit's exercises (calfkit.exercises)."""
+    if exercise is None:
+        return {}
+    from garmin_fit_sdk import Profile
+
+    found = EXERCISES[exercise]
+    fields: dict[str, object] = {"exercise_category": found.category}
+    if found.name is not None:
+        names = Profile["types"][f"{found.category}_exercise_name"]
+        fields["exercise_name"] = next(
+            number for number, name in names.items() if name == found.name
+        )
+    return fields
 
 
 def write(render: Render, path: str, *, progress: Progress | None = None) -> str:

@@ -9,8 +9,9 @@ the lead-in as long as the spoken caution needs. ``ready`` steps last their 10 s
 presses Enter offline.
 
 :func:`render_session` gathers it all into a :class:`Render`: the events, the placed sounds,
-the chapter marks (one per top-level step) and the length of the track; its
-:meth:`Render.chunks` mixes the mono track a piece at a time. The writers
+the chapters (:mod:`calfkit.export.chapters`: per top-level step, split to at most two
+minutes) and the length of the track; its :meth:`Render.chunks` mixes the mono track a piece
+at a time. The writers
 (:mod:`calfkit.export.formats`) turn a render into a file.
 
 Levelling (with voice): speech from espeak-ng comes out about 10 dB quieter than the beeps
@@ -33,7 +34,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from calfkit.errors import ExportError
-from calfkit.model import Routine, included
+from calfkit.export.chapters import Chapter, chapter_marks
 from calfkit.player.clock import FakeClock
 from calfkit.player.engine import Player
 from calfkit.player.events import Event, EventKind
@@ -138,17 +139,6 @@ class Placed:
     @property
     def text(self) -> str:
         return self.what.removeprefix(PHRASE)
-
-
-@dataclass(frozen=True)
-class Chapter:
-    """A top-level step's place in the track: it begins at sample ``at`` (its first flat
-    step's event), and is titled with the step's name or cue."""
-
-    top: int
-    step: int
-    at: int
-    title: str
 
 
 def session_events(timeline: Timeline, *, lead_in: float = LEAD_IN_SECONDS) -> list[Event]:
@@ -393,33 +383,6 @@ def place_sounds(
     return sorted(placed, key=lambda p: p.at)
 
 
-def _top_title(routine: Routine, top: int, first_cue: str) -> str:
-    step = routine.steps[top - 1]
-    if step.name:
-        return step.name
-    include = included(step)
-    return include.routine.title if include is not None else first_cue
-
-
-def chapter_marks(events: list[Event], rate: int = SAMPLE_RATE) -> list[Chapter]:
-    """One chapter per top-level step, at the first step or switch event of that step."""
-    chapters: list[Chapter] = []
-    seen: set[int] = set()
-    routine: Routine | None = None
-    for event in events:
-        if event.kind is EventKind.START and event.timeline is not None:
-            routine = event.timeline.routine
-        if event.kind not in (EventKind.STEP, EventKind.SWITCH) or event.segment is None:
-            continue
-        top = event.segment.top
-        if top in seen or routine is None:
-            continue
-        seen.add(top)
-        title = " ".join(_top_title(routine, top, event.segment.text).split())
-        chapters.append(Chapter(top, event.step, round(event.scheduled * rate), title))
-    return chapters
-
-
 @dataclass(frozen=True)
 class Render:
     """A whole session, ready to write: its events, sounds, chapters and length in samples."""
@@ -487,7 +450,7 @@ def render_session(
         rate=rate,
         events=tuple(events),
         placed=tuple(placed),
-        chapters=tuple(chapter_marks(events, rate)),
+        chapters=tuple(chapter_marks(events, rate, length)),
         length=length,
     )
 

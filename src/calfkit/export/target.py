@@ -29,7 +29,8 @@ def _cannot(path: str, error: OSError) -> ExportError:
 @contextlib.contextmanager
 def replacing(path: str) -> Iterator[str]:
     """Yields a temporary path beside ``path``; on a clean exit it becomes ``path``, on any
-    error it is removed and ``path`` is untouched."""
+    error it is removed and ``path`` is untouched. A failure to write it (an OSError, or an
+    ExportError naming the temporary file) is an ExportError naming ``path``."""
     folder = os.path.dirname(os.path.abspath(path))
     name = os.path.basename(path)
     try:
@@ -38,7 +39,14 @@ def replacing(path: str) -> Iterator[str]:
         raise _cannot(path, error) from None
     os.close(handle)
     try:
-        yield temporary
+        try:
+            yield temporary
+        except ExportError as error:
+            # The writers name the file they failed on: the user knows it by its real name.
+            raise ExportError(str(error).replace(temporary, path)) from None
+        except OSError as error:
+            # Any other failed write to the temporary file (a full disk, most often).
+            raise _cannot(path, error) from None
         # mkstemp makes the file private (0600); the result gets a new file's usual mode.
         if os.name == "posix":
             os.chmod(temporary, 0o666 & ~_umask())

@@ -22,6 +22,7 @@ from calfkit.model import (
     Include,
     Prepare,
     Repeat,
+    Reps,
     Rest,
     Sides,
     Step,
@@ -135,6 +136,9 @@ class _Seconds(StepVisitor[float]):
     def count(self, step: Count) -> float:
         return step.count * step.every
 
+    def reps(self, step: Reps) -> float:
+        return step.reps * step.rep_seconds
+
     def breathe(self, step: Breathe) -> float:
         return step.breaths * (step.inhale + step.exhale)
 
@@ -203,6 +207,9 @@ class _Events(StepVisitor[int]):
     def count(self, step: Count) -> int:
         return 1 + step.count
 
+    def reps(self, step: Reps) -> int:
+        return 1 + 2 * step.reps  # each rep's count, and its "down"
+
     def breathe(self, step: Breathe) -> int:
         return 1 + 2 * step.breaths
 
@@ -235,6 +242,9 @@ class _WaitsForEnter(StepVisitor[bool]):
         return False
 
     def count(self, step: Count) -> bool:
+        return False
+
+    def reps(self, step: Reps) -> bool:
         return False
 
     def breathe(self, step: Breathe) -> bool:

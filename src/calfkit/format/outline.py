@@ -21,6 +21,7 @@ from calfkit.model import (
     Include,
     Prepare,
     Repeat,
+    Reps,
     Rest,
     Routine,
     Side,
@@ -128,6 +129,16 @@ class _Settings(StepVisitor[Json]):
     def count(self, step: Count) -> Json:
         return {"count": step.count, "every": step.every, "cue": step.cue}
 
+    def reps(self, step: Reps) -> Json:
+        return {
+            "reps": step.reps,
+            "up": step.up,
+            "top": step.top,
+            "down": step.down,
+            "bottom": step.bottom,
+            "cue": step.cue,
+        }
+
     def breathe(self, step: Breathe) -> Json:
         return {
             "breaths": step.breaths,
@@ -165,6 +176,9 @@ class _Cue(StepVisitor["str | None"]):
         return step.text
 
     def count(self, step: Count) -> str | None:
+        return step.cue
+
+    def reps(self, step: Reps) -> str | None:
         return step.cue
 
     def breathe(self, step: Breathe) -> str | None:
@@ -211,6 +225,10 @@ class _Label(StepVisitor[tuple[str, str]]):
 
     def count(self, step: Count) -> tuple[str, str]:
         return f"Count {step.count}, every {words.length(step.every)}", step.cue or ""
+
+    def reps(self, step: Reps) -> tuple[str, str]:
+        rep = words.tempo(step.up, step.top, step.down, step.bottom)
+        return f"Reps {step.reps}: {rep}", step.cue or ""
 
     def breathe(self, step: Breathe) -> tuple[str, str]:
         breaths = "breath" if step.breaths == 1 else "breaths"

@@ -106,6 +106,8 @@ def _type_schema(kind: spec.ValueType, in_sides: bool) -> _Json:
             return slug
         case spec.Language():
             return {"type": "string", "pattern": spec.LANGUAGE_PATTERN}
+        case spec.Choice():
+            return {"enum": list(kind.values)}
         case spec.Duration():
             # Inline rather than a $ref, so the key's description stays beside it for hover help.
             choices: list[_Json] = [
@@ -117,6 +119,7 @@ def _type_schema(kind: spec.ValueType, in_sides: bool) -> _Json:
             ]
             if kind.ready:
                 choices.append({"const": spec.READY})
+                choices.append({"type": "string", "pattern": spec.READY_WITH_TIME_PATTERN})
             if kind.zero:
                 choices.append({"const": 0})
             return {"anyOf": choices}

@@ -10,15 +10,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from calfkit.exercises import EXERCISES
 from calfkit.model import (
     DEFAULT_COUNT_EVERY,
     DEFAULT_COUNTDOWN,
+    DEFAULT_DOWN,
     DEFAULT_EXHALE,
     DEFAULT_INHALE,
     DEFAULT_LANGUAGE,
     DEFAULT_PREPARE_SECONDS,
     DEFAULT_REST_CUE,
     DEFAULT_SWITCH_SECONDS,
+    DEFAULT_UP,
     FORMAT_VERSION,
     MAX_EVENTS,
     MAX_NESTING,
@@ -39,7 +42,20 @@ DURATION_PATTERN = (
 _DURATION_RE = re.compile(DURATION_PATTERN)
 INCLUDE_PATTERN = r"^(?:[a-z0-9][a-z0-9-]*|.+\.ya?ml)$"
 READY = "ready"
+# ready and a time for where nobody presses Enter: "ready 20s", "ready 1m", "ready 1:30".
+READY_WITH_TIME_PATTERN = (
+    rf"^ready (?:(?=[0-9])(?:{_NUMBER}h)?(?:{_NUMBER}m)?(?:{_NUMBER}s)?|[0-9]+:[0-5][0-9])$"
+)
+
 SIDE_VARIABLES = ("{side}", "{other_side}")
+
+
+def ready_seconds(value: str) -> float | None:
+    """The time a ``duration: ready 20s`` gives its step where nobody presses Enter (a track,
+    a piped session), or None for a plain ``ready`` (the default then)."""
+    if value == READY:
+        return None
+    return parse_duration_text(value[len(READY) + 1 :])
 
 
 def parse_duration_text(text: str) -> float | None:
@@ -141,6 +157,17 @@ class Version:
 
 
 @dataclass(frozen=True)
+class Choice:
+    """One of a fixed set of names."""
+
+    values: tuple[str, ...]
+
+    @property
+    def expected(self) -> str:
+        return "one of " + ", ".join(self.values)
+
+
+@dataclass(frozen=True)
 class ListOf:
     item: Text | Slug
 
@@ -174,6 +201,7 @@ class RoutineRef:
 
 ValueType = (
     Text
+    | Choice
     | Slug
     | Language
     | Duration
@@ -258,8 +286,19 @@ TOP_KEYS: tuple[Key, ...] = (
 )
 
 COMMON_STEP_KEYS: tuple[Key, ...] = (
-    Key("name", Text(80), "A short label for the step."),
+    Key(
+        "name",
+        Text(80),
+        "A short label for the step: a watch shows its first 15 characters, an MP3 chapter "
+        "uses it as its title.",
+    ),
     Key("note", Text(), "A second line shown under the cue."),
+    Key(
+        "exercise",
+        Choice(tuple(EXERCISES)),
+        "What exercise the step is, for a watch workout's exercise category and name; a block's "
+        "is every step's inside it that names none.",
+    ),
 )
 
 _DURATION_HELP = 'Seconds (45, 1.5) or text: 45s, 1.5s, 2m, 1m30s, 1h or "1:30".'
@@ -272,7 +311,8 @@ _PREPARE = StepKind(
         Key(
             "duration",
             Duration(ready=True),
-            f"How long to get ready. {_DURATION_HELP} Or ready: wait until Enter is pressed.",
+            f"How long to get ready. {_DURATION_HELP} Or ready: wait until Enter is pressed; "
+            "ready 20s: and last 20s where nobody can press it (a track, a pipe).",
             default=DEFAULT_PREPARE_SECONDS,
         ),
     ),
@@ -286,7 +326,8 @@ _DO = StepKind(
         Key(
             "duration",
             Duration(ready=True),
-            f"How long the action lasts. {_DURATION_HELP} Or ready: wait until Enter is pressed.",
+            f"How long the action lasts. {_DURATION_HELP} Or ready: wait until Enter is pressed; "
+            "ready 20s: and last 20s where nobody can press it (a track, a pipe).",
             required=True,
         ),
     ),
@@ -319,6 +360,35 @@ _COUNT = StepKind(
             default=DEFAULT_COUNT_EVERY,
         ),
         Key("cue", Text(), "What to do while counting."),
+    ),
+)
+
+_REPS = StepKind(
+    Kind.REPS,
+    WholeNumber(1, 1000),
+    "Repetitions at a tempo, each counted: the number of reps, 1 to 1000. Each rep is up, "
+    "a pause at the top, down and a pause at the bottom.",
+    (
+        Key("up", Duration(), f"Time to rise or lift. {_DURATION_HELP}", default=DEFAULT_UP),
+        Key(
+            "top",
+            Duration(zero=True),
+            f"A pause at the top of each rep. {_DURATION_HELP} Or 0 for none.",
+            default=0.0,
+        ),
+        Key(
+            "down",
+            Duration(),
+            f"Time to lower, marked by a falling tone. {_DURATION_HELP}",
+            default=DEFAULT_DOWN,
+        ),
+        Key(
+            "bottom",
+            Duration(zero=True),
+            f"A pause at the bottom of each rep. {_DURATION_HELP} Or 0 for none.",
+            default=0.0,
+        ),
+        Key("cue", Text(), "What to do in each rep."),
     ),
 )
 
@@ -403,6 +473,8 @@ def declared(kind: Kind) -> StepKind:
             return _HOLD
         case Kind.COUNT:
             return _COUNT
+        case Kind.REPS:
+            return _REPS
         case Kind.BREATHE:
             return _BREATHE
         case Kind.REST:

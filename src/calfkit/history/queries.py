@@ -16,6 +16,7 @@ from calfkit.errors import HistoryBusy, HistoryError
 from calfkit.history import store
 from calfkit.history.store import (
     COLUMNS,
+    DISK_FULL,
     HEARTBEAT_STALE_SECONDS,
     NOT_PREVIEW_SQL,
     Ending,
@@ -257,10 +258,11 @@ class History:
             try:
                 self._connection = self._open()
             except sqlite3.Error as error:
-                if reason(error) not in ("is read-only", "cannot be opened"):
+                if reason(error) not in ("is read-only", "cannot be opened", DISK_FULL):
                     raise self._unreadable(error) from None
-                # A log in a folder we cannot write to: SQLite cannot make its lock files
-                # there, so read the file as it stands (nobody can be writing to it either).
+                # A log in a folder we cannot write to, or on a full disk: SQLite cannot make
+                # its lock files there, so read the file as it stands (nobody can be writing
+                # to it either).
                 try:
                     self._connection = self._open(read_only=True)
                 except sqlite3.Error:
@@ -563,7 +565,11 @@ class History:
         return int(str(rows[0][0])) if rows else 0
 
     def summary_line(
-        self, now: datetime | None = None, *, session: int | None = None
+        self,
+        now: datetime | None = None,
+        *,
+        session: int | None = None,
+        rest: Callable[[date], bool] | None = None,
     ) -> str | None:
         """How a session compares: "3rd session this week · 5-day streak".
 
@@ -576,7 +582,7 @@ class History:
         if place == 0:
             return None
         parts = [f"{ordinal(place)} session this week"]
-        streak = self.streak(self.today(now))
+        streak = self.streak(self.today(now), rest=rest)
         if streak >= 2:
             parts.append(f"{streak}-day streak")
         return " · ".join(parts)

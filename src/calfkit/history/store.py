@@ -187,6 +187,10 @@ def parse_stamp(text: str) -> datetime:
     return datetime.fromisoformat(text).astimezone(timezone.utc)
 
 
+# What :func:`reason` says of a log on a full disk (it can still be read, as it stands).
+DISK_FULL = "cannot be written: its disk is full (or failing)"
+
+
 def reason(error: BaseException) -> str:
     """Say in a few words why the file could not be used."""
     text = str(error)
@@ -199,6 +203,8 @@ def reason(error: BaseException) -> str:
         return "is damaged (SQLite: database disk image is malformed)"
     if "readonly" in lowered or "read-only" in lowered:
         return "is read-only"
+    if "disk is full" in lowered or "disk i/o error" in lowered:
+        return DISK_FULL
     if "locked" in lowered or "busy" in lowered:
         return "is locked by another program (another calfkit?)"
     if "unable to open" in lowered:
@@ -253,7 +259,11 @@ def _current_version(connection: sqlite3.Connection) -> int:
     try:
         return _check_owner(connection)
     finally:
-        connection.execute("COMMIT")
+        # SQLite has already rolled back a transaction that failed on a full disk or an I/O
+        # error: a COMMIT then would only hide the real error behind "cannot commit - no
+        # transaction is active".
+        if connection.in_transaction:
+            connection.execute("COMMIT")
 
 
 def migrate(connection: sqlite3.Connection) -> None:
@@ -271,7 +281,8 @@ def migrate(connection: sqlite3.Connection) -> None:
             connection.execute(f"PRAGMA user_version = {target}")
         connection.execute("COMMIT")
     except BaseException:
-        connection.execute("ROLLBACK")
+        if connection.in_transaction:
+            connection.execute("ROLLBACK")
         raise
 
 
@@ -516,17 +527,27 @@ class PlanRun:
     stopped_at: datetime | None = None
 
 
+# calfkit.model's FIRST_DAY and LAST_DAY (the log imports nothing above errors and words;
+# tests/history/test_queries.py checks they agree).
+PLAN_FIRST_DAY = date(2000, 1, 1)
+PLAN_LAST_DAY = date(2999, 12, 31)
+
 PLAN_COLUMNS = "name, title, path, content_hash, started_on, started_at, stopped_at"
 
 
 def plan_run_from_row(row: tuple[object, ...]) -> PlanRun:
+    """A row of ``plans`` as read; ValueError for one edited into nonsense (a start day
+    outside the days calfkit accepts included)."""
     name, title, path, content_hash, started_on, started_at, stopped_at = row
+    day = date.fromisoformat(str(started_on))
+    if not PLAN_FIRST_DAY <= day <= PLAN_LAST_DAY:
+        raise ValueError(f"plan started on {day}, outside {PLAN_FIRST_DAY} to {PLAN_LAST_DAY}")
     return PlanRun(
         name=str(name),
         title=str(title),
         path=str(path),
         content_hash=None if content_hash is None else str(content_hash),
-        started_on=date.fromisoformat(str(started_on)),
+        started_on=day,
         started_at=parse_stamp(str(started_at)),
         stopped_at=None if stopped_at is None else parse_stamp(str(stopped_at)),
     )

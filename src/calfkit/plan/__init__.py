@@ -16,12 +16,12 @@ from calfkit.model import Routine
 from calfkit.plan.model import Plan, Session
 
 
-def _check_routine(ref: str, plan_file: Path) -> None:
+def _check_routine(ref: str, plan_file: Path) -> Routine:
     from calfkit import library
 
     path = library.find(ref, relative_to=plan_file)
     try:
-        library.load(path)
+        return library.load(path)
     except RoutineError:
         raise RoutineNotFound(f"has errors (`calfkit validate {ref}` shows them)") from None
 

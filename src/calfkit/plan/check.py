@@ -19,7 +19,7 @@ from pathlib import Path
 from calfkit.errors import CalfkitError, Position, Problem, RoutineError, Severity
 from calfkit.format import spec as routine_spec
 from calfkit.format.source import MapNode, Node, ScalarNode, SeqNode, describe, quoted, read_source
-from calfkit.model import MAX_STEP_SECONDS
+from calfkit.model import MAX_EVENTS, MAX_STEP_SECONDS, MAX_TOTAL_SECONDS, Routine
 from calfkit.plan import spec
 from calfkit.plan.model import (
     DEFAULT_FROM_WEEK,
@@ -37,9 +37,9 @@ from calfkit.plan.model import (
 )
 from calfkit.text import SLUG_RE
 
-FindRoutine = Callable[[str, Path], None]
-"""Checks that ``routine: REF`` (given the plan file) is a routine that loads; raises
-:class:`~calfkit.errors.CalfkitError` saying why not."""
+FindRoutine = Callable[[str, Path], Routine]
+"""The routine ``routine: REF`` names (given the plan file), loaded; raises
+:class:`~calfkit.errors.CalfkitError` saying why it cannot be."""
 
 _Value = object
 _TIME_RE = re.compile(spec.TIME_PATTERN[1:-1] + r"\Z")
@@ -195,7 +195,9 @@ def _rule(checker: _Checker, node: Node, label: str, hold: bool) -> HoldRule | R
     )
 
 
-def _session(checker: _Checker, node: Node, number: int, rest: tuple[int, ...]) -> Session:
+def _session(
+    checker: _Checker, node: Node, number: int, rest: tuple[int, ...], weeks: int | None
+) -> Session:
     label = f"session {number}: "
     values, found, good = _values(checker, node, spec.SESSION_KEYS, label)
     days: tuple[int, ...] = ()
@@ -234,10 +236,11 @@ def _session(checker: _Checker, node: Node, number: int, rest: tuple[int, ...]) 
                 rules[name] = _rule(checker, found[name][1], f"{label}'{name}'", name == "hold")
             except _Bad:
                 good = False
+    routine: Routine | None = None
     if "routine" in values and checker.find is not None:
         ref = str(values["routine"])
         try:
-            checker.find(ref, Path(checker.path))
+            routine = checker.find(ref, Path(checker.path))
         except CalfkitError as error:
             checker.problem(found["routine"][1], f"{label}routine {ref!r}: {error}")
             good = False
@@ -245,13 +248,48 @@ def _session(checker: _Checker, node: Node, number: int, rest: tuple[int, ...]) 
         raise _Bad()
     hold = rules.get("hold")
     rounds = rules.get("rounds")
-    return Session(
+    session = Session(
         routine=str(values["routine"]),
         days=days,
         hold=hold if isinstance(hold, HoldRule) else None,
         rounds=rounds if isinstance(rounds, RoundsRule) else None,
         position=node.position,
     )
+    if routine is not None and weeks is not None and session.progresses:
+        _check_grown(checker, found, label, session, routine, weeks)
+    return session
+
+
+def _check_grown(
+    checker: _Checker,
+    found: dict[str, tuple[ScalarNode, Node]],
+    label: str,
+    session: Session,
+    routine: Routine,
+    weeks: int,
+) -> None:
+    """Refuse a progression that grows the routine past a routine's limits by the plan's last
+    week (a rule only ever adds, so the last week is the longest)."""
+    from calfkit import words
+    from calfkit.format import measure
+    from calfkit.plan.progress import progressed
+
+    steps = progressed(routine, session, weeks).steps
+    where = found["rounds" if session.rounds is not None else "hold"][0]
+    total = measure.seconds(steps)
+    events = measure.event_count(steps)
+    if total > MAX_TOTAL_SECONDS:
+        why = f"lasts {words.exact_length(total)}; a routine may last at most 24 hours"
+    elif events > MAX_EVENTS:
+        why = f"has {events:,} timed events; at most {MAX_EVENTS:,} are allowed"
+    else:
+        return
+    checker.problem(
+        where,
+        f"{label}by week {weeks} this progression grows {session.routine!r} "
+        f"past a routine's limits: it {why}",
+    )
+    raise _Bad()
 
 
 def _days(value: _Value) -> tuple[int, ...]:
@@ -292,9 +330,11 @@ def _plan(checker: _Checker, root: MapNode, data: bytes) -> Plan | None:
             )
             good = False
         else:
+            weeks = values.get("weeks")
+            weeks = int(weeks) if isinstance(weeks, int) and not isinstance(weeks, bool) else None
             for number, item in enumerate(node.items, start=1):
                 try:
-                    sessions.append(_session(checker, item, number, rest))
+                    sessions.append(_session(checker, item, number, rest, weeks))
                 except _Bad:
                     good = False
     if len(rest) == 7:

@@ -9,9 +9,21 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from calfkit.model import FIRST_DAY, LAST_DAY
 from calfkit.plan.model import Plan, Session
 
 TODAY_ENV = "CALFKIT_TODAY"
+
+
+def parse_day(text: str) -> date:
+    """``text`` as a date from :data:`FIRST_DAY` to :data:`LAST_DAY`; ValueError saying why not."""
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a date (write it as YYYY-MM-DD)") from None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise ValueError(f"{text!r} is not a date from {FIRST_DAY} to {LAST_DAY}")
+    return day
 
 
 def today() -> date:
@@ -23,11 +35,9 @@ def today() -> date:
     override = os.environ.get(TODAY_ENV, "").strip()
     if override:
         try:
-            return date.fromisoformat(override)
-        except ValueError:
-            raise ValueError(
-                f"{TODAY_ENV}={override!r} is not a date (write it as YYYY-MM-DD)"
-            ) from None
+            return parse_day(override)
+        except ValueError as error:
+            raise ValueError(f"{TODAY_ENV}={error}") from None
     return date.today()
 
 

@@ -32,7 +32,7 @@ class Kind(Enum):
     TIMES = "a whole number of times a week from 1 to 7"
     HOLD_RULE = "a mapping with 'add' and 'up_to' (durations), 'from_week', 'each_week'"
     ROUNDS_RULE = "a mapping with 'add' (rounds), 'up_to', 'from_week', 'each_week'"
-    DURATION = "a duration (e.g. 5s, 1m30s, or a number of seconds) more than 0"
+    DURATION = "a duration (e.g. 5s, 1m30s, or a number of seconds) more than 0 and at most 2h"
     WEEK = f"a week number from 1 to {MAX_WEEKS}"
     YES_NO = "true or false"
     ROUNDS = f"a whole number of rounds from 1 to {MAX_ROUNDS}"

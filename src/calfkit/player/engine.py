@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from calfkit import words
-from calfkit.model import MAX_STEP_SECONDS
+from calfkit.model import MAX_STEP_SECONDS, unreachable
 from calfkit.player.clock import Clock
 from calfkit.player.events import (
     STOP_REASONS,
@@ -57,10 +57,32 @@ _TICK_EVENTS = {
     TickKind.COUNTDOWN: (EventKind.COUNTDOWN, None),
     TickKind.INHALE: (EventKind.BREATH, "inhale"),
     TickKind.EXHALE: (EventKind.BREATH, "exhale"),
+    TickKind.DOWN: (EventKind.DOWN, None),
 }
 
 
-_RHYTHMIC = (SegmentKind.COUNT, SegmentKind.BREATHE)
+def rhythm_unit(kind: SegmentKind) -> str | None:
+    """What ``+`` adds more of to a step of ``kind`` in its own rhythm ("count"), or None
+    where it adds seconds."""
+    match kind:
+        case SegmentKind.COUNT:
+            return "count"
+        case SegmentKind.REPS:
+            return "rep"
+        case SegmentKind.BREATHE:
+            return "breath"
+        case (
+            SegmentKind.PREPARE
+            | SegmentKind.DO
+            | SegmentKind.HOLD
+            | SegmentKind.REST
+            | SegmentKind.SWITCH
+        ):
+            return None
+        case _:
+            unreachable(kind)
+
+
 # ``+`` lengthens a step up to the longest a routine may make one (2 hours), and no further:
 # past that a key would only pile more work on the player for a step nobody plays through.
 MAX_EXTENDED_SECONDS = float(MAX_STEP_SECONDS)
@@ -69,12 +91,12 @@ MAX_EXTENDED_SECONDS = float(MAX_STEP_SECONDS)
 def extension(segment: Segment) -> tuple[float, int]:
     """What one ``+`` adds to ``segment``: (routine seconds, counts or breaths).
 
-    A count gets as many more counts, and a breathing step as many more breaths, as make at
-    least :data:`EXTEND_SECONDS`, in its own rhythm (so nothing sits still at "4 / 4"); any
-    other step gets :data:`EXTEND_SECONDS` more.
+    A count gets as many more counts, a reps step as many more reps, and a breathing step as
+    many more breaths, as make at least :data:`EXTEND_SECONDS`, in its own rhythm (so nothing
+    sits still at "4 / 4"); any other step gets :data:`EXTEND_SECONDS` more.
     """
     units = segment.ticks[0].of if segment.ticks else 0
-    if segment.kind not in _RHYTHMIC or units <= 0 or segment.duration <= 0:
+    if rhythm_unit(segment.kind) is None or units <= 0 or segment.duration <= 0:
         return EXTEND_SECONDS, 0
     period = segment.duration / units
     more = max(1, math.ceil(EXTEND_SECONDS / period - 1e-9))
@@ -491,7 +513,7 @@ class Player:
         text: str | None = None
         if more:
             of = segment.ticks[0].of + self._added
-            unit = "count" if segment.kind is SegmentKind.COUNT else "breath"
+            unit = rhythm_unit(segment.kind) or "second"
             text = f"{more} more {unit}{'' if more == 1 else 's'}"
         self._emit(EventKind.EXTEND, now, number=round(seconds), of=of, text=text)
 

@@ -85,7 +85,8 @@ class EventKind(str, Enum):
     STEP = "step"  # a segment begins (every kind but SWITCH)
     SWITCH = "switch"  # a side-switch segment begins
     TICK = "tick"  # a whole second passed inside a segment (for redraws); ``number`` = seconds left
-    COUNT = "count"  # ``number`` of ``of``
+    COUNT = "count"  # ``number`` of ``of`` (on a reps step: rep ``number`` begins)
+    DOWN = "down"  # rep ``number`` of ``of`` of a reps step: time to lower
     COUNTDOWN = "countdown"  # ``number`` seconds left in a hold
     BREATH = "breath"  # breath ``number`` of ``of``; ``phase`` is "inhale" or "exhale"
     WAITING = "waiting"  # a ready step waits for Enter
@@ -138,6 +139,7 @@ class Event:
     paused: float = 0.0
     seconds: float | None = None  # SPEAK: the phrase's spoken length
     cut: bool = False  # SPEAK: a key cut it short
+    dropped: bool = False  # SPEAK: left out by the speech plan (sped up: no time to say it)
     pace: Pace = AS_WRITTEN  # how fast the session plays
 
     def clock_after(self, routine_seconds: float) -> float:
@@ -180,6 +182,8 @@ class Event:
             out["seconds"] = round(self.seconds, 6)
         if self.cut:
             out["cut"] = True
+        if self.dropped:
+            out["dropped"] = True
         return out
 
 
@@ -242,6 +246,7 @@ class Command(str, Enum):
     MUTE = "mute"  # toggles mute
     QUIT = "quit"
     ENTER = "enter"  # ends a ``duration: ready`` step
+    HELP = "help"  # shows the keys; the view's business (the key source), the player ignores it
 
 
 class Controls(Protocol):

@@ -50,6 +50,11 @@ def export(
     from calfkit.terminal.mode import terminate_raises
 
     speak: Speak | None = None
+    if fmt.writer().SOUND:
+        from calfkit.export.medium import for_track
+
+        # No Enter in a track: a ready step is a timed wait, its time said after its cue.
+        timeline = for_track(timeline)
     if settings.voice and fmt.writer().SOUND:
         speak = speaker(settings, timeline.routine.language, warn)
         if speak is None:

@@ -14,6 +14,7 @@ from calfkit.session.settings import Settings
 if TYPE_CHECKING:
     from calfkit.player.clock import Clock
     from calfkit.player.events import Event, Sink
+    from calfkit.sinks.eventlog import EventLogSink
     from calfkit.sinks.history import HistorySink
     from calfkit.sinks.sound import SoundSink
     from calfkit.sinks.speech import SpeechSink
@@ -74,7 +75,7 @@ def build_sinks(
     sound.speak_counts = "counts" in settings.speak
     sound.speak_time = "time" in settings.speak
     speech = SpeechSink(
-        PhraseBook(engine, wpm=settings.voice_rate),
+        PhraseBook(engine, wpm=settings.voice_rate, speed=settings.speed),
         timeline,
         output=sound.play_samples,
         cut=sound.cut,
@@ -155,12 +156,13 @@ def speech_sink(sinks: Sequence[Sink]) -> SpeechSink | None:
     return next((sink for sink in sinks if isinstance(sink, SpeechSink)), None)
 
 
-def event_log(path: str) -> Sink:
-    """The ``--log-events`` sink; :class:`SettingError` if ``path`` cannot be written."""
+def event_log(path: str, warn: Callable[[str], None]) -> EventLogSink:
+    """The ``--log-events`` sink; :class:`SettingError` if ``path`` cannot be opened. A write
+    that fails later ends the log with a warning through ``warn``, not the session."""
     from calfkit.sinks.eventlog import EventLogSink
 
     try:
-        return EventLogSink(path)
+        return EventLogSink(path, warn=warn)
     except OSError as error:
         why = error.strerror or error
         raise SettingError("--log-events", f"cannot write {path}: {why}") from None
@@ -180,4 +182,6 @@ def history_sink(
             label = str(getattr(backend, "label", settings.sound))
             break
     voice = settings.voice and speech_sink(sinks) is not None
-    return HistorySink(label, voice, warn, speed=settings.speed, resume=settings.resume)
+    return HistorySink(
+        label, voice, warn, speed=settings.speed, resume=settings.resume, rest=settings.rest_days
+    )

@@ -23,6 +23,7 @@ from calfkit.session.settings import Settings
 if TYPE_CHECKING:
     from calfkit.player.clock import MonotonicClock, StoppableClock
     from calfkit.player.events import Controls, Outcome, Sink
+    from calfkit.sinks.eventlog import EventLogSink
     from calfkit.sinks.history import HistorySink
     from calfkit.sinks.live import LiveView
     from calfkit.sinks.speech import SpeechSink
@@ -30,13 +31,19 @@ if TYPE_CHECKING:
 
 __all__ = ["Played", "play"]
 
+# How long the end screen of a finished routine stays without a key.
+END_SCREEN_SECONDS = 10.0
+
 
 @dataclass(frozen=True)
 class Played:
-    """What a session came to, and the lines left to say once its outputs have gone."""
+    """What a session came to, and the lines left to say once its outputs have gone;
+    ``failed``: why an output named on the command line (the event log) stopped short while
+    the session played on, for an exit status that says so."""
 
     outcome: Outcome
     lines: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
 
 
 def isatty(stream: Any) -> bool:
@@ -78,7 +85,8 @@ def play(
     comparison = history.summary_line() if history is not None else None
     if comparison is not None:
         lines.append(comparison)
-    return Played(outcome, lines)
+    log = session.log
+    return Played(outcome, lines, [log.failed] if log is not None and log.failed else [])
 
 
 class _Session:
@@ -99,6 +107,7 @@ class _Session:
         self.view: LiveView | None = None
         self.speech: SpeechSink | None = None
         self.history: HistorySink | None = None
+        self.log: EventLogSink | None = None
         self.clock = _clock(self.keys)
 
     def run(self, out: TextIO) -> Outcome:
@@ -140,7 +149,8 @@ class _Session:
         self.sinks.append(self.relay)
         shared = self.relay.sinks
         if settings.log_events is not None:
-            shared.append(event_log(settings.log_events))
+            self.log = event_log(settings.log_events, warn)
+            shared.append(self.log)
         if self.plain:
             from calfkit.sinks.plain import PlainSink
 
@@ -151,7 +161,8 @@ class _Session:
             # What setting up sound and speech warned about is held and shown inside the
             # view once the session starts (and again on stderr once it has gone).
             self.view = view = LiveView(keys=self.keys)
-            stack.callback(view.close)
+            view.linger = self.keys  # an end screen, closed by a key
+            stack.callback(view.close_now)
             warn.view = view
             if settings.voice:
                 # The badge says what is really spoken: there may be no engine or device.
@@ -172,6 +183,7 @@ class _Session:
         controls = stack.enter_context(mode)
         if self.view is not None:
             controls.on_resize = self.view.refresh
+            controls.on_help = self.view.show_help
             mode.on_suspend = self.view.suspend
             mode.on_continue = self.view.resume
         return controls
@@ -182,11 +194,12 @@ class _Session:
         speech = self.speech
         # A spoken caution makes the lead-in longer: the speech sink says how long.
         lead_in = speech.lead_in if speech is not None else self.settings.lead_in
+        controls = self._controls(stack)
         player = Player(
             self.timeline,
             clock=self.clock,
             sinks=self.sinks,
-            controls=self._controls(stack),
+            controls=controls,
             speed=self.settings.speed,
             start_top=self.settings.start,
             start_step=self.settings.start_step,
@@ -195,7 +208,14 @@ class _Session:
             lead_in_gate=speech.ready if speech is not None else None,
             gate_progress=speech.progress if speech is not None else None,
         )
-        return player.run()
+        outcome = player.run()
+        view = self.view
+        if view is not None and view.linger and hasattr(controls, "any_key"):
+            # History has recorded the session by now, so the end screen can say what it
+            # makes of it ("3rd session this week").
+            said = self.history.summary_line() if self.history is not None else None
+            view.end([said] if said else [], controls.any_key, END_SCREEN_SECONDS)
+        return outcome
 
 
 def _clock(keys: bool) -> StoppableClock | MonotonicClock:

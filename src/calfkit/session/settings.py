@@ -22,6 +22,9 @@ from calfkit.sound import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+    from datetime import date
+
     from calfkit.history.queries import Session
 
 __all__ = ["DEFAULTS", "Settings", "rate_problem"]
@@ -49,6 +52,7 @@ class Settings:
     ``log_events``: a file for the events as JSON Lines. ``history``: record the session.
     ``resume``: the unfinished session this one takes up (``play --resume``): play begins at
     the timed step it stopped at (mid-round, mid-side) and the log continues its row.
+    ``rest_days``: the followed plan's rest days, which keep the end summary's streak.
     """
 
     lead_in: float = LEAD_IN_SECONDS
@@ -63,6 +67,7 @@ class Settings:
     log_events: str | None = None
     history: bool = True
     resume: Session | None = None
+    rest_days: Callable[[date], bool] | None = None
 
     @property
     def start_step(self) -> int | None:

@@ -1,4 +1,4 @@
-"""Block digits for the live view: text such as ``00:06``, ``7 / 10`` or ``in 3`` drawn large
+"""Block digits for the live view: text such as ``00:06``, ``7 of 10`` or ``in 3`` drawn large
 enough to read from the floor, two metres from the screen.
 
 Each glyph is a small bitmap 5 pixels tall. At scale ``s`` a pixel is ``s`` columns wide and
@@ -36,6 +36,7 @@ _FONT: dict[str, tuple[str, ...]] = {
     "i": ("#", ".", "#", "#", "#"),
     "n": ("...", "##.", "#.#", "#.#", "#.#"),
     "o": ("...", "###", "#.#", "#.#", "###"),
+    "f": (".##", "#..", "###", "#..", "#.."),
     "u": ("...", "#.#", "#.#", "#.#", "###"),
     "t": (".#.", "###", ".#.", ".#.", ".##"),
 }

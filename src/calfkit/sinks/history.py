@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable
-from datetime import datetime, tzinfo
+from datetime import date, datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -70,9 +70,11 @@ class HistorySink:
         speed: float = 1.0,
         heartbeat: float = HEARTBEAT_SECONDS,
         resume: Session | None = None,
+        rest: Callable[[date], bool] | None = None,
     ) -> None:
         self.sound = sound
         self.resume = resume
+        self.rest = rest  # the followed plan's rest days: they keep the summary's streak
         self.voice = voice
         self.speed = speed
         self._warn = warn
@@ -140,7 +142,7 @@ class HistorySink:
         try:
             with History(self.path, tz=self._tz) as history:
                 return history.summary_line(
-                    self._now() if now is None else now, session=self.session_id
+                    self._now() if now is None else now, session=self.session_id, rest=self.rest
                 )
         except (HistoryError, OSError):
             return None

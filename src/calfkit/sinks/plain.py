@@ -15,7 +15,7 @@ from calfkit import words
 from calfkit.player.events import Event, EventKind
 from calfkit.sinks.summary import Summary
 from calfkit.text import one_line
-from calfkit.timeline import Segment, Timeline
+from calfkit.timeline import Segment, SegmentKind, Timeline
 
 _SIMPLE = {
     EventKind.WAITING: "Press Enter when ready",
@@ -44,8 +44,11 @@ class PlainSink:
         self._prepared: int | None = None  # the tenth of the phrases last told as rendered
 
     def handle(self, event: Event) -> None:
+        # A lead-in second is stamped with its own time, even if it was told late (the
+        # player waits for the voice's plan before it tells it).
+        at = event.scheduled if event.kind is EventKind.LEAD_IN else event.actual
         for line in self.lines(event):
-            self.stream.write(f"[{words.clock(event.actual)}] {line}\n")
+            self.stream.write(f"[{words.clock(at)}] {line}\n")
         # Every way of ending says what the session came to, Ctrl-C and SIGTERM too.
         if event.outcome is not None:
             self.stream.write(Summary.of_outcome(event.outcome, self._title).figures() + "\n")
@@ -66,11 +69,14 @@ class PlainSink:
         if kind is EventKind.LEAD_IN:
             return [f"Starting in {event.number}"]
         if kind is EventKind.COUNT:
-            return [f"{event.number} of {event.of}"]
+            reps = event.segment is not None and event.segment.kind is SegmentKind.REPS
+            return [f"{'Rep ' if reps else ''}{event.number} of {event.of}"]
         if kind is EventKind.COUNTDOWN:
             return [f"{event.number}"]
         if kind is EventKind.BREATH:
             return [f"Breath {event.number} of {event.of}: {event.phase}"]
+        if kind is EventKind.DOWN:
+            return ["Down"]
         if kind is EventKind.SKIP:
             return [f"Skipped step {event.top_step}" if event.step else "Skipped the lead-in"]
         if kind is EventKind.BACK:

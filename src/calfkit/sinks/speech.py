@@ -28,6 +28,7 @@ from calfkit.player.pace import LEAD_IN_SECONDS
 from calfkit.sound import DEFAULT_SPOKEN
 from calfkit.sound.cues import count_sound, countdown_spoken, counts_spoken
 from calfkit.sound.plan import (
+    MAX_RATE_FACTOR,
     LeadIn,
     Phrase,
     PhraseBook,
@@ -109,6 +110,8 @@ class SpeechSink:
         self._muted = False
         self._paused_at: float | None = None
         self._regular = True  # the next step begins as planned (no key moved it)
+        self._started: Event | None = None  # START, once told
+        self._early_caution = False  # the caution was made due before the plan was made
         self._spoken_ticks: set[tuple[int, PhraseKind, int]] = set()
         self._broken = False
         self._closed = False
@@ -142,6 +145,7 @@ class SpeechSink:
                 speak=self._speak,
             )
             self._note_counts(self.plan)
+            self._warn_dropped(self.plan)
         except OSError as error:
             self._fail(error)
         finally:
@@ -158,6 +162,20 @@ class SpeechSink:
 
     def _rendered(self, done: int, total: int) -> None:
         self._progress = (done, total)
+
+    def _warn_dropped(self, plan: SpeechPlan) -> None:
+        """Sped up, say once what the plan leaves out (each is logged as it comes)."""
+        if self.book.speed == 1.0 or not plan.dropped or self._warn is None:
+            return
+        cues = sum(1 for kind, _, _ in plan.dropped if kind in (PhraseKind.CUE, PhraseKind.SWITCH))
+        total = len(self.timeline.segments) - plan.first + 1
+        others = len(plan.dropped) - cues
+        self._warn(
+            f"voice: at --speed {self.book.speed:g}, even at {self.book.max_wpm} words a minute "
+            f"(the most: {MAX_RATE_FACTOR:g}x the rate) {cues} of {total} step cues and "
+            f"{others} other phrases do not fit and will not be said "
+            "(each is logged as dropped with --log-events)"
+        )
 
     @property
     def lead_in(self) -> float:
@@ -282,11 +300,36 @@ class SpeechSink:
         the event began, every sink after this one was told that much later)."""
         if self.plan is None or self._broken or self._muted:
             return
+        if self.book.speed != 1.0 and self._emit is not None:
+            self._tell_dropped(host, began)
         with self._condition:
             for phrase in self.plan.hosted(host):
+                if host == 0 and phrase.kind is PhraseKind.CAUTION and self._early_caution:
+                    continue  # made due at START
                 self._due.append(_Due(phrase, began.clock_after(phrase.at) + late))
             self._due.sort(key=lambda d: d.when)
             self._condition.notify()
+
+    def _tell_dropped(self, step: int, began: Event) -> None:
+        """A ``speak`` event with ``dropped`` for each phrase of ``step`` the plan left out."""
+        assert self.plan is not None and self._emit is not None
+        for kind, index, text in self.plan.dropped:
+            if index != step or kind is PhraseKind.END:
+                continue
+            segment = self.timeline.segments[index - 1] if index > 0 else None
+            event = Event(
+                kind=EventKind.SPEAK,
+                scheduled=began.actual,
+                actual=began.actual,
+                wall=began.wall,
+                step=index,
+                top_step=segment.top if segment is not None else 0,
+                text=text,
+                seconds=0.0,
+                dropped=True,
+            )
+            with contextlib.suppress(Exception):  # a log that failed must not stop the voice
+                self._emit(event)
 
     def _count(self, event: Event) -> None:
         # The sound sink leaves counts and countdown seconds that may be spoken to speech:
@@ -374,7 +417,7 @@ class SpeechSink:
                 step=phrase.step,
                 top_step=phrase.top,
                 text=phrase.text,
-                seconds=phrase.seconds,
+                seconds=phrase.seconds / self.book.speed,  # clock seconds
                 cut=was_cut,
             )
             with contextlib.suppress(Exception):  # a log that failed must not stop the voice

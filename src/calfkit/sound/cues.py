@@ -16,6 +16,9 @@ from calfkit.timeline import Segment, SegmentKind, TickKind
 SAME_INSTANT = 1e-6
 """Events this close (in seconds) fall on the same instant."""
 
+COUNTED_KINDS = frozenset({SegmentKind.COUNT, SegmentKind.REPS})
+"""Steps whose counts (a reps step's: each rep's start) may be spoken."""
+
 SPOKEN_COUNT_MIN_SECONDS = 1.5
 """With voice on, counts are spoken (not beeped) when they are at least this far apart."""
 
@@ -27,10 +30,10 @@ def count_interval(segment: Segment) -> float:
 
 
 def counts_spoken(segment: Segment | None) -> bool:
-    """Whether a count segment's counts leave room to be spoken rather than beeped."""
+    """Whether a count or reps segment's counts leave room to be spoken rather than beeped."""
     return (
         segment is not None
-        and segment.kind is SegmentKind.COUNT
+        and segment.kind in COUNTED_KINDS
         and count_interval(segment) >= SPOKEN_COUNT_MIN_SECONDS
     )
 
@@ -101,7 +104,7 @@ class SoundCues:
             return Sound.SWITCH
         if kind is EventKind.FINISH:
             return Sound.END
-        if kind not in (EventKind.COUNT, EventKind.COUNTDOWN, EventKind.BREATH):
+        if kind not in (EventKind.COUNT, EventKind.COUNTDOWN, EventKind.BREATH, EventKind.DOWN):
             return None
         if self._step_at is not None and abs(event.scheduled - self._step_at) < SAME_INSTANT:
             return None  # the step's start sound marks it
@@ -113,6 +116,8 @@ class SoundCues:
             if self.speak_time and self._countdown_spoken(event):
                 return None
             return Sound.COUNTDOWN
+        if kind is EventKind.DOWN:
+            return Sound.DOWN
         return Sound.INHALE if event.phase == "inhale" else Sound.EXHALE
 
     def _countdown_spoken(self, event: Event) -> bool:

@@ -9,10 +9,18 @@ it): ``--voice-model FILE`` or the environment variable ``CALFKIT_VOICE_MODEL``.
 
 Nothing here imports Piper or onnxruntime until a phrase is rendered: finding the voice only
 looks for the modules and the files, so ``calfkit --help`` stays fast.
+
+Piper takes far longer than espeak-ng to render (a long routine's phrases are minutes of
+speech), so each phrase it renders is kept as a WAV file in calfkit's cache folder
+(``voice/`` in ``$CALFKIT_CACHE_DIR`` or the platform's), keyed by the model file, the text
+and the rate: the next session of the same routine starts at once. The folder is kept under
+:data:`CACHE_LIMIT_BYTES`, the least recently used phrases going first.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import importlib.util
 import json
 import os
@@ -43,6 +51,13 @@ NATURAL_WPM = 170
 ``--voice-rate`` scales the phoneme lengths from there (rate 340 speaks in half the time)."""
 
 
+CACHE_LIMIT_BYTES = 256 * 1024 * 1024
+"""The most the rendered phrases kept on disk may take (`calf-care`'s take about 30 MB)."""
+
+CACHE_FORMAT = 1
+"""Changes whenever what a cached phrase holds would change (a new key or rendering)."""
+
+
 class VoiceModelError(CalfkitError):
     """A voice model that was named but cannot be used: one line says why."""
 
@@ -68,8 +83,12 @@ def piper_installed() -> bool:
 def _read_model(path: Path, source: str) -> PiperModel:
     if path.is_dir():
         raise VoiceModelError(f"voice model {path} is a folder; name its .onnx file ({source})")
-    if not path.is_file():
+    if not path.exists():
         raise VoiceModelError(f"voice model {path} does not exist ({source})")
+    if not path.is_file():
+        raise VoiceModelError(
+            f"voice model {path} is not a regular file (a FIFO, a device or a socket) ({source})"
+        )
     config = Path(f"{path}.json")
     if not config.is_file():
         alone = path.with_suffix(".json")
@@ -137,15 +156,103 @@ def same_language(model_language: str, routine_language: str) -> bool:
     )
 
 
+class PhraseCache:
+    """Rendered phrases as WAV files in ``folder``, at most ``limit`` bytes of them."""
+
+    def __init__(self, folder: Path, limit: int = CACHE_LIMIT_BYTES) -> None:
+        self.folder = folder
+        self.limit = limit
+        self._pruned = False
+
+    def path(self, key: str) -> Path:
+        return self.folder / key[:2] / f"{key}.wav"
+
+    def get(self, key: str) -> tuple[array[int], int] | None:
+        from calfkit.sound.wav import read_wav
+
+        path = self.path(key)
+        try:
+            samples, rate = read_wav(path.read_bytes())
+        except Exception:  # missing, or not a readable WAV (wave raises several kinds)
+            return None
+        if not samples:
+            return None
+        with contextlib.suppress(OSError):
+            os.utime(path)  # used now: the last to be pruned
+        return samples, rate
+
+    def put(self, key: str, samples: array[int], rate: int) -> None:
+        """Keep a phrase; a cache that cannot be written is only slower, never an error."""
+        from calfkit.sound.wav import write_wav
+
+        path = self.path(key)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            part = path.with_name(f".{path.name}.{os.getpid()}.part")
+            write_wav(part, samples, rate)
+            os.replace(part, path)
+        except OSError:
+            return
+        if not self._pruned:
+            self._pruned = True
+            self.prune()
+
+    def prune(self) -> None:
+        """Remove the least recently used phrases until the folder is under the limit."""
+        try:
+            files = [(p.stat(), p) for p in self.folder.glob("*/*.wav")]
+        except OSError:
+            return
+        total = sum(stat.st_size for stat, _ in files)
+        for stat, path in sorted(files, key=lambda item: item[0].st_mtime):
+            if total <= self.limit:
+                break
+            with contextlib.suppress(OSError):
+                path.unlink()
+                total -= stat.st_size
+
+
+def default_cache() -> PhraseCache:
+    """``voice/`` in calfkit's cache folder: ``$CALFKIT_CACHE_DIR``, else beside a relocated
+    config (``$CALFKIT_CONFIG_DIR/cache``), else the platform's (the same folder as
+    :func:`calfkit.library.listing.cache_dir`, which sound may not import)."""
+    override = os.environ.get("CALFKIT_CACHE_DIR")
+    config = os.environ.get("CALFKIT_CONFIG_DIR")
+    if override:
+        folder = Path(override).expanduser()
+    elif config:
+        folder = Path(config).expanduser() / "cache"
+    else:
+        import platformdirs
+
+        folder = Path(platformdirs.user_cache_dir("calfkit", appauthor=False))
+    return PhraseCache(folder / "voice")
+
+
 class PiperVoice:
     """Renders phrases with Piper (a :class:`~calfkit.sound.speech.Voice`); the model is
-    loaded on the first phrase, once, and phrases render one at a time (thread-safe)."""
+    loaded on the first phrase that is not in ``cache``, once, and phrases render one at a
+    time (thread-safe). ``cache``: None keeps nothing on disk."""
 
-    def __init__(self, model: PiperModel) -> None:
+    def __init__(self, model: PiperModel, *, cache: PhraseCache | bool | None = True) -> None:
         self.model = model
         self.name = f"Piper ({model.name})"
         self._voice: Any = None
         self._lock = threading.Lock()
+        self.cache = default_cache() if cache is True else (cache or None)
+
+    def key(self, text: str, wpm: int) -> str:
+        """What a phrase is kept under: the model (its files' size and time), the text, the
+        rate and how calfkit renders."""
+        parts = [str(CACHE_FORMAT), str(NATURAL_WPM), str(SENTENCE_PAUSE_SECONDS), str(wpm)]
+        for path in (self.model.model, self.model.config):
+            try:
+                stat = path.stat()
+                parts += [str(path.resolve()), str(stat.st_size), str(stat.st_mtime_ns)]
+            except OSError:
+                parts.append(str(path))
+        parts.append(text)
+        return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
     def _load(self) -> Any:
         if self._voice is None:
@@ -160,6 +267,17 @@ class PiperVoice:
         return self._voice
 
     def render(self, text: str, wpm: int) -> tuple[array[int], int]:
+        key = self.key(text, wpm) if self.cache is not None else ""
+        if self.cache is not None:
+            kept = self.cache.get(key)
+            if kept is not None:
+                return kept
+        samples, rate = self._synthesize(text, wpm)
+        if self.cache is not None:
+            self.cache.put(key, samples, rate)
+        return samples, rate
+
+    def _synthesize(self, text: str, wpm: int) -> tuple[array[int], int]:
         from piper import SynthesisConfig
 
         from calfkit.text import one_line

@@ -12,6 +12,11 @@ Live play (:class:`calfkit.sinks.speech.SpeechSink`) and ``export --voice``
   a count or a breath, never in a step that waits for Enter); it is spoken faster, up to
   :data:`MAX_SPEEDUP` times the rate. A step's cue is never dropped, only cut or dropped by a
   key (skip, back, Enter, quit, mute).
+- At ``--speed`` other than 1 (the book's ``speed``), every phrase is rendered at the rate the
+  speed needs, up to :data:`MAX_RATE_FACTOR` times the rate asked for (:func:`speed_wpm`), and
+  lengths are routine seconds. Then no phrase is heard once the next step has begun, and a cue
+  that cannot begin by :data:`CUE_LATE_SECONDS` after its step and end before the next one, even
+  at the bound, is left out (in ``dropped``), as is anything else that does not fit.
 - Priority when time is short: caution > step cue > side switch > spoken count > time left >
   preview > note. A count (or a countdown number) that does not fit is beeped. Time left, the
   preview and the note are said only in their step's own free time, never over a cue: the
@@ -52,6 +57,18 @@ CUE_LATE_SECONDS = 0.5
 
 MAX_SPEEDUP = 1.25
 """The most a cue is sped up to fit (1.25 = 25 % more words a minute): still clear."""
+
+MAX_RATE_FACTOR = 2.5
+"""At ``--speed`` other than 1, the most the voice's rate is raised: 2.5 times the rate asked
+for (``--voice-rate``; 170 words a minute gives at most 425). Phrases that still do not fit are
+left out (and logged), never said late."""
+
+
+def speed_wpm(wpm: int, speed: float) -> int:
+    """The rate phrases are rendered at when the session plays ``speed`` times faster: ``wpm``
+    times the speed (never slower than ``wpm``), up to :data:`MAX_RATE_FACTOR` times ``wpm``."""
+    return min(math.ceil(wpm * max(1.0, speed)), math.ceil(wpm * MAX_RATE_FACTOR))
+
 
 GAP_SECONDS = 0.1
 """Silence kept between two phrases."""
@@ -146,13 +163,26 @@ class PhraseBook:
     :meth:`render_all` renders a list in the background (for the lead-in), telling its
     progress and stopping early when :meth:`cancel` is called; lengths asked for before then
     are rendered on demand.
+
+    ``speed``: how many times faster than written the session plays. Phrases are then rendered
+    at :func:`speed_wpm` (``wpm`` is that rate, ``base_wpm`` the one asked for, ``max_wpm`` the
+    bound) and :meth:`seconds` gives their length in routine seconds (clock seconds times the
+    speed), the time the plan works in.
     """
 
     def __init__(
-        self, voice: Voice, *, wpm: int = DEFAULT_RATE_WPM, budget: int = CACHE_BYTES
+        self,
+        voice: Voice,
+        *,
+        wpm: int = DEFAULT_RATE_WPM,
+        speed: float = 1.0,
+        budget: int = CACHE_BYTES,
     ) -> None:
         self.voice = voice
-        self.wpm = wpm
+        self.speed = speed
+        self.base_wpm = wpm
+        self.max_wpm = wpm if speed == 1.0 else math.ceil(wpm * MAX_RATE_FACTOR)
+        self.wpm = wpm if speed == 1.0 else speed_wpm(wpm, speed)
         self.budget = budget
         self._lengths: dict[tuple[str, int], tuple[int, int]] = {}  # frames, rate
         self._cache: OrderedDict[tuple[str, str, int], array[int]] = OrderedDict()
@@ -243,9 +273,10 @@ class PhraseBook:
         return known
 
     def seconds(self, text: str, wpm: int | None = None) -> float:
-        """The phrase's exact spoken length (rendered, not yet converted, if need be)."""
+        """The phrase's exact spoken length in routine seconds (rendered, not yet converted,
+        if need be): its clock length times the speed."""
         frames, rate = self._length(text, wpm or self.wpm)
-        return frames / rate
+        return frames / rate * self.speed
 
     def known(self, text: str, wpm: int | None = None) -> bool:
         """Whether the phrase's length is known (it has been rendered once)."""
@@ -542,6 +573,9 @@ def make_plan(
         else:
             after_next = segment.end + chime_after(None, chimes)
             limit = segment.end + CUE_LATE_SECONDS
+        if book.speed != 1.0:
+            # Sped up, nothing of a step is heard once the next step has begun.
+            limit = after_next = segment.end
         _place_cue(plan, segment, quiet_from, limit, after_next, chimes)
         plan.soft_before = _place_extras(plan, segments, position, start_at, after_next)
         quiet = segment.kind in QUIET_KINDS and not segment.until_ready
@@ -595,8 +629,11 @@ def _place_cue(
     if caution_after is not None:
         reserve = GAP_SECONDS + book.seconds(caution_after)
     need = length + reserve
+    cue: _Slot | None
     if free + need <= limit:
         cue = plan.place(_Slot(text, kind, step, free, length, wpm))
+    elif book.speed != 1.0:
+        cue = _place_sped_up(plan, segment, kind, free, early, limit, reserve)
     else:
         earlier: float | None = None
         if early is not None:
@@ -627,8 +664,44 @@ def _place_cue(
     plan.soft_before = []
     if caution_after is not None:
         length = book.seconds(caution_after)
-        begin = cue.end + GAP_SECONDS
-        plan.place(_Slot(caution_after, PhraseKind.CAUTION, step, begin, length, wpm))
+        begin = (natural if cue is None else cue.end) + GAP_SECONDS
+        if book.speed != 1.0 and begin + length > limit:
+            plan.dropped.append((PhraseKind.CAUTION, step, caution_after))
+        else:
+            plan.place(_Slot(caution_after, PhraseKind.CAUTION, step, begin, length, wpm))
+
+
+def _place_sped_up(
+    plan: _Planner,
+    segment: Segment,
+    kind: PhraseKind,
+    free: float,
+    early: float | None,
+    limit: float,
+    reserve: float,
+) -> _Slot | None:
+    """A cue when the session plays sped up and it does not fit at the plan's rate: faster,
+    up to the book's bound, from the earliest moment it may begin (in the quiet tail of the
+    step before, else by :data:`CUE_LATE_SECONDS` after its step); left out (None, and noted
+    in ``dropped``) if it would still begin later or be heard once the next step begins."""
+    book, step, text = plan.book, segment.index, cue_text(segment)
+    begin = free if early is None else min(early, free)
+    fastest = max(book.wpm, book.max_wpm)
+    length = book.seconds(text, fastest)
+    room = limit - begin - reserve
+    if begin > segment.start + CUE_LATE_SECONDS + 1e-9 or length > room + 1e-9:
+        plan.dropped.append((kind, step, text))
+        return None
+    # The slowest rate between the plan's and the bound that fits (a few renders at most).
+    rate = fastest
+    for candidate in range(book.wpm, fastest, max(1, (fastest - book.wpm) // 4)):
+        candidate_length = book.seconds(text, candidate)
+        if candidate_length <= room:
+            rate, length = candidate, candidate_length
+            break
+    if begin < free:
+        plan.make_room(begin, begin + length + reserve)
+    return plan.place(_Slot(text, kind, step, begin, length, rate, speed=rate / book.wpm))
 
 
 def _place_extras(
@@ -688,6 +761,8 @@ def _place_extras(
 
     # The preview and the note, in the gaps left: the note first if both fit that way.
     low = said_end + GAP_SECONDS
+    if book.speed != 1.0:
+        low = max(low, segment.start)  # its cue may have been left out: not before its step
     preview = preview_text(following(segments, position)) if "previews" in speak else None
     note = new_note(segments, position, start_at) if "notes" in speak else None
     preview_len = book.seconds(preview) if preview is not None else 0.0

@@ -35,6 +35,7 @@ class Sound(str, Enum):
     REST = "rest"
     INHALE = "inhale"
     EXHALE = "exhale"
+    DOWN = "down"
     END = "end"
 
 
@@ -54,7 +55,8 @@ class Note:
 
 # The design: the step chime rises, rest falls and is lower and softer, counts are short high
 # ticks with a longer, higher last one, the hold countdown sits between them, the switch is a
-# three-note "ding-dong-ding", breaths glide up (in) and down (out), the end is an arpeggio.
+# three-note "ding-dong-ding", breaths glide up (in) and down (out), a rep's "down" is a short
+# high glide down, the end is an arpeggio.
 NOTES: dict[Sound, tuple[Note, ...]] = {
     Sound.LEAD_IN: (Note(440.0, 0.08, level=0.8),),
     Sound.STEP: (Note(659.3, 0.09), Note(880.0, 0.14)),
@@ -65,6 +67,7 @@ NOTES: dict[Sound, tuple[Note, ...]] = {
     Sound.REST: (Note(523.3, 0.16, level=0.7), Note(392.0, 0.24, level=0.7)),
     Sound.INHALE: (Note(330.0, 0.40, end_hz=494.0, level=0.8),),
     Sound.EXHALE: (Note(494.0, 0.50, end_hz=330.0, level=0.8),),
+    Sound.DOWN: (Note(880.0, 0.22, end_hz=587.3, level=0.8),),
     Sound.END: (Note(523.3, 0.12), Note(659.3, 0.12), Note(784.0, 0.12), Note(1046.5, 0.36)),
 }
 

@@ -35,6 +35,19 @@ KEY_MAP: tuple[tuple[bytes, Command, str, str], ...] = (
     (b"mM", Command.MUTE, "m", "mute"),
     (b"qQ", Command.QUIT, "q", "quit"),
     (b"\r\n", Command.ENTER, "Enter", "ready"),
+    (b"?hH", Command.HELP, "?", "keys"),
+)
+
+# What each key does, in the help overlay (``?``), in full.
+KEY_TABLE: tuple[tuple[str, str], ...] = (
+    ("space", "pause, and resume"),
+    ("n  →", "skip to the next step"),
+    ("b  ←", "back to the start of the step; in its first 2 s, the step before"),
+    ("+", "10 s more (or more counts, breaths)"),
+    ("m", "mute, and unmute"),
+    ("Enter", "go on, when a step waits"),
+    ("q  Esc", "stop"),
+    ("?  h", "these keys (the time runs on)"),
 )
 
 KEYS: dict[bytes, Command] = {
@@ -136,6 +149,10 @@ class KeyControls:
         self.fd = fd
         self.wake_fd = wake_fd
         self.on_resize: Callable[[], None] | None = None
+        # Shows (True) or hides (False) the keys. While they show, the next key of any kind
+        # only hides them; without it, ``?`` goes to the player, which ignores it.
+        self.on_help: Callable[[bool], None] | None = None
+        self.help_shown = False
         self._queue: list[Command] = []
         self._pending = b""
         self._pending_since = 0.0
@@ -175,10 +192,35 @@ class KeyControls:
             # The terminal went away (hung up): nothing more will come, stop asking it.
             self._queue.append(Command.QUIT)
             return
+        if self.help_shown and self.on_help is not None:
+            # Any key closes the keys' help, and does nothing else.
+            self.help_shown = False
+            self._pending = b""
+            self.on_help(False)
+            return
         if not self._pending:
             self._pending_since = time.monotonic()
         commands, self._pending = decode_keys(self._pending + data)
+        if Command.HELP in commands and self.on_help is not None:
+            # Keys typed before ``?`` in the same read count; those after it close it.
+            commands = commands[: commands.index(Command.HELP)]
+            self._pending = b""
+            self.help_shown = True
+            self.on_help(True)
         self._queue.extend(commands)
+
+    def any_key(self, seconds: float) -> bool:
+        """Wait up to ``seconds`` for a key (any key, read and dropped); True if one came."""
+        import select
+
+        end = time.monotonic() + seconds
+        while (left := end - time.monotonic()) > 0:
+            ready, _, _ = select.select([self.fd], [], [], left)
+            if ready:
+                with contextlib.suppress(BlockingIOError, OSError):
+                    os.read(self.fd, 1024)
+                return True
+        return False
 
     def _drain_wake(self) -> None:
         assert self.wake_fd is not None
@@ -195,6 +237,23 @@ class WindowsKeyControls:
 
     def __init__(self) -> None:
         self.on_resize: Callable[[], None] | None = None
+        self.on_help: Callable[[bool], None] | None = None
+        self.help_shown = False
+
+    def any_key(self, seconds: float) -> bool:  # pragma: no cover
+        """Wait up to ``seconds`` for a key (any key, read and dropped); True if one came."""
+        if sys.platform != "win32":
+            raise RuntimeError("WindowsKeyControls works only on Windows")
+        import msvcrt
+
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            if msvcrt.kbhit():
+                while msvcrt.kbhit():
+                    msvcrt.getwch()
+                return True
+            time.sleep(self.POLL)
+        return False
 
     def wait(self, clock: Clock, deadline: float | None) -> Command | None:  # pragma: no cover
         if sys.platform != "win32":
@@ -211,6 +270,14 @@ class WindowsKeyControls:
                     command = Command.QUIT
                 else:
                     command = KEYS.get(char.encode("utf-8", "ignore"))
+                if self.help_shown and self.on_help is not None:
+                    self.help_shown = False
+                    self.on_help(False)
+                    continue
+                if command is Command.HELP and self.on_help is not None:
+                    self.help_shown = True
+                    self.on_help(True)
+                    continue
                 if command is not None:
                     return command
             if deadline is None:

@@ -116,11 +116,11 @@ def test_a_count_shows_n_of_total_and_plus_raises_the_total(timeline: Timeline) 
     folding = Folding()
     play_fast(timeline, keys=[(23.0, Command.EXTEND)], sinks=[folding])
     counts = [seen.digits for seen in folding.after(EventKind.COUNT, 2)]
-    assert counts[:2] == ["1 / 4", "2 / 4"]
+    assert counts[:2] == ["1 of 4", "2 of 4"]
     (extended,) = folding.after(EventKind.EXTEND, 2)
     # One ``+`` adds as many counts as make at least 10 s: five of 2 s.
-    assert extended.digits == "2 / 9"
-    assert counts[-1] == "9 / 9"
+    assert extended.digits == "2 of 9"
+    assert counts[-1] == "9 of 9"
     assert extended.detail == "Count"
 
 
@@ -191,11 +191,28 @@ def test_every_kind_of_step_has_its_own_label(kind: SegmentKind) -> None:
     assert kind_label(kind) and kind_label(kind) not in labels
 
 
-def test_only_count_and_breathe_steps_count_in_the_digits() -> None:
+def test_only_count_reps_and_breathe_steps_count_in_the_digits() -> None:
     assert {kind: counted(kind) for kind in SegmentKind if counted(kind)} == {
         SegmentKind.COUNT: "count",
+        SegmentKind.REPS: "rep",
         SegmentKind.BREATHE: "breath",
     }
+
+
+def test_reps_show_the_rep_in_the_digits_and_up_or_down_under_them(tmp_path: Path) -> None:
+    path = tmp_path / "raises.yaml"
+    path.write_text("title: Raises\nsteps:\n  - reps: 3\n    up: 1\n    down: 2\n")
+    folding = Folding()
+    play_fast(compile_routine(load(path)), sinks=[folding])
+    counts = folding.after(EventKind.COUNT, 1)
+    downs = folding.after(EventKind.DOWN, 1)
+    assert [seen.digits for seen in counts] == ["1 of 3", "2 of 3", "3 of 3"]
+    assert [seen.detail for seen in counts] == ["Reps · up"] * 3
+    assert [(seen.digits, seen.detail) for seen in downs] == [
+        ("1 of 3", "Reps · down"),
+        ("2 of 3", "Reps · down"),
+        ("3 of 3", "Reps · down"),
+    ]
 
 
 def test_the_state_folds_a_whole_session_without_importing_rich(tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ import pytest
 from rich.console import Console
 
 from calfkit.library import load
-from calfkit.model import Hold, Routine
+from calfkit.model import Hold, Routine, Side
 from calfkit.player.engine import Player
 from calfkit.player.events import Command, Event, EventKind, Outcome, Status
 from calfkit.sinks import digits
@@ -149,15 +149,16 @@ def test_a_hold_shows_cue_first_then_note_countdown_where_next_progress_and_keys
     )
     text = screen_text(view, 80)
     first = next(line for line in text.splitlines() if line.strip())
-    assert first.strip() == "Lean into the wall and hold"  # the cue is the first text
+    assert first.strip() == "HOLD"  # the phase band, then the cue
     assert words(view) == [
+        "HOLD",
         "Lean into the wall and hold",
         "Back heel stays down.",
         "Hold · Round 2 of 3 · Right side",
         "Next: Lower your heels",
         "Caution  Keep the pull very mild.",  # the first step still shows the caution
         "━" * 4 + "─" * 48 + "   8% · 01:18 left",  # 7 s of 85 s done
-        "space pause · n next · b back · + 10 s · m mute · q quit",
+        "space pause · n next · b back · + 10 s · m mute · q quit · ? keys",
     ]
     # The countdown, in block digits between the note and where the step stands.
     lines = text.splitlines()
@@ -185,7 +186,7 @@ def test_a_count_shows_number_of_total() -> None:
         )
     )
     text = screen_text(view, 80)
-    assert big(view) == ["7 / 10"]
+    assert big(view) == ["7 of 10"]
     assert "Next: Breathe slowly" in text
 
 
@@ -212,23 +213,112 @@ def test_breathing_shows_breath_number_and_phase() -> None:
     assert "Next: finish" in text
 
 
-def test_paused_is_a_reverse_video_badge_the_help_says_resume_and_both_go_on_resume() -> None:
+def styled_frame(view: LiveView, width: int = 80, height: int = 24, **console: object) -> str:
+    """The frame with its escape codes, as a colour terminal gets it."""
+    options: dict[str, object] = {"color_system": "standard", **console}
+    out = Console(
+        record=True,
+        width=width,
+        height=height,
+        file=io.StringIO(),
+        force_terminal=True,
+        **options,  # type: ignore[arg-type]
+    )
+    out.print(view.render())
+    file = out.file
+    assert isinstance(file, io.StringIO)
+    return file.getvalue()
+
+
+def line_with(styled: str, text: str) -> str:
+    return next(line for line in styled.splitlines() if text in line)
+
+
+def test_paused_is_a_wide_reverse_video_band_the_digits_dim_and_both_go_on_resume() -> None:
     view = quiet_view()
     start(view)
     view.handle(step(HOLD, 3.0, 88.0))
+    running = line_with(styled_frame(view), "█")
+    assert "\x1b[1;36m" in running  # bright cyan digits while the hold runs
     view.handle(ev(EventKind.PAUSE, 5.0, step=1, segment=HOLD))
-    console = Console(
-        record=True, width=80, file=io.StringIO(), force_terminal=True, color_system="standard"
-    )
-    console.print(view.render())
-    styled = console.export_text(styles=True)
-    badge = next(line for line in styled.splitlines() if "PAUSED" in line)
-    assert re.search(r"\x1b\[1;7(;\d+)*m PAUSED ", badge)  # bold + reverse video
+    styled = styled_frame(view)
+    band = line_with(styled, "PAUSED")
+    assert re.search(r"\x1b\[1;7(;\d+)*m +PAUSED · space resumes +\x1b\[0m", band)
+    # Three rows of reverse video, each the full width inside the margins (80 - 2 * 5).
+    rows = [line for line in styled.splitlines() if "\x1b[1;7;33m " in line]
+    assert len(rows) == 3  # (the Caution label is reverse yellow too, but a word wide)
+    assert all(re.search(r"\x1b\[1;7;33m[^\x1b]{70}\x1b\[0m", row) for row in rows)
+    assert all("\x1b[2m" in line for line in styled.splitlines() if "█" in line)  # dim
+    assert big(view) == ["00:45"]  # the time left stays, dimmed
     assert "space resume · n next" in screen_text(view, 80)
     assert "space pause" not in screen_text(view, 80)
     view.handle(ev(EventKind.RESUME, 9.0, step=1, segment=HOLD, step_ends_at=52.0, ends_at=92.0))
     assert "PAUSED" not in screen_text(view, 80)
     assert "space pause · n next" in screen_text(view, 80)
+
+
+def test_paused_band_is_one_row_on_a_small_terminal_and_still_shows() -> None:
+    view = quiet_view()
+    start(view)
+    view.handle(step(HOLD, 3.0, 88.0))
+    view.handle(ev(EventKind.PAUSE, 5.0, step=1, segment=HOLD))
+    styled = styled_frame(view, 40, 15)
+    assert len([line for line in styled.splitlines() if "\x1b[1;7;33m " in line]) == 1
+    assert "PAUSED" in screen_text(view, 40, 15)
+    assert big(view, 40, 15)  # the digits still show
+
+
+def test_the_cue_is_bold() -> None:
+    view = quiet_view()
+    start(view)
+    view.handle(step(HOLD, 3.0, 88.0))
+    cue = line_with(styled_frame(view), "Lean into the wall and hold")
+    assert "\x1b[1mLean into the wall and hold\x1b[0m" in cue
+
+
+@pytest.mark.parametrize(
+    ("segment", "label", "colour"),
+    [(HOLD, "HOLD", 36), (COUNT, "COUNT", 36), (BREATHE, "BREATHE", 36)],
+)
+def test_the_phase_band_fills_the_width_in_the_phase_colour_with_its_name(
+    segment: Segment, label: str, colour: int
+) -> None:
+    view = quiet_view()
+    start(view)
+    view.handle(step(segment, segment.start, 88.0))
+    band = line_with(styled_frame(view), label)
+    assert re.search(rf"\x1b\[1;7;{colour}m {{20,}}{label} {{20,}}\x1b\[0m", band)
+    assert len(re.sub(r"\x1b\[[0-9;]*m", "", band).strip()) == len(label)
+
+
+@pytest.mark.parametrize(
+    ("kind", "label", "colour"),
+    [
+        (SegmentKind.REST, "REST", 32),
+        (SegmentKind.SWITCH, "SWITCH SIDES · LEFT SIDE", 35),
+        (SegmentKind.PREPARE, "GET READY", 34),
+    ],
+)
+def test_rest_switch_and_prepare_bands_differ_in_colour_and_words(
+    kind: SegmentKind, label: str, colour: int
+) -> None:
+    side = Side.LEFT if kind is SegmentKind.SWITCH else None
+    segment = Segment(index=1, top=1, kind=kind, text="Ease off", start=0.0, duration=10.0,
+                      side=side)  # fmt: skip
+    view = quiet_view()
+    start(view)
+    view.handle(step(segment, 0.0, 88.0))
+    band = line_with(styled_frame(view), label)
+    assert re.search(rf"\x1b\[1;7;{colour}m +{label} +\x1b\[0m", band)
+
+
+def test_a_waiting_step_band_says_ready_in_yellow() -> None:
+    view = quiet_view()
+    start(view)
+    view.handle(step(HOLD, 3.0, 88.0))
+    view.handle(ev(EventKind.WAITING, 3.0, step=1, segment=HOLD))
+    band = line_with(styled_frame(view), "READY")
+    assert re.search(r"\x1b\[1;7;33m +READY +\x1b\[0m", band)
 
 
 def test_countdown_and_time_left_stay_put_while_paused() -> None:
@@ -872,3 +962,77 @@ def test_the_players_own_next_is_shown_when_the_event_carries_one() -> None:
         )
     )
     assert "Next: Last step" in screen_text(view, 80)
+
+
+def test_the_keys_help_lists_every_key_over_the_step_and_the_time_runs_on() -> None:
+    view = quiet_view()
+    start(view)
+    view.handle(step(HOLD, 3.0, 88.0))
+    view.show_help(True)
+    text = screen_text(view, 80)
+    assert "KEYS" in text and "Any key closes this" in text
+    for key in ("space", "n  →", "b  ←", "+", "m", "Enter", "q  Esc", "?  h"):
+        assert any(line.strip().startswith(key) for line in text.splitlines()), key
+    assert "back to the start of the step; in its first 2" in text
+    assert "Lean into the wall" not in text  # over the step
+    view.handle(ev(EventKind.TICK, 10.0, step=1, segment=HOLD, number=38, ends_at=81.0))
+    assert "01:11 left" in screen_text(view, 80)  # the time runs on under it
+    view.show_help(False)
+    assert "Lean into the wall and hold" in screen_text(view, 80)
+
+
+def test_the_keys_help_fits_forty_by_fifteen() -> None:
+    view = quiet_view()
+    start(view)
+    view.handle(step(HOLD, 3.0, 88.0))
+    view.show_help(True)
+    text = screen_text(view, 40, 15)
+    assert len(text.splitlines()) <= 15
+    assert all(len(line) <= 40 for line in text.splitlines())
+    assert "space" in text and "Any key closes this" in text
+
+
+def ended(status: Status, skipped: int = 0) -> Outcome:
+    return Outcome(
+        status=status,
+        step=1,
+        played_seconds=125.0,
+        paused_seconds=0.0,
+        steps_done=3 - skipped,
+        steps_skipped=skipped,
+        steps_total=3,
+    )
+
+
+def test_a_finished_routine_lingers_on_an_end_screen_until_a_key_then_prints_the_summary() -> None:
+    out = io.StringIO()
+    view = LiveView(Console(file=out, width=80, height=24, force_terminal=True), screen=False)
+    view.linger = True
+    start(view)
+    view.handle(step(HOLD, 3.0, 88.0))
+    view.handle(ev(EventKind.FINISH, 90.0, outcome=ended(Status.FINISHED, skipped=1)))
+    view.close()  # the player closing its sinks: the view stays up for the end screen
+    seen: list[str] = []
+
+    def wait(seconds: float) -> bool:
+        seen.append(screen_text(view, 80))
+        return True
+
+    assert view.end(["3rd session this week"], wait, 10.0)
+    (text,) = seen
+    assert "FINISHED · 1 SKIPPED" in text
+    assert "Finished Wall Release." in text
+    assert "3rd session this week" in text and "Press any key to close" in text
+    assert [shown for shown, _ in read_digits(text.splitlines())] == ["02:05"]  # time played
+    assert out.getvalue().rstrip().endswith("skipped 1 · paused 00:00")  # printed on closing
+
+
+def test_a_stopped_routine_does_not_linger() -> None:
+    out = io.StringIO()
+    view = LiveView(Console(file=out, width=80, height=24, force_terminal=True), screen=False)
+    view.linger = True
+    start(view)
+    view.handle(step(HOLD, 3.0, 88.0))
+    view.handle(ev(EventKind.STOP, 9.0, outcome=ended(Status.STOPPED)))
+    assert "Stopped Wall Release" in out.getvalue()  # closed at once, as q asked
+    assert not view.end([], lambda seconds: True, 10.0)

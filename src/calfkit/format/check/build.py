@@ -14,11 +14,13 @@ from calfkit.format.source import ScalarNode
 from calfkit.model import (
     DEFAULT_COUNT_EVERY,
     DEFAULT_COUNTDOWN,
+    DEFAULT_DOWN,
     DEFAULT_EXHALE,
     DEFAULT_INHALE,
     DEFAULT_PREPARE_SECONDS,
     DEFAULT_REST_CUE,
     DEFAULT_SWITCH_SECONDS,
+    DEFAULT_UP,
     READY_FALLBACK_SECONDS,
     Breathe,
     Count,
@@ -28,6 +30,7 @@ from calfkit.model import (
     Kind,
     Prepare,
     Repeat,
+    Reps,
     Rest,
     Sides,
     Step,
@@ -50,8 +53,9 @@ def _head_number(parts: Parts) -> int:
 def _timed(parts: Parts, default: float | None) -> tuple[float, bool]:
     """A prepare or do step's seconds, and whether it waits for Enter."""
     duration = parts.values.data.get("duration", default)
-    if duration == spec.READY:
-        return READY_FALLBACK_SECONDS, True
+    if isinstance(duration, str) and duration.startswith(spec.READY):
+        seconds = spec.ready_seconds(duration)
+        return (READY_FALLBACK_SECONDS if seconds is None else seconds), True
     if not isinstance(duration, float):
         raise AssertionError(f"a duration holds {duration!r}")
     return duration, False
@@ -65,6 +69,7 @@ def _prepare(_: Reporter, parts: Parts) -> Step:
         until_ready=ready,
         name=parts.name,
         note=parts.note,
+        exercise=parts.exercise,
         position=parts.position,
     )
 
@@ -77,6 +82,7 @@ def _do(_: Reporter, parts: Parts) -> Step:
         until_ready=ready,
         name=parts.name,
         note=parts.note,
+        exercise=parts.exercise,
         position=parts.position,
     )
 
@@ -88,6 +94,7 @@ def _hold(_: Reporter, parts: Parts) -> Step:
         countdown=parts.values.number("countdown", DEFAULT_COUNTDOWN),
         name=parts.name,
         note=parts.note,
+        exercise=parts.exercise,
         position=parts.position,
     )
 
@@ -99,6 +106,23 @@ def _count(_: Reporter, parts: Parts) -> Step:
         cue=parts.values.text("cue"),
         name=parts.name,
         note=parts.note,
+        exercise=parts.exercise,
+        position=parts.position,
+    )
+
+
+def _reps(_: Reporter, parts: Parts) -> Step:
+    values = parts.values
+    return Reps(
+        reps=_head_number(parts),
+        up=values.seconds("up", DEFAULT_UP),
+        top=values.seconds("top", 0.0),
+        down=values.seconds("down", DEFAULT_DOWN),
+        bottom=values.seconds("bottom", 0.0),
+        cue=values.text("cue"),
+        name=parts.name,
+        note=parts.note,
+        exercise=parts.exercise,
         position=parts.position,
     )
 
@@ -111,6 +135,7 @@ def _breathe(_: Reporter, parts: Parts) -> Step:
         cue=parts.values.text("cue"),
         name=parts.name,
         note=parts.note,
+        exercise=parts.exercise,
         position=parts.position,
     )
 
@@ -123,6 +148,7 @@ def _rest(_: Reporter, parts: Parts) -> Step:
         cue=parts.values.text("cue") or DEFAULT_REST_CUE,
         name=parts.name,
         note=parts.note,
+        exercise=parts.exercise,
         position=parts.position,
     )
 
@@ -135,6 +161,7 @@ def _repeat(_: Reporter, parts: Parts) -> Step:
         rest_between=between if isinstance(between, float) else None,
         name=parts.name,
         note=parts.note,
+        exercise=parts.exercise,
         position=parts.position,
     )
 
@@ -148,6 +175,7 @@ def _sides(_: Reporter, parts: Parts) -> Step:
         switch=parts.values.seconds("switch", DEFAULT_SWITCH_SECONDS),
         name=parts.name,
         note=parts.note,
+        exercise=parts.exercise,
         position=parts.position,
     )
 
@@ -164,7 +192,12 @@ def _include(checker: Reporter, parts: Parts) -> Step | Invalid:
     if too_deep is not None:
         return checker.problem(node.position, too_deep)
     return Include(
-        ref=ref, routine=included, name=parts.name, note=parts.note, position=parts.position
+        ref=ref,
+        routine=included,
+        name=parts.name,
+        note=parts.note,
+        exercise=parts.exercise,
+        position=parts.position,
     )
 
 
@@ -182,6 +215,8 @@ def builder(kind: Kind) -> Build:
             return _hold
         case Kind.COUNT:
             return _count
+        case Kind.REPS:
+            return _reps
         case Kind.BREATHE:
             return _breathe
         case Kind.REST:

@@ -124,6 +124,8 @@ class StructureChecks(ValueChecks):
                 return self.text(kind, node, label, scope=scope)
             case spec.Slug():
                 return self.slug(kind, node, label)
+            case spec.Choice():
+                return self.choice(kind, node, label)
             case spec.Language():
                 return self.language(kind, node, label)
             case spec.Duration():

@@ -99,7 +99,7 @@ class Parts:
     for a full-size file, and a frozen dataclass's __init__ costs several times more.
     """
 
-    __slots__ = ("head", "head_node", "level", "name", "note", "position", "values")
+    __slots__ = ("exercise", "head", "head_node", "level", "name", "note", "position", "values")
 
     def __init__(
         self, head: Value, head_node: Node, values: Values, position: Position, level: int
@@ -114,6 +114,8 @@ class Parts:
         note = data.get("note") if data else None
         self.name = name if isinstance(name, str) else None
         self.note = note if isinstance(note, str) else None
+        exercise = data.get("exercise") if data else None
+        self.exercise = exercise if isinstance(exercise, str) else None
 
 
 class ValueChecks(Reporter):
@@ -187,6 +189,13 @@ class ValueChecks(Reporter):
             return node.value
         return self.wrong(node, label, kind.expected)
 
+    def choice(self, kind: spec.Choice, node: Node, label: str) -> str | Invalid:
+        if not isinstance(node, ScalarNode) or not isinstance(node.value, str):
+            return self.wrong(node, label, kind.expected)
+        if node.value not in kind.values:
+            return self.wrong(node, label, kind.expected)
+        return node.value
+
     def slug(self, kind: spec.Slug, node: Node, label: str) -> str | Invalid:
         if not isinstance(node, ScalarNode) or not isinstance(node.value, str):
             return self.wrong(node, label, kind.expected)
@@ -199,6 +208,20 @@ class ValueChecks(Reporter):
             )
         return text
 
+    def ready(self, value: str, node: Node, label: str, kind: spec.Duration) -> str | Invalid:
+        """``ready``, or ``ready`` and the time a track or a piped session gives the step
+        (``ready 20s``), as :func:`calfkit.format.spec.ready_seconds` reads it."""
+        if value == spec.READY:
+            return value
+        seconds = spec.parse_duration_text(value[len(spec.READY) + 1 :])
+        if seconds is None or not 0 < seconds <= MAX_STEP_SECONDS:
+            return self.problem(
+                node.position,
+                f"{label} must be {kind.expected}; found {value!r} (write ready, or ready and "
+                "a duration such as ready 20s)",
+            )
+        return value
+
     def duration(self, kind: spec.Duration, node: Node, label: str) -> float | str | Invalid:
         if type(node) is ScalarNode:
             value = node.value
@@ -209,9 +232,9 @@ class ValueChecks(Reporter):
             return self.wrong(node, label, kind.expected)
         value = node.value
         if isinstance(value, str):
-            if value == spec.READY:
+            if value == spec.READY or value.startswith(spec.READY + " "):
                 if kind.ready:
-                    return spec.READY
+                    return self.ready(value, node, label, kind)
                 return self.problem(
                     node.position,
                     f"{label} must be {kind.expected}; found 'ready' "

@@ -1,11 +1,13 @@
 """What the live view's frame shows for a state: the parts, their words and styles.
 
 :class:`Painter` turns a :class:`~calfkit.sinks.live.state.ViewState` into the groups of
-parts that :func:`~calfkit.sinks.live.layout.lay_out` fits into the terminal: the cue first,
-in bold; under it the countdown (or the count, or the breath) in block digits; the note,
-"Next", the caution and the warnings, each with its rank for giving way; the badges, the
-progress bar with the time left, and the key help. Colour only ever repeats what the words
-and shapes already say (NO_COLOR drops it).
+parts that :func:`~calfkit.sinks.live.layout.lay_out` fits into the terminal: the phase band
+(a reverse-video row the width of the screen, coloured by the kind of step, saying it and the
+side in words); the cue, in bold; while paused a PAUSED band, with the digits dim; the
+countdown (or the count, or the breath) in block digits; the note, "Next", the caution and the
+warnings, each with its rank for giving way; the badges, the progress bar with the time left,
+and the key help. Colour only ever repeats what the words and shapes already say (NO_COLOR
+drops it).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from calfkit.model import unreachable
 from calfkit.sinks.live.layout import Layout, Part, lay_out, margin_for
+from calfkit.sinks.live.state import kind_label
 from calfkit.terminal.keys import help_items, help_line
 from calfkit.text import clean
 from calfkit.timeline import SegmentKind
@@ -41,7 +44,13 @@ def kind_colour(kind: SegmentKind) -> str:
     match kind:
         case SegmentKind.PREPARE:
             return "bold blue"
-        case SegmentKind.DO | SegmentKind.HOLD | SegmentKind.COUNT | SegmentKind.BREATHE:
+        case (
+            SegmentKind.DO
+            | SegmentKind.HOLD
+            | SegmentKind.COUNT
+            | SegmentKind.REPS
+            | SegmentKind.BREATHE
+        ):
             return "bold cyan"
         case SegmentKind.REST:
             return "bold green"
@@ -49,6 +58,40 @@ def kind_colour(kind: SegmentKind) -> str:
             return "bold magenta"
         case _:
             unreachable(kind)
+
+
+# Rows of the PAUSED band where the terminal has them (a one-row band below that).
+PAUSED_ROWS = 3
+PAUSED_ROWS_FROM = 20  # terminal rows
+
+
+def phase(state: ViewState) -> tuple[str, str]:
+    """The phase band's words and colour: what kind of step (or "READY" while a step waits
+    for Enter) and the side, e.g. ("HOLD · RIGHT SIDE", "cyan")."""
+    segment = state.segment
+    if segment is None:
+        return ("STARTING" if state.lead_in is not None else "GET READY"), "blue"
+    if state.waiting:
+        label, colour = "READY", "yellow"
+    else:
+        label = kind_label(segment.kind).upper()
+        colour = kind_colour(segment.kind).removeprefix("bold ")
+    if segment.side is not None:
+        label += f" · {segment.side.value.upper()} SIDE"
+    return label, colour
+
+
+def band(label: str, style: str, width: int, rows: int = 1) -> list[Text]:
+    """``label`` centred in a reverse-video band ``width`` wide and ``rows`` tall (the label on
+    its middle row): a block of colour that says the phase from across the room, and still a
+    band of reverse video with words in it under NO_COLOR."""
+    from rich.text import Text
+
+    label = label if len(label) <= width else label[: max(1, width - 1)] + "…"
+    blank = Text(" " * width, style=style, justify="center")
+    lines = [blank] * rows
+    lines[rows // 2] = Text(label.center(width), style=style, justify="center")
+    return lines
 
 
 class Painter:
@@ -68,6 +111,10 @@ class Painter:
         ``keys`` shows the key help; ``voice`` the VOICE badge.
         """
         width = max(1, columns - 2 * margin_for(columns))
+        if state.ending is not None and state.outcome is not None:
+            return self._end(state, width, columns, lines)
+        if state.help:
+            return self._keys(state, width, columns, lines)
         top: list[Part] = []
         middle: list[Part] = []
         lower: list[Part] = []
@@ -75,12 +122,20 @@ class Painter:
         counter_style = "bold"
         # Give-way ranks: the note first, then "Next", then the caution, then where, then
         # the warnings (shortened last of all, but never the cue or the time left).
+        label, colour = phase(state)
+        top.append(Part("phase", self._band(label, f"bold reverse {colour}", width), give_way=6))
         if state.segment is None:
             counter = self._before_first_step(state, width, top, middle, lower)
         else:
             counter = state.counter_text()
             counter_style = kind_colour(state.segment.kind)
             self._step(state, width, top, middle, lower)
+        if state.paused:
+            # Unmistakable from the floor: a wide PAUSED band, and the digits go dim.
+            rows = PAUSED_ROWS if lines >= PAUSED_ROWS_FROM else 1
+            paused = self._band("PAUSED · space resumes", "bold reverse yellow", width, rows)
+            middle.insert(0, Part("paused", paused))
+            counter_style = "dim"
         for n, warning in enumerate(state.warnings):
             lower.append(self._optional(f"warning {n}", 5, warning, "bold yellow", width))
         badges = self._badges(state, voice=voice)
@@ -144,7 +199,71 @@ class Painter:
         if caution:
             lower.append(self._caution(caution, width, rank=3))
 
+    def _end(self, state: ViewState, width: int, columns: int, lines: int) -> Layout:
+        """The end screen: how it ended (as history records it), the time played in block
+        digits, the figures, what history says now, and how to close it."""
+        from rich.text import Text
+
+        from calfkit.words import clock
+
+        summary = state.summary()
+        assert summary is not None and state.ending is not None
+        if summary.finished:
+            label, style = "FINISHED", "bold reverse green"
+            if summary.skipped:
+                label += f" · {summary.skipped} SKIPPED"
+        else:
+            label, style = "STOPPED", "bold reverse yellow"
+        head, figures = summary.lines()
+        top = [
+            Part("phase", band(label, style, width), give_way=6),
+            Part("cue", self._wrap("end", head, "bold", width)),
+        ]
+        middle = [
+            Part("counter", []),
+            Part("detail", [Text("time played", justify="center")]),
+        ]
+        lower = [self._optional("figures", 4, figures, "", width)]
+        for n, line in enumerate(state.ending):
+            lower.append(self._optional(f"history {n}", 5, line, "bold", width))
+        close = "Press any key to close"
+        bottom = [Part("keys", self._wrap("close", close, "dim", width))]
+        counter = clock(summary.played)
+        return lay_out([top, middle, lower, bottom], counter, "bold green", columns, lines)
+
+    def _keys(self, state: ViewState, width: int, columns: int, lines: int) -> Layout:
+        """The keys' help, over the step: every key and what it does, in full. The time runs
+        on under it (the bar at the bottom says so)."""
+        import textwrap
+
+        from rich.text import Text
+
+        from calfkit.terminal.keys import KEY_TABLE
+
+        key_width = max(len(key) for key, _ in KEY_TABLE) + 2
+        rows: list[str] = []
+        for key, does in KEY_TABLE:
+            wrapped = textwrap.wrap(does, max(8, width - key_width)) or [""]
+            rows.append(key.ljust(key_width) + wrapped[0])
+            rows.extend(" " * key_width + more for more in wrapped[1:])
+        longest = min(width, max(len(row) for row in rows))
+        table = [Text(row.ljust(longest)[:width], justify="center") for row in rows]
+        top = [
+            Part("phase", band("KEYS", "bold reverse", width)),
+            Part("detail", self._wrap("closes", "Any key closes this", "dim", width)),
+        ]
+        middle = [Part("cue", table), Part("counter", [])]
+        bottom = [Part("time left", [self._bar(state, width)])]
+        return lay_out([top, middle, bottom], None, "bold", columns, lines)
+
     # -- pieces -----------------------------------------------------------------------------
+
+    def _band(self, label: str, style: str, width: int, rows: int = 1) -> list[Text]:
+        key = ("band", label, style, width, rows)
+        found = self._wrapped.get(key)
+        if found is None:
+            found = self._wrapped[key] = band(label, style, width, rows)
+        return found
 
     def _wrap(self, key: object, text: str, style: str, width: int) -> list[Text]:
         text = clean(text, layout=True)  # routine text never drives the terminal
@@ -194,13 +313,12 @@ class Painter:
         return Part("caution", marked, give_way=rank, short=self._one_line(marked, width))
 
     def _badges(self, state: ViewState, *, voice: bool) -> Text:
-        """PAUSED, MUTED and VOICE as reverse-video labels, so they read without colour."""
+        """MUTED and VOICE as reverse-video labels, so they read without colour (PAUSED is a
+        band of its own)."""
         from rich.text import Text
 
         line = Text(justify="center")
         badges = []
-        if state.paused:
-            badges.append(("PAUSED", "bold reverse yellow"))
         if state.muted:
             badges.append(("MUTED", "bold reverse"))
         if voice:

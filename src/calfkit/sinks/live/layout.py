@@ -84,7 +84,8 @@ def pick_scale(text: str | None, columns: int, lines: int) -> int:
     width = columns - 2 * margin_for(columns)
     cap = lines // _DIGITS_SHARE
     best = digits.largest_scale(text, width, cap)
-    if " " in text:
+    if " " in text and best < 2:
+        # Words run together ("7of10") only where keeping the spaces would make them tiny.
         best = max(best, digits.largest_scale(text.replace(" ", ""), width, cap))
     return best
 
@@ -190,6 +191,11 @@ class Frame:
                         return
                     pad = max(0, (width - line.cell_len) // 2) if line.justify == "center" else 0
                     yield Cell(margin + " " * pad)
-                    yield from line.render(console)
+                    if line.spans or not line.style:
+                        yield from line.render(console)
+                    else:
+                        # rich renders a Text without spans with no style at all, its own
+                        # style left out: the bold cue came out plain.
+                        yield Cell(line.plain, console.get_style(line.style))
                     yield new_line
                     emitted += 1

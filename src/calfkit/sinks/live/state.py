@@ -35,6 +35,8 @@ def kind_label(kind: SegmentKind) -> str:
             return "Hold"
         case SegmentKind.COUNT:
             return "Count"
+        case SegmentKind.REPS:
+            return "Reps"
         case SegmentKind.BREATHE:
             return "Breathe"
         case SegmentKind.REST:
@@ -45,11 +47,13 @@ def kind_label(kind: SegmentKind) -> str:
             unreachable(kind)
 
 
-def counted(kind: SegmentKind) -> Literal["count", "breath"] | None:
+def counted(kind: SegmentKind) -> Literal["count", "rep", "breath"] | None:
     """What a step of ``kind`` counts in the digits instead of its time left, if anything."""
     match kind:
         case SegmentKind.COUNT:
             return "count"
+        case SegmentKind.REPS:
+            return "rep"
         case SegmentKind.BREATHE:
             return "breath"
         case (
@@ -90,9 +94,12 @@ class ViewState:
     routine_left: float | None = None
     extra: float = 0.0  # seconds ``+`` added to the step in progress
     count: int | None = None  # the count in progress, on a count step
+    tempo: str | None = None  # on a reps step: "up" from each rep's count, then "down"
     next_text: str | None = None  # the next step's cue, as the player said it
     steps_entered: int = 0
     outcome: Outcome | None = None  # what the FINISH or STOP event said it came to
+    help: bool = False  # the keys' help shows over the step (the time runs on under it)
+    ending: tuple[str, ...] | None = None  # the end screen shows, with these lines under it
     # Warnings shown now, each with the count of steps entered at which it goes.
     _warnings: list[tuple[str, int]] = field(default_factory=list)
     warned: int = 0  # warnings ever given, so a new one always redraws
@@ -124,8 +131,12 @@ class ViewState:
             self._enter(event)
         elif kind is EventKind.COUNT:
             self.count = event.number
-            self.counter = f"{event.number} / {event.of}"
+            # "of", not "/": a slash in block digits reads as a broken staircase from the floor.
+            self.counter = f"{event.number} of {event.of}"
             self.big_counter = self.counter
+            self.tempo = "up"
+        elif kind is EventKind.DOWN:
+            self.tempo = "down"
         elif kind is EventKind.BREATH:
             self.counter = f"breath {event.number} of {event.of} · {event.phase}"
             phase = "in" if event.phase == "inhale" else "out"
@@ -137,7 +148,7 @@ class ViewState:
         elif kind is EventKind.EXTEND:
             self.extra += float(event.number or 0)
             if event.of is not None and self.count is not None:
-                self.counter = f"{self.count} / {event.of}"  # more counts to come: "4 / 14"
+                self.counter = f"{self.count} of {event.of}"  # more counts to come: "4 of 14"
                 self.big_counter = self.counter
         elif kind in (EventKind.MUTE, EventKind.UNMUTE):
             self.muted = kind is EventKind.MUTE
@@ -165,6 +176,7 @@ class ViewState:
         self.lead_in = None
         self.extra = 0.0
         self.count = None
+        self.tempo = None
         self.counter = None
         self.big_counter = None
         self.waiting = False
@@ -191,6 +203,7 @@ class ViewState:
             self.step_left,
             self.routine_left,
             self.counter,
+            self.tempo,
             self.lead_in,
             self.preparing,
             self.waiting,
@@ -199,6 +212,8 @@ class ViewState:
             self.extra,
             self.warned,
             self.steps_entered,
+            self.help,
+            self.ending,
         )
 
     def counter_text(self) -> str | None:
@@ -220,6 +235,8 @@ class ViewState:
         parts = [kind_label(kind)]
         if self.counter is not None and counted(kind) == "breath":
             parts.append(self.counter)
+        if self.tempo is not None and counted(kind) == "rep":
+            parts.append(self.tempo)
         if self.where:
             parts.append(self.where)
         return " · ".join(parts)

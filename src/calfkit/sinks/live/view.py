@@ -12,9 +12,10 @@ into a :class:`~calfkit.sinks.live.state.ViewState`; what a frame shows for that
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from calfkit.player.events import Event, EventKind
+from calfkit.player.events import Event, EventKind, Status
 from calfkit.sinks.live.compose import Painter
 from calfkit.sinks.live.layout import Frame, Layout
 from calfkit.sinks.live.state import ViewState
@@ -67,6 +68,9 @@ class LiveView:
         self._live: Live | None = None
         self._closed = False
         self._drawn: tuple[object, ...] | None = None  # what the last frame showed
+        # Set by a session that can wait for a key: a finished routine then stays on screen
+        # until :meth:`end` is done with it (a stop by q leaves at once, as asked).
+        self.linger = False
 
     # -- the sink ---------------------------------------------------------------------------
 
@@ -80,6 +84,8 @@ class LiveView:
         if event.kind is EventKind.SPEAK:
             return  # heard, not seen
         self.state.fold(event)
+        if event.kind is EventKind.FINISH and self.linger:
+            return  # the session shows the end screen once history has its say (:meth:`end`)
         if event.kind in (EventKind.FINISH, EventKind.STOP):
             self.close()
             return
@@ -90,7 +96,7 @@ class LiveView:
 
     def close(self) -> None:
         """Leave the screen as it was and print the summary; safe to call more than once."""
-        if self._closed:
+        if self._closed or self._lingering():
             return
         self._closed = True
         self._stop_live()
@@ -102,6 +108,38 @@ class LiveView:
                 self.console.print(
                     line, markup=False, highlight=False, emoji=False, soft_wrap=False
                 )
+
+    def close_now(self) -> None:
+        """Close, end screen or not (the session's last word on every way out)."""
+        self.linger = False
+        self.close()
+
+    def _lingering(self) -> bool:
+        """Whether a finished routine waits for :meth:`end` (the player's closing its sinks
+        then leaves the view up)."""
+        outcome = self.state.outcome
+        return self.linger and outcome is not None and outcome.status is Status.FINISHED
+
+    def show_help(self, shown: bool) -> None:
+        """Show (or hide) the keys' help over the step; the routine plays on under it."""
+        self.state.help = shown
+        self.refresh()
+
+    def end(self, lines: list[str], wait: Callable[[float], bool], seconds: float) -> bool:
+        """Show the end screen of a finished routine, with ``lines`` (what history says now)
+        under the figures, until ``wait`` sees a key or ``seconds`` pass; then close. True
+        when the end screen was shown (the lines then need not be printed again)."""
+        if self._closed or self._live is None or not self._lingering():
+            self.close_now()
+            return False
+        self.state.ending = tuple(lines)
+        self.state.help = False
+        self.refresh()
+        try:
+            wait(seconds)
+        finally:
+            self.close_now()
+        return True
 
     def suspend(self) -> None:
         """Leave the screen for now (Ctrl-Z): the shell gets its own screen and cursor back."""
