@@ -333,3 +333,55 @@ def test_what_shown_gives_is_printable_utf8_on_one_line(text: str) -> None:
     assert clean(out) == out  # nothing the routine-text cleaner would take out
     if text.isprintable():
         assert out == text
+
+
+# -- issue 21, item 12: widths by grapheme cluster, and text that shows nothing ---------------
+FAMILY = "\U0001f468\u200d\U0001f469\u200d\U0001f467\u200d\U0001f466"  # one emoji, 2 columns
+JAMO = "\u1112\u1161\u11ab\u1100\u1173\u11af"  # 한글 written in jamo: 2 syllables, 4 columns
+
+
+def test_cells_counts_each_grapheme_cluster_as_a_terminal_shows_it() -> None:
+    from calfkit.text import cells, graphemes
+
+    assert cells("\u2764\ufe0f Heart") == 8  # the heart in emoji form: 2 columns
+    assert cells(JAMO) == 4 and len(graphemes(JAMO)) == 2
+    assert cells(FAMILY) == 2 and graphemes(FAMILY) == [FAMILY]
+    assert cells("e\u0301") == 1 and cells("\u200b") == 0
+    assert cells("\U0001f1e9\U0001f1ea\U0001f1eb\U0001f1f7") == 4  # two flags
+    assert cells("\U0001f44d\U0001f3fd") == 2  # a thumb with a skin tone
+    assert cells("ふくらはぎ") == 10
+
+
+def test_fit_never_cuts_inside_a_cluster() -> None:
+    from calfkit.text import cells, fit
+
+    assert fit(FAMILY * 3, 5) == FAMILY * 2 + "…"
+    assert fit(JAMO + "abc", 4) == "\u1112\u1161\u11ab…"
+    assert fit("ab\u2764\ufe0fcd", 4) == "ab…"
+    assert fit("short", 5) == "short" and cells(fit(FAMILY * 9, 7)) <= 7
+
+
+@given(
+    st.lists(
+        st.sampled_from(["a", "é", "e\u0301", FAMILY, JAMO, "\u2764\ufe0f", "ふ", "\u200b", " "]),
+        max_size=12,
+    ),
+    st.integers(min_value=1, max_value=30),
+)
+def test_fit_keeps_whole_clusters_within_the_width(parts: list[str], width: int) -> None:
+    from calfkit.text import cells, fit, graphemes
+
+    text = "".join(parts)
+    out = fit(text, width)
+    assert cells(out) <= width
+    kept = out[:-1] if out.endswith("…") and out != text else out
+    assert graphemes(text)[: len(graphemes(kept))] == graphemes(kept)
+
+
+def test_blank_text_is_text_that_shows_nothing() -> None:
+    from calfkit.text import blank
+
+    for nothing in ("", " ", "\u200b", "\u200b\u200d\ufe0f", "\u3164", "\u2800\u00a0"):
+        assert blank(nothing), repr(nothing)
+    for something in ("a", "\u200ba", FAMILY, "\u0301e"):
+        assert not blank(something), repr(something)

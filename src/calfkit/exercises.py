@@ -27,11 +27,6 @@ EXERCISES: dict[str, Exercise] = {
     "calf-stretch": Exercise("a calf stretch (wall, step, rolled mat)", "warm_up", "stretch_calf"),
     "ankle-stretch": Exercise("an ankle stretch", "warm_up", "ankle_stretch"),
     "ankle-circles": Exercise("ankle circles", "warm_up", "ankle_circles"),
-    "ankle-mobility": Exercise(
-        "ankle mobility (dorsiflexion, rocking over the foot)",
-        "warm_up",
-        "three_way_ankle_mobilization",
-    ),
     "foot-rolling": Exercise("rolling the sole of the foot on a ball", "move", "foot_rolling"),
     "foam-roll": Exercise("rolling a muscle on a foam roller", "warm_up"),
     "calf-raise": Exercise("calf raises", "calf_raise", "standing_calf_raise"),

@@ -137,6 +137,126 @@ def control_name(char: str) -> str:
     return f"U+{code:04X}" + (f" ({name})" if name else "")
 
 
+# -- how many terminal columns text takes ---------------------------------------------------
+# A grapheme cluster (what a person sees as one character: "é" written as e and a combining
+# accent, a flag, a family of four joined by zero-width joiners, a Hangul syllable written in
+# jamo) takes its columns as one, and is never cut in two. The rules are UAX #29's, as far as
+# terminals follow them; no table beyond Python's own unicodedata is needed, so `list` stays
+# fast to start.
+
+_ZWJ = "\u200d"
+_VS16 = "\ufe0f"  # asks for the emoji (two-column) form of what it follows
+# Hangul jamo: leading consonants (two columns, as a syllable), then vowels and trailing
+# consonants, which join the syllable before them and take no columns of their own.
+_HANGUL_L = ((0x1100, 0x115F), (0xA960, 0xA97F))
+_HANGUL_VT = ((0x1160, 0x11FF), (0xD7B0, 0xD7FF))
+# Characters that show nothing though they are not marks or formats: the Hangul fillers, the
+# Mongolian vowel separator and the blank Braille pattern.
+_BLANK = frozenset("\u115f\u1160\u3164\uffa0\u180e\u2800")
+
+
+def _in(code: int, ranges: tuple[tuple[int, int], ...]) -> bool:
+    return any(low <= code <= high for low, high in ranges)
+
+
+def _joins(previous: str, char: str, cluster: str) -> bool:
+    """Whether ``char`` belongs to the cluster that ``previous`` (its last character) ends."""
+    import unicodedata
+
+    code = ord(char)
+    if unicodedata.category(char) in ("Mn", "Me", "Mc") or char in (_ZWJ, "\u200c"):
+        return True  # combining marks, variation selectors (Mn), the joiners
+    if 0x1F3FB <= code <= 0x1F3FF or 0xE0020 <= code <= 0xE007F:
+        return True  # skin tones, and the tags of a subdivision flag
+    if previous == _ZWJ and len(cluster) > 1 and _pictograph(cluster[0]):
+        return _pictograph(char)  # 👨‍👩‍👧: pictographs joined into one
+    if _in(code, _HANGUL_VT):
+        before = ord(previous)
+        return _in(before, _HANGUL_L) or _in(before, _HANGUL_VT) or 0xAC00 <= before <= 0xD7A3
+    if _in(code, _HANGUL_L) or 0xAC00 <= code <= 0xD7A3:
+        return _in(ord(previous), _HANGUL_L)
+    if 0x1F1E6 <= code <= 0x1F1FF:  # regional indicators: two make a flag
+        pairs = sum(1 for c in cluster if 0x1F1E6 <= ord(c) <= 0x1F1FF)
+        return pairs == 1 and len(cluster) == 1
+    return False
+
+
+def _pictograph(char: str) -> bool:
+    import unicodedata
+
+    code = ord(char)
+    return code >= 0x1F000 or (unicodedata.category(char) == "So" and code >= 0x2000)
+
+
+def graphemes(text: str) -> list[str]:
+    """``text`` split into grapheme clusters (what is seen as one character each)."""
+    clusters: list[str] = []
+    for char in text:
+        if clusters and _joins(clusters[-1][-1], char, clusters[-1]):
+            clusters[-1] += char
+        else:
+            clusters.append(char)
+    return clusters
+
+
+def _cluster_cells(cluster: str) -> int:
+    import unicodedata
+
+    base = cluster[0]
+    if base in _BLANK or unicodedata.category(base) in ("Mn", "Me", "Cf", "Cc"):
+        # Nothing of its own to show (a zero-width space, a stray mark): a stray mark still
+        # sits on a cell of its own in terminals; formats and blanks take none.
+        return 0 if base in _BLANK or unicodedata.category(base) in ("Cf", "Cc") else 1
+    if len(cluster) > 1 and (
+        _VS16 in cluster or _ZWJ in cluster or 0x1F1E6 <= ord(base) <= 0x1F1FF
+    ):
+        return 2  # emoji form, a joined sequence, a flag
+    if unicodedata.east_asian_width(base) in ("W", "F") or _in(ord(base), _HANGUL_L):
+        return 2
+    return 1
+
+
+def cells(text: str) -> int:
+    """How many terminal columns ``text`` takes, a grapheme cluster at a time."""
+    if text.isascii():
+        return len(text)
+    return sum(_cluster_cells(cluster) for cluster in graphemes(text))
+
+
+def fit(text: str, width: int) -> str:
+    """``text`` cut to ``width`` columns, ending in "…" if anything was cut; never inside a
+    grapheme cluster."""
+    if cells(text) <= width:
+        return text
+    kept: list[str] = []
+    used = 0
+    for cluster in graphemes(text):
+        size = _cluster_cells(cluster)
+        if used + size > width - 1:
+            break
+        kept.append(cluster)
+        used += size
+    return "".join(kept).rstrip() + "…"
+
+
+# Formats, controls, marks on their own, separators, and code points with no glyph.
+_SHOWS_NOTHING = ("Cf", "Cc", "Mn", "Me", "Zs", "Zl", "Zp", "Co", "Cn", "Cs")
+
+
+def blank(text: str) -> bool:
+    """Whether ``text`` shows nothing: only spaces, zero-width and formatting characters,
+    combining marks with nothing to sit on, or characters that draw blank (U+3164)."""
+    import unicodedata
+
+    return all(
+        char.isspace()
+        or char in _BLANK
+        or unicodedata.category(char)
+        in ("Cf", "Cc", "Mn", "Me", "Zs", "Zl", "Zp", "Co", "Cn", "Cs")
+        for char in text
+    )
+
+
 # calfkit's own drawing characters as one character each that any terminal can show, for a
 # terminal that is not UTF-8 (LANG=C, a Latin-1 locale): the live view's block digits must
 # still read from the floor ("#", not "?"), and its bar, separators and ellipses must keep

@@ -302,3 +302,35 @@ def test_list_gives_up_on_files_that_fan_out_and_lists_the_rest_of_the_folder(
     for k in range(6):
         assert reason in rows[f"l{k}"]["error"], rows[f"l{k}"]
     assert [rows[f"l{k}"]["title"] for k in (6, 7, 8)] == ["Level 6", "Level 7", "Level 8"]
+
+
+@pytest.mark.parametrize(
+    ("title", "shown", "columns"),
+    [
+        ("\u2764\ufe0f Heart", "\u2764\ufe0f Heart", 8),  # emoji form: the heart takes 2
+        ("\u1112\u1161\u11ab\u1100\u1173\u11af", "\u1112\u1161\u11ab\u1100\u1173\u11af", 4),
+        ("\U0001f468\u200d\U0001f469\u200d\U0001f467\u200d\U0001f466 family", None, 9),
+    ],
+    ids=["vs16", "hangul-jamo", "family"],
+)
+def test_list_columns_hold_for_emoji_and_jamo(
+    home: Path, title: str, shown: str | None, columns: int
+) -> None:
+    user_routine(home, "zen", MINE.format(title=title))
+    lines = run("list")[1].splitlines()
+    zen = next(line for line in lines if line.startswith("zen"))
+    width = 24  # the title column, as wide as its longest title ("ふくらはぎ release" above)
+    assert (
+        zen
+        == "zen" + " " * 17 + title + " " * (width - columns) + "   1m 30s      1  user      never"
+    )
+
+
+def test_a_long_family_emoji_title_is_cut_between_emoji_never_inside_one(home: Path) -> None:
+    family = "\U0001f468\u200d\U0001f469\u200d\U0001f467\u200d\U0001f466"
+    user_routine(home, "zen", MINE.format(title=family * 10))  # 70 characters, 20 columns
+    result = CliRunner().invoke(cli, ["list"], env={"COLUMNS": "70"})
+    zen = next(line for line in result.stdout.splitlines() if line.startswith("zen"))
+    title = zen[20:].split("…")[0]
+    assert title == family * (len(title) // len(family))  # whole emoji only
+    assert len(title) // len(family) == 6  # 12 columns of title, less the ellipsis: 6 emoji

@@ -756,6 +756,28 @@ def test_includes_that_fan_out_half_through_links_are_refused_as_quickly_and_onc
     ]
 
 
+@pytest.mark.parametrize(
+    ("title", "named"),
+    [
+        ('"\\u200b"', "U+200B"),
+        ('"\\u200b\\u200d"', "U+200B, U+200D"),
+        ('"\\u3164"', "U+3164"),
+        ('"\\u2800"', "U+2800"),
+    ],
+)
+def test_a_title_that_shows_nothing_is_an_error_as_an_empty_one_is(
+    tmp_path: Path, title: str, named: str
+) -> None:
+    path = tmp_path / "blank.yaml"
+    path.write_text(f"title: {title}\nsteps:\n  - rest: 5s\n", encoding="utf-8")
+    problems = library.check(path)
+    assert [p.format() for p in problems] == [
+        f"{path}:1:8: error: 'title' must be text of at most 80 characters; found only "
+        "characters that show nothing "
+        f"({named})"
+    ]
+
+
 def test_an_exercise_is_read_onto_its_step_and_an_unknown_one_is_a_positioned_error(
     tmp_path: Path,
 ) -> None:
@@ -801,3 +823,21 @@ def test_a_ready_step_may_give_the_time_it_lasts_where_nobody_presses_enter(
     assert (first_problem.position.line, first_problem.position.column) == (4, 15)
     assert "found 'ready soon' (write ready, or ready and a duration" in first_problem.message
     assert (second_problem.position.line, second_problem.position.column) == (6, 15)
+
+
+def test_cue_note_and_caution_text_that_names_a_key_is_a_positioned_warning(
+    tmp_path: Path,
+) -> None:
+    path = write(
+        tmp_path / "keys.yaml",
+        "title: Press Enter\ncaution: Press + if you like.\nsteps:\n"
+        "  - prepare: Get the mat. Press Enter when it is ready.\n    duration: ready\n"
+        "    note: Stay longer with +.\n"
+        "  - hold: Press your heel into the floor and press harder.\n    duration: 5s\n",
+    )
+    found = [(p.position.line, p.position.column, p.severity) for p in library.check(path)]
+    assert found == [
+        (2, 10, Severity.WARNING),
+        (4, 14, Severity.WARNING),
+        (6, 11, Severity.WARNING),
+    ]

@@ -273,3 +273,87 @@ def test_a_valid_cache_entry_is_used_without_loading_again(
 
     monkeypatch.setattr("calfkit.format.check.load", no_loading)
     assert library.available() == first
+
+
+# -- issue 21, item 8: the cache is a cache: anything wrong in it is dropped and made again --
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        {"title": 12},
+        {"title": None},
+        {"title": ""},
+        {"total_seconds": "abc"},
+        {"total_seconds": float("nan")},
+        {"total_seconds": True},
+        {"step_count": "7"},
+        {"step_count": -1},
+        {"tags": "calf"},
+        {"tags": [1, 2]},
+        {"files": "nope"},
+        {"refs": 5},
+    ],
+    ids=repr,
+)
+def test_a_cache_entry_of_the_wrong_shape_is_made_again_not_a_traceback(
+    home: Path, damage: dict[str, object]
+) -> None:
+    import json
+
+    write_routine(home / "config" / "routines", "mine.yaml", title="Mine")
+    expected = library.available()
+    cache = home / "cache" / "summaries.json"
+    data = json.loads(cache.read_text())
+    key = next(k for k in data["entries"] if k.endswith("mine.yaml"))
+    data["entries"][key].update(damage)
+    cache.write_text(json.dumps(data))
+    assert library.available() == expected
+    again = json.loads(cache.read_text())["entries"][key]
+    mine = next(e for e in expected if e.name == "mine")
+    assert (again["title"], again["total_seconds"], again["step_count"]) == (
+        "Mine",
+        mine.total_seconds,
+        mine.step_count,
+    )
+    data["entries"][key] = "not even an object"
+    cache.write_text(json.dumps(data))
+    assert library.available() == expected
+
+
+def test_summaries_of_files_and_folders_that_are_gone_are_pruned(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+    import shutil
+
+    folders = [home / f"shared{n}" for n in range(3)]
+    for folder in folders:
+        for n in range(5):
+            write_routine(folder, f"r{folder.name[-1]}-{n}.yaml")
+    monkeypatch.setenv("CALFKIT_PATH", os.pathsep.join(map(str, folders)))
+    library.available()
+    cache = home / "cache" / "summaries.json"
+    keys = json.loads(cache.read_text())["entries"]
+    assert sum("shared" in key for key in keys) == 15
+    shutil.rmtree(folders[0])
+    monkeypatch.setenv("CALFKIT_PATH", str(folders[1]))  # the third taken off the path
+    (folders[1] / "r1-0.yaml").unlink()
+    library.available()
+    keys = json.loads(cache.read_text())["entries"]
+    assert sorted(Path(key).name for key in keys if "shared" in key) == [
+        f"r1-{n}.yaml" for n in range(1, 5)
+    ]
+
+
+def test_a_full_disk_leaves_no_temporary_cache_file_behind(home: Path) -> None:
+    from tests.fulldisk import fill, tiny_disk
+
+    with tiny_disk(home / "cache") as cache:
+        fill(cache)
+        for _ in range(3):
+            assert {e.name for e in library.available()} == set(BUILTINS)
+        assert sorted(p.name for p in cache.iterdir()) == [".filler"]
+        (cache / ".filler").unlink()
+        library.available()
+        assert sorted(p.name for p in cache.iterdir()) == ["summaries.json"]

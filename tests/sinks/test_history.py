@@ -980,3 +980,18 @@ def test_a_resumed_part_killed_with_sigkill_leaves_its_row_interrupted_and_resum
     with History(path) as history:
         again = history.resumable("kill-me")
     assert again is not None and (again.id, again.end_step) == (before["id"], 2)
+
+
+def test_a_session_skipped_to_its_end_takes_no_place_among_the_weeks_sessions(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "h.sqlite3"
+    timeline = make_timeline(steps=4, seconds=30)
+    played = HistorySink("off", False, Warnings(), path=path)
+    play_fast(timeline, sinks=[played])
+    assert played.summary_line() == "1st session this week"
+    skipped = HistorySink("off", False, Warnings(), path=path)
+    play_fast(timeline, sinks=[skipped], keys=[(0.5, Command.NEXT)] * 4)
+    assert rows(path)[-1]["ended"] == "skipped"
+    # The screen says what history says: "skipped to the end", not "2nd session this week".
+    assert skipped.summary_line() is None

@@ -239,6 +239,15 @@ def test_reps_say_each_rep_and_when_to_lower() -> None:
     ]
 
 
+def test_a_session_skipped_to_its_end_is_not_said_to_be_finished() -> None:
+    out = io.StringIO()
+    skips = [(0.5, Command.NEXT)] * 9
+    play_fast(SMALL, sinks=[PlainSink(out)], keys=skips)
+    lines = out.getvalue().splitlines()
+    assert "Finished" not in out.getvalue()
+    assert lines[-2].endswith("] Skipped to the end (not counted as practice)")
+
+
 def test_lead_in_lines_are_stamped_with_their_own_times_even_when_told_late() -> None:
     stream = io.StringIO()
     sink = PlainSink(stream)

@@ -114,7 +114,7 @@ def _print_table(found: list[library.Found], done: dict[str, datetime] | None) -
     header = ("Name", "Title", "Time", "Steps", "Source", "Last done")
     rows: list[tuple[str, ...]] = []
     styles: list[str | None] = []
-    from calfkit.text import one_line
+    from calfkit.text import cells, fit, one_line
 
     for entry in found:
         # Titles may come from the summary cache, not only from the loader: cleaned here.
@@ -129,19 +129,19 @@ def _print_table(found: list[library.Found], done: dict[str, datetime] | None) -
         last = _last_done_text(None if done is None else done.get(entry.name), done is not None)
         rows.append((entry.name, title, time, steps, _source_text(entry), last))
 
-    widths = [max(_cells(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    widths = [max(cells(row[i]) for row in [header, *rows]) for i in range(len(header))]
     spare = _terminal_width() - (sum(widths) + len(_GAP) * (len(widths) - 1))
     if spare < 0:  # narrow terminal: shorten titles, the one column that can lose its end
         widths[1] = max(_MIN_TITLE, widths[1] + spare)
     colour = _use_colour()
 
-    def line(cells: tuple[str, ...], name: str | None, title: str | None, head: bool) -> str:
+    def line(row: tuple[str, ...], name: str | None, title: str | None, head: bool) -> str:
         out = []
-        for index, (text, width) in enumerate(zip(cells, widths, strict=True)):
-            text = _fit(text, width)
+        for index, (text, width) in enumerate(zip(row, widths, strict=True)):
+            text = fit(text, width)
             style = "bold" if head else name if index == 0 else title if index == 1 else None
             shown = f"{_ANSI[style]}{text}{_RESET}" if colour and style else text
-            pad = " " * (width - _cells(text))
+            pad = " " * (width - cells(text))
             out.append(pad + shown if index in (2, 3) else shown + pad)
         return _GAP.join(out).rstrip()
 
@@ -182,27 +182,3 @@ def _terminal_width() -> int:
         return os.get_terminal_size(sys.stdout.fileno()).columns
     except (AttributeError, ValueError, OSError):
         return 80
-
-
-def _cells(text: str) -> int:
-    """How many terminal columns ``text`` takes (wide East Asian characters take two)."""
-    if text.isascii():
-        return len(text)
-    import unicodedata
-
-    return sum(
-        0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1
-        for c in text
-    )
-
-
-def _fit(text: str, width: int) -> str:
-    """``text`` cut to ``width`` columns, ending in an ellipsis if anything was cut."""
-    if _cells(text) <= width:
-        return text
-    kept = ""
-    for char in text:
-        if _cells(kept + char) > width - 1:
-            break
-        kept += char
-    return kept.rstrip() + "…"

@@ -47,6 +47,14 @@ READY_WITH_TIME_PATTERN = (
     rf"^ready (?:(?=[0-9])(?:{_NUMBER}h)?(?:{_NUMBER}m)?(?:{_NUMBER}s)?|[0-9]+:[0-5][0-9])$"
 )
 
+KEY_WORDS_RE = re.compile(
+    r"(?i)\b(?:enter|space ?bar|keyboard|return key)\b"
+    r"|\bpress(?:es|ing)?\s+(?:the\s+)?(?:return|space|lap|any key|a key|[a-z+](?![\w+]))"
+    r"|(?:^|\s)\+(?=\s|$|[.,;:!?])"
+)
+"""Words in a cue, note, name or caution that name a key (Enter, the space bar, "press +",
+"press lap"): tracks and watches have no keys, so calfkit says how a step waits itself, per
+medium, and ``validate`` warns where routine text says it."""
 SIDE_VARIABLES = ("{side}", "{other_side}")
 
 

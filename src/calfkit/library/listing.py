@@ -6,6 +6,8 @@ the content of every file the routine reads, so an edit is always seen.
 
 from __future__ import annotations
 
+import contextlib
+import math
 import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -205,6 +207,28 @@ def _digest(path: Path) -> str:
     return f"{len(data)}:{zlib.crc32(data):08x}"
 
 
+def _kept_summary(entry: Any) -> Summary | None:
+    """The summary a cache entry holds, or None if any part of it is not what calfkit writes
+    (a title that is not text, a total that is not a number of seconds, ...)."""
+    if not isinstance(entry, dict):
+        return None
+    title, total, steps, tags = (
+        entry.get("title"),
+        entry.get("total_seconds"),
+        entry.get("step_count"),
+        entry.get("tags"),
+    )
+    if not (isinstance(title, str) and title.strip()):
+        return None
+    if isinstance(total, bool) or not isinstance(total, int | float) or not math.isfinite(total):
+        return None
+    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 0 or total < 0:
+        return None
+    if not (isinstance(tags, list) and all(isinstance(tag, str) for tag in tags)):
+        return None
+    return Summary(title, float(total), steps, tuple(tags))
+
+
 def _dependencies(routine: Routine) -> tuple[list[list[str]], list[list[str]]]:
     """Every file a routine read (path, digest) and every include (ref, folder, path) it
     resolved, so a later edit anywhere, or a new file that changes what a name finds, is seen."""
@@ -246,6 +270,7 @@ class _SummaryCache:
         self.stamp = stamp
         self.entries = entries
         self.dirty = False
+        self.seen: set[str] = set()  # the routines asked about: what the cache keeps
 
     @classmethod
     def open(cls) -> _SummaryCache:
@@ -265,11 +290,15 @@ class _SummaryCache:
 
     def summary(self, path: Path) -> Summary:
         key = str(path)
+        self.seen.add(key)
         entry = self.entries.get(key)
-        if entry is not None and self._still_valid(entry):
-            return Summary(
-                entry["title"], entry["total_seconds"], entry["step_count"], tuple(entry["tags"])
-            )
+        if entry is not None:
+            kept = _kept_summary(entry)
+            if kept is not None and self._still_valid(entry):
+                return kept
+            # Wrong in any way (edited, damaged, from a file since changed): made again.
+            del self.entries[key]
+            self.dirty = True
         from calfkit.format import measure
         from calfkit.library.lookup import load
 
@@ -308,16 +337,31 @@ class _SummaryCache:
             return False
 
     def save(self) -> None:
-        if not self.dirty:
+        """Write the cache, keeping only the routines asked about this time (a file or folder
+        that has gone takes its summaries with it). Written whole or not at all: a full disk
+        leaves the old cache and no temporary file."""
+        gone = [key for key in self.entries if key not in self.seen]
+        for key in gone:
+            del self.entries[key]
+        if not (self.dirty or gone):
             return
         import json
+        import tempfile
 
+        text = json.dumps({"stamp": self.stamp, "entries": self.entries})
+        temporary: str | None = None
         try:
             self.file.parent.mkdir(parents=True, exist_ok=True)
-            temporary = self.file.with_name(f"{self.file.name}.{os.getpid()}.tmp")
-            temporary.write_text(
-                json.dumps({"stamp": self.stamp, "entries": self.entries}), encoding="utf-8"
+            handle, temporary = tempfile.mkstemp(
+                prefix=f"{self.file.name}.", suffix=".tmp", dir=self.file.parent
             )
+            with open(handle, "w", encoding="utf-8") as out:
+                out.write(text)
             os.replace(temporary, self.file)
+            temporary = None
         except OSError:
-            pass  # a read-only home still lists routines, only more slowly
+            pass  # a read-only home or a full disk still lists routines, only more slowly
+        finally:
+            if temporary is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(temporary)

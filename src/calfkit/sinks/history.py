@@ -139,6 +139,8 @@ class HistorySink:
         session was not recorded or was a preview (played faster than real time)."""
         if self.off or self.session_id is None or store.is_preview(self.speed):
             return None
+        if self.ended is Ending.SKIPPED:
+            return None  # not practice: it takes no place among the week's sessions
         try:
             with History(self.path, tz=self._tz) as history:
                 return history.summary_line(

@@ -13,7 +13,7 @@ from typing import TextIO
 
 from calfkit import words
 from calfkit.player.events import Event, EventKind
-from calfkit.sinks.summary import Summary
+from calfkit.sinks.summary import SKIPPED_NOTE, Summary
 from calfkit.text import one_line
 from calfkit.timeline import Segment, SegmentKind, Timeline
 
@@ -91,6 +91,8 @@ class PlainSink:
             where = f"step {event.top_step}{of}" if event.step else "the first step"
             at = "at" if event.step else "before"
             return [f"Stopped {at} {where} ({event.text})"]
+        if kind is EventKind.FINISH and event.outcome is not None and not event.outcome.practised:
+            return [f"Skipped to the end ({SKIPPED_NOTE})"]
         if kind is EventKind.WARNING and event.text:
             return [clean(event.text)]  # "+ adds no more: a step lasts 2h at most"
         simple = _SIMPLE.get(kind)

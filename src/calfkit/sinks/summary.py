@@ -8,6 +8,9 @@ from dataclasses import dataclass
 from calfkit import words
 from calfkit.player.events import STOP_REASONS, Outcome, Status
 
+# What a session played to its end but mostly skipped is, in history's words too.
+SKIPPED_NOTE = "not counted as practice"
+
 
 @dataclass
 class Summary:
@@ -21,9 +24,14 @@ class Summary:
     steps_total: int
     skipped: int
     reason: str | None = None  # why it stopped early
+    # Played to the end with most of it really played (Outcome.practised); a session skipped
+    # to its end is not said to be finished, as history does not count it as practice.
+    practised: bool = True
 
     def lines(self) -> list[str]:
-        if self.finished:
+        if self.finished and not self.practised:
+            head = f"Skipped to the end of {self.title} ({SKIPPED_NOTE})."
+        elif self.finished:
             head = f"Finished {self.title}."
         else:
             why = f" ({self.reason})" if self.reason else ""
@@ -50,4 +58,5 @@ class Summary:
             steps_total=outcome.steps_total,
             skipped=outcome.steps_skipped,
             reason=STOP_REASONS.get(outcome.status),
+            practised=outcome.practised,
         )

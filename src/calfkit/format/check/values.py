@@ -18,7 +18,7 @@ from calfkit.format.check.report import INVALID, Invalid, Reporter, close_match
 from calfkit.format.placeholders import PLACEHOLDERS
 from calfkit.format.source import Node, ScalarNode, SeqNode, describe, quoted, resolve_plain
 from calfkit.model import MAX_STEP_SECONDS, Side, Step
-from calfkit.text import clean, control_name, first_control
+from calfkit.text import blank, clean, control_name, first_control
 
 
 @dataclass(frozen=True)
@@ -118,6 +118,10 @@ class Parts:
         self.exercise = exercise if isinstance(exercise, str) else None
 
 
+# Text that is only read, never spoken or sent to a watch: it may name keys.
+_UNSPOKEN = ("'title'", "'description'")
+
+
 class ValueChecks(Reporter):
     """Checks of single values against their spec types."""
 
@@ -141,6 +145,14 @@ class ValueChecks(Reporter):
             value = self.without_controls(value, node, label)
         if not value.strip():
             return self.problem(node.position, f"{label} must be {kind.expected}; found empty text")
+        if blank(value):
+            # A zero-width space, a Hangul filler: text that a title row would show as nothing.
+            hidden = ", ".join(dict.fromkeys(control_name(char) for char in value.strip()))
+            return self.problem(
+                node.position,
+                f"{label} must be {kind.expected}; found only characters that show nothing "
+                f"({hidden})",
+            )
         if kind.max_length is not None and len(value) > kind.max_length:
             return self.problem(
                 node.position,
@@ -148,7 +160,19 @@ class ValueChecks(Reporter):
             )
         if "{" in value and not self.placeholders(value, node, label, scope):
             return INVALID
+        if not label.endswith(_UNSPOKEN) and "'equipment'" not in label:
+            self.keys_named(value, node, label)
         return value
+
+    def keys_named(self, value: str, node: ScalarNode, label: str) -> None:
+        """A warning where spoken or watch text names a key: a track and a watch have none."""
+        found = spec.KEY_WORDS_RE.search(value)
+        if found is not None:
+            self.warning(
+                node,
+                f"{label} names a key ({found.group(0).strip()!r}); a track and a watch have no "
+                "keys: leave out how to go on or stay longer, calfkit says it for each medium",
+            )
 
     def without_controls(self, value: str, node: ScalarNode, label: str) -> str:
         """The text with control characters removed, and a warning where it held any."""
