@@ -281,6 +281,29 @@ def test_list_into_a_pipe_never_cuts_a_title(home: Path, tmp_path: Path) -> None
     assert title in line and len(line) > 100
 
 
+def test_list_gives_up_on_files_that_fan_out_and_lists_the_rest_of_the_folder(
+    tmp_path: Path,
+) -> None:
+    from tests.program import calfkit
+
+    # l0 ... l8, each 300 includes of the next: list ran for minutes on such a folder (every
+    # user of a shared folder with one such file waited). Now the files past the limit are
+    # invalid, each with its reason, and the others are listed as ever.
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    for k in range(9):
+        last = k == 8
+        steps = "  - rest: 0.1\n" if last else f"  - routine: ./l{k + 1}.yaml\n" * 300
+        (folder / f"l{k}.yaml").write_text(f"title: Level {k}\nsteps:\n{steps}", "utf-8")
+    result = calfkit(tmp_path, "list", "--json", CALFKIT_PATH=str(folder))  # timeout: a guard
+    assert result.returncode == 0, result.stderr
+    rows = {row["name"]: row for row in json.loads(result.stdout)}
+    reason = "routine step: with this step's 90,000 timed events, the steps here come to 180,000"
+    for k in range(6):
+        assert reason in rows[f"l{k}"]["error"], rows[f"l{k}"]
+    assert [rows[f"l{k}"]["title"] for k in (6, 7, 8)] == ["Level 6", "Level 7", "Level 8"]
+
+
 @pytest.mark.parametrize(
     ("title", "shown", "columns"),
     [

@@ -344,7 +344,7 @@ def test_an_included_routine_too_long_on_its_own_is_reported_in_its_own_file(
     write(tmp_path / "long.yaml", "title: Long\nsteps:\n  - repeat: 13\n    steps: [{rest: 2h}]\n")
     path = write(tmp_path / "main.yaml", "title: Main\nsteps: [{routine: long.yaml}]\n")
     assert [p.format() for p in library.check(path)] == [
-        f"{tmp_path}/long.yaml:2:1: error: the routine lasts 26h 0m 0s when expanded; "
+        f"{tmp_path}/long.yaml:3:5: error: repeat step: lasts 26h 0m 0s when expanded; "
         "a routine may last at most 24 hours"
     ]
 
@@ -356,24 +356,27 @@ def test_limits_count_the_included_steps_in_the_including_routine(tmp_path: Path
         "title: Main\nsteps:\n  - repeat: 2\n    steps: [{routine: part.yaml}]\n",
     )
     assert [p.format() for p in library.check(path)] == [
-        f"{path}:2:1: error: the routine lasts 40h 0m 0s when expanded; "
+        f"{path}:3:5: error: repeat step: lasts 40h 0m 0s when expanded; "
         "a routine may last at most 24 hours"
     ]
 
 
-def test_enormous_expansions_are_measured_without_expanding(tmp_path: Path) -> None:
+def test_enormous_expansions_are_refused_once_at_the_repeat_that_crosses_the_limit(
+    tmp_path: Path,
+) -> None:
     nested = "".join(
         f"{'  ' * (2 * i)}  - repeat: 100\n{'  ' * (2 * i)}    steps:\n" for i in range(8)
     )
     path = write(tmp_path / "vast.yaml", f"title: Vast\nsteps:\n{nested}{'  ' * 16}  - rest: 1\n")
     started = time.perf_counter()
-    messages = [p.message for p in library.check(path)]
+    problems = library.check(path)
     assert time.perf_counter() - started < 10.0  # a hang guard; speed is in bench/load.py
-    assert messages == [
-        "the routine lasts 2777777777777h 46m 40s when expanded; "
-        "a routine may last at most 24 hours",
-        "the routine has 10,000,000,000,000,000 timed events when expanded "
-        "(steps, counts, breaths and countdown beeps); at most 100,000 are allowed",
+    # The third repeat from the inside (100 x 100 x 100 rests) is the one past 100,000
+    # events; the five around it say nothing more (the routine used to be said to have
+    # 10,000,000,000,000,000 events, and to last 2,777,777,777,777 hours, in two errors).
+    assert [p.format() for p in problems] == [
+        f"{path}:13:25: error: repeat step: expands to 1,000,000 timed events (steps, counts, "
+        "breaths and countdown beeps); a routine may have at most 100,000"
     ]
 
 
@@ -386,7 +389,7 @@ def test_more_steps_than_events_allowed_is_refused_at_once_and_only_then(
     # So many steps take a megabyte, four times the file size limit, which would refuse the
     # file first: the limit is raised here to reach the checker's own guard.
     monkeypatch.setattr(source, "MAX_FILE_BYTES", 2 * 1024 * 1024)
-    steps = ["{rest: 1}"] * count
+    steps = ["{rest: 0.5}"] * count  # 13.9 hours: under the 24-hour limit
     steps[1] = "{rest: 0}"
     path = write(tmp_path / "long.yaml", f"title: Long\nsteps: [{','.join(steps)}]\n")
     messages = [p.message for p in library.check(path)]
@@ -657,6 +660,100 @@ def test_one_builder_per_step_kind_and_no_explicit_any_in_the_format_code() -> N
     folder = Path(spec.__file__).parent
     for module in folder.rglob("*.py"):
         assert not re.search(r"\bAny\b", module.read_text(encoding="utf-8")), module
+
+
+# ---- steps that multiply: refused once, where they cross the limit -------------------------
+
+
+def fan_out(folder: Path, files: int, rest: str = "0.1") -> None:
+    """l0.yaml ... l<files-1>.yaml, each 300 includes of the next; the last a single rest."""
+    for k in range(files):
+        last = k == files - 1
+        steps = f"  - rest: {rest}\n" if last else f"  - routine: ./l{k + 1}.yaml\n" * 300
+        write(folder / f"l{k}.yaml", f"calfkit: 1\ntitle: Level {k}\nsteps:\n{steps}")
+
+
+def test_includes_that_fan_out_are_refused_once_at_the_include_that_crosses_the_limit(
+    tmp_path: Path,
+) -> None:
+    # Nine files of 300 includes expand to 300^8 steps: validate ran for minutes (four files
+    # took 97 s to say "27,000,000 events", at l0's steps). l6 is 90,000 events, so l5's
+    # second include of it is the step past 100,000; the files around it say nothing more.
+    fan_out(tmp_path, 9)
+    result = calfkit(tmp_path, "validate", "l0.yaml")  # the timeout only guards a hang
+    assert result.returncode == 1
+    assert result.stdout + result.stderr == (
+        f"{tmp_path / 'l5.yaml'}:5:5: error: routine step: with this step's 90,000 timed "
+        "events, the steps here come to 180,000 when expanded (steps, counts, breaths and "
+        "countdown beeps); a routine may have at most 100,000\n"
+    ).replace(f"{tmp_path}/", "")
+
+
+def test_a_mix_of_sides_repeat_and_include_is_refused_at_the_block_that_multiplies_past(
+    tmp_path: Path,
+) -> None:
+    write(tmp_path / "part.yaml", "title: Part\nsteps:\n  - count: 599\n")  # 600 events
+    path = write(
+        tmp_path / "main.yaml",
+        "title: Main\nsteps:\n"
+        "  - sides: [right, left]\n    steps:\n"
+        "      - repeat: 100\n        steps:\n          - routine: part.yaml\n",
+    )
+    assert [p.format() for p in library.check(path)] == [
+        f"{path}:3:5: error: sides step: expands to 120,001 timed events (steps, counts, "
+        "breaths and countdown beeps); a routine may have at most 100,000"
+    ]
+
+
+def test_a_diamond_counts_the_shared_routine_on_both_paths_and_says_so_once(
+    tmp_path: Path,
+) -> None:
+    write(tmp_path / "d.yaml", "title: D\nsteps:\n  - repeat: 100\n    steps: [{count: 599}]\n")
+    write(tmp_path / "b.yaml", "title: B\nsteps: [{routine: d.yaml}]\n")
+    write(tmp_path / "c.yaml", "title: C\nsteps: [{routine: d.yaml}]\n")
+    path = write(
+        tmp_path / "top.yaml", "title: Top\nsteps:\n  - routine: b.yaml\n  - routine: c.yaml\n"
+    )
+    assert library.check(tmp_path / "b.yaml") == []  # 60,000 events: each path alone is fine
+    assert [p.format() for p in library.check(path)] == [
+        f"{path}:4:5: error: routine step: with this step's 60,000 timed events, the steps "
+        "here come to 120,000 when expanded (steps, counts, breaths and countdown beeps); "
+        "a routine may have at most 100,000"
+    ]
+
+
+def test_a_routine_included_through_a_link_to_itself_is_a_cycle_not_a_fan_out(
+    tmp_path: Path,
+) -> None:
+    # l0 includes itself 300 times through a link: a cycle, named once per include, never
+    # expanded (each include is a problem of its own line; none multiplies).
+    (tmp_path / "again.yaml").symlink_to(tmp_path / "l0.yaml")
+    steps = "  - routine: ./again.yaml\n" * 3
+    path = write(tmp_path / "l0.yaml", f"title: Loop\nsteps:\n{steps}")
+    messages = [p.message for p in library.check(path)]
+    assert len(messages) == 3 and all(m.startswith("include cycle: ") for m in messages)
+
+
+def test_includes_that_fan_out_half_through_links_are_refused_as_quickly_and_once(
+    tmp_path: Path,
+) -> None:
+    # Each file names the next 150 times as itself and 150 times through a link: one file
+    # under two names is one routine, measured once, so this is the plain fan-out again.
+    for k in range(9):
+        if k < 8:
+            steps = f"  - routine: ./l{k + 1}.yaml\n  - routine: ./m{k + 1}.yaml\n" * 150
+            (tmp_path / f"m{k + 1}.yaml").symlink_to(tmp_path / f"l{k + 1}.yaml")
+        else:
+            steps = "  - rest: 0.1\n"
+        write(tmp_path / f"l{k}.yaml", f"title: Level {k}\nsteps:\n{steps}")
+    started = time.perf_counter()
+    problems = library.check(tmp_path / "l0.yaml")
+    assert time.perf_counter() - started < 60.0  # a hang guard; bench/fanout.py times it
+    assert [p.format() for p in problems] == [
+        f"{tmp_path}/l5.yaml:4:5: error: routine step: with this step's 90,000 timed events, "
+        "the steps here come to 180,000 when expanded (steps, counts, breaths and countdown "
+        "beeps); a routine may have at most 100,000"
+    ]
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,9 @@
 These follow the timeline semantics exactly (one segment per timed step, plus ticks, plus
 rests between rounds and switches between sides), so the limits the loader checks, the totals
 ``show`` and ``list`` print and the timeline the player compiles all agree. A routine of 100
-rounds nested eight deep is measured in a handful of operations.
+rounds nested eight deep is measured in a handful of operations, and an included routine once
+per measure however often it is included (includes that fan out, 300 in a file that 300
+include, ..., multiply only numbers).
 """
 
 from __future__ import annotations
@@ -28,46 +30,69 @@ from calfkit.model import (
     StepVisitor,
     TimedStep,
     every_step,
+    included,
     inner_steps,
 )
 
 
-def seconds(steps: Sequence[Step]) -> float:
-    """Total playing time of the steps, in seconds (a ready step counts its fallback time)."""
-    total = 0.0
-    for step in steps:
-        total += step.accept(_SECONDS)
-    return total
+def seconds(steps: Sequence[Step], known: dict[int, float] | None = None) -> float:
+    """Total playing time of the steps, in seconds (a ready step counts its fallback time).
+    ``known``: lengths of included routines already measured, by ``id`` (kept and added to by
+    whoever passes it, while those routines live)."""
+    return _Seconds(known).total(steps)
 
 
-def step_seconds(step: Step) -> float:
-    """Playing time of one step, with everything inside it."""
-    return step.accept(_SECONDS)
+def step_seconds(step: Step, known: dict[int, float] | None = None) -> float:
+    """Playing time of one step, with everything inside it (``known`` as for :func:`seconds`)."""
+    return step.accept(_Seconds(known))
 
 
 def step_count(steps: Sequence[Step]) -> int:
     """How many timed steps a person goes through: the timeline's segments, without expanding."""
-    return sum(step.accept(_SEGMENTS) for step in steps)
+    return _Segments().total(steps)
 
 
-def event_count(steps: Sequence[Step]) -> int:
-    """Timeline segments plus ticks that the steps compile to."""
-    return sum(step.accept(_EVENTS) for step in steps)
+def event_count(steps: Sequence[Step], known: dict[int, int] | None = None) -> int:
+    """Timeline segments plus ticks that the steps compile to. ``known``: event counts of
+    included routines already measured, by ``id`` (kept and added to by whoever passes it,
+    while those routines live)."""
+    return _Events(known).total(steps)
 
 
-def step_events(step: Step) -> int:
-    """Segments plus ticks of one step, with everything inside it."""
-    return step.accept(_EVENTS)
+def step_events(step: Step, known: dict[int, int] | None = None) -> int:
+    """Segments plus ticks of one step, with everything inside it (``known`` as for
+    :func:`event_count`)."""
+    return step.accept(_Events(known))
 
 
-def nesting(steps: Sequence[Step]) -> int:
-    """How many levels of repeat, sides and routine are nested in the steps (0 for none)."""
-    deepest = 0
-    for step in steps:
-        inner = inner_steps(step)
-        if inner:
-            deepest = max(deepest, 1 + nesting(inner))
-    return deepest
+def nesting(steps: Sequence[Step], known: dict[int, int] | None = None) -> int:
+    """How many levels of repeat, sides and routine are nested in the steps (0 for none);
+    ``known`` as for :func:`event_count`."""
+    return _Nesting(known).deepest(steps)
+
+
+class _Nesting:
+    """Nesting of steps, each included routine's worked out once however often it is
+    included (a file including another 300 times, which includes another 300 times...)."""
+
+    def __init__(self, known: dict[int, int] | None = None) -> None:
+        self._routines: dict[int, int] = {} if known is None else known
+
+    def deepest(self, steps: Sequence[Step]) -> int:
+        deepest = 0
+        for step in steps:
+            inner = inner_steps(step)
+            if not inner:
+                continue
+            include = included(step)
+            if include is None:
+                deepest = max(deepest, 1 + self.deepest(inner))
+                continue
+            key = id(include.routine)
+            if key not in self._routines:
+                self._routines[key] = self.deepest(inner)
+            deepest = max(deepest, 1 + self._routines[key])
+        return deepest
 
 
 def waits_for_enter(steps: tuple[Step, ...]) -> bool:
@@ -95,6 +120,17 @@ def _switches(step: Sides) -> int:
 
 
 class _Seconds(StepVisitor[float]):
+    """Seconds of a step; each included routine's measured once per walk."""
+
+    def __init__(self, known: dict[int, float] | None = None) -> None:
+        self._routines: dict[int, float] = {} if known is None else known
+
+    def total(self, steps: Sequence[Step]) -> float:
+        total = 0.0
+        for step in steps:
+            total += step.accept(self)
+        return total
+
     def prepare(self, step: Prepare) -> float:
         return step.duration
 
@@ -118,31 +154,53 @@ class _Seconds(StepVisitor[float]):
 
     def repeat(self, step: Repeat) -> float:
         rests = (step.rounds - 1) * step.rest_between if step.rest_between else 0.0
-        return step.rounds * seconds(step.steps) + rests
+        return step.rounds * self.total(step.steps) + rests
 
     def sides(self, step: Sides) -> float:
         switches = (len(step.sides) - 1) * step.switch if step.switch > 0 else 0.0
-        return len(step.sides) * seconds(step.steps) + switches
+        return len(step.sides) * self.total(step.steps) + switches
 
     def routine(self, step: Include) -> float:
-        return seconds(step.routine.steps)
+        key = id(step.routine)
+        if key not in self._routines:
+            self._routines[key] = self.total(step.routine.steps)
+        return self._routines[key]
 
 
 class _Segments(BlockVisitor[int]):
+    """Segments of a step; each included routine's counted once per walk."""
+
+    def __init__(self) -> None:
+        self._routines: dict[int, int] = {}
+
+    def total(self, steps: Sequence[Step]) -> int:
+        return sum(step.accept(self) for step in steps)
+
     def timed(self, step: TimedStep) -> int:
         return 1
 
     def repeat(self, step: Repeat) -> int:
-        return step.rounds * step_count(step.steps) + _rests_between(step)
+        return step.rounds * self.total(step.steps) + _rests_between(step)
 
     def sides(self, step: Sides) -> int:
-        return len(step.sides) * step_count(step.steps) + _switches(step)
+        return len(step.sides) * self.total(step.steps) + _switches(step)
 
     def routine(self, step: Include) -> int:
-        return step_count(step.routine.steps)
+        key = id(step.routine)
+        if key not in self._routines:
+            self._routines[key] = self.total(step.routine.steps)
+        return self._routines[key]
 
 
 class _Events(StepVisitor[int]):
+    """Events of a step; each included routine's counted once (``known`` keeps them)."""
+
+    def __init__(self, known: dict[int, int] | None = None) -> None:
+        self._routines: dict[int, int] = {} if known is None else known
+
+    def total(self, steps: Sequence[Step]) -> int:
+        return sum(step.accept(self) for step in steps)
+
     def prepare(self, step: Prepare) -> int:
         return 1
 
@@ -166,13 +224,16 @@ class _Events(StepVisitor[int]):
         return 1
 
     def repeat(self, step: Repeat) -> int:
-        return step.rounds * event_count(step.steps) + _rests_between(step)
+        return step.rounds * self.total(step.steps) + _rests_between(step)
 
     def sides(self, step: Sides) -> int:
-        return len(step.sides) * event_count(step.steps) + _switches(step)
+        return len(step.sides) * self.total(step.steps) + _switches(step)
 
     def routine(self, step: Include) -> int:
-        return event_count(step.routine.steps)
+        key = id(step.routine)
+        if key not in self._routines:
+            self._routines[key] = self.total(step.routine.steps)
+        return self._routines[key]
 
 
 class _WaitsForEnter(StepVisitor[bool]):
@@ -219,8 +280,5 @@ class _OwnReadyTime(_WaitsForEnter):
         return step.until_ready and step.duration != READY_FALLBACK_SECONDS
 
 
-_SECONDS = _Seconds()
 _OWN_READY = _OwnReadyTime()
-_SEGMENTS = _Segments()
-_EVENTS = _Events()
 _WAITS = _WaitsForEnter()

@@ -188,7 +188,7 @@ def _include(checker: Reporter, parts: Parts) -> Step | Invalid:
     if included is None:
         checker.failed = True
         return INVALID
-    too_deep = limits.include_too_deep(ref, parts.level, included.steps)
+    too_deep = limits.include_too_deep(ref, parts.level, included.steps, checker.loader.nesting)
     if too_deep is not None:
         return checker.problem(node.position, too_deep)
     return Include(

@@ -32,6 +32,11 @@ class Loader:
         self.problems = ProblemList()
         self.loading: list[tuple[Path, str]] = []  # (resolved, as shown), outermost first
         self.done: dict[Path, Routine | None] = {}
+        # Timed events of each routine built in this load, by id (they live in ``done``):
+        # an included routine is counted once however often it is included.
+        self.events: dict[int, int] = {}
+        self.seconds: dict[int, float] = {}
+        self.nesting: dict[int, int] = {}
 
     def load_file(self, shown: str) -> Routine | None:
         source = read_source(shown)

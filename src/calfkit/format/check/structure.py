@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from calfkit.errors import Position
-from calfkit.format import spec
+from calfkit.format import measure, spec
 from calfkit.format.check import limits
 from calfkit.format.check.build import Build, builder
 from calfkit.format.check.report import INVALID, Invalid, close_match
@@ -24,7 +24,7 @@ from calfkit.format.check.values import (
     Values,
 )
 from calfkit.format.source import MapNode, Node, ScalarNode, SeqNode, describe, quoted
-from calfkit.model import MAX_NESTING, Step, unreachable
+from calfkit.model import MAX_EVENTS, MAX_NESTING, MAX_TOTAL_SECONDS, Step, unreachable
 
 
 class StructureChecks(ValueChecks):
@@ -161,6 +161,14 @@ class StructureChecks(ValueChecks):
         steps: list[Step] = []
         invalid = False
         check_step = self.step
+        # Events and seconds are added up as the steps are built, multiplied out by arithmetic
+        # (each included routine measured once: the loader keeps its figures), so steps past
+        # a limit are refused at the step that takes them past it, once, however they
+        # multiply (repeat, sides, includes that fan out, any mix): nothing waits for the
+        # whole to be built.
+        loader = self.loader
+        events = 0
+        length = 0.0
         for item in node.items:
             if problems.dropped_errors:
                 # Past the cap the output is settled (the first problems, then "more not
@@ -171,8 +179,19 @@ class StructureChecks(ValueChecks):
             step = check_step(item, scope=scope, depth=depth)
             if step is INVALID:
                 invalid = True
-            else:
-                steps.append(step)
+                continue
+            steps.append(step)
+            if events <= MAX_EVENTS and length <= MAX_TOTAL_SECONDS:
+                count = measure.step_events(step, loader.events)
+                seconds = measure.step_seconds(step, loader.seconds)
+                events += count
+                length += seconds
+                if events > MAX_EVENTS:
+                    invalid = True
+                    self.problem(item.position, limits.too_many_events(step, count, events))
+                elif length > MAX_TOTAL_SECONDS:
+                    invalid = True
+                    self.problem(item.position, limits.too_long(step, seconds, length))
         if invalid:
             return INVALID
         return StepList(tuple(steps))
