@@ -110,8 +110,6 @@ class SpeechSink:
         self._muted = False
         self._paused_at: float | None = None
         self._regular = True  # the next step begins as planned (no key moved it)
-        self._started: Event | None = None  # START, once told
-        self._early_caution = False  # the caution was made due before the plan was made
         self._spoken_ticks: set[tuple[int, PhraseKind, int]] = set()
         self._broken = False
         self._closed = False
@@ -304,8 +302,6 @@ class SpeechSink:
             self._tell_dropped(host, began)
         with self._condition:
             for phrase in self.plan.hosted(host):
-                if host == 0 and phrase.kind is PhraseKind.CAUTION and self._early_caution:
-                    continue  # made due at START
                 self._due.append(_Due(phrase, began.clock_after(phrase.at) + late))
             self._due.sort(key=lambda d: d.when)
             self._condition.notify()
