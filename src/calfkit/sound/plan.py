@@ -714,55 +714,81 @@ def _place_extras(
     """A step's counts (kept: the next cue never goes over them), then its time left, preview
     and note, by priority, each whole in the step's own free time; returns the ones that
     yield to the next step's cue (time left, note)."""
-    book, wpm, speak = plan.book, plan.book.wpm, plan.speak
     segment = segments[position]
-    step = segment.index
     said_end = plan.hard_free
     high = after_next - GAP_SECONDS
-
-    # Counts: each at its moment if speech is free for it, else beeped.
-    taken: list[_Slot] = []
-    if "counts" in speak and not segment.until_ready:
-        moments = spoken_counts(segment)
-        for k, (offset, number) in enumerate(moments):
-            at = segment.start + offset
-            ends_by = (
-                segment.start + moments[k + 1][0] - GAP_SECONDS if k + 1 < len(moments) else high
-            )
-            text = count_text(number)
-            length = book.seconds(text)
-            if at >= plan.hard_free + GAP_SECONDS and at + length <= ends_by:
-                slot = _Slot(text, PhraseKind.COUNT, step, at, length, wpm, number=number)
-                taken.append(plan.place(slot))
-            else:
-                plan.dropped.append((PhraseKind.COUNT, step, text))
-
-    # Time left: each at its moment, if it is said whole before the next one is due.
-    soft: list[_Slot] = []
-    if "time" in speak:
-        moments_left = time_phrases(segment)
-        for k, (offset, text, second) in enumerate(moments_left):
-            at = segment.start + offset
-            ends_by = high
-            if k + 1 < len(moments_left):
-                ends_by = min(high, segment.start + moments_left[k + 1][0] - GAP_SECONDS)
-            length = book.seconds(text)
-            if (
-                at >= said_end + GAP_SECONDS
-                and at + length <= ends_by
-                and not any(t.clashes(at, at + length) for t in taken)
-            ):
-                slot = _Slot(text, PhraseKind.TIME, step, at, length, wpm, number=second)
-                plan.slots.append(slot)
-                taken.append(slot)
-                soft.append(slot)
-            else:
-                plan.dropped.append((PhraseKind.TIME, step, text))
-
-    # The preview and the note, in the gaps left: the note first if both fit that way.
+    taken = _place_counts(plan, segment, high)
+    soft = _place_time_left(plan, segment, said_end, high, taken)
     low = said_end + GAP_SECONDS
-    if book.speed != 1.0:
+    if plan.book.speed != 1.0:
         low = max(low, segment.start)  # its cue may have been left out: not before its step
+    soft += _place_preview_and_note(plan, segments, position, start_at, low, high, taken)
+    return soft
+
+
+def _place_counts(plan: _Planner, segment: Segment, high: float) -> list[_Slot]:
+    """Counts: each at its moment if speech is free for it, else beeped."""
+    book, step = plan.book, segment.index
+    taken: list[_Slot] = []
+    if "counts" not in plan.speak or segment.until_ready:
+        return taken
+    moments = spoken_counts(segment)
+    for k, (offset, number) in enumerate(moments):
+        at = segment.start + offset
+        ends_by = segment.start + moments[k + 1][0] - GAP_SECONDS if k + 1 < len(moments) else high
+        text = count_text(number)
+        length = book.seconds(text)
+        if at >= plan.hard_free + GAP_SECONDS and at + length <= ends_by:
+            slot = _Slot(text, PhraseKind.COUNT, step, at, length, book.wpm, number=number)
+            taken.append(plan.place(slot))
+        else:
+            plan.dropped.append((PhraseKind.COUNT, step, text))
+    return taken
+
+
+def _place_time_left(
+    plan: _Planner, segment: Segment, said_end: float, high: float, taken: list[_Slot]
+) -> list[_Slot]:
+    """Time left: each at its moment, if it is said whole before the next one is due. Adds
+    what it places to ``taken`` and returns it."""
+    book, step = plan.book, segment.index
+    soft: list[_Slot] = []
+    if "time" not in plan.speak:
+        return soft
+    moments_left = time_phrases(segment)
+    for k, (offset, text, second) in enumerate(moments_left):
+        at = segment.start + offset
+        ends_by = high
+        if k + 1 < len(moments_left):
+            ends_by = min(high, segment.start + moments_left[k + 1][0] - GAP_SECONDS)
+        length = book.seconds(text)
+        if (
+            at >= said_end + GAP_SECONDS
+            and at + length <= ends_by
+            and not any(t.clashes(at, at + length) for t in taken)
+        ):
+            slot = _Slot(text, PhraseKind.TIME, step, at, length, book.wpm, number=second)
+            plan.slots.append(slot)
+            taken.append(slot)
+            soft.append(slot)
+        else:
+            plan.dropped.append((PhraseKind.TIME, step, text))
+    return soft
+
+
+def _place_preview_and_note(
+    plan: _Planner,
+    segments: tuple[Segment, ...],
+    position: int,
+    start_at: int,
+    low: float,
+    high: float,
+    taken: list[_Slot],
+) -> list[_Slot]:
+    """The preview and the note, in the gaps left: the note first if both fit that way.
+    Returns the note's slot, if placed (it yields to the next step's cue)."""
+    book, wpm, speak = plan.book, plan.book.wpm, plan.speak
+    step = segments[position].index
     preview = preview_text(following(segments, position)) if "previews" in speak else None
     note = new_note(segments, position, start_at) if "notes" in speak else None
     preview_len = book.seconds(preview) if preview is not None else 0.0
@@ -786,16 +812,16 @@ def _place_extras(
             plan.slots.append(slot)
             taken.append(slot)
             plan.preview_before = slot
-    if note is not None:
-        if note_at is None:
-            note_at = _fit(note_len, low, high, taken)
-        if note_at is None:
-            plan.dropped.append((PhraseKind.NOTE, step, note))
-        else:
-            slot = _Slot(note, PhraseKind.NOTE, step, note_at, note_len, wpm)
-            plan.slots.append(slot)
-            soft.append(slot)
-    return soft
+    if note is None:
+        return []
+    if note_at is None:
+        note_at = _fit(note_len, low, high, taken)
+    if note_at is None:
+        plan.dropped.append((PhraseKind.NOTE, step, note))
+        return []
+    slot = _Slot(note, PhraseKind.NOTE, step, note_at, note_len, wpm)
+    plan.slots.append(slot)
+    return [slot]
 
 
 def _hosted(slot: _Slot, segments: tuple[Segment, ...], start_at: int, lead_start: float) -> Phrase:
