@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from enum import Enum
 from functools import cached_property
+from typing import Literal
 
 from calfkit.errors import Position
 from calfkit.format import measure
@@ -32,6 +33,7 @@ from calfkit.model import (
     Step,
     StepVisitor,
     TimedStep,
+    unreachable,
 )
 from calfkit.words import plural
 
@@ -47,6 +49,28 @@ class SegmentKind(str, Enum):
     BREATHE = "breathe"
     REST = "rest"
     SWITCH = "switch"
+
+
+def counted(kind: SegmentKind) -> Literal["count", "rep", "breath"] | None:
+    """What a step of ``kind`` counts in its own rhythm (the digits show it, ``+`` adds more
+    of it), or None where it runs on seconds."""
+    match kind:
+        case SegmentKind.COUNT:
+            return "count"
+        case SegmentKind.REPS:
+            return "rep"
+        case SegmentKind.BREATHE:
+            return "breath"
+        case (
+            SegmentKind.PREPARE
+            | SegmentKind.DO
+            | SegmentKind.HOLD
+            | SegmentKind.REST
+            | SegmentKind.SWITCH
+        ):
+            return None
+        case _:
+            unreachable(kind)
 
 
 class TickKind(str, Enum):

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from calfkit import words
-from calfkit.model import MAX_STEP_SECONDS, unreachable
+from calfkit.model import MAX_STEP_SECONDS
 from calfkit.player.clock import Clock
 from calfkit.player.events import (
     STOP_REASONS,
@@ -30,7 +30,7 @@ from calfkit.player.events import (
     Status,
 )
 from calfkit.player.pace import LEAD_IN_SECONDS, Pace
-from calfkit.timeline import Segment, SegmentKind, Tick, TickKind, Timeline
+from calfkit.timeline import Segment, SegmentKind, Tick, TickKind, Timeline, counted
 
 EXTEND_SECONDS = 10.0  # what one ``+`` adds at least, in routine seconds
 GATE_POLL_SECONDS = 0.05  # how often a lead-in held by its gate asks again
@@ -61,28 +61,6 @@ _TICK_EVENTS = {
 }
 
 
-def rhythm_unit(kind: SegmentKind) -> str | None:
-    """What ``+`` adds more of to a step of ``kind`` in its own rhythm ("count"), or None
-    where it adds seconds."""
-    match kind:
-        case SegmentKind.COUNT:
-            return "count"
-        case SegmentKind.REPS:
-            return "rep"
-        case SegmentKind.BREATHE:
-            return "breath"
-        case (
-            SegmentKind.PREPARE
-            | SegmentKind.DO
-            | SegmentKind.HOLD
-            | SegmentKind.REST
-            | SegmentKind.SWITCH
-        ):
-            return None
-        case _:
-            unreachable(kind)
-
-
 # ``+`` lengthens a step up to the longest a routine may make one (2 hours), and no further:
 # past that a key would only pile more work on the player for a step nobody plays through.
 MAX_EXTENDED_SECONDS = float(MAX_STEP_SECONDS)
@@ -96,7 +74,7 @@ def extension(segment: Segment) -> tuple[float, int]:
     sits still at "4 / 4"); any other step gets :data:`EXTEND_SECONDS` more.
     """
     units = segment.ticks[0].of if segment.ticks else 0
-    if rhythm_unit(segment.kind) is None or units <= 0 or segment.duration <= 0:
+    if counted(segment.kind) is None or units <= 0 or segment.duration <= 0:
         return EXTEND_SECONDS, 0
     period = segment.duration / units
     more = max(1, math.ceil(EXTEND_SECONDS / period - 1e-9))
@@ -513,7 +491,7 @@ class Player:
         text: str | None = None
         if more:
             of = segment.ticks[0].of + self._added
-            unit = rhythm_unit(segment.kind) or "second"
+            unit = counted(segment.kind) or "second"
             text = f"{more} more {unit}{'' if more == 1 else 's'}"
         self._emit(EventKind.EXTEND, now, number=round(seconds), of=of, text=text)
 

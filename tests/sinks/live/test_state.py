@@ -13,9 +13,9 @@ import pytest
 
 from calfkit.library import load
 from calfkit.player.events import Command, Event, EventKind
-from calfkit.sinks.live.state import ViewState, counted, kind_label
+from calfkit.sinks.live.state import ViewState, kind_label
 from calfkit.testing import play_fast
-from calfkit.timeline import SegmentKind, Timeline, compile_routine
+from calfkit.timeline import SegmentKind, Timeline, compile_routine, counted
 from calfkit.words import countdown
 
 ROUTINE = """\

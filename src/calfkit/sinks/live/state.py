@@ -10,13 +10,13 @@ drawing are :mod:`calfkit.sinks.live.compose` and :mod:`calfkit.sinks.live.layou
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 from calfkit.model import unreachable
 from calfkit.player.events import Event, EventKind
 from calfkit.sinks.summary import Summary
 from calfkit.text import clean, one_line
-from calfkit.timeline import SegmentKind
+from calfkit.timeline import SegmentKind, counted
 from calfkit.words import countdown
 
 if TYPE_CHECKING:
@@ -43,27 +43,6 @@ def kind_label(kind: SegmentKind) -> str:
             return "Rest"
         case SegmentKind.SWITCH:
             return "Switch sides"
-        case _:
-            unreachable(kind)
-
-
-def counted(kind: SegmentKind) -> Literal["count", "rep", "breath"] | None:
-    """What a step of ``kind`` counts in the digits instead of its time left, if anything."""
-    match kind:
-        case SegmentKind.COUNT:
-            return "count"
-        case SegmentKind.REPS:
-            return "rep"
-        case SegmentKind.BREATHE:
-            return "breath"
-        case (
-            SegmentKind.PREPARE
-            | SegmentKind.DO
-            | SegmentKind.HOLD
-            | SegmentKind.REST
-            | SegmentKind.SWITCH
-        ):
-            return None
         case _:
             unreachable(kind)
 
