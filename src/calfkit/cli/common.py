@@ -7,15 +7,17 @@ import errno
 import io
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import NoReturn, TextIO
+from typing import Any, NoReturn, TextIO, TypeVar
 
 import click
 
 from calfkit.errors import CalfkitError, RoutineError, SettingError
 from calfkit.player.pace import lead_in_problem, speed_problem
 from calfkit.text import shown
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 INTERRUPTED_EXIT = 130  # Ctrl-C, as a shell reports a process killed by SIGINT
 
@@ -213,3 +215,22 @@ VOICE_MODEL_HELP = (
     "system's voice (espeak-ng, say, Windows). Default: $CALFKIT_VOICE_MODEL, else the voice "
     "the [piper] extra installs."
 )
+
+
+def speech_options(command: F) -> F:
+    """``--speak WHAT`` and ``--voice-model FILE``, as play and export both take them."""
+    command = click.option(
+        "--voice-model",
+        type=click.Path(dir_okay=False),
+        default=None,
+        metavar="FILE",
+        help=VOICE_MODEL_HELP,
+    )(command)
+    return click.option(
+        "--speak",
+        "spoken",
+        default=None,
+        callback=spoken_option,
+        metavar="WHAT",
+        help=SPEAK_HELP,
+    )(command)

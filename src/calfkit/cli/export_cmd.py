@@ -10,12 +10,10 @@ import click
 
 from calfkit import words
 from calfkit.cli.common import (
-    SPEAK_HELP,
-    VOICE_MODEL_HELP,
     check_lead_in,
     check_voice_rate,
     errors_to_exit,
-    spoken_option,
+    speech_options,
     voice_rate_help,
 )
 from calfkit.cli.routine_arg import ROUTINE
@@ -85,21 +83,7 @@ def size_text(size: int) -> str:
     metavar="WPM",
     help=f"{voice_rate_help('How fast the voice speaks')}  [default: {DEFAULTS.voice_rate}]",
 )
-@click.option(
-    "--speak",
-    "spoken",
-    default=None,
-    callback=spoken_option,
-    metavar="WHAT",
-    help=SPEAK_HELP,
-)
-@click.option(
-    "--voice-model",
-    type=click.Path(dir_okay=False),
-    default=None,
-    metavar="FILE",
-    help=VOICE_MODEL_HELP,
-)
+@speech_options
 @click.option(
     "--lead-in",
     type=float,

@@ -13,15 +13,13 @@ from typing import TYPE_CHECKING, TextIO, cast
 import click
 
 from calfkit.cli.common import (
-    SPEAK_HELP,
-    VOICE_MODEL_HELP,
     GuardedOutput,
     check_lead_in,
     check_speed,
     check_voice_rate,
     errors_to_exit,
     session_errors_to_exit,
-    spoken_option,
+    speech_options,
     voice_rate_help,
 )
 from calfkit.cli.routine_arg import ROUTINE
@@ -83,21 +81,7 @@ def _lead_in(ctx: click.Context, param: click.Parameter, value: float) -> float:
     metavar="WPM",
     help=voice_rate_help("How fast the voice speaks"),
 )
-@click.option(
-    "--speak",
-    "spoken",
-    default=None,
-    callback=spoken_option,
-    metavar="WHAT",
-    help=SPEAK_HELP,
-)
-@click.option(
-    "--voice-model",
-    type=click.Path(dir_okay=False),
-    default=None,
-    metavar="FILE",
-    help=VOICE_MODEL_HELP,
-)
+@speech_options
 @click.option(
     "--plain",
     is_flag=True,
