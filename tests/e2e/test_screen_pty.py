@@ -156,6 +156,10 @@ def test_question_mark_shows_the_keys_and_any_key_closes_them_while_time_runs(
     session.wait_for_digits("00:19")
     session.press("?")
     session.wait_for("Any key closes this")
+    # The frame may be read half drawn: wait for its last row, the bar with the time left.
+    session.wait_for(
+        lambda _: any(line.rstrip().endswith(" left") for line in session.screen.display)
+    )
     assert "q  Esc  stop" in session.screen.text
     assert "Lean into the wall" not in session.screen.text
     left = [line for line in session.screen.display if line.rstrip().endswith(" left")]
