@@ -8,6 +8,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -40,7 +41,7 @@ def refused(result: Result, message: str) -> None:
 
 
 def sessions(history: Path) -> int:
-    with sqlite3.connect(history) as db:
+    with closing(sqlite3.connect(history)) as db, db:
         count: int = db.execute("SELECT count(*) FROM sessions").fetchone()[0]
     return count
 

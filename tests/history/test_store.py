@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import sys
+from contextlib import closing
 from dataclasses import fields
 from datetime import datetime, timezone
 from pathlib import Path
@@ -43,7 +44,7 @@ def begun() -> Begun:
 
 
 def read_row(path: Path, session: int) -> dict[str, object]:
-    with sqlite3.connect(path) as connection:
+    with closing(sqlite3.connect(path)) as connection, connection:
         connection.row_factory = sqlite3.Row
         row = connection.execute("SELECT * FROM sessions WHERE id = ?", (session,)).fetchone()
     return dict(row)
