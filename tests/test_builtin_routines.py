@@ -731,6 +731,38 @@ def test_rolled_mat_stretch_sets_up_the_hands_support_before_the_fold() -> None:
     assert any("block or a chair" in t for t in texts[:fold])
 
 
+# ---- by ear: every note is spoken (issue 17) ---------------------------------------------
+
+
+@pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng is not installed")
+@pytest.mark.parametrize("name", EXPECTED)
+def test_every_note_of_a_builtin_is_spoken_in_play_with_the_default_settings(
+    name: str, tmp_path: Path
+) -> None:
+    """Lying down with eyes shut, a note is heard or not at all: the speech plan ``play
+    --voice`` makes (espeak-ng, every default) says each note where the routine shows it."""
+    from calfkit.sound import DEFAULT_SPOKEN
+    from calfkit.sound.plan import PhraseBook, PhraseKind, make_plan, new_note, texts_to_render
+    from calfkit.sound.speech import EspeakVoice
+
+    routine = library.load(BUILTIN_DIR / f"{name}.yaml")
+    timeline = compile_routine(routine)
+    program = shutil.which("espeak-ng")
+    assert program is not None
+    book = PhraseBook(EspeakVoice(program, routine.language))
+    book.render_all(texts_to_render(timeline, speak=DEFAULT_SPOKEN))
+    plan = make_plan(timeline, book, speak=DEFAULT_SPOKEN)
+    segments = timeline.segments
+    shown = [
+        (segment.index, note)
+        for position, segment in enumerate(segments)
+        if (note := new_note(segments, position, 0)) is not None
+    ]
+    said = [(p.step, p.text) for p in plan.phrases if p.kind is PhraseKind.NOTE]
+    assert said == shown
+    assert [text for kind, _, text in plan.dropped if kind is PhraseKind.NOTE] == []
+
+
 # ---- no key a medium lacks (issue 16) -------------------------------------------------------
 
 # A key, in any words: Enter, the space bar, "press space", "+", the watch's lap button (not
