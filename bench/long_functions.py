@@ -19,7 +19,16 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 STEP_CLASSES = {
-    "Step", "Prepare", "Do", "Hold", "Count", "Breathe", "Rest", "Reps", "Repeat", "Sides",
+    "Step",
+    "Prepare",
+    "Do",
+    "Hold",
+    "Count",
+    "Breathe",
+    "Rest",
+    "Reps",
+    "Repeat",
+    "Sides",
     "Include",
 }
 

@@ -9,8 +9,9 @@ to make one, so every branch over kinds is total. A branch over :class:`Kind` it
 :func:`unreachable`, which mypy checks the same way.
 
 Durations are seconds as floats. A ``prepare``/``do`` step with ``duration: ready`` has
-``until_ready=True`` and a ``duration`` of :data:`READY_FALLBACK_SECONDS`, the time it
-lasts wherever keys cannot be read, so totals never need a special case.
+``until_ready=True`` and a ``duration``: the time it lasts wherever keys cannot be read (a
+track, a pipe), so totals never need a special case. That is the time the file gives
+(``ready 20s``), else :func:`ready_default_seconds` of its cue.
 """
 
 from __future__ import annotations
@@ -22,10 +23,14 @@ from datetime import date
 from enum import Enum
 from typing import ClassVar, Generic, NoReturn, TypeVar
 
+from calfkit import words
 from calfkit.errors import Position
 
 FORMAT_VERSION = 1
 READY_FALLBACK_SECONDS = 10.0
+"""The least a plain ``duration: ready`` lasts where nobody presses Enter."""
+READY_MARGIN_SECONDS = 10.0
+"""What a plain ``ready`` gives, where nobody presses Enter, after its cue has been said."""
 DEFAULT_PREPARE_SECONDS = 10.0
 DEFAULT_COUNTDOWN = 3
 DEFAULT_COUNT_EVERY = 1.0
@@ -45,6 +50,17 @@ MAX_STEP_SECONDS = 2 * 3600
 # local-midnight timestamps around it, stay inside what dates and timestamps can hold.
 FIRST_DAY = date(2000, 1, 1)
 LAST_DAY = date(2999, 12, 31)
+
+
+def ready_default_seconds(text: str) -> float:
+    """How long a plain ``duration: ready`` step lasts where nobody presses Enter (a track, a
+    pipe, show's total): time to hear its cue, with the time it gives said after it, and
+    :data:`READY_MARGIN_SECONDS` more to do what it asks; in whole 5 s, never under
+    :data:`READY_FALLBACK_SECONDS`. ``ready 30s`` in the file says how long it takes instead."""
+    import math
+
+    said = words.speaking_seconds(words.ready_announcement(text, 20))
+    return max(READY_FALLBACK_SECONDS, 5.0 * math.ceil((said + READY_MARGIN_SECONDS) / 5.0))
 
 
 T = TypeVar("T")

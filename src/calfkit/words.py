@@ -122,6 +122,36 @@ def when(moment: datetime, today: date, tz: tzinfo | None = None) -> str:
     return local.date().isoformat()
 
 
+# ---- how long words take to say: validate's estimate and a ready step's default time -------
+
+NORMAL_WPM = 170
+"""calfkit's normal speaking rate, in words a minute (every engine's ``--voice-rate`` default)."""
+WORD_SECONDS = 0.22
+PAUSE_SECONDS = 0.55
+PHRASE_SECONDS = 0.2
+"""At :data:`NORMAL_WPM`, a phrase takes about WORD_SECONDS a
+word, PAUSE_SECONDS at each comma or full stop and PHRASE_SECONDS of silence around it:
+fitted to espeak-ng's own lengths for the built-in cues (worst error under 0.75 s). Engines
+speak short words faster than their nominal rate, so words x 60 / rate would overstate it."""
+
+
+def speaking_seconds(text: str, pace: float = 1.0) -> float:
+    """About how long ``text`` takes to say, from its words and pauses alone, ``pace`` times
+    the normal rate (2.0: twice as fast)."""
+    count = len(text.split())
+    pauses = 0
+    for mark in ",;:.!?":
+        pauses += text.count(mark)
+    return (count * WORD_SECONDS + pauses * PAUSE_SECONDS) / pace + PHRASE_SECONDS
+
+
+def ready_announcement(text: str, seconds: float) -> str:
+    """A ready step's cue as a track says it, with the time it gives: "Roll the mat. You have
+    30 seconds." (a track has no Enter key, so the step is a timed wait, said out loud)."""
+    end = "" if not text or text.rstrip()[-1] in ".!?" else "."
+    return f"{text.rstrip()}{end} You have {seconds:g} {'second' if seconds == 1 else 'seconds'}."
+
+
 def preparing(done: int, total: int) -> str:
     """ "Preparing the voice: 340 of 2,000 phrases" (before the lead-in, while they render)."""
     return f"Preparing the voice: {done:,} of {total:,} phrases"

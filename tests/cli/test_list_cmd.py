@@ -16,13 +16,13 @@ from calfkit.cli import cli
 from calfkit.library import builtin_routines_dir
 
 BUILTIN_ROWS = """\
-calf-care           Calf Care Session         25m 59s    114  built-in  never
+calf-care           Calf Care Session         26m 49s    114  built-in  never
 calf-release        Calf Release at the Wall   4m 50s     34  built-in  never
 calf-release-walk   Calf Release Walk          2m 55s      9  built-in  never
 calf-self-massage   Calf Self-Massage           6m 3s     17  built-in  never
-foam-roll-calf      Foam Roll the Calf         11m 8s     38  built-in  never
-hip-to-heel-press   Hip to Heel Press          3m 30s     21  built-in  never
-rolled-mat-stretch  Rolled Mat Calf Stretch    2m 31s      8  built-in  never
+foam-roll-calf      Foam Roll the Calf        11m 18s     38  built-in  never
+hip-to-heel-press   Hip to Heel Press          3m 40s     21  built-in  never
+rolled-mat-stretch  Rolled Mat Calf Stretch    2m 51s      8  built-in  never
 """
 MINE = "title: {title}\ntags: [mine]\nsteps:\n  - hold: Stay.\n    duration: 90s\n"
 
@@ -100,7 +100,7 @@ def test_list_json_gives_name_title_total_and_source(home: Path) -> None:
     }
     # calf-care includes calf-release by name, so it now plays (and times) the user's one.
     assert data[0]["name"] == "calf-care" and data[0]["source"] == "built-in"
-    assert data[0]["total_seconds"] == 1559.0 - 290.0 + 90.0
+    assert data[0]["total_seconds"] == 1609.0 - 290.0 + 90.0
 
 
 def test_list_names_calfkit_path_as_the_source(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -118,7 +118,7 @@ def test_list_tag_keeps_only_routines_with_that_tag(home: Path) -> None:
     code, out, err = run("list", "--tag", "foam-roller")
     assert code == 0 and err == ""
     assert [squeeze(line) for line in out.splitlines()[1:]] == [
-        "foam-roll-calf Foam Roll the Calf 11m 8s 38 built-in never"
+        "foam-roll-calf Foam Roll the Calf 11m 18s 38 built-in never"
     ]
     code, out, _ = run("list", "--tag", "hamstring", "--json")
     assert [entry["name"] for entry in json.loads(out)] == [
@@ -164,7 +164,7 @@ def test_list_in_a_narrow_terminal_shortens_titles_with_an_ellipsis(home: Path) 
     result = CliRunner().invoke(cli, ["list"], env={"COLUMNS": "70"})
     lines = result.stdout.splitlines()
     assert lines[0] == "Name                Title             Time  Steps  Source    Last done"
-    assert lines[1] == "calf-care           Calf Care Se…  25m 59s    114  built-in  never"
+    assert lines[1] == "calf-care           Calf Care Se…  26m 49s    114  built-in  never"
     assert lines[2] == "calf-release        Calf Release…   4m 50s     34  built-in  never"
     assert max(len(line) for line in lines) <= 70
 

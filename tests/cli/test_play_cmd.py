@@ -54,9 +54,9 @@ def test_plain_lines_when_stdout_is_not_a_terminal(routine: str) -> None:
     assert code == 0
     assert err == ""
     assert out.splitlines() == [
-        "[00:00] Quick wall work: 3 steps (3 timed steps), 15s",
+        "[00:00] Quick wall work: 3 steps (3 timed steps), 20s",
         "[00:00] Caution: Keep it gentle.",
-        "[00:00] step 1/3  Face the wall (10s)",  # no keys to press Enter with: 10 s
+        "[00:00] step 1/3  Face the wall (15s)",  # no Enter to press: its cue and 10 s more
         "[00:00] step 2/3  Lean in (3s)",
         "[00:00] 2",
         "[00:00] 1",
@@ -81,7 +81,8 @@ def test_log_events_writes_one_json_object_per_event(routine: str, tmp_path: Pat
     for event in events:
         assert {"event", "step", "scheduled", "actual", "wall"} <= set(event)
     assert events[3]["text"] == "Lean in"
-    assert events[3]["scheduled"] == pytest.approx((1 + 10) / 1000)
+    # The lead-in, then the ready step ("Face the wall.", 15 s where nobody presses Enter).
+    assert events[3]["scheduled"] == pytest.approx((1 + 15) / 1000)
 
 
 def test_from_starts_at_that_top_level_step(routine: str) -> None:

@@ -57,7 +57,7 @@ One of each step.
 Equipment: a wall, a roller
 Caution: Be gentle.
 Steps (play --from N starts at step N)
-├── 1. until ready (10s)  Prepare: Set up the roller.
+├── 1. until ready (15s)  Prepare: Set up the roller.
 ├── 2. 4s  Do [lift]: Rise.
 │   Slowly.
 ├── 3. 1m 30s  Hold, beeps for the last 3s: Stay.
@@ -74,7 +74,7 @@ Steps (play --from N starts at step N)
 │   └── 1s  Rest: Same on both sides.
 └── 8. 10s  Routine part.yaml: A Part
     └── 10s  Rest: Lie still.
-Total: 3m 12s, 13 timed steps (steps that wait for Enter counted as 10s)
+Total: 3m 17s, 13 timed steps (steps that wait for Enter counted as the time each shows)
 """
 
 
@@ -110,7 +110,7 @@ def test_show_json_has_the_total_and_every_step(every_kind: Path) -> None:
     assert {k: data[k] for k in ("name", "title", "total_seconds", "step_count")} == {
         "name": "every-kind",
         "title": "Every Kind",
-        "total_seconds": 192.0,
+        "total_seconds": 197.0,
         "step_count": 13,
     }
     assert [step["kind"] for step in data["steps"]] == [
@@ -126,7 +126,7 @@ def test_show_json_has_the_total_and_every_step(every_kind: Path) -> None:
     assert sum(step["seconds"] for step in data["steps"]) == data["total_seconds"]
     assert data["steps"][0] == {
         "kind": "prepare",
-        "seconds": 10.0,
+        "seconds": 15.0,
         "text": "Set up the roller.",
         "until_ready": True,
     }
@@ -234,7 +234,7 @@ def test_the_readme_example_routine_is_valid_and_shows(home: Path) -> None:
     assert out.startswith("Evening Calves (evening-calves)\n")
     assert "├── 5. 2m 55s  Routine calf-release-walk: Calf Release Walk\n" in out
     assert out.endswith(
-        "Total: 7m 17s, 25 timed steps (steps that wait for Enter counted as 10s)\n"
+        "Total: 7m 22s, 25 timed steps (steps that wait for Enter counted as the time each shows)\n"
     )
 
 

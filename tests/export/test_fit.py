@@ -16,7 +16,6 @@ from garmin_fit_sdk import Decoder, Profile, Stream
 from calfkit import words
 from calfkit.cli import cli
 from calfkit.export.fit import NAME_BYTES, short_name
-from calfkit.model import READY_FALLBACK_SECONDS
 
 GOOD = Path(__file__).parent.parent / "routines" / "good"
 
@@ -35,6 +34,17 @@ def show_total(routine: str) -> float:
     result = run("show", routine, "--json")
     assert result.exit_code == 0, result.output
     return float(json.loads(result.stdout)["total_seconds"])
+
+
+def ready_times(routine: str) -> list[float]:
+    """What each step that waits for Enter lasts where nobody presses it, in played order:
+    the time an open step on the watch stands for in show's total."""
+    from calfkit import library
+    from calfkit.timeline import compile_routine
+
+    path = Path(routine) if routine.endswith(".yaml") else library.find(routine)
+    segments = compile_routine(library.load(path)).segments
+    return [segment.duration for segment in segments if segment.until_ready]
 
 
 def garmin_steps(path: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
@@ -57,7 +67,7 @@ def fitdecode_steps(path: Path) -> list[dict[str, Any]]:
     return steps
 
 
-def run_through(steps: list[dict[str, Any]], *, open_seconds: float) -> float:
+def run_through(steps: list[dict[str, Any]], *, open_seconds: list[float]) -> float:
     """A small interpreter over decoded workout steps: follows the repeats as a watch does."""
     total = 0.0
     rounds: dict[int, int] = {}
@@ -77,7 +87,7 @@ def run_through(steps: list[dict[str, Any]], *, open_seconds: float) -> float:
                 continue
             del rounds[index]
         elif kind == "open":
-            total += open_seconds
+            total += open_seconds.pop(0)
         elif kind == "reps":
             # A watch counts reps, not time; as played, each takes the time its notes give.
             every = re.search(r"one every ([0-9.]+)s\.", step["notes"])
@@ -87,6 +97,7 @@ def run_through(steps: list[dict[str, Any]], *, open_seconds: float) -> float:
             assert kind == "time", kind
             total += step["duration_time"]
         index += 1
+    assert open_seconds == [], "an open step for each step that waits, no more, no fewer"
     return total
 
 
@@ -118,7 +129,7 @@ def test_every_builtin_exports_to_a_workout_both_decoders_read_and_that_adds_up(
         assert 0 < len(step["wkt_step_name"].encode()) <= NAME_BYTES
     # fitdecode, written by others from the FIT spec, reads the same steps.
     assert [comparable(s) for s in fitdecode_steps(out)] == [comparable(s) for s in steps]
-    total = run_through(steps, open_seconds=READY_FALLBACK_SECONDS)
+    total = run_through(steps, open_seconds=ready_times(name))
     assert total == pytest.approx(show_total(name), abs=1e-6)
     assert f"(workout, {words.clock(total)}, " in result.output
     assert result.output.rstrip().endswith(f"{len(steps)} workout steps)")
@@ -232,7 +243,7 @@ def test_repeats_become_repeat_steps_and_nested_ones_stay_one_level_deep(tmp_pat
         "R: Hold right",
         "L: Hold left",
     )
-    assert run_through(steps, open_seconds=READY_FALLBACK_SECONDS) == show_total(str(routine))
+    assert run_through(steps, open_seconds=ready_times(str(routine))) == show_total(str(routine))
 
 
 def test_names_are_cut_to_what_a_watch_keeps_at_a_word() -> None:

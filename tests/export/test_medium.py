@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from calfkit.cli import cli
-from calfkit.export.medium import announced
+from calfkit.words import ready_announcement as announced
 
 
 def test_the_time_is_said_after_the_cue_as_a_sentence() -> None:
@@ -41,3 +41,39 @@ def test_a_track_says_how_long_a_ready_step_lasts_and_never_says_enter(tmp_path:
     ]
     assert "Roll the mat into a log. You have 20 seconds." in spoken
     assert not any("Enter" in text or "Stand on it. You have" in text for text in spoken)
+
+
+@pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="no espeak-ng")
+@pytest.mark.parametrize(
+    "cue",
+    [
+        "Lie down.",
+        "Roll a mat or a blanket into a firm log and put it down in front of you.",
+        "Lift your hips, lay the roller across your body under the pelvis, from one side to the"
+        " other, then lower onto it slowly and find a position where your back feels at ease.",
+    ],
+)
+def test_a_plain_ready_step_leaves_ten_seconds_after_its_cue_is_heard_in_a_track(
+    tmp_path: Path, cue: str
+) -> None:
+    """`duration: ready` with no time: in a track it lasts its spoken cue (as espeak-ng says
+    it, with the time it gives) and 10 s more to do what it asks, and says how long that is."""
+    routine = tmp_path / "ready.yaml"
+    routine.write_text(
+        f"title: Ready\nsteps:\n  - prepare: {cue}\n    duration: ready\n"
+        "  - hold: Stand on it.\n    duration: 5s\n"
+    )
+    log = tmp_path / "events.jsonl"
+    result = CliRunner().invoke(
+        cli,
+        ["export", str(routine), str(tmp_path / "t.wav"), "--voice", "--log-events", str(log)],
+    )
+    assert result.exit_code == 0, result.output
+    events = [json.loads(line) for line in log.read_text().splitlines()]
+    steps = [event for event in events if event["event"] == "step"]
+    lasts = steps[1]["scheduled"] - steps[0]["scheduled"]
+    (said,) = [e for e in events if e["event"] == "speak" and e["text"].startswith(cue)]
+    assert said["text"] == announced(cue, lasts)
+    heard_until = said["scheduled"] + said["seconds"]
+    assert steps[1]["scheduled"] - heard_until >= 10.0
+    assert lasts >= 10.0 and lasts % 5 == 0

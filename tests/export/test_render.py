@@ -69,7 +69,7 @@ def test_export_writes_a_standard_wav_with_every_sound_at_its_scheduled_sample(
     assert expected[0] == (0, Sound.LEAD_IN) and expected[3] == (3 * SAMPLE_RATE, Sound.STEP)
 
 
-def test_a_ready_step_lasts_ten_seconds_in_the_file(tmp_path: Path) -> None:
+def test_a_ready_step_lasts_its_cue_and_ten_seconds_more_in_the_file(tmp_path: Path) -> None:
     routine = tmp_path / "ready.yaml"
     routine.write_text(
         "title: Ready\nsteps:\n  - prepare: Set up the roller.\n    duration: ready\n"
@@ -80,8 +80,9 @@ def test_a_ready_step_lasts_ten_seconds_in_the_file(tmp_path: Path) -> None:
     samples, params = read(out)
     steps = [b for b in bursts(samples) if identify(samples[b.start : b.end]) is Sound.STEP]
     starts = [b.start - first_loud(Sound.STEP) for b in steps]
-    assert starts == [3 * SAMPLE_RATE, 13 * SAMPLE_RATE]
-    assert params.nframes == 16 * SAMPLE_RATE
+    # "Set up the roller. You have 15 seconds." and 10 s to do it, in whole 5 s: 15 s.
+    assert starts == [3 * SAMPLE_RATE, 18 * SAMPLE_RATE]
+    assert params.nframes == 21 * SAMPLE_RATE
 
 
 class FakeVoice:

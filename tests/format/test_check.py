@@ -103,7 +103,7 @@ def test_every_step_kind_becomes_its_model_class_with_values_read() -> None:
     prepare, do, hold, count, breathe, rest, repeat, sides, include = routine.steps
     assert prepare == Prepare(
         text="Sit down with the roller under your calf.",
-        duration=10.0,
+        duration=15.0,  # duration: ready, no time: its cue (with "You have ...") + 10 s, to 5 s
         until_ready=True,
         name="Setup",
         note="Take your time.",
@@ -453,8 +453,8 @@ def test_the_format_guide_example_is_valid_and_lasts_what_it_says(tmp_path: Path
     guide = (Path(__file__).parent.parent.parent / "docs" / "format.md").read_text(encoding="utf-8")
     example = re.findall(r"```yaml\n(.*?)```", guide, re.S)[0]
     routine = library.load(write(tmp_path / "example.yaml", example))
-    assert measure.seconds(routine.steps) == 4 * 60 + 50
-    assert "4 min 50 s." in guide
+    assert measure.seconds(routine.steps) == 4 * 60 + 55
+    assert "4 min 55 s." in guide
 
 
 def run(*args: str) -> tuple[int, str]:
@@ -810,7 +810,9 @@ def test_a_ready_step_may_give_the_time_it_lasts_where_nobody_presses_enter(
     )
     first, second, third = library.load(good).steps
     assert (first.until_ready, first.duration) == (True, 20.0)  # type: ignore[attr-defined]
-    assert (second.until_ready, second.duration) == (True, 10.0)  # type: ignore[attr-defined]
+    # No time given: as long as "Lie down. You have 15 seconds." takes to say, 10 s more, in
+    # whole 5 s (model.ready_default_seconds).
+    assert (second.until_ready, second.duration) == (True, 15.0)  # type: ignore[attr-defined]
     assert (third.until_ready, third.duration) == (True, 90.0)  # type: ignore[attr-defined]
     bad = write(
         tmp_path / "bad.yaml",

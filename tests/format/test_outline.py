@@ -42,7 +42,7 @@ def test_the_tree_says_each_kind_and_its_cue_in_words() -> None:
     assert labels[2] == ("Hold, beeps for the last 5s", "Stay on the tight spot.")
     assert labels[3] == ("Count 12, every 1.5s", "Flex and point the foot.")
     assert labels[6] == ("Repeat 2 rounds, 10s rest between", "")
-    assert outline.time_text(routine.steps[0]) == "until ready (10s)"
+    assert outline.time_text(routine.steps[0]) == "until ready (15s)"
 
 
 def test_the_steps_inside_a_sides_block_are_played_on_its_sides() -> None:

@@ -147,12 +147,5 @@ def _print_tree(routine: Routine) -> None:
         f"{words.length(total)}, {words.plural(measure.step_count(routine.steps), 'timed step')}"
     )
     if measure.waits_for_enter(routine.steps):
-        from calfkit.model import READY_FALLBACK_SECONDS
-
-        own = measure.own_ready_times(routine.steps)
-        summary += (
-            " (steps that wait for Enter counted as the time each shows)"
-            if own
-            else f" (steps that wait for Enter counted as {words.length(READY_FALLBACK_SECONDS)})"
-        )
+        summary += " (steps that wait for Enter counted as the time each shows)"
     console.print(Text("Total: ", style="bold") + Text(summary))

@@ -7,15 +7,9 @@ from __future__ import annotations
 from dataclasses import replace
 
 from calfkit.timeline import Timeline
+from calfkit.words import ready_announcement
 
-__all__ = ["announced", "for_track"]
-
-
-def announced(text: str, seconds: float) -> str:
-    """``text`` with the time a ready step gives in a track said after it."""
-    end = "" if not text or text.rstrip()[-1] in ".!?" else "."
-    plural = "second" if seconds == 1 else "seconds"
-    return f"{text.rstrip()}{end} You have {seconds:g} {plural}."
+__all__ = ["for_track"]
 
 
 def for_track(timeline: Timeline) -> Timeline:
@@ -23,7 +17,7 @@ def for_track(timeline: Timeline) -> Timeline:
     if not any(segment.until_ready for segment in timeline.segments):
         return timeline
     segments = tuple(
-        replace(segment, text=announced(segment.text, segment.duration))
+        replace(segment, text=ready_announcement(segment.text, segment.duration))
         if segment.until_ready
         else segment
         for segment in timeline.segments

@@ -14,7 +14,6 @@ import math
 from collections.abc import Sequence
 
 from calfkit.model import (
-    READY_FALLBACK_SECONDS,
     BlockVisitor,
     Breathe,
     Count,
@@ -103,12 +102,6 @@ def waits_for_enter(steps: tuple[Step, ...]) -> bool:
 def step_waits(step: Step) -> bool:
     """Whether the step itself (not a step inside it) waits until Enter is pressed."""
     return step.accept(_WAITS)
-
-
-def own_ready_times(steps: tuple[Step, ...]) -> bool:
-    """Whether any step that waits for Enter gives its own time for where nobody presses it
-    (``duration: ready 20s``), rather than the fallback."""
-    return any(step.accept(_OWN_READY) for step in every_step(steps))
 
 
 def _rests_between(step: Repeat) -> int:
@@ -270,15 +263,4 @@ class _WaitsForEnter(StepVisitor[bool]):
         return False
 
 
-class _OwnReadyTime(_WaitsForEnter):
-    """Whether a step waits for Enter and says its own time for where nobody presses it."""
-
-    def prepare(self, step: Prepare) -> bool:
-        return step.until_ready and step.duration != READY_FALLBACK_SECONDS
-
-    def do(self, step: Do) -> bool:
-        return step.until_ready and step.duration != READY_FALLBACK_SECONDS
-
-
-_OWN_READY = _OwnReadyTime()
 _WAITS = _WaitsForEnter()

@@ -11,12 +11,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from calfkit.words import NORMAL_WPM
+
 if TYPE_CHECKING:
     from calfkit.sound.backends import Backend
 
 CHOICES = ("auto", "simpleaudio", "miniaudio", "system", "bell", "off")
 
-DEFAULT_RATE_WPM = 170
+DEFAULT_RATE_WPM = NORMAL_WPM
 """Words per minute for every speech engine: calm, but quick enough to fit between counts."""
 
 MIN_RATE_WPM = 80

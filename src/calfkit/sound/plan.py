@@ -51,6 +51,7 @@ from calfkit.sound.cues import countdown_spoken, counts_spoken
 from calfkit.sound.speech import DEFAULT_RATE_WPM, Voice
 from calfkit.sound.tones import SAMPLE_RATE, Sound, seconds
 from calfkit.timeline import Segment, SegmentKind, TickKind, Timeline
+from calfkit.words import speaking_seconds
 
 CUE_LATE_SECONDS = 0.5
 """A step's cue begins at most this long after its step does."""
@@ -861,23 +862,10 @@ def session_time(plan: SpeechPlan, timeline: Timeline, phrase: Phrase) -> float:
 
 # ---- validate's estimate: no speech engine needed -------------------------------------------
 
-WORD_SECONDS = 0.22
-PAUSE_SECONDS = 0.55
-PHRASE_SECONDS = 0.2
-"""At :data:`~calfkit.sound.speech.DEFAULT_RATE_WPM`, a phrase takes about WORD_SECONDS a
-word, PAUSE_SECONDS at each comma or full stop and PHRASE_SECONDS of silence around it:
-fitted to espeak-ng's own lengths for the built-in cues (worst error under 0.75 s). Engines
-speak short words faster than their nominal rate, so words x 60 / rate would overstate it."""
-
 
 def estimate_seconds(text: str, wpm: int = DEFAULT_RATE_WPM) -> float:
     """About how long ``text`` takes to say at ``wpm``, from its words and pauses alone."""
-    words = len(text.split())
-    pauses = 0
-    for mark in ",;:.!?":
-        pauses += text.count(mark)
-    scale = DEFAULT_RATE_WPM / wpm
-    return (words * WORD_SECONDS + pauses * PAUSE_SECONDS) * scale + PHRASE_SECONDS
+    return speaking_seconds(text, wpm / DEFAULT_RATE_WPM)
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,6 @@ from calfkit.model import (
     DEFAULT_REST_CUE,
     DEFAULT_SWITCH_SECONDS,
     DEFAULT_UP,
-    READY_FALLBACK_SECONDS,
     Breathe,
     Count,
     Do,
@@ -34,6 +33,7 @@ from calfkit.model import (
     Rest,
     Sides,
     Step,
+    ready_default_seconds,
     unreachable,
 )
 
@@ -55,7 +55,9 @@ def _timed(parts: Parts, default: float | None) -> tuple[float, bool]:
     duration = parts.values.data.get("duration", default)
     if isinstance(duration, str) and duration.startswith(spec.READY):
         seconds = spec.ready_seconds(duration)
-        return (READY_FALLBACK_SECONDS if seconds is None else seconds), True
+        if seconds is None:
+            return ready_default_seconds(_head_text(parts)), True
+        return seconds, True
     if not isinstance(duration, float):
         raise AssertionError(f"a duration holds {duration!r}")
     return duration, False
