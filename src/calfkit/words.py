@@ -145,11 +145,22 @@ def speaking_seconds(text: str, pace: float = 1.0) -> float:
     return (count * WORD_SECONDS + pauses * PAUSE_SECONDS) / pace + PHRASE_SECONDS
 
 
+PRESS_ENTER = "Press Enter when you are ready"
+"""How a ready step waits, live: shown by the view and the plain lines, and said after its cue
+by the voice (a track says the time it gives instead; a watch, "Press lap when ready.")."""
+
+
+def with_sentence(text: str, sentence: str) -> str:
+    """``text`` and then ``sentence``, as two sentences ("Lie down" + "Go on" -> "Lie down. Go
+    on.")."""
+    end = "" if not text or text.rstrip()[-1] in ".!?" else "."
+    return f"{text.rstrip()}{end} {sentence.rstrip('.')}."
+
+
 def ready_announcement(text: str, seconds: float) -> str:
     """A ready step's cue as a track says it, with the time it gives: "Roll the mat. You have
     30 seconds." (a track has no Enter key, so the step is a timed wait, said out loud)."""
-    end = "" if not text or text.rstrip()[-1] in ".!?" else "."
-    return f"{text.rstrip()}{end} You have {seconds:g} {'second' if seconds == 1 else 'seconds'}."
+    return with_sentence(text, f"You have {seconds:g} {'second' if seconds == 1 else 'seconds'}")
 
 
 def preparing(done: int, total: int) -> str:

@@ -494,6 +494,32 @@ def test_ctrl_c_while_the_voice_renders_says_it_was_interrupted_not_that_the_voi
     assert "failed" not in text and "spoken cues are off" not in text
 
 
+@pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng not installed")
+def test_the_voice_says_how_a_ready_step_goes_on_after_its_cue_live(player: Player) -> None:
+    """With keys, a ready step waits for Enter: the voice says so (a track says its time)."""
+    from calfkit.testing.card import FakeCard
+
+    card = FakeCard(player.tmp_path / "card")
+    env = {k: v for k, v in card.env().items() if k == "ALSA_CONFIG_PATH"}
+    routine = player.routine(
+        "title: Setup\nsteps:\n  - prepare: Lie down on the mat\n    duration: ready\n"
+        "  - hold: Stay\n    duration: 30\n"
+    )
+    session = player.start(routine, "--lead-in", "0", "--voice", **env)
+    session.wait_for("Press Enter when you are ready", timeout=20)
+    deadline = time.monotonic() + 20
+    while not any(e["event"] == "speak" for e in player.events()):
+        assert time.monotonic() < deadline, player.kinds()
+        session.pump(0.2)
+    session.press("\r")
+    session.wait_for("Stay")
+    session.press("q")
+    assert session.finish() == 0
+    spoken = [e["text"] for e in player.events() if e["event"] == "speak"]
+    assert spoken[0] == "Lie down on the mat. Press Enter when you are ready."
+    assert not any("You have" in text for text in spoken)
+
+
 def test_a_dumb_terminal_gets_plain_lines_and_not_one_escape_sequence(player: Player) -> None:
     routine = player.routine("title: Short\nsteps:\n  - rest: 1\n")
     session = player.start(routine, "--lead-in", "0", log=False, TERM="dumb")

@@ -144,7 +144,7 @@ def test_a_ready_step_says_it_waits_for_enter() -> None:
     play_fast(ready, sinks=[PlainSink(out)], keys=[(65.0, Command.ENTER)], keys_interactive=True)
     assert out.getvalue().splitlines()[1:] == [
         "[00:00] step 1/1  Set up the roller (until ready)",
-        "[00:00] Press Enter when ready",
+        "[00:00] Press Enter when you are ready",
         "[01:05] Ready",
         "[01:05] Finished",
         "Time 01:05 · steps done 1 of 1 · skipped 0 · paused 00:00",

@@ -367,3 +367,31 @@ def test_at_speed_4_every_cue_is_spoken_on_time_through_alsa_or_logged_dropped_w
     caution = speak[0]
     assert caution["text"].startswith("Caution:") and not caution.get("dropped")
     assert caution["actual"] + caution["seconds"] <= steps[1]["actual"]  # fits its lead-in
+
+
+@has_espeak
+@pytest.mark.audio
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="ALSA's file plugin needs Linux")
+def test_without_keys_a_ready_step_is_timed_and_the_voice_says_how_long_not_press_enter(
+    tmp_path: Path,
+) -> None:
+    card = FakeCard(tmp_path / "card")
+    log = tmp_path / "events.jsonl"
+    routine = tmp_path / "ready.yaml"
+    routine.write_text("title: Ready\nsteps:\n  - prepare: Lie down.\n    duration: ready 4s\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "calfkit", "play", str(routine), "--plain", "--no-history",
+         "--lead-in", "0", "--voice", "--log-events", str(log)],
+        env=card.env(),
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    spoken = [
+        e["text"] for e in map(json.loads, log.read_text().splitlines()) if e["event"] == "speak"
+    ]
+    assert spoken[0] == "Lie down. You have 4 seconds."
+    assert not any("Enter" in text for text in spoken)
+    assert any(any(stream.samples) for stream in card.streams())  # heard through ALSA

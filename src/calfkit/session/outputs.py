@@ -32,6 +32,7 @@ def build_sinks(
     first: int = 1,
     emit: Callable[[Event], None] | None = None,
     clock: Clock | None = None,
+    keys: bool = False,
 ) -> list[Sink]:
     """The sinks for ``settings.sound`` and ``settings.voice``: speech (if any), then sounds.
 
@@ -39,6 +40,8 @@ def build_sinks(
     ``first``) and the player's ``clock``; the speech sink's ``lead_in`` is the one to play
     (a caution lengthens it). ``emit`` gets its ``speak`` events. ``warn`` gets at most one
     line per problem (a back end missing or failing, no speech engine); the routine plays on.
+    ``keys``: whether the player reads keys, so that a ready step waits for Enter and the
+    voice says so after its cue; without keys it lasts its time, and the voice says how long.
     Only a back end named by ``--sound`` (not ``auto``) that cannot play here is an error,
     raised before anything plays: the person asked for it, so playing silently or through
     another would not be what they asked.
@@ -68,6 +71,7 @@ def build_sinks(
             sound.close()
             return []
         return [sound]
+    from calfkit.export.medium import for_live, for_track
     from calfkit.player.clock import MonotonicClock
     from calfkit.sinks.speech import SpeechSink
     from calfkit.sound.plan import PhraseBook
@@ -76,7 +80,7 @@ def build_sinks(
     sound.speak_time = "time" in settings.speak
     speech = SpeechSink(
         PhraseBook(engine, wpm=settings.voice_rate, speed=settings.speed),
-        timeline,
+        for_live(timeline) if keys else for_track(timeline),
         output=sound.play_samples,
         cut=sound.cut,
         beep=sound.play if sound.beeps else None,

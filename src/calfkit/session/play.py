@@ -143,6 +143,7 @@ class _Session:
                 first=first,
                 emit=self.relay.handle,
                 clock=self.clock,
+                keys=self.keys,
             )
         )
         self.speech = speech_sink(self.sinks)

@@ -18,7 +18,7 @@ from calfkit.text import one_line
 from calfkit.timeline import Segment, SegmentKind, Timeline
 
 _SIMPLE = {
-    EventKind.WAITING: "Press Enter when ready",
+    EventKind.WAITING: words.PRESS_ENTER,
     EventKind.READY: "Ready",
     EventKind.PAUSE: "Paused",
     EventKind.RESUME: "Resumed",

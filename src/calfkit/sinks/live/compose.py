@@ -20,7 +20,7 @@ from calfkit.sinks.live.state import kind_label
 from calfkit.terminal.keys import help_items, help_line
 from calfkit.text import clean
 from calfkit.timeline import SegmentKind
-from calfkit.words import countdown, preparing
+from calfkit.words import PRESS_ENTER, countdown, preparing
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -188,7 +188,7 @@ class Painter:
             top.append(self._optional("note", 1, segment.note, "italic", width))
         if state.waiting:
             # A ready step: what to do, instead of digits.
-            text = "Press Enter when you are ready"
+            text = PRESS_ENTER
             middle.append(Part("waiting", self._wrap("waiting", text, "bold", width)))
         middle.append(Part("counter", []))
         detail = state.detail()
