@@ -517,6 +517,29 @@ def test_sped_up_phrases_are_rendered_at_the_speeds_rate_up_to_the_bound() -> No
     assert PhraseBook(voice).wpm == DEFAULT_RATE_WPM  # as written: as asked
 
 
+@pytest.mark.parametrize("speed", [1.0, 1.5, 2.0, 4.0])
+def test_sped_up_a_cue_waits_for_its_steps_chime_in_clock_time_up_to_half_a_second(
+    speed: float,
+) -> None:
+    """Played faster, the chime lasts longer in routine seconds: the cue waits for the chime
+    to end, as at speed 1, unless that would start it more than 0.45 s (of routine time)
+    after its step."""
+    from calfkit.sound.tones import Sound, seconds
+
+    timeline = routine(*[Do(text=f"Move {k}", duration=8) for k in range(1, 4)])
+    lengths = {f"Move {k}.": 1.0 for k in range(1, 4)}
+    plan = make_plan(timeline, PhraseBook(FakeVoice(lengths), speed=speed))  # type: ignore[arg-type]
+    cues = [p for p in plan.phrases if p.kind is PhraseKind.CUE]
+    assert len(cues) == 3
+    chime_ends = seconds(Sound.STEP) * speed  # routine seconds the step's chime sounds
+    for cue in cues:
+        after = session_time(plan, timeline, cue) - step_start(plan, timeline, cue.step)
+        assert after <= 0.45 + 1e-9
+        assert after == pytest.approx(min(chime_ends + 0.05 * speed, 0.45 if speed != 1 else 1))
+        if speed <= 1.5:
+            assert after >= chime_ends  # the whole chime, then the cue
+
+
 def sped_up_routine() -> tuple[Timeline, dict[str, float]]:
     steps = [Do(text=f"Move {k}", duration=4) for k in range(1, 9)]
     # Cue k lasts k x 1.5 s at the normal rate: the first few fit at 4x, the last never do.

@@ -414,8 +414,15 @@ def following(segments: tuple[Segment, ...], position: int) -> Segment | None:
     return None
 
 
-def chime_after(segment: Segment | None, chimes: bool) -> float:
-    """How long after its moment a phrase waits for the chime marking it."""
+CHIME_WAIT_MOST_SECONDS = CUE_LATE_SECONDS - 0.05
+"""Played faster, a step's chime lasts longer in routine time; its cue waits for it at most
+this long, so it still begins within :data:`CUE_LATE_SECONDS` (a chime's tail may then sound
+under the cue's first syllable: at ``--speed 2`` none, at 4 about 0.1 s of it)."""
+
+
+def chime_after(segment: Segment | None, chimes: bool, speed: float = 1.0) -> float:
+    """How long after its moment (in routine seconds, the session played ``speed`` times
+    faster) a phrase waits for the chime marking it."""
     if not chimes:
         return 0.0
     if segment is None:
@@ -426,7 +433,10 @@ def chime_after(segment: Segment | None, chimes: bool) -> float:
         sound = Sound.REST
     else:
         sound = Sound.STEP
-    return seconds(sound) + AFTER_CHIME_SECONDS
+    wait = (seconds(sound) + AFTER_CHIME_SECONDS) * speed
+    if segment is not None and speed != 1.0:
+        return min(wait, CHIME_WAIT_MOST_SECONDS)
+    return wait
 
 
 def spoken_counts(segment: Segment) -> list[tuple[float, int]]:
@@ -569,10 +579,12 @@ def make_plan(
     for position in range(start_at, len(segments)):
         segment = segments[position]
         if position + 1 < len(segments):
-            after_next = segments[position + 1].start + chime_after(segments[position + 1], chimes)
+            after_next = segments[position + 1].start + chime_after(
+                segments[position + 1], chimes, book.speed
+            )
             limit = segments[position + 1].start + CUE_LATE_SECONDS
         else:
-            after_next = segment.end + chime_after(None, chimes)
+            after_next = segment.end + chime_after(None, chimes, book.speed)
             limit = segment.end + CUE_LATE_SECONDS
         if book.speed != 1.0:
             # Sped up, nothing of a step is heard once the next step has begun.
@@ -585,7 +597,7 @@ def make_plan(
     last = segments[-1]
     text = END_PHRASE
     length = book.seconds(text)
-    begin = max(plan.hard_free + GAP_SECONDS, last.end + chime_after(None, chimes))
+    begin = max(plan.hard_free + GAP_SECONDS, last.end + chime_after(None, chimes, book.speed))
     plan.slots.append(_Slot(text, PhraseKind.END, last.index, begin, length, book.wpm))
 
     plan.slots.sort(key=lambda s: s.start)
@@ -604,7 +616,7 @@ def _place_cue(
     """A step's cue (and an included routine's caution): at its moment, else earlier in the
     quiet tail before, else faster; never dropped."""
     book, wpm, step = plan.book, plan.book.wpm, segment.index
-    natural = segment.start + chime_after(segment, chimes)
+    natural = segment.start + chime_after(segment, chimes, book.speed)
     free = max(plan.hard_free + GAP_SECONDS, natural)
     # Earliest a phrase of this step may begin in the step before's quiet tail.
     early = None if quiet_from is None else max(quiet_from, plan.hard_free + GAP_SECONDS)
