@@ -110,6 +110,9 @@ class Segment:
     where: tuple[str, ...] = ()  # e.g. ("Round 2 of 3", "Right side"), outermost first
     # An included routine's caution, on the first segment of its part (shown, spoken there).
     caution: str | None = None
+    # What the voice says after the cue in this medium, not in a preview of it: a ready
+    # step's "Press Enter when you are ready" live, "You have 20 seconds" in a track.
+    said_after: str | None = None
     position: Position | None = field(default=None, compare=False, repr=False)  # its step's
 
     @property

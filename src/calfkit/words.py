@@ -157,10 +157,15 @@ def with_sentence(text: str, sentence: str) -> str:
     return f"{text.rstrip()}{end} {sentence.rstrip('.')}."
 
 
+def time_given(seconds: float) -> str:
+    """What a track says after a ready step's cue: "You have 30 seconds" (a track has no Enter
+    key, so the step is a timed wait, said out loud)."""
+    return f"You have {seconds:g} {'second' if seconds == 1 else 'seconds'}"
+
+
 def ready_announcement(text: str, seconds: float) -> str:
-    """A ready step's cue as a track says it, with the time it gives: "Roll the mat. You have
-    30 seconds." (a track has no Enter key, so the step is a timed wait, said out loud)."""
-    return with_sentence(text, f"You have {seconds:g} {'second' if seconds == 1 else 'seconds'}")
+    """A ready step's cue as a track says it: "Roll the mat. You have 30 seconds." """
+    return with_sentence(text, time_given(seconds))
 
 
 def preparing(done: int, total: int) -> str:

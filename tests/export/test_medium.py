@@ -77,3 +77,24 @@ def test_a_plain_ready_step_leaves_ten_seconds_after_its_cue_is_heard_in_a_track
     heard_until = said["scheduled"] + said["seconds"]
     assert steps[1]["scheduled"] - heard_until >= 10.0
     assert lasts >= 10.0 and lasts % 5 == 0
+
+
+@pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="no espeak-ng")
+def test_the_preview_of_a_ready_step_says_its_cue_alone(tmp_path: Path) -> None:
+    routine = tmp_path / "ready.yaml"
+    routine.write_text(
+        "title: Ready\nsteps:\n  - hold: Stand tall.\n    duration: 8s\n"
+        "  - prepare: Lie down.\n    duration: ready\n"
+    )
+    log = tmp_path / "events.jsonl"
+    result = CliRunner().invoke(
+        cli,
+        ["export", str(routine), str(tmp_path / "t.wav"), "--voice", "--log-events", str(log)],
+    )
+    assert result.exit_code == 0, result.output
+    events = [json.loads(line) for line in log.read_text().splitlines()]
+    spoken = [event["text"] for event in events if event["event"] == "speak"]
+    assert "Next: Lie down." in spoken
+    assert "Lie down. You have 15 seconds." in spoken
+    # The step's own text is the routine's; the medium's sentence is the voice's alone.
+    assert [e["text"] for e in events if e["event"] == "step"] == ["Stand tall.", "Lie down."]

@@ -51,7 +51,7 @@ from calfkit.sound.cues import countdown_spoken, counts_spoken
 from calfkit.sound.speech import DEFAULT_RATE_WPM, Voice
 from calfkit.sound.tones import SAMPLE_RATE, Sound, seconds
 from calfkit.timeline import Segment, SegmentKind, TickKind, Timeline
-from calfkit.words import speaking_seconds
+from calfkit.words import speaking_seconds, with_sentence
 
 CUE_LATE_SECONDS = 0.5
 """A step's cue begins at most this long after its step does."""
@@ -350,11 +350,15 @@ def sentence(text: str) -> str:
 
 
 def cue_text(segment: Segment) -> str:
+    """The cue as said at its step: its text, and what the medium adds after it."""
+    if segment.said_after:
+        return with_sentence(sentence(segment.text), segment.said_after)
     return sentence(segment.text)
 
 
 def preview_text(following: Segment | None) -> str:
-    return LAST_STEP_PREVIEW if following is None else f"Next: {cue_text(following)}"
+    """A preview says what the next step asks, not how it waits ("Next: Lie down.")."""
+    return LAST_STEP_PREVIEW if following is None else f"Next: {sentence(following.text)}"
 
 
 def caution_text(caution: str) -> str:
