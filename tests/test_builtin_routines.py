@@ -83,6 +83,13 @@ def test_builtin_loads_with_no_problems(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", EXPECTED)
+def test_validate_strict_passes_every_builtin_with_no_warning(name: str) -> None:
+    """No problem and no warning either (a cue too long for its step, a key named)."""
+    result = CliRunner().invoke(cli, ["validate", "--strict", name])
+    assert (result.exit_code, result.output) == (0, f"{name}: ok\n")
+
+
+@pytest.mark.parametrize("name", EXPECTED)
 def test_builtin_matches_the_json_schema(name: str) -> None:
     schema = json_schema()
     jsonschema.Draft7Validator.check_schema(schema)
