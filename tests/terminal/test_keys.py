@@ -185,3 +185,27 @@ def test_any_key_waits_for_a_key_or_the_time(keys_pty: tuple[int, int]) -> None:
     assert controls.any_key(0.1) is False
     os.write(master, b"z")
     assert controls.any_key(5) is True
+
+
+def test_q_behind_a_storm_of_plus_goes_ahead_of_it(keys_pty: tuple[int, int]) -> None:
+    """1,800 presses of + and then q, all in the terminal before the player asks: q comes
+    out at the first wait after it arrived, not after 1,800 extensions, each with a redraw."""
+    master, slave = keys_pty
+    controls = KeyControls(slave)
+    clock = MonotonicClock()
+    os.write(master, b"+" * 900)
+    assert controls.wait(clock, clock.now() + 1) is Command.EXTEND  # the first 900 are read
+    os.write(master, b"+" * 900 + b"q")
+    assert controls.wait(clock, clock.now() + 1) is Command.QUIT  # 899 + still queued before it
+    assert controls.wait(clock, clock.now() + 0.01) is None  # the + presses left are dropped
+
+
+def test_keys_before_a_quit_that_has_not_arrived_are_all_acted_on(
+    keys_pty: tuple[int, int],
+) -> None:
+    master, slave = keys_pty
+    controls = KeyControls(slave)
+    clock = MonotonicClock()
+    os.write(master, b"+++")
+    got = [controls.wait(clock, clock.now() + 1) for _ in range(3)]
+    assert got == [Command.EXTEND] * 3

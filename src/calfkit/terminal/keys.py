@@ -163,6 +163,15 @@ class KeyControls:
         watched = [self.fd] if self.wake_fd is None else [self.fd, self.wake_fd]
         while True:
             if self._queue:
+                # Keys still waiting (a storm of + at key-repeat rate, or pasted) are acted on
+                # one by one, each redrawing the view; a q typed behind them must not wait for
+                # that. So what has arrived since is read first, and a quit goes ahead of the
+                # rest, which is dropped: nothing after a stop matters.
+                if select.select([self.fd], [], [], 0)[0]:
+                    self._read()
+                if Command.QUIT in self._queue:
+                    self._queue.clear()
+                    return Command.QUIT
                 return self._queue.pop(0)
             timeout = None if deadline is None else max(0.0, _seconds_until(clock, deadline))
             if self._pending:
