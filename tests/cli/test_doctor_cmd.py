@@ -179,3 +179,26 @@ def test_doctor_help_names_the_beep_option() -> None:
     result = CliRunner().invoke(cli, ["doctor", "--help"])
     assert result.exit_code == 0
     assert "--no-beep" in result.output
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("piper") is None or importlib.util.find_spec("onnxruntime") is None,
+    reason="Piper is not installed (pip install 'calfkit-player[piper]')",
+)
+def test_doctor_with_a_model_piper_cannot_load_does_not_name_it_as_the_voice(
+    tmp_path: Path,
+) -> None:
+    """A garbage .onnx with a good config: the Piper line says it cannot load, and the voice
+    in use is none (play turns spoken cues off with that model), never "Piper (garbage)"."""
+    model = tmp_path / "garbage.onnx"
+    model.write_bytes(os.urandom(20_000))
+    Path(f"{model}.json").write_text('{"espeak": {"voice": "en-us"}}')
+    env = dict(os.environ, CALFKIT_CACHE_DIR=str(tmp_path / "cache"))
+    done = doctor(env, "--no-beep", "--voice-model", str(model))
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    piper = next(line for line in lines if line.startswith("  piper"))
+    assert "no: Piper could not load garbage.onnx" in piper
+    (in_use,) = [line for line in lines if line.startswith("--voice speaks with:")]
+    assert in_use.startswith("--voice speaks with: none: Piper could not load garbage.onnx"), lines
+    assert "Traceback" not in done.stderr

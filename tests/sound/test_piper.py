@@ -120,7 +120,7 @@ def test_a_named_model_without_piper_installed_says_what_to_install(tmp_path: Pa
         ),
         (
             lambda d: (fake_model(d), Path(f"{d}/xx-test.onnx.json").write_text("{not json"))[0],
-            "is not a Piper voice config",
+            "xx-test.onnx.json:1:2: xx-test.onnx.json is not JSON",
         ),
     ],
 )
@@ -130,6 +130,41 @@ def test_a_named_model_that_cannot_be_used_is_one_line_saying_why(
     path = make(tmp_path)  # type: ignore[operator]
     with pytest.raises(VoiceModelError, match=message.replace("(", r"\(").replace(")", r"\)")):
         find_model(str(path), environ={})
+
+
+def test_a_config_that_is_not_json_is_named_with_its_line_and_column(tmp_path: Path) -> None:
+    model = fake_model(tmp_path)
+    config = Path(f"{model}.json")
+    config.write_text('{\n  "espeak": {"voice": "en-us"},\n  oops\n}\n')
+    with pytest.raises(VoiceModelError) as raised:
+        find_model(str(model), environ={})
+    assert str(raised.value).startswith(f"{config}:3:3: xx-test.onnx.json is not JSON")
+    assert str(raised.value).endswith("(--voice-model)")
+
+
+@needs_piper
+def test_export_with_a_config_missing_a_key_piper_needs_names_the_key(tmp_path: Path) -> None:
+    """The real model with a config lacking Piper's phoneme table: one line naming the key,
+    exit 1, no file written."""
+    assert BUNDLED is not None
+    model = tmp_path / "lacking.onnx"
+    model.symlink_to(BUNDLED.model)
+    whole = json.loads(BUNDLED.config.read_text())
+    del whole["num_symbols"]
+    Path(f"{model}.json").write_text(json.dumps(whole))
+    out = tmp_path / "x.wav"
+    done = subprocess.run(
+        [sys.executable, "-m", "calfkit", "export", str(ROUTINE), str(out), "--voice",
+         "--voice-model", str(model)],
+        env=dict(os.environ, CALFKIT_CACHE_DIR=str(tmp_path / "cache")),
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines() == [
+        "calfkit: error: voice: Piper could not load lacking.onnx: its config "
+        "lacking.onnx.json has no 'num_symbols'"
+    ]
+    assert not out.exists()
 
 
 def test_play_with_a_model_that_does_not_exist_exits_1_with_one_line(tmp_path: Path) -> None:
@@ -232,6 +267,95 @@ def test_the_phrase_cache_drops_the_least_recently_used_past_its_limit(tmp_path:
     cache.prune()
     left = sorted(p.stem for p in (tmp_path / "voice").glob("*/*.wav"))
     assert left == ["aa1", "cc3", "dd4"]
+
+
+def test_a_cached_phrase_cut_short_on_disk_is_not_read_back(tmp_path: Path) -> None:
+    """A phrase file truncated on disk (a crash, a full disk, a copy cut short) still parses
+    as a WAV whose header promises more; read back, it would be heard cut off for good. It
+    counts as missing, so the phrase is rendered again."""
+    from array import array
+
+    cache = PhraseCache(tmp_path / "voice")
+    cache.put("ab1", array("h", range(1, 3001)), 22_050)
+    kept = cache.path("ab1")
+    whole = cache.get("ab1")
+    assert whole is not None and len(whole[0]) == 3000
+    kept.write_bytes(kept.read_bytes()[: 44 + 2 * 1000])
+    assert cache.get("ab1") is None
+
+
+@needs_piper
+def test_a_truncated_cached_phrase_is_rendered_again_with_its_whole_length(
+    tmp_path: Path,
+) -> None:
+    assert BUNDLED is not None
+    cache = PhraseCache(tmp_path / "voice")
+    first, _ = PiperVoice(BUNDLED, cache=cache).render("Hold for ten seconds.", 170)
+    (kept,) = (tmp_path / "voice").glob("*/*.wav")
+    kept.write_bytes(kept.read_bytes()[: len(kept.read_bytes()) // 3])
+    voice = PiperVoice(BUNDLED, cache=cache)
+    again, _ = voice.render("Hold for ten seconds.", 170)
+    assert voice._voice is not None  # the model was loaded: rendered, not read back
+    # Piper's timing noise is within a fifth; a third of the phrase is far outside it.
+    assert len(again) > 0.75 * len(first)
+    assert cache.get(voice.key("Hold for ten seconds.", 170)) is not None  # kept whole again
+
+
+def test_a_phrase_that_does_not_fit_on_a_full_disk_leaves_no_part_file(tmp_path: Path) -> None:
+    """The cache's disk fills while a phrase is written: the session goes on (only slower next
+    time) and no half-written file is left taking the space, under any name."""
+    from array import array
+
+    from tests.fulldisk import fill, tiny_disk
+
+    with tiny_disk(tmp_path / "disk") as disk:
+        cache = PhraseCache(disk / "voice")
+        cache.put("aa1", array("h", [1] * 1000), 22_050)
+        fill(disk, leave=8192)
+        cache.put("bb2", array("h", [2] * 40_000), 22_050)  # 80 kB: cannot fit
+        (disk / ".filler").unlink()
+        assert cache.get("bb2") is None
+        assert cache.get("aa1") is not None
+        left = sorted(p.name for p in (disk / "voice").rglob("*") if p.is_file())
+        assert left == ["aa1.wav"]
+
+
+def test_part_files_a_killed_session_left_are_cleared_once_an_hour_old(tmp_path: Path) -> None:
+    """A session killed while writing a phrase leaves its part file; pruning removes those
+    more than an hour old (a session writing one now is left alone)."""
+    from array import array
+
+    old = tmp_path / "voice" / "dd" / ".dd4.wav.99999.part"
+    new = tmp_path / "voice" / "ee" / ".ee5.wav.99998.part"
+    for part in (old, new):
+        part.parent.mkdir(parents=True)
+        part.write_bytes(b"RIFF" + bytes(5000))
+    os.utime(old, (1_000, 1_000))
+    PhraseCache(tmp_path / "voice").put("ff6", array("h", [6] * 100), 22_050)
+    assert not old.exists()
+    assert new.exists()
+
+
+def test_a_phrase_past_the_file_size_limit_leaves_no_part_file(tmp_path: Path) -> None:
+    """The same with the process's file size limit (RLIMIT_FSIZE), in a child process."""
+    pytest.importorskip("resource")
+    script = (
+        "import resource, sys\n"
+        "from array import array\n"
+        "from pathlib import Path\n"
+        "from calfkit.sound.piper import PhraseCache\n"
+        "resource.setrlimit(resource.RLIMIT_FSIZE, (10_000, 10_000))\n"
+        "cache = PhraseCache(Path(sys.argv[1]))\n"
+        "cache.put('cc3', array('h', [3] * 40_000), 22_050)\n"
+        "print('went on')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path / "voice")],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "went on"
+    assert [p for p in (tmp_path / "voice").rglob("*") if p.is_file()] == []
 
 
 @needs_piper

@@ -88,12 +88,14 @@ def check_piper(model: str | None = None) -> Check:
 
 def voice_in_use(model: str | None = None) -> str:
     """The voice ``--voice`` speaks an English routine with here, or why there is none."""
-    from calfkit.sound.piper import VoiceModelError
+    from calfkit.sound.piper import PiperVoice, VoiceModelError
     from calfkit.sound.speech import pick_voice
 
     try:
         voice, _ = pick_voice("en", model)
-    except VoiceModelError as error:
+        if isinstance(voice, PiperVoice):
+            voice.render("calfkit", 170)  # a model that cannot load speaks nothing in play
+    except (VoiceModelError, OSError) as error:
         return f"none: {error}"
     return voice.name if voice is not None else "none (no speech engine found)"
 

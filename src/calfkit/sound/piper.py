@@ -25,6 +25,7 @@ import importlib.util
 import json
 import os
 import threading
+import time
 from array import array
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -53,6 +54,9 @@ NATURAL_WPM = 170
 
 CACHE_LIMIT_BYTES = 256 * 1024 * 1024
 """The most the rendered phrases kept on disk may take (`calf-care`'s take about 30 MB)."""
+
+STALE_PART_SECONDS = 3600
+"""A part file this old was left by a session killed while writing it: pruning removes it."""
 
 CACHE_FORMAT = 1
 """Changes whenever what a cached phrase holds would change (a new key or rendering)."""
@@ -102,6 +106,11 @@ def _read_model(path: Path, source: str) -> PiperModel:
     try:
         settings = json.loads(config.read_text(encoding="utf-8"))
         language = str(settings["espeak"]["voice"])
+    except json.JSONDecodeError as error:
+        raise VoiceModelError(
+            f"{config}:{error.lineno}:{error.colno}: {config.name} is not JSON ({error.msg}), "
+            f"so not a Piper voice config ({source})"
+        ) from None
     except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError):
         raise VoiceModelError(
             f"{config} is not a Piper voice config (no espeak voice in it) ({source})"
@@ -172,8 +181,8 @@ class PhraseCache:
 
         path = self.path(key)
         try:
-            samples, rate = read_wav(path.read_bytes())
-        except Exception:  # missing, or not a readable WAV (wave raises several kinds)
+            samples, rate = read_wav(path.read_bytes(), whole=True)
+        except Exception:  # missing, cut short or not a WAV (wave raises several kinds)
             return None
         if not samples:
             return None
@@ -186,23 +195,32 @@ class PhraseCache:
         from calfkit.sound.wav import write_wav
 
         path = self.path(key)
+        part = path.with_name(f".{path.name}.{os.getpid()}.part")
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            part = path.with_name(f".{path.name}.{os.getpid()}.part")
             write_wav(part, samples, rate)
             os.replace(part, path)
-        except OSError:
+        except OSError:  # a full disk, a file size limit: leave no half-written file
+            with contextlib.suppress(OSError):
+                part.unlink()
             return
         if not self._pruned:
             self._pruned = True
             self.prune()
 
     def prune(self) -> None:
-        """Remove the least recently used phrases until the folder is under the limit."""
+        """Remove the least recently used phrases until the folder is under the limit, and
+        part files more than an hour old (left by a session killed while writing one)."""
         try:
             files = [(p.stat(), p) for p in self.folder.glob("*/*.wav")]
+            parts = [(p.stat(), p) for p in self.folder.glob("*/.*.part")]
         except OSError:
             return
+        stale = time.time() - STALE_PART_SECONDS
+        for stat, path in parts:
+            if stat.st_mtime < stale:
+                with contextlib.suppress(OSError):
+                    path.unlink()
         total = sum(stat.st_size for stat, _ in files)
         for stat, path in sorted(files, key=lambda item: item[0].st_mtime):
             if total <= self.limit:
@@ -262,6 +280,11 @@ class PiperVoice:
                 raise OSError(f"Piper is not installed ({error})") from None
             try:
                 self._voice = Engine.load(self.model.model, self.model.config)
+            except KeyError as error:  # Piper reads its config's keys as it loads
+                raise OSError(
+                    f"Piper could not load {self.model.model.name}: its config "
+                    f"{self.model.config.name} has no {error.args[0]!r}"
+                ) from None
             except Exception as error:  # onnxruntime's own errors: a broken model
                 raise OSError(f"Piper could not load {self.model.model.name}: {error}") from None
         return self._voice

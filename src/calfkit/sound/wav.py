@@ -36,18 +36,22 @@ def write_wav(path: str | os.PathLike[str], samples: array[int], rate: int) -> N
         out.writeframes(_little_endian(samples).tobytes())
 
 
-def read_wav(data: bytes) -> tuple[array[int], int]:
+def read_wav(data: bytes, *, whole: bool = False) -> tuple[array[int], int]:
     """Samples and rate of a 16-bit WAV (mono, or its first channel).
 
     Tolerates the oversized length a streaming writer (``espeak-ng --stdout``) puts in the
-    header: whatever data is there is read.
+    header: whatever data is there is read. ``whole``: refuse (ValueError) a file holding
+    less than its header says, one cut short on disk.
     """
     with wave.open(io.BytesIO(data), "rb") as src:
         if src.getsampwidth() != 2:
             raise ValueError("only 16-bit WAV is supported")
         channels = src.getnchannels()
         rate = src.getframerate()
-        raw = src.readframes(src.getnframes())
+        frames = src.getnframes()
+        raw = src.readframes(frames)
+    if whole and len(raw) < frames * channels * 2:
+        raise ValueError("the WAV file is cut short")
     samples = array("h")
     samples.frombytes(raw[: len(raw) - len(raw) % 2])
     if sys.byteorder == "big":
