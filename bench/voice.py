@@ -81,7 +81,7 @@ def main() -> int:
     parser.add_argument("--speeds", default="1,2,4", help="speeds for the second table")
     args = parser.parse_args()
     if args.phrases:
-        return growth(args.phrases)
+        return growth(args.phrases, args.engine)
     speak = parse_spoken(args.speak) if args.speak != "all" else DEFAULT_SPOKEN
     print(
         f"{'routine':20} {'cues':>5} {'whole':>6} {'median lag':>11} {'worst lag':>10} "
@@ -159,7 +159,7 @@ def many_phrases(count: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-def growth(counts: list[int]) -> int:
+def growth(counts: list[int], engine: str = "espeak-ng") -> int:
     import os
     import subprocess
     import tempfile
@@ -173,6 +173,8 @@ def growth(counts: list[int]) -> int:
             out = Path(folder) / "out.wav"
             argv = [sys.executable, "-m", "calfkit", "export", str(routine), str(out), "--voice",
                     "--force"]  # fmt: skip
+            if engine != "piper":  # the system's voice, even where Piper is installed
+                argv += ["--voice-model", "system"]
             began = time.perf_counter()
             child = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
             _, status, usage = os.wait4(child.pid, 0)

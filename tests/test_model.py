@@ -121,3 +121,19 @@ def test_no_function_is_over_80_lines(guarded: str) -> None:
     target = SRC / guarded
     paths = sorted(target.rglob("*.py")) if target.is_dir() else [target]
     assert [found for path in paths for found in _long_functions(path)] == []
+
+
+@pytest.mark.parametrize("count", [0, 1, 5, 20, 60, 200, 40_000])
+def test_a_plain_ready_step_lasts_its_said_cue_and_ten_seconds_more_up_to_a_steps_most(
+    count: int,
+) -> None:
+    from calfkit import words
+
+    cue = " ".join(["roll,"] * count)
+    seconds = model.ready_default_seconds(cue)
+    said = words.speaking_seconds(words.ready_announcement(cue, seconds))
+    assert seconds % 5 == 0
+    if said + model.READY_MARGIN_SECONDS <= model.MAX_STEP_SECONDS:
+        assert said + model.READY_MARGIN_SECONDS <= seconds < said + model.READY_MARGIN_SECONDS + 5
+    else:
+        assert seconds == model.MAX_STEP_SECONDS  # a cue of thousands of words

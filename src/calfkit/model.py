@@ -56,11 +56,13 @@ def ready_default_seconds(text: str) -> float:
     """How long a plain ``duration: ready`` step lasts where nobody presses Enter (a track, a
     pipe, show's total): time to hear its cue, with the time it gives said after it, and
     :data:`READY_MARGIN_SECONDS` more to do what it asks; in whole 5 s, never under
-    :data:`READY_FALLBACK_SECONDS`. ``ready 30s`` in the file says how long it takes instead."""
+    :data:`READY_FALLBACK_SECONDS` nor over a step's most (:data:`MAX_STEP_SECONDS`, for a cue
+    of thousands of words). ``ready 30s`` in the file says how long it takes instead."""
     import math
 
     said = words.speaking_seconds(words.ready_announcement(text, 20))
-    return max(READY_FALLBACK_SECONDS, 5.0 * math.ceil((said + READY_MARGIN_SECONDS) / 5.0))
+    seconds = 5.0 * math.ceil((said + READY_MARGIN_SECONDS) / 5.0)
+    return min(float(MAX_STEP_SECONDS), max(READY_FALLBACK_SECONDS, seconds))
 
 
 T = TypeVar("T")

@@ -209,3 +209,16 @@ def test_keys_before_a_quit_that_has_not_arrived_are_all_acted_on(
     os.write(master, b"+++")
     got = [controls.wait(clock, clock.now() + 1) for _ in range(3)]
     assert got == [Command.EXTEND] * 3
+
+
+def test_a_pause_or_mute_behind_plus_presses_goes_ahead_of_them_and_they_still_count(
+    keys_pty: tuple[int, int],
+) -> None:
+    master, slave = keys_pty
+    controls = KeyControls(slave)
+    clock = MonotonicClock()
+    os.write(master, b"+" * 500 + b" m+n")
+    got = [controls.wait(clock, clock.now() + 1) for _ in range(504)]
+    assert got[:2] == [Command.PAUSE, Command.MUTE]
+    assert got[2:] == [Command.EXTEND] * 501 + [Command.NEXT]  # n waits its turn
+    assert controls.wait(clock, clock.now() + 0.01) is None

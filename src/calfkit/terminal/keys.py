@@ -138,6 +138,15 @@ def _seconds_until(clock: Clock, deadline: float) -> float:
     return deadline - clock.now()
 
 
+def _next_index(queue: list[Command]) -> int:
+    """Which waiting key to act on next: the first, unless a pause or mute waits behind
+    nothing but + presses."""
+    for index, command in enumerate(queue):
+        if command is not Command.EXTEND:
+            return index if command in (Command.PAUSE, Command.MUTE) else 0
+    return 0
+
+
 class KeyControls:
     """The :class:`~calfkit.player.events.Controls` of a POSIX terminal: one ``select`` per wait.
 
@@ -166,13 +175,15 @@ class KeyControls:
                 # Keys still waiting (a storm of + at key-repeat rate, or pasted) are acted on
                 # one by one, each redrawing the view; a q typed behind them must not wait for
                 # that. So what has arrived since is read first, and a quit goes ahead of the
-                # rest, which is dropped: nothing after a stop matters.
+                # rest, which is dropped: nothing after a stop matters. A pause or a mute goes
+                # ahead of the + presses before it (their order makes no difference: + adds
+                # the same time paused or not), so that pausing is instant too.
                 if select.select([self.fd], [], [], 0)[0]:
                     self._read()
                 if Command.QUIT in self._queue:
                     self._queue.clear()
                     return Command.QUIT
-                return self._queue.pop(0)
+                return self._queue.pop(_next_index(self._queue))
             timeout = None if deadline is None else max(0.0, _seconds_until(clock, deadline))
             if self._pending:
                 left = max(0.0, self._pending_since + ESCAPE_WAIT - time.monotonic())
