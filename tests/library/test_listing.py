@@ -248,6 +248,31 @@ def test_a_damaged_cache_is_ignored(home: Path) -> None:
     assert {e.name for e in library.available()} == set(BUILTINS)
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+@pytest.mark.parametrize("kind", ["fifo", "link to /dev/zero"])
+def test_a_cache_file_that_is_not_a_regular_file_is_passed_over_not_read_for_ever(
+    tmp_path: Path, kind: str
+) -> None:
+    """`list` read summaries.json whatever it was: a FIFO waited for a writer for ever, and a
+    link to /dev/zero read without end. Now the cache starts afresh and replaces it."""
+    import subprocess
+
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    if kind == "fifo":
+        os.mkfifo(cache / "summaries.json")
+    else:
+        (cache / "summaries.json").symlink_to("/dev/zero")
+    try:
+        done = calfkit(tmp_path, "list", CALFKIT_CACHE_DIR=str(cache))
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"`calfkit list` never ended with a {kind} as its cache")
+    assert done.returncode == 0, done.stderr
+    assert "calf-release" in done.stdout
+    assert (cache / "summaries.json").is_file()
+    assert not (cache / "summaries.json").is_symlink()
+
+
 def test_the_summary_cache_sees_an_edit_to_a_routine_included_by_relative_path(
     home: Path,
 ) -> None:

@@ -284,6 +284,35 @@ def test_a_cached_phrase_cut_short_on_disk_is_not_read_back(tmp_path: Path) -> N
     assert cache.get("ab1") is None
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_a_fifo_where_a_cached_phrase_should_be_is_passed_over_not_waited_on(
+    tmp_path: Path,
+) -> None:
+    """Reading a FIFO blocks until something writes to it: the session would never start. In
+    a child process, so that a hang fails the test instead of stopping the suite."""
+    script = (
+        "import os, sys\n"
+        "from array import array\n"
+        "from pathlib import Path\n"
+        "from calfkit.sound.piper import PhraseCache\n"
+        "cache = PhraseCache(Path(sys.argv[1]))\n"
+        "cache.path('ab1').parent.mkdir(parents=True)\n"
+        "os.mkfifo(cache.path('ab1'))\n"
+        "print(cache.get('ab1'))\n"
+        "cache.put('ab1', array('h', [1] * 100), 22_050)\n"
+        "print(len(cache.get('ab1')[0]))\n"
+    )
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", script, str(tmp_path / "voice")],
+            capture_output=True, text=True, timeout=30,
+        )  # fmt: skip
+    except subprocess.TimeoutExpired:
+        pytest.fail("reading the cache waited on a FIFO")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["None", "100"]
+
+
 @needs_piper
 def test_a_truncated_cached_phrase_is_rendered_again_with_its_whole_length(
     tmp_path: Path,

@@ -280,6 +280,8 @@ class _SummaryCache:
         try:
             import json
 
+            if not file.is_file():  # missing; or a FIFO or device, never read to its end
+                raise OSError(f"{file} is not a regular file")
             data = json.loads(file.read_text(encoding="utf-8"))
             if isinstance(data, dict) and data.get("stamp") == stamp:
                 stored = data.get("entries")

@@ -180,6 +180,8 @@ class PhraseCache:
         from calfkit.sound.wav import read_wav
 
         path = self.path(key)
+        if not path.is_file():  # missing; or a FIFO, whose reading would wait for ever
+            return None
         try:
             samples, rate = read_wav(path.read_bytes(), whole=True)
         except Exception:  # missing, cut short or not a WAV (wave raises several kinds)
