@@ -100,7 +100,7 @@ class Segment:
     kind: SegmentKind
     text: str  # the cue, ``{side}``/``{other_side}`` already filled in
     start: float  # seconds from the start of the routine
-    duration: float  # seconds; a ready step counts READY_FALLBACK_SECONDS
+    duration: float  # seconds; a ready step, the time it lasts where nobody presses Enter
     ticks: tuple[Tick, ...] = ()
     # Its step's note, else the nearest enclosing block's (both filled in); None if neither.
     note: str | None = None

@@ -333,3 +333,18 @@ def test_validate_takes_a_routine_name_as_the_other_commands_do(home: Path) -> N
     shown = out.decode().splitlines()
     assert shown[0] == "calf-release: ok"
     assert shown[1].startswith("no-such-routine:1:1: error: no routine named 'no-such-routine'")
+
+
+def test_a_ready_steps_cue_is_measured_with_the_time_a_track_says_after_it(
+    tmp_path: Path,
+) -> None:
+    """In a track a ready step's cue ends "You have 5 seconds."; validate counts that too."""
+    path = tmp_path / "ready.yaml"
+    cue = "Lift your hips and lay the roller across your body, under the pelvis."
+    path.write_text(f"title: R\nsteps:\n  - prepare: {cue}\n    duration: ready 5s\n")
+    result = CliRunner().invoke(cli, ["validate", str(path)])
+    (line,) = result.output.splitlines()
+    assert line.startswith(f"{path}:3:5: warning: this cue takes about ")
+    # The same cue as a plain timed step of 5 s fits: the added sentence is what is too long.
+    path.write_text(f"title: R\nsteps:\n  - prepare: {cue}\n    duration: 5s\n")
+    assert CliRunner().invoke(cli, ["validate", str(path)]).output == f"{path}: ok\n"

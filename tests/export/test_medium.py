@@ -98,3 +98,15 @@ def test_the_preview_of_a_ready_step_says_its_cue_alone(tmp_path: Path) -> None:
     assert "Lie down. You have 15 seconds." in spoken
     # The step's own text is the routine's; the medium's sentence is the voice's alone.
     assert [e["text"] for e in events if e["event"] == "step"] == ["Stand tall.", "Lie down."]
+
+
+def test_played_faster_the_time_a_ready_step_gives_is_said_in_real_seconds() -> None:
+    from calfkit import library
+    from calfkit.export.medium import for_track
+    from calfkit.timeline import compile_routine
+
+    timeline = compile_routine(library.load_ref("rolled-mat-stretch"))
+    (ready,) = [s for s in for_track(timeline, 2.0).segments if s.until_ready]
+    assert (ready.duration, ready.said_after) == (30.0, "You have 15 seconds")
+    (ready,) = [s for s in for_track(timeline).segments if s.until_ready]
+    assert ready.said_after == "You have 30 seconds"

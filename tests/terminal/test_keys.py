@@ -222,3 +222,20 @@ def test_a_pause_or_mute_behind_plus_presses_goes_ahead_of_them_and_they_still_c
     assert got[:2] == [Command.PAUSE, Command.MUTE]
     assert got[2:] == [Command.EXTEND] * 501 + [Command.NEXT]  # n waits its turn
     assert controls.wait(clock, clock.now() + 0.01) is None
+
+
+def test_esc_behind_a_storm_of_plus_quits_as_soon_as_it_is_known_to_be_alone(
+    keys_pty: tuple[int, int],
+) -> None:
+    master, slave = keys_pty
+    controls = KeyControls(slave)
+    clock = MonotonicClock()
+    os.write(master, b"+" * 900 + b"\x1b")
+    got = []
+    began = time.monotonic()
+    while (command := controls.wait(clock, clock.now() + 1)) is Command.EXTEND:
+        got.append(command)
+        time.sleep(0.001)  # as the player redraws the view after each +
+    assert command is Command.QUIT
+    assert len(got) < 899  # not after every + still waiting
+    assert time.monotonic() - began < ESCAPE_WAIT + 5.0  # a hang guard

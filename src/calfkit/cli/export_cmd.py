@@ -117,7 +117,8 @@ def command(
     a phone beside you (the MP3 has a chapter per step), or a .fit workout for a watch.
 
     Sounds fall exactly where the player would play them, after the same lead-in; steps that
-    wait for Enter last 10 s (in a FIT workout they wait for the lap button). An existing FILE
+    wait for Enter last the time show gives them, said after the cue (in a FIT workout they
+    wait for the lap button). An existing FILE
     is refused unless --force is given, and the routine's own files never written.
 
     \b

@@ -22,7 +22,8 @@ if TYPE_CHECKING:
 @click.option("--json", "as_json", is_flag=True, help="Print the routine as a JSON object.")
 def command(routine: str, as_json: bool) -> None:
     """Show ROUTINE (a name or a path to a .yaml file) as a tree of steps, each with its
-    time, and the total. Steps that wait for Enter are counted as 10 seconds. Top-level
+    time, and the total. Steps that wait for Enter are counted as the time they last
+    where nobody presses it (ready 30s: 30 s; plain ready: its cue and 10 s more). Top-level
     steps are numbered as play --from counts them; cues are shown as played, with {side}
     filled in, a line for each side.
 

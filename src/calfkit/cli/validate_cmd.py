@@ -100,6 +100,7 @@ def _with_warnings(routine: Routine | None, problems: list[Problem]) -> list[Pro
     if routine is None:
         return problems
     from calfkit.errors import CalfkitError
+    from calfkit.export.medium import for_track
     from calfkit.format.source import no_gc
     from calfkit.sound.plan import unheard_cues
     from calfkit.timeline import compile_routine
@@ -107,7 +108,8 @@ def _with_warnings(routine: Routine | None, problems: list[Problem]) -> list[Pro
     # A full-size file compiles to 100,000 segments, none of them garbage (see no_gc).
     with no_gc():
         try:
-            timeline = compile_routine(routine)
+            # As a track says it: a ready step's cue with the time it gives after it.
+            timeline = for_track(compile_routine(routine))
         except CalfkitError:
             return problems
         unheard_list = unheard_cues(timeline)

@@ -23,7 +23,7 @@ name (Garmin's C SDK reserves 16 with the terminator), so names are cut, at a wo
 The steps come from the routine's compiled timeline, so texts, sides and lengths are exactly
 what ``show`` and ``play`` give; before writing, the steps are run through their repeats
 (:func:`workout_seconds`) and must add up to the routine's total, each open step counted as
-the 10 s ``show`` counts it, or nothing is written. The file keeps lengths in milliseconds, so
+the time ``show`` counts it, or nothing is written. The file keeps lengths in milliseconds, so
 the sum may differ from the total by half a millisecond per step played (routines timed in
 whole or tenth seconds add up exactly).
 """
@@ -315,7 +315,8 @@ class _Layout(BlockVisitor[None]):
 
 def workout_seconds(steps: list[WorkoutStep]) -> float:
     """How long ``steps`` last run through their repeats, each open step as the time it lasts
-    where nobody presses a key (``ready``: 10 s; ``ready 20s``: 20 s), as ``show`` counts it."""
+    where nobody presses a key (``ready 20s``: 20 s; ``ready``: its cue and 10 s more), as
+    ``show`` counts it."""
     total = 0.0
     done: dict[int, int] = {}  # repeat step -> rounds done so far
     index = 0

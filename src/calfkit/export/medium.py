@@ -16,9 +16,14 @@ from calfkit.words import PRESS_ENTER, time_given
 __all__ = ["for_live", "for_track"]
 
 
-def for_track(timeline: Timeline) -> Timeline:
-    """``timeline`` as a track plays it: each ready step's cue is followed by its time."""
-    return _said_after_ready(timeline, lambda segment: time_given(segment.duration))
+def for_track(timeline: Timeline, speed: float = 1.0) -> Timeline:
+    """``timeline`` as a track plays it: each ready step's cue is followed by its time (in
+    real seconds, for a session played ``speed`` times faster)."""
+    if speed == 1.0:
+        return _said_after_ready(timeline, lambda segment: time_given(segment.duration))
+    return _said_after_ready(
+        timeline, lambda segment: time_given(max(1, round(segment.duration / speed)))
+    )
 
 
 def for_live(timeline: Timeline) -> Timeline:

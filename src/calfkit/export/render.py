@@ -5,8 +5,8 @@ The events are exactly those a live session emits (the same :class:`~calfkit.pla
 Player`, lead-in and all). The same event-to-sound map as the live sound sink decides the
 beeps; :func:`phrases_to_place` places the speech by the same plan as the live speech sink
 (:mod:`calfkit.sound.plan`), each phrase at exactly the sample its ``speak`` event gives, and
-the lead-in as long as the spoken caution needs. ``ready`` steps last their 10 s, since nobody
-presses Enter offline.
+the lead-in as long as the spoken caution needs. ``ready`` steps last their time (``ready 30s``, or
+their cue and 10 s more), since nobody presses Enter offline.
 
 :func:`render_session` gathers it all into a :class:`Render`: the events, the placed sounds,
 the chapters (:mod:`calfkit.export.chapters`: per top-level step, split to at most two

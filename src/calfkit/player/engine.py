@@ -117,7 +117,7 @@ class Player:
     1-based top-level step to begin at (``play --from``), and ``start_step``, when given, the
     timed (flat) step to begin at instead (``play --resume``); ``lead_in`` is a get-ready
     countdown in routine seconds; ``keys_interactive`` says whether a person can press
-    Enter, so that ``duration: ready`` steps wait for it (otherwise they last their 10 s);
+    Enter, so that ``duration: ready`` steps wait for it (otherwise they last their time);
     ``lead_in_gate``, when given, must say True before the lead-in begins (it waits for the
     speech plan): until it does, the player waits after START, telling ``gate_progress``'s
     (done, total) as PREPARING events and taking ``q`` (nothing else), and the lead-in then

@@ -80,7 +80,7 @@ def build_sinks(
     sound.speak_time = "time" in settings.speak
     speech = SpeechSink(
         PhraseBook(engine, wpm=settings.voice_rate, speed=settings.speed),
-        for_live(timeline) if keys else for_track(timeline),
+        for_live(timeline) if keys else for_track(timeline, settings.speed),
         output=sound.play_samples,
         cut=sound.cut,
         beep=sound.play if sound.beeps else None,

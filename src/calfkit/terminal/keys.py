@@ -180,6 +180,9 @@ class KeyControls:
                 # the same time paused or not), so that pausing is instant too.
                 if select.select([self.fd], [], [], 0)[0]:
                     self._read()
+                if self._pending and time.monotonic() >= self._pending_since + ESCAPE_WAIT:
+                    self._queue.extend(finish_escape(self._pending))  # a lone Esc: quit
+                    self._pending = b""
                 if Command.QUIT in self._queue:
                     self._queue.clear()
                     return Command.QUIT
