@@ -412,6 +412,19 @@ def test_extend_on_a_count_stops_where_one_more_press_would_pass_two_hours() -> 
     assert len(played.sink.of(K.WARNING)) == 1
 
 
+def test_extend_on_a_very_fast_count_stops_at_the_routines_event_limit_and_says_so_once() -> None:
+    # 1 ms counts: each + adds 10,000 counts. Unbounded, a held + planned millions of them
+    # (2 h of 0.1 ms counts is 72 million) and the player's memory grew past the machine's;
+    # a step stays within the 100,000 timed events a whole routine may have.
+    played = play_fast(timeline(Count(count=1000, every=0.001)), keys=[(0.5, X)] * 20)
+    extends = played.sink.of(K.EXTEND)
+    assert [e.of for e in extends] == [1000 + 10_000 * n for n in range(1, 10)]
+    assert [w.text for w in played.sink.of(K.WARNING)] == [
+        "+ adds no more: a step has 100,000 timed events at most"
+    ]
+    assert len(played.sink.of(K.COUNT)) == 91_000
+
+
 def test_extending_a_hold_again_and_again_keeps_ticks_and_countdown_in_step() -> None:
     played = play_fast(timeline(Hold(text="Hold", duration=5)), keys=[(1.0, X), (2.5, X)])
     ticks = [(e.scheduled, e.number) for e in played.sink.of(K.TICK)]

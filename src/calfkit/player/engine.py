@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from calfkit import words
-from calfkit.model import MAX_STEP_SECONDS
+from calfkit.model import MAX_EVENTS, MAX_STEP_SECONDS
 from calfkit.player.clock import Clock
 from calfkit.player.events import (
     STOP_REASONS,
@@ -108,6 +108,14 @@ def _more_ticks(segment: Segment, added: int, more: int) -> list[_Planned]:
         for unit in range(units + added, units + added + more)
         for tick in first
     ]
+
+
+def _events_after(segment: Segment, added: int) -> int:
+    """The timed events of ``segment`` once ``+`` has added ``added`` counts, reps or breaths
+    (each as many events as its first: a rep's start and its ``down``)."""
+    units = segment.ticks[0].of
+    each = sum(1 for tick in segment.ticks if tick.number == 1)
+    return (units + added) * each
 
 
 class Player:
@@ -466,14 +474,17 @@ class Player:
             return
         segment = self._segments[self._pos]
         seconds, more = extension(segment)
+        refusal = None
         if segment.duration + self._extra + seconds > MAX_EXTENDED_SECONDS + 1e-9:
+            refusal = f"a step lasts {words.length(MAX_EXTENDED_SECONDS)} at most"
+        elif more and _events_after(segment, self._added + more) > MAX_EVENTS:
+            # Very fast counts: 2 h of them would be millions of cues held in memory.
+            refusal = f"a step has {MAX_EVENTS:,} timed events at most"
+        if refusal is not None:
             # Said once a step: a held-down key must not redraw (or log) for every repeat.
             if not self._refused:
                 self._refused = True
-                most = words.length(MAX_EXTENDED_SECONDS)
-                self._emit(
-                    EventKind.WARNING, now, text=f"+ adds no more: a step lasts {most} at most"
-                )
+                self._emit(EventKind.WARNING, now, text=f"+ adds no more: {refusal}")
             return
         self._extra += seconds
         if more:
