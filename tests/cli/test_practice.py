@@ -199,3 +199,26 @@ def test_the_summarys_rest_days_are_read_only_when_first_asked(
     assert rest(date(2026, 12, 6)) is False
     assert rest(date(2026, 12, 7)) is False
     assert asked == [1]  # read once
+
+
+def test_a_followed_plan_whose_file_is_gone_names_where_it_was_and_what_to_do(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Started from a path and deleted since: the lookup by name alone ("no plan named 'mine'
+    (looked in … and the built-in plans)") never said which file, nor that a plan is still
+    being followed."""
+    monkeypatch.setenv("CALFKIT_TODAY", "2026-12-01")
+    plan = tmp_path / "mine.yaml"
+    builtin = Path(__file__).parents[2] / "plans" / "four-calm-weeks.yaml"
+    plan.write_text(builtin.read_text(encoding="utf-8"), encoding="utf-8")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["plan", "start", str(plan)]).exit_code == 0
+    plan.unlink()
+    for args in (["today"], ["play", "today", "--plain", "--sound", "off"]):
+        result = runner.invoke(cli, args)
+        assert result.exit_code == 1, result.output
+        assert result.stderr.strip().splitlines() == [
+            f"calfkit: error: the plan you follow, mine, is gone from {plan} and no plan is "
+            "named mine; put it back, or follow another (calfkit plan start NAME) or none "
+            "(calfkit plan stop)"
+        ]

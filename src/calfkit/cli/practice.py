@@ -54,12 +54,23 @@ def following(history: History) -> Following | None:
     import os
 
     from calfkit import plan as plans
+    from calfkit import text
+    from calfkit.errors import RoutineNotFound
 
     run = history.active_plan()
     if run is None:
         return None
     ref = run.path if os.path.isfile(run.path) else run.name
-    return Following(run, plans.load(ref))
+    try:
+        return Following(run, plans.load(ref))
+    except RoutineNotFound:
+        if ref != run.name:
+            raise
+        raise RoutineNotFound(
+            f"the plan you follow, {run.name}, is gone from {text.shown(run.path)} and no plan "
+            f"is named {run.name}; put it back, or follow another (calfkit plan start NAME) "
+            "or none (calfkit plan stop)"
+        ) from None
 
 
 class NothingToDo(Exception):
