@@ -333,7 +333,10 @@ def test_miniaudio_mixes_each_sound_into_its_stream_in_order_and_on_time() -> No
         pulled_at = pulls[bisect.bisect_right(offsets, burst.start) - 1][0]
         late = pulled_at - (origin.at + at)
         # Never before its event; the latency itself is bench/audio_latency.py's figure.
-        assert 0 <= late < 1.0, f"{sound.value} at {at:.3f} s pulled {late * 1000:.1f} ms late"
+        # Origin notes the start when the START event reaches it, a little after the player's
+        # own anchor (0.1 ms in a CI run under load), so "late" reads that much short: 2 ms of
+        # slack below zero, far under the 10 ms period an early pull would show.
+        assert -0.002 <= late < 1.0, f"{sound.value} at {at:.3f} s pulled {late * 1000:.1f} ms late"
 
 
 @needs_alsa
