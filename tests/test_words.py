@@ -17,7 +17,11 @@ UTC = timezone.utc
 @pytest.mark.parametrize(
     ("seconds", "text"),
     [
+        (0.0, "0s"),
         (0.5, "0.5s"),
+        (0.04, "0.04s"),  # a tempo this short read "0s up" in show
+        (0.0001, "0.0001s"),
+        (0.00001, "under 0.0001s"),
         (1.5, "1.5s"),
         (10, "10s"),
         (59, "59s"),

@@ -54,12 +54,16 @@ def countdown(seconds: float) -> str:
 def length(seconds: float) -> str:
     """How long something lasts: ``45s``, ``1.5s``, ``2m``, ``4m 36s``, ``1h 5m``.
 
-    Under a minute to a tenth of a second (steps may be that short); from a minute on, to
+    Under a minute to a tenth of a second (steps may be that short), and a time above zero
+    but under 0.05 s to the ten-thousandth, so that it never reads ``0s``; from a minute on, to
     the nearest second, hours and minutes only from an hour on.
     """
     if not math.isfinite(seconds):
         return "forever"
     seconds = max(0.0, seconds)
+    if 0 < seconds < 0.05:  # a tempo or a count can be this short: never "0s" for it
+        text = f"{seconds:.4f}".rstrip("0").rstrip(".")
+        return f"{text}s" if text != "0" else "under 0.0001s"
     if seconds < 59.95:
         text = f"{seconds:.1f}".rstrip("0").rstrip(".")
         return f"{text}s"
