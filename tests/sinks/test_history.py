@@ -132,6 +132,56 @@ def test_stop_records_how_and_where_the_session_ended(tmp_path: Path, why: str, 
     assert session.outcome() == f"{ended} at step 4 of 12"
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="Windows does not delete an open file")
+@pytest.mark.parametrize("removed", ["the file", "its folder"])
+def test_a_log_removed_mid_session_gets_this_session_written_again_with_one_warning(
+    tmp_path: Path, removed: str
+) -> None:
+    path = tmp_path / "data" / "h.sqlite3"
+    timeline = make_timeline(steps=4, seconds=30)
+    warnings = Warnings()
+    sink = HistorySink("bell", False, warnings, path=path, heartbeat=0.01)
+    sink.handle(ev(EventKind.START, 0.0, timeline=timeline))
+    events = step_events(timeline)
+    sink.handle(events[0])
+    time_module.sleep(0.05)  # the heartbeat's own connection is open too
+    if removed == "the file":
+        path.unlink()
+    else:
+        for leftover in path.parent.iterdir():
+            leftover.unlink()
+        path.parent.rmdir()
+    for event in events[1:]:
+        sink.handle(event)
+    sink.handle(ev(EventKind.FINISH, 120.0, step=4, played=120.0))
+    sink.close()
+
+    (row,) = rows(path)
+    assert (row["ended"], row["end_step"], row["played_seconds"]) == ("finished", 4, 120.0)
+    assert (row["routine"], row["planned_seconds"], row["steps_total"]) == (
+        "calf-release",
+        120.0,
+        4,
+    )
+    assert len(warnings.lines) == 1
+    assert "was removed or replaced while this session played" in warnings.lines[0]
+    assert str(path.name) in warnings.lines[0]
+
+
+def test_a_log_left_in_place_is_never_written_twice(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"
+    timeline = make_timeline(steps=4, seconds=30)
+    warnings = Warnings()
+    sink = HistorySink("bell", False, warnings, path=path)
+    sink.handle(ev(EventKind.START, 0.0, timeline=timeline))
+    for event in step_events(timeline):
+        sink.handle(event)
+    sink.handle(ev(EventKind.FINISH, 120.0, step=4, played=120.0))
+    sink.close()
+    assert [row["ended"] for row in rows(path)] == ["finished"]
+    assert warnings.lines == []
+
+
 def test_progress_between_steps_is_the_figures_the_events_carry(tmp_path: Path) -> None:
     path = tmp_path / "h.sqlite3"
     timeline = make_timeline(steps=2, seconds=30)

@@ -95,6 +95,8 @@ class HistorySink:
         self._step_hash: str | None = None
         self._stop_beating = threading.Event()
         self._beating: threading.Thread | None = None
+        self._begun: Begun | None = None  # this session's row as first written
+        self._file: tuple[int, int] | None = None  # the log's (device, inode) as opened
 
     # -- Sink ----------------------------------------------------------------------------
 
@@ -178,29 +180,51 @@ class HistorySink:
         else:
             name, title, content_hash = "?", "?", None
         self._writer = Writer.open(self.path)
+        self._file = _identity(self.path)
         if self.resume is not None:
             self._planned = self.resume.planned_seconds  # the whole routine's, as first planned
             self._writer.reopen(self.resume.id, self._now())
             self.session_id = self.resume.id
+            self._begun = _begun_of(self.resume)
             self._start_heartbeat()
             return
-        self.session_id = self._writer.begin(
-            Begun(
-                started_at=self._now(),
-                routine=name,
-                title=title,
-                content_hash=content_hash,
-                planned_seconds=self._planned,
-                steps_total=self._steps_total,
-                tops_total=self._tops_total,
-                sound=self.sound,
-                voice=self.voice,
-                speed=self.speed,
-            )
+        self._begun = Begun(
+            started_at=self._now(),
+            routine=name,
+            title=title,
+            content_hash=content_hash,
+            planned_seconds=self._planned,
+            steps_total=self._steps_total,
+            tops_total=self._tops_total,
+            sound=self.sound,
+            voice=self.voice,
+            speed=self.speed,
         )
+        self.session_id = self._writer.begin(self._begun)
+        self._start_heartbeat()
+
+    def _still_home(self) -> None:
+        """If the log was deleted or replaced while this session played (on POSIX the open
+        connection would go on writing to a file nobody can see), write this session's row
+        into the log now at the path, with one warning, instead of losing it silently."""
+        if self._file is None or self._begun is None or _identity(self.path) == self._file:
+            return
+        self._stop_heartbeat()
+        if self._writer is not None:
+            self._writer.close()  # the last connection: SQLite also clears its -wal and -shm
+        self._writer = None
+        self._writer = Writer.open(self.path)
+        self._file = _identity(self.path)
+        self.session_id = self._writer.begin(self._begun)
+        self._warn(
+            f"history: {shown(self.path)} was removed or replaced while this session played; "
+            "this session is written to the log there now"
+        )
+        self._stop_beating.clear()
         self._start_heartbeat()
 
     def _new_step(self, event: Event) -> None:
+        self._still_home()
         assert self._writer is not None and self.session_id is not None
         segment = event.segment
         if self._step == 0 and segment is not None and segment.start > 0 and self.resume is None:
@@ -230,6 +254,7 @@ class HistorySink:
         return self.resume.played_seconds + played, self.resume.paused_seconds + paused
 
     def _finish(self, event: Event) -> None:
+        self._still_home()
         assert self._writer is not None and self.session_id is not None
         self._stop_heartbeat()
         outcome = event.outcome
@@ -303,3 +328,28 @@ class HistorySink:
         if beating is not None:
             self._stop_beating.set()
             beating.join()
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    """The file at ``path`` as (device, inode); None when there is none."""
+    try:
+        found = path.stat()
+    except OSError:
+        return None
+    return found.st_dev, found.st_ino
+
+
+def _begun_of(session: Session) -> Begun:
+    """A resumed session's row as it began, to write it again if its log goes away."""
+    return Begun(
+        started_at=session.started_at,
+        routine=session.routine,
+        title=session.title,
+        content_hash=session.content_hash,
+        planned_seconds=session.planned_seconds,
+        steps_total=session.steps_total,
+        tops_total=session.tops_total,
+        sound=session.sound,
+        voice=session.voice,
+        speed=session.speed,
+    )
