@@ -82,6 +82,23 @@ def test_builtin_loads_with_no_problems(name: str) -> None:
     assert routine.title and routine.description and routine.tags and routine.equipment
 
 
+# Names a watch shows that say nothing of what to do (the ones a review found, and their like).
+SAY_NOTHING = {"same", "stay", "return", "stop", "rest", "hold", "wait", "feet", "again", "more"}
+
+
+@pytest.mark.parametrize("name", EXPECTED)
+def test_every_builtin_step_has_a_short_name_that_says_what_to_do(name: str) -> None:
+    """Every timed step has its own ``name:`` (a watch shows it, a chapter is titled by it),
+    at most 15 characters, and not a bare word such as "Stay" or "Feet"."""
+    steps = flat(library.load_ref(name).steps)
+    timed = [
+        step for step in steps if not isinstance(step, (model.Repeat, model.Sides, model.Include))
+    ]
+    assert [step for step in timed if not step.name] == []
+    names = {step.name for step in steps if step.name}
+    assert [n for n in sorted(names) if len(n) > 15 or n.lower() in SAY_NOTHING] == []
+
+
 @pytest.mark.parametrize("name", EXPECTED)
 def test_validate_strict_passes_every_builtin_with_no_warning(name: str) -> None:
     """No problem and no warning either (a cue too long for its step, a key named)."""

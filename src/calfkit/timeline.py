@@ -108,6 +108,9 @@ class Segment:
     until_ready: bool = False
     side: Side | None = None
     where: tuple[str, ...] = ()  # e.g. ("Round 2 of 3", "Right side"), outermost first
+    # The ``name:`` of each block in ``where`` ("" where it has none), so that a chapter can
+    # say "Feet parallel · Round 2 of 3". Not part of what the step is (``fingerprint``).
+    blocks: tuple[str, ...] = field(default=(), compare=False, repr=False)
     # An included routine's caution, on the first segment of its part (shown, spoken there).
     caution: str | None = None
     # What the voice says after the cue in this medium, not in a preview of it: a ready
@@ -197,6 +200,7 @@ class _Context:
     top: int
     clock: _Clock
     where: tuple[str, ...] = ()
+    blocks: tuple[str, ...] = ()  # each block's own name in ``where``, "" for none
     side: Side | None = None
     other_side: Side | None = None
     round: int | None = None  # the innermost repeat's round, 1-based, and its rounds
@@ -206,7 +210,11 @@ class _Context:
 
     def inside(self, label: str, block: Step) -> _Context:
         return replace(
-            self, where=(*self.where, label), name=block.name or self.name, note=self.noted(block)
+            self,
+            where=(*self.where, label),
+            blocks=(*self.blocks, block.name or ""),
+            name=block.name or self.name,
+            note=self.noted(block),
         )
 
     def noted(self, block: Step) -> str | None:
@@ -378,5 +386,6 @@ def _segment(
         until_ready=until_ready,
         side=side if side is not None else ctx.side,
         where=ctx.where,
+        blocks=ctx.blocks,
         position=position,
     )

@@ -74,3 +74,25 @@ def test_a_cue_becomes_its_first_clause_cut_at_a_word_never_on_a_dangling_word()
         "Roll a mat or a blanket"
     )
     assert len(short_label("x" * 100).encode()) == 32
+
+
+def test_each_round_of_an_included_routines_named_block_says_which_block_it_is(
+    tmp_path: Path,
+) -> None:
+    # calf-care includes calf-release, whose three repeats (feet parallel, legs turned out,
+    # legs turned in) each get a chapter per round: the title says which position it is, not
+    # nine chapters called "Calf Release at the Wall · Round 1 of 3" three times over.
+    mp3 = tmp_path / "calf-care.mp3"
+    result = CliRunner().invoke(cli, ["export", "calf-care", str(mp3)])
+    assert result.exit_code == 0, result.output
+    titles = [title for _, _, title in probe(mp3)]
+    rounds = [title for title in titles if "Round" in title]
+    assert rounds == [
+        f"{block} · Round {n} of 3"
+        for block in ("Feet parallel", "Legs turned out", "Legs turned in")
+        for n in (1, 2, 3)
+    ]
+    # A phone's list of chapters tells every one apart (the two switches to the left side
+    # are the same move, in two parts).
+    repeated = {title for title in titles if titles.count(title) > 1}
+    assert repeated == {"Switch to your left side"}

@@ -10,7 +10,9 @@ is in it.
 
 Titles are short names, never whole cues: the step's (or its block's) ``name:``, an included
 routine's title, else the cue's first clause cut at a word (:func:`short_label`); a chapter
-that is part of a block adds where it is ("Foam roll · Round 2 of 3 · Left side").
+that is part of a block adds where it is ("Foam roll · Round 2 of 3 · Left side"), from the
+innermost block with a name of its own ("Feet parallel · Round 2 of 3", in an included
+routine too).
 """
 
 from __future__ import annotations
@@ -162,12 +164,24 @@ def _title(routine: Routine, starts: list[_Start], level: int) -> str:
         own = clean(first.name) if first.name else ""
         where = [part for part in first.where if part != base]
         label = own if own and own != base and own not in where else short_label(first.text)
-        parts = [*where, label]
+        parts = [*_from_named_block(first, len(first.where), where, base), label]
     elif named:
-        parts = [base, *first.where[:level]]
+        parts = _from_named_block(first, level, [base, *first.where[:level]], base)
     else:
-        parts = [*first.where[:level], base]
+        parts = _from_named_block(first, level, [*first.where[:level], base], base)
     return _SEPARATOR.join(dict.fromkeys(part for part in parts if part))
+
+
+def _from_named_block(segment: Segment, level: int, parts: list[str], top: str) -> list[str]:
+    """``parts``, or, where a block among the first ``level`` places has a ``name:`` of its
+    own (other than ``top``, the top-level step's title), that name and the places from it
+    inwards: "Feet parallel · Round 2 of 3" rather than an included routine's title and a
+    round that its other blocks also have."""
+    for depth in range(min(level, len(segment.blocks)) - 1, -1, -1):
+        name = clean(segment.blocks[depth])
+        if name and name != top and name not in segment.where:
+            return [name, *segment.where[depth:level]]
+    return parts
 
 
 def chapter_marks(events: list[Event], rate: int, length: int) -> list[Chapter]:
