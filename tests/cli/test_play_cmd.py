@@ -184,6 +184,19 @@ def test_help_lists_every_option() -> None:
         assert option in out
 
 
+def test_help_names_every_key_the_player_reads() -> None:
+    """The Keys paragraph of play --help names each key the player acts on (``?``, which
+    shows them all, was missing from it)."""
+    from calfkit.terminal.keys import KEY_MAP
+
+    code, out, _ = play("--help")
+    assert code == 0
+    keys = " ".join(out.split("Keys:", 1)[1].split("Examples:", 1)[0].split())
+    for _, _, label, _ in KEY_MAP:
+        assert f" {label} " in f" {keys} ", label
+    assert "? or h" in keys
+
+
 def test_a_built_in_routine_plays_by_name() -> None:
     code, out, err = play("rolled-mat-stretch", *FAST, "--speed", "5000")
     assert code == 0
