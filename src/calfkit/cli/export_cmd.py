@@ -119,7 +119,7 @@ def command(
     Sounds fall exactly where the player would play them, after the same lead-in; steps that
     wait for Enter last the time show gives them, said after the cue (in a FIT workout they
     wait for the lap button). An existing FILE
-    is refused unless --force is given, and the routine's own files never written.
+    is refused unless --force is given, and the routine's own files are never written.
 
     \b
     Examples:  calfkit export calf-care calf-care.mp3 --voice
