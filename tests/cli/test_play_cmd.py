@@ -314,6 +314,47 @@ def _no_sound_here(tmp_path: Path) -> dict[str, str]:
     return env
 
 
+# Runs calfkit with the modules named in argv[1] absent, as where an extra is not installed.
+WITHOUT = """
+import importlib.abc, sys
+hidden = set(sys.argv[1].split(","))
+class Absent(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name.partition(".")[0] in hidden:
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+        return None
+sys.meta_path.insert(0, Absent())
+from calfkit.cli import main
+sys.argv = ["calfkit", *sys.argv[2:]]
+sys.exit(main())
+"""
+
+
+@pytest.mark.parametrize(("backend", "module"), [("miniaudio", "miniaudio"),
+                                                 ("simpleaudio", "simpleaudio")])  # fmt: skip
+def test_a_named_back_end_not_installed_gives_its_install_hint_once(
+    tmp_path: Path, backend: str, module: str
+) -> None:
+    """'not installed (pip install …). It needs miniaudio (pip install …)' said the hint twice;
+    and on Python 3.12, where the simpleaudio extra installs nothing, the second told to
+    install it anyway."""
+    done = subprocess.run(
+        [sys.executable, "-c", WITHOUT, module, "play", "calf-release",
+         "--sound", backend, "--plain", "--no-history"],
+        env=_no_sound_here(tmp_path),
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 1
+    assert done.stdout == ""
+    (line,) = done.stderr.splitlines()
+    assert line.startswith(f"calfkit: error: --sound {backend} cannot play here: not installed")
+    assert line.count("pip install") == 1
+    assert f"It needs {module} and a working sound device;" in line
+
+
 @pytest.mark.skipif(sys.platform != "linux", reason="empties ALSA's configuration")
 @pytest.mark.parametrize("backend", NO_DEVICE_BACKENDS)
 def test_a_named_sound_back_end_that_cannot_play_is_an_error_before_playing(
