@@ -418,11 +418,19 @@ def following(segments: tuple[Segment, ...], position: int) -> Segment | None:
     return None
 
 
-CHIME_WAIT_MOST_SECONDS = CUE_LATE_SECONDS - 0.05
-"""Played faster, a step's chime lasts longer in routine time; its cue waits for it at most
-this long, so it still begins within :data:`CUE_LATE_SECONDS`. A chime's tail may then sound
-under the cue's first syllable: of a step's 0.23 s chime none at ``--speed 2`` and 0.12 s at
-4; of a rest's 0.40 s chime 0.18 s at 2 and 0.29 s at 4."""
+START_SLACK_SECONDS = 0.05
+"""Clock seconds a sound device may take to start a phrase after its moment (up to 33 ms was
+seen through ALSA on a busy 2-core machine)."""
+
+
+def chime_wait_most(speed: float) -> float:
+    """Played ``speed`` times faster, a step's chime lasts longer in routine time; its cue
+    waits for it at most this long (routine seconds), so that it still begins within
+    :data:`CUE_LATE_SECONDS` when the device takes :data:`START_SLACK_SECONDS` of the clock
+    to start it: 0.4 s at ``--speed 2``, 0.3 s at 4. A chime's tail may then sound under the
+    cue's first syllable: of a step's 0.23 s chime 0.03 s at ``--speed 2`` and 0.16 s at 4;
+    of a rest's 0.40 s chime 0.2 s at 2 and 0.33 s at 4."""
+    return max(0.0, CUE_LATE_SECONDS - START_SLACK_SECONDS * speed)
 
 
 def chime_after(segment: Segment | None, chimes: bool, speed: float = 1.0) -> float:
@@ -440,7 +448,7 @@ def chime_after(segment: Segment | None, chimes: bool, speed: float = 1.0) -> fl
         sound = Sound.STEP
     wait = (seconds(sound) + AFTER_CHIME_SECONDS) * speed
     if segment is not None and speed != 1.0:
-        return min(wait, CHIME_WAIT_MOST_SECONDS)
+        return min(wait, chime_wait_most(speed))
     return wait
 
 
