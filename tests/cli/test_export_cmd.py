@@ -399,6 +399,20 @@ def test_an_export_whose_name_says_another_format_says_so(
     assert (tmp_path / written).read_bytes().startswith(b"RIFF") is riff
 
 
+def test_an_export_refused_for_an_existing_file_says_no_note_that_it_is_written(
+    tmp_path: Path,
+) -> None:
+    """The 'is written as a WAV' note came before the refusal of an existing FILE, so a
+    refused export said it was writing."""
+    (tmp_path / "track.mp3").write_bytes(b"last week's")
+    done = calfkit(tmp_path, "export", "calf-release-walk", "track.mp3", "--format", "wav")
+    assert done.returncode == 1
+    assert done.stderr == (
+        "calfkit: error: track.mp3 already exists; add --force to write over it\n"
+    )
+    assert (tmp_path / "track.mp3").read_bytes() == b"last week's"
+
+
 def test_an_export_whose_name_matches_its_format_has_no_note(tmp_path: Path) -> None:
     for args in (("t.wav",), ("t.mp3", "--format", "mp3"), ("--wav", "w.wav"), ("t.FIT",)):
         done = calfkit(tmp_path, "export", "calf-release-walk", *args)

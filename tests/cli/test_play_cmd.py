@@ -184,6 +184,19 @@ def test_help_lists_every_option() -> None:
         assert option in out
 
 
+def test_help_names_every_key_the_player_reads() -> None:
+    """The Keys paragraph of play --help names each key the player acts on (``?``, which
+    shows them all, was missing from it)."""
+    from calfkit.terminal.keys import KEY_MAP
+
+    code, out, _ = play("--help")
+    assert code == 0
+    keys = " ".join(out.split("Keys:", 1)[1].split("Examples:", 1)[0].split())
+    for _, _, label, _ in KEY_MAP:
+        assert f" {label} " in f" {keys} ", label
+    assert "? or h" in keys
+
+
 def test_a_built_in_routine_plays_by_name() -> None:
     code, out, err = play("rolled-mat-stretch", *FAST, "--speed", "5000")
     assert code == 0
@@ -299,6 +312,47 @@ def _no_sound_here(tmp_path: Path) -> dict[str, str]:
         CALFKIT_CONFIG_DIR=str(tmp_path / "config"),
     )
     return env
+
+
+# Runs calfkit with the modules named in argv[1] absent, as where an extra is not installed.
+WITHOUT = """
+import importlib.abc, sys
+hidden = set(sys.argv[1].split(","))
+class Absent(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name.partition(".")[0] in hidden:
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+        return None
+sys.meta_path.insert(0, Absent())
+from calfkit.cli import main
+sys.argv = ["calfkit", *sys.argv[2:]]
+sys.exit(main())
+"""
+
+
+@pytest.mark.parametrize(("backend", "module"), [("miniaudio", "miniaudio"),
+                                                 ("simpleaudio", "simpleaudio")])  # fmt: skip
+def test_a_named_back_end_not_installed_gives_its_install_hint_once(
+    tmp_path: Path, backend: str, module: str
+) -> None:
+    """'not installed (pip install …). It needs miniaudio (pip install …)' said the hint twice;
+    and on Python 3.12, where the simpleaudio extra installs nothing, the second told to
+    install it anyway."""
+    done = subprocess.run(
+        [sys.executable, "-c", WITHOUT, module, "play", "calf-release",
+         "--sound", backend, "--plain", "--no-history"],
+        env=_no_sound_here(tmp_path),
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 1
+    assert done.stdout == ""
+    (line,) = done.stderr.splitlines()
+    assert line.startswith(f"calfkit: error: --sound {backend} cannot play here: not installed")
+    assert line.count("pip install") == 1
+    assert f"It needs {module} and a working sound device;" in line
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="empties ALSA's configuration")

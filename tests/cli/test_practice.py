@@ -148,6 +148,43 @@ def test_play_today_on_a_rest_day_says_so_and_plays_nothing(
     )
 
 
+def test_play_today_resume_takes_up_only_a_session_stopped_that_day(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A calf-release stopped on Monday is not taken up by Wednesday's `play today --resume`:
+    finished, it counted for Monday and Wednesday's calf-release stayed 'to do'."""
+    runner = CliRunner()
+    monkeypatch.setenv("CALFKIT_TODAY", "2026-11-30")  # Monday, week 1
+    assert runner.invoke(cli, ["plan", "start", "four-calm-weeks"]).exit_code == 0
+    timeline = compile_routine(library.load_ref("calf-release"))
+    at = datetime(2026, 11, 30, 12, 0, tzinfo=timezone.utc)
+    sink = HistorySink("off", False, print, now=lambda: at)
+    sink.handle(Event(EventKind.START, 0, 0, 0, timeline=timeline))
+    for segment in timeline.segments[:3]:
+        sink.handle(
+            Event(EventKind.STEP, segment.start, segment.start, 0, step=segment.index,
+                  top_step=segment.top, segment=segment, played=segment.start)
+        )  # fmt: skip
+    sink.handle(Event(EventKind.STOP, 20.0, 20.0, 0, step=3, text="quit", played=20.0))
+    sink.close()
+    assert todays_routine(resuming=True).name == "calf-release"  # the same day: taken up
+
+    monkeypatch.setenv("CALFKIT_TODAY", "2026-12-02")  # Wednesday: calf-release again
+    with pytest.raises(CalfkitError, match="nothing to resume today"):
+        todays_routine(resuming=True)
+    result = runner.invoke(
+        cli, ["play", "today", "--resume", "--plain", "--sound", "off", "--lead-in", "0"]
+    )
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr == (
+        "calfkit: error: nothing to resume today: no session of today's plan was stopped "
+        "part-way today (one stopped on another day counts for that day); play the next from "
+        "the start: calfkit play today\n"
+    )
+    assert todays_routine().name == "calf-release"
+
+
 def test_play_today_without_a_plan_is_one_error_line() -> None:
     result = CliRunner().invoke(cli, ["play", "today"])
     assert result.exit_code == 1

@@ -68,3 +68,51 @@ def test_a_300_character_argument_is_a_name_too_long(
     assert code == 1
     assert b"Traceback" not in err
     assert b"name too long" in out + err
+
+
+def test_play_completes_the_word_today_beside_the_routine_names(home: Path) -> None:
+    """``calfkit play today`` is in the README; Tab offers it (and only for play)."""
+    from click.shell_completion import ShellComplete
+
+    complete = ShellComplete(cli, {}, "calfkit", "_CALFKIT_COMPLETE")
+    assert [item.value for item in complete.get_completions(["play"], "to")] == ["today"]
+    everything = [item.value for item in complete.get_completions(["play"], "")]
+    assert "today" in everything and "calf-release" in everything
+    assert [item.value for item in complete.get_completions(["show"], "to")] == ["to"]
+    calf = [item.value for item in complete.get_completions(["play"], "calf-re")]
+    assert calf == ["calf-release", "calf-release-walk"]
+
+
+@pytest.mark.parametrize("command", ["start", "show", "export", "validate"])
+def test_plan_commands_complete_plan_names_yours_and_the_built_in_ones(
+    home: Path, command: str
+) -> None:
+    from click.shell_completion import ShellComplete
+
+    plans = home / "config" / "plans"
+    plans.mkdir()
+    (plans / "four-short-weeks.yaml").write_text("title: Mine\nweeks: 1\n", encoding="utf-8")
+    complete = ShellComplete(cli, {}, "calfkit", "_CALFKIT_COMPLETE")
+    names = [item.value for item in complete.get_completions(["plan", command], "four-")]
+    assert names == ["four-short-weeks", "four-calm-weeks"]
+    paths = complete.get_completions(["plan", command], "./my")
+    assert [(item.value, item.type) for item in paths] == [("./my", "file")]
+
+
+def test_bash_completes_a_plan_name_through_the_real_entry_point(home: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {
+        **os.environ,
+        "CALFKIT_CONFIG_DIR": str(home / "config"),
+        "_CALFKIT_COMPLETE": "bash_complete",
+        "COMP_WORDS": "calfkit plan start four",
+        "COMP_CWORD": "3",
+    }
+    script = "from calfkit.cli import main; main()"
+    done = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert (done.returncode, done.stdout, done.stderr) == (0, "plain,four-calm-weeks\n", "")

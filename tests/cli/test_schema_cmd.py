@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import jsonschema
+import pytest
 from click.testing import CliRunner
 
 from calfkit.cli import cli
@@ -37,10 +38,13 @@ def test_schema_help_shows_the_editor_line() -> None:
     assert "# yaml-language-server: $schema=./calfkit.schema.json" in result.output
 
 
-def test_the_readme_schema_command_works_for_a_new_user_and_checks_the_readme_example(
-    tmp_path: Path,
+@pytest.mark.parametrize("xdg_config_home", [None, "xdg-config"])
+def test_the_readme_schema_command_saves_beside_the_routines_and_checks_the_readme_example(
+    tmp_path: Path, xdg_config_home: str | None
 ) -> None:
-    """The README's editor set-up, run by bash as written, in a home with no calfkit folder."""
+    """The README's editor set-up, run by bash as written, in a home with no calfkit folder,
+    puts the schema in the folder ``calfkit new`` writes routines into, with and without
+    XDG_CONFIG_HOME (it once wrote to ~/.config whatever XDG_CONFIG_HOME said)."""
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     (command,) = [
         block.strip()
@@ -60,11 +64,24 @@ def test_the_readme_schema_command_works_for_a_new_user_and_checks_the_readme_ex
         if key not in ("CALFKIT_CONFIG_DIR", "XDG_CONFIG_HOME")
     }
     env.update(HOME=str(home), PATH=f"{bin_dir}{os.pathsep}{env.get('PATH', '')}")
+    if xdg_config_home is not None:
+        env["XDG_CONFIG_HOME"] = str(tmp_path / xdg_config_home)
     done = subprocess.run(
         ["bash", "-c", command], env=env, capture_output=True, text=True, timeout=60
     )
     assert (done.returncode, done.stderr) == (0, "")
-    saved = home / ".config" / "calfkit" / "routines" / "calfkit.schema.json"
+    starter = subprocess.run(
+        [sys.executable, "-m", "calfkit", "new", "starter"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert starter.returncode == 0, starter.stderr
+    routines = Path(starter.stdout.splitlines()[0]).parent
+    expected = (tmp_path / xdg_config_home) if xdg_config_home else home / ".config"
+    assert routines == expected / "calfkit" / "routines"
+    saved = routines / "calfkit.schema.json"
     schema = json.loads(saved.read_text(encoding="utf-8"))
     assert schema == json_schema()
     example = readme.split("```yaml\n", 1)[1].split("```", 1)[0]

@@ -119,7 +119,7 @@ def command(
     Sounds fall exactly where the player would play them, after the same lead-in; steps that
     wait for Enter last the time show gives them, said after the cue (in a FIT workout they
     wait for the lap button). An existing FILE
-    is refused unless --force is given, and the routine's own files never written.
+    is refused unless --force is given, and the routine's own files are never written.
 
     \b
     Examples:  calfkit export calf-care calf-care.mp3 --voice
@@ -130,14 +130,15 @@ def command(
     def warn(line: str) -> None:
         click.echo(line, err=True)
 
+    timeline = _checked(routine, path, log_events, force=force)
     named = format_for(path)
     if named is not None and named != fmt:
-        # Written as asked, but a phone or a watch goes by the name: say so before it misleads.
+        # Written as asked, but a phone or a watch goes by the name: say so before it misleads
+        # (once FILE is known to be written: not before a refusal).
         warn(
             f"note: {shown(path)} is written as a {fmt.name.upper()} {fmt.label}, though its name "
             f"ends {named.extension}"
         )
-    timeline = _checked(routine, path, log_events, force=force)
     with errors_to_exit():
         sound = fmt.writer().SOUND  # an ExportError if its libraries are missing here
     if not sound:

@@ -11,6 +11,7 @@ import click
 
 from calfkit import words
 from calfkit.cli.common import errors_to_exit
+from calfkit.cli.routine_arg import PLAN
 from calfkit.text import shown
 
 if TYPE_CHECKING:
@@ -47,7 +48,7 @@ def list_plans() -> None:
 
 
 @command.command(name="show")
-@click.argument("plan")
+@click.argument("plan", type=PLAN)
 def show(plan: str) -> None:
     """Show PLAN (a name or a path): its days, routines and how they grow, week by week."""
     from calfkit import plan as plans
@@ -73,7 +74,7 @@ def show(plan: str) -> None:
 
 
 @command.command(name="validate")
-@click.argument("plans", nargs=-1, required=True, metavar="PLAN...")
+@click.argument("plans", nargs=-1, required=True, metavar="PLAN...", type=PLAN)
 def validate(plans: tuple[str, ...]) -> None:
     """Check plan files (or plans by name): every problem as PATH:LINE:COL: error: MESSAGE."""
     from calfkit import plan as plan_module
@@ -110,7 +111,7 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> date
 
 
 @command.command(name="start")
-@click.argument("plan")
+@click.argument("plan", type=PLAN)
 @click.option(
     "--on",
     "on",
@@ -163,7 +164,7 @@ def stop() -> None:
 
 
 @command.command(name="export")
-@click.argument("plan")
+@click.argument("plan", type=PLAN)
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option(
     "--on",

@@ -22,7 +22,7 @@ from calfkit.cli.common import (
     speech_options,
     voice_rate_help,
 )
-from calfkit.cli.routine_arg import ROUTINE
+from calfkit.cli.routine_arg import PLAYABLE
 from calfkit.player.events import Status
 from calfkit.session.settings import DEFAULTS, Settings
 from calfkit.sound import CHOICES as SOUND_CHOICES
@@ -43,7 +43,7 @@ def _lead_in(ctx: click.Context, param: click.Parameter, value: float) -> float:
 
 
 @click.command(name="play")
-@click.argument("routine", type=ROUTINE)
+@click.argument("routine", type=PLAYABLE)
 @click.option(
     "--speed",
     type=float,
@@ -131,7 +131,8 @@ def command(
 
     \b
     Keys: space pause/resume · n or → next step · b or ← back · + 10 more seconds
-          m mute · q or Esc stop · Enter when a step waits for you.
+          m mute · q or Esc stop · Enter when a step waits for you
+          ? or h every key and what it does.
 
     \b
     Examples:  calfkit play calf-release

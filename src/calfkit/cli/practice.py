@@ -80,8 +80,8 @@ class NothingToDo(Exception):
 def todays_routine(*, resuming: bool = False) -> Routine:
     """The routine ``calfkit play today`` plays: the day's first session not yet done, in the
     week's form (its progression applied in memory); with ``resuming``, the first one that
-    was stopped part-way today. Raises CalfkitError without a plan or on a day the plan has
-    no session, NothingToDo once all are done."""
+    was stopped part-way today. Raises CalfkitError without a plan, on a day the plan has
+    no session, or resuming with nothing stopped today; NothingToDo once all are done."""
     from calfkit.errors import CalfkitError
     from calfkit.history import History
     from calfkit.plan.agenda import agenda
@@ -113,6 +113,14 @@ def todays_routine(*, resuming: bool = False) -> Routine:
         raise NothingToDo(f"Today is {kind} in {found.plan.title}. Nothing to play.")
     if not day.to_do:
         raise NothingToDo("All done for today. The rest can wait until tomorrow.")
+    if resuming:
+        # A session of another day is not taken up: finished, it would count for the day it
+        # began, and today's session would still be to do.
+        raise CalfkitError(
+            "nothing to resume today: no session of today's plan was stopped part-way today "
+            "(one stopped on another day counts for that day); play the next from the "
+            "start: calfkit play today"
+        )
     return day.to_do[0].routine
 
 

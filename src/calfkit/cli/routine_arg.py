@@ -18,9 +18,13 @@ else:  # click before 8.2 has no type parameter here
 
 
 class RoutineName(_ParamType):
-    """A routine name (completed from every routine that can be found) or a path to a file."""
+    """A routine name (completed from every routine that can be found) or a path to a file;
+    for ``play``, also the word ``today`` (the plan's next session)."""
 
     name = "routine"
+
+    def __init__(self, *, today: bool = False) -> None:
+        self.today = today
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
         text = str(value)
@@ -34,7 +38,10 @@ class RoutineName(_ParamType):
         if any(mark in incomplete for mark in ("/", ".", "~", "\\")):
             # The start of a path: let the shell complete file names.
             return [CompletionItem(incomplete, type="file")]
-        return complete_name(ctx, param, incomplete) or [CompletionItem(incomplete, type="file")]
+        found = complete_name(ctx, param, incomplete)
+        if self.today and "today".startswith(incomplete):
+            found.append(CompletionItem("today"))
+        return found or [CompletionItem(incomplete, type="file")]
 
 
 def complete_name(
@@ -51,4 +58,27 @@ def complete_name(
     return [CompletionItem(name) for name in names if name.startswith(incomplete)]
 
 
+class PlanName(_ParamType):
+    """A plan name (completed from every plan that can be found) or a path to a file."""
+
+    name = "plan"
+
+    def shell_complete(
+        self, ctx: click.Context, param: click.Parameter, incomplete: str
+    ) -> list[CompletionItem]:
+        if any(mark in incomplete for mark in ("/", ".", "~", "\\")):
+            return [CompletionItem(incomplete, type="file")]
+        from calfkit.plan import lookup
+
+        try:
+            names = lookup.names()
+        except OSError:
+            names = []
+        found = [CompletionItem(name) for name in names if name.startswith(incomplete)]
+        return found or [CompletionItem(incomplete, type="file")]
+
+
 ROUTINE = RoutineName()
+# play's ROUTINE: any routine, or ``today``.
+PLAYABLE = RoutineName(today=True)
+PLAN = PlanName()

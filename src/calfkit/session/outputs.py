@@ -123,10 +123,13 @@ def _plays_speech(backend: Backend, warn: Callable[[str], None]) -> bool:
     return False
 
 
-# What a named back end needs, said when it cannot play here.
+# What a named back end needs, said when it cannot play here (a library's install hint only
+# where the reason does not already say how it is installed, or why it is not).
+_LIBRARIES = {
+    "simpleaudio": ("simpleaudio", install_hint("simpleaudio")),
+    "miniaudio": ("miniaudio", install_hint("audio")),
+}
 _NEEDS = {
-    "simpleaudio": f"simpleaudio ({install_hint('simpleaudio')}) and a working sound device",
-    "miniaudio": f"miniaudio ({install_hint('audio')}) and a working sound device",
     "system": "a command-line player (aplay from alsa-utils, paplay, or afplay on macOS) "
     "and a working sound device",
     "bell": "a terminal to ring",
@@ -145,6 +148,10 @@ def _named_backend(choice: str) -> tuple[Backend, list[str]]:
         backend = open_backend(choice, by_name=True)
     except Unavailable as why:
         needs = _NEEDS.get(choice, "its library and a sound device")
+        if choice in _LIBRARIES:
+            library, hint = _LIBRARIES[choice]
+            said = "" if "not installed" in str(why) else f" ({hint})"
+            needs = f"{library}{said} and a working sound device"
         raise CalfkitError(
             f"--sound {choice} cannot play here: {why}. It needs {needs}; "
             "--sound auto takes the first that works (see `calfkit doctor`)"
