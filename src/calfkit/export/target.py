@@ -1,19 +1,25 @@
 """Writing a file so that a failure leaves nothing behind: into a temporary file in the same
 folder, moved over the real name (``os.replace``) only once it is complete.
 
-The temporary file is made before any rendering, so an unwritable folder is found at once.
+The temporary file is made before any rendering, so an unwritable folder is found at once. Its
+name is chosen before it is made, and removed on the way out whatever happens after that: a
+signal that ends an export (Ctrl-C, or SIGTERM raised by ``terminate_raises``) the moment the
+file appears still takes it away, where ``mkstemp``'s name came back too late to be known.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
+import secrets
 from collections.abc import Iterator
 
 from calfkit.errors import ExportError
 
 __all__ = ["replacing"]
+
+
+_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
 
 
 def _umask() -> int:
@@ -33,12 +39,23 @@ def replacing(path: str) -> Iterator[str]:
     ExportError naming the temporary file) is an ExportError naming ``path``."""
     folder = os.path.dirname(os.path.abspath(path))
     name = os.path.basename(path)
+    temporary: str | None = None
     try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".part", dir=folder)
-    except OSError as error:
-        raise _cannot(path, error) from None
-    os.close(handle)
-    try:
+        for _ in range(100):
+            # Named first, then made (exclusive, private as mkstemp's): from here on, the
+            # finally below knows what to remove.
+            temporary = os.path.join(folder, f".{name}.{secrets.token_hex(4)}.part")
+            try:
+                os.close(os.open(temporary, _FLAGS, 0o600))
+            except FileExistsError:
+                temporary = None  # somebody else's: never removed
+                continue
+            except OSError as error:
+                temporary = None
+                raise _cannot(path, error) from None
+            break
+        else:  # pragma: no cover - a hundred names taken
+            raise ExportError(f"cannot write {path}: no free temporary name beside it")
         try:
             yield temporary
         except ExportError as error:
@@ -47,13 +64,15 @@ def replacing(path: str) -> Iterator[str]:
         except OSError as error:
             # Any other failed write to the temporary file (a full disk, most often).
             raise _cannot(path, error) from None
-        # mkstemp makes the file private (0600); the result gets a new file's usual mode.
+        # Made private (0600); the result gets a new file's usual mode.
         if os.name == "posix":
             os.chmod(temporary, 0o666 & ~_umask())
         try:
             os.replace(temporary, path)
         except OSError as error:
             raise _cannot(path, error) from None
+        temporary = None
     finally:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
+        if temporary is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
