@@ -117,7 +117,7 @@ def test_an_unwritable_folder_is_refused_before_rendering_and_nothing_is_left(
     missing = tmp_path / "no-such-folder" / "x.mp3"
     refused(
         run("export", str(routines / "main.yaml"), str(missing)),
-        f"cannot write {missing}: No such file or directory",
+        f"cannot write {missing}: there is no folder {missing.parent}",
     )
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
@@ -125,7 +125,7 @@ def test_an_unwritable_folder_is_refused_before_rendering_and_nothing_is_left(
     inside = blocker / "x.fit"
     refused(
         run("export", str(routines / "main.yaml"), str(inside)),
-        f"cannot write {inside}: Not a directory",
+        f"cannot write {inside}: {blocker} is not a folder",
     )
     assert snapshot(tmp_path) == before
 
@@ -455,5 +455,5 @@ def test_an_unwritable_path_is_a_clear_error_and_exit_1(tmp_path: Path) -> None:
     result = export(str(SOUND_CHECK), "--wav", str(target))
     assert result.exit_code == 1  # type: ignore[attr-defined]
     assert result.output == (  # type: ignore[attr-defined]
-        f"calfkit: error: cannot write {target}: No such file or directory\n"
+        f"calfkit: error: cannot write {target}: there is no folder {target.parent}\n"
     )

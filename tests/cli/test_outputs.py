@@ -220,3 +220,26 @@ def test_the_log_is_checked_as_it_is_opened_so_a_fifo_put_there_later_never_bloc
     with open_log(log) as file:
         file.write(b"new\n")
     assert log.read_text() == "new\n"
+
+
+@pytest.mark.parametrize(
+    ("command", "option"),
+    [
+        (["play", "quick.yaml", *FAST, "--no-history", "--log-events"], "--log-events "),
+        (["export", "quick.yaml", "--log-events"], "--log-events "),
+        (["export", "quick.yaml"], ""),
+    ],
+)
+def test_a_file_in_a_folder_that_is_not_there_is_a_one_line_error_before_anything_plays(
+    home: Path, command: list[str], option: str
+) -> None:
+    # It was a usage error (exit 2, with click's usage lines) for --log-events, after the
+    # sound back end had been looked for; every other file calfkit cannot write is exit 1.
+    args = [*command, "nope/out.wav"]
+    if command[0] == "export" and option:
+        args.append("track.wav")
+    folder = home / "nope"
+    refused(run(*args), f"cannot write {option}nope/out.wav: there is no folder {folder}")
+    (home / "nope").write_text("a file, not a folder")
+    refused(run(*args), f"cannot write {option}nope/out.wav: {folder} is not a folder")
+    assert sorted(p.name for p in home.iterdir()) == ["nope", "quick.yaml"]  # nothing written

@@ -143,10 +143,15 @@ def test_an_invalid_routine_exits_1_with_positioned_errors(tmp_path: Path) -> No
     assert all(line.startswith(f"{path}:") and ": error: " in line for line in lines)
 
 
-def test_a_log_file_that_cannot_be_written_is_a_usage_error(routine: str, tmp_path: Path) -> None:
-    code, _, err = play(routine, *FAST, "--log-events", str(tmp_path / "nowhere" / "log.jsonl"))
-    assert code == 2
-    assert "Invalid value for '--log-events'" in err
+def test_a_log_file_in_a_missing_folder_is_refused_before_anything_plays(
+    routine: str, tmp_path: Path
+) -> None:
+    log = tmp_path / "nowhere" / "log.jsonl"
+    code, out, err = play(routine, *FAST, "--log-events", str(log))
+    assert (code, out) == (1, "")
+    assert (
+        err == f"calfkit: error: cannot write --log-events {log}: there is no folder {log.parent}\n"
+    )
 
 
 @pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")

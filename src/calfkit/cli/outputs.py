@@ -106,6 +106,17 @@ def calfkits_own(path: str) -> str | None:
     return None
 
 
+def _check_folder(path: str, named: str) -> None:
+    """A new file's folder is there and is a folder: else the same one-line error (exit 1) as
+    every other file calfkit will not write, before anything plays or renders."""
+    folder = os.path.dirname(os.path.abspath(path))
+    if os.path.isdir(folder):
+        return  # writing says anything else (no permission, a full disk)
+    if os.path.lexists(folder):
+        raise OutputRefused(f"cannot write {named}: {shown(folder)} is not a folder")
+    raise OutputRefused(f"cannot write {named}: there is no folder {shown(folder)}")
+
+
 def check_output(
     path: str,
     *,
@@ -129,7 +140,8 @@ def check_output(
     try:
         mode = os.lstat(path).st_mode
     except OSError:
-        return  # nothing there: a new file (or a folder that is not there, which writing says)
+        _check_folder(path, named)
+        return  # nothing there: a new file
     if stat.S_ISLNK(mode):
         target = shown(os.readlink(path))
         raise OutputRefused(
