@@ -979,6 +979,30 @@ def test_a_resumed_session_stopped_again_in_its_lead_in_still_stands_where_it_st
     assert again.parts == 2
 
 
+def test_a_later_session_stopped_in_its_lead_in_is_passed_over_by_resume(tmp_path: Path) -> None:
+    # docs/history.md: nothing of it was played, so the earlier session stopped at step 2 is
+    # the one --resume takes up.
+    path = tmp_path / "h.sqlite3"
+    timeline = make_timeline(steps=4, seconds=30)
+    monday = datetime(2026, 12, 7, 8, 0, tzinfo=UTC)
+    first = HistorySink("bell", False, Warnings(), path=path, now=lambda: monday)
+    first.handle(ev(EventKind.START, 0.0, timeline=timeline))
+    for event in step_events(timeline, upto=2):
+        first.handle(event)
+    first.handle(ev(EventKind.STOP, 45.0, step=2, text="quit"))
+    first.close()
+    tuesday = monday + timedelta(days=1)
+    second = HistorySink("bell", False, Warnings(), path=path, now=lambda: tuesday)
+    second.handle(ev(EventKind.START, 0.0, timeline=timeline))
+    second.handle(ev(EventKind.STOP, 0.0, step=0, text="quit", played=0.0))
+    second.close()
+    assert len(rows(path)) == 2
+    with History(path) as history:
+        taken = history.resumable("calf-release")
+    assert taken is not None
+    assert (taken.end_step, taken.started_at) == (2, monday)
+
+
 def test_a_resumed_part_killed_with_sigkill_leaves_its_row_interrupted_and_resumable(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
