@@ -77,7 +77,7 @@ def test_a_failed_write_removes_the_temporary_and_keeps_the_old_file(tmp_path: P
 
     old = tmp_path / "out.mp3"
     old.write_bytes(b"last week's")
-    with pytest.raises(ExportError, match="out.mp3"), target.replacing(str(old)) as temporary:
+    with pytest.raises(ExportError, match=r"out\.mp3"), target.replacing(str(old)) as temporary:
         Path(temporary).write_bytes(b"half")
         raise OSError(28, "No space left on device")
     assert old.read_bytes() == b"last week's"

@@ -1123,3 +1123,19 @@ def test_extend_on_reps_adds_whole_reps_at_the_same_tempo() -> None:
     assert (extend.of, extend.text) == (5, "3 more reps")
     assert played.sink.times(K.DOWN) == [2.0, 6.0, 10.0, 14.0, 18.0]
     assert played.sink.times(K.FINISH) == [20.0]
+
+
+def test_a_round_of_a_named_block_says_the_block_not_only_the_round() -> None:
+    # calf-care's calf-release has three named blocks of three rounds each: the live "where"
+    # said "Calf Release at the Wall · Round 1 of 3" for each of them, where its chapter says
+    # "Feet parallel · Round 1 of 3".
+    def block(name: str) -> Repeat:
+        return Repeat(name=name, rounds=2, steps=(Hold(name="Rise", text="Rise", duration=2),))
+
+    played = play_fast(timeline(block("Feet parallel"), block("Legs turned out")), lead_in=0)
+    assert [e.where for e in played.sink.of(K.STEP)] == [
+        "Rise · Feet parallel · Round 1 of 2",
+        "Rise · Feet parallel · Round 2 of 2",
+        "Rise · Legs turned out · Round 1 of 2",
+        "Rise · Legs turned out · Round 2 of 2",
+    ]

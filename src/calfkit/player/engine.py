@@ -610,13 +610,21 @@ class Player:
         return step_left, step_left + (last_end - segment.end)
 
     def _path(self, segment: Segment) -> str:
-        """The block path of ``segment``: its block's name, then rounds, sides, routines."""
+        """The block path of ``segment``: its name, then where it is (routines, rounds,
+        sides), from the innermost block with a ``name:`` of its own inwards, as its chapter
+        says ("Rise · Feet parallel · Round 2 of 3", not a round that the routine's other
+        blocks have too); a step with no name of its own goes by its block's."""
         found = self._where.get(segment.index)
         if found is None:
             parts = list(segment.where)
-            if segment.name and segment.name not in parts:
+            for depth in range(min(len(segment.blocks), len(parts)) - 1, -1, -1):
+                if segment.blocks[depth]:
+                    parts = [segment.blocks[depth], *parts[depth:]]
+                    break
+            if segment.name:
                 parts.insert(0, segment.name)
-            found = self._where[segment.index] = " · ".join(parts)
+            found = " · ".join(dict.fromkeys(part for part in parts if part))
+            self._where[segment.index] = found
         return found
 
     def _segment_at(self, index: int) -> Segment | None:
