@@ -705,12 +705,33 @@ def test_a_count_or_breath_cue_leaves_the_counts_and_the_inhale_to_the_person(na
     assert long == []
 
 
-CLAIMS = ("learn to let go", "helps", "keep tense", "does the work", "stops lengthening")
+# What a routine does for you, or why a step is safe, is a claim: the routines say what to do
+# and what you may feel, never what it achieves ("useful when…", "to protect…").
+CLAIMS = (
+    "learn to let go",
+    "helps",
+    "keep tense",
+    "does the work",
+    "stops lengthening",
+    "useful",
+    "to protect",
+    "to guard",
+    "is the muscle",
+    "does more than",
+    "through them",
+)
 
 
 @pytest.mark.parametrize("name", EXPECTED)
 def test_no_builtin_makes_a_claim(name: str) -> None:
     assert [t for t in ALL_TEXT[name] if any(claim in t.lower() for claim in CLAIMS)] == []
+
+
+def test_no_builtin_plan_makes_a_claim() -> None:
+    plans = sorted((SOURCE_DIR.parent / "plans").glob("*.yaml"))
+    assert plans
+    texts = [t for p in plans for t in _texts(yaml.safe_load(p.read_text("utf-8")))]
+    assert [t for t in texts if any(claim in t.lower() for claim in CLAIMS)] == []
 
 
 def test_calf_care_says_each_caution_once_and_lists_the_block_or_chair() -> None:

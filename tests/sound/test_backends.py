@@ -96,13 +96,15 @@ def test_without_simpleaudio_the_hint_fits_the_python_version(
     assert "'calfkit-player[simpleaudio]')" not in str(new.value)
 
 
-@pytest.mark.parametrize("platform", ["darwin", "win32"])
+@pytest.mark.parametrize(
+    ("version", "platform"), [((3, 11, 9), "darwin"), ((3, 11, 9), "win32"), ((3, 12, 1), "linux")]
+)
 def test_where_the_simpleaudio_extra_installs_nothing_the_audio_extra_is_suggested(
-    platform: str,
+    version: tuple[int, int, int], platform: str
 ) -> None:
     from calfkit.sound.backends import simpleaudio_missing
 
-    said = simpleaudio_missing((3, 11, 9), platform)
+    said = simpleaudio_missing(version, platform)
     assert "pip install 'calfkit-player[audio]' serves instead" in said
     assert "(pip install 'calfkit-player[simpleaudio]')" not in said
     assert simpleaudio_missing((3, 11, 9), "linux") == (

@@ -118,7 +118,8 @@ def simpleaudio_missing(version: tuple[int, ...] | None = None, platform: str | 
     if version >= (3, 12):
         return (
             f"not installed; the {DISTRIBUTION}[simpleaudio] extra leaves it out on Python 3.12"
-            " and later, where it is known to crash (`pip install simpleaudio` to try it anyway)"
+            f" and later, where it is known to crash ({install_hint('audio')} serves instead;"
+            " `pip install simpleaudio` to try it anyway)"
         )
     if platform != "linux":
         return (
