@@ -21,11 +21,12 @@ from calfkit.history import (
     History,
 )
 from calfkit.history import store as history_module
+from calfkit.history.queries import Session
 from calfkit.model import Do, Hold, Prepare, Repeat, Routine
 from calfkit.player.events import Command, Event, EventKind, Outcome, Status
 from calfkit.sinks.history import HistorySink
 from calfkit.testing import RecordingSink, play_fast
-from calfkit.timeline import compile_routine
+from calfkit.timeline import Timeline, compile_routine
 from tests.history.sessions import (
     Warnings,
     ev,
@@ -953,25 +954,37 @@ def test_a_resumed_session_continues_its_own_row_and_finishes_it_across_its_part
         assert history.resumable("calf-release") is None
 
 
+def _stopped_at(path: Path, timeline: Timeline, at: datetime, *, step: int, seconds: float) -> None:
+    """A session of ``timeline`` begun at ``at`` and stopped with q at ``step``."""
+    sink = HistorySink("bell", False, Warnings(), path=path, now=lambda: at)
+    sink.handle(ev(EventKind.START, 0.0, timeline=timeline))
+    for event in step_events(timeline, upto=step):
+        sink.handle(event)
+    sink.handle(ev(EventKind.STOP, seconds, step=step, text="quit"))
+    sink.close()
+
+
+def _stopped_in_lead_in(
+    path: Path, timeline: Timeline, at: datetime, resume: Session | None = None
+) -> None:
+    """A session (or a resumed part of one) stopped with q before its first step began."""
+    sink = HistorySink("bell", False, Warnings(), path=path, now=lambda: at, resume=resume)
+    sink.handle(ev(EventKind.START, 0.0, timeline=timeline))
+    sink.handle(ev(EventKind.STOP, 0.0, step=0, text="quit", played=0.0))
+    sink.close()
+
+
 def test_a_resumed_session_stopped_again_in_its_lead_in_still_stands_where_it_stood(
     tmp_path: Path,
 ) -> None:
     path = tmp_path / "h.sqlite3"
     timeline = make_timeline(steps=4, seconds=30)
     at = datetime(2026, 12, 6, 8, 0, tzinfo=UTC)
-    first = HistorySink("bell", False, Warnings(), path=path, now=lambda: at)
-    first.handle(ev(EventKind.START, 0.0, timeline=timeline))
-    for event in step_events(timeline, upto=2):
-        first.handle(event)
-    first.handle(ev(EventKind.STOP, 45.0, step=2, text="quit"))
-    first.close()
+    _stopped_at(path, timeline, at, step=2, seconds=45.0)
     with History(path) as history:
         stopped = history.resumable("calf-release")
     assert stopped is not None
-    second = HistorySink("bell", False, Warnings(), path=path, now=lambda: at, resume=stopped)
-    second.handle(ev(EventKind.START, 0.0, timeline=timeline))
-    second.handle(ev(EventKind.STOP, 0.0, step=0, text="quit", played=0.0))
-    second.close()
+    _stopped_in_lead_in(path, timeline, at, resume=stopped)
     with History(path) as history:
         again = history.resumable("calf-release")
     assert again is not None
@@ -985,17 +998,8 @@ def test_a_later_session_stopped_in_its_lead_in_is_passed_over_by_resume(tmp_pat
     path = tmp_path / "h.sqlite3"
     timeline = make_timeline(steps=4, seconds=30)
     monday = datetime(2026, 12, 7, 8, 0, tzinfo=UTC)
-    first = HistorySink("bell", False, Warnings(), path=path, now=lambda: monday)
-    first.handle(ev(EventKind.START, 0.0, timeline=timeline))
-    for event in step_events(timeline, upto=2):
-        first.handle(event)
-    first.handle(ev(EventKind.STOP, 45.0, step=2, text="quit"))
-    first.close()
-    tuesday = monday + timedelta(days=1)
-    second = HistorySink("bell", False, Warnings(), path=path, now=lambda: tuesday)
-    second.handle(ev(EventKind.START, 0.0, timeline=timeline))
-    second.handle(ev(EventKind.STOP, 0.0, step=0, text="quit", played=0.0))
-    second.close()
+    _stopped_at(path, timeline, monday, step=2, seconds=45.0)
+    _stopped_in_lead_in(path, timeline, monday + timedelta(days=1))
     assert len(rows(path)) == 2
     with History(path) as history:
         taken = history.resumable("calf-release")
